@@ -1,8 +1,26 @@
-"""octobot-trading."""
+"""octobot-trading: market vocabulary, markets, portfolio, orders, exchanges and trader.
+
+The public API lives in ``api.py`` and is re-exported here. Each engineer owns one marked block.
+"""
+
+from types import ModuleType
 
 from octobot_channel.build_info import all_compiled
+from octobot_trading.api import *  # noqa: F403
+from octobot_trading.api import __all__ as _api_all
 
 __version__ = "0.1.0"
 
+#: hot modules (those with a .pxd); each block appends its own
+_HOT_MODULES: list[ModuleType] = []
+
+# --- vocabulary, markets, portfolio ---
+from octobot_trading import candles as _candles  # noqa: E402
+
+_HOT_MODULES.append(_candles)
+# --- end vocabulary, markets, portfolio ---
+
 #: True when this package's hot modules run as compiled extensions (see DESIGN.md §6).
-COMPILED: bool = all_compiled()
+COMPILED: bool = all_compiled(*_HOT_MODULES)
+
+__all__ = ["COMPILED", "__version__", *_api_all]
