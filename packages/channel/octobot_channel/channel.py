@@ -1,0 +1,272 @@
+"""The channel: a named meeting point where producers deliver messages to the consumers that want them."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Hashable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from octobot_channel.constants import DEFAULT_QUEUE_SIZE
+from octobot_channel.consumer import Callback, Consumer, Message
+from octobot_channel.errors import (
+    ChannelClosedError,
+    InvalidConsumerError,
+    InvalidFilterError,
+    MissingMessageFieldError,
+)
+from octobot_channel.priority import Priority
+
+if TYPE_CHECKING:
+    from octobot_channel.producer import Producer
+    from octobot_channel.synchronizer import Synchronizer
+
+logger = logging.getLogger(__name__)
+
+
+class Channel:
+    """Subclass it to declare a channel kind; instances live in a registry under (scope, name).
+
+    Class attributes a subclass may set:
+
+    - ``NAME``: registry name (default: the class name);
+    - ``FILTER_FIELDS``: the fields consumers may filter on (``None``: any field);
+    - ``PRODUCER_CLASS`` / ``CONSUMER_CLASS``: what ``get_internal_producer`` and ``new_consumer`` build;
+    - ``DEFAULT_PRIORITY``: priority of consumers created without one.
+    """
+
+    NAME: str | None = None
+    FILTER_FIELDS: tuple[str, ...] | None = None
+    PRODUCER_CLASS: type | None = None
+    CONSUMER_CLASS: type = Consumer
+    DEFAULT_PRIORITY: int = Priority.HIGH
+
+    def __init__(
+        self,
+        scope: Hashable = None,
+        *,
+        name: str | None = None,
+        synchronizer: Synchronizer | None = None,
+    ) -> None:
+        self.scope = scope
+        self.name = name or self.get_name()
+        self.internal_producer = None
+        self._consumers: list = []
+        self._producers: list = []
+        self._routes: tuple = ()  # consumers by priority, then subscription order; replaced, never mutated
+        self._required_fields: tuple = ()
+        self._closed = False
+        self._synchronizer = synchronizer
+        self._pending_by_level = None
+        if synchronizer is not None:
+            self._pending_by_level = synchronizer._attach(self)
+
+    @classmethod
+    def get_name(cls) -> str:
+        return cls.NAME or cls.__name__
+
+    # ----------------------------------------------------------------- state
+    @property
+    def full_name(self) -> str:
+        """``name@scope``: how logs and errors name this channel."""
+        return self.name if self.scope is None else f"{self.name}@{self.scope}"
+
+    @property
+    def synchronizer(self) -> Synchronizer | None:
+        return self._synchronizer
+
+    @property
+    def is_synchronized(self) -> bool:
+        return self._synchronizer is not None
+
+    @property
+    def is_closed(self) -> bool:
+        return self._closed
+
+    @property
+    def is_paused(self) -> bool:
+        """True while no consumer listens: producers may skip work nobody would receive."""
+        return not self._consumers
+
+    @property
+    def consumers(self) -> tuple:
+        """Consumers in delivery order (priority, then subscription order)."""
+        return self._routes
+
+    @property
+    def producers(self) -> tuple:
+        return tuple(self._producers)
+
+    def get_consumers(self, priority: int | None = None, **selection: Any) -> list:
+        """Consumers whose filters accept ``selection`` and whose priority is ``priority`` or higher.
+
+        ``get_consumers(symbol="BTC/USDT")`` lists the consumers that would receive a BTC/USDT message.
+        """
+        return [
+            consumer
+            for consumer in self._routes
+            if (priority is None or consumer._level <= priority)
+            and (not selection or consumer.matches(selection))
+        ]
+
+    def __repr__(self) -> str:
+        mode = "synchronized" if self._synchronizer is not None else "normal"
+        return f"<{type(self).__name__} {self.full_name} {mode} consumers={len(self._consumers)}>"
+
+    # ----------------------------------------------------------------- consumers
+    async def new_consumer(
+        self,
+        callback: Callback | None = None,
+        *,
+        priority: int | None = None,
+        filters: Mapping[str, Any] | None = None,
+        max_queue_size: int | None = DEFAULT_QUEUE_SIZE,
+        name: str | None = None,
+        expected_fields: Iterable[str] = (),
+        supervised: bool = False,
+    ) -> Consumer:
+        """Subscribe ``callback`` (``async def cb(message: dict)``) and return its consumer."""
+        from octobot_channel.consumer import SupervisedConsumer
+
+        consumer_class = SupervisedConsumer if supervised else self.CONSUMER_CLASS
+        consumer = consumer_class(
+            callback,
+            priority=self.DEFAULT_PRIORITY if priority is None else priority,
+            filters=filters,
+            max_queue_size=max_queue_size,
+            name=name,
+            expected_fields=expected_fields,
+        )
+        return await self.add_consumer(consumer)
+
+    async def add_consumer(self, consumer: Consumer) -> Consumer:
+        """Subscribe an already built consumer (typically an ``InternalConsumer`` subclass)."""
+        self._ensure_open()
+        if not isinstance(consumer, Consumer):
+            raise InvalidConsumerError(f"expected a Consumer instance, got {consumer!r}")
+        allowed = self.FILTER_FIELDS
+        if allowed is not None:
+            for field in consumer.filters:
+                if field not in allowed:
+                    raise InvalidFilterError(
+                        f"consumer {consumer.name} filters on {field!r}, which channel {self.full_name} "
+                        f"does not offer: filter on one of {list(allowed)}"
+                    )
+        consumer._attach(self, self._pending_by_level)
+        self._consumers.append(consumer)
+        self._rebuild_routes()
+        if len(self._consumers) == 1:
+            await self._resume_producers()
+        return consumer
+
+    async def remove_consumer(self, consumer: Consumer) -> None:
+        """Unsubscribe and stop ``consumer``; safe mid-stream and from inside its own callback."""
+        if consumer not in self._consumers:
+            return
+        self._consumers.remove(consumer)
+        self._rebuild_routes()
+        await consumer.stop()
+        if not self._consumers and not self._closed:
+            await self._pause_producers()
+
+    def _rebuild_routes(self) -> None:
+        self._routes = tuple(sorted(self._consumers, key=_level_of))
+        required: dict = {}
+        for consumer in self._routes:
+            for field in consumer._required:
+                required[field] = None
+        self._required_fields = tuple(required)
+
+    # ----------------------------------------------------------------- producers
+    def register_producer(self, producer: Producer) -> None:
+        self._ensure_open()
+        if producer not in self._producers:
+            self._producers.append(producer)
+
+    def unregister_producer(self, producer: Producer) -> None:
+        if producer in self._producers:
+            self._producers.remove(producer)
+
+    def get_internal_producer(self) -> Producer:
+        """The channel's own producer (``PRODUCER_CLASS``, default ``Producer``), built on first use."""
+        if self.internal_producer is None:
+            producer_class = self.PRODUCER_CLASS
+            if producer_class is None:
+                from octobot_channel.producer import Producer
+
+                producer_class = Producer
+            self.internal_producer = producer_class(self)
+        return self.internal_producer
+
+    async def send(self, message: Message, exclude: Consumer | None = None) -> None:
+        """Send through the internal producer: for code that publishes without owning a producer."""
+        await self.get_internal_producer().send(message, exclude)
+
+    async def modify(self, **kwargs: Any) -> None:
+        """Forward a change request to every producer's ``modify`` hook."""
+        for producer in tuple(self._producers):
+            await producer.modify(**kwargs)
+
+    async def _pause_producers(self) -> None:
+        for producer in tuple(self._producers):
+            producer._paused = True
+            await producer.pause()
+
+    async def _resume_producers(self) -> None:
+        for producer in tuple(self._producers):
+            producer._paused = False
+            await producer.resume()
+
+    # ----------------------------------------------------------------- delivery (hot path)
+    def _check_fields(self, message: dict) -> None:
+        for field in self._required_fields:
+            if field not in message:
+                for consumer in self._routes:
+                    if field in consumer._required:
+                        raise MissingMessageFieldError(self.full_name, field, consumer.name)
+
+    def _deliver(self, routes: tuple, message: dict, exclude: object, start: int) -> int:
+        """Queue ``message`` to every matching consumer of ``routes`` from index ``start``.
+
+        Returns -1 when done, or the index of a consumer whose queue is full: the producer waits for room
+        there and calls again from that index, so nothing is dropped and nothing is delivered twice.
+        """
+        if self._closed:
+            raise ChannelClosedError(f"channel {self.full_name} is stopped: it accepts no more messages")
+        count = len(routes)
+        index = start
+        while index < count:
+            consumer = routes[index]
+            if consumer is not exclude and (consumer._filter_items is None or consumer._accepts(message)):
+                if not consumer._put(message):
+                    return index
+            index += 1
+        return -1
+
+    # ----------------------------------------------------------------- lifecycle
+    async def start(self) -> None:
+        """Hook called once the channel is registered; override to set things up."""
+
+    async def stop(self) -> None:
+        """Stop every consumer and producer: no task of this channel is left pending afterwards."""
+        if self._closed:
+            return
+        self._closed = True
+        consumers = self._consumers
+        self._consumers = []
+        self._rebuild_routes()
+        for consumer in consumers:
+            await consumer.stop()
+        for producer in tuple(self._producers):
+            await producer.stop()
+        if self.internal_producer is not None:
+            await self.internal_producer.stop()
+        if self._synchronizer is not None:
+            self._synchronizer._detach(self)
+
+    def _ensure_open(self) -> None:
+        if self._closed:
+            raise ChannelClosedError(f"channel {self.full_name} is stopped: create a new one")
+
+
+def _level_of(consumer: Consumer) -> int:
+    return consumer._level

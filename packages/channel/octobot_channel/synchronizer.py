@@ -1,0 +1,98 @@
+"""Synchronized mode: a driver drains every consumer inline, level by level, deterministically.
+
+Consumers of synchronized channels run no task. When a message lands in an empty queue the consumer
+appends itself to the synchronizer's pending list of its priority level; ``drain`` then takes the first
+non-empty level (HIGH before MEDIUM before OPTIONAL), drains every consumer of that batch completely and
+starts again from HIGH, until no level has anything pending. Messages sent while draining are therefore
+handled within the same ``drain`` call, and the order depends only on the order of the sends.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from octobot_channel.errors import SynchronizerError
+from octobot_channel.priority import LEVEL_COUNT
+
+if TYPE_CHECKING:
+    from octobot_channel.channel import Channel
+
+logger = logging.getLogger(__name__)
+
+
+class Synchronizer:
+    """Drives the synchronized channels attached to it, whatever their scopes."""
+
+    def __init__(self, name: str = "synchronizer") -> None:
+        self.name = name
+        self._pending_by_level: list = [[] for _ in range(LEVEL_COUNT)]
+        self._channels: list = []
+        self._draining = False
+
+    @property
+    def channels(self) -> tuple:
+        """The channels this synchronizer drains, in attachment order."""
+        return tuple(self._channels)
+
+    @property
+    def is_draining(self) -> bool:
+        return self._draining
+
+    @property
+    def has_pending(self) -> bool:
+        """True when some consumer has a message waiting for the next ``drain``."""
+        for pending in self._pending_by_level:
+            for consumer in pending:
+                if consumer._queue and not consumer._stopped:
+                    return True
+        return False
+
+    def _attach(self, channel: Channel) -> list:
+        if channel not in self._channels:
+            self._channels.append(channel)
+        return self._pending_by_level
+
+    def _detach(self, channel: Channel) -> None:
+        if channel in self._channels:
+            self._channels.remove(channel)
+
+    async def drain(self) -> int:
+        """Process everything pending, cascades included; returns the number of messages processed.
+
+        A message a consumer sends while being drained (to any attached channel) is processed before
+        ``drain`` returns. Raises ``SynchronizerError`` when awaited from inside a drain (a callback of a
+        synchronized consumer must not drain: the running drain already handles what it sends).
+        """
+        if self._draining:
+            raise SynchronizerError(
+                f"{self.name}.drain() awaited while it is draining: a synchronized consumer must not drain, "
+                "the running drain already processes what it sends"
+            )
+        self._draining = True
+        processed = 0
+        pending_by_level = self._pending_by_level
+        try:
+            while True:
+                level = 0
+                while level < LEVEL_COUNT and not pending_by_level[level]:
+                    level += 1
+                if level == LEVEL_COUNT:
+                    return processed
+                pending = pending_by_level[level]
+                batch = pending[:]
+                pending.clear()
+                index = 0
+                try:
+                    while index < len(batch):
+                        consumer = batch[index]
+                        index += 1
+                        processed += await consumer._drain()
+                except BaseException:
+                    pending[0:0] = batch[index:]  # keep the undrained rest listed, in order
+                    raise
+        finally:
+            self._draining = False
+
+    def __repr__(self) -> str:
+        return f"<Synchronizer {self.name!r} channels={len(self._channels)}>"
