@@ -1,0 +1,97 @@
+"""Public API of octobot-backtesting: everything other packages may use, re-exported by ``__init__``."""
+
+from __future__ import annotations
+
+from octobot_backtesting.clock import SimulatedClock
+from octobot_backtesting.datafile_catalog import (
+    DataFileInspection,
+    SeriesInspection,
+    delete_data_file,
+    inspect_data_file,
+    list_data_files,
+    merge_data_files,
+)
+from octobot_backtesting.datafile_reader import (
+    CLOSE,
+    DEFAULT_CHUNK_SIZE,
+    HIGH,
+    LOW,
+    OPEN,
+    TIMESTAMP,
+    VOLUME,
+    DataFileReader,
+)
+from octobot_backtesting.datafile_writer import DataFileWriter
+from octobot_backtesting.description import DataFileDescription, DataFileSummary, SeriesInfo
+from octobot_backtesting.errors import (
+    BacktestingError,
+    ClockError,
+    DataFileError,
+    DataFileExistsError,
+    DataValidationError,
+    ImporterError,
+    MergeConflictError,
+    ResamplingError,
+    SeriesNotFoundError,
+)
+from octobot_backtesting.gaps import Gap, find_gaps
+from octobot_backtesting.importers.file_names import parse_candle_file_name
+from octobot_backtesting.importers.importing import ImportReport, import_files
+from octobot_backtesting.importers.octobot_files import OctoBotFileReader
+from octobot_backtesting.importers.text_candles import read_csv_candles, read_json_candles
+from octobot_backtesting.resampling import ResampleResult, resample_candles
+from octobot_backtesting.validation import (
+    IssueKind,
+    Severity,
+    ValidationIssue,
+    ValidationReport,
+    validate_candles,
+    validate_data_file,
+)
+
+__all__ = [
+    "CLOSE",
+    "DEFAULT_CHUNK_SIZE",
+    "HIGH",
+    "LOW",
+    "OPEN",
+    "TIMESTAMP",
+    "VOLUME",
+    "BacktestingError",
+    "ClockError",
+    "DataFileDescription",
+    "DataFileError",
+    "DataFileExistsError",
+    "DataFileInspection",
+    "DataFileReader",
+    "DataFileSummary",
+    "DataFileWriter",
+    "DataValidationError",
+    "Gap",
+    "ImportReport",
+    "ImporterError",
+    "IssueKind",
+    "MergeConflictError",
+    "OctoBotFileReader",
+    "ResampleResult",
+    "ResamplingError",
+    "SeriesInfo",
+    "SeriesInspection",
+    "SeriesNotFoundError",
+    "Severity",
+    "SimulatedClock",
+    "ValidationIssue",
+    "ValidationReport",
+    "delete_data_file",
+    "find_gaps",
+    "import_files",
+    "inspect_data_file",
+    "list_data_files",
+    "merge_data_files",
+    "parse_candle_file_name",
+    "read_csv_candles",
+    "read_json_candles",
+    "resample_candles",
+    "validate_candles",
+    "validate_data_file",
+]

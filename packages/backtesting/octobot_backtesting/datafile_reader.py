@@ -1,0 +1,184 @@
+"""Reads a data file: its description, its series, and candles as numpy arrays streamed forward."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+from types import TracebackType
+
+import numpy as np
+
+from octobot_backtesting import _schema
+from octobot_backtesting.description import DataFileDescription, SeriesInfo
+from octobot_backtesting.errors import DataFileError, SeriesNotFoundError
+
+logger = logging.getLogger(__name__)
+
+#: Candles per chunk when streaming: about 2.4 MB of float64 per chunk.
+DEFAULT_CHUNK_SIZE = 50_000
+#: Columns of a candle array.
+TIMESTAMP, OPEN, HIGH, LOW, CLOSE, VOLUME = range(6)
+
+
+def open_sqlite_read_only(path: Path) -> sqlite3.Connection:
+    """A read-only connection usable from a worker thread (``asyncio.to_thread``)."""
+    if not path.is_file():
+        raise DataFileError(f"{path}: no such data file")
+    try:
+        return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False)
+    except sqlite3.Error as error:
+        raise DataFileError(f"{path}: cannot open as SQLite ({error})") from None
+
+
+def is_our_data_file(connection: sqlite3.Connection) -> bool:
+    """True when the SQLite file carries this project's application id."""
+    try:
+        return connection.execute("PRAGMA application_id").fetchone()[0] == _schema.APPLICATION_ID
+    except sqlite3.DatabaseError:  # not a SQLite file at all
+        return False
+
+
+class DataFileReader:
+    """Read access to one data file; a context manager (or call ``close()``).
+
+    Why chunks: a year of 1m candles of many pairs must replay without holding more than the arrays the
+    caller asked for, so candles come out of SQLite ``chunk_size`` rows at a time.
+    """
+
+    def __init__(self, path: str | os.PathLike) -> None:
+        self.path = Path(path)
+        if self.path.name.endswith(_schema.PART_SUFFIX):
+            raise DataFileError(
+                f"{self.path} is an incomplete data file (its writer did not finish); "
+                "delete it and write again"
+            )
+        self._connection = open_sqlite_read_only(self.path)
+        try:
+            self.description = self._read_description()
+        except BaseException:
+            self._connection.close()
+            raise
+
+    def __enter__(self) -> DataFileReader:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._connection.close()
+
+    def _read_description(self) -> DataFileDescription:
+        if not is_our_data_file(self._connection):
+            raise DataFileError(
+                f"{self.path} is not an octobot-backtesting data file; if it is an OctoBot, CSV or JSON "
+                "candle file, convert it with octobot_backtesting.import_files"
+            )
+        row = self._connection.execute(
+            "SELECT format, format_version, exchange, symbols, time_frames, first_timestamp, last_timestamp, "
+            "created_at, origin FROM description"
+        ).fetchone()
+        if row is None:
+            raise DataFileError(
+                f"{self.path} has no description: it is incomplete; delete it and write again"
+            )
+        if row[0] != _schema.FORMAT_NAME or row[1] > _schema.FORMAT_VERSION:
+            raise DataFileError(
+                f"{self.path} is format {row[0]} version {row[1]}; this octobot-backtesting reads "
+                f"{_schema.FORMAT_NAME} up to version {_schema.FORMAT_VERSION}: upgrade octobot-backtesting"
+            )
+        return DataFileDescription(
+            format_version=row[1],
+            exchange=row[2],
+            symbols=tuple(json.loads(row[3])),
+            time_frames=tuple(json.loads(row[4])),
+            first_timestamp_ms=row[5],
+            last_timestamp_ms=row[6],
+            created_at_ms=row[7],
+            origin=row[8],
+        )
+
+    def series(self) -> list[SeriesInfo]:
+        """Every (symbol, time frame) series with its candle count and range."""
+        rows = self._connection.execute(
+            "SELECT symbol, time_frame, COUNT(*), MIN(timestamp), MAX(timestamp) FROM ohlcv "
+            "GROUP BY symbol, time_frame"
+        ).fetchall()
+        return [SeriesInfo(*row) for row in rows]
+
+    def has_series(self, symbol: str, time_frame: str) -> bool:
+        return (
+            self._connection.execute(
+                "SELECT 1 FROM ohlcv WHERE symbol = ? AND time_frame = ? LIMIT 1", (symbol, time_frame)
+            ).fetchone()
+            is not None
+        )
+
+    def count(
+        self, symbol: str, time_frame: str, start_ms: int | None = None, end_ms: int | None = None
+    ) -> int:
+        """Number of candles of a series whose open time is in [start_ms, end_ms]."""
+        where, parameters = _range_clause(symbol, time_frame, start_ms, end_ms)
+        return self._connection.execute(f"SELECT COUNT(*) FROM ohlcv WHERE {where}", parameters).fetchone()[0]
+
+    def iter_ohlcv(
+        self,
+        symbol: str,
+        time_frame: str,
+        start_ms: int | None = None,
+        end_ms: int | None = None,
+        chunk_size: int = DEFAULT_CHUNK_SIZE,
+    ) -> Iterator[np.ndarray]:
+        """Yields (k, 6) float64 arrays of candles in time order, open time in [start_ms, end_ms]."""
+        if chunk_size < 1:
+            raise DataFileError(f"chunk_size must be at least 1, got {chunk_size}")
+        self._require_series(symbol, time_frame)
+        where, parameters = _range_clause(symbol, time_frame, start_ms, end_ms)
+        cursor = self._connection.execute(
+            f"SELECT {_schema.OHLCV_COLUMNS} FROM ohlcv WHERE {where} ORDER BY timestamp", parameters
+        )
+        try:
+            while rows := cursor.fetchmany(chunk_size):
+                # None (a NaN stored by SQLite as NULL) becomes NaN, for validation to report
+                yield np.array(rows, dtype=np.float64)
+        finally:
+            cursor.close()
+
+    def read_ohlcv(
+        self, symbol: str, time_frame: str, start_ms: int | None = None, end_ms: int | None = None
+    ) -> np.ndarray:
+        """Every candle of a series in [start_ms, end_ms] as one (n, 6) float64 array."""
+        total = self.count(symbol, time_frame, start_ms, end_ms)
+        result = np.empty((total, 6), dtype=np.float64)
+        filled = 0
+        for chunk in self.iter_ohlcv(symbol, time_frame, start_ms, end_ms):
+            result[filled : filled + len(chunk)] = chunk
+            filled += len(chunk)
+        return result[:filled]
+
+    def _require_series(self, symbol: str, time_frame: str) -> None:
+        if not self.has_series(symbol, time_frame):
+            available = ", ".join(f"{s.symbol} {s.time_frame}" for s in self.series()) or "none"
+            raise SeriesNotFoundError(
+                f"{self.path} has no candles for {symbol} {time_frame}; available series: {available}"
+            )
+
+
+def _range_clause(
+    symbol: str, time_frame: str, start_ms: int | None, end_ms: int | None
+) -> tuple[str, tuple[object, ...]]:
+    where = "symbol = ? AND time_frame = ?"
+    parameters: tuple[object, ...] = (symbol, time_frame)
+    if start_ms is not None:
+        where += " AND timestamp >= ?"
+        parameters += (int(start_ms),)
+    if end_ms is not None:
+        where += " AND timestamp <= ?"
+        parameters += (int(end_ms),)
+    return where, parameters

@@ -1,0 +1,164 @@
+"""Writes a data file atomically: into ``<name>.part``, renamed to ``<name>`` only once complete."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sqlite3
+import time
+from pathlib import Path
+from types import TracebackType
+
+import numpy as np
+
+from octobot_backtesting import _schema
+from octobot_backtesting._time_frames import time_frame_ms
+from octobot_backtesting.errors import DataFileError, DataFileExistsError
+
+logger = logging.getLogger(__name__)
+
+_INSERT_OHLCV = (
+    "INSERT INTO ohlcv (symbol, time_frame, timestamp, open, high, low, close, volume) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+def part_path(path: Path) -> Path:
+    """Where ``path`` is written until it is complete."""
+    return path.with_name(path.name + _schema.PART_SUFFIX)
+
+
+class DataFileWriter:
+    """Context manager writing candles of many (symbol, time frame) series into one data file.
+
+    Why ``.part`` then rename: the description table is written last and the rename is atomic, so a crash
+    or an exception leaves either no file or a ``.part`` file that readers and listings refuse; never a
+    half file that looks whole. Durability settings are relaxed while writing for speed, since a crashed
+    ``.part`` file is worthless anyway.
+    """
+
+    def __init__(
+        self, path: str | os.PathLike, *, exchange: str, origin: str, overwrite: bool = False
+    ) -> None:
+        self.path = Path(path)
+        if self.path.name.endswith(_schema.PART_SUFFIX):
+            raise DataFileError(f"{self.path}: a data file name must not end with {_schema.PART_SUFFIX!r}")
+        if not exchange:
+            raise DataFileError("exchange must be a non-empty name (for instance 'binance')")
+        if self.path.exists() and not overwrite:
+            raise DataFileExistsError(f"{self.path} already exists: delete it or pass overwrite=True")
+        self.exchange = exchange
+        self.origin = origin
+        self._part = part_path(self.path)
+        self._connection: sqlite3.Connection | None = None
+        self._series: set[tuple[str, str]] = set()
+
+    def __enter__(self) -> DataFileWriter:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._part.unlink(missing_ok=True)  # a leftover of an earlier crash
+        connection = sqlite3.connect(self._part, isolation_level=None)
+        connection.execute("PRAGMA journal_mode = OFF")
+        connection.execute("PRAGMA synchronous = OFF")
+        for statement in _schema.CREATE_STATEMENTS:
+            connection.execute(statement)
+        connection.execute("BEGIN")
+        self._connection = connection
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        if exc_type is None:
+            self._finish()
+        else:
+            self._abort()
+
+    def write_ohlcv(self, symbol: str, time_frame: str, candles: np.ndarray) -> int:
+        """Appends candles (rows of timestamp ms, open, high, low, close, volume) to a series.
+
+        Rows must be in strictly increasing time order, across calls too; returns how many were written.
+        """
+        connection = self._require_open()
+        time_frame_ms(time_frame)  # a clear error on an unknown time frame, before anything is written
+        if not symbol:
+            raise DataFileError("symbol must be a non-empty ccxt symbol (for instance 'BTC/USDT')")
+        array = np.asarray(candles, dtype=np.float64)
+        if array.size == 0:
+            return 0
+        if array.ndim != 2 or array.shape[1] != 6:
+            raise DataFileError(
+                f"{symbol} {time_frame}: candles must be an (n, 6) array of timestamp, open, high, low, "
+                f"close, volume; got shape {array.shape}"
+            )
+        timestamps = array[:, 0].astype(np.int64)
+        steps = np.diff(timestamps)
+        if steps.size and (bad := np.flatnonzero(steps <= 0)).size:
+            index = int(bad[0]) + 1
+            raise DataFileError(
+                f"{symbol} {time_frame}: candle at {int(timestamps[index])} ms is a duplicate or out of "
+                "order (rows must be strictly increasing in time); validate and clean the source first"
+            )
+        rows = zip(
+            (symbol,) * len(array),
+            (time_frame,) * len(array),
+            timestamps.tolist(),
+            *(array[:, column].tolist() for column in range(1, 6)),
+            strict=True,
+        )
+        try:
+            connection.executemany(_INSERT_OHLCV, rows)
+        except sqlite3.IntegrityError:
+            raise DataFileError(
+                f"{symbol} {time_frame}: candles between {int(timestamps[0])} and {int(timestamps[-1])} ms "
+                "overlap candles already written to this series; write each series in time order"
+            ) from None
+        self._series.add((symbol, time_frame))
+        return len(array)
+
+    def _require_open(self) -> sqlite3.Connection:
+        if self._connection is None:
+            raise DataFileError(f"{self.path}: the writer is not open; use it as a context manager")
+        return self._connection
+
+    def _finish(self) -> None:
+        connection = self._require_open()
+        try:
+            first, last = connection.execute("SELECT MIN(timestamp), MAX(timestamp) FROM ohlcv").fetchone()
+            symbols = sorted({symbol for symbol, _ in self._series})
+            time_frames = sorted({tf for _, tf in self._series}, key=time_frame_ms)
+            connection.execute(
+                "INSERT INTO description VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    _schema.FORMAT_NAME,
+                    _schema.FORMAT_VERSION,
+                    self.exchange,
+                    json.dumps(symbols),
+                    json.dumps(time_frames),
+                    first,
+                    last,
+                    int(time.time() * 1000),
+                    self.origin,
+                ),
+            )
+            connection.execute("COMMIT")
+            connection.close()
+            self._connection = None
+            _fsync(self._part)  # on disk before it becomes visible under its real name
+        except BaseException:
+            self._abort()
+            raise
+        os.replace(self._part, self.path)
+        logger.info("wrote %s: %d series from %s", self.path, len(self._series), self.origin)
+
+    def _abort(self) -> None:
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
+        self._part.unlink(missing_ok=True)
+        logger.warning("writing %s failed: the partial file was removed", self.path)
+
+
+def _fsync(path: Path) -> None:
+    with open(path, "rb+") as file:
+        os.fsync(file.fileno())

@@ -1,0 +1,43 @@
+"""The exception hierarchy of octobot-backtesting: catch ``BacktestingError`` to catch them all."""
+
+from __future__ import annotations
+
+
+class BacktestingError(Exception):
+    """Base of every error raised by octobot-backtesting."""
+
+
+class DataFileError(BacktestingError):
+    """A data file is missing, unreadable, incomplete or not in the expected format."""
+
+
+class DataFileExistsError(DataFileError):
+    """Writing would overwrite an existing data file (pass ``overwrite=True`` to allow it)."""
+
+
+class SeriesNotFoundError(DataFileError):
+    """A (symbol, time frame) pair asked for is not in the data file."""
+
+
+class MergeConflictError(DataFileError):
+    """Two files hold different candles for the same (symbol, time frame, timestamp)."""
+
+
+class ImporterError(BacktestingError):
+    """A source file cannot be imported (unknown format, bad content, missing symbol or time frame)."""
+
+
+class ResamplingError(BacktestingError):
+    """A resampling request is impossible (target not a multiple of the source, unsupported time frame)."""
+
+
+class DataValidationError(BacktestingError):
+    """Data failed validation with errors; ``issues`` lists every problem found."""
+
+    def __init__(self, message: str, issues: list) -> None:
+        super().__init__(message)
+        self.issues = issues
+
+
+class ClockError(BacktestingError):
+    """The simulated clock was asked to go backwards or was misused."""

@@ -1,0 +1,267 @@
+"""Converts candle files (this project's, OctoBot's, CSV, ccxt/freqtrade JSON) into one data file.
+
+What is fixed and what is not, always reported in ``ImportReport.issues``: rows out of time order are
+sorted and identical duplicate rows dropped (warnings); two different candles for one instant stop the
+import (the right one cannot be guessed); bad values (NaN, high below low...) are imported as they are and
+reported as errors, which validation will report again before any run.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from octobot_backtesting._time_frames import time_frame_ms
+from octobot_backtesting.datafile_reader import (
+    TIMESTAMP,
+    DataFileReader,
+    is_our_data_file,
+    open_sqlite_read_only,
+)
+from octobot_backtesting.datafile_writer import DataFileWriter
+from octobot_backtesting.errors import ImporterError, ResamplingError
+from octobot_backtesting.importers.file_names import parse_candle_file_name
+from octobot_backtesting.importers.octobot_files import OctoBotFileReader, is_octobot_file
+from octobot_backtesting.importers.text_candles import read_csv_candles, read_json_candles
+from octobot_backtesting.resampling import check_resampling, resample_candles
+from octobot_backtesting.validation import IssueKind, Severity, ValidationIssue, validate_candles
+from octobot_trading import normalize_symbol, parse_time_frame
+
+logger = logging.getLogger(__name__)
+
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+@dataclass(slots=True)
+class ImportReport:
+    """What an import wrote and everything it noticed on the way."""
+
+    path: Path
+    #: (symbol, time frame) -> candles written
+    series: dict[tuple[str, str], int] = field(default_factory=dict)
+    #: (symbol, target time frame) -> source time frame, for the series built by resampling
+    resampled: dict[tuple[str, str], str] = field(default_factory=dict)
+    issues: list[ValidationIssue] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class _Series:
+    symbol: str
+    time_frame: str
+    candles: np.ndarray
+    source: str
+
+
+def import_files(
+    sources: Iterable[str | os.PathLike] | str | os.PathLike,
+    destination: str | os.PathLike,
+    *,
+    exchange: str | None = None,
+    symbol: str | None = None,
+    time_frame: str | None = None,
+    resample_to: Iterable[str] = (),
+    timestamp_unit: str = "ms",
+    overwrite: bool = False,
+) -> ImportReport:
+    """Imports every series of ``sources`` into the data file ``destination`` (many symbols and time frames).
+
+    CSV and JSON files name their symbol and time frame in freqtrade's way (``ETH_BTC-5m.csv``) unless
+    ``symbol``/``time_frame`` are given. ``exchange`` defaults to the one recorded in OctoBot files or to
+    the folder name when it is a ccxt exchange id (freqtrade's ``data/binance/``). ``resample_to`` lists
+    longer time frames to build from the longest imported time frame that divides them.
+    """
+    paths = (
+        [Path(sources)] if isinstance(sources, str | os.PathLike) else [Path(source) for source in sources]
+    )
+    if not paths:
+        raise ImporterError("no source file given to import")
+    report = ImportReport(Path(destination))
+    exchanges: set[str] = set()
+    collected: dict[tuple[str, str], _Series] = {}
+    for path in paths:
+        for series in _read_source(path, symbol, time_frame, timestamp_unit, exchanges):
+            key = (series.symbol, series.time_frame)
+            if key in collected:
+                raise ImporterError(
+                    f"{series.symbol} {series.time_frame} comes from both {collected[key].source} and "
+                    f"{series.source}; import them into separate files and merge them, or import one"
+                )
+            series.candles = _normalized(series, report.issues)
+            collected[key] = series
+    for target in resample_to:
+        _resample_into(collected, parse_time_frame(target).value, report)
+    exchange = _exchange_name(exchange, exchanges, paths)
+    origin = "import: " + ", ".join(path.name for path in paths)
+    with DataFileWriter(report.path, exchange=exchange, origin=origin, overwrite=overwrite) as writer:
+        for (series_symbol, series_time_frame), series in sorted(collected.items()):
+            report.series[(series_symbol, series_time_frame)] = writer.write_ohlcv(
+                series_symbol, series_time_frame, series.candles
+            )
+    logger.info(
+        "imported %d series into %s with %d issue(s)", len(report.series), report.path, len(report.issues)
+    )
+    return report
+
+
+def _read_source(
+    path: Path, symbol: str | None, time_frame: str | None, timestamp_unit: str, exchanges: set[str]
+) -> Iterator[_Series]:
+    if not path.is_file():
+        raise ImporterError(f"{path}: no such file")
+    with path.open("rb") as file:
+        is_sqlite = file.read(len(_SQLITE_MAGIC)) == _SQLITE_MAGIC
+    if is_sqlite:
+        yield from _read_sqlite_source(path, exchanges)
+        return
+    suffix = path.suffix.lower()
+    if suffix not in (".csv", ".json", ".txt"):
+        raise ImporterError(
+            f"{path.name}: unknown candle file format {suffix!r}; import a .csv, a .json candle "
+            "array, an OctoBot "
+            "data file or an octobot-backtesting data file"
+        )
+    series_symbol, series_time_frame = _series_name(path, symbol, time_frame)
+    reader = read_json_candles if suffix == ".json" else read_csv_candles
+    yield _Series(series_symbol, series_time_frame, reader(path, timestamp_unit=timestamp_unit), path.name)
+
+
+def _read_sqlite_source(path: Path, exchanges: set[str]) -> Iterator[_Series]:
+    connection = open_sqlite_read_only(path)
+    try:
+        ours, octobot = is_our_data_file(connection), is_octobot_file(connection)
+    finally:
+        connection.close()
+    if ours:
+        with DataFileReader(path) as reader:
+            exchanges.add(reader.description.exchange)
+            for info in reader.series():
+                yield _Series(
+                    info.symbol, info.time_frame, reader.read_ohlcv(info.symbol, info.time_frame), path.name
+                )
+    elif octobot:
+        octobot_reader = OctoBotFileReader(path)
+        try:
+            exchanges.add(octobot_reader.description.exchange)
+            for series_symbol, series_time_frame, candles in octobot_reader:
+                yield _Series(series_symbol, series_time_frame, candles, path.name)
+        finally:
+            octobot_reader.close()
+    else:
+        raise ImporterError(
+            f"{path.name} is a SQLite file but neither an OctoBot nor an octobot-backtesting data file"
+        )
+
+
+def _series_name(path: Path, symbol: str | None, time_frame: str | None) -> tuple[str, str]:
+    if symbol is None or time_frame is None:
+        try:
+            named_symbol, named_time_frame = parse_candle_file_name(path)
+        except ImporterError:
+            missing = " and ".join(
+                name for name, value in (("symbol", symbol), ("time_frame", time_frame)) if not value
+            )
+            raise ImporterError(
+                f"{path.name} does not say which symbol and time frame it holds and its name is not "
+                "freqtrade's "
+                f"('BASE_QUOTE-5m.csv'); pass {missing}= explicitly"
+            ) from None
+        symbol, time_frame = symbol or named_symbol, time_frame or named_time_frame
+    try:
+        return normalize_symbol(symbol), parse_time_frame(time_frame).value
+    except ValueError as error:
+        raise ImporterError(f"{path.name}: {error}") from None
+
+
+def _normalized(series: _Series, issues: list[ValidationIssue]) -> np.ndarray:
+    """Sorted, identical duplicates dropped; every finding of the source's validation kept in ``issues``."""
+    candles = series.candles
+    report = validate_candles(candles, series.symbol, series.time_frame)
+    order = np.argsort(candles[:, TIMESTAMP], kind="stable")
+    ordered = candles[order]
+    same_time = np.flatnonzero(np.diff(ordered[:, TIMESTAMP]) == 0)
+    conflicts = [int(i) for i in same_time if not _same_candle(ordered[i], ordered[i + 1])]
+    if conflicts:
+        shown = ", ".join(str(int(ordered[i, TIMESTAMP])) for i in conflicts[:5])
+        raise ImporterError(
+            f"{series.source}: {series.symbol} {series.time_frame} has {len(conflicts)} "
+            "timestamp(s) with two "
+            f"different candles (first: {shown}); keep one candle per timestamp in the source and "
+            "import again"
+        )
+    keep = np.ones(len(ordered), dtype=bool)
+    keep[same_time + 1] = False
+    for found in report.issues:
+        if found.kind is IssueKind.DUPLICATE:
+            found = _downgraded(found, "an identical copy was dropped on import")
+        elif found.kind is IssueKind.OUT_OF_ORDER:
+            found = _downgraded(found, "the candles were sorted on import")
+        issues.append(found)
+    return ordered[keep]
+
+
+def _same_candle(first: np.ndarray, second: np.ndarray) -> bool:
+    return bool(np.array_equal(first, second, equal_nan=True))
+
+
+def _downgraded(found: ValidationIssue, fix: str) -> ValidationIssue:
+    return ValidationIssue(
+        Severity.WARNING,
+        found.kind,
+        found.symbol,
+        found.time_frame,
+        found.timestamp_ms,
+        f"{found.message}; {fix}",
+    )
+
+
+def _resample_into(collected: dict[tuple[str, str], _Series], target: str, report: ImportReport) -> None:
+    target_ms = time_frame_ms(target)
+    for series_symbol in sorted({key[0] for key in collected}):
+        if (series_symbol, target) in collected:
+            continue  # the source has it: real candles beat resampled ones
+        usable = []
+        for (other_symbol, source_time_frame), series in collected.items():
+            if other_symbol != series_symbol or time_frame_ms(source_time_frame) >= target_ms:
+                continue
+            try:
+                check_resampling(source_time_frame, target)
+            except ResamplingError:
+                continue
+            usable.append(series)
+        if not usable:
+            available = sorted(tf for s, tf in collected if s == series_symbol)
+            raise ImporterError(
+                f"cannot resample {series_symbol} to {target}: no imported time frame divides it "
+                f"(available: {', '.join(available)})"
+            )
+        source = max(usable, key=lambda series: time_frame_ms(series.time_frame))
+        result = resample_candles(source.candles, source.time_frame, target, symbol=series_symbol)
+        collected[(series_symbol, target)] = _Series(
+            series_symbol, target, result.candles, f"{source.source} (resampled)"
+        )
+        report.resampled[(series_symbol, target)] = source.time_frame
+        report.issues.extend(result.issues)
+
+
+def _exchange_name(exchange: str | None, found: set[str], paths: list[Path]) -> str:
+    if exchange:
+        return exchange
+    if len(found) > 1:
+        raise ImporterError(
+            f"the sources come from several exchanges ({', '.join(sorted(found))}); import them separately"
+        )
+    if found:
+        return found.pop()
+    import ccxt  # only for the list of exchange ids
+
+    folders = {path.resolve().parent.name for path in paths}
+    if len(folders) == 1 and (folder := folders.pop()) in ccxt.exchanges:
+        return folder
+    raise ImporterError(
+        "the sources do not say which exchange they come from; pass exchange= (for instance 'binance')"
+    )
