@@ -1,0 +1,298 @@
+"""A loopback HTTP server (aiohttp.web on 127.0.0.1, random port) that answers like Binance's public
+spot endpoints, for tests of anything that talks to an exchange through ccxt.
+
+Why a real server rather than mocks: ccxt's own binance client is pointed at it (its ``urls['api']``
+entries are overridden, nothing of ccxt is patched), so the tests exercise ccxt's request building,
+rate limiter, response parsing and HTTP error mapping exactly as in production.
+
+Endpoints: ``/api/v3/ping``, ``/api/v3/time``, ``/api/v3/exchangeInfo``, ``/api/v3/klines`` (startTime,
+endTime, limit semantics of Binance: default 500, max 1000), and empty ``exchangeInfo`` answers for the
+futures APIs that ccxt also loads. Faults (HTTP errors such as 503 or 429) can be injected per request.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import TracebackType
+from urllib.parse import urlsplit
+
+import ccxt
+import numpy as np
+from aiohttp import web
+
+from octobot_trading.symbols import parse_symbol
+from octobot_trading.time_frames import parse_time_frame
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_LIMIT = 500
+MAX_LIMIT = 1000
+_SERVER_TIME_MS = 1_800_000_000_000
+
+#: bodies Binance sends with these statuses (its error codes are what ccxt maps to exceptions)
+_ERROR_BODIES = {
+    429: {
+        "code": -1003,
+        "msg": "Too much request weight used; current limit is 6000 request weight per 1 MINUTE.",
+    },
+    418: {"code": -1003, "msg": "Way too much request weight used; IP banned."},
+    500: {"code": -1001, "msg": "Internal error; unable to process your request. Please try again."},
+    502: {"code": -1001, "msg": "Internal error; unable to process your request. Please try again."},
+    503: {"code": -1001, "msg": "Internal error; unable to process your request. Please try again."},
+    504: {"code": -1007, "msg": "Timeout waiting for response from backend server."},
+}
+
+
+@dataclass
+class Fault:
+    """Answers the next requests on ``path`` whose query contains ``match`` with ``statuses``, one each,
+    in order (``[503, 429]``: the first matching request gets a 503, the second a 429, then normal)."""
+
+    path: str
+    statuses: list[int]
+    match: dict[str, str] = field(default_factory=dict)
+
+    def applies_to(self, path: str, query: Mapping[str, str]) -> bool:
+        return (
+            bool(self.statuses)
+            and path == self.path
+            and all(query.get(k) == v for k, v in self.match.items())
+        )
+
+
+@dataclass(frozen=True)
+class RecordedRequest:
+    path: str
+    query: dict[str, str]
+    status: int
+
+
+class BinanceLikeServer:
+    """Serves ``candles[(symbol, time_frame)]`` ((n, 6) arrays: open time ms, o, h, l, c, v) like Binance.
+
+    Use as ``async with BinanceLikeServer(candles) as server:`` and build the ccxt client with
+    ``server.ccxt_config()``.
+    """
+
+    def __init__(self, candles: Mapping[tuple[str, str], np.ndarray]) -> None:
+        self._candles: dict[tuple[str, str], np.ndarray] = {}
+        for (symbol, time_frame), array in candles.items():
+            parse_time_frame(time_frame)
+            data = np.asarray(array, dtype=np.float64)
+            if data.ndim != 2 or data.shape[1] != 6:
+                raise ValueError(f"{symbol} {time_frame}: candles must be an (n, 6) array, got {data.shape}")
+            self._candles[(str(parse_symbol(symbol)), time_frame)] = data[
+                np.argsort(data[:, 0], kind="stable")
+            ]
+        self._market_ids = {symbol.replace("/", ""): symbol for symbol, _ in self._candles}
+        self.faults: list[Fault] = []
+        #: every request received, in order
+        self.requests: list[RecordedRequest] = []
+        self._runner: web.AppRunner | None = None
+        self.port = 0
+
+    # --- lifecycle -------------------------------------------------------------------------------
+
+    async def __aenter__(self) -> BinanceLikeServer:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.stop()
+
+    async def start(self) -> None:
+        app = web.Application()
+        app.router.add_get("/api/v3/ping", self._ping)
+        app.router.add_get("/api/v3/time", self._time)
+        app.router.add_get("/api/v3/exchangeInfo", self._exchange_info)
+        app.router.add_get("/api/v3/klines", self._klines)
+        for futures_path in ("/fapi/v1/exchangeInfo", "/dapi/v1/exchangeInfo"):
+            app.router.add_get(futures_path, self._empty_exchange_info)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def api_urls(self) -> dict[str, str]:
+        """ccxt binance's ``urls['api']`` with every host replaced by this server (paths kept)."""
+        urls = ccxt.binance().urls["api"]
+        return {
+            name: self.url + urlsplit(address).path
+            for name, address in urls.items()
+            if isinstance(address, str)
+        }
+
+    def ccxt_config(self) -> dict:
+        """Constructor arguments pointing ccxt's binance client at this server."""
+        return {"urls": {"api": self.api_urls()}}
+
+    # --- faults and inspection -------------------------------------------------------------------
+
+    def add_fault(self, path: str, statuses: list[int], match: Mapping[str, str] | None = None) -> Fault:
+        fault = Fault(path, list(statuses), {k: str(v) for k, v in (match or {}).items()})
+        self.faults.append(fault)
+        return fault
+
+    def requests_to(self, path: str) -> list[RecordedRequest]:
+        return [request for request in self.requests if request.path == path]
+
+    # --- handlers --------------------------------------------------------------------------------
+
+    def _answer(self, request: web.Request, payload: object, status: int = 200) -> web.Response:
+        query = dict(request.query)
+        for fault in self.faults:
+            if fault.applies_to(request.path, query):
+                status = fault.statuses.pop(0)
+                payload = _ERROR_BODIES.get(status, {"code": -1000, "msg": "An unknown error occurred."})
+                break
+        self.requests.append(RecordedRequest(request.path, query, status))
+        headers = {"Retry-After": "1"} if status in (418, 429) else {}
+        return web.Response(
+            status=status, text=json.dumps(payload), content_type="application/json", headers=headers
+        )
+
+    async def _ping(self, request: web.Request) -> web.Response:
+        return self._answer(request, {})
+
+    async def _time(self, request: web.Request) -> web.Response:
+        return self._answer(request, {"serverTime": _SERVER_TIME_MS})
+
+    async def _empty_exchange_info(self, request: web.Request) -> web.Response:
+        return self._answer(request, {"timezone": "UTC", "serverTime": _SERVER_TIME_MS, "symbols": []})
+
+    async def _exchange_info(self, request: web.Request) -> web.Response:
+        symbols = [_spot_market(market_id, symbol) for market_id, symbol in sorted(self._market_ids.items())]
+        return self._answer(
+            request,
+            {
+                "timezone": "UTC",
+                "serverTime": _SERVER_TIME_MS,
+                "rateLimits": [
+                    {
+                        "rateLimitType": "REQUEST_WEIGHT",
+                        "interval": "MINUTE",
+                        "intervalNum": 1,
+                        "limit": 6000,
+                    },
+                    {"rateLimitType": "ORDERS", "interval": "SECOND", "intervalNum": 10, "limit": 100},
+                ],
+                "exchangeFilters": [],
+                "symbols": symbols,
+            },
+        )
+
+    async def _klines(self, request: web.Request) -> web.Response:
+        query = request.query
+        symbol = self._market_ids.get(query.get("symbol", ""))
+        if symbol is None:
+            return self._answer(request, {"code": -1121, "msg": "Invalid symbol."}, 400)
+        interval = query.get("interval", "")
+        candles = self._candles.get((symbol, interval))
+        if candles is None:
+            return self._answer(request, {"code": -1120, "msg": "Invalid interval."}, 400)
+        try:
+            limit = int(query.get("limit", DEFAULT_LIMIT))
+            start = int(query["startTime"]) if "startTime" in query else None
+            end = int(query["endTime"]) if "endTime" in query else None
+        except ValueError:
+            return self._answer(
+                request, {"code": -1100, "msg": "Illegal characters found in a parameter."}, 400
+            )
+        if not 1 <= limit <= MAX_LIMIT:
+            return self._answer(request, {"code": -1130, "msg": "Invalid data sent for a parameter."}, 400)
+        times = candles[:, 0]
+        last = len(candles) if end is None else int(np.searchsorted(times, end, side="right"))
+        if start is not None:
+            first = int(np.searchsorted(times, start, side="left"))
+            selected = candles[first : min(last, first + limit)]
+        else:  # Binance: the most recent candles (before endTime)
+            selected = candles[max(0, last - limit) : last]
+        step = parse_time_frame(interval).ms
+        return self._answer(request, [_kline(row, step) for row in selected])
+
+
+def _number(value: float) -> str:
+    return format(value, ".8f")
+
+
+def _kline(row: np.ndarray, step_ms: int) -> list:
+    open_time = int(row[0])
+    volume = float(row[5])
+    return [
+        open_time,
+        _number(row[1]),
+        _number(row[2]),
+        _number(row[3]),
+        _number(row[4]),
+        _number(volume),
+        open_time + step_ms - 1,
+        _number(volume * float(row[4])),
+        100,
+        _number(volume / 2),
+        _number(volume * float(row[4]) / 2),
+        "0",
+    ]
+
+
+def _spot_market(market_id: str, symbol: str) -> dict:
+    parsed = parse_symbol(symbol)
+    return {
+        "symbol": market_id,
+        "status": "TRADING",
+        "baseAsset": parsed.base,
+        "baseAssetPrecision": 8,
+        "quoteAsset": parsed.quote,
+        "quotePrecision": 8,
+        "quoteAssetPrecision": 8,
+        "baseCommissionPrecision": 8,
+        "quoteCommissionPrecision": 8,
+        "orderTypes": ["LIMIT", "LIMIT_MAKER", "MARKET", "STOP_LOSS_LIMIT", "TAKE_PROFIT_LIMIT"],
+        "icebergAllowed": True,
+        "ocoAllowed": True,
+        "quoteOrderQtyMarketAllowed": True,
+        "allowTrailingStop": True,
+        "cancelReplaceAllowed": True,
+        "isSpotTradingAllowed": True,
+        "isMarginTradingAllowed": False,
+        "filters": [
+            {
+                "filterType": "PRICE_FILTER",
+                "minPrice": "0.01000000",
+                "maxPrice": "1000000.00000000",
+                "tickSize": "0.01000000",
+            },
+            {
+                "filterType": "LOT_SIZE",
+                "minQty": "0.00001000",
+                "maxQty": "9000.00000000",
+                "stepSize": "0.00001000",
+            },
+            {
+                "filterType": "NOTIONAL",
+                "minNotional": "5.00000000",
+                "applyMinToMarket": True,
+                "maxNotional": "9000000.00000000",
+                "applyMaxToMarket": False,
+                "avgPriceMins": 5,
+            },
+        ],
+        "permissions": [],
+        "permissionSets": [["SPOT"]],
+        "defaultSelfTradePreventionMode": "EXPIRE_MAKER",
+        "allowedSelfTradePreventionModes": ["EXPIRE_TAKER", "EXPIRE_MAKER", "EXPIRE_BOTH"],
+    }
