@@ -1,0 +1,276 @@
+"""The base of every evaluator and strategy: identity, config, history needs, and publishing.
+
+Why class attributes: the orchestrator reads a tentacle's kind, defaults, config schema, history needs
+and wildcards without instantiating it (to draw its config form, to load enough candles, to decide how
+many instances to create).
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+from collections.abc import Sequence
+from typing import Any, ClassVar
+
+import jsonschema
+
+import octobot_channel as oc
+from octobot_evaluators.commands import REFRESH, RESET
+from octobot_evaluators.context import EvaluatorContext
+from octobot_evaluators.errors import EvaluatorConfigError, EvaluatorDefinitionError, EvaluatorsError
+from octobot_evaluators.evaluation_entry import Evaluation
+from octobot_evaluators.evaluator_type import EvaluatorType
+from octobot_evaluators.matrix import EvaluationMatrix
+from octobot_evaluators.matrix_key import MatrixKey
+from octobot_evaluators.time_frames import time_frame_name
+
+logger = logging.getLogger(__name__)
+
+_UNSET: Any = object()
+
+
+def cryptocurrency_of(symbol: str) -> str:
+    """The base currency of a ccxt symbol ("BTC" for "BTC/USDT" and "BTC/USDT:USDT")."""
+    return symbol.split("/", 1)[0]
+
+
+class AbstractEvaluator:
+    """Base of TA, real-time, social evaluators and strategies.
+
+    Subclasses declare:
+    - ``EVALUATOR_TYPE``: their kind (set by the four intermediate bases);
+    - ``NAME``: the name used in matrix keys and profiles (defaults to the class name);
+    - ``DEFAULT_CONFIG`` and ``CONFIG_SCHEMA`` (JSON Schema; the defaults must satisfy it);
+    - ``REQUIRED_HISTORY``: how many closed candles the bot loads before the first evaluation;
+    - ``WILDCARD_SYMBOL`` / ``WILDCARD_TIME_FRAME``: one instance handles every symbol / time frame
+      (otherwise there is one instance per symbol / per time frame).
+
+    An instance sets ``eval_note`` and calls `evaluation_completed` (strategies: `strategy_completed`).
+    """
+
+    EVALUATOR_TYPE: ClassVar[EvaluatorType | None] = None
+    NAME: ClassVar[str | None] = None
+    DEFAULT_CONFIG: ClassVar[dict[str, Any]] = {}
+    CONFIG_SCHEMA: ClassVar[dict[str, Any]] = {"type": "object"}
+    REQUIRED_HISTORY: ClassVar[int] = 0
+    WILDCARD_SYMBOL: ClassVar[bool] = False
+    WILDCARD_TIME_FRAME: ClassVar[bool] = False
+    #: Whether the evaluations are bound to a time frame (their matrix key carries it).
+    TIME_FRAME_BOUND: ClassVar[bool] = False
+    #: Abstract bases set this so that only concrete tentacles are checked at class creation.
+    ABSTRACT: ClassVar[bool] = True
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "ABSTRACT" not in cls.__dict__:
+            cls.ABSTRACT = False
+        if cls.ABSTRACT:
+            return
+        if cls.EVALUATOR_TYPE is None:
+            raise EvaluatorDefinitionError(
+                f"{cls.__name__} has no EVALUATOR_TYPE: derive it from TechnicalEvaluator, "
+                "RealTimeEvaluator, SocialEvaluator or Strategy"
+            )
+        try:
+            jsonschema.Draft202012Validator.check_schema(cls.CONFIG_SCHEMA)
+        except jsonschema.SchemaError as error:
+            raise EvaluatorDefinitionError(
+                f"{cls.__name__}.CONFIG_SCHEMA is not a valid JSON Schema: {error.message}"
+            ) from None
+        cls.validate_config(cls.DEFAULT_CONFIG)
+
+    @classmethod
+    def get_name(cls) -> str:
+        """The name of this evaluator in matrix keys and profiles."""
+        return cls.NAME or cls.__name__
+
+    @classmethod
+    def validate_config(cls, config: dict[str, Any]) -> dict[str, Any]:
+        """Return ``config`` if it satisfies CONFIG_SCHEMA; otherwise raise naming the key and the rule."""
+        validator = jsonschema.Draft202012Validator(cls.CONFIG_SCHEMA)
+        error = jsonschema.exceptions.best_match(validator.iter_errors(config))
+        if error is not None:
+            where = "/".join(str(part) for part in error.absolute_path) or "<root>"
+            raise EvaluatorConfigError(
+                f"invalid config for {cls.get_name()} at {where!r}: {error.message} "
+                f"(see {cls.__name__}.CONFIG_SCHEMA; defaults: {cls.DEFAULT_CONFIG})"
+            )
+        return config
+
+    def __init__(
+        self,
+        context: EvaluatorContext,
+        symbols: Sequence[str],
+        time_frames: Sequence[str] = (),
+        config: dict[str, Any] | None = None,
+    ) -> None:
+        """One instance for ``symbols`` x ``time_frames``: a single one of each unless wildcard."""
+        if self.ABSTRACT:
+            raise EvaluatorDefinitionError(f"{type(self).__name__} is an abstract base: subclass it")
+        self.context = context
+        self.matrix: EvaluationMatrix = context.matrix
+        self.exchange: str = context.exchange
+        self.symbols: tuple[str, ...] = tuple(symbols)
+        self.time_frames: tuple[str, ...] = tuple(time_frame_name(tf) for tf in time_frames)
+        if not self.symbols:
+            raise EvaluatorsError(f"{self.get_name()} needs at least one symbol")
+        if not self.WILDCARD_SYMBOL and len(self.symbols) != 1:
+            raise EvaluatorsError(
+                f"{self.get_name()} is not a wildcard on symbols: create one instance per symbol "
+                f"(got {list(self.symbols)}; see create_evaluators)"
+            )
+        if self.TIME_FRAME_BOUND and not self.WILDCARD_TIME_FRAME and len(self.time_frames) != 1:
+            raise EvaluatorsError(
+                f"{self.get_name()} is not a wildcard on time frames: create one instance per time frame "
+                f"(got {list(self.time_frames)}; see create_evaluators)"
+            )
+        merged = copy.deepcopy(self.DEFAULT_CONFIG)
+        merged.update(config or {})
+        self.config: dict[str, Any] = self.validate_config(merged)
+        self.name: str = self.get_name()
+        self.eval_note: float | None = None
+        self.logger = logging.getLogger(f"{type(self).__module__}.{self.name}")
+        # the trigger being handled: evaluation_completed() publishes for it by default
+        self._symbol: str | None = self.symbols[0] if len(self.symbols) == 1 else None
+        self._time_frame: str | None = self.time_frames[0] if len(self.time_frames) == 1 else None
+        self._time: int | None = None
+        self._valid_until: int | None = None
+        self._refresh: bool = False
+        self._consumers: list[tuple[oc.Channel, Any]] = []
+
+    # ----------------------------------------------------------------- identity
+    @property
+    def symbol(self) -> str | None:
+        """The symbol of this instance, or of the trigger being handled for a wildcard."""
+        return self._symbol
+
+    @property
+    def time_frame(self) -> str | None:
+        return self._time_frame
+
+    @property
+    def required_history(self) -> int:
+        """Closed candles needed before the first evaluation (override when it depends on config)."""
+        return self.REQUIRED_HISTORY
+
+    def matrix_key(self, symbol: str, time_frame: str | None = None) -> MatrixKey:
+        return MatrixKey(
+            self.exchange,
+            self.EVALUATOR_TYPE,  # type: ignore[arg-type]
+            self.name,
+            cryptocurrency_of(symbol),
+            symbol,
+            time_frame if self.TIME_FRAME_BOUND else None,
+        )
+
+    def matrix_keys(self) -> list[MatrixKey]:
+        """Every key this instance will publish: pre-registered at start."""
+        if self.TIME_FRAME_BOUND:
+            return [self.matrix_key(s, tf) for s in self.symbols for tf in self.time_frames]
+        return [self.matrix_key(s) for s in self.symbols]
+
+    # ----------------------------------------------------------------- lifecycle
+    async def start(self) -> None:
+        """Pre-register keys, then subscribe to the channels that trigger this kind (see subclasses)."""
+        for key in self.matrix_keys():
+            self.matrix.register(key)
+
+    async def stop(self) -> None:
+        """Unsubscribe from every channel this instance subscribed to."""
+        consumers, self._consumers = self._consumers, []
+        for channel, consumer in consumers:
+            await channel.remove_consumer(consumer)
+
+    async def _subscribe(
+        self, channel: oc.Channel, callback: Any, filters: dict[str, Any], priority: oc.Priority
+    ) -> None:
+        consumer = await channel.new_consumer(callback, priority=priority, filters=filters, name=self.name)
+        self._consumers.append((channel, consumer))
+
+    async def _subscribe_commands(self) -> None:
+        """Listen to reset/refresh commands addressed to this kind, exchange and (unless wildcard) symbol."""
+        filters = {
+            "exchange": self.exchange,
+            "evaluator_type": self.EVALUATOR_TYPE,
+            "symbol": oc.WILDCARD if self.WILDCARD_SYMBOL else self.symbols[0],
+            "time_frame": oc.WILDCARD,  # a reset may address every time frame (None)
+        }
+        await self._subscribe(self.matrix.evaluators_channel, self._on_command, filters, oc.Priority.MEDIUM)
+
+    async def _on_command(self, message: dict[str, Any]) -> None:
+        target = message.get("evaluator_name")
+        if target is not None and target != self.name:
+            return
+        time_frame = message.get("time_frame")
+        if message.get("symbol") not in self.symbols or (
+            time_frame is not None and self.TIME_FRAME_BOUND and time_frame not in self.time_frames
+        ):
+            return
+        command = message.get("command")
+        if command == RESET:
+            await self.reset()
+            self.matrix.reset(self.matrix_keys())
+        elif command == REFRESH:
+            await self.on_refresh_command(message)
+        else:
+            self.logger.warning("%s ignores unknown command %r (known: reset, refresh)", self.name, command)
+
+    async def on_refresh_command(self, message: dict[str, Any]) -> None:
+        """Re-evaluate with updated data; only TA evaluators do something by default."""
+
+    async def reset(self) -> None:
+        """Forget the evaluation state (the Evaluators channel's "reset" command calls it)."""
+        self.eval_note = None
+
+    # ----------------------------------------------------------------- publishing
+    def _set_context(
+        self,
+        symbol: str | None,
+        time_frame: str | None,
+        time: int,
+        valid_until: int | None = None,
+        refresh: bool = False,
+    ) -> None:
+        self._symbol = symbol
+        self._time_frame = time_frame
+        self._time = time
+        self._valid_until = valid_until
+        self._refresh = refresh
+
+    async def evaluation_completed(
+        self,
+        eval_note: float | None = _UNSET,
+        *,
+        symbol: str | None = None,
+        time_frame: str | None = None,
+        time: int | None = None,
+        valid_until: int | None = None,
+    ) -> Evaluation:
+        """Publish ``eval_note`` (default: ``self.eval_note``) for the trigger being handled.
+
+        Raises InvalidEvaluationError (naming this evaluator) for NaN or out-of-range values.
+        """
+        if eval_note is not _UNSET:
+            self.eval_note = eval_note
+        symbol = symbol or self._symbol
+        time_frame = time_frame or self._time_frame
+        time = self._time if time is None else time
+        if symbol is None or time is None:
+            raise EvaluatorsError(
+                f"{self.name}: evaluation_completed() outside a trigger needs symbol= and time= "
+                f"(got symbol={symbol!r}, time={time!r})"
+            )
+        if self.TIME_FRAME_BOUND and time_frame is None:
+            raise EvaluatorsError(f"{self.name}: evaluation_completed() needs time_frame=")
+        if valid_until is None and (time_frame, time) == (self._time_frame, self._time):
+            valid_until = self._valid_until
+        return await self.matrix.publish(
+            self.matrix_key(symbol, time_frame),
+            self.eval_note,
+            time,
+            valid_until=valid_until,
+            refresh=self._refresh,
+        )
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.exchange!r}, {list(self.symbols)}, {list(self.time_frames)})"

@@ -1,0 +1,132 @@
+"""Strategies: combine evaluations into one, after a full TA cycle or any real-time/social evaluation.
+
+Why the cycle rule lives here: a strategy must see a consistent picture, so it waits until every TA
+evaluator of each of its time frames has an evaluation current at the cycle's instant, and runs once per
+instant. It never consumes strategy evaluations, so it never wakes itself up.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+import octobot_channel as oc
+from octobot_evaluators.commands import send_refresh
+from octobot_evaluators.evaluation_entry import Evaluation
+from octobot_evaluators.evaluator import _UNSET, AbstractEvaluator
+from octobot_evaluators.evaluator_type import EvaluatorType
+from octobot_evaluators.matrix_key import MatrixKey
+
+
+@dataclass(frozen=True)
+class StrategyTrigger:
+    """Why a strategy runs: a complete TA cycle, or one real-time or social evaluation."""
+
+    evaluator_type: EvaluatorType
+    symbol: str
+    time: int
+    key: MatrixKey | None = None
+    refresh: bool = False
+
+
+class Strategy(AbstractEvaluator):
+    """Base of strategies. Implement `evaluate`: read the matrix, set ``self.eval_note``, then call
+    ``await self.strategy_completed()``. Trading modes consume its evaluations on the Matrix channel
+    (``evaluator_type=STRATEGY``) or through `octobot_evaluators.on_strategy_evaluation`.
+
+    ``time_frames`` are the TA time frames whose cycle it waits for. Set the config key
+    ``refresh_ta_on_real_time`` (or the class attribute) to make TA evaluators re-evaluate on the forming
+    candle before it runs after a real-time or social evaluation.
+    """
+
+    EVALUATOR_TYPE: ClassVar[EvaluatorType | None] = EvaluatorType.STRATEGY
+    WILDCARD_SYMBOL: ClassVar[bool] = True
+    WILDCARD_TIME_FRAME: ClassVar[bool] = True
+    REFRESH_TA_ON_REAL_TIME: ClassVar[bool] = False
+    ABSTRACT: ClassVar[bool] = True
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._last_cycle: dict[str, int] = {}  # symbol -> instant of the last TA cycle run
+        self._pending_refresh: dict[str, int] = {}  # symbol -> instant a refresh was asked for
+
+    @property
+    def refresh_ta_on_real_time(self) -> bool:
+        return bool(self.config.get("refresh_ta_on_real_time", self.REFRESH_TA_ON_REAL_TIME))
+
+    async def evaluate(self, trigger: StrategyTrigger) -> None:
+        raise NotImplementedError(f"{type(self).__name__} must implement evaluate(trigger)")
+
+    async def strategy_completed(
+        self, eval_note: float | None = _UNSET, *, symbol: str | None = None, time: int | None = None
+    ) -> Evaluation:
+        """Publish this strategy's evaluation (for the trigger's symbol and instant by default)."""
+        return await self.evaluation_completed(eval_note, symbol=symbol, time=time)
+
+    def ta_evaluations(self, symbol: str) -> dict[MatrixKey, Evaluation | None]:
+        """The TA evaluations of ``symbol`` on this strategy's time frames."""
+        return self.matrix.evaluations(self.exchange, EvaluatorType.TA, symbol, self.time_frames)
+
+    async def run(self, trigger: StrategyTrigger) -> None:
+        """Evaluate for ``trigger`` (the wiring calls it; tests and tools may too)."""
+        self._set_context(trigger.symbol, None, trigger.time)
+        await self.evaluate(trigger)
+
+    # ----------------------------------------------------------------- wiring
+    async def start(self) -> None:
+        await super().start()
+        channel = self.matrix.matrix_channel
+        symbol = oc.WILDCARD if len(self.symbols) > 1 else self.symbols[0]
+        for kind, callback in (
+            (EvaluatorType.TA, self._on_technical),
+            (EvaluatorType.REAL_TIME, self._on_instant),
+            (EvaluatorType.SOCIAL, self._on_instant),
+        ):
+            filters = {"exchange": self.exchange, "evaluator_type": kind, "symbol": symbol}
+            await self._subscribe(channel, callback, filters, oc.Priority.OPTIONAL)
+        await self._subscribe_commands()
+
+    async def _on_technical(self, message: dict[str, Any]) -> None:
+        symbol, time = message["symbol"], message["evaluation_time"]
+        if symbol not in self.symbols or message["time_frame"] not in self.time_frames:
+            return
+        if not self.matrix.is_cycle_complete(self.exchange, symbol, self.time_frames, time):
+            return  # partial cycle: some TA evaluator of this instant has not evaluated yet
+        answers_refresh = message["refresh"] and self._pending_refresh.get(symbol) == time
+        if time <= self._last_cycle.get(symbol, -1) and not answers_refresh:
+            return  # this instant already ran
+        if answers_refresh:
+            del self._pending_refresh[symbol]
+        self._last_cycle[symbol] = max(time, self._last_cycle.get(symbol, -1))
+        key = _message_key(message)
+        await self.run(StrategyTrigger(EvaluatorType.TA, symbol, time, key, message["refresh"]))
+
+    async def _on_instant(self, message: dict[str, Any]) -> None:
+        symbol, time = message["symbol"], message["evaluation_time"]
+        if symbol not in self.symbols:
+            return
+        if self.refresh_ta_on_real_time and self.ta_evaluations(symbol):
+            # run once the refreshed TA evaluations of this instant are all in (see _on_technical)
+            self._pending_refresh[symbol] = time
+            for time_frame in self.time_frames:
+                await send_refresh(self.matrix, self.exchange, symbol, time_frame, time, source=self.name)
+            return
+        await self.run(
+            StrategyTrigger(EvaluatorType(message["evaluator_type"]), symbol, time, _message_key(message))
+        )
+
+    async def reset(self) -> None:
+        await super().reset()
+        self._last_cycle.clear()
+        self._pending_refresh.clear()
+
+
+def _message_key(message: dict[str, Any]) -> MatrixKey:
+    return MatrixKey(
+        message["exchange"],
+        EvaluatorType(message["evaluator_type"]),
+        message["evaluator_name"],
+        message["cryptocurrency"],
+        message["symbol"],
+        message["time_frame"],
+    )

@@ -1,0 +1,58 @@
+"""Keeps incremental indicators in step with a candle buffer: O(1) per closed candle.
+
+Why: a TA evaluator is called once per closed candle; recomputing an indicator over the whole history each
+time would cost O(history). The feed remembers the last candle it consumed and only feeds the new ones,
+warming up from the whole buffer the first time (or after a gap larger than the buffer).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from octobot_evaluators.indicators import Indicator
+from octobot_trading import CandleBuffer
+
+
+class CloseFeed:
+    """Indicators fed with closes; one feed per (symbol, time frame)."""
+
+    def __init__(self, factory: Callable[[], tuple[Indicator, ...]]) -> None:
+        self._factory = factory
+        self.indicators: tuple[Indicator, ...] = factory()
+        self._last_time: int | None = None
+
+    def reset(self) -> None:
+        self.indicators = self._factory()
+        self._last_time = None
+
+    def sync(self, candles: CandleBuffer) -> None:
+        """Feed every closed candle of ``candles`` newer than the last one consumed."""
+        times = candles.timestamps()
+        if len(times) == 0:
+            return
+        start = 0
+        if self._last_time is not None:
+            start = int(np.searchsorted(times, self._last_time, side="right"))
+            if start == 0 and times[0] != self._last_time:
+                self.reset()  # gap larger than the buffer (or buffer reloaded): warm up again
+        if start >= len(times):
+            return
+        closes = candles.closes()[start:]
+        if self._last_time is None:
+            for indicator in self.indicators:
+                indicator.warm_up(closes)
+        else:
+            for close in closes.tolist():
+                for indicator in self.indicators:
+                    indicator.update(close)
+        self._last_time = int(times[-1])
+
+    def values(self, candles: CandleBuffer, *, forming: bool) -> tuple[float, ...]:
+        """Current values; with ``forming``, what they would be with the candle still forming (not kept)."""
+        self.sync(candles)
+        current = candles.current_candle if forming else None
+        if current is None:
+            return tuple(float(indicator.value) for indicator in self.indicators)
+        return tuple(float(indicator.peek(current.close)) for indicator in self.indicators)

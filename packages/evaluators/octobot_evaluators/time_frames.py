@@ -1,0 +1,43 @@
+"""Time-frame names and durations, read from octobot_trading's vocabulary (the one place this package does).
+
+Why a module of its own: every duration this package needs (freshness windows, cycles) goes through here,
+so time frames mean exactly what the exchange connectors mean by them.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import octobot_trading
+from octobot_evaluators.errors import UnknownTimeFrameError
+from octobot_trading import candle_close_time
+
+
+def time_frame_name(time_frame: object) -> str:
+    """The ccxt string of a time frame ("1h"), whether given as a string or as a TimeFrame enum."""
+    value = getattr(time_frame, "value", time_frame)
+    if not isinstance(value, str):
+        raise UnknownTimeFrameError(f"time frame {time_frame!r} is not a ccxt time frame such as '1h'")
+    return value
+
+
+@lru_cache(maxsize=64)
+def time_frame_ms(time_frame: str) -> int:
+    """Duration of a time frame in milliseconds; raises UnknownTimeFrameError naming it."""
+    try:
+        return octobot_trading.parse_time_frame(time_frame).ms
+    except ValueError as error:  # octobot_trading.UnknownTimeFrameError, with its suggestion
+        raise UnknownTimeFrameError(str(error)) from None
+
+
+def valid_until(evaluation_time: int, time_frame: str) -> int:
+    """End (exclusive) of an evaluation's freshness: the close of the candle that contains its time.
+
+    An evaluation made at a candle's close time (the next candle's open) stays valid until that next
+    candle closes; one made on a forming candle (a refresh) only until the forming candle closes, so
+    it never hides the next full cycle. Follows the exchanges' grid (weeks on Monday, calendar months).
+    """
+    return candle_close_time(evaluation_time, time_frame)
+
+
+__all__ = ["candle_close_time", "time_frame_ms", "time_frame_name", "valid_until"]
