@@ -1,9 +1,11 @@
 """Public API of octobot-trading: everything other packages may use, re-exported by ``__init__``.
 
-Each engineer owns one block below; edit only yours.
+Each engineer owns one block below; edit only yours. Each block extends ``__all__`` with its names.
 """
 
 from __future__ import annotations
+
+__all__: list[str] = []
 
 # --- vocabulary, markets, portfolio ---
 from octobot_trading.candles import DEFAULT_MAX_SIZE as DEFAULT_CANDLE_BUFFER_SIZE
@@ -37,6 +39,19 @@ from octobot_trading.markets import (
     Markets,
     to_decimal,
 )
+from octobot_trading.portfolio import (
+    Balance,
+    BalanceDelta,
+    Portfolio,
+    PortfolioHistory,
+    PortfolioManager,
+    PortfolioSnapshot,
+    PriceGraph,
+    Profitability,
+    compute_profitability,
+    market_average_change,
+    percent_change,
+)
 from octobot_trading.symbols import Symbol, format_symbol, normalize_symbol, parse_symbol
 from octobot_trading.time_frames import (
     ALL_TIME_FRAMES,
@@ -60,7 +75,7 @@ from octobot_trading.timestamps import (
     seconds_to_ms,
 )
 
-__all__ = [
+__all__ += [
     "ALL_TIME_FRAMES",
     "DECIMAL_PLACES",
     "DEFAULT_CANDLE_BUFFER_SIZE",
@@ -69,6 +84,8 @@ __all__ = [
     "SIGNIFICANT_DIGITS",
     "TICK_SIZE",
     "TRUNCATE",
+    "Balance",
+    "BalanceDelta",
     "Candle",
     "CandleBuffer",
     "CandleOrderError",
@@ -86,8 +103,14 @@ __all__ = [
     "OrderAboveMaximumError",
     "OrderBelowMinimumError",
     "OrderLimitError",
+    "Portfolio",
     "PortfolioError",
+    "PortfolioHistory",
+    "PortfolioManager",
+    "PortfolioSnapshot",
+    "PriceGraph",
     "PriceOutOfRangeError",
+    "Profitability",
     "Symbol",
     "TimeFrame",
     "UnknownTimeFrameError",
@@ -96,16 +119,19 @@ __all__ = [
     "candle_close_time",
     "candle_open_time",
     "check_ms",
+    "compute_profitability",
     "format_symbol",
     "is_candle_closed",
     "iso_to_ms",
     "largest_time_frame",
+    "market_average_change",
     "ms_to_datetime",
     "ms_to_iso",
     "ms_to_seconds",
     "normalize_symbol",
     "parse_symbol",
     "parse_time_frame",
+    "percent_change",
     "seconds_to_ms",
     "smallest_time_frame",
     "sort_time_frames",
