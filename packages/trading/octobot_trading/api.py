@@ -138,3 +138,103 @@ __all__ += [
     "to_decimal",
 ]
 # --- end vocabulary, markets, portfolio ---
+
+# --- orders, simulator, trader, exchanges, channels, modes ---
+from octobot_trading.channels.exchange_channels import (  # noqa: E402
+    EXCHANGE_CHANNELS,
+    BalanceChannel,
+    BalanceProfitabilityChannel,
+    KlineChannel,
+    MarkPriceChannel,
+    ModeChannel,
+    OHLCVChannel,
+    OrderBookChannel,
+    OrdersChannel,
+    RecentTradesChannel,
+    TickerChannel,
+    TradesChannel,
+    create_exchange_channels,
+)
+from octobot_trading.exchanges.account import Account  # noqa: E402
+from octobot_trading.exchanges.connector import ExchangeConnector  # noqa: E402
+from octobot_trading.exchanges.exchange_manager import ExchangeManager  # noqa: E402
+from octobot_trading.exchanges.market_data import MarketDataSink, MarketDataSource, SymbolData  # noqa: E402
+from octobot_trading.modes.amounts import AmountSpec, AmountUnit, InvalidAmountSyntaxError, parse_amount  # noqa: E402
+from octobot_trading.modes.daily_trading_mode import DailyTradingMode  # noqa: E402
+from octobot_trading.modes.trading_mode import AbstractTradingMode, TradingModeError, TradingModeState  # noqa: E402
+from octobot_trading.orders.enums import OrderKind, OrderSide, OrderStatus  # noqa: E402
+from octobot_trading.orders.errors import (  # noqa: E402
+    ExchangeManagerError,
+    InsufficientFundsError,
+    InvalidOrderError,
+    InvalidOrderTransitionError,
+    NoPriceError,
+    OrderError,
+    OrderNotFoundError,
+    UnknownSymbolError,
+)
+from octobot_trading.orders.groups import OneCancelsTheOther  # noqa: E402
+from octobot_trading.orders.order import Order  # noqa: E402
+from octobot_trading.orders.state_machine import TRANSITIONS as ORDER_TRANSITIONS  # noqa: E402
+from octobot_trading.orders.state_machine import can_transition  # noqa: E402
+from octobot_trading.orders.trade import Trade  # noqa: E402
+from octobot_trading.simulator.exchange_simulator import ExchangeSimulator  # noqa: E402
+from octobot_trading.simulator.fee_model import FeeAsset, FeeModel  # noqa: E402
+from octobot_trading.simulator.fill_model import FillModel  # noqa: E402
+from octobot_trading.simulator.latency_model import LatencyModel  # noqa: E402
+from octobot_trading.simulator.slippage_model import SlippageModel  # noqa: E402
+from octobot_trading.trader import Trader  # noqa: E402
+
+__all__ += [
+    "EXCHANGE_CHANNELS",
+    "ORDER_TRANSITIONS",
+    "AbstractTradingMode",
+    "Account",
+    "AmountSpec",
+    "AmountUnit",
+    "BalanceChannel",
+    "BalanceProfitabilityChannel",
+    "DailyTradingMode",
+    "ExchangeConnector",
+    "ExchangeManager",
+    "ExchangeManagerError",
+    "ExchangeSimulator",
+    "FeeAsset",
+    "FeeModel",
+    "FillModel",
+    "InsufficientFundsError",
+    "InvalidAmountSyntaxError",
+    "InvalidOrderError",
+    "InvalidOrderTransitionError",
+    "KlineChannel",
+    "LatencyModel",
+    "MarkPriceChannel",
+    "MarketDataSink",
+    "MarketDataSource",
+    "ModeChannel",
+    "NoPriceError",
+    "OHLCVChannel",
+    "OneCancelsTheOther",
+    "Order",
+    "OrderBookChannel",
+    "OrderError",
+    "OrderKind",
+    "OrderNotFoundError",
+    "OrderSide",
+    "OrderStatus",
+    "OrdersChannel",
+    "RecentTradesChannel",
+    "SlippageModel",
+    "SymbolData",
+    "TickerChannel",
+    "Trade",
+    "Trader",
+    "TradesChannel",
+    "TradingModeError",
+    "TradingModeState",
+    "UnknownSymbolError",
+    "can_transition",
+    "create_exchange_channels",
+    "parse_amount",
+]
+# --- end orders, simulator, trader, exchanges, channels, modes ---

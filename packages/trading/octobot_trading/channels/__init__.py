@@ -1,0 +1,1 @@
+"""The data channels of an exchange manager."""

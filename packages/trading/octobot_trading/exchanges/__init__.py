@@ -1,0 +1,1 @@
+"""Exchanges: connector interface, market data, account and the ExchangeManager."""

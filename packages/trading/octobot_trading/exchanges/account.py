@@ -1,0 +1,250 @@
+"""The account of one exchange manager: its orders, its portfolio and its trades.
+
+Why fills are applied here and not in the connector: the simulator and a live exchange both only report
+"this order filled that much at that price for that fee"; what it means for the funds (unlock the share
+of the reservation, pay, receive, charge the fee), for the order's group (cancel the other legs) and for
+its chained orders (activate them) is the same in both cases, so it is written once.
+
+Every change is recorded as a notification (channel name, message) that the exchange manager sends on
+its channels right after the synchronous work: fills never wait on a channel.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+from collections.abc import Callable
+from decimal import Decimal
+
+from octobot_trading.markets import Markets
+from octobot_trading.orders.enums import OrderSide, OrderStatus
+from octobot_trading.orders.errors import InsufficientFundsError, OrderNotFoundError
+from octobot_trading.orders.groups import OneCancelsTheOther
+from octobot_trading.orders.order import Order
+from octobot_trading.orders.trade import Trade
+from octobot_trading.timestamps import Clock
+
+logger = logging.getLogger(__name__)
+
+ZERO = Decimal(0)
+
+
+class _Position:
+    """Spot holding bought by this account, with its average entry cost (quote per base, fees in)."""
+
+    __slots__ = ("amount", "cost")
+
+    def __init__(self) -> None:
+        self.amount = ZERO
+        self.cost = ZERO
+
+    @property
+    def average_price(self) -> Decimal:
+        return self.cost / self.amount if self.amount else ZERO
+
+
+class Account:
+    """Orders (open and closed), trades with realised PnL, and the funds they lock in ``portfolio``."""
+
+    def __init__(self, exchange_id: str, markets: Markets, portfolio: object, clock: Clock) -> None:
+        self.exchange_id = exchange_id
+        self.markets = markets
+        self.portfolio = portfolio
+        self.clock = clock
+        self.open_orders: dict[str, Order] = {}
+        self.closed_orders: list[Order] = []
+        self.trades: list[Trade] = []
+        self.notifications: list[tuple[str, dict]] = []
+        self.balance_changed = False
+        self._positions: dict[str, _Position] = {}
+        self._trade_ids = itertools.count(1)
+        #: set by the trader: activates the chained orders of a filled order
+        self.submit_chained: Callable[[Order], None] | None = None
+        #: set by the trader: takes an order off the exchange (OCO legs)
+        self.cancel_on_exchange: Callable[[Order], None] | None = None
+
+    # --- portfolio access (the only place that talks to the portfolio) ---------------------------
+    def available(self, asset: str) -> Decimal:
+        return self.portfolio.available(asset)  # type: ignore[attr-defined]
+
+    def total(self, asset: str) -> Decimal:
+        return self.portfolio.total(asset)  # type: ignore[attr-defined]
+
+    def lock(self, order: Order, asset: str, amount: Decimal) -> None:
+        """Reserve ``amount`` of ``asset`` for ``order``; InsufficientFundsError when not available."""
+        available = self.available(asset)
+        if amount > available:
+            raise InsufficientFundsError(
+                f"{self.exchange_id}: not enough {asset} to {order.side.value} {order.amount} "
+                f"{order.symbol}: "
+                f"needs {amount} {asset}, {available} {asset} available (the rest is locked by open orders "
+                "or not held); lower the amount or cancel open orders",
+                asset=asset,
+                required=amount,
+                available=available,
+            )
+        if amount > ZERO:
+            self.portfolio.lock(asset, amount)  # type: ignore[attr-defined]
+        order.locked_asset = asset
+        order.locked_amount = amount
+        self.balance_changed = True
+
+    def release(self, order: Order) -> Decimal:
+        """Return every fund still locked by ``order``; the amount returned."""
+        amount = order.locked_amount
+        if amount > ZERO and order.locked_asset is not None:
+            self.portfolio.unlock(order.locked_asset, amount)  # type: ignore[attr-defined]
+            self.balance_changed = True
+        order.locked_amount = ZERO
+        return amount
+
+    # --- orders --------------------------------------------------------------------------------
+    def add_open(self, order: Order) -> None:
+        self.open_orders[order.order_id] = order
+        self.notify_order(order)
+
+    def get_open(self, order_id: str) -> Order:
+        try:
+            return self.open_orders[order_id]
+        except KeyError:
+            raise OrderNotFoundError(
+                f"{self.exchange_id}: no open order with id {order_id!r}; it may be closed already "
+                f"({len(self.open_orders)} open orders)"
+            ) from None
+
+    def close(self, order: Order, status: OrderStatus) -> None:
+        """Move ``order`` to a closed status, returning whatever it still locks."""
+        self.release(order)
+        order.set_status(status, self.clock.now_ms())
+        self.open_orders.pop(order.order_id, None)
+        self.closed_orders.append(order)
+        self.notify_order(order)
+        if status is not OrderStatus.FILLED:
+            for child in order.chained:  # chained orders die with a parent that never filled
+                if child.status is OrderStatus.PENDING:
+                    child.set_status(OrderStatus.CANCELLED, self.clock.now_ms())
+
+    def notify_order(self, order: Order) -> None:
+        self.notifications.append(
+            (
+                "OrdersChannel",
+                {
+                    "exchange": self.exchange_id,
+                    "symbol": order.symbol,
+                    "order": order.to_dict(),
+                    "time": self.clock.now_ms(),
+                },
+            )
+        )
+
+    # --- fills ---------------------------------------------------------------------------------
+    def apply_fill(
+        self, order: Order, amount: Decimal, price: Decimal, fee_asset: str, fee: Decimal, taker: bool
+    ) -> None:
+        """Apply one fill of ``order``: funds, trade, status, group and chained orders."""
+        now = self.clock.now_ms()
+        rules = self.markets.rules(order.symbol)
+        base, quote = rules.base, rules.quote
+        cost = rules.cost(amount, price)
+        remaining_before = order.remaining
+        # the share of the reservation this fill consumes (all of it on the last fill: nothing is left)
+        if amount >= remaining_before:
+            share = order.locked_amount
+        else:
+            share = order.locked_amount * amount / remaining_before
+        if share > ZERO:
+            self.portfolio.unlock(order.locked_asset, share)  # type: ignore[attr-defined]
+            order.locked_amount -= share
+        if order.side is OrderSide.BUY:
+            changes = {quote: -cost, base: amount}
+        else:
+            changes = {base: -amount, quote: cost}
+        changes[fee_asset] = changes.get(fee_asset, ZERO) - fee
+        self.portfolio.apply(changes)  # type: ignore[attr-defined]
+        self.balance_changed = True
+        pnl = self._realise(order, amount, price, fee_asset, fee, base, quote)
+        order.record_fill(amount, price, fee_asset, fee, now)
+        trade = Trade(
+            trade_id=f"{self.exchange_id}-t{next(self._trade_ids)}",
+            order_id=order.order_id,
+            exchange_id=self.exchange_id,
+            symbol=order.symbol,
+            side=order.side,
+            kind=order.kind,
+            amount=amount,
+            price=price,
+            cost=cost,
+            fee_asset=fee_asset,
+            fee=fee,
+            taker=taker,
+            time=now,
+            realised_pnl=pnl,
+        )
+        self.trades.append(trade)
+        self.notifications.append(
+            (
+                "TradesChannel",
+                {"exchange": self.exchange_id, "symbol": order.symbol, "trade": trade.to_dict(), "time": now},
+            )
+        )
+        if order.status is OrderStatus.FILLED:
+            self.release(order)  # rounding leftovers of the reservation, if any
+            self.open_orders.pop(order.order_id, None)
+            self.closed_orders.append(order)
+        self.notify_order(order)
+        group = order.group
+        if isinstance(group, OneCancelsTheOther):
+            for other in group.others(order):
+                self.cancel_leg(other)
+        if order.status is OrderStatus.FILLED and order.chained and self.submit_chained is not None:
+            for child in order.chained:
+                if child.status is OrderStatus.PENDING:
+                    self.submit_chained(child)
+
+    def cancel_leg(self, order: Order) -> None:
+        """Cancel one leg of a group whose other leg filled."""
+        if order.status is OrderStatus.PENDING:
+            order.set_status(OrderStatus.CANCELLED, self.clock.now_ms())
+            return
+        if order.is_closed:
+            return
+        if self.cancel_on_exchange is not None:
+            self.cancel_on_exchange(order)
+        self.close(order, OrderStatus.CANCELLED)
+
+    def _realise(
+        self,
+        order: Order,
+        amount: Decimal,
+        price: Decimal,
+        fee_asset: str,
+        fee: Decimal,
+        base: str,
+        quote: str,
+    ) -> Decimal:
+        """Update the holding of ``order.symbol``; the PnL a sell realises against its average cost."""
+        position = self._positions.get(order.symbol)
+        if position is None:
+            position = self._positions[order.symbol] = _Position()
+        gross = amount * price
+        fee_in_quote = fee if fee_asset == quote else fee * price if fee_asset == base else ZERO
+        if order.side is OrderSide.BUY:
+            received = amount - fee if fee_asset == base else amount
+            position.cost += gross + (fee if fee_asset == quote else ZERO)
+            position.amount += received
+            return ZERO
+        # sells beyond what this account bought (initial holdings) realise nothing on that part
+        matched = min(amount, position.amount)
+        entry_cost = position.average_price * matched
+        proceeds = price * matched
+        pnl = proceeds - entry_cost - fee_in_quote * (matched / amount if amount else ZERO)
+        position.cost -= entry_cost
+        position.amount -= matched
+        if position.amount <= ZERO:
+            position.amount = ZERO
+            position.cost = ZERO
+        return pnl
+
+    def take_notifications(self) -> list[tuple[str, dict]]:
+        notifications, self.notifications = self.notifications, []
+        return notifications

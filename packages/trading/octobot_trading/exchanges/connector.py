@@ -1,0 +1,48 @@
+"""The connector interface: what the trader needs from an exchange, real or simulated.
+
+Why synchronous order calls: the simulator answers at once, and a fill inside a price walk must be able
+to cancel the other legs of its group and create its chained orders before the walk goes on. A live
+connector queues the request to the exchange and reports the outcome later through ``on_fill`` and the
+account, the same way.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+from decimal import Decimal
+
+from octobot_trading.orders.order import Order
+
+#: (order, amount, price, fee_asset, fee, taker)
+FillHandler = Callable[[Order, Decimal, Decimal, str, Decimal, bool], None]
+
+
+class ExchangeConnector(ABC):
+    """Sends orders to an exchange and reports their fills to ``on_fill`` (set by the exchange manager)."""
+
+    #: True for the simulator: the exchange manager then feeds it every price it receives
+    is_simulated: bool = False
+    on_fill: FillHandler | None = None
+
+    async def start(self) -> None:  # noqa: B027 - optional hook
+        """Open connections (nothing to do for the simulator)."""
+
+    async def stop(self) -> None:  # noqa: B027 - optional hook
+        """Close connections."""
+
+    @abstractmethod
+    def last_price(self, symbol: str) -> Decimal | None:
+        """The latest price the connector knows for ``symbol`` (None before any)."""
+
+    @abstractmethod
+    def submit(self, order: Order, time: int) -> None:
+        """Send ``order`` (funds already locked); sets it OPEN or reports fills at once."""
+
+    @abstractmethod
+    def cancel(self, order: Order) -> None:
+        """Take ``order`` off the exchange."""
+
+    @abstractmethod
+    def reindex(self, order: Order) -> None:
+        """Apply an edit of ``order``'s amount or levels."""

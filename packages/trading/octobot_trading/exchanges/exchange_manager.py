@@ -1,0 +1,273 @@
+"""ExchangeManager: one exchange account, everything it needs, in one channel scope.
+
+Why one object per account: a bot may trade on several exchanges and the optimizer runs thousands of
+backtests in one process; each ExchangeManager has its own id, used as the channel scope, so nothing is
+shared between them (markets, market data, account, trader, channels).
+
+Market data enters only through the ``push_*`` methods (the market-data sink; a live connector's streams
+or a backtesting replay call them). ``push_candle`` is the reference:
+
+1. store the closed candle in the (symbol, time frame) buffer;
+2. let the simulator walk it (fills, OCO cancels, chained orders), inline: the exchange's own processing
+   of a price always comes first, before any consumer of the candle, in normal and synchronized mode;
+3. send the resulting Orders / Trades / Balance messages, then the OHLCV message.
+
+In synchronized mode (backtesting) the sends are queued and the driver's ``Synchronizer.drain`` delivers
+them level by level, so evaluators (MEDIUM) see a candle after its fills were applied.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from types import TracebackType
+
+import octobot_channel as oc
+from octobot_trading.candles import DEFAULT_MAX_SIZE
+from octobot_trading.channels.exchange_channels import create_exchange_channels
+from octobot_trading.exchanges.account import Account
+from octobot_trading.exchanges.connector import ExchangeConnector
+from octobot_trading.exchanges.market_data import SymbolData
+from octobot_trading.markets import TICK_SIZE, Markets, to_decimal
+from octobot_trading.orders.errors import ExchangeManagerError, UnknownSymbolError
+from octobot_trading.portfolio.portfolio import Portfolio
+from octobot_trading.simulator.exchange_simulator import ExchangeSimulator
+from octobot_trading.time_frames import TimeFrame, parse_time_frame
+from octobot_trading.timestamps import Clock, WallClock, candle_close_time
+from octobot_trading.trader import Trader
+
+logger = logging.getLogger(__name__)
+
+_manager_ids = itertools.count(1)
+
+
+def _decimal(value: object) -> Decimal:
+    return value if isinstance(value, Decimal) else Decimal(str(value))
+
+
+class ExchangeManager:
+    """An exchange account: connector, market data, account, trader and channels (see module doc).
+
+    ``markets``: a :class:`Markets` or ccxt's ``exchange.markets`` dict (with ``precision_mode``).
+    ``portfolio``: a :class:`Portfolio` or starting balances ``{"USDT": "1000"}`` (simulation).
+    ``connector``: defaults to an :class:`ExchangeSimulator` (paper trading, backtesting).
+    ``clock``: ``WallClock`` by default; backtesting passes its simulated clock.
+    ``synchronizer``: channels in synchronized mode (backtesting).
+    """
+
+    def __init__(
+        self,
+        exchange_name: str,
+        markets: Markets | Mapping[str, Mapping],
+        *,
+        portfolio: Portfolio | Mapping[str, object] | None = None,
+        connector: ExchangeConnector | None = None,
+        clock: Clock | None = None,
+        synchronizer: oc.Synchronizer | None = None,
+        exchange_id: str | None = None,
+        precision_mode: int = TICK_SIZE,
+        candle_buffer_size: int = DEFAULT_MAX_SIZE,
+    ) -> None:
+        self.exchange_name = exchange_name
+        self.exchange_id = exchange_id or f"{exchange_name}-{next(_manager_ids)}"
+        if not isinstance(markets, Markets):
+            markets = Markets.from_ccxt_markets(markets, precision_mode, exchange_name)
+        self.markets: Markets = markets
+        self.clock: Clock = clock or WallClock()
+        self.synchronizer = synchronizer
+        self.connector: ExchangeConnector = connector or ExchangeSimulator(markets)
+        self.simulated = self.connector.is_simulated
+        if portfolio is None or isinstance(portfolio, Mapping):
+            portfolio = Portfolio({asset: to_decimal(v, asset) for asset, v in (portfolio or {}).items()})
+        self.portfolio = portfolio
+        self.account = Account(self.exchange_id, markets, portfolio, self.clock)
+        self.connector.on_fill = self.account.apply_fill
+        self.trader = Trader(
+            self.exchange_id, markets, self.account, self.connector, self.clock, simulated=self.simulated
+        )
+        self.trader.notify = self.flush
+        self.candle_buffer_size = candle_buffer_size
+        self.channels: dict[str, oc.Channel] = {}
+        self._symbols: dict[str, SymbolData] = {}
+        #: per symbol, the time frame whose candles the simulator walks (the smallest one pushed)
+        self._price_time_frames: dict[str, TimeFrame] = {}
+        self._started = False
+
+    # --- lifecycle -------------------------------------------------------------------------------
+    async def start(self) -> ExchangeManager:
+        if self._started:
+            return self
+        self.channels = await create_exchange_channels(self.exchange_id, self.synchronizer)
+        await self.connector.start()
+        self._started = True
+        return self
+
+    async def stop(self) -> None:
+        if not self._started:
+            return
+        self._started = False
+        await self.connector.stop()
+        await oc.delete_scope(self.exchange_id)
+        self.channels = {}
+
+    async def __aenter__(self) -> ExchangeManager:
+        return await self.start()
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.stop()
+
+    def get_channel(self, name: str) -> oc.Channel:
+        """One of this exchange's channels by name (``"OHLCVChannel"``...)."""
+        if not self._started:
+            raise ExchangeManagerError(
+                f"{self.exchange_id}: not started; await exchange_manager.start() first"
+            )
+        return self.channels[name]
+
+    # --- market data -----------------------------------------------------------------------------
+    def symbol_data(self, symbol: str) -> SymbolData:
+        data = self._symbols.get(symbol)
+        if data is None:
+            if symbol not in self.markets:
+                raise UnknownSymbolError(
+                    f"{self.exchange_id}: {symbol!r} is not a market of {self.exchange_name}; "
+                    f"known: {', '.join(sorted(self.markets)[:10])}"
+                )
+            data = self._symbols[symbol] = SymbolData(symbol, self.candle_buffer_size)
+        return data
+
+    @property
+    def symbols(self) -> list[str]:
+        return list(self._symbols)
+
+    def last_price(self, symbol: str) -> Decimal | None:
+        return self.symbol_data(symbol).last_price
+
+    async def push_candle(self, symbol: str, time_frame: str | TimeFrame, candle: Sequence) -> None:
+        """A closed candle ``[open_time_ms, open, high, low, close, volume]`` (see module doc)."""
+        tf = parse_time_frame(time_frame)
+        data = self.symbol_data(symbol)
+        open_time = int(candle[0])
+        data.candle_buffer(tf).append(open_time, candle[1], candle[2], candle[3], candle[4], candle[5])
+        close = _decimal(candle[4])
+        price_tf = self._price_time_frames.get(symbol)
+        if price_tf is None or tf.ms < price_tf.ms:
+            price_tf = self._price_time_frames[symbol] = tf
+        if tf is price_tf:
+            data.set_price(close, candle_close_time(open_time, tf))
+            if self.simulated:
+                self.connector.process_candle(  # type: ignore[attr-defined]
+                    symbol,
+                    open_time,
+                    _decimal(candle[1]),
+                    _decimal(candle[2]),
+                    _decimal(candle[3]),
+                    close,
+                    _decimal(candle[5]),
+                )
+            await self.flush()
+        await self._send(
+            "OHLCVChannel",
+            {"exchange": self.exchange_id, "symbol": symbol, "time_frame": tf.value, "candle": list(candle)},
+        )
+
+    async def push_kline(self, symbol: str, time_frame: str | TimeFrame, candle: Sequence) -> None:
+        """The candle in construction (stored as the buffer's current candle; no fills: not a trade)."""
+        tf = parse_time_frame(time_frame)
+        self.symbol_data(symbol).candle_buffer(tf).update(
+            int(candle[0]), candle[1], candle[2], candle[3], candle[4], candle[5]
+        )
+        await self._send(
+            "KlineChannel",
+            {"exchange": self.exchange_id, "symbol": symbol, "time_frame": tf.value, "candle": list(candle)},
+        )
+
+    async def push_price(self, symbol: str, price: Decimal | str | float, time: int | None = None) -> None:
+        """A traded price: the simulator matches orders against the move from the last price."""
+        data = self.symbol_data(symbol)
+        price = _decimal(price)
+        time = self.clock.now_ms() if time is None else int(time)
+        data.set_price(price, time)
+        if self.simulated:
+            self.connector.process_price(symbol, price, time)  # type: ignore[attr-defined]
+        await self.flush()
+
+    async def push_ticker(self, symbol: str, ticker: dict) -> None:
+        """A ccxt ticker; its ``last`` price moves the market (fills), then the Ticker message is sent."""
+        data = self.symbol_data(symbol)
+        data.ticker = ticker
+        time = int(ticker.get("timestamp") or self.clock.now_ms())
+        if ticker.get("last") is not None:
+            await self.push_price(symbol, ticker["last"], time)
+        await self._send(
+            "TickerChannel", {"exchange": self.exchange_id, "symbol": symbol, "ticker": ticker, "time": time}
+        )
+
+    async def push_mark_price(
+        self, symbol: str, price: Decimal | str | float, time: int | None = None
+    ) -> None:
+        """A mark price: fills first (as a traded price), then the MarkPrice message."""
+        price = _decimal(price)
+        time = self.clock.now_ms() if time is None else int(time)
+        self.symbol_data(symbol).mark_price = price
+        await self.push_price(symbol, price, time)
+        await self._send(
+            "MarkPriceChannel", {"exchange": self.exchange_id, "symbol": symbol, "price": price, "time": time}
+        )
+
+    async def push_order_book(self, symbol: str, bids: list, asks: list, time: int | None = None) -> None:
+        data = self.symbol_data(symbol)
+        data.bids, data.asks = bids, asks
+        await self._send(
+            "OrderBookChannel",
+            {
+                "exchange": self.exchange_id,
+                "symbol": symbol,
+                "bids": bids,
+                "asks": asks,
+                "time": self.clock.now_ms() if time is None else time,
+            },
+        )
+
+    async def push_recent_trades(self, symbol: str, trades: list[dict]) -> None:
+        self.symbol_data(symbol).recent_trades = trades
+        await self._send(
+            "RecentTradesChannel",
+            {"exchange": self.exchange_id, "symbol": symbol, "trades": trades, "time": self.clock.now_ms()},
+        )
+
+    # --- notifications ---------------------------------------------------------------------------
+    async def flush(self) -> None:
+        """Send what the account recorded (orders, trades, balance) on the channels."""
+        account = self.account
+        if not account.notifications and not account.balance_changed:
+            return
+        for name, message in account.take_notifications():
+            await self._send(name, message)
+        if account.balance_changed:
+            account.balance_changed = False
+            await self._send(
+                "BalanceChannel",
+                {"exchange": self.exchange_id, "balance": self.balance(), "time": self.clock.now_ms()},
+            )
+
+    def balance(self) -> dict[str, dict[str, Decimal]]:
+        """``{asset: {"total": ..., "available": ...}}`` of the portfolio."""
+        return {
+            asset: {"total": balance.total, "available": balance.available}
+            for asset, balance in self.portfolio.balances().items()
+        }
+
+    async def _send(self, name: str, message: dict) -> None:
+        if not self._started:
+            return
+        channel = self.channels[name]
+        if channel.consumers:
+            await channel.send(message)
+
+    def __repr__(self) -> str:
+        return f"ExchangeManager({self.exchange_id}, {len(self.markets)} markets, simulated={self.simulated})"

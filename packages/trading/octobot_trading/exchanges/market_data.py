@@ -1,0 +1,71 @@
+"""Market data of one exchange manager, and the interface of what feeds it.
+
+A market-data source (the live ccxt connector's streams, a backtesting replay) pushes into an exchange
+manager through the :class:`MarketDataSink` methods; nothing else writes market data. The simulator and
+the trader read prices back from :class:`SymbolData`.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Protocol
+
+from octobot_trading.candles import DEFAULT_MAX_SIZE, CandleBuffer
+from octobot_trading.time_frames import TimeFrame, parse_time_frame
+
+
+class MarketDataSink(Protocol):
+    """Where market data enters the bot (implemented by ExchangeManager)."""
+
+    async def push_candle(self, symbol: str, time_frame: str | TimeFrame, candle: Sequence) -> None: ...
+
+    async def push_kline(self, symbol: str, time_frame: str | TimeFrame, candle: Sequence) -> None: ...
+
+    async def push_ticker(self, symbol: str, ticker: dict) -> None: ...
+
+    async def push_mark_price(self, symbol: str, price: Decimal, time: int | None = None) -> None: ...
+
+    async def push_order_book(self, symbol: str, bids: list, asks: list, time: int | None = None) -> None: ...
+
+    async def push_recent_trades(self, symbol: str, trades: list[dict]) -> None: ...
+
+
+class MarketDataSource(ABC):
+    """Something that feeds an exchange manager: live streams or a recorded replay."""
+
+    @abstractmethod
+    async def start(self, sink: MarketDataSink) -> None:
+        """Begin pushing data into ``sink``."""
+
+    @abstractmethod
+    async def stop(self) -> None:
+        """Stop pushing data."""
+
+
+class SymbolData:
+    """Everything known about one symbol's market: candle buffers per time frame, last prices, book."""
+
+    def __init__(self, symbol: str, buffer_size: int = DEFAULT_MAX_SIZE) -> None:
+        self.symbol = symbol
+        self.buffer_size = buffer_size
+        self.candles: dict[TimeFrame, CandleBuffer] = {}
+        self.last_price: Decimal | None = None
+        self.last_price_time: int | None = None
+        self.mark_price: Decimal | None = None
+        self.ticker: dict | None = None
+        self.bids: list = []
+        self.asks: list = []
+        self.recent_trades: list[dict] = []
+
+    def candle_buffer(self, time_frame: str | TimeFrame) -> CandleBuffer:
+        tf = parse_time_frame(time_frame)
+        buffer = self.candles.get(tf)
+        if buffer is None:
+            buffer = self.candles[tf] = CandleBuffer(self.symbol, tf, self.buffer_size)
+        return buffer
+
+    def set_price(self, price: Decimal, time: int) -> None:
+        self.last_price = price
+        self.last_price_time = time

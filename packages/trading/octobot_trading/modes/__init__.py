@@ -1,0 +1,1 @@
+"""Trading modes: the base, the amount syntax and the built-in DailyTradingMode."""

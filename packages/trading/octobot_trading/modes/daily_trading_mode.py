@@ -1,0 +1,165 @@
+"""DailyTradingMode: OctoBot's daily trading mode, in our sign convention.
+
+It buys when the strategy's evaluation is at or above ``buy_threshold`` (+1 is the strongest buy) and
+sells when it is at or below ``sell_threshold``; beyond the strong thresholds it uses market orders, in
+between limit orders placed ``limit_offset_percent`` away from the current price (or market orders when
+``order_type`` is ``"market"``). A buy can carry a stop-loss and a take-profit, created as chained orders
+in one one-cancels-the-other group when the buy fills. A new decision cancels the symbol's previous
+open orders of this mode first (``cancel_open_orders``).
+"""
+
+from __future__ import annotations
+
+import logging
+from decimal import Decimal
+from typing import ClassVar
+
+from octobot_trading.modes.trading_mode import AbstractTradingMode, TradingModeError, TradingModeState
+from octobot_trading.orders.enums import OrderKind, OrderSide
+from octobot_trading.orders.groups import OneCancelsTheOther
+from octobot_trading.orders.order import Order
+
+logger = logging.getLogger(__name__)
+
+HUNDRED = Decimal(100)
+ZERO = Decimal(0)
+_AMOUNT_PATTERN = r"^\s*[0-9]*\.?[0-9]+\s*(q|t%|a%|%)?\s*$"
+
+
+class DailyTradingMode(AbstractTradingMode):
+    ABSTRACT: ClassVar[bool] = False
+    NAME: ClassVar[str | None] = "DailyTradingMode"
+    DEFAULT_CONFIG: ClassVar[dict] = {
+        "trigger": "evaluations",
+        "strong_buy_threshold": 0.8,
+        "buy_threshold": 0.3,
+        "sell_threshold": -0.3,
+        "strong_sell_threshold": -0.8,
+        "order_type": "limit",
+        "limit_offset_percent": 0.5,
+        "buy_amount": "10a%",
+        "sell_amount": "100a%",
+        "stop_loss_percent": None,
+        "take_profit_percent": None,
+        "cancel_open_orders": True,
+        "act_on_state_change_only": True,
+    }
+    CONFIG_SCHEMA: ClassVar[dict] = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "DailyTradingMode",
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {
+            "trigger": {
+                "enum": ["evaluations", "candles"],
+                "description": "act on evaluations or on each closed candle",
+            },
+            "strong_buy_threshold": {"type": "number", "minimum": -1, "maximum": 1},
+            "buy_threshold": {"type": "number", "minimum": -1, "maximum": 1},
+            "sell_threshold": {"type": "number", "minimum": -1, "maximum": 1},
+            "strong_sell_threshold": {"type": "number", "minimum": -1, "maximum": 1},
+            "order_type": {"enum": ["limit", "market"]},
+            "limit_offset_percent": {"type": "number", "minimum": 0, "maximum": 50},
+            "buy_amount": {"type": "string", "pattern": _AMOUNT_PATTERN},
+            "sell_amount": {"type": "string", "pattern": _AMOUNT_PATTERN},
+            "stop_loss_percent": {"type": ["number", "null"], "exclusiveMinimum": 0, "exclusiveMaximum": 100},
+            "take_profit_percent": {"type": ["number", "null"], "exclusiveMinimum": 0},
+            "cancel_open_orders": {"type": "boolean"},
+            "act_on_state_change_only": {"type": "boolean"},
+        },
+        "required": ["buy_threshold", "sell_threshold", "buy_amount", "sell_amount"],
+    }
+
+    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        c = self.config
+        if not (
+            c["strong_sell_threshold"]
+            <= c["sell_threshold"]
+            < c["buy_threshold"]
+            <= c["strong_buy_threshold"]
+        ):
+            raise TradingModeError(
+                f"{self.get_name()}: thresholds must satisfy strong_sell <= sell < buy <= strong_buy, got "
+                f"{c['strong_sell_threshold']}, {c['sell_threshold']}, {c['buy_threshold']}, "
+                f"{c['strong_buy_threshold']}"
+            )
+
+    def decide_state(self, symbol: str, evaluation: float) -> TradingModeState:
+        c = self.config
+        if evaluation >= c["strong_buy_threshold"]:
+            return TradingModeState.VERY_LONG
+        if evaluation >= c["buy_threshold"]:
+            return TradingModeState.LONG
+        if evaluation <= c["strong_sell_threshold"]:
+            return TradingModeState.VERY_SHORT
+        if evaluation <= c["sell_threshold"]:
+            return TradingModeState.SHORT
+        return TradingModeState.NEUTRAL
+
+    async def create_orders(self, symbol: str, state: TradingModeState, evaluation: float) -> list[Order]:
+        if state is TradingModeState.NEUTRAL:
+            return []
+        trader = self.exchange_manager.trader
+        if self.config["cancel_open_orders"]:
+            for order in trader.open_orders(symbol):
+                if order.tag == self.get_name() and order.is_active:
+                    await trader.cancel_order(order)
+        price = self.current_price(symbol)
+        buying = state in (TradingModeState.VERY_LONG, TradingModeState.LONG)
+        side = OrderSide.BUY if buying else OrderSide.SELL
+        strong = state in (TradingModeState.VERY_LONG, TradingModeState.VERY_SHORT)
+        market = strong or self.config["order_type"] == "market"
+        offset = Decimal(str(self.config["limit_offset_percent"])) / HUNDRED
+        order_price = None if market else (price * (1 - offset) if buying else price * (1 + offset))
+        reference = order_price or price
+        amount = self.size(symbol, side, self.config["buy_amount" if buying else "sell_amount"], reference)
+        if amount <= ZERO:
+            logger.info("%s: nothing to %s on %s", self.get_name(), side.value, symbol)
+            return []
+        chained = self._protection(symbol, amount, reference) if buying else []
+        order = await trader.create_order(
+            symbol,
+            side,
+            OrderKind.MARKET if market else OrderKind.LIMIT,
+            amount,
+            order_price,
+            chained=chained,
+            tag=self.get_name(),
+        )
+        return [order, *chained]
+
+    def _protection(self, symbol: str, amount: Decimal, entry: Decimal) -> list[Order]:
+        """Stop-loss and take-profit of a buy, as chained orders sharing one OCO group."""
+        trader = self.exchange_manager.trader
+        stop_pct, profit_pct = self.config["stop_loss_percent"], self.config["take_profit_percent"]
+        if stop_pct is None and profit_pct is None:
+            return []
+        # sell what the buy will bring, minus the fee charged in base
+        rules = self.exchange_manager.markets.rules(symbol)
+        sell_amount = rules.adjust_amount(amount * (1 - rules.fee_rate(True)))
+        group = OneCancelsTheOther() if stop_pct is not None and profit_pct is not None else None
+        orders = []
+        if stop_pct is not None:
+            level = entry * (1 - Decimal(str(stop_pct)) / HUNDRED)
+            orders.append(
+                trader.new_order(
+                    symbol,
+                    OrderSide.SELL,
+                    OrderKind.STOP_LOSS,
+                    sell_amount,
+                    trigger_price=level,
+                    tag=self.get_name(),
+                )
+            )
+        if profit_pct is not None:
+            level = entry * (1 + Decimal(str(profit_pct)) / HUNDRED)
+            orders.append(
+                trader.new_order(
+                    symbol, OrderSide.SELL, OrderKind.LIMIT, sell_amount, price=level, tag=self.get_name()
+                )
+            )
+        if group is not None:
+            for order in orders:
+                group.add(order)
+        return orders

@@ -1,0 +1,200 @@
+"""Trading-mode base: decide a state from evaluations, then size and create orders.
+
+Why two halves joined by the Mode channel (as in OctoBot): deciding is cheap and happens on every
+evaluation; acting touches the portfolio and the exchange. The producer half publishes each decision on
+the exchange's ModeChannel (so interfaces and notifiers see it too); the consumer half, subscribed to its
+own decisions, creates the orders while holding the portfolio's lock, so two decisions never size
+orders from the same funds.
+
+Triggers: the orchestrator calls :meth:`AbstractTradingMode.set_evaluation` after a strategy evaluation
+(+1 = strongest buy, -1 = strongest sell); with ``"trigger": "candles"`` in the config the mode also acts
+on every closed candle of its symbols (with :meth:`evaluation_from_candle`, by default the latest
+evaluation it received).
+"""
+
+from __future__ import annotations
+
+import logging
+from decimal import Decimal
+from enum import Enum
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import octobot_channel as oc
+from octobot_trading.modes.amounts import parse_amount
+from octobot_trading.orders.enums import OrderSide
+from octobot_trading.orders.errors import InvalidOrderError, NoPriceError
+
+if TYPE_CHECKING:
+    from octobot_trading.exchanges.exchange_manager import ExchangeManager
+    from octobot_trading.orders.order import Order
+
+logger = logging.getLogger(__name__)
+
+ZERO = Decimal(0)
+
+
+class TradingModeState(str, Enum):
+    VERY_LONG = "very_long"
+    LONG = "long"
+    NEUTRAL = "neutral"
+    SHORT = "short"
+    VERY_SHORT = "very_short"
+
+
+class TradingModeError(InvalidOrderError):
+    """A trading mode's config is invalid."""
+
+
+class AbstractTradingMode:
+    """Base of trading modes (tentacle kind ``trading_mode``); subclasses implement
+    :meth:`decide_state` and :meth:`create_orders`."""
+
+    TENTACLE_KIND: ClassVar[str] = "trading_mode"
+    TENTACLE_VERSION: ClassVar[str] = "0.1.0"
+    ABSTRACT: ClassVar[bool] = True
+    NAME: ClassVar[str | None] = None
+    REQUIRED_STRATEGIES: ClassVar[tuple[str, ...]] = ("*",)
+    DEFAULT_CONFIG: ClassVar[dict] = {"trigger": "evaluations"}
+    CONFIG_SCHEMA: ClassVar[dict] = {"type": "object"}
+
+    def __init__(
+        self,
+        exchange_manager: ExchangeManager,
+        symbols: list[str],
+        config: dict | None = None,
+        time_frame: str | None = None,
+    ) -> None:
+        self.exchange_manager = exchange_manager
+        self.symbols = list(symbols)
+        self.config: dict[str, Any] = {**self.DEFAULT_CONFIG, **(config or {})}
+        self.time_frame = time_frame
+        self.states: dict[str, TradingModeState] = {}
+        self.evaluations: dict[str, float] = {}
+        #: the last error met while creating orders, per symbol (the mode keeps running)
+        self.last_errors: dict[str, Exception] = {}
+        self.created_orders: list[Order] = []
+        self._consumers: list[tuple[oc.Channel, oc.Consumer]] = []
+        for symbol in self.symbols:
+            exchange_manager.symbol_data(symbol)  # fails early on an unknown symbol
+
+    @classmethod
+    def get_name(cls) -> str:
+        return cls.NAME or cls.__name__
+
+    # --- lifecycle -------------------------------------------------------------------------------
+    async def start(self) -> None:
+        mode_channel = self.exchange_manager.get_channel("ModeChannel")
+        consumer = await mode_channel.new_consumer(
+            self._on_decision,
+            priority=oc.Priority.OPTIONAL,  # trading modes act last in a synchronized step
+            filters={"exchange": self.exchange_manager.exchange_id, "trading_mode": self.get_name()},
+            name=f"{self.get_name()}-orders",
+        )
+        self._consumers.append((mode_channel, consumer))
+        if self.config.get("trigger") == "candles":
+            ohlcv = self.exchange_manager.get_channel("OHLCVChannel")
+            filters: dict[str, Any] = {
+                "exchange": self.exchange_manager.exchange_id,
+                "time_frame": self.time_frame or oc.WILDCARD,
+            }
+            consumer = await ohlcv.new_consumer(
+                self._on_candle,
+                priority=oc.Priority.OPTIONAL,
+                filters=filters,
+                name=f"{self.get_name()}-candles",
+            )
+            self._consumers.append((ohlcv, consumer))
+
+    async def stop(self) -> None:
+        for channel, consumer in self._consumers:
+            if not channel.is_closed:
+                await channel.remove_consumer(consumer)
+        self._consumers = []
+
+    # --- producer: decisions ---------------------------------------------------------------------
+    async def set_evaluation(self, symbol: str, evaluation: float | None, time: int | None = None) -> None:
+        """A strategy's evaluation of ``symbol`` in [-1, 1] (None: no opinion, ignored)."""
+        if evaluation is None or symbol not in self.symbols:
+            return
+        if not -1.0 <= evaluation <= 1.0:
+            raise ValueError(
+                f"{self.get_name()}: evaluation must be in [-1, 1] (+1 = strongest buy), got {evaluation}"
+            )
+        self.evaluations[symbol] = evaluation
+        await self._decide(symbol, evaluation, time, force=False)
+
+    async def _on_candle(self, message: dict) -> None:
+        symbol = message["symbol"]
+        if symbol not in self.symbols:
+            return
+        evaluation = self.evaluation_from_candle(symbol, message["time_frame"], message["candle"])
+        if evaluation is None:
+            return
+        await self._decide(symbol, evaluation, None, force=True)
+
+    def evaluation_from_candle(self, symbol: str, time_frame: str, candle: list) -> float | None:
+        """Evaluation to act on when a candle closes (candle trigger); default: the latest received."""
+        return self.evaluations.get(symbol)
+
+    async def _decide(self, symbol: str, evaluation: float, time: int | None, force: bool) -> None:
+        state = self.decide_state(symbol, evaluation)
+        previous = self.states.get(symbol)
+        self.states[symbol] = state
+        if state is previous and not force and self.config.get("act_on_state_change_only", True):
+            return
+        await self.exchange_manager.get_channel("ModeChannel").send(
+            {
+                "exchange": self.exchange_manager.exchange_id,
+                "symbol": symbol,
+                "trading_mode": self.get_name(),
+                "state": state.value,
+                "evaluation": evaluation,
+                "time": self.exchange_manager.clock.now_ms() if time is None else time,
+            }
+        )
+
+    def decide_state(self, symbol: str, evaluation: float) -> TradingModeState:
+        raise NotImplementedError
+
+    # --- consumer: orders ------------------------------------------------------------------------
+    async def _on_decision(self, message: dict) -> None:
+        symbol = message["symbol"]
+        state = TradingModeState(message["state"])
+        async with self.exchange_manager.portfolio.async_lock:
+            try:
+                orders = await self.create_orders(symbol, state, message["evaluation"])
+            except Exception as error:  # logged per symbol: one bad order never stops the mode
+                self.last_errors[symbol] = error
+                logger.error(
+                    "%s on %s %s: cannot create orders for %s: %s",
+                    self.get_name(),
+                    self.exchange_manager.exchange_id,
+                    symbol,
+                    state.value,
+                    error,
+                )
+                return
+        self.last_errors.pop(symbol, None)
+        self.created_orders.extend(orders)
+
+    async def create_orders(self, symbol: str, state: TradingModeState, evaluation: float) -> list[Order]:
+        raise NotImplementedError
+
+    # --- helpers for subclasses ------------------------------------------------------------------
+    def current_price(self, symbol: str) -> Decimal:
+        price = self.exchange_manager.last_price(symbol)
+        if price is None:
+            raise NoPriceError(f"{self.get_name()}: no price for {symbol} yet; cannot size an order")
+        return price
+
+    def size(self, symbol: str, side: OrderSide, amount_text: str, price: Decimal) -> Decimal:
+        """Amount in base units for ``amount_text`` (see :mod:`octobot_trading.modes.amounts`)."""
+        rules = self.exchange_manager.markets.rules(symbol)
+        spent = rules.quote if side is OrderSide.BUY else rules.base
+        portfolio = self.exchange_manager.portfolio
+        amount = parse_amount(amount_text).resolve(
+            side is OrderSide.BUY, price, portfolio.total(spent), portfolio.available(spent)
+        )
+        if side is OrderSide.SELL:
+            amount = min(amount, portfolio.available(spent))  # never sell more than available
+        return rules.adjust_amount(amount)

@@ -1,0 +1,1 @@
+"""Orders: kinds, the state machine, groups and trades."""

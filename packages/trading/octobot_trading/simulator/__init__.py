@@ -1,0 +1,1 @@
+"""Exchange simulator and its pluggable models (fill, fee, slippage, latency)."""

@@ -1,0 +1,327 @@
+"""The exchange simulator: the connector of paper trading and backtesting.
+
+Why it is built from small models: each behaviour a user may want to change (the intra-candle path, fees,
+slippage, latency) is one object passed in, so a profile can swap one without touching the others.
+
+Matching rules (deterministic):
+- a market order fills at once at the current price, as taker (plus slippage if any);
+- a limit order fills at its own price once the market trades through it, as maker (a limit that was
+  already marketable when created pays the taker fee);
+- stops, take-profits and trailing stops fire on their level and fill at that level (or at the open of a
+  candle that gapped through it: the worse price), as taker; their limit flavour then rests as a limit
+  order at ``price`` (filling at once, as taker, when that limit is marketable);
+- a candle is walked along the fill model's path; orders are met in the order the path reaches them;
+- an order is only matched against prices dated at or after ``created_at`` (+ latency): a candle counts
+  for an order when its open time is not before that; orders created while a price is being processed
+  (chained orders of a fill) are matched from the next price event;
+- with a volume cap, an order takes at most that share of a candle's volume, the rest waits for the next
+  candles (partial fills).
+"""
+
+from __future__ import annotations
+
+import logging
+from decimal import Decimal
+
+from octobot_trading.exchanges.connector import ExchangeConnector, FillHandler
+from octobot_trading.markets import MarketRules, Markets
+from octobot_trading.orders.enums import OrderKind, OrderSide, OrderStatus
+from octobot_trading.orders.errors import NoPriceError
+from octobot_trading.orders.order import Order
+from octobot_trading.simulator.fee_model import FeeModel
+from octobot_trading.simulator.fill_model import FillModel
+from octobot_trading.simulator.latency_model import LatencyModel
+from octobot_trading.simulator.slippage_model import SlippageModel
+from octobot_trading.simulator.trigger_index import DOWN, UP, TriggerIndex
+
+logger = logging.getLogger(__name__)
+
+ZERO = Decimal(0)
+HUNDRED = Decimal(100)
+
+
+class _SymbolBook:
+    """Open orders of one symbol, indexed by trigger level."""
+
+    __slots__ = ("deferred", "index", "last_price", "trailing")
+
+    def __init__(self) -> None:
+        self.index = TriggerIndex()
+        self.trailing: list[Order] = []
+        self.deferred: list[Order] = []
+        self.last_price: Decimal | None = None
+
+
+def _direction(order: Order) -> int:
+    """Whether ``order`` fires when the price rises to its level (UP) or falls to it (DOWN)."""
+    if order.rests_as_limit:
+        return UP if order.side is OrderSide.SELL else DOWN
+    if order.kind.is_stop or order.kind.is_trailing:
+        # stops fire against the order's side: a sell stop when the price falls
+        return DOWN if order.side is OrderSide.SELL else UP
+    # take-profits fire in favour: a sell take-profit when the price rises
+    return UP if order.side is OrderSide.SELL else DOWN
+
+
+class ExchangeSimulator(ExchangeConnector):
+    """Matches orders against the prices it is given; reports fills to ``on_fill``.
+
+    It holds no funds: the account it reports to applies fills to the portfolio. ``markets`` gives the
+    fee rates of each symbol (from ccxt's market structures) unless the fee model overrides them.
+    """
+
+    is_simulated = True
+
+    def __init__(
+        self,
+        markets: Markets,
+        fill_model: FillModel | None = None,
+        fee_model: FeeModel | None = None,
+        slippage_model: SlippageModel | None = None,
+        latency_model: LatencyModel | None = None,
+    ) -> None:
+        self.markets = markets
+        self.fill_model = fill_model or FillModel()
+        self.fee_model = fee_model or FeeModel()
+        self.slippage_model = slippage_model or SlippageModel()
+        self.latency_model = latency_model or LatencyModel()
+        self.on_fill: FillHandler | None = None
+        self._books: dict[str, _SymbolBook] = {}
+        self._market_cache: dict[str, tuple[MarketRules, str, str]] = {}
+        self._walking = False
+        self._event_time = 0
+        self._event_volume: Decimal | None = None
+
+    # --- prices -----------------------------------------------------------------------------------
+    def _book(self, symbol: str) -> _SymbolBook:
+        book = self._books.get(symbol)
+        if book is None:
+            book = self._books[symbol] = _SymbolBook()
+        return book
+
+    def last_price(self, symbol: str) -> Decimal | None:
+        book = self._books.get(symbol)
+        return book.last_price if book is not None else None
+
+    def open_orders_count(self, symbol: str) -> int:
+        book = self._books.get(symbol)
+        return 0 if book is None else len(book.index) + len(book.trailing) + len(book.deferred)
+
+    def process_candle(
+        self,
+        symbol: str,
+        open_time: int,
+        open_: Decimal,
+        high: Decimal,
+        low: Decimal,
+        close: Decimal,
+        volume: Decimal | None = None,
+    ) -> None:
+        """Walk a closed candle's path; its prices are dated from ``open_time``."""
+        self._walk(symbol, self.fill_model.candle_path(open_, high, low, close), open_time, volume, True)
+
+    def process_price(self, symbol: str, price: Decimal, time: int) -> None:
+        """A new traded/mark price: the market moved from the last price to ``price`` at ``time``."""
+        book = self._book(symbol)
+        if book.last_price is None:
+            points = [price]
+        else:
+            points = [book.last_price, price]
+        self._walk(symbol, points, time, None, False)
+
+    def _walk(
+        self, symbol: str, points: list[Decimal], time: int, volume: Decimal | None, gap_first: bool
+    ) -> None:
+        book = self._book(symbol)
+        self._walking = True
+        self._event_time = time
+        self._event_volume = volume
+        try:
+            first = points[0]
+            if gap_first or len(points) == 1:
+                # the market jumped there: whatever was crossed fires at this price
+                self._fire_up(book, first, first, time, True)
+                self._fire_down(book, first, first, time, True)
+            self._update_trailing(book, first, first)
+            previous = first
+            for price in points[1:]:
+                if price > previous:
+                    self._fire_down(book, previous, previous, time, True)  # marketable newcomers
+                    self._fire_up(book, price, previous, time, False)
+                elif price < previous:
+                    self._fire_up(book, previous, previous, time, True)
+                    self._fire_down(book, price, previous, time, False)
+                self._update_trailing(book, previous, price)
+                previous = price
+            book.last_price = points[-1]
+        finally:
+            self._walking = False
+        if book.deferred:
+            deferred, book.deferred = book.deferred, []
+            for order in deferred:
+                if order.is_active:
+                    self._index(book, order)
+
+    def _fire_up(self, book: _SymbolBook, limit: Decimal, start: Decimal, time: int, jump: bool) -> None:
+        """Fire rising levels up to ``limit``; a level below ``start`` was crossed before: fires at start."""
+        while True:
+            order = book.index.pop_up(limit)
+            if order is None:
+                return
+            level = self._level(order)
+            self._fire(book, order, start if jump or level < start else level, time)
+
+    def _fire_down(self, book: _SymbolBook, limit: Decimal, start: Decimal, time: int, jump: bool) -> None:
+        while True:
+            order = book.index.pop_down(limit)
+            if order is None:
+                return
+            level = self._level(order)
+            self._fire(book, order, start if jump or level > start else level, time)
+
+    @staticmethod
+    def _level(order: Order) -> Decimal:
+        return order.price if order.rests_as_limit else order.trigger_price  # type: ignore[return-value]
+
+    def _update_trailing(self, book: _SymbolBook, start: Decimal, end: Decimal) -> None:
+        """Trailing stops follow the best price seen; their level moves with it (re-indexed)."""
+        if not book.trailing:
+            return
+        best_high = max(start, end)
+        best_low = min(start, end)
+        for order in book.trailing:
+            if order.triggered or not order.is_active:
+                continue
+            extreme = order.trailing_extreme
+            if order.side is OrderSide.SELL and (extreme is None or best_high > extreme):
+                order.trailing_extreme = best_high
+            elif order.side is OrderSide.BUY and (extreme is None or best_low < extreme):
+                order.trailing_extreme = best_low
+            else:
+                continue
+            order.trigger_price = self._trailing_level(order)
+            if order in book.index:
+                book.index.add(order, order.trigger_price, _direction(order))
+
+    @staticmethod
+    def _trailing_level(order: Order) -> Decimal:
+        distance = order.trailing_extreme * order.trailing_percent / HUNDRED  # type: ignore[operator]
+        return (
+            order.trailing_extreme - distance
+            if order.side is OrderSide.SELL
+            else order.trailing_extreme + distance
+        )  # type: ignore[operator]
+
+    def _fire(self, book: _SymbolBook, order: Order, price: Decimal, time: int) -> None:
+        if not order.is_active:
+            return
+        if order.active_from > time:
+            book.deferred.append(order)  # created after these prices: matched from the next event
+            return
+        if order.kind.has_trigger and not order.triggered:
+            order.triggered = True
+            if order.kind.is_trailing:
+                book.trailing.remove(order)
+            if order.kind.becomes_limit:
+                limit = order.price
+                marketable = price >= limit if order.side is OrderSide.SELL else price <= limit  # type: ignore[operator]
+                if not marketable:
+                    self._index(book, order)  # now rests as a limit at its price
+                    return
+                order.taker = True
+                self._fill(book, order, price, True)
+                return
+            self._fill(book, order, self.slippage_model.apply(price, order.is_buy), True)
+            return
+        if order.rests_as_limit:
+            self._fill(book, order, order.price, order.taker)  # type: ignore[arg-type]
+            return
+        self._fill(book, order, self.slippage_model.apply(price, order.is_buy), True)
+
+    def _fill(self, book: _SymbolBook, order: Order, price: Decimal, taker: bool) -> None:
+        amount = self.fill_model.fillable(order.remaining, self._event_volume)
+        if amount <= ZERO:
+            book.deferred.append(order)
+            return
+        rules, base, quote = self._market(order.symbol)
+        fee_asset, fee = self.fee_model.fee(rules, base, quote, order.is_buy, amount, price, taker)
+        if self.on_fill is None:
+            raise RuntimeError("the simulator has no fill handler: attach an account (ExchangeManager does)")
+        self.on_fill(order, amount, price, fee_asset, fee, taker)
+        if order.is_active:  # partial fill: the rest waits for the next price event
+            book.deferred.append(order)
+
+    def _market(self, symbol: str) -> tuple[MarketRules, str, str]:
+        found = self._market_cache.get(symbol)
+        if found is None:
+            rules = self.markets.rules(symbol)
+            found = self._market_cache[symbol] = (rules, rules.base, rules.quote)
+        return found
+
+    # --- orders -----------------------------------------------------------------------------------
+    def _index(self, book: _SymbolBook, order: Order) -> None:
+        if order.kind.is_trailing and not order.triggered:
+            if order not in book.trailing:
+                book.trailing.append(order)
+            if order.trailing_extreme is None:
+                order.trailing_extreme = book.last_price
+            if order.trailing_extreme is not None:
+                order.trigger_price = self._trailing_level(order)
+        if order.rests_as_limit or order.trigger_price is not None:
+            book.index.add(order, self._level(order), _direction(order))
+
+    def is_marketable(self, order: Order) -> bool:
+        """True when a limit order would take liquidity at the current price."""
+        last = self.last_price(order.symbol)
+        if last is None or order.price is None:
+            return False
+        return order.price >= last if order.is_buy else order.price <= last
+
+    def submit(self, order: Order, time: int) -> None:
+        """Accept ``order`` (funds already locked by the trader): fill a market order, rest the others."""
+        book = self._book(order.symbol)
+        order.active_from = self.latency_model.active_from(order.created_at)
+        if order.kind is OrderKind.MARKET:
+            if book.last_price is None:
+                raise NoPriceError(
+                    f"cannot fill a market order on {order.symbol}: no price received yet; push a candle "
+                    "or a ticker to the exchange manager first"
+                )
+            order.taker = True
+            order.set_status(OrderStatus.OPEN, time)
+            previous_time, self._event_time = self._event_time, time
+            previous_volume, self._event_volume = self._event_volume, None
+            try:
+                self._fill(book, order, self.slippage_model.apply(book.last_price, order.is_buy), True)
+            finally:
+                self._event_time, self._event_volume = previous_time, previous_volume
+            return
+        if order.kind is OrderKind.LIMIT:
+            order.taker = self.is_marketable(order)
+        order.set_status(OrderStatus.OPEN, time)
+        if self._walking:
+            book.deferred.append(order)
+            if order.kind.is_trailing and order not in book.trailing:
+                book.trailing.append(order)
+                order.trailing_extreme = book.last_price
+        else:
+            self._index(book, order)
+
+    def cancel(self, order: Order) -> None:
+        """Take ``order`` off the book (the trader changes its status and unlocks its funds)."""
+        book = self._books.get(order.symbol)
+        if book is None:
+            return
+        book.index.remove(order)
+        if order in book.trailing:
+            book.trailing.remove(order)
+        if order in book.deferred:
+            book.deferred.remove(order)
+
+    def reindex(self, order: Order) -> None:
+        """Re-read an edited order's levels."""
+        self.cancel(order)
+        book = self._book(order.symbol)
+        if order.kind is OrderKind.LIMIT:
+            order.taker = self.is_marketable(order)
+        self._index(book, order)

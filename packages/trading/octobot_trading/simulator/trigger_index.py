@@ -1,0 +1,79 @@
+"""Sorted trigger levels of the open orders of one symbol.
+
+Why: processing a price must not cost one comparison per open order. Orders are kept in two sorted lists
+of levels: those that fire when the price rises to their level (sell limits, buy stops, sell take-profits)
+and those that fire when it falls to it (buy limits, sell stops, buy take-profits). A price move from
+``a`` to ``b`` only looks at the head of one list: O(log n) to insert or remove, O(1) per check.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, insort
+
+UP = 1  # fires when the price rises to >= level
+DOWN = -1  # fires when the price falls to <= level
+
+
+class TriggerIndex:
+    """Orders at equal levels fire in the order they were indexed."""
+
+    def __init__(self) -> None:
+        # both lists are sorted so that the next level to fire is the LAST item (O(1) pop):
+        self._up: list = []  # ascending (-level, -seq): last = lowest rising level, oldest first
+        self._down: list = []  # ascending (level, -seq): last = highest falling level, oldest first
+        self._orders: dict = {}  # seq -> order
+        self._keys: dict = {}  # id(order) -> (direction, key)
+        self._seq = 0
+
+    def __len__(self) -> int:
+        return len(self._orders)
+
+    def add(self, order: object, level: object, direction: int) -> None:
+        if id(order) in self._keys:
+            self.remove(order)
+        self._seq += 1
+        seq = self._seq
+        if direction == UP:
+            key = (-level, -seq)
+            insort(self._up, key)
+        else:
+            key = (level, -seq)
+            insort(self._down, key)
+        self._orders[seq] = order
+        self._keys[id(order)] = (direction, key)
+
+    def remove(self, order: object) -> bool:
+        """Forget ``order``; False when it was not indexed."""
+        entry = self._keys.pop(id(order), None)
+        if entry is None:
+            return False
+        direction, key = entry
+        levels = self._up if direction == UP else self._down
+        position = bisect_left(levels, key)
+        del levels[position]
+        del self._orders[-key[1]]
+        return True
+
+    def __contains__(self, order: object) -> bool:
+        return id(order) in self._keys
+
+    def pop_up(self, price: object) -> object | None:
+        """The order with the lowest rising level ``<= price``, removed from the index; else None."""
+        if self._up and -self._up[-1][0] <= price:
+            key = self._up.pop()
+            order = self._orders.pop(-key[1])
+            del self._keys[id(order)]
+            return order
+        return None
+
+    def pop_down(self, price: object) -> object | None:
+        """The order with the highest falling level ``>= price``, removed from the index; else None."""
+        if self._down and self._down[-1][0] >= price:
+            key = self._down.pop()
+            order = self._orders.pop(-key[1])
+            del self._keys[id(order)]
+            return order
+        return None
+
+    def orders(self) -> list:
+        return list(self._orders.values())
