@@ -33,6 +33,7 @@ from octobot_backtesting.errors import (
     MergeConflictError,
     ResamplingError,
     SeriesNotFoundError,
+    TimeFrameError,
 )
 from octobot_backtesting.gaps import Gap, find_gaps
 from octobot_backtesting.importers.file_names import parse_candle_file_name
@@ -80,6 +81,7 @@ __all__ = [
     "SeriesNotFoundError",
     "Severity",
     "SimulatedClock",
+    "TimeFrameError",
     "ValidationIssue",
     "ValidationReport",
     "delete_data_file",

@@ -41,3 +41,7 @@ class DataValidationError(BacktestingError):
 
 class ClockError(BacktestingError):
     """The simulated clock was asked to go backwards or was misused."""
+
+
+class TimeFrameError(BacktestingError, ValueError):
+    """A time frame is unknown (octobot_trading's message says which ones exist)."""

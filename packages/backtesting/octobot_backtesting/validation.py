@@ -15,7 +15,16 @@ from pathlib import Path
 import numpy as np
 
 from octobot_backtesting._time_frames import is_calendar, time_frame_ms
-from octobot_backtesting.datafile_reader import CLOSE, HIGH, LOW, OPEN, TIMESTAMP, VOLUME, DataFileReader
+from octobot_backtesting.datafile_reader import (
+    CLOSE,
+    DEFAULT_CHUNK_SIZE,
+    HIGH,
+    LOW,
+    OPEN,
+    TIMESTAMP,
+    VOLUME,
+    DataFileReader,
+)
 from octobot_backtesting.errors import DataValidationError
 from octobot_backtesting.gaps import find_gaps
 
@@ -234,6 +243,7 @@ def validate_data_file(
     symbols: Iterable[str] | None = None,
     time_frames: Iterable[str] | None = None,
     max_per_kind: int = DEFAULT_MAX_PER_KIND,
+    chunk_size: int = DEFAULT_CHUNK_SIZE,
 ) -> ValidationReport:
     """Checks every series of a data file (or the ``symbols`` x ``time_frames`` a run needs), streamed.
 
@@ -264,7 +274,7 @@ def validate_data_file(
                     )
                     continue
                 checker = _SeriesChecker(symbol, time_frame, max_per_kind)
-                for chunk in reader.iter_ohlcv(symbol, time_frame):
+                for chunk in reader.iter_ohlcv(symbol, time_frame, chunk_size=chunk_size):
                     checker.check(chunk)
                 report.issues.extend(checker.finish())
     logger.info("validated %s: %d error(s), %d warning(s)", path, len(report.errors), len(report.warnings))

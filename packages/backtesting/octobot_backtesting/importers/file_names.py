@@ -8,8 +8,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from octobot_backtesting._time_frames import checked_time_frame
 from octobot_backtesting.errors import ImporterError
-from octobot_trading import format_symbol, parse_time_frame
+from octobot_trading import format_symbol
 
 _NAME_RE = re.compile(
     r"^(?P<pair>[A-Za-z0-9._]+?)-(?P<time_frame>\d+[mhdwM])(?:-(?P<candle_type>[A-Za-z_]+))?$"
@@ -45,7 +46,7 @@ def parse_candle_file_name(path: str | Path) -> tuple[str, str]:
             "symbol= explicitly"
         )
     try:
-        time_frame = parse_time_frame(match["time_frame"]).value
+        time_frame = checked_time_frame(match["time_frame"]).value
     except ValueError as error:
         raise ImporterError(f"{name!r}: {error}; pass time_frame= explicitly") from None
     return symbol, time_frame

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from octobot_backtesting._time_frames import time_frame_ms
+from octobot_backtesting._time_frames import checked_time_frame, time_frame_ms
 from octobot_backtesting.datafile_reader import (
     TIMESTAMP,
     DataFileReader,
@@ -30,7 +30,7 @@ from octobot_backtesting.importers.octobot_files import OctoBotFileReader, is_oc
 from octobot_backtesting.importers.text_candles import read_csv_candles, read_json_candles
 from octobot_backtesting.resampling import check_resampling, resample_candles
 from octobot_backtesting.validation import IssueKind, Severity, ValidationIssue, validate_candles
-from octobot_trading import normalize_symbol, parse_time_frame
+from octobot_trading import normalize_symbol
 
 logger = logging.getLogger(__name__)
 
@@ -94,7 +94,7 @@ def import_files(
             series.candles = _normalized(series, report.issues)
             collected[key] = series
     for target in resample_to:
-        _resample_into(collected, parse_time_frame(target).value, report)
+        _resample_into(collected, checked_time_frame(target).value, report)
     exchange = _exchange_name(exchange, exchanges, paths)
     origin = "import: " + ", ".join(path.name for path in paths)
     with DataFileWriter(report.path, exchange=exchange, origin=origin, overwrite=overwrite) as writer:
@@ -172,7 +172,7 @@ def _series_name(path: Path, symbol: str | None, time_frame: str | None) -> tupl
             ) from None
         symbol, time_frame = symbol or named_symbol, time_frame or named_time_frame
     try:
-        return normalize_symbol(symbol), parse_time_frame(time_frame).value
+        return normalize_symbol(symbol), checked_time_frame(time_frame).value
     except ValueError as error:
         raise ImporterError(f"{path.name}: {error}") from None
 

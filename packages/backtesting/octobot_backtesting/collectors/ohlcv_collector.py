@@ -1,0 +1,262 @@
+"""Downloads OHLCV history of several symbols and time frames from an exchange into one data file.
+
+Why it goes through octobot_trading's ccxt connector: the connector already owns ccxt's rate limiter, the
+retries with back-off and the translation of ccxt errors, so the collector only decides which pages to
+ask for, keeps them (in a staging file, to resume after an interruption) and writes the data file.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from octobot_trading.ccxt_connector import CcxtMarketData, ExchangeError, RetryPolicy
+from octobot_trading.time_frames import TimeFrame, parse_time_frame, sort_time_frames
+from octobot_trading.timestamps import Clock, WallClock, candle_open_time, check_ms
+from tqdm import tqdm
+
+from octobot_backtesting.collectors.errors import CollectorError
+from octobot_backtesting.collectors.staging import StagingFile, staging_path
+from octobot_backtesting.datafile_writer import DataFileWriter
+from octobot_backtesting.errors import DataFileExistsError
+from octobot_backtesting.gaps import Gap, find_gaps
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class CollectionRequest:
+    """What to collect: candles whose open time is in [start_ms, end_ms) (``end_ms=None``: until now).
+
+    Candles still forming at the time of the collection are never stored.
+    """
+
+    exchange: str
+    symbols: tuple[str, ...]
+    time_frames: tuple[str, ...]
+    start_ms: int
+    end_ms: int | None = None
+
+    def __post_init__(self) -> None:
+        if not self.exchange:
+            raise CollectorError("exchange must be a ccxt exchange id, for instance 'binance'")
+        symbols = tuple(dict.fromkeys(self.symbols))
+        if not symbols:
+            raise CollectorError("give at least one symbol to collect, for instance ('BTC/USDT',)")
+        time_frames = tuple(tf.value for tf in sort_time_frames(self.time_frames))
+        if not time_frames:
+            raise CollectorError("give at least one time frame to collect, for instance ('1h',)")
+        start_ms = check_ms(self.start_ms)
+        end_ms = None if self.end_ms is None else check_ms(self.end_ms)
+        if end_ms is not None and end_ms <= start_ms:
+            raise CollectorError(f"end_ms ({end_ms}) must be after start_ms ({start_ms})")
+        object.__setattr__(self, "symbols", symbols)
+        object.__setattr__(self, "time_frames", time_frames)
+        object.__setattr__(self, "start_ms", start_ms)
+        object.__setattr__(self, "end_ms", end_ms)
+
+    def to_dict(self) -> dict:
+        return {
+            "exchange": self.exchange,
+            "symbols": list(self.symbols),
+            "time_frames": list(self.time_frames),
+            "start_ms": self.start_ms,
+            "end_ms": self.end_ms,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class CollectedSeries:
+    symbol: str
+    time_frame: str
+    candles: int
+    first_timestamp_ms: int | None
+    last_timestamp_ms: int | None
+    #: holes in the exchange's own history (the collector never creates one)
+    gaps: list[Gap] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class CollectionResult:
+    path: Path
+    request: CollectionRequest
+    series: list[CollectedSeries]
+    #: True when an interrupted collection of the same request was continued
+    resumed: bool
+    #: HTTP requests sent by this run, retries included, and how many of them were retries
+    requests: int
+    retries: int
+
+
+class OhlcvCollector:
+    """Collects ``request`` into the data file ``path``; ``await collector.run()``.
+
+    ``connector``: an open ``CcxtMarketData`` to use (the caller closes it); by default one is created
+    for ``request.exchange`` with ``exchange_config`` and ``retry_policy``, and closed at the end.
+    ``restart=True`` discards the staging file of an interrupted collection instead of resuming it.
+    """
+
+    def __init__(
+        self,
+        request: CollectionRequest,
+        path: str | os.PathLike,
+        *,
+        connector: CcxtMarketData | None = None,
+        exchange_config: Mapping[str, Any] | None = None,
+        retry_policy: RetryPolicy | None = None,
+        page_limit: int | None = None,
+        progress: bool = True,
+        clock: Clock | None = None,
+        overwrite: bool = False,
+        restart: bool = False,
+    ) -> None:
+        if connector is not None and connector.exchange_id != request.exchange:
+            raise CollectorError(
+                f"the connector is for {connector.exchange_id!r} but the request is for {request.exchange!r}"
+            )
+        if page_limit is not None and page_limit < 1:
+            raise CollectorError(f"page_limit must be at least 1, got {page_limit}")
+        self.request = request
+        self.path = Path(path)
+        self._connector = connector
+        self._exchange_config = exchange_config
+        self._retry_policy = retry_policy
+        self._page_limit = page_limit
+        self._progress = progress
+        self._clock = clock or WallClock()
+        self._overwrite = overwrite
+        self._restart = restart
+
+    @property
+    def staging_path(self) -> Path:
+        return staging_path(self.path)
+
+    async def run(self) -> CollectionResult:
+        if self.path.exists() and not self._overwrite:
+            raise DataFileExistsError(f"{self.path} already exists: delete it or pass overwrite=True")
+        owned = self._connector is None
+        connector = self._connector or CcxtMarketData(
+            self.request.exchange, config=self._exchange_config, retry_policy=self._retry_policy
+        )
+        requests_before, retries_before = connector.requests, connector.retries
+        try:
+            # a bad symbol or time frame raises the connector's own error, before any download
+            await self._check_request(connector)
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            stage = await asyncio.to_thread(
+                StagingFile, self.staging_path, self.request.to_dict(), restart=self._restart
+            )
+            series = await self._collect(connector, stage)
+        finally:
+            if owned:
+                await connector.close()
+        logger.info("collected %s into %s", self.request.to_dict(), self.path)
+        return CollectionResult(
+            path=self.path,
+            request=self.request,
+            series=series,
+            resumed=stage.resumed,
+            requests=connector.requests - requests_before,
+            retries=connector.retries - retries_before,
+        )
+
+    async def _collect(self, connector: CcxtMarketData, stage: StagingFile) -> list[CollectedSeries]:
+        try:
+            series = await self._download(connector, stage)
+            await asyncio.to_thread(self._write_data_file, stage, series)
+        except ExchangeError as error:
+            await asyncio.to_thread(stage.close)
+            raise CollectorError(
+                f"collecting {self.request.exchange} candles into {self.path} failed: {error}; what was "
+                f"downloaded is kept in {self.staging_path}: run the same collection again to resume"
+            ) from error
+        except BaseException:  # cancelled, interrupted: the staging file stays for a later resume
+            await asyncio.to_thread(stage.close)
+            raise
+        await asyncio.to_thread(stage.delete)
+        return series
+
+    async def _check_request(self, connector: CcxtMarketData) -> None:
+        """Every symbol and time frame is checked before the first candle is asked for."""
+        await connector.load_markets()
+        for symbol in self.request.symbols:
+            await connector.check_symbol(symbol)
+        for time_frame in self.request.time_frames:
+            connector.check_time_frame(time_frame)
+
+    def _series_end(self, time_frame: TimeFrame) -> int:
+        # the candle open now is still forming: stop before it
+        forming = candle_open_time(self._clock.now_ms(), time_frame)
+        return forming if self.request.end_ms is None else min(self.request.end_ms, forming)
+
+    async def _download(self, connector: CcxtMarketData, stage: StagingFile) -> list[CollectedSeries]:
+        pairs = [(s, parse_time_frame(tf)) for s in self.request.symbols for tf in self.request.time_frames]
+        total = sum(max(0, (self._series_end(tf) - self.request.start_ms) // tf.ms) for _, tf in pairs)
+        done = 0
+        for symbol, tf in pairs:
+            done += await asyncio.to_thread(stage.count, symbol, tf.value)
+        with tqdm(
+            total=total,
+            initial=min(done, total),
+            unit="candle",
+            desc=f"{self.request.exchange} OHLCV",
+            disable=not self._progress,
+        ) as bar:
+            for symbol, tf in pairs:
+                if await asyncio.to_thread(stage.is_complete, symbol, tf.value):
+                    continue
+                bar.set_postfix_str(f"{symbol} {tf.value}")
+                last = await asyncio.to_thread(stage.last_timestamp, symbol, tf.value)
+                since = self.request.start_ms if last is None else last + tf.ms
+                end = self._series_end(tf)
+                if since < end:
+                    async for page in connector.iter_ohlcv(symbol, tf, since, end, limit=self._page_limit):
+                        await asyncio.to_thread(stage.append, symbol, tf.value, page)
+                        bar.update(len(page))
+                await asyncio.to_thread(stage.mark_complete, symbol, tf.value)
+        return [await asyncio.to_thread(_summary, stage, symbol, tf.value) for symbol, tf in pairs]
+
+    def _write_data_file(self, stage: StagingFile, series: Iterable[CollectedSeries]) -> None:
+        origin = f"collector: {self.request.exchange} via ccxt"
+        with DataFileWriter(
+            self.path, exchange=self.request.exchange, origin=origin, overwrite=self._overwrite
+        ) as writer:
+            for item in series:
+                writer.write_ohlcv(item.symbol, item.time_frame, stage.read(item.symbol, item.time_frame))
+
+
+def _summary(stage: StagingFile, symbol: str, time_frame: str) -> CollectedSeries:
+    candles = stage.read(symbol, time_frame)
+    if not len(candles):
+        logger.warning("%s %s: the exchange has no candles in the requested range", symbol, time_frame)
+        return CollectedSeries(symbol, time_frame, 0, None, None)
+    times = candles[:, 0].astype("int64")
+    gaps = find_gaps(symbol, time_frame, times)
+    for gap in gaps:
+        logger.warning("%s %s: the exchange has no candle from %d ms (%d missing)", symbol, time_frame,
+                       gap.start_ms, gap.missing)
+    return CollectedSeries(symbol, time_frame, len(candles), int(times[0]), int(times[-1]), gaps)
+
+
+async def collect_ohlcv(
+    path: str | os.PathLike,
+    *,
+    exchange: str,
+    symbols: Iterable[str],
+    time_frames: Iterable[str],
+    start_ms: int,
+    end_ms: int | None = None,
+    **options: Any,
+) -> CollectionResult:
+    """Collects candles of ``symbols`` x ``time_frames`` opened in [start_ms, end_ms) into ``path``.
+
+    ``options`` are those of ``OhlcvCollector`` (connector, exchange_config, retry_policy, page_limit,
+    progress, clock, overwrite, restart).
+    """
+    request = CollectionRequest(exchange, tuple(symbols), tuple(time_frames), start_ms, end_ms)
+    return await OhlcvCollector(request, path, **options).run()
