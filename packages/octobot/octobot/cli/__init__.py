@@ -1,0 +1,107 @@
+"""The `octobot` command: `octobot.cli.main(argv)` returns the exit code (the console script exits with it).
+
+Why one clear line per error: a user reading a terminal wants what is wrong and how to fix it; the
+traceback is there on demand (`--debug`), with secrets masked like everything else.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import traceback
+from collections.abc import Sequence
+from typing import TextIO
+
+from octobot import __version__
+from octobot.cli import profiles_command, tentacles_command
+from octobot.cli.context import CliContext
+from octobot.errors import ExitCode, OctoBotError
+from octobot.home import UserHome
+from octobot.logging_setup import setup_logging
+from octobot.secret_masking import mask
+
+logger = logging.getLogger(__name__)
+
+_COMMANDS = (profiles_command, tentacles_command)
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is returned as an exit code instead of killing the caller's process."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise _UsageError(f"{self.prog}: {message} (see `{self.prog} --help`)")
+
+
+class _UsageError(Exception):
+    pass
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="octobot", description="An event-driven crypto trading robot.")
+    parser.add_argument("--version", action="version", version=f"octobot {__version__}")
+    parser.add_argument("--home", help="user data folder (default: $OCTOBOT_HOME or ~/.octobot)")
+    parser.add_argument("--debug", action="store_true", help="print the traceback of an error; log at DEBUG")
+    parser.add_argument("--log-level", default=None, help="console log level (default WARNING, INFO for run)")
+    parser.add_argument(
+        "--log",
+        action="append",
+        default=[],
+        metavar="LOGGER=LEVEL",
+        help="level of one package, e.g. ccxt=WARNING",
+    )
+    subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_Parser)
+    for command in _COMMANDS:
+        command.add_parser(subparsers)
+    return parser
+
+
+def _package_levels(values: list[str]) -> dict[str, str]:
+    levels = {}
+    for value in values:
+        name, _, level = value.partition("=")
+        if not name or not level:
+            raise _UsageError(f"octobot: --log expects LOGGER=LEVEL, got {value!r}")
+        levels[name] = level
+    return levels
+
+
+def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
+    """Run the command line ``argv`` (default: sys.argv[1:]); return the process exit code."""
+    out = out or sys.stdout
+    err = err or sys.stderr
+    debug = "--debug" in (argv if argv is not None else sys.argv[1:])
+    try:
+        args = build_parser().parse_args(argv)
+        context = CliContext(home=UserHome.resolve(args.home), debug=args.debug, out=out, err=err)
+        quiet_default = "INFO" if args.command in ("run", "backtest") else "WARNING"
+        setup_logging(
+            log_dir=context.home.logs if args.command in ("run", "backtest") else None,
+            console_level="DEBUG" if args.debug else (args.log_level or quiet_default),
+            package_levels=_package_levels(args.log),
+            console_stream=err,
+        )
+        return int(args.handler(args, context))
+    except SystemExit as exit_request:  # --help and --version
+        code = exit_request.code
+        return code if isinstance(code, int) else (ExitCode.OK if code is None else ExitCode.USAGE)
+    except _UsageError as error:
+        err.write(f"{mask(str(error))}\n")
+        return ExitCode.USAGE
+    except KeyboardInterrupt:
+        err.write("octobot: interrupted\n")
+        return ExitCode.INTERRUPTED
+    except OctoBotError as error:
+        _report(err, error, debug)
+        return int(error.exit_code)
+    except Exception as error:
+        _report(err, error, debug, unexpected=True)
+        return ExitCode.UNEXPECTED
+
+
+def _report(err: TextIO, error: BaseException, debug: bool, unexpected: bool = False) -> None:
+    if debug:
+        err.write(mask("".join(traceback.format_exception(error))))
+    text = str(error) if not unexpected else f"unexpected {type(error).__name__}: {error}"
+    hint = "" if debug or not unexpected else " (run again with --debug for the traceback, and report it)"
+    err.write(f"octobot: error: {mask(text)}{hint}\n")

@@ -1,0 +1,223 @@
+"""Loading a profile: ``profile.json`` plus one JSON file per configured tentacle, validated at load.
+
+Why validate everything at load: a bad time frame or a strategy without its evaluators must stop the
+bot before it connects anywhere, with a message naming the file, the key and the fix, not fail an hour
+later inside a channel callback.
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from octobot.errors import BadTimeFrameError, ConfigError, MissingRequirementError
+from octobot.home import UserHome
+from octobot.json_files import read_json
+from octobot.profile_schema import FROM_STRATEGIES, PROFILE_FILE, PROFILE_SCHEMA, TIME_FRAMES
+from octobot.profile_store import find_profile
+from octobot.suggestions import did_you_mean
+from octobot.tentacle_info import WILDCARD, TentacleInfo
+from octobot.tentacle_kind import TentacleKind
+from octobot.tentacle_registry import TentacleRegistry
+from octobot.validation import validate
+
+logger = logging.getLogger(__name__)
+
+_EVALUATOR_KINDS = (TentacleKind.TA, TentacleKind.REAL_TIME, TentacleKind.SOCIAL)
+_PERCENT = Decimal(100)
+
+
+@dataclass
+class Profile:
+    """A validated profile, ready for the bot: money as Decimal, time frames resolved."""
+
+    path: Path
+    name: str
+    description: str
+    exchanges: list[str]
+    pairs: list[str]
+    time_frames: list[str]
+    trading_mode: str
+    strategies: list[str]
+    evaluators: list[str]
+    risk: Decimal = Decimal("0.5")
+    reference_market: str = "USDT"
+    simulated: bool = True
+    starting_portfolio: dict[str, Decimal] = field(default_factory=dict)
+    maker_fee: Decimal = Decimal("0.001")  # a rate: 0.001 is 0.1 %
+    taker_fee: Decimal = Decimal("0.001")
+    open_orders_at_shutdown: str = "cancel"
+    #: every active tentacle's config: its DEFAULT_CONFIG overridden by the profile's file for it
+    tentacle_configs: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: the registry entries of the active tentacles (empty when loaded without a registry)
+    tentacles: dict[str, TentacleInfo] = field(default_factory=dict)
+    raw: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def file(self) -> Path:
+        return self.path / PROFILE_FILE
+
+    def tentacle_config(self, name: str) -> dict[str, Any]:
+        return copy.deepcopy(self.tentacle_configs.get(name, {}))
+
+
+def _check_exchanges(exchanges: list[str], source: Path) -> None:
+    import ccxt  # heavy: only imported when a profile is loaded
+
+    for index, exchange in enumerate(exchanges):
+        if exchange not in ccxt.exchanges:
+            raise ConfigError(
+                f"{source}: unknown exchange '{exchange}' at exchanges[{index}]"
+                f"{did_you_mean(exchange, ccxt.exchanges)} (expected a ccxt exchange id)"
+            )
+
+
+def _require(
+    owner: TentacleInfo,
+    what: str,
+    required: tuple[str, ...],
+    active: list[str],
+    registry: TentacleRegistry,
+    source: Path,
+) -> None:
+    """MissingRequirementError naming ``owner`` and the first of its required tentacles that is not active."""
+    key = "evaluators" if what == "evaluator" else "strategies"
+    for name in required:
+        if name == WILDCARD:
+            if not active:
+                raise MissingRequirementError(
+                    f"{source}: {owner.kind.value} '{owner.name}' needs at least one active {what}, "
+                    f'but "{key}" is empty'
+                )
+        elif name not in active:
+            installed = "" if name in registry else f" ('{name}' is not installed either)"
+            raise MissingRequirementError(
+                f"{source}: {owner.kind.value} '{owner.name}' requires the {what} '{name}', "
+                f'which is not active{installed}; add "{name}" to "{key}" or use another {owner.kind.value}'
+            )
+
+
+def _tentacle_files(folder: Path) -> dict[str, Path]:
+    return {path.stem: path for path in sorted(folder.glob("*.json")) if path.name != PROFILE_FILE}
+
+
+def _amount(value: Any) -> Decimal:
+    return value if isinstance(value, Decimal) else Decimal(str(value))
+
+
+def load_profile(
+    name_or_path: str | Path,
+    registry: TentacleRegistry | None = None,
+    home: UserHome | None = None,
+    check_exchanges: bool = True,
+) -> Profile:
+    """Find, read and validate a profile; with a ``registry``, also its tentacles and their configs.
+
+    Raises a ConfigError subclass (each with its own exit code) naming the file, key, value and fix.
+    """
+    folder = find_profile(name_or_path, home)
+    source = folder / PROFILE_FILE
+    content = read_json(source)
+    validate(content, PROFILE_SCHEMA, source)
+    if check_exchanges:
+        _check_exchanges(content["exchanges"], source)
+    simulator = content.get("simulator", {})
+    fees = simulator.get("fees", {})
+    risk = _amount(content.get("risk", Decimal("0.5")))
+    if risk > 1:
+        raise ConfigError(f"{source}: bad value {risk} at risk (expected a risk between 0 and 1)")
+    profile = Profile(
+        path=folder,
+        name=content["name"],
+        description=content.get("description", ""),
+        exchanges=list(content["exchanges"]),
+        pairs=list(content["pairs"]),
+        time_frames=[] if content["time_frames"] == FROM_STRATEGIES else list(content["time_frames"]),
+        trading_mode=content["trading_mode"],
+        strategies=list(content["strategies"]),
+        evaluators=list(content["evaluators"]),
+        risk=risk,
+        reference_market=content.get("reference_market", "USDT"),
+        simulated=simulator.get("enabled", True),
+        starting_portfolio={
+            asset: _amount(amount) for asset, amount in simulator.get("starting_portfolio", {}).items()
+        },
+        maker_fee=_amount(fees.get("maker_percent", Decimal("0.1"))) / _PERCENT,
+        taker_fee=_amount(fees.get("taker_percent", Decimal("0.1"))) / _PERCENT,
+        open_orders_at_shutdown=content.get("shutdown", {}).get("open_orders", "cancel"),
+        raw=content,
+    )
+    if profile.simulated and not any(amount > 0 for amount in profile.starting_portfolio.values()):
+        raise ConfigError(
+            f"{source}: simulator.starting_portfolio holds nothing to trade with; "
+            'give at least one positive amount, e.g. {"USDT": 1000}'
+        )
+    if registry is not None:
+        _resolve_tentacles(profile, registry, source)
+    elif profile.time_frames == []:
+        raise ConfigError(
+            f'{source}: time_frames is "{FROM_STRATEGIES}": loading it needs the tentacle registry'
+        )
+    return profile
+
+
+def _resolve_tentacles(profile: Profile, registry: TentacleRegistry, source: Path) -> None:
+    mode = registry.get(profile.trading_mode, [TentacleKind.TRADING_MODE], where=f"{source}: trading_mode")
+    strategies = [
+        registry.get(name, [TentacleKind.STRATEGY], where=f"{source}: strategies[{index}]")
+        for index, name in enumerate(profile.strategies)
+    ]
+    evaluators = [
+        registry.get(name, _EVALUATOR_KINDS, where=f"{source}: evaluators[{index}]")
+        for index, name in enumerate(profile.evaluators)
+    ]
+    _require(mode, "strategy", mode.required_strategies, profile.strategies, registry, source)
+    for strategy in strategies:
+        _require(strategy, "evaluator", strategy.required_evaluators, profile.evaluators, registry, source)
+    active = [mode, *strategies, *evaluators]
+    profile.tentacles = {info.name: info for info in active}
+
+    files = _tentacle_files(profile.path)
+    for name, path in files.items():
+        if name not in registry:
+            registry.get(name, where=f"{path}: config file of")  # raises UnknownTentacleError with a hint
+    for info in active:
+        config = copy.deepcopy(info.default_config)
+        if info.name in files:
+            override = read_json(files[info.name])
+            if not isinstance(override, dict):
+                raise ConfigError(f"{files[info.name]}: expected a JSON object of {info.name}'s settings")
+            config.update(override)
+            validate(config, info.config_schema, files[info.name])
+        profile.tentacle_configs[info.name] = config
+
+    if not profile.time_frames:
+        profile.time_frames = _strategy_time_frames(profile, strategies, source)
+
+
+def _strategy_time_frames(profile: Profile, strategies: list[TentacleInfo], source: Path) -> list[str]:
+    """The union of the active strategies' time frames, for ``"time_frames": "from_strategies"``."""
+    found: list[str] = []
+    for strategy in strategies:
+        declared = profile.tentacle_configs[strategy.name].get(
+            "required_time_frames", strategy.required_time_frames
+        )
+        for time_frame in declared:
+            if time_frame not in TIME_FRAMES:
+                raise BadTimeFrameError(
+                    f"{source}: strategy '{strategy.name}' requires unknown time frame '{time_frame}'"
+                    f"{did_you_mean(time_frame, TIME_FRAMES)} (valid: {', '.join(TIME_FRAMES)})"
+                )
+            if time_frame not in found:
+                found.append(time_frame)
+    if not found:
+        names = ", ".join(strategy.name for strategy in strategies)
+        raise ConfigError(
+            f'{source}: time_frames is "{FROM_STRATEGIES}" but no active strategy ({names}) declares '
+            'REQUIRED_TIME_FRAMES; list them instead, e.g. "time_frames": ["1h"]'
+        )
+    return sorted(found, key=TIME_FRAMES.index)
