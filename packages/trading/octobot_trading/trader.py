@@ -96,9 +96,11 @@ class Trader:
         rules = self._rules(symbol)
         side = OrderSide(side)
         kind = OrderKind(kind)
-        amount = rules.adjust_amount(to_decimal(amount, "amount"))
-        if amount <= ZERO:
-            raise InvalidOrderError(f"{symbol}: order amount must be positive after precision, got {amount}")
+        requested = to_decimal(amount, "amount")
+        if requested <= ZERO:
+            raise InvalidOrderError(f"{symbol}: order amount must be positive, got {requested}")
+        # below one precision step this truncates to 0: the minimum check then names the minimum
+        amount = rules.adjust_amount(requested)
         if kind in _PRICED:
             if price is None:
                 raise InvalidOrderError(f"{symbol}: a {kind.value} order needs a limit price (price=...)")
@@ -165,7 +167,7 @@ class Trader:
         base, quote = rules.base, rules.quote
         fee_model = getattr(self.connector, "fee_model", None)
         price = self._reference_price(order)
-        taker = order.kind is not OrderKind.LIMIT
+        taker = True  # forecast the dearer taker fee; the fill charges the real one and frees the rest
         if order.is_buy:
             cost = rules.cost(order.remaining, price)
             slippage = getattr(self.connector, "slippage_model", None)
@@ -249,6 +251,10 @@ class Trader:
     def submit(self, order: Order, *, round_up_to_minimum: bool = False) -> Order:
         """Send an order built with :meth:`new_order` (synchronous: usable inside a fill)."""
         self._check_limits(order, round_up_to_minimum)
+        if order.amount <= ZERO:
+            raise InvalidOrderError(
+                f"{order.symbol}: order amount is 0 on the market's precision; increase it"
+            )
         self._lock(order)
         self.account.add_open(order)
         try:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import copy
 import csv
+import functools
 import os
 from decimal import Decimal
 from pathlib import Path
@@ -54,9 +56,14 @@ def _raw(symbol_id: str, base: str, quote: str, filters: list[dict]) -> dict:
     }
 
 
-def binance_markets() -> dict[str, dict]:
-    """Real ccxt market structures, made by ccxt's own Binance parser from exchangeInfo entries."""
-    exchange = ccxt.binance()
+@functools.cache
+def _binance() -> ccxt.binance:
+    return ccxt.binance()
+
+
+@functools.cache
+def _binance_markets() -> dict[str, dict]:
+    exchange = _binance()
     exchange.options["crossMarginPairsData"] = []
     exchange.options["isolatedMarginPairsData"] = []
     eth_btc_filters = [
@@ -77,6 +84,11 @@ def binance_markets() -> dict[str, dict]:
         _raw("ETHBTC", "ETH", "BTC", eth_btc_filters),
     ]
     return {market["symbol"]: market for market in (exchange.parse_market(raw) for raw in raws)}
+
+
+def binance_markets() -> dict[str, dict]:
+    """Real ccxt market structures, made by ccxt's own Binance parser from exchangeInfo entries."""
+    return copy.deepcopy(_binance_markets())
 
 
 class ManualClock:
@@ -105,7 +117,7 @@ async def manager(
     simulator: ot.ExchangeSimulator | None = None,
     name: str = "binance",
 ) -> ot.ExchangeManager:
-    markets = ot.Markets.from_ccxt_markets(binance_markets(), ccxt.binance().precisionMode, "binance")
+    markets = ot.Markets.from_ccxt_markets(binance_markets(), _binance().precisionMode, "binance")
     em = ot.ExchangeManager(
         name,
         markets,

@@ -169,7 +169,7 @@ async def test_trailing_stop_limit_and_buy_trailing():
 
 
 async def test_oco_both_legs_in_one_candle_is_decided_by_the_path_not_by_creation_order():
-    for first_created, (o, h, l, c), winner in (
+    for first_created, prices, winner in (
         ("stop", ("100", "111", "94", "105"), "stop"),  # low (6 away) nearer than high (11): stop first
         ("take", ("100", "111", "94", "105"), "stop"),
         ("stop", ("100", "106", "89", "95"), "take"),  # high (6 away) nearer than low (11)
@@ -187,7 +187,7 @@ async def test_oco_both_legs_in_one_candle_is_decided_by_the_path_not_by_creatio
                 legs[name] = await em.trader.create_order(
                     BTC, "sell", "limit", "0.5", price="105", group=group
                 )
-        await _next(em, clock, o, h, l, c)
+        await _next(em, clock, *prices)
         loser = "take" if winner == "stop" else "stop"
         assert legs[winner].status is ot.OrderStatus.FILLED
         assert legs[loser].status is ot.OrderStatus.CANCELLED

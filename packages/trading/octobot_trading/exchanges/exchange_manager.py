@@ -27,12 +27,13 @@ from types import TracebackType
 import octobot_channel as oc
 from octobot_trading.candles import DEFAULT_MAX_SIZE
 from octobot_trading.channels.exchange_channels import create_exchange_channels
+from octobot_trading.errors import ValuationError
 from octobot_trading.exchanges.account import Account
 from octobot_trading.exchanges.connector import ExchangeConnector
 from octobot_trading.exchanges.market_data import SymbolData
 from octobot_trading.markets import TICK_SIZE, Markets, to_decimal
 from octobot_trading.orders.errors import ExchangeManagerError, UnknownSymbolError
-from octobot_trading.portfolio.portfolio import Portfolio
+from octobot_trading.portfolio import Portfolio, PortfolioManager
 from octobot_trading.simulator.exchange_simulator import ExchangeSimulator
 from octobot_trading.time_frames import TimeFrame, parse_time_frame
 from octobot_trading.timestamps import Clock, WallClock, candle_close_time
@@ -55,6 +56,7 @@ class ExchangeManager:
     ``connector``: defaults to an :class:`ExchangeSimulator` (paper trading, backtesting).
     ``clock``: ``WallClock`` by default; backtesting passes its simulated clock.
     ``synchronizer``: channels in synchronized mode (backtesting).
+    ``reference_market``: the asset the portfolio is valued in (default USDT when traded).
     """
 
     def __init__(
@@ -69,6 +71,7 @@ class ExchangeManager:
         exchange_id: str | None = None,
         precision_mode: int = TICK_SIZE,
         candle_buffer_size: int = DEFAULT_MAX_SIZE,
+        reference_market: str | None = None,
     ) -> None:
         self.exchange_name = exchange_name
         self.exchange_id = exchange_id or f"{exchange_name}-{next(_manager_ids)}"
@@ -82,6 +85,11 @@ class ExchangeManager:
         if portfolio is None or isinstance(portfolio, Mapping):
             portfolio = Portfolio({asset: to_decimal(v, asset) for asset, v in (portfolio or {}).items()})
         self.portfolio = portfolio
+        if reference_market is None:
+            quotes = sorted({self.markets[s].quote for s in self.markets})
+            reference_market = "USDT" if "USDT" in quotes or not quotes else quotes[0]
+        #: values the portfolio in ``reference_market`` and tracks its profitability
+        self.portfolio_manager = PortfolioManager(portfolio, reference_market, clock=self.clock)
         self.account = Account(self.exchange_id, markets, portfolio, self.clock)
         self.connector.on_fill = self.account.apply_fill
         self.trader = Trader(
@@ -159,6 +167,7 @@ class ExchangeManager:
             price_tf = self._price_time_frames[symbol] = tf
         if tf is price_tf:
             data.set_price(close, candle_close_time(open_time, tf))
+            self.portfolio_manager.update_price(symbol, close)
             if self.simulated:
                 self.connector.process_candle(  # type: ignore[attr-defined]
                     symbol,
@@ -192,6 +201,7 @@ class ExchangeManager:
         price = _decimal(price)
         time = self.clock.now_ms() if time is None else int(time)
         data.set_price(price, time)
+        self.portfolio_manager.update_price(symbol, price)
         if self.simulated:
             self.connector.process_price(symbol, price, time)  # type: ignore[attr-defined]
         await self.flush()
@@ -254,6 +264,24 @@ class ExchangeManager:
                 "BalanceChannel",
                 {"exchange": self.exchange_id, "balance": self.balance(), "time": self.clock.now_ms()},
             )
+            await self._send_profitability()
+
+    async def _send_profitability(self) -> None:
+        if not self._started or not self.channels["BalanceProfitabilityChannel"].consumers:
+            return
+        try:
+            profitability = self.portfolio_manager.profitability()
+        except ValuationError as error:  # an asset without a price yet: nothing meaningful to send
+            logger.debug("%s: profitability not computed: %s", self.exchange_id, error)
+            return
+        await self._send(
+            "BalanceProfitabilityChannel",
+            {
+                "exchange": self.exchange_id,
+                "profitability": profitability.to_dict(),
+                "time": self.clock.now_ms(),
+            },
+        )
 
     def balance(self) -> dict[str, dict[str, Decimal]]:
         """``{asset: {"total": ..., "available": ...}}`` of the portfolio."""
