@@ -126,7 +126,9 @@ class _SeriesChecker:
         self.step_ms = None if is_calendar(time_frame) else time_frame_ms(time_frame)
         self.max_per_kind = max_per_kind
         # the exchanges' grid: from the epoch up to 1d, from a Monday for 1w; 3d grids differ by exchange
-        self.grid_origin_ms = _GRID_ORIGINS_MS.get(time_frame, 0 if (self.step_ms or 0) <= _DAY_MS else None)
+        self.grid_origin_ms = _GRID_ORIGINS_MS.get(
+            time_frame, 0 if self.step_ms is not None and self.step_ms <= _DAY_MS else None
+        )
         self.previous_ms: int | None = None
         self.counts: dict[IssueKind, int] = {}
         self.issues: list[ValidationIssue] = []

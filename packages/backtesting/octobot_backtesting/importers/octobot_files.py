@@ -57,6 +57,12 @@ class OctoBotFileReader:
     def close(self) -> None:
         self._connection.close()
 
+    def __enter__(self) -> OctoBotFileReader:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
     def _read_description(self) -> OctoBotFileDescription:
         row = self._connection.execute(
             "SELECT version, exchange, symbols, time_frames FROM description ORDER BY timestamp DESC LIMIT 1"
