@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from octobot_evaluators.matrix import EvaluationMatrix
-from octobot_trading import CandleBuffer
+from octobot_trading import CandleBuffer, ExchangeManager
 
 #: Gives the candle buffer of a (symbol, time frame): the exchange manager's, or one a test filled.
 CandleSource = Callable[[str, str], CandleBuffer]
@@ -29,3 +29,14 @@ class EvaluatorContext:
     @property
     def data_scope(self) -> str:
         return self.exchange_scope or self.exchange
+
+    @classmethod
+    def from_exchange_manager(
+        cls, matrix: EvaluationMatrix, exchange_manager: ExchangeManager
+    ) -> EvaluatorContext:
+        """Evaluators fed by an octobot_trading ExchangeManager: its channels and its candle buffers."""
+
+        def candles(symbol: str, time_frame: str) -> CandleBuffer:
+            return exchange_manager.symbol_data(symbol).candle_buffer(time_frame)
+
+        return cls(matrix, exchange_manager.exchange_name, candles, exchange_manager.exchange_id)

@@ -77,7 +77,7 @@ class RealTimeEvaluator(AbstractEvaluator):
                 continue
             filters: dict[str, Any] = {"symbol": symbol_filter}
             if per_time_frame:
-                filters["time_frame"] = oc.WILDCARD
+                filters["time_frame"] = oc.WILDCARD if self.WILDCARD_TIME_FRAME else self.time_frames[0]
             await self._subscribe(channel, callback, filters, oc.Priority.MEDIUM)
         await self._subscribe_commands()
 
@@ -88,26 +88,37 @@ class RealTimeEvaluator(AbstractEvaluator):
 
     async def _on_ohlcv(self, message: dict[str, Any]) -> None:
         if self._watches(message):
-            candle: Candle = message["candle"]
+            candle = _as_candle(message["candle"])
             time_frame = str(message["time_frame"])
             close_time = candle_close_time(candle[0], time_frame)
             await self.new_candle(message["symbol"], time_frame, candle, closed=True, time=close_time)
 
     async def _on_kline(self, message: dict[str, Any]) -> None:
         if self._watches(message):
-            candle: Candle = message["candle"]
-            time = message.get("time") or candle[0]
+            candle = _as_candle(message["candle"])
+            time = message.get("time") or int(candle[0])  # the Kline channel may not stamp its messages
             await self.new_candle(
                 message["symbol"], str(message["time_frame"]), candle, closed=False, time=time
             )
 
     async def _on_ticker(self, message: dict[str, Any]) -> None:
         if message["symbol"] in self.symbols:
-            ticker = message["ticker"]
-            price = ticker.get("last") if isinstance(ticker, dict) else ticker
+            price = message["ticker"].get("last")
             if price is not None:
-                await self.new_price(message["symbol"], price, int(ticker.get("timestamp") or 0))
+                await self.new_price(message["symbol"], price, int(message["time"]))
 
     async def _on_mark_price(self, message: dict[str, Any]) -> None:
         if message["symbol"] in self.symbols:
-            await self.new_price(message["symbol"], message["mark_price"], int(message.get("time") or 0))
+            await self.new_price(message["symbol"], message["price"], int(message["time"]))
+
+
+def _as_candle(values: Any) -> Candle:
+    """Exchange channels send candles as [t, o, h, l, c, v] lists; evaluators get a `Candle`."""
+    return Candle(
+        int(values[0]),
+        float(values[1]),
+        float(values[2]),
+        float(values[3]),
+        float(values[4]),
+        float(values[5]),
+    )

@@ -5,9 +5,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import ccxt
 import numpy as np
 import pytest
 
+import octobot_trading as ot
 from octobot_trading import CandleBuffer
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
@@ -52,3 +54,49 @@ class Buffers:
 @pytest.fixture
 def buffers() -> Buffers:
     return Buffers()
+
+
+def binance_markets() -> dict[str, dict]:
+    """ccxt market structures for ETH/BTC and BTC/USDT, made by ccxt's own Binance parser."""
+    exchange = ccxt.binance()
+    exchange.options["crossMarginPairsData"] = []
+    exchange.options["isolatedMarginPairsData"] = []
+    filters = [
+        {
+            "filterType": "PRICE_FILTER",
+            "minPrice": "0.00000100",
+            "maxPrice": "100000.0",
+            "tickSize": "0.00000100",
+        },
+        {"filterType": "LOT_SIZE", "minQty": "0.0001", "maxQty": "100000.0", "stepSize": "0.0001"},
+    ]
+
+    def raw(symbol_id: str, base: str, quote: str) -> dict:
+        return {
+            "symbol": symbol_id,
+            "status": "TRADING",
+            "baseAsset": base,
+            "baseAssetPrecision": 8,
+            "quoteAsset": quote,
+            "quotePrecision": 8,
+            "quoteAssetPrecision": 8,
+            "orderTypes": ["LIMIT", "MARKET"],
+            "isSpotTradingAllowed": True,
+            "isMarginTradingAllowed": False,
+            "filters": filters,
+            "permissions": [],
+            "permissionSets": [["SPOT"]],
+        }
+
+    parsed = [
+        exchange.parse_market(raw("ETHBTC", "ETH", "BTC")),
+        exchange.parse_market(raw("BTCUSDT", "BTC", "USDT")),
+    ]
+    return {market["symbol"]: market for market in parsed}
+
+
+async def start_exchange_manager(synchronizer=None) -> ot.ExchangeManager:
+    """A simulated octobot_trading ExchangeManager (paper/backtest connector): the real data channels."""
+    markets = ot.Markets.from_ccxt_markets(binance_markets(), ccxt.binance().precisionMode, "binance")
+    manager = ot.ExchangeManager("binance", markets, portfolio={"BTC": "1"}, synchronizer=synchronizer)
+    return await manager.start()
