@@ -15,9 +15,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from octobot_trading.ccxt_connector import CcxtMarketData, ExchangeError, RetryPolicy
-from octobot_trading.time_frames import TimeFrame, parse_time_frame, sort_time_frames
-from octobot_trading.timestamps import Clock, WallClock, candle_open_time, check_ms
 from tqdm import tqdm
 
 from octobot_backtesting.collectors.errors import CollectorError
@@ -25,6 +22,9 @@ from octobot_backtesting.collectors.staging import StagingFile, staging_path
 from octobot_backtesting.datafile_writer import DataFileWriter
 from octobot_backtesting.errors import DataFileExistsError
 from octobot_backtesting.gaps import Gap, find_gaps
+from octobot_trading.ccxt_connector import CcxtMarketData, ExchangeError, RetryPolicy
+from octobot_trading.time_frames import TimeFrame, parse_time_frame, sort_time_frames
+from octobot_trading.timestamps import Clock, WallClock, candle_open_time, check_ms
 
 logger = logging.getLogger(__name__)
 
@@ -238,8 +238,13 @@ def _summary(stage: StagingFile, symbol: str, time_frame: str) -> CollectedSerie
     times = candles[:, 0].astype("int64")
     gaps = find_gaps(symbol, time_frame, times)
     for gap in gaps:
-        logger.warning("%s %s: the exchange has no candle from %d ms (%d missing)", symbol, time_frame,
-                       gap.start_ms, gap.missing)
+        logger.warning(
+            "%s %s: the exchange has no candle from %d ms (%d missing)",
+            symbol,
+            time_frame,
+            gap.start_ms,
+            gap.missing,
+        )
     return CollectedSeries(symbol, time_frame, len(candles), int(times[0]), int(times[-1]), gaps)
 
 

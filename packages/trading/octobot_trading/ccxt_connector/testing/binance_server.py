@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import TracebackType
 from urllib.parse import urlsplit
@@ -91,6 +91,8 @@ class BinanceLikeServer:
         self.faults: list[Fault] = []
         #: every request received, in order
         self.requests: list[RecordedRequest] = []
+        #: called with each request once answered (tests use it to act at a precise point)
+        self.on_request: Callable[[RecordedRequest], None] | None = None
         self._runner: web.AppRunner | None = None
         self.port = 0
 
@@ -160,7 +162,10 @@ class BinanceLikeServer:
                 status = fault.statuses.pop(0)
                 payload = _ERROR_BODIES.get(status, {"code": -1000, "msg": "An unknown error occurred."})
                 break
-        self.requests.append(RecordedRequest(request.path, query, status))
+        recorded = RecordedRequest(request.path, query, status)
+        self.requests.append(recorded)
+        if self.on_request is not None:
+            self.on_request(recorded)
         headers = {"Retry-After": "1"} if status in (418, 429) else {}
         return web.Response(
             status=status, text=json.dumps(payload), content_type="application/json", headers=headers
