@@ -1,1 +1,1 @@
-../../tools/build/setup.py
+../../tools/setup_shared.py
