@@ -15,8 +15,8 @@ from typing import Any
 from octobot.errors import ConfigError, MalformedJSONError, NotFoundError
 
 
-def read_json(path: Path) -> Any:
-    """The parsed content of ``path``; numbers with a fraction become Decimal.
+def read_json(path: Path, decimals: bool = True) -> Any:
+    """The parsed content of ``path``; numbers with a fraction become Decimal (float if not ``decimals``).
 
     Raises NotFoundError, or MalformedJSONError naming the file, line and column.
     """
@@ -29,7 +29,7 @@ def read_json(path: Path) -> Any:
     except OSError as error:
         raise ConfigError(f"{path}: cannot read ({error.strerror})") from None
     try:
-        return json.loads(text, parse_float=Decimal)
+        return json.loads(text, parse_float=Decimal if decimals else float)
     except json.JSONDecodeError as error:
         raise MalformedJSONError(
             f"{path}: malformed JSON at line {error.lineno}, column {error.colno}: {error.msg}"

@@ -188,7 +188,7 @@ def _resolve_tentacles(profile: Profile, registry: TentacleRegistry, source: Pat
     for info in active:
         config = copy.deepcopy(info.default_config)
         if info.name in files:
-            override = read_json(files[info.name])
+            override = read_json(files[info.name], decimals=False)  # tentacle settings: plain JSON numbers
             if not isinstance(override, dict):
                 raise ConfigError(f"{files[info.name]}: expected a JSON object of {info.name}'s settings")
             config.update(override)

@@ -6,13 +6,31 @@ message and exit code (see validation.py) while the schema stays the single desc
 
 from __future__ import annotations
 
+import re
 from typing import Any
+
+import octobot_trading as ot
+from octobot.suggestions import closest
+from octobot.validation import register_suggester
 
 PROFILE_FILE = "profile.json"
 FROM_STRATEGIES = "from_strategies"
 OPEN_ORDERS_POLICIES = ("cancel", "keep")
-# the ccxt time frames the bot supports (the same list as octobot_trading.TimeFrame)
-TIME_FRAMES = ("1m", "3m", "5m", "15m", "30m", "1h", "2h", "4h", "6h", "8h", "12h", "1d", "3d", "1w", "1M")
+# the ccxt time frames the bot supports, shortest first
+TIME_FRAMES: tuple[str, ...] = tuple(tf.value for tf in ot.sort_time_frames(ot.TimeFrame))
+_SUGGESTION = re.compile(r"did you mean '([^']+)'")
+
+
+def suggest_time_frame(text: str) -> str | None:
+    """The valid time frame closest to ``text`` ("1hr" -> "1h", "60m" -> "1h"), as octobot_trading sees it."""
+    try:
+        return ot.parse_time_frame(text).value
+    except ot.UnknownTimeFrameError as error:
+        found = _SUGGESTION.search(str(error))
+        return found.group(1) if found else closest(text, TIME_FRAMES)
+
+
+register_suggester("time_frame", suggest_time_frame)
 _CODE = r"[A-Za-z0-9][A-Za-z0-9._]*"
 SYMBOL_PATTERN = rf"^{_CODE}/{_CODE}(:{_CODE}(-[A-Za-z0-9.\-]+)?)?$"
 _AMOUNT_PATTERN = r"^[0-9]+(\.[0-9]+)?$"

@@ -50,14 +50,15 @@ class TentacleRegistry:
 
     @classmethod
     def discover(cls, user_folder: Path | None = None, entry_points: bool = True) -> TentacleRegistry:
-        """Load the entry-point tentacles of every installed distribution, then the user folder's."""
+        """Load the entry-point tentacles of every installed distribution, then the user folder's.
+
+        Never raises for a broken tentacle: each failure is kept in ``errors`` for the caller to report.
+        """
         registry = cls()
         if entry_points:
             registry.load_entry_points()
         if user_folder is not None:
             registry.load_user_folder(user_folder)
-        for error in registry.errors:
-            logger.error("tentacle not loaded: %s", error)
         return registry
 
     # ---------------------------------------------------------------- loading

@@ -8,6 +8,7 @@ each case keeps its own message and exit code.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,7 @@ _ERROR_CLASSES: dict[str, type[ConfigError]] = {
     "symbol": BadSymbolError,
     "amount": BadPortfolioError,
 }
+_SUGGESTERS: dict[str, Callable[[str], str | None]] = {}
 
 
 def key_path(parts: Any) -> str:
@@ -54,8 +56,16 @@ def _expected(error: ValidationError) -> str:
     return error.message
 
 
-def _hint(error: ValidationError) -> str:
+def register_suggester(mark: str, suggest: Callable[[str], str | None]) -> None:
+    """Use ``suggest`` for the "did you mean" of values failing a subschema marked ``x-error: mark``."""
+    _SUGGESTERS[mark] = suggest
+
+
+def _hint(error: ValidationError, mark: str | None = None) -> str:
     schema = error.schema if isinstance(error.schema, dict) else {}
+    if mark in _SUGGESTERS and isinstance(error.instance, str):
+        found = _SUGGESTERS[mark](error.instance)
+        return f"; did you mean '{found}'?" if found else ""
     if error.validator == "enum":
         return did_you_mean(error.instance, [str(v) for v in error.validator_value])
     if error.validator == "additionalProperties" and isinstance(error.instance, dict):
@@ -77,20 +87,26 @@ def _deepest(error: ValidationError) -> ValidationError:
     return max(_leaves(error), key=lambda leaf: (len(leaf.absolute_path), leaf.validator != "type"))
 
 
-def _marked(error: ValidationError) -> str | None:
-    """The ``x-error`` mark of the failing subschema or of the anyOf/oneOf that holds it."""
+def _marked_error(error: ValidationError) -> ValidationError | None:
+    """The error, or the anyOf/oneOf error holding it, whose subschema carries an ``x-error`` mark."""
     current: ValidationError | None = error
     while current is not None:
         if isinstance(current.schema, dict) and "x-error" in current.schema:
-            return str(current.schema["x-error"])
+            return current
         current = current.parent
     return None
 
 
+def _marked(error: ValidationError) -> str | None:
+    found = _marked_error(error)
+    return None if found is None else str(found.schema["x-error"])
+
+
 def format_error(error: ValidationError, source: Path | str) -> ConfigError:
     """The ConfigError (or the subclass the schema marks) describing ``error`` found in ``source``."""
-    mark = _marked(error)
     leaf = _deepest(error)
+    marked = _marked_error(leaf) or _marked_error(error)
+    mark = None if marked is None else str(marked.schema["x-error"])
     where = key_path(leaf.absolute_path)
     if leaf.validator == "additionalProperties" and isinstance(leaf.instance, dict):
         allowed = leaf.schema.get("properties", {}) if isinstance(leaf.schema, dict) else {}
@@ -102,10 +118,10 @@ def format_error(error: ValidationError, source: Path | str) -> ConfigError:
     elif leaf.validator == "required":
         message = f"{source}: {where}: {leaf.message}"
     else:
-        schema = error.schema if mark and isinstance(error.schema, dict) else leaf.schema
+        schema = marked.schema if marked is not None else leaf.schema
         expected = schema.get("x-expected") if isinstance(schema, dict) else None
         message = (
-            f"{source}: bad value {_describe(leaf.instance)} at {where}{_hint(leaf)} "
+            f"{source}: bad value {_describe(leaf.instance)} at {where}{_hint(leaf, mark)} "
             f"(expected {expected or _expected(leaf)})"
         )
     return _ERROR_CLASSES.get(mark or "", ConfigError)(message)

@@ -1,0 +1,138 @@
+"""Shared fixtures: a private OCTOBOT_HOME per test, real user tentacles and profiles written into it."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import textwrap
+from pathlib import Path
+
+import pytest
+
+import octobot
+from octobot.cli import main
+
+# Real tentacles on the real bases of octobot_evaluators and octobot_trading, loaded from the user folder.
+USER_TENTACLES = '''
+from typing import Any, ClassVar
+
+import numpy as np
+import octobot_evaluators as oe
+import octobot_trading as ot
+
+
+class LastMoveEvaluator(oe.TechnicalEvaluator):
+    """Sign of the last close-to-close move."""
+
+    TENTACLE_VERSION: ClassVar[str] = "1.2.0"
+    DEFAULT_CONFIG: ClassVar[dict[str, Any]] = {"strength": 0.5}
+    CONFIG_SCHEMA: ClassVar[dict[str, Any]] = {
+        "type": "object",
+        "properties": {"strength": {"type": "number", "minimum": 0, "maximum": 1}},
+        "additionalProperties": False,
+    }
+
+    async def evaluate(self, candles, *, forming: bool) -> None:
+        closes = candles.closes(include_current=forming)
+        move = float(np.sign(closes[-1] - closes[-2])) if len(closes) > 1 else None
+        self.eval_note = None if move is None else move * self.config["strength"]
+        await self.evaluation_completed()
+
+
+class VolumeUpEvaluator(oe.TechnicalEvaluator):
+    """Bullish when the volume rises."""
+
+    async def evaluate(self, candles, *, forming: bool) -> None:
+        volumes = candles.volumes(include_current=forming)
+        self.eval_note = 0.2 if len(volumes) > 1 and volumes[-1] > volumes[-2] else 0.0
+        await self.evaluation_completed()
+
+
+class BothMovesStrategy(oe.Strategy):
+    """Average of LastMoveEvaluator and VolumeUpEvaluator."""
+
+    REQUIRED_EVALUATORS: ClassVar[tuple[str, ...]] = ("LastMoveEvaluator", "VolumeUpEvaluator")
+    REQUIRED_TIME_FRAMES: ClassVar[tuple[str, ...]] = ("4h", "1h")
+
+    async def evaluate(self, trigger) -> None:
+        entries = self.ta_evaluations(trigger.symbol).values()
+        values = [e.value for e in entries if e is not None and e.value is not None]
+        self.eval_note = sum(values) / len(values) if values else None
+        await self.strategy_completed()
+
+
+class FollowBothMode(ot.AbstractTradingMode):
+    """Trades on BothMovesStrategy."""
+
+    NAME: ClassVar[str | None] = "FollowBothMode"
+    REQUIRED_STRATEGIES: ClassVar[tuple[str, ...]] = ("BothMovesStrategy",)
+
+    def decide_state(self, symbol, evaluation):
+        return ot.TradingModeState.NEUTRAL
+
+    async def create_orders(self, symbol, state, evaluation):
+        return []
+'''
+
+
+def valid_profile() -> dict:
+    """A profile using the user tentacles above."""
+    return {
+        "name": "mine",
+        "description": "test profile",
+        "exchanges": ["binance"],
+        "pairs": ["BTC/USDT", "ETH/USDT"],
+        "time_frames": ["1h"],
+        "trading_mode": "FollowBothMode",
+        "strategies": ["BothMovesStrategy"],
+        "evaluators": ["LastMoveEvaluator", "VolumeUpEvaluator"],
+        "risk": 0.4,
+        "reference_market": "USDT",
+        "simulator": {
+            "enabled": True,
+            "starting_portfolio": {"USDT": 1000, "BTC": "0.05"},
+            "fees": {"maker_percent": 0.1, "taker_percent": "0.075"},
+        },
+        "shutdown": {"open_orders": "keep"},
+    }
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> octobot.UserHome:
+    """A fresh user data folder in OCTOBOT_HOME, with no credential leaking in from the environment."""
+    for name in list(os.environ):
+        if name.startswith(("OCTOBOT_EXCHANGE_", "OCTOBOT_SERVICE_")):
+            monkeypatch.delenv(name)
+    root = tmp_path / "octobot-home"
+    monkeypatch.setenv(octobot.HOME_ENV, str(root))
+    return octobot.UserHome.resolve(root).ensure()
+
+
+@pytest.fixture
+def user_tentacles(home: octobot.UserHome) -> Path:
+    path = home.tentacles / "my_tentacles.py"
+    path.write_text(USER_TENTACLES, encoding="utf-8")
+    return path
+
+
+def write_profile(home: octobot.UserHome, content: dict | str, name: str = "mine", **tentacle_files) -> Path:
+    """A user profile folder holding ``content`` (a dict, or raw text for malformed JSON cases)."""
+    folder = home.profiles / name
+    folder.mkdir(parents=True, exist_ok=True)
+    text = content if isinstance(content, str) else json.dumps(content, indent=2)
+    (folder / "profile.json").write_text(text, encoding="utf-8")
+    for tentacle, config in tentacle_files.items():
+        (folder / f"{tentacle}.json").write_text(json.dumps(config), encoding="utf-8")
+    return folder
+
+
+def run_cli(*argv: str) -> tuple[int, str, str]:
+    """Run `octobot ARGV` in process: (exit code, stdout, stderr)."""
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(argv), out=out, err=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def dedent(text: str) -> str:
+    return textwrap.dedent(text).lstrip()
