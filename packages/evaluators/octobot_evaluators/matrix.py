@@ -11,7 +11,7 @@ import uuid
 from collections.abc import Iterable
 
 import octobot_channel as oc
-from octobot_evaluators.channels import EvaluatorsChannel, MatrixChannel
+from octobot_evaluators.channels import EvaluatorsChannel, MatrixChannel, SocialFeedChannel
 from octobot_evaluators.errors import MatrixError
 from octobot_evaluators.evaluation import validate_evaluation
 from octobot_evaluators.evaluation_entry import Evaluation
@@ -53,6 +53,8 @@ class EvaluationMatrix:
         evaluators_channel = await oc.create_channel(
             EvaluatorsChannel, scope=self.matrix_id, synchronizer=synchronizer
         )
+        # social feeds publish into the matrix's scope, drained with it in backtests
+        await oc.create_channel(SocialFeedChannel, scope=self.matrix_id, synchronizer=synchronizer)
         self._matrix_producer = oc.Producer(matrix_channel)
         self._evaluators_producer = oc.Producer(evaluators_channel)
         await self._matrix_producer.start()

@@ -29,21 +29,22 @@ class Signal:
     symbol: str | None = None
 
 
-async def _social_channel(scope: str) -> SocialFeedChannel:
-    """The scope's social feed channel, created by whichever of a feed or an evaluator starts first."""
+def _social_channel(scope: str) -> SocialFeedChannel:
+    """The social feed channel of a matrix (created by `EvaluationMatrix.start`)."""
     try:
         return oc.get_channel(SocialFeedChannel.__name__, scope=scope)
     except oc.ChannelNotFoundError:
-        try:
-            return await oc.create_channel(SocialFeedChannel, scope=scope)
-        except oc.ChannelExistsError:
-            return oc.get_channel(SocialFeedChannel.__name__, scope=scope)
+        raise EvaluatorsError(
+            f"no social feed channel in scope {scope!r}: give the matrix id as scope and start the "
+            "EvaluationMatrix before its feeds"
+        ) from None
 
 
 class SocialFeed:
     """Base of a feed (Telegram, Reddit, a webhook server...): it pushes `Signal`s, never evaluates.
 
-    Subclasses connect to their service and call `publish`; ``scope`` is the bot's (its matrix id).
+    Subclasses connect to their service and call `publish`; ``scope`` is the id of the bot's matrix
+    (started first: it owns the channel).
     """
 
     NAME: ClassVar[str | None] = None
@@ -54,7 +55,7 @@ class SocialFeed:
         self._producer: oc.Producer | None = None
 
     async def start(self) -> None:
-        self._producer = oc.Producer(await _social_channel(self.scope))
+        self._producer = oc.Producer(_social_channel(self.scope))
         await self._producer.start()
 
     async def stop(self) -> None:
@@ -110,7 +111,7 @@ class SocialEvaluator(AbstractEvaluator):
 
     async def start(self) -> None:
         await super().start()
-        channel = await _social_channel(self.matrix.matrix_id)
+        channel = _social_channel(self.matrix.matrix_id)
         await self._subscribe(channel, self._on_feed, {"feed": self.feed}, oc.Priority.MEDIUM)
         await self._subscribe_commands()
 
