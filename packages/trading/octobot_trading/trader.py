@@ -266,6 +266,8 @@ class Trader:
                 order.set_status(OrderStatus.REJECTED, self.clock.now_ms())
             self.account.notify_order(order)
             raise
+        if order.is_active:  # a market order already reported its fill
+            self.account.notify_order(order)
         return order
 
     def _submit_chained(self, child: Order) -> None:

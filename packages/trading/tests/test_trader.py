@@ -28,7 +28,7 @@ async def _next(em, clock, o, h, low, c, v="100"):
 
 async def test_unknown_symbol_is_refused_with_a_clear_error():
     em, _ = await _setup()
-    with pytest.raises(ot.UnknownSymbolError, match="DOGE/USDT.*not a market"):
+    with pytest.raises(ot.UnknownSymbolError, match=r"DOGE/USDT.*not a market"):
         await em.trader.create_order("DOGE/USDT", "buy", "limit", "1", price="1")
     await em.stop()
 
@@ -215,4 +215,18 @@ async def test_simulated_trader_flag_and_decimal_amounts_only():
     assert em.trader.simulated and em.simulated
     order = await em.trader.create_order(BTC, "buy", "limit", Decimal("0.123456789"), price="90.004")
     assert order.amount == D("0.12345") and order.price == D("90.00")  # market precision
+    await em.stop()
+
+
+async def test_legs_of_a_one_cancels_the_other_group_share_one_lock():
+    em, clock = await _setup({"USDT": "0", "BTC": "1"})
+    group = ot.OneCancelsTheOther()
+    stop = await em.trader.create_order(BTC, "sell", "stop_loss", "0.8", trigger_price="90", group=group)
+    take = await em.trader.create_order(BTC, "sell", "limit", "0.8", price="110", group=group)
+    assert em.portfolio.locked("BTC") == D("0.8")  # not 1.6: at most one leg can fill
+    await em.trader.cancel_order(stop)  # the take-profit keeps the reservation
+    assert em.portfolio.locked("BTC") == D("0.8") and take.locked_amount == D("0.8")
+    await _next(em, clock, "100", "111", "99", "108")
+    assert take.status is ot.OrderStatus.FILLED
+    assert em.portfolio.total("BTC") == D("0.2") and em.portfolio.locked("BTC") == 0
     await em.stop()

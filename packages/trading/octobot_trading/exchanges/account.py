@@ -71,7 +71,14 @@ class Account:
         return self.portfolio.total(asset)  # type: ignore[attr-defined]
 
     def lock(self, order: Order, asset: str, amount: Decimal) -> None:
-        """Reserve ``amount`` of ``asset`` for ``order``; InsufficientFundsError when not available."""
+        """Reserve ``amount`` of ``asset`` for ``order``; InsufficientFundsError when not available.
+
+        A leg of a one-cancels-the-other group only locks what the other open legs do not hold yet.
+        """
+        order.required_lock = amount
+        group = order.group
+        if isinstance(group, OneCancelsTheOther):
+            amount = max(ZERO, amount - group.shared_lock(order, asset))
         available = self.available(asset)
         if amount > available:
             raise InsufficientFundsError(
@@ -90,7 +97,11 @@ class Account:
         self.balance_changed = True
 
     def release(self, order: Order) -> Decimal:
-        """Return every fund still locked by ``order``; the amount returned."""
+        """Return every fund still locked by ``order`` (or hand it to the open legs of its group that
+        need it); the amount returned to the portfolio."""
+        group = order.group
+        if isinstance(group, OneCancelsTheOther) and order.locked_amount:
+            group.hand_over_lock(order)
         amount = order.locked_amount
         if amount > ZERO and order.locked_asset is not None:
             self.portfolio.unlock(order.locked_asset, amount)  # type: ignore[attr-defined]
@@ -100,8 +111,8 @@ class Account:
 
     # --- orders --------------------------------------------------------------------------------
     def add_open(self, order: Order) -> None:
+        """Track ``order`` (the trader notifies once the exchange accepted it)."""
         self.open_orders[order.order_id] = order
-        self.notify_order(order)
 
     def get_open(self, order_id: str) -> Order:
         try:
@@ -147,6 +158,9 @@ class Account:
         base, quote = rules.base, rules.quote
         cost = rules.cost(amount, price)
         remaining_before = order.remaining
+        group = order.group
+        if isinstance(group, OneCancelsTheOther):
+            group.pool_lock_into(order)  # the group's one reservation now pays for this leg
         # the share of the reservation this fill consumes (all of it on the last fill: nothing is left)
         if amount >= remaining_before:
             share = order.locked_amount
@@ -192,7 +206,6 @@ class Account:
             self.open_orders.pop(order.order_id, None)
             self.closed_orders.append(order)
         self.notify_order(order)
-        group = order.group
         if isinstance(group, OneCancelsTheOther):
             for other in group.others(order):
                 self.cancel_leg(other)

@@ -74,6 +74,7 @@ class AbstractTradingMode:
         self.last_errors: dict[str, Exception] = {}
         self.created_orders: list[Order] = []
         self._consumers: list[tuple[oc.Channel, oc.Consumer]] = []
+        self._orders_consumer: oc.Consumer | None = None
         for symbol in self.symbols:
             exchange_manager.symbol_data(symbol)  # fails early on an unknown symbol
 
@@ -89,7 +90,9 @@ class AbstractTradingMode:
             priority=oc.Priority.OPTIONAL,  # trading modes act last in a synchronized step
             filters={"exchange": self.exchange_manager.exchange_id, "trading_mode": self.get_name()},
             name=f"{self.get_name()}-orders",
+            supervised=True,
         )
+        self._orders_consumer = consumer
         self._consumers.append((mode_channel, consumer))
         if self.config.get("trigger") == "candles":
             ohlcv = self.exchange_manager.get_channel("OHLCVChannel")
@@ -104,6 +107,12 @@ class AbstractTradingMode:
                 name=f"{self.get_name()}-candles",
             )
             self._consumers.append((ohlcv, consumer))
+
+    async def join(self) -> None:
+        """Return once every decision sent so far has been acted on (normal mode; in synchronized
+        mode the synchronizer's drain does the work)."""
+        if self._orders_consumer is not None:
+            await self._orders_consumer.join()
 
     async def stop(self) -> None:
         for channel, consumer in self._consumers:

@@ -7,6 +7,7 @@ and several take-profits share the position they protect) and the rule is stated
 from __future__ import annotations
 
 import itertools
+from decimal import Decimal
 
 from octobot_trading.orders.order import Order
 
@@ -28,6 +29,36 @@ class OneCancelsTheOther:
     def others(self, order: Order) -> list[Order]:
         """The legs to cancel once ``order`` fills."""
         return [other for other in self.orders if other is not order and not other.is_closed]
+
+    def shared_lock(self, order: Order, asset: str) -> Decimal:
+        """What the other open legs already hold of ``asset``: the legs of a group share one lock,
+        since at most one of them can fill."""
+        return sum(
+            (o.locked_amount for o in self.others(order) if o.locked_asset == asset and o.is_active),
+            Decimal(0),
+        )
+
+    def pool_lock_into(self, order: Order) -> None:
+        """Move the other legs' reservation of the same asset to ``order`` (it is about to fill)."""
+        for other in self.others(order):
+            if other.locked_asset == order.locked_asset and other.locked_amount:
+                order.locked_amount += other.locked_amount
+                other.locked_amount = Decimal(0)
+
+    def hand_over_lock(self, order: Order) -> Decimal:
+        """``order`` leaves the group without filling: give its reservation to the other open legs
+        that need it; returns what is left to release."""
+        left = order.locked_amount
+        for other in self.others(order):
+            if not left or other.locked_asset != order.locked_asset or not other.is_active:
+                continue
+            missing = other.required_lock - other.locked_amount
+            if missing > 0:
+                moved = min(missing, left)
+                other.locked_amount += moved
+                left -= moved
+        order.locked_amount = left
+        return left
 
     def __repr__(self) -> str:
         return f"OneCancelsTheOther({self.name}, {len(self.orders)} legs)"

@@ -51,6 +51,9 @@ class Order:
     #: funds reserved for this order in the portfolio: asset and amount still locked
     locked_asset: str | None = None
     locked_amount: Decimal = ZERO
+    #: what the order needs locked on its own; legs of a one-cancels-the-other group share one lock,
+    #: so a leg may hold less (down to 0) while another leg holds the group's reservation
+    required_lock: Decimal = ZERO
     #: fee expected when the order fills, in the asset it is charged in
     forecast_fee: Decimal = ZERO
     forecast_fee_asset: str | None = None

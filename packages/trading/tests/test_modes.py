@@ -1,0 +1,183 @@
+"""Trading modes: the amount syntax, the base's producer/consumer, DailyTradingMode's decisions."""
+
+from __future__ import annotations
+
+import logging
+from decimal import Decimal
+
+import jsonschema
+import pytest
+from sim_helpers import H1, T0, D, ManualClock, candle, manager
+
+import octobot_channel as oc
+import octobot_trading as ot
+
+BTC = "BTC/USDT"
+ETH = "ETH/USDT"
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "unit"),
+    [
+        ("0.1", D("0.1"), ot.AmountUnit.BASE),
+        (" 2 ", D(2), ot.AmountUnit.BASE),
+        ("25q", D(25), ot.AmountUnit.QUOTE),
+        ("2%", D(2), ot.AmountUnit.PERCENT_TOTAL),
+        ("2t%", D(2), ot.AmountUnit.PERCENT_TOTAL),
+        ("12a%", D(12), ot.AmountUnit.PERCENT_AVAILABLE),
+        ("12A%", D(12), ot.AmountUnit.PERCENT_AVAILABLE),
+        (Decimal("0.5"), D("0.5"), ot.AmountUnit.BASE),
+        (3, D(3), ot.AmountUnit.BASE),
+    ],
+)
+def test_amount_syntax_is_parsed(text, value, unit):
+    assert ot.parse_amount(text) == ot.AmountSpec(value, unit)
+
+
+@pytest.mark.parametrize("text", ["", "abc", "-1", "0", "5x", "101%", "q", "1.2.3", "%"])
+def test_bad_amounts_name_the_syntax(text):
+    with pytest.raises(ot.InvalidAmountSyntaxError, match="amount"):
+        ot.parse_amount(text)
+
+
+def test_amounts_resolve_against_the_spent_asset():
+    price = D(200)
+    # buy: spends quote (total 1000, available 600), converted at the price
+    assert ot.parse_amount("0.1").resolve(True, price, D(1000), D(600)) == D("0.1")
+    assert ot.parse_amount("50q").resolve(True, price, D(1000), D(600)) == D("0.25")
+    assert ot.parse_amount("10%").resolve(True, price, D(1000), D(600)) == D("0.5")
+    assert ot.parse_amount("10a%").resolve(True, price, D(1000), D(600)) == D("0.3")
+    # sell: spends base (total 2, available 1.5)
+    assert ot.parse_amount("50%").resolve(False, price, D(2), D("1.5")) == D(1)
+    assert ot.parse_amount("100a%").resolve(False, price, D(2), D("1.5")) == D("1.5")
+
+
+async def _setup(config=None, balances=None, symbols=(BTC,), synchronizer=None):
+    clock = ManualClock(T0)
+    em = await manager(balances or {"USDT": "10000", "BTC": "1"}, clock=clock, synchronizer=synchronizer)
+    for symbol in symbols:
+        await em.push_candle(symbol, "1h", candle(T0, "100", "101", "99", "100"))
+    clock.now = T0 + H1
+    mode = ot.DailyTradingMode(em, list(symbols), config)
+    await mode.start()
+    return em, mode, clock
+
+
+def test_daily_trading_mode_declares_itself_a_tentacle_with_a_valid_default_config():
+    cls = ot.DailyTradingMode
+    assert cls.TENTACLE_KIND == "trading_mode" and cls.NAME == "DailyTradingMode"
+    assert cls.ABSTRACT is False and ot.AbstractTradingMode.ABSTRACT is True
+    jsonschema.Draft202012Validator.check_schema(cls.CONFIG_SCHEMA)
+    jsonschema.validate(cls.DEFAULT_CONFIG, cls.CONFIG_SCHEMA)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({**cls.DEFAULT_CONFIG, "buy_amount": "lots"}, cls.CONFIG_SCHEMA)
+
+
+@pytest.mark.parametrize(
+    ("evaluation", "state"),
+    [
+        (1.0, ot.TradingModeState.VERY_LONG),
+        (0.8, ot.TradingModeState.VERY_LONG),
+        (0.5, ot.TradingModeState.LONG),
+        (0.0, ot.TradingModeState.NEUTRAL),
+        (-0.29, ot.TradingModeState.NEUTRAL),
+        (-0.3, ot.TradingModeState.SHORT),
+        (-1.0, ot.TradingModeState.VERY_SHORT),
+    ],
+)
+async def test_daily_trading_mode_states_follow_our_sign_convention(evaluation, state):
+    em, mode, _ = await _setup()
+    assert mode.decide_state(BTC, evaluation) is state
+    await em.stop()
+
+
+async def test_thresholds_must_be_ordered():
+    em = await manager()
+    with pytest.raises(ot.TradingModeError, match="thresholds"):
+        ot.DailyTradingMode(em, [BTC], {"buy_threshold": -0.5, "sell_threshold": 0.5})
+    await em.stop()
+
+
+async def test_a_positive_evaluation_buys_and_a_negative_one_sells():
+    em, mode, _ = await _setup({"buy_amount": "100q", "sell_amount": "50a%"})
+    await mode.set_evaluation(BTC, 0.5)  # LONG: limit buy 0.5 % under the price
+    await mode.join()
+    (buy,) = em.trader.open_orders(BTC)
+    assert buy.side is ot.OrderSide.BUY and buy.kind is ot.OrderKind.LIMIT
+    assert buy.price == D("99.50") and buy.amount == D("1.00502")  # 100 USDT at 99.5, on precision
+    await mode.set_evaluation(BTC, -0.9)  # VERY_SHORT: market sell, the buy is cancelled first
+    await mode.join()
+    assert buy.status is ot.OrderStatus.CANCELLED
+    (sell,) = em.trader.trades(BTC)
+    assert sell.side is ot.OrderSide.SELL and sell.amount == D("0.5") and sell.taker
+    await em.stop()
+
+
+async def test_the_mode_acts_on_state_changes_and_publishes_its_decisions():
+    sync = oc.Synchronizer()
+    em, mode, _ = await _setup({"buy_amount": "0.1", "order_type": "market"}, synchronizer=sync)
+    decisions = []
+
+    async def on_decision(message: dict) -> None:
+        decisions.append((message["exchange"], message["symbol"], message["trading_mode"], message["state"]))
+
+    await em.get_channel("ModeChannel").new_consumer(
+        on_decision, filters={"trading_mode": "DailyTradingMode"}
+    )
+    for evaluation in (0.4, 0.5, 0.6):  # one LONG state: acts once
+        await mode.set_evaluation(BTC, evaluation)
+        await sync.drain()
+    assert len(em.trader.trades(BTC)) == 1
+    assert decisions == [(em.exchange_id, BTC, "DailyTradingMode", "long")]
+    await mode.set_evaluation(BTC, None)  # no opinion: nothing
+    with pytest.raises(ValueError, match=r"\[-1, 1\]"):
+        await mode.set_evaluation(BTC, 1.5)
+    await em.stop()
+
+
+async def test_buys_carry_stop_loss_and_take_profit_as_chained_oco_orders():
+    em, mode, clock = await _setup(
+        {"buy_amount": "1", "stop_loss_percent": 5, "take_profit_percent": 10, "order_type": "market"},
+        balances={"USDT": "1000"},
+    )
+    await mode.set_evaluation(BTC, 0.5)
+    await mode.join()
+    take, stop = sorted(em.trader.open_orders(BTC), key=lambda o: o.kind.value)
+    assert stop.kind is ot.OrderKind.STOP_LOSS and stop.trigger_price == D(95)
+    assert take.kind is ot.OrderKind.LIMIT and take.price == D(110)
+    assert stop.amount == D("0.999") and stop.group is take.group  # what the buy brought after its fee
+    await em.push_candle(BTC, "1h", candle(clock.now, "100", "111", "99", "109"))
+    assert take.status is ot.OrderStatus.FILLED and stop.status is ot.OrderStatus.CANCELLED
+    assert em.portfolio.locked("BTC") == 0
+    await em.stop()
+
+
+async def test_order_errors_are_logged_per_symbol_and_never_stop_the_mode(caplog):
+    em, mode, _ = await _setup({"buy_amount": "0.00001"}, symbols=(BTC, ETH))  # below the 5 USDT minimum
+    with caplog.at_level(logging.ERROR):
+        await mode.set_evaluation(BTC, 0.5)
+        await mode.join()
+    assert isinstance(mode.last_errors[BTC], ot.OrderBelowMinimumError)
+    assert "BTC/USDT" in caplog.text and "minimum" in caplog.text
+    mode.config["buy_amount"] = "1"
+    await mode.set_evaluation(ETH, 0.5)  # the mode still works for the other symbol
+    await mode.join()
+    assert [o.symbol for o in em.trader.open_orders()] == [ETH] and ETH not in mode.last_errors
+    await em.stop()
+
+
+async def test_candle_trigger_acts_on_each_closed_candle_with_the_latest_evaluation():
+    sync = oc.Synchronizer()
+    em, mode, clock = await _setup(
+        {"trigger": "candles", "buy_amount": "0.1", "order_type": "limit"}, synchronizer=sync
+    )
+    await mode.set_evaluation(BTC, 0.5)
+    await sync.drain()
+    (first,) = em.trader.open_orders(BTC)
+    await em.push_candle(BTC, "1h", candle(clock.now, "100", "103", "100", "102"))
+    await sync.drain()
+    (second,) = em.trader.open_orders(BTC)  # re-placed at the new price, the first cancelled
+    assert first.status is ot.OrderStatus.CANCELLED
+    assert second.price == D("101.49")
+    await mode.stop()
+    await em.stop()
