@@ -45,7 +45,8 @@ def render_text(report: RunReport) -> str:
         f"  max drawdown          {_pct(-report.max_drawdown.fraction * 100)}",
         f"  Sharpe / Sortino      {_num(report.sharpe, 3)} / {_num(report.sortino, 3)}"
         f"   (per {_num((report.ratio_period_ms or 0) / 60_000, 2)} min, annualised, risk-free 0)",
-        f"  win rate              {_share(report.win_rate_pct)}   ({report.winners} won, {report.losers} lost)",
+        f"  win rate              {_share(report.win_rate_pct)}"
+        f"   ({report.winners} won, {report.losers} lost)",
         f"  exposure time         {report.exposure_pct:.2f} %",
         f"  candles               {r.candles_processed} in {r.run_duration_s:.3f} s"
         f" ({_num(report.candles_per_second, 0)} candles/s)",
