@@ -119,7 +119,7 @@ def copy_profile(source: str | Path, new_id: str, home: UserHome | None = None, 
     shutil.copytree(origin, target, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
     for path in [target, *target.rglob("*")]:  # a copy of read-only package data must be editable
         path.chmod(0o755 if path.is_dir() else 0o644)
-    content = read_json(target / PROFILE_FILE)
+    content = read_json(target / PROFILE_FILE, decimals=False)  # floats print back as written
     if isinstance(content, dict):
         content["name"] = new_id
         write_json(target / PROFILE_FILE, content)
@@ -190,6 +190,7 @@ def import_profile(
         content = read_json(unpacked / PROFILE_FILE)
         validate(content, PROFILE_SCHEMA, f"{archive}:{top}/{PROFILE_FILE}")
         if new_id:
+            content = read_json(unpacked / PROFILE_FILE, decimals=False)  # floats print back as written
             content["name"] = new_id
             write_json(unpacked / PROFILE_FILE, content)
         if target.exists():

@@ -18,8 +18,8 @@ _CLASS_NAME = re.compile(r"^[A-Z][A-Za-z0-9]{1,63}$")
 
 _TA_MODULE = '''"""{name}: a technical evaluator (created by `octobot tentacles new --kind ta`).
 
-Change `compute_evaluation` (and its test in tests/test_{module}.py): the class around it only feeds it
-the closes of its (symbol, time frame) and publishes the result.
+Change `compute_evaluation` and its test in tests/test_{module}.py: the class around it only
+feeds it the closes of its (symbol, time frame) and publishes the result.
 """
 
 from __future__ import annotations
@@ -70,7 +70,10 @@ class {name}(TechnicalEvaluator):
         await self.evaluation_completed()
 '''
 
-_TA_TEST = '''"""Tests of {name}; run them with `python -m pytest {test_path}`."""
+_TA_TEST = '''"""Tests of {name}; run them with:
+
+python -m pytest {test_path}
+"""
 
 from __future__ import annotations
 
@@ -79,11 +82,10 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import octobot
 import octobot_channel as oc
 import octobot_evaluators as oe
 from octobot_trading import CandleBuffer
-
-import octobot
 
 TENTACLES_FOLDER = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(TENTACLES_FOLDER))

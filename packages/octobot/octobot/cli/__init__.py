@@ -7,6 +7,7 @@ traceback is there on demand (`--debug`), with secrets masked like everything el
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import sys
 import traceback
@@ -72,7 +73,8 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
     err = err or sys.stderr
     debug = "--debug" in (argv if argv is not None else sys.argv[1:])
     try:
-        args = build_parser().parse_args(argv)
+        with contextlib.redirect_stdout(out):  # --help and --version print to ``out``
+            args = build_parser().parse_args(argv)
         context = CliContext(home=UserHome.resolve(args.home), debug=args.debug, out=out, err=err)
         quiet_default = "INFO" if args.command in ("run", "backtest") else "WARNING"
         setup_logging(

@@ -48,7 +48,8 @@ def run(args: argparse.Namespace, context: CliContext) -> int:
         context.print(f"# {folder}")
         for path in sorted(folder.glob("*.json"), key=lambda p: (p.name != PROFILE_FILE, p.name)):
             context.print(f"## {path.name}")
-            context.print_json(read_json(path))
+            read_json(path)  # a malformed file is reported as such, not printed
+            context.print(path.read_text(encoding="utf-8").rstrip())
     elif args.action == "validate":
         profile = load_profile(args.profile, context.registry, home)
         markets = " ".join([*profile.exchanges, *profile.pairs, *profile.time_frames])
