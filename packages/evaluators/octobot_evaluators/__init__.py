@@ -6,6 +6,7 @@ The public API lives in ``api.py`` (and ``indicators``) and is re-exported here.
 from types import ModuleType
 
 from octobot_channel.build_info import all_compiled
+from octobot_evaluators import evaluation_entry as _evaluation_entry
 from octobot_evaluators import matrix as _matrix
 from octobot_evaluators.api import *  # noqa: F403
 from octobot_evaluators.api import __all__ as _api_all
@@ -15,7 +16,7 @@ from octobot_evaluators.indicators import __all__ as _indicators_all
 __version__ = "0.1.0"
 
 #: hot modules (those with a .pxd); the indicators block appends its own
-_HOT_MODULES: list[ModuleType] = [_matrix]
+_HOT_MODULES: list[ModuleType] = [_matrix, _evaluation_entry]
 
 # --- indicators ---
 # --- end indicators ---

@@ -31,6 +31,8 @@ def validate_evaluation(value: object, evaluator: str) -> float | None:
     """
     if value is None:
         return None
+    if type(value) is float and STRONGEST_SELL <= value <= STRONGEST_BUY:  # hot path (NaN fails it)
+        return value
     if isinstance(value, bool) or not isinstance(value, Real):
         raise InvalidEvaluationError(
             f"evaluator {evaluator!r} produced {value!r} ({type(value).__name__}): an evaluation must be "

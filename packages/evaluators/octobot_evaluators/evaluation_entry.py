@@ -1,3 +1,4 @@
+# cython: annotation_typing=False
 """One stored evaluation: its value, when it was made, and until when it counts as fresh."""
 
 from __future__ import annotations

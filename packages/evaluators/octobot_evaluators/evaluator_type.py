@@ -15,3 +15,7 @@ class EvaluatorType(str, Enum):
 
     def __str__(self) -> str:
         return self.value
+
+    # the value's hash (Enum's default hashes the name in Python): fast matrix-key lookups, and a
+    # plain "TA" string finds the same dict entry
+    __hash__ = str.__hash__

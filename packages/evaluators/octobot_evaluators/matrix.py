@@ -1,3 +1,4 @@
+# cython: annotation_typing=False
 """The evaluation matrix: the latest evaluation of every evaluator, and the channels that announce them.
 
 One matrix per bot and one per backtest run; its id scopes its channels, so many coexist in a process.
@@ -145,7 +146,9 @@ class EvaluationMatrix:
         refresh: bool = False,
     ) -> Evaluation:
         """Store an evaluation and announce it on the Matrix channel."""
-        producer = self._require_started()[0]
+        producer = self._matrix_producer
+        if producer is None:
+            self._require_started()
         entry = self.write(key, value, time, valid_until)
         await producer.send(
             {

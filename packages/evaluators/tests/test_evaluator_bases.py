@@ -44,7 +44,6 @@ async def matrix():
     sync = oc.Synchronizer()
     matrix = oe.EvaluationMatrix("bases")
     await matrix.start(sync)
-    matrix.sync = sync
     yield matrix
     await matrix.stop()
 
