@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Hashable, Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from collections.abc import Awaitable, Hashable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from octobot_channel.constants import DEFAULT_QUEUE_SIZE
 from octobot_channel.consumer import Callback, Consumer, Message
@@ -34,11 +34,11 @@ class Channel:
     - ``DEFAULT_PRIORITY``: priority of consumers created without one.
     """
 
-    NAME: str | None = None
-    FILTER_FIELDS: tuple[str, ...] | None = None
-    PRODUCER_CLASS: type | None = None
-    CONSUMER_CLASS: type = Consumer
-    DEFAULT_PRIORITY: int = Priority.HIGH
+    NAME: ClassVar[str | None] = None
+    FILTER_FIELDS: ClassVar[tuple[str, ...] | None] = None
+    PRODUCER_CLASS: ClassVar[type | None] = None
+    CONSUMER_CLASS: ClassVar[type] = Consumer
+    DEFAULT_PRIORITY: ClassVar[int] = Priority.HIGH
 
     def __init__(
         self,
@@ -197,9 +197,9 @@ class Channel:
             self.internal_producer = producer_class(self)
         return self.internal_producer
 
-    async def send(self, message: Message, exclude: Consumer | None = None) -> None:
-        """Send through the internal producer: for code that publishes without owning a producer."""
-        await self.get_internal_producer().send(message, exclude)
+    def send(self, message: Message, exclude: Consumer | None = None) -> Awaitable[None]:
+        """Send through the internal producer (await it): for code that publishes without a producer."""
+        return self.get_internal_producer().send(message, exclude)
 
     async def modify(self, **kwargs: Any) -> None:
         """Forward a change request to every producer's ``modify`` hook."""
@@ -224,7 +224,7 @@ class Channel:
                     if field in consumer._required:
                         raise MissingMessageFieldError(self.full_name, field, consumer.name)
 
-    def _deliver(self, routes: tuple, message: dict, exclude: object, start: int) -> int:
+    def _deliver(self, routes: tuple, message: dict, exclude: object, start):  # start: C-typed in the .pxd
         """Queue ``message`` to every matching consumer of ``routes`` from index ``start``.
 
         Returns -1 when done, or the index of a consumer whose queue is full: the producer waits for room

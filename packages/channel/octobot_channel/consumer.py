@@ -261,29 +261,6 @@ class Consumer:
             if self._joiners and self._unfinished <= 0:
                 self._release_joiners()
 
-    async def _drain(self) -> int:
-        """Synchronized mode: process every queued message inline; returns how many were processed."""
-        queue = self._queue
-        callback = self.callback
-        processed = 0
-        try:
-            while queue and not self._stopped:
-                message = queue.popleft()
-                try:
-                    await callback(message)
-                except Exception:
-                    self._log_failure()
-                processed += 1
-                self._unfinished -= 1
-                if self._joiners and self._unfinished <= 0:
-                    self._release_joiners()
-        finally:
-            self._scheduled = False
-            if queue and not self._stopped:  # interrupted (cancelled): stay listed for the next drain
-                self._scheduled = True
-                self._pending.append(self)
-        return processed
-
     async def stop(self) -> None:
         """Stop consuming: queued messages are dropped, waiting producers and joiners are released.
 

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Coroutine
+from collections.abc import Awaitable, Coroutine, Generator
 from typing import TYPE_CHECKING, Any
 
 from octobot_channel.errors import InvalidMessageError
 
 if TYPE_CHECKING:
     from octobot_channel.channel import Channel
-    from octobot_channel.consumer import Consumer
+    from octobot_channel.consumer import Consumer, Message
 
 logger = logging.getLogger(__name__)
 
@@ -37,11 +37,13 @@ class Producer:
         """True while the channel has no consumer."""
         return self._paused
 
-    async def send(self, message: dict, exclude: Consumer | None = None) -> None:
-        """Deliver ``message`` to every consumer whose filters match it, except ``exclude``.
+    def send(self, message: Message, exclude: Consumer | None = None) -> Awaitable[None]:
+        """Deliver ``message`` to every consumer whose filters match it, except ``exclude``; await it.
 
         Awaits while a consumer's queue is full (back-pressure); raises ``MissingMessageFieldError``
         before delivering anything when the message lacks a field a consumer filters on or expects.
+        Delivery starts at the call: when every queue has room the returned awaitable is already
+        complete, which saves a coroutine per message on the hot path. Always await it.
         """
         if not isinstance(message, dict):
             raise InvalidMessageError(
@@ -52,6 +54,12 @@ class Producer:
         if self.channel._required_fields:
             self.channel._check_fields(message)
         index = self.channel._deliver(routes, message, exclude, 0)
+        if index < 0:
+            return _DELIVERED
+        return self._send_rest(routes, message, exclude, index)
+
+    async def _send_rest(self, routes: tuple, message: Message, exclude: Consumer | None, index: int) -> None:
+        """Slow path of ``send``: wait for room at the full consumer, then deliver from there on."""
         while index >= 0:
             await routes[index]._wait_for_room()
             index = self.channel._deliver(routes, message, exclude, index)
@@ -116,3 +124,15 @@ class Producer:
                 self.channel.full_name,
                 exc_info=task.exception(),
             )
+
+
+class _Delivered:
+    """An already complete awaitable: what ``send`` returns when nothing had to wait."""
+
+    __slots__ = ()
+
+    def __await__(self) -> Generator[Any, None, None]:
+        return iter(())
+
+
+_DELIVERED = _Delivered()

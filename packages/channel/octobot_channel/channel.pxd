@@ -1,0 +1,25 @@
+# Augmenting declarations: compiled build of channel.py (the .py stays the source of truth).
+cimport cython
+from octobot_channel.consumer cimport Consumer
+
+
+cdef class Channel:
+    cdef dict __dict__
+    cdef object __weakref__
+    cdef public object scope
+    cdef public object name
+    cdef public object internal_producer
+    cdef public list _consumers
+    cdef public list _producers
+    cdef public tuple _routes
+    cdef public tuple _required_fields
+    cdef public bint _closed
+    cdef public object _synchronizer
+    cdef public object _pending_by_level
+
+    cpdef _rebuild_routes(self)
+    @cython.locals(consumer=Consumer)
+    cpdef _check_fields(self, dict message)
+    @cython.locals(consumer=Consumer, count=Py_ssize_t, index=Py_ssize_t)
+    cpdef Py_ssize_t _deliver(self, tuple routes, dict message, object exclude, Py_ssize_t start) except -2
+    cpdef _ensure_open(self)

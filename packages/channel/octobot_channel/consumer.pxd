@@ -1,0 +1,44 @@
+# Augmenting declarations: compiled build of consumer.py (the .py stays the source of truth).
+cimport cython
+
+
+cdef class Consumer:
+    cdef dict __dict__
+    cdef object __weakref__
+    cdef public object callback
+    cdef public object name
+    cdef public dict filters
+    cdef public tuple expected_fields
+    cdef public object channel
+    cdef public int _level
+    cdef public object _filter_items
+    cdef public tuple _required
+    cdef public Py_ssize_t _maxsize
+    cdef public object _queue
+    cdef public object _waiter
+    cdef public object _putters
+    cdef public list _joiners
+    cdef public Py_ssize_t _unfinished
+    cdef public bint _supervised
+    cdef public bint _stopped
+    cdef public bint _attached
+    cdef public bint _scheduled
+    cdef public object _pending
+    cdef public object _task
+    cdef public object _loop
+
+    @cython.locals(kind=int)
+    cpdef bint _accepts(self, dict message) except -1
+    cpdef bint _put(self, dict message) except -1
+    cpdef _wake_putter(self)
+    cpdef _release_joiners(self)
+    cpdef _log_failure(self)
+    cpdef _attach(self, object channel, list pending_by_level)
+
+
+cdef class InternalConsumer(Consumer):
+    pass
+
+
+cdef class SupervisedConsumer(Consumer):
+    pass

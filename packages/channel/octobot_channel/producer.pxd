@@ -1,0 +1,13 @@
+# Augmenting declarations: compiled build of producer.py (the .py stays the source of truth).
+from octobot_channel.channel cimport Channel
+
+
+cdef class Producer:
+    cdef dict __dict__
+    cdef object __weakref__
+    cdef public Channel channel
+    cdef public bint is_running
+    cdef public bint _paused
+    cdef public set _tasks
+
+    cpdef _task_done(self, object task)
