@@ -1,3 +1,4 @@
+# cython: annotation_typing=False
 """Candles in memory: one numpy ring buffer per (symbol, time frame).
 
 Why a mirrored ring: every candle is written twice, at slot ``i`` and ``i + size``, so the last ``n``
@@ -11,7 +12,6 @@ Copy one (``view.copy()``) to keep it across candles.
 from __future__ import annotations
 
 import logging
-import math
 from typing import NamedTuple
 
 import numpy as np
@@ -265,9 +265,9 @@ class CandleBuffer:
         values[4, mirror] = volume
 
     def _candle_at(self, slot: int) -> Candle:
-        values = self._values_array
+        values = self._values
         return Candle(
-            int(self._times_array[slot]),
+            int(self._times[slot]),
             float(values[0, slot]),
             float(values[1, slot]),
             float(values[2, slot]),
@@ -285,7 +285,9 @@ class CandleBuffer:
         volume: float,
         action: str,
     ) -> int:
-        if isinstance(timestamp, bool) or not hasattr(timestamp, "__index__"):
+        if type(timestamp) is not int and (
+            isinstance(timestamp, bool) or not hasattr(timestamp, "__index__")
+        ):
             if isinstance(timestamp, float) and timestamp.is_integer():
                 timestamp = int(timestamp)
             else:
@@ -294,14 +296,10 @@ class CandleBuffer:
                     "timestamps are int ms UTC"
                 )
         ts = int(timestamp)  # type: ignore[call-overload]
+        # one sum checks all five: a non-number raises TypeError, a NaN or infinity makes it NaN/inf
         try:
-            finite = (
-                math.isfinite(open)
-                and math.isfinite(high)
-                and math.isfinite(low)
-                and math.isfinite(close)
-                and math.isfinite(volume)
-            )
+            total = open + high + low + close + volume
+            finite = total - total == 0.0
         except TypeError:
             finite = False
         if not finite:
