@@ -7,6 +7,7 @@ error echoing a header, a token pasted in a profile).
 
 from __future__ import annotations
 
+import itertools
 import logging
 import re
 import threading
@@ -20,10 +21,23 @@ _KEY_VALUE = re.compile(
     r"""["']?\s*[:=]\s*(?:bearer\s+)?["']?)(?P<value>[^\s"',;}{)\]]+)""",
     re.IGNORECASE,
 )
-# a long run of key-like characters holding both letters and digits (keys, tokens, signatures)
+# a long run of key-like characters holding both letters and digits (keys, tokens, signatures)...
 _KEY_LIKE = re.compile(
     r"(?<![A-Za-z0-9_\-+=])(?=[A-Za-z0-9_\-+=]*[0-9])(?=[A-Za-z0-9_\-+=]*[A-Za-z])[A-Za-z0-9_\-+=]{32,}"
 )
+# ...that also looks random: its characters change class (upper, lower, digit) often, unlike a name such as
+# "AbstractExchangeHistoryCollector_1581774962"
+_MIN_CLASS_CHANGES = 0.25
+
+
+def _class_of(char: str) -> int:
+    return 0 if char.isdigit() else 1 if char.islower() else 2 if char.isupper() else 3
+
+
+def _looks_random(token: str) -> bool:
+    changes = sum(_class_of(a) != _class_of(b) for a, b in itertools.pairwise(token))
+    return changes >= _MIN_CLASS_CHANGES * len(token)
+
 
 _lock = threading.Lock()
 _secrets: set[str] = set()
@@ -50,7 +64,7 @@ def mask(text: str) -> str:
         if secret in text:
             text = text.replace(secret, MASK)
     text = _KEY_VALUE.sub(lambda m: m.group("key") + MASK if m.group("value") != MASK else m.group(0), text)
-    return _KEY_LIKE.sub(MASK, text)
+    return _KEY_LIKE.sub(lambda m: MASK if _looks_random(m.group(0)) else m.group(0), text)
 
 
 class SecretMaskingFilter(logging.Filter):

@@ -136,3 +136,18 @@ def run_cli(*argv: str) -> tuple[int, str, str]:
 
 def dedent(text: str) -> str:
     return textwrap.dedent(text).lstrip()
+
+
+def shared_data() -> Path:
+    """The real market data folder (OCTOBOT_SHARED_DATA, default <repo root>/../shared/data)."""
+    repo_root = Path(__file__).resolve().parents[3]
+    return Path(os.environ.get("OCTOBOT_SHARED_DATA", repo_root.parent / "shared" / "data"))
+
+
+@pytest.fixture
+def octobot_btc_file() -> Path:
+    """A real OctoBot data file: binance BTC/USDT, 14 time frames (1h: 500 candles, April 2018)."""
+    path = shared_data() / "octobot" / "AbstractExchangeHistoryCollector_1581774962.1269426.data"
+    if not path.is_file():
+        pytest.skip(f"real market data not found at {path}: set OCTOBOT_SHARED_DATA")
+    return path

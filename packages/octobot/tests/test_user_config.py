@@ -117,6 +117,10 @@ def test_mask_catches_key_like_text_without_hiding_ordinary_words():
     assert octobot.mask("password=hunter2 next") == "password=******** next"
     ordinary = "loaded /work/main/packages/octobot/profiles/default BTC/USDT 1h at 1700000000000"
     assert octobot.mask(ordinary) == ordinary
+    file_name = "import: AbstractExchangeHistoryCollector_1581774962.1269426.data"
+    assert octobot.mask(file_name) == file_name
+    hex_key = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
+    assert octobot.mask(f"X-MBX-APIKEY {hex_key}") == "X-MBX-APIKEY ********"
 
 
 def test_package_log_levels(tmp_path):

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from octobot import __version__
-from octobot.cli import config_command, profiles_command, tentacles_command
+from octobot.cli import config_command, data_command, profiles_command, tentacles_command
 from octobot.cli.context import CliContext
 from octobot.errors import ExitCode, OctoBotError
 from octobot.home import UserHome
@@ -24,7 +24,7 @@ from octobot.secret_masking import mask
 
 logger = logging.getLogger(__name__)
 
-_COMMANDS = (profiles_command, tentacles_command, config_command)
+_COMMANDS = (profiles_command, tentacles_command, data_command, config_command)
 
 
 class _Parser(argparse.ArgumentParser):

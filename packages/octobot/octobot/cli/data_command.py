@@ -1,0 +1,199 @@
+"""`octobot data list|inspect|validate|import|delete|collect`: data files, through octobot_backtesting.
+
+Why a thin layer: data files, importers and collectors belong to octobot_backtesting; the CLI only
+resolves names inside ``$OCTOBOT_HOME/data``, prints, and turns its errors into exit codes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+from collections.abc import Iterator
+from datetime import datetime, timezone
+from pathlib import Path
+
+import octobot_backtesting as ob
+from octobot.cli.context import CliContext
+from octobot.errors import DataError, ExitCode, NotFoundError
+
+DATA_SUFFIX = ".sqlite"
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("data", help="market data files for backtesting")
+    actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+    listing = actions.add_parser("list", help="data files of the data folder")
+    listing.add_argument("--folder", type=Path, help="another folder than $OCTOBOT_HOME/data")
+    inspect = actions.add_parser("inspect", help="series, ranges, candle counts and gaps of a data file")
+    inspect.add_argument("file", help="data file: a path or a name in the data folder")
+    validate = actions.add_parser("validate", help="check every candle of a data file")
+    validate.add_argument("file")
+    validate.add_argument("--symbol", action="append", help="only this symbol (repeatable)")
+    validate.add_argument("--time-frame", action="append", help="only this time frame (repeatable)")
+    imported = actions.add_parser("import", help="OctoBot .data, CSV or JSON candles into a data file")
+    imported.add_argument("sources", nargs="+", type=Path, help="files to import")
+    imported.add_argument(
+        "--to", required=True, help="data file to write: a path or a name in the data folder"
+    )
+    imported.add_argument("--exchange", help="exchange of the candles (when the files do not say)")
+    imported.add_argument("--symbol", help="symbol of a CSV/JSON file not named like ETH_BTC-5m.csv")
+    imported.add_argument("--time-frame", help="time frame of a CSV/JSON file not named like ETH_BTC-5m.csv")
+    imported.add_argument("--resample", action="append", default=[], help="also build this longer time frame")
+    imported.add_argument("--overwrite", action="store_true", help="replace an existing data file")
+    delete = actions.add_parser("delete", help="delete a data file")
+    delete.add_argument("file")
+    collect = actions.add_parser("collect", help="download candles from an exchange into a data file")
+    collect.add_argument("--exchange", required=True, help="ccxt exchange id, e.g. binance")
+    collect.add_argument("--symbol", action="append", required=True, help="symbol to collect (repeatable)")
+    collect.add_argument("--time-frame", action="append", required=True, help="time frame (repeatable)")
+    collect.add_argument("--start", required=True, help="first candle, ISO date (UTC) like 2024-01-01")
+    collect.add_argument("--end", help="end (excluded), ISO date (UTC); default: now")
+    collect.add_argument(
+        "--to", required=True, help="data file to write: a path or a name in the data folder"
+    )
+    parser.set_defaults(handler=run)
+
+
+def _when(ms: int | None) -> str:
+    if ms is None:
+        return "-"
+    return datetime.fromtimestamp(ms / 1000, tz=timezone.utc).strftime("%Y-%m-%d %H:%M")
+
+
+def _iso_ms(text: str, option: str) -> int:
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise DataError(
+            f"{option}: '{text}' is not an ISO date; write it like 2024-01-01 or 2024-01-01T12:00"
+        ) from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return int(moment.timestamp() * 1000)
+
+
+def data_path(name: str, context: CliContext, must_exist: bool = True) -> Path:
+    """A data file given as a path, or by name (with or without its suffix) in the data folder."""
+    given = Path(name).expanduser()
+    candidates = [given] if given.is_absolute() or given.parent != Path(".") else []
+    candidates += [given, context.home.data / name, context.home.data / f"{name}{DATA_SUFFIX}"]
+    if not must_exist:
+        chosen = given if given.parent != Path(".") else context.home.data / name
+        return chosen if chosen.suffix else chosen.with_name(chosen.name + DATA_SUFFIX)
+    for candidate in candidates:
+        if candidate.is_file():
+            return candidate
+    raise NotFoundError(
+        f"data file '{name}' not found (looked in {context.home.data}; see `octobot data list`)"
+    )
+
+
+@contextlib.contextmanager
+def _backtesting_errors() -> Iterator[None]:
+    try:
+        yield
+    except ob.BacktestingError as error:
+        raise DataError(str(error)) from error
+
+
+def run(args: argparse.Namespace, context: CliContext) -> int:
+    with _backtesting_errors():
+        return _run(args, context)
+
+
+def _run(args: argparse.Namespace, context: CliContext) -> int:
+    if args.action == "list":
+        folder = args.folder or context.home.ensure().data
+        rows = [
+            [
+                summary.path.name,
+                summary.description.exchange,
+                ",".join(summary.description.symbols),
+                ",".join(summary.description.time_frames),
+                _when(summary.description.first_timestamp_ms),
+                _when(summary.description.last_timestamp_ms),
+                f"{summary.size_bytes / 1e6:.1f} MB",
+            ]
+            for summary in ob.list_data_files(folder)
+        ]
+        context.table(rows, ["FILE", "EXCHANGE", "SYMBOLS", "TIME FRAMES", "FROM", "TO", "SIZE"])
+    elif args.action == "inspect":
+        inspection = ob.inspect_data_file(data_path(args.file, context))
+        description = inspection.description
+        context.print(f"{inspection.path} ({inspection.size_bytes / 1e6:.1f} MB)")
+        context.print(
+            f"exchange {description.exchange}, format {description.format_version}, {description.origin}"
+        )
+        rows = [
+            [
+                series.info.symbol,
+                series.info.time_frame,
+                str(series.info.count),
+                _when(series.info.first_timestamp_ms),
+                _when(series.info.last_timestamp_ms),
+                str(len(series.gaps)),
+                str(series.missing_candles),
+            ]
+            for series in inspection.series
+        ]
+        context.table(rows, ["SYMBOL", "TIME FRAME", "CANDLES", "FROM", "TO", "GAPS", "MISSING"])
+    elif args.action == "validate":
+        path = data_path(args.file, context)
+        report = ob.validate_data_file(path, symbols=args.symbol, time_frames=args.time_frame)
+        for issue in report.issues:
+            context.print(str(issue))
+        context.print(f"{path}: {len(report.errors)} error(s), {len(report.warnings)} warning(s)")
+        return ExitCode.OK if report.ok else ExitCode.DATA_ERROR
+    elif args.action == "import":
+        for source in args.sources:
+            if not source.exists():
+                raise NotFoundError(f"{source}: file not found")
+        destination = data_path(args.to, context, must_exist=False)
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        report = ob.import_files(
+            args.sources,
+            destination,
+            exchange=args.exchange,
+            symbol=args.symbol,
+            time_frame=args.time_frame,
+            resample_to=args.resample,
+            overwrite=args.overwrite,
+        )
+        for (symbol, time_frame), count in sorted(report.series.items()):
+            built = report.resampled.get((symbol, time_frame))
+            context.print(
+                f"{symbol} {time_frame}: {count} candles" + (f" (resampled from {built})" if built else "")
+            )
+        for issue in report.issues:
+            context.print(str(issue))
+        context.print(f"wrote {report.path}")
+    elif args.action == "delete":
+        path = data_path(args.file, context)
+        ob.delete_data_file(path)
+        context.print(f"deleted {path}")
+    elif args.action == "collect":
+        return _collect(args, context)
+    return ExitCode.OK
+
+
+def _collect(args: argparse.Namespace, context: CliContext) -> int:
+    destination = data_path(args.to, context, must_exist=False)
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    result = asyncio.run(
+        ob.collect_ohlcv(
+            destination,
+            exchange=args.exchange,
+            symbols=args.symbol,
+            time_frames=args.time_frame,
+            start_ms=_iso_ms(args.start, "--start"),
+            end_ms=None if args.end is None else _iso_ms(args.end, "--end"),
+        )
+    )
+    for series in result.series:
+        context.print(
+            f"{series.symbol} {series.time_frame}: {series.candles} candles "
+            f"{_when(series.first_timestamp_ms)} -> {_when(series.last_timestamp_ms)}, {len(series.gaps)} gap(s)"
+        )
+    context.print(f"wrote {result.path} ({result.requests} requests, {result.retries} retries)")
+    return ExitCode.OK

@@ -1,0 +1,62 @@
+"""`octobot data`: import, list, inspect, validate and delete real data files through octobot_backtesting."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import run_cli, shared_data
+
+from octobot.errors import ExitCode
+
+
+def test_import_list_inspect_validate_delete_a_real_octobot_file(home, octobot_btc_file):
+    code, out, _ = run_cli("data", "import", str(octobot_btc_file), "--to", "btc")
+    assert code == 0
+    assert "BTC/USDT 1h: 500 candles" in out and "BTC/USDT 4h: 500 candles" in out
+    path = home.data / "btc.sqlite"
+    assert f"wrote {path}" in out
+
+    code, out, _ = run_cli("data", "list")
+    assert code == 0
+    row = next(line for line in out.splitlines() if line.startswith("btc.sqlite"))
+    assert row.split()[1:3] == ["binance", "BTC/USDT"]
+    assert "2017-08-01 00:00" in row and "2018-04-28 10:14" in row
+
+    code, out, _ = run_cli("data", "inspect", "btc")
+    assert code == 0
+    hour = next(line.split() for line in out.splitlines() if line.startswith("BTC/USDT  1h "))
+    assert hour[2:] == ["500", "2018-04-07", "15:00", "2018-04-28", "10:00", "0", "0"]
+    assert "AbstractExchangeHistoryCollector_1581774962" in out  # a file name is not a secret
+
+    code, out, _ = run_cli("data", "validate", str(path), "--symbol", "BTC/USDT", "--time-frame", "1h")
+    assert code == 0 and out.strip().endswith("0 error(s), 0 warning(s)")
+    code, out, _ = run_cli("data", "validate", "btc", "--symbol", "ETH/USDT", "--time-frame", "1h")
+    assert code == ExitCode.DATA_ERROR and "1 error(s)" in out
+
+    code, _, err = run_cli("data", "import", str(octobot_btc_file), "--to", "btc")
+    assert code == ExitCode.DATA_ERROR and err.startswith("octobot: error: ")
+
+    code, out, _ = run_cli("data", "delete", "btc")
+    assert code == 0 and not path.exists()
+    code, _, err = run_cli("data", "inspect", "btc")
+    assert code == ExitCode.NOT_FOUND and "data file 'btc' not found" in err
+
+
+def test_import_a_freqtrade_csv_with_resampling(home):
+    source = shared_data() / "freqtrade" / "XRP_ETH-5m.csv"
+    if not source.is_file():
+        pytest.skip(f"real market data not found at {source}: set OCTOBOT_SHARED_DATA")
+    code, out, _ = run_cli(
+        "data", "import", str(source), "--to", "xrp", "--exchange", "binance", "--resample", "1h"
+    )
+    assert code == 0
+    assert "XRP/ETH 5m: 706 candles" in out and "(resampled from 5m)" in out
+    code, out, _ = run_cli("data", "inspect", "xrp")
+    assert code == 0 and "exchange binance" in out
+    assert {line.split()[1] for line in out.splitlines() if line.startswith("XRP/ETH")} == {"5m", "1h"}
+
+
+def test_a_file_that_is_not_a_data_file_is_refused(home, tmp_path):
+    bogus = tmp_path / "bogus.sqlite"
+    bogus.write_text("not sqlite")
+    code, _, err = run_cli("data", "inspect", str(bogus))
+    assert code == ExitCode.DATA_ERROR and str(bogus) in err
