@@ -192,8 +192,9 @@ def _collect(args: argparse.Namespace, context: CliContext) -> int:
     )
     for series in result.series:
         context.print(
-            f"{series.symbol} {series.time_frame}: {series.candles} candles "
-            f"{_when(series.first_timestamp_ms)} -> {_when(series.last_timestamp_ms)}, {len(series.gaps)} gap(s)"
+            f"{series.symbol} {series.time_frame}: {series.candles} candles, "
+            f"{_when(series.first_timestamp_ms)} -> {_when(series.last_timestamp_ms)}, "
+            f"{len(series.gaps)} gap(s)"
         )
     context.print(f"wrote {result.path} ({result.requests} requests, {result.retries} retries)")
     return ExitCode.OK
