@@ -7,7 +7,7 @@ from typing import Any, ClassVar
 
 import pytest
 from conftest import load_csv, start_exchange_manager
-from test_evaluator_bases import LastMoveEvaluator
+from test_evaluator_bases import LastMoveEvaluator, WildcardMove
 from test_strategy_cycle import RecordingStrategy
 
 import octobot_channel as oc
@@ -211,4 +211,23 @@ async def test_social_evaluator_runs_on_each_signal_of_its_feed_and_wakes_the_st
         (EvaluatorType.SOCIAL, 1_000),
         (EvaluatorType.SOCIAL, 4_000),
     ]
+    await chain.stop()
+
+
+async def test_a_wildcard_ta_evaluator_handles_every_symbol_and_time_frame_from_one_instance(bot) -> None:
+    sync, manager, matrix, context, rows = bot
+    chain = oe.EvaluationChain(context, [SYMBOL, "BTC/USDT"], ["5m", "1h"])
+    (wildcard,) = chain.add(WildcardMove)
+    per_pair = chain.add(LastMoveEvaluator)
+    await chain.start()
+    assert len(per_pair) == 4 and wildcard.symbols == (SYMBOL, "BTC/USDT")
+    btc_rows = [[int(r[0]), 40_000.0, 40_100.0, 39_900.0, 40_000.0 + i, 1.0] for i, r in enumerate(rows[:3])]
+    for row in btc_rows:
+        await manager.push_candle("BTC/USDT", "5m", row)
+    await manager.push_candle(SYMBOL, "5m", rows[-1].tolist())
+    await sync.drain()
+    btc, eth = wildcard.matrix_key("BTC/USDT", "5m"), wildcard.matrix_key(SYMBOL, "5m")
+    assert matrix.get(btc).value == 0.5 and matrix.get(btc).time == btc_rows[-1][0] + M5
+    assert matrix.get(eth).time == int(rows[-1][0]) + M5
+    assert matrix.get(wildcard.matrix_key("BTC/USDT", "1h")) is None  # no 1h candle yet
     await chain.stop()
