@@ -59,9 +59,7 @@ class Indicator:
         if replace:
             undo = self._undo
             if undo is None:
-                raise NothingToReplaceError(
-                    f"{self.NAME}: update(replace=True) needs a committed value first"
-                )
+                raise NothingToReplaceError(f"{self.NAME}: replace=True needs a committed update first")
             self._restore(undo)
         else:
             self._undo = None  # the snapshot must not chain to the previous one (memory)
@@ -78,9 +76,7 @@ class Indicator:
         try:
             if replace:
                 if self._undo is None:
-                    raise NothingToReplaceError(
-                        f"{self.NAME}: peek(replace=True) needs a committed value first"
-                    )
+                    raise NothingToReplaceError(f"{self.NAME}: replace=True needs a committed update first")
                 self._restore(self._undo)
             return self._step(*inputs)
         finally:

@@ -126,7 +126,7 @@ def _efficiency(change: float, volatility: float, close: float, old: float) -> f
 def moving_average(close: Series, period: int = 30, ma_type: MAType | int = MAType.SMA) -> np.ndarray:
     """Any of the supported moving averages, chosen as TA-Lib's `MA(close, period, matype)`."""
     kind = _ma_type(ma_type)
-    return _VECTORISED[kind](close, period)
+    return _VECTORISED[kind](as_series("moving_average", "close", close), period)
 
 
 _VECTORISED = {

@@ -1,0 +1,237 @@
+"""Edge cases: short inputs, flat markets, NaN and bad parameters refused with a clear error."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+import talib
+
+import octobot_evaluators
+import octobot_evaluators.indicators as ind
+
+# every vectorised indicator, called with default parameters on (open, high, low, close, volume)
+VECTORISED = {
+    "sma": lambda o, h, lo, c, v: ind.sma(c),
+    "ema": lambda o, h, lo, c, v: ind.ema(c),
+    "wma": lambda o, h, lo, c, v: ind.wma(c),
+    "dema": lambda o, h, lo, c, v: ind.dema(c),
+    "tema": lambda o, h, lo, c, v: ind.tema(c),
+    "kama": lambda o, h, lo, c, v: ind.kama(c),
+    "moving_average": lambda o, h, lo, c, v: ind.moving_average(c, 30, ind.MAType.TEMA),
+    "rsi": lambda o, h, lo, c, v: ind.rsi(c),
+    "macd": lambda o, h, lo, c, v: ind.macd(c),
+    "bollinger_bands": lambda o, h, lo, c, v: ind.bollinger_bands(c),
+    "true_range": lambda o, h, lo, c, v: ind.true_range(h, lo, c),
+    "atr": lambda o, h, lo, c, v: ind.atr(h, lo, c),
+    "adx": lambda o, h, lo, c, v: ind.adx(h, lo, c),
+    "stochastic": lambda o, h, lo, c, v: ind.stochastic(h, lo, c),
+    "stochastic_rsi": lambda o, h, lo, c, v: ind.stochastic_rsi(c),
+    "klinger": lambda o, h, lo, c, v: ind.klinger(h, lo, c, v),
+    "supertrend": lambda o, h, lo, c, v: ind.supertrend(h, lo, c),
+    "linear_regression": lambda o, h, lo, c, v: ind.linear_regression(c),
+    "vwma": lambda o, h, lo, c, v: ind.vwma(c, v),
+    "dpo": lambda o, h, lo, c, v: ind.dpo(c),
+    "hl2": lambda o, h, lo, c, v: ind.hl2(h, lo),
+    "hlc3": lambda o, h, lo, c, v: ind.hlc3(h, lo, c),
+    "ohlc4": lambda o, h, lo, c, v: ind.ohlc4(o, h, lo, c),
+    "heikin_ashi": lambda o, h, lo, c, v: ind.heikin_ashi(o, h, lo, c),
+}
+WITHOUT_WARM_UP = {"hl2", "hlc3", "ohlc4", "heikin_ashi"}
+INCREMENTAL = [
+    ind.SMA,
+    ind.EMA,
+    ind.WMA,
+    ind.DEMA,
+    ind.TEMA,
+    ind.KAMA,
+    ind.RSI,
+    ind.MACD,
+    ind.BollingerBands,
+    ind.ATR,
+    ind.TrueRange,
+    ind.ADX,
+    ind.Stochastic,
+    ind.StochasticRSI,
+    ind.Klinger,
+    ind.SuperTrend,
+    ind.LinearRegression,
+    ind.VWMA,
+    ind.DPO,
+    ind.HL2,
+    ind.HLC3,
+    ind.OHLC4,
+    ind.HeikinAshi,
+]
+
+
+def candles(length: int, flat: bool = False):
+    rng = np.random.default_rng(7)
+    close = np.full(length, 100.0) if flat else 100.0 + np.cumsum(rng.normal(0, 1, length))
+    spread = 0.0 if flat else np.abs(rng.normal(0, 0.5, length))
+    return close, close + spread, close - spread, close, np.full(length, 10.0)
+
+
+def columns(values) -> list[np.ndarray]:
+    return list(values) if isinstance(values, tuple) else [values]
+
+
+@pytest.mark.parametrize("name", VECTORISED)
+def test_input_shorter_than_the_warm_up_gives_nan_of_the_same_length(name):
+    for length in (0, 1) if name == "true_range" else (0, 1, 5):
+        for series in columns(VECTORISED[name](*candles(length))):
+            assert len(series) == length
+            assert name in WITHOUT_WARM_UP or np.isnan(series).all()
+
+
+@pytest.mark.parametrize("cls", INCREMENTAL, ids=lambda cls: cls.__name__)
+def test_incremental_is_not_ready_during_warm_up(cls):
+    indicator = cls()
+    rows = list(zip(*candles(indicator.lookback + 1), strict=True))
+    for row in rows[:-1]:
+        indicator.update(*_inputs_for(indicator, row))
+        assert not indicator.ready
+        assert any(math.isnan(field) for field in np.atleast_1d(indicator.value))
+    indicator.update(*_inputs_for(indicator, rows[-1]))
+    assert indicator.ready
+
+
+def _inputs_for(indicator, row):
+    o, h, lo, c, v = row
+    by_name = {"open": o, "high": h, "low": lo, "close": c, "volume": v}
+    return [by_name[name] for name in indicator.INPUTS]
+
+
+def test_flat_market():
+    _, h, lo, c, _ = candles(200, flat=True)
+    assert np.all(ind.rsi(c)[14:] == ind.FLAT_RSI)  # no gain, no loss: neutral, not a division by zero
+    assert talib.RSI(c)[-1] == 0.0  # (TA-Lib's choice, which would read as "oversold")
+    rsi = ind.RSI(14)
+    assert [rsi.update(100.0) for _ in range(20)][14:] == [ind.FLAT_RSI] * 6
+    k, d = ind.stochastic(h, lo, c)
+    assert np.all(k[8:] == 0.0) and np.all(d[8:] == 0.0)  # empty range: TA-Lib's 0
+    k, d = ind.stochastic_rsi(c)
+    assert np.all(k[20:] == 0.0) and np.all(d[20:] == 0.0)
+    upper, middle, lower = ind.bollinger_bands(c)
+    assert np.all(upper[19:] == 100.0) and np.all(lower[19:] == 100.0) and np.all(middle[19:] == 100.0)
+    assert np.all(ind.atr(h, lo, c)[14:] == 0.0)
+    assert np.all(ind.adx(h, lo, c)[27:] == 0.0)
+    np.testing.assert_array_equal(ind.adx(h, lo, c), talib.ADX(h, lo, c))
+    np.testing.assert_allclose(ind.kama(c)[30:], 100.0)
+    np.testing.assert_allclose(ind.linear_regression(c)[13:], 100.0)
+    assert np.all(ind.dpo(c)[19:] == 0.0)
+    np.testing.assert_array_equal(ind.macd(c).histogram[33:], 0.0)
+    line, direction = ind.supertrend(h, lo, c)
+    assert np.all(line[10:] == 100.0) and not np.isnan(direction[10:]).any()
+
+
+def test_flat_window_after_moves_is_flat_not_rounding_noise():
+    """A window whose prices are all equal, after the running sums saw other prices, still has no range."""
+    close = np.concatenate([np.linspace(0.1, 0.3, 50), np.full(40, 0.3)])
+    assert np.all(ind.stochastic(close, close, close)[0][-30:] == 0.0)
+    upper, _, lower = ind.BollingerBands.from_history(close).value
+    assert upper == pytest.approx(0.3, abs=1e-15) and lower == pytest.approx(0.3, abs=1e-15)
+
+
+@pytest.mark.parametrize("name", VECTORISED)
+@pytest.mark.parametrize("bad", [math.nan, math.inf])
+def test_nan_input_refused_naming_the_indicator(name, bad):
+    series = [np.array(column, dtype=float) for column in candles(60)]
+    for column in series:
+        column[42] = bad
+    with pytest.raises(ind.IndicatorInputError, match=rf"^{name}: .*\[42\]") as error:
+        VECTORISED[name](*series)
+    assert isinstance(error.value, ValueError)
+    assert isinstance(error.value, octobot_evaluators.errors.EvaluatorsError)
+
+
+@pytest.mark.parametrize("cls", INCREMENTAL, ids=lambda cls: cls.__name__)
+def test_nan_update_refused_and_state_kept(cls):
+    indicator = cls()
+    rows = list(zip(*candles(120), strict=True))
+    for row in rows[:-1]:
+        indicator.update(*_inputs_for(indicator, row))
+    before = indicator.value
+    bad = [math.nan] * len(indicator.INPUTS)
+    with pytest.raises(ind.IndicatorInputError, match=rf"^{cls.NAME}: .*NaN"):
+        indicator.update(*bad)
+    with pytest.raises(ind.IndicatorInputError, match=cls.NAME):
+        indicator.update(*bad, replace=True)
+    with pytest.raises(ind.IndicatorInputError, match=cls.NAME):
+        indicator.peek(*bad)
+    assert _same(indicator.value, before)
+    fresh = cls().warm_up(*(np.array(column) for column in _columns_for(indicator, rows)))
+    assert _same(indicator.update(*_inputs_for(indicator, rows[-1])), fresh.value)
+
+
+def _columns_for(indicator, rows):
+    return list(zip(*(_inputs_for(indicator, row) for row in rows), strict=True))
+
+
+def _same(a, b) -> bool:
+    return bool(np.array_equal(np.atleast_1d(a), np.atleast_1d(b), equal_nan=True))
+
+
+def test_other_bad_inputs():
+    with pytest.raises(ind.IndicatorInputError, match=r"^atr: input series must have the same length"):
+        ind.atr([1.0, 2.0], [1.0], [1.0, 2.0])
+    with pytest.raises(ind.IndicatorInputError, match="one-dimensional"):
+        ind.sma(np.ones((3, 3)), 2)
+    with pytest.raises(ind.IndicatorInputError, match="sequence of numbers"):
+        ind.ema(["a", "b"], 2)
+    with pytest.raises(ind.IndicatorInputError, match=r"^RSI: close must be a number"):
+        ind.RSI().update("abc")
+    with pytest.raises(TypeError, match=r"ATR\.update takes 3 values: high, low, close"):
+        ind.ATR().update(1.0)
+    with pytest.raises(TypeError, match="warm_up takes 2 series"):
+        ind.VWMA().warm_up([1.0, 2.0])
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda: ind.sma([1.0], 0), "sma: period must be an integer >= 1"),
+        (lambda: ind.RSI(True), "RSI: period must be an integer >= 1"),
+        (lambda: ind.EMA(2.5), "EMA: period must be an integer >= 1"),
+        (lambda: ind.macd([1.0], 26, 12), r"macd: fast \(26\) must be shorter than slow \(12\)"),
+        (lambda: ind.Klinger(55, 34), r"Klinger: fast \(55\) must be shorter than slow \(34\)"),
+        (lambda: ind.bollinger_bands([1.0], 20, -1.0), "deviations_up must be a finite number >= 0"),
+        (lambda: ind.SuperTrend(10, math.nan), "multiplier must be a finite number >= 0"),
+        (lambda: ind.moving_average([1.0], 5, 5), "unknown moving-average type 5; supported: SMA=0"),
+        (lambda: ind.Stochastic(slowk_ma=8), "unknown moving-average type 8"),
+    ],
+)
+def test_bad_parameters_refused(call, message):
+    with pytest.raises(ind.IndicatorParameterError, match=message) as error:
+        call()
+    assert isinstance(error.value, ValueError)
+
+
+def test_replace_needs_a_committed_candle():
+    sma = ind.SMA(3)
+    with pytest.raises(ind.NothingToReplaceError, match=r"SMA: replace=True needs a committed update"):
+        sma.update(1.0, replace=True)
+    with pytest.raises(ind.NothingToReplaceError):
+        sma.peek(1.0, replace=True)
+    sma.update(1.0)
+    assert sma.update(2.0, replace=True) is not None and sma.peek(5.0) != sma.peek(5.0, replace=True)
+
+
+def test_replacing_many_times_keeps_memory_flat():
+    """Each snapshot forgets the previous one: a bot running for months does not accumulate history."""
+    macd = ind.MACD()
+    for price in range(100):
+        macd.update(float(price))
+    depth = 0
+    snapshot = macd._undo
+    while snapshot is not None:
+        depth += 1
+        snapshot = snapshot[0].get("_undo")
+    assert depth == 1
+
+
+def test_public_names_are_exported():
+    for name in ind.__all__:
+        assert getattr(ind, name) is not None
+    assert ind.MAType.KAMA == talib.MA_Type.KAMA and ind.MAType.TEMA == talib.MA_Type.TEMA
