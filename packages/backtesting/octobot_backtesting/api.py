@@ -40,6 +40,7 @@ from octobot_backtesting.importers.file_names import parse_candle_file_name
 from octobot_backtesting.importers.importing import ImportReport, import_files
 from octobot_backtesting.importers.octobot_files import OctoBotFileReader
 from octobot_backtesting.importers.text_candles import read_csv_candles, read_json_candles
+from octobot_backtesting.replay import COMMON, UNION, Replay, ReplayError, ReplayFeed, ReplayResult
 from octobot_backtesting.resampling import ResampleResult, resample_candles
 from octobot_backtesting.validation import (
     IssueKind,
@@ -52,11 +53,13 @@ from octobot_backtesting.validation import (
 
 __all__ = [
     "CLOSE",
+    "COMMON",
     "DEFAULT_CHUNK_SIZE",
     "HIGH",
     "LOW",
     "OPEN",
     "TIMESTAMP",
+    "UNION",
     "VOLUME",
     "BacktestingError",
     "ClockError",
@@ -74,6 +77,10 @@ __all__ = [
     "IssueKind",
     "MergeConflictError",
     "OctoBotFileReader",
+    "Replay",
+    "ReplayError",
+    "ReplayFeed",
+    "ReplayResult",
     "ResampleResult",
     "ResamplingError",
     "SeriesInfo",
