@@ -104,3 +104,43 @@ __all__ = [
     "validate_candles",
     "validate_data_file",
 ]
+
+# --- reports and collectors (owned by the reports/collectors engineer) ---
+from octobot_backtesting.collectors import (
+    STAGING_SUFFIX,
+    CollectedSeries,
+    CollectionRequest,
+    CollectionResult,
+    CollectorError,
+    OhlcvCollector,
+    collect_ohlcv,
+)
+from octobot_backtesting.reports import (
+    Drawdown,
+    OpenOrderRecord,
+    ReportError,
+    RunReport,
+    RunResult,
+    TradeRecord,
+    build_figure,
+    build_report,
+)
+
+__all__ += [
+    "STAGING_SUFFIX",
+    "CollectedSeries",
+    "CollectionRequest",
+    "CollectionResult",
+    "CollectorError",
+    "Drawdown",
+    "OhlcvCollector",
+    "OpenOrderRecord",
+    "ReportError",
+    "RunReport",
+    "RunResult",
+    "TradeRecord",
+    "build_figure",
+    "build_report",
+    "collect_ohlcv",
+]
+# --- end reports and collectors ---

@@ -9,13 +9,13 @@ live connector (private calls, websockets) extends this class in a later issue.
 from __future__ import annotations
 
 import difflib
+import importlib
 import logging
 from collections.abc import AsyncIterator, Mapping
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ccxt
-import ccxt.async_support as ccxt_async
 import numpy as np
 
 from octobot_trading.ccxt_connector.errors import (
@@ -29,6 +29,9 @@ from octobot_trading.ccxt_connector.retry import RetryPolicy, call_with_retries
 from octobot_trading.errors import UnknownTimeFrameError
 from octobot_trading.markets import MarketRules
 from octobot_trading.time_frames import TimeFrame, parse_time_frame
+
+if TYPE_CHECKING:
+    import ccxt.async_support as ccxt_async
 
 logger = logging.getLogger(__name__)
 
@@ -68,7 +71,9 @@ class CcxtMarketData:
         settings["enableRateLimit"] = True
         self.exchange_id = exchange_id
         self.retry_policy = retry_policy or RetryPolicy()
-        self._client: ccxt_async.Exchange = getattr(ccxt_async, exchange_id)(settings)
+        # imported here: ccxt's async package loads every exchange class, seconds on a busy machine
+        async_support = importlib.import_module("ccxt.async_support")
+        self._client: ccxt_async.Exchange = getattr(async_support, exchange_id)(settings)
         #: transient failures retried so far (network errors, 5xx, 429)
         self.retries = 0
         #: requests sent so far, retries included
