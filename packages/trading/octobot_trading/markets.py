@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 import math
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from ccxt.base.decimal_to_precision import (
@@ -121,9 +121,10 @@ class MarketRules:
     contract_size: Decimal = Decimal(1)
     #: True for the permissive default built when the exchange gave no market for the symbol
     is_default: bool = False
+    _parsed: Symbol = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        parse_symbol(self.symbol)
+        object.__setattr__(self, "_parsed", parse_symbol(self.symbol))
         for mode_name in ("amount_precision_mode", "price_precision_mode"):
             if getattr(self, mode_name) not in _MODE_NAMES:
                 raise InvalidMarketError(
@@ -217,14 +218,34 @@ class MarketRules:
 
     @property
     def base(self) -> str:
-        return parse_symbol(self.symbol).base
+        return self._parsed.base
 
     @property
     def quote(self) -> str:
-        return parse_symbol(self.symbol).quote
+        return self._parsed.quote
+
+    @property
+    def parsed_symbol(self) -> Symbol:
+        return self._parsed
+
+    @property
+    def amount_unit(self) -> str:
+        """What amounts count: the base currency, or "contracts" when a contract is not one base unit."""
+        if self._parsed.is_inverse or self.contract_size != 1:
+            return "contracts"
+        return self._parsed.base
+
+    @property
+    def cost_currency(self) -> str:
+        """The currency of ``cost``: the quote, or the base (settle) for inverse contracts."""
+        return self._parsed.base if self._parsed.is_inverse else self._parsed.quote
 
     def cost(self, amount: Decimal, price: Decimal) -> Decimal:
-        """Order value in quote currency (linear contracts and spot)."""
+        """Order value in ``cost_currency``: amount x price (x contract size) for spot and linear
+        contracts; contracts x contract size / price for inverse contracts (each contract is worth a fixed
+        amount of quote, the margin is in base)."""
+        if self._parsed.is_inverse:
+            return amount * self.contract_size / price
         return amount * price * self.contract_size
 
     def check_order(self, amount: Decimal | float | str, price: Decimal | float | str) -> None:
@@ -235,7 +256,7 @@ class MarketRules:
         """
         amount = to_decimal(amount, "amount")
         price = to_decimal(price, "price")
-        base, quote = self.base, self.quote
+        base, quote, cost_unit = self.amount_unit, self.quote, self.cost_currency
         fix = "increase it, or call adjust_to_minimum(amount, price) to round up to the minimum"
         if self.min_amount is not None and amount < self.min_amount:
             raise OrderBelowMinimumError(
@@ -250,8 +271,8 @@ class MarketRules:
         cost = self.cost(amount, price)
         if self.min_cost is not None and cost < self.min_cost:
             raise OrderBelowMinimumError(
-                f"{self.symbol}: order cost {cost} {quote} ({amount} {base} at {price} {quote}) is below the "
-                f"minimum cost {self.min_cost} {quote} by {self.min_cost - cost} {quote}; {fix}",
+                f"{self.symbol}: order cost {cost} {cost_unit} ({amount} {base} at {price} {quote}) is below "
+                f"the minimum cost {self.min_cost} {cost_unit} by {self.min_cost - cost} {cost_unit}; {fix}",
                 symbol=self.symbol,
                 limit="cost",
                 value=cost,
@@ -269,8 +290,8 @@ class MarketRules:
             )
         if self.max_cost is not None and cost > self.max_cost:
             raise OrderAboveMaximumError(
-                f"{self.symbol}: order cost {cost} {quote} is above the maximum cost {self.max_cost} {quote} "
-                f"by {cost - self.max_cost} {quote}; split the order",
+                f"{self.symbol}: order cost {cost} {cost_unit} is above the maximum cost {self.max_cost} "
+                f"{cost_unit} by {cost - self.max_cost} {cost_unit}; split the order",
                 symbol=self.symbol,
                 limit="cost",
                 value=cost,
@@ -316,7 +337,10 @@ class MarketRules:
         if self.min_amount is not None and required < self.min_amount:
             required = self.min_amount
         if self.min_cost is not None:
-            for_cost = self.min_cost / (price * self.contract_size)
+            if self._parsed.is_inverse:
+                for_cost = self.min_cost * price / self.contract_size
+            else:
+                for_cost = self.min_cost / (price * self.contract_size)
             if required < for_cost:
                 required = for_cost
         adjusted = self._round_up_amount(required)

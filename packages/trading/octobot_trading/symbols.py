@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from octobot_trading.errors import InvalidSymbolError
 
@@ -95,6 +96,12 @@ def parse_symbol(text: str | Symbol) -> Symbol:
         return text
     if not isinstance(text, str):
         raise InvalidSymbolError(f"a symbol must be a string, got {type(text).__name__} {text!r}; {_HELP}")
+    return _parse_text(text)
+
+
+@lru_cache(maxsize=8192)
+def _parse_text(text: str) -> Symbol:
+    """Cached: symbols are immutable and a bot reads the same few thousand strings all day."""
     match = _SYMBOL_RE.match(text)
     if match is None:
         hint = ""

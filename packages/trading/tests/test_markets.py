@@ -1,5 +1,6 @@
 """Market rules built from ccxt's own market parsing of realistic raw exchange answers (no network)."""
 
+import dataclasses
 import logging
 from decimal import Decimal
 
@@ -82,6 +83,31 @@ BINANCE_BTCUSDT_PERP = {
     ],
     "orderTypes": ["LIMIT", "MARKET", "STOP"],
     "timeInForce": ["GTC", "IOC", "FOK", "GTX"],
+}
+
+# A Binance COIN-M futures GET /dapi/v1/exchangeInfo "symbols" entry (inverse: 100 USD per contract).
+BINANCE_BTCUSD_INVERSE = {
+    "symbol": "BTCUSD_PERP",
+    "pair": "BTCUSD",
+    "contractType": "PERPETUAL",
+    "deliveryDate": 4133404800000,
+    "onboardDate": 1597042800000,
+    "contractStatus": "TRADING",
+    "contractSize": 100,
+    "marginAsset": "BTC",
+    "baseAsset": "BTC",
+    "quoteAsset": "USD",
+    "pricePrecision": 1,
+    "quantityPrecision": 0,
+    "baseAssetPrecision": 8,
+    "quotePrecision": 8,
+    "filters": [
+        {"filterType": "PRICE_FILTER", "minPrice": "1000", "maxPrice": "4520958", "tickSize": "0.1"},
+        {"filterType": "LOT_SIZE", "minQty": "1", "maxQty": "1000000", "stepSize": "1"},
+        {"filterType": "MARKET_LOT_SIZE", "minQty": "1", "maxQty": "60000", "stepSize": "1"},
+    ],
+    "orderTypes": ["LIMIT", "MARKET"],
+    "timeInForce": ["GTC"],
 }
 
 # Bitfinex GET /v2/conf/pub:info:pair,pub:info:pair:futures,pub:list:pair:securities,pub:list:pair:margin
@@ -279,3 +305,32 @@ def test_missing_fee_falls_back_to_default_with_a_warning(caplog):
         rules = ot.MarketRules.from_ccxt_market({"symbol": "ETH/USDT", "taker": 0.002})
     assert rules.taker_fee == Decimal("0.002") and rules.maker_fee == ot.DEFAULT_FEE
     assert any("maker fee" in record.getMessage() for record in caplog.records)
+
+
+def test_binance_inverse_perpetual_counts_contracts_and_costs_in_base():
+    exchange = binance()
+    rules = ot.MarketRules.from_ccxt_market(
+        exchange.parse_market(BINANCE_BTCUSD_INVERSE), exchange.precisionMode
+    )
+    assert rules.symbol == "BTC/USD:BTC" and rules.parsed_symbol.is_inverse
+    assert rules.contract_size == Decimal("100")
+    assert rules.amount_unit == "contracts" and rules.cost_currency == "BTC"
+    assert rules.adjust_amount("2.7") == Decimal("2")  # whole contracts
+    # 3 contracts of 100 USD at 50000 USD/BTC are worth 0.006 BTC
+    assert rules.cost(Decimal("3"), Decimal("50000")) == Decimal("0.006")
+    with pytest.raises(ot.OrderBelowMinimumError, match=r"0\.5 contracts .* minimum amount 1 contracts"):
+        rules.check_order(Decimal("0.5"), Decimal("50000"))
+    inverse_with_min_cost = dataclasses.replace(rules, min_cost=Decimal("0.01"))
+    # 0.01 BTC at 50000 USD/BTC is 500 USD: 5 contracts
+    assert inverse_with_min_cost.adjust_to_minimum(Decimal("1"), Decimal("50000")) == Decimal("5")
+    with pytest.raises(ot.OrderBelowMinimumError, match=r"order cost 0\.008 BTC"):
+        inverse_with_min_cost.check_order(Decimal("4"), Decimal("50000"))
+
+
+def test_linear_contract_size_scales_the_cost():
+    rules = ot.MarketRules(
+        "ETH/USDT:USDT", amount_precision=Decimal("1"), contract_size=Decimal("0.1"), min_cost=Decimal("5")
+    )
+    assert rules.amount_unit == "contracts" and rules.cost_currency == "USDT"
+    assert rules.cost(Decimal("10"), Decimal("3000")) == Decimal("3000")
+    assert rules.adjust_to_minimum(Decimal("0"), Decimal("3000")) == Decimal("1")  # 1 contract = 300 USDT
