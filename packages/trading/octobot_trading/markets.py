@@ -91,6 +91,11 @@ def _optional_decimal(value: object, what: str) -> Decimal | None:
     return to_decimal(value, what)
 
 
+def _show(value: Decimal) -> str:
+    """A Decimal for messages: no exponent, no trailing zeros (4.3000 -> 4.3, 1E+6 -> 1000000)."""
+    return number_to_string(value)
+
+
 def _plain(value: Decimal) -> str:
     """Decimal as a plain string (no exponent): ccxt's string helpers want '0.00001', not '1E-5'."""
     return format(value, "f")
@@ -260,9 +265,9 @@ class MarketRules:
         fix = "increase it, or call adjust_to_minimum(amount, price) to round up to the minimum"
         if self.min_amount is not None and amount < self.min_amount:
             raise OrderBelowMinimumError(
-                f"{self.symbol}: order amount {amount} {base} is below the minimum amount "
-                f"{self.min_amount} {base} "
-                f"by {self.min_amount - amount} {base}; {fix}",
+                f"{self.symbol}: order amount {_show(amount)} {base} is below the minimum amount "
+                f"{_show(self.min_amount)} {base} "
+                f"by {_show(self.min_amount - amount)} {base}; {fix}",
                 symbol=self.symbol,
                 limit="amount",
                 value=amount,
@@ -271,8 +276,9 @@ class MarketRules:
         cost = self.cost(amount, price)
         if self.min_cost is not None and cost < self.min_cost:
             raise OrderBelowMinimumError(
-                f"{self.symbol}: order cost {cost} {cost_unit} ({amount} {base} at {price} {quote}) is below "
-                f"the minimum cost {self.min_cost} {cost_unit} by {self.min_cost - cost} {cost_unit}; {fix}",
+                f"{self.symbol}: order cost {_show(cost)} {cost_unit} "
+                f"({_show(amount)} {base} at {_show(price)} {quote}) is below the minimum cost "
+                f"{_show(self.min_cost)} {cost_unit} by {_show(self.min_cost - cost)} {cost_unit}; {fix}",
                 symbol=self.symbol,
                 limit="cost",
                 value=cost,
@@ -280,9 +286,9 @@ class MarketRules:
             )
         if self.max_amount is not None and amount > self.max_amount:
             raise OrderAboveMaximumError(
-                f"{self.symbol}: order amount {amount} {base} is above the maximum amount "
-                f"{self.max_amount} {base} "
-                f"by {amount - self.max_amount} {base}; split the order",
+                f"{self.symbol}: order amount {_show(amount)} {base} is above the maximum amount "
+                f"{_show(self.max_amount)} {base} "
+                f"by {_show(amount - self.max_amount)} {base}; split the order",
                 symbol=self.symbol,
                 limit="amount",
                 value=amount,
@@ -290,8 +296,9 @@ class MarketRules:
             )
         if self.max_cost is not None and cost > self.max_cost:
             raise OrderAboveMaximumError(
-                f"{self.symbol}: order cost {cost} {cost_unit} is above the maximum cost {self.max_cost} "
-                f"{cost_unit} by {cost - self.max_cost} {cost_unit}; split the order",
+                f"{self.symbol}: order cost {_show(cost)} {cost_unit} is above the maximum cost "
+                f"{_show(self.max_cost)} {cost_unit} by {_show(cost - self.max_cost)} {cost_unit}; "
+                "split the order",
                 symbol=self.symbol,
                 limit="cost",
                 value=cost,
@@ -299,7 +306,8 @@ class MarketRules:
             )
         if self.min_price is not None and price < self.min_price:
             raise PriceOutOfRangeError(
-                f"{self.symbol}: price {price} {quote} is below the minimum price {self.min_price} {quote}",
+                f"{self.symbol}: price {_show(price)} {quote} is below the minimum price "
+                f"{_show(self.min_price)} {quote}",
                 symbol=self.symbol,
                 limit="price",
                 value=price,
@@ -307,7 +315,8 @@ class MarketRules:
             )
         if self.max_price is not None and self.max_price > 0 and price > self.max_price:
             raise PriceOutOfRangeError(
-                f"{self.symbol}: price {price} {quote} is above the maximum price {self.max_price} {quote}",
+                f"{self.symbol}: price {_show(price)} {quote} is above the maximum price "
+                f"{_show(self.max_price)} {quote}",
                 symbol=self.symbol,
                 limit="price",
                 value=price,

@@ -227,6 +227,9 @@ def test_order_below_minimum_cost_names_the_shortfall_and_the_minimum():
     message = str(error)
     assert "BTC/USDT" in message and "4.3" in message and "minimum cost 5" in message and "by 0.7" in message
     assert "adjust_to_minimum" in message
+    assert message.startswith(
+        "BTC/USDT: order cost 4.3 USDT (0.0001 BTC at 43000 USDT) is below the minimum cost 5"
+    )
     assert isinstance(error, ot.MarketError) and isinstance(error, ot.OctobotTradingError)
 
 
