@@ -63,9 +63,7 @@ from octobot_evaluators.indicators.prices import (
 )
 from octobot_evaluators.indicators.trend import (
     ADX,
-    DOWN,
     DPO,
-    UP,
     LinearRegression,
     SuperTrend,
     SuperTrendValue,
@@ -89,7 +87,6 @@ __all__ = [
     "ADX",
     "ATR",
     "DEMA",
-    "DOWN",
     "DPO",
     "EMA",
     "FLAT_RSI",
@@ -101,7 +98,6 @@ __all__ = [
     "RSI",
     "SMA",
     "TEMA",
-    "UP",
     "VWMA",
     "WMA",
     "BollingerBands",

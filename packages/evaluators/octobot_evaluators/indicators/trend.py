@@ -215,7 +215,7 @@ def supertrend(
     previous close stays on their side. The trend turns up when the close crosses above the upper band and
     down when it crosses below the lower band; the line is the lower band in an up-trend, the upper band
     in a down-trend. The first value (index `period`, the first ATR) starts as a down-trend.
-    Direction: `UP` (+1) or `DOWN` (-1).
+    Direction: +1.0 in an up-trend, -1.0 in a down-trend (the evaluation sign convention).
     """
     name = "supertrend"
     period = check_period(name, "period", period)
