@@ -1,0 +1,206 @@
+"""A backtest of a profile: the bot wired in synchronized mode on a simulated clock, fed by
+octobot_backtesting's replay of recorded data files, then reported.
+
+Why the same OctoBot class as live: a backtest is only worth something if it runs the very chain that
+trades live; only the clock, the channel mode and the exchange connector (the simulator) differ.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import octobot_backtesting as ob
+import octobot_channel as oc
+import octobot_trading as ot
+from octobot.bot import OctoBot
+from octobot.errors import DataError
+from octobot.profile import Profile
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class BacktestOutcome:
+    """What a backtest produced: the report (figures, text, HTML) and what the replay pushed."""
+
+    report: ob.RunReport
+    replay: ob.ReplayResult
+    data_files: dict[str, Path]
+
+
+def _describe(path: Path) -> ob.DataFileDescription:
+    with ob.DataFileReader(path) as reader:
+        return reader.description
+
+
+def match_data_files(profile: Profile, data_files: Sequence[Path]) -> dict[str, Path]:
+    """The data file of each exchange of the profile (by the exchange recorded in the file).
+
+    With one exchange and one file, the file is used whatever exchange it records (with a warning).
+    """
+    if not data_files:
+        raise DataError("no data file given: pass --data FILE (see `octobot data list`)")
+    described = {path: _describe(path) for path in data_files}
+    chosen: dict[str, Path] = {}
+    for exchange in profile.exchanges:
+        matching = [path for path, description in described.items() if description.exchange == exchange]
+        if len(matching) > 1:
+            raise DataError(
+                f"several data files record {exchange}: {', '.join(map(str, matching))}; give one"
+            )
+        if matching:
+            chosen[exchange] = matching[0]
+    if not chosen and len(profile.exchanges) == 1 and len(data_files) == 1:
+        path = data_files[0]
+        logger.warning("%s records %s, replayed as %s", path, described[path].exchange, profile.exchanges[0])
+        chosen[profile.exchanges[0]] = path
+    missing = [exchange for exchange in profile.exchanges if exchange not in chosen]
+    if missing:
+        recorded = ", ".join(f"{path.name}: {d.exchange}" for path, d in described.items())
+        raise DataError(
+            f"no data file for exchange(s) {', '.join(missing)} of the profile (files: {recorded})"
+        )
+    for exchange, path in chosen.items():
+        description = described[path]
+        absent = [pair for pair in profile.pairs if pair not in description.symbols]
+        if absent:
+            raise DataError(
+                f"{path} has no candles of {', '.join(absent)} (it holds {', '.join(description.symbols)}); "
+                f"collect them with `octobot data collect --exchange {exchange} --symbol ...`"
+            )
+    return chosen
+
+
+async def run_backtest(
+    profile: Profile,
+    data_files: Sequence[Path],
+    *,
+    start_ms: int | None = None,
+    end_ms: int | None = None,
+) -> BacktestOutcome:
+    """Replay ``data_files`` through a bot running ``profile``; the bot is stopped whatever happens."""
+    files = await asyncio.to_thread(match_data_files, profile, list(data_files))
+    first = min(_describe(path).first_timestamp_ms or 0 for path in files.values())
+    clock = ob.SimulatedClock(first if start_ms is None else min(first, start_ms))
+    synchronizer = oc.Synchronizer()
+    bot = OctoBot(profile, clock=clock, synchronizer=synchronizer)
+    smallest = ot.smallest_time_frame(profile.time_frames).value
+    began = time.perf_counter()
+    await bot.start()
+    try:
+        managers = dict(bot.exchange_managers)
+        for manager in managers.values():
+            await _record_equity(manager, smallest)
+        feeds = [
+            ob.ReplayFeed(managers[exchange], path, profile.pairs, profile.time_frames)
+            for exchange, path in files.items()
+        ]
+        warmup = max(
+            (chain.required_history(tf) for chain in bot.chains.values() for tf in profile.time_frames),
+            default=0,
+        )
+        replay = ob.Replay(
+            feeds,
+            clock=clock,
+            synchronizer=synchronizer,
+            start_ms=start_ms,
+            end_ms=end_ms,
+            warmup_candles=warmup,
+        )
+        try:
+            replayed = await replay.run()
+        except ob.BacktestingError as error:
+            raise DataError(str(error)) from error
+        open_orders = [order for manager in managers.values() for order in manager.trader.open_orders()]
+    finally:
+        await bot.stop()
+    duration = time.perf_counter() - began
+    result = _run_result(profile, managers, files, smallest, replayed, open_orders, duration)
+    return BacktestOutcome(report=ob.build_report(result), replay=replayed, data_files=files)
+
+
+async def _record_equity(manager: ot.ExchangeManager, time_frame: str) -> None:
+    """Record the portfolio value after each step (OPTIONAL: after fills, evaluations and trading modes)."""
+
+    async def record(message: dict[str, Any]) -> None:
+        try:
+            manager.portfolio_manager.record_value()
+        except ot.ValuationError:  # an asset without a price yet
+            pass
+
+    channel = manager.get_channel("OHLCVChannel")
+    await channel.new_consumer(
+        record,
+        priority=oc.Priority.OPTIONAL,
+        filters={"exchange": manager.exchange_id, "symbol": oc.WILDCARD, "time_frame": time_frame},
+        name="equity-recorder",
+    )
+
+
+def _run_result(
+    profile: Profile,
+    managers: dict[str, ot.ExchangeManager],
+    files: dict[str, Path],
+    time_frame: str,
+    replayed: ob.ReplayResult,
+    open_orders: list[Any],
+    duration: float,
+) -> ob.RunResult:
+    # one report per run: several exchanges are summed (their portfolios and trades side by side)
+    exchange, manager = next(iter(managers.items()))
+    candles = {}
+    with ob.DataFileReader(files[exchange]) as reader:
+        for pair in profile.pairs:
+            candles[pair] = reader.read_ohlcv(pair, time_frame, replayed.start_ms, replayed.end_ms)
+    end_portfolio: dict[str, Decimal] = {}
+    trades = []
+    for each in managers.values():
+        for asset, amount in each.portfolio.totals().items():
+            end_portfolio[asset] = end_portfolio.get(asset, Decimal(0)) + amount
+        trades.extend(ob.TradeRecord.from_trade(trade) for trade in each.trader.trades())
+    history = manager.portfolio_manager.history
+    orders_by_kind: dict[str, int] = {}
+    for trade in trades:
+        orders_by_kind[trade.kind] = orders_by_kind.get(trade.kind, 0) + 1
+    return ob.RunResult(
+        start_ms=replayed.start_ms,
+        end_ms=replayed.end_ms,
+        reference_market=profile.reference_market,
+        start_portfolio=dict(profile.starting_portfolio),
+        end_portfolio=end_portfolio,
+        candles=candles,
+        equity_times_ms=[point[0] for point in history.points()],
+        equity_values=[point[1] for point in history.points()],
+        trades=sorted(trades, key=lambda trade: trade.time_ms),
+        orders_by_kind=orders_by_kind,
+        open_orders=[
+            ob.OpenOrderRecord(
+                symbol=order.symbol,
+                side=str(order.side.value),
+                kind=str(order.kind.value),
+                price=order.price or order.trigger_price or Decimal(0),
+                amount=order.amount - order.filled,
+                created_ms=order.created_at,
+            )
+            for order in open_orders
+        ],
+        run_duration_s=duration,
+        candles_processed=replayed.candles_pushed,
+        metadata={
+            "profile": profile.name,
+            "exchanges": profile.exchanges,
+            "pairs": profile.pairs,
+            "time_frames": profile.time_frames,
+            "trading_mode": profile.trading_mode,
+            "strategies": profile.strategies,
+            "evaluators": profile.evaluators,
+            "data_files": {name: str(path) for name, path in files.items()},
+        },
+    )

@@ -1,0 +1,216 @@
+"""The bot: one profile wired into one chain of channels, started in order and stopped in reverse.
+
+Start-up order (DESIGN.md §4): exchange managers and their channels, the evaluation matrix and its
+channels, the evaluators per (symbol, time frame) and the strategies (one EvaluationChain per exchange,
+which registers every matrix key before anything runs), the trading modes, their link to the strategies'
+evaluations, then the interfaces. Each step registers its own undo on an AsyncExitStack, so a failure
+half-way and a normal shutdown unwind exactly what was started, in reverse, leaving no task behind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import logging
+from collections.abc import Callable
+from typing import Any
+
+import octobot_channel as oc
+import octobot_evaluators as oe
+import octobot_trading as ot
+from octobot.errors import BotError
+from octobot.exchange_factory import create_simulated_exchange
+from octobot.profile import Profile
+from octobot.tentacle_info import WILDCARD, TentacleInfo
+from octobot.tentacle_kind import TentacleKind
+
+logger = logging.getLogger(__name__)
+
+_bot_ids = itertools.count(1)
+_EVALUATOR_ORDER = (TentacleKind.TA, TentacleKind.REAL_TIME, TentacleKind.SOCIAL, TentacleKind.STRATEGY)
+
+#: Builds the ExchangeManager of one exchange of the profile (default: a simulated one).
+ExchangeFactory = Callable[[Profile, str], ot.ExchangeManager]
+
+
+class OctoBot:
+    """One running profile. ``start()`` then ``stop()``; or ``async with OctoBot(...)``.
+
+    ``synchronizer`` and ``clock`` put every channel in synchronized mode on a simulated clock
+    (backtesting); ``exchange_factory`` chooses how each exchange is reached.
+    """
+
+    def __init__(
+        self,
+        profile: Profile,
+        *,
+        clock: ot.Clock | None = None,
+        synchronizer: oc.Synchronizer | None = None,
+        exchange_factory: ExchangeFactory | None = None,
+        bot_id: str | None = None,
+    ) -> None:
+        if not profile.tentacles:
+            raise BotError(
+                f"profile '{profile.name}' was loaded without a tentacle registry: load it with one"
+            )
+        self.profile = profile
+        self.bot_id = bot_id or f"bot-{next(_bot_ids)}"
+        self.clock = clock
+        self.synchronizer = synchronizer
+        self._exchange_factory = exchange_factory or self._simulated_exchange
+        self.exchange_managers: dict[str, ot.ExchangeManager] = {}
+        self.matrix: oe.EvaluationMatrix | None = None
+        self.chains: dict[str, oe.EvaluationChain] = {}
+        self.trading_modes: dict[str, ot.AbstractTradingMode] = {}
+        self._stack: contextlib.AsyncExitStack | None = None
+
+    @property
+    def running(self) -> bool:
+        return self._stack is not None
+
+    # ----------------------------------------------------------------- lifecycle
+    async def start(self) -> OctoBot:
+        """Wire and start the whole chain; on any failure, undo what was started and raise BotError."""
+        if self._stack is not None:
+            raise BotError(f"{self.bot_id} is already running")
+        stack = contextlib.AsyncExitStack()
+        self._stack = stack
+        try:
+            for exchange in self.profile.exchanges:
+                await self._start_exchange(stack, exchange)
+            await self._start_matrix(stack)
+            for exchange, manager in self.exchange_managers.items():
+                await self._start_evaluation_chain(stack, exchange, manager)
+            for exchange, manager in self.exchange_managers.items():
+                await self._start_trading_mode(stack, exchange, manager)
+            await self._start_interfaces(stack)
+        except BaseException as error:
+            await self.stop()
+            if isinstance(error, BotError) or not isinstance(error, Exception):
+                raise
+            raise BotError(f"{self.bot_id} failed to start: {type(error).__name__}: {error}") from error
+        logger.info(
+            "%s started: profile %s, %s, %s on %s",
+            self.bot_id,
+            self.profile.name,
+            ", ".join(self.profile.pairs),
+            ", ".join(self.profile.time_frames),
+            ", ".join(self.profile.exchanges),
+        )
+        return self
+
+    async def stop(self) -> None:
+        """Stop everything started, in reverse order. Safe to call twice."""
+        stack, self._stack = self._stack, None
+        if stack is None:
+            return
+        await stack.aclose()
+        self.exchange_managers.clear()
+        self.chains.clear()
+        self.trading_modes.clear()
+        self.matrix = None
+        logger.info("%s stopped", self.bot_id)
+
+    async def __aenter__(self) -> OctoBot:
+        return await self.start()
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.stop()
+
+    # ----------------------------------------------------------------- steps
+    def _simulated_exchange(self, profile: Profile, exchange: str) -> ot.ExchangeManager:
+        return create_simulated_exchange(
+            profile,
+            exchange,
+            clock=self.clock,
+            synchronizer=self.synchronizer,
+            exchange_id=f"{self.bot_id}-{exchange}",
+        )
+
+    async def _start_exchange(self, stack: contextlib.AsyncExitStack, exchange: str) -> None:
+        manager = self._exchange_factory(self.profile, exchange)
+        await manager.start()
+        stack.push_async_callback(manager.stop)
+        self.exchange_managers[exchange] = manager
+        for pair in self.profile.pairs:
+            manager.symbol_data(pair)  # fails early on a pair the exchange does not list
+
+    async def _start_matrix(self, stack: contextlib.AsyncExitStack) -> None:
+        matrix = oe.EvaluationMatrix(f"{self.bot_id}-matrix")
+        await matrix.start(self.synchronizer)
+        stack.push_async_callback(matrix.stop)
+        self.matrix = matrix
+
+    def _evaluator_infos(self) -> list[TentacleInfo]:
+        infos = [
+            self.profile.tentacles[name] for name in [*self.profile.evaluators, *self.profile.strategies]
+        ]
+        return sorted(infos, key=lambda info: _EVALUATOR_ORDER.index(info.kind))
+
+    async def _start_evaluation_chain(
+        self, stack: contextlib.AsyncExitStack, exchange: str, manager: ot.ExchangeManager
+    ) -> None:
+        assert self.matrix is not None
+        context = oe.EvaluatorContext.from_exchange_manager(self.matrix, manager)
+        chain = oe.EvaluationChain(context, self.profile.pairs, self.profile.time_frames)
+        for info in self._evaluator_infos():
+            chain.add(info.cls, self.profile.tentacle_config(info.name))
+        self._check_buffer_sizes(chain, manager)
+        await chain.start()
+        stack.push_async_callback(chain.stop)
+        self.chains[exchange] = chain
+
+    def _check_buffer_sizes(self, chain: oe.EvaluationChain, manager: ot.ExchangeManager) -> None:
+        """Warn when a candle buffer cannot hold the history the evaluators need."""
+        for time_frame in self.profile.time_frames:
+            needed = chain.required_history(time_frame)
+            if needed > manager.candle_buffer_size:
+                logger.warning(
+                    "%s: evaluators need %d candles of %s but buffers hold %d",
+                    manager.exchange_id,
+                    needed,
+                    time_frame,
+                    manager.candle_buffer_size,
+                )
+
+    async def _start_trading_mode(
+        self, stack: contextlib.AsyncExitStack, exchange: str, manager: ot.ExchangeManager
+    ) -> None:
+        assert self.matrix is not None
+        info = self.profile.tentacles[self.profile.trading_mode]
+        mode: ot.AbstractTradingMode = info.cls(
+            manager, list(self.profile.pairs), self.profile.tentacle_config(info.name)
+        )
+        await mode.start()
+        stack.push_async_callback(self._stop_trading_mode, mode, manager)
+        self.trading_modes[exchange] = mode
+
+        async def on_strategy_evaluation(message: dict[str, Any]) -> None:
+            await mode.set_evaluation(
+                message["symbol"], message["evaluation"], message.get("evaluation_time")
+            )
+
+        strategies = [name for name in info.required_strategies if name != WILDCARD] or [WILDCARD]
+        for strategy in strategies:
+            consumer = await oe.on_strategy_evaluation(
+                self.matrix, on_strategy_evaluation, exchange=manager.exchange_name, strategy=strategy
+            )
+            stack.push_async_callback(self._remove_consumer, self.matrix.matrix_channel, consumer)
+
+    async def _stop_trading_mode(self, mode: ot.AbstractTradingMode, manager: ot.ExchangeManager) -> None:
+        await mode.stop()
+        if self.profile.open_orders_at_shutdown == "cancel":
+            for symbol in self.profile.pairs:
+                cancelled = await manager.trader.cancel_all_orders(symbol)
+                if cancelled:
+                    logger.info(
+                        "%s: cancelled %d open order(s) on %s", manager.exchange_id, len(cancelled), symbol
+                    )
+
+    @staticmethod
+    async def _remove_consumer(channel: oc.Channel, consumer: oc.Consumer) -> None:
+        if not channel.is_closed:
+            await channel.remove_consumer(consumer)
+
+    async def _start_interfaces(self, stack: contextlib.AsyncExitStack) -> None:
+        """Interfaces and notifiers come last: they observe a chain that is already running."""
