@@ -19,7 +19,7 @@ from decimal import Decimal
 from octobot_trading.errors import OrderBelowMinimumError
 from octobot_trading.exchanges.account import Account
 from octobot_trading.exchanges.connector import ExchangeConnector
-from octobot_trading.markets import MarketRules, Markets, to_decimal
+from octobot_trading.markets import TICK_SIZE, MarketRules, Markets, to_decimal
 from octobot_trading.orders.enums import OrderKind, OrderSide, OrderStatus
 from octobot_trading.orders.errors import (
     InsufficientFundsError,
@@ -38,6 +38,21 @@ ZERO = Decimal(0)
 _PRICED = (OrderKind.LIMIT, OrderKind.STOP_LIMIT, OrderKind.TAKE_PROFIT_LIMIT, OrderKind.TRAILING_STOP_LIMIT)
 _TRIGGERED = (OrderKind.STOP_LOSS, OrderKind.STOP_LIMIT, OrderKind.TAKE_PROFIT, OrderKind.TAKE_PROFIT_LIMIT)
 _order_ids = itertools.count(1)
+
+
+def _adjust_amount(rules: MarketRules, amount: Decimal) -> Decimal:
+    """The market's amount precision; a value already on a tick-size grid is kept as is (fast path)."""
+    step = rules.amount_precision
+    if step is not None and rules.amount_precision_mode == TICK_SIZE and not amount % step:
+        return amount
+    return rules.adjust_amount(amount)
+
+
+def _adjust_price(rules: MarketRules, price: Decimal) -> Decimal:
+    step = rules.price_precision
+    if step is not None and rules.price_precision_mode == TICK_SIZE and not price % step:
+        return price
+    return rules.adjust_price(price)
 
 
 class Trader:
@@ -100,17 +115,17 @@ class Trader:
         if requested <= ZERO:
             raise InvalidOrderError(f"{symbol}: order amount must be positive, got {requested}")
         # below one precision step this truncates to 0: the minimum check then names the minimum
-        amount = rules.adjust_amount(requested)
+        amount = _adjust_amount(rules, requested)
         if kind in _PRICED:
             if price is None:
                 raise InvalidOrderError(f"{symbol}: a {kind.value} order needs a limit price (price=...)")
-            price = rules.adjust_price(to_decimal(price, "price"))
+            price = _adjust_price(rules, to_decimal(price, "price"))
         elif price is not None:
             raise InvalidOrderError(f"{symbol}: a {kind.value} order takes no limit price; use trigger_price")
         if kind in _TRIGGERED:
             if trigger_price is None:
                 raise InvalidOrderError(f"{symbol}: a {kind.value} order needs trigger_price=...")
-            trigger_price = rules.adjust_price(to_decimal(trigger_price, "trigger_price"))
+            trigger_price = _adjust_price(rules, to_decimal(trigger_price, "trigger_price"))
         if kind.is_trailing:
             if trailing_percent is None or to_decimal(trailing_percent, "trailing_percent") <= ZERO:
                 raise InvalidOrderError(
@@ -163,8 +178,7 @@ class Trader:
 
     def _lock(self, order: Order) -> None:
         """Reserve what ``order`` may spend (see module docstring); sells of dust are trimmed."""
-        rules = self.markets[order.symbol]
-        base, quote = rules.base, rules.quote
+        rules, base, quote = self.account.market(order.symbol)
         fee_model = getattr(self.connector, "fee_model", None)
         price = self._reference_price(order)
         taker = True  # forecast the dearer taker fee; the fill charges the real one and frees the rest

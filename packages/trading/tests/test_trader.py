@@ -230,3 +230,15 @@ async def test_legs_of_a_one_cancels_the_other_group_share_one_lock():
     assert take.status is ot.OrderStatus.FILLED
     assert em.portfolio.total("BTC") == D("0.2") and em.portfolio.locked("BTC") == 0
     await em.stop()
+
+
+async def test_a_buy_stop_gapping_past_its_reservation_buys_what_the_funds_pay_for():
+    em, clock = await _setup({"USDT": "100", "BTC": "0"})
+    stop = await em.trader.create_order(BTC, "buy", "stop_loss", "1", trigger_price="99")
+    assert em.portfolio.locked("USDT") == D(99)
+    await _next(em, clock, "105", "106", "104", "105")  # opens far above the stop
+    assert stop.status is ot.OrderStatus.FILLED and stop.average_price == D(105)
+    assert stop.filled == D("0.95238")  # 100 USDT / 105, on the amount precision
+    assert em.portfolio.total("USDT") == D(100) - D("0.95238") * 105
+    assert em.portfolio.locked("USDT") == 0 and em.portfolio.total("USDT") >= 0
+    await em.stop()

@@ -16,7 +16,7 @@ import logging
 from collections.abc import Callable
 from decimal import Decimal
 
-from octobot_trading.markets import Markets
+from octobot_trading.markets import MarketRules, Markets
 from octobot_trading.orders.enums import OrderSide, OrderStatus
 from octobot_trading.orders.errors import InsufficientFundsError, OrderNotFoundError
 from octobot_trading.orders.groups import OneCancelsTheOther
@@ -43,6 +43,10 @@ class _Position:
         return self.cost / self.amount if self.amount else ZERO
 
 
+def _always(_name: str) -> bool:
+    return True
+
+
 class Account:
     """Orders (open and closed), trades with realised PnL, and the funds they lock in ``portfolio``."""
 
@@ -58,10 +62,22 @@ class Account:
         self.balance_changed = False
         self._positions: dict[str, _Position] = {}
         self._trade_ids = itertools.count(1)
+        self._market_cache: dict[str, tuple[MarketRules, str, str]] = {}
+        #: whether a channel has consumers (set by the exchange manager): messages nobody reads are
+        #: not even built
+        self.wants: Callable[[str], bool] = _always
         #: set by the trader: activates the chained orders of a filled order
         self.submit_chained: Callable[[Order], None] | None = None
         #: set by the trader: takes an order off the exchange (OCO legs)
         self.cancel_on_exchange: Callable[[Order], None] | None = None
+
+    def market(self, symbol: str) -> tuple[MarketRules, str, str]:
+        """(rules, base, quote) of ``symbol``, parsed once."""
+        found = self._market_cache.get(symbol)
+        if found is None:
+            rules = self.markets[symbol] if symbol in self.markets else self.markets.rules(symbol)
+            found = self._market_cache[symbol] = (rules, rules.base, rules.quote)
+        return found
 
     # --- portfolio access (the only place that talks to the portfolio) ---------------------------
     def available(self, asset: str) -> Decimal:
@@ -136,6 +152,8 @@ class Account:
                     child.set_status(OrderStatus.CANCELLED, self.clock.now_ms())
 
     def notify_order(self, order: Order) -> None:
+        if not self.wants("OrdersChannel"):
+            return
         self.notifications.append(
             (
                 "OrdersChannel",
@@ -154,8 +172,7 @@ class Account:
     ) -> None:
         """Apply one fill of ``order``: funds, trade, status, group and chained orders."""
         now = self.clock.now_ms()
-        rules = self.markets.rules(order.symbol)
-        base, quote = rules.base, rules.quote
+        rules, base, quote = self.market(order.symbol)
         cost = rules.cost(amount, price)
         remaining_before = order.remaining
         group = order.group
@@ -169,6 +186,32 @@ class Account:
         if share > ZERO:
             self.portfolio.unlock(order.locked_asset, share)  # type: ignore[attr-defined]
             order.locked_amount -= share
+        if order.side is OrderSide.BUY:
+            # a buy stop filled past its level (a gap) may cost more than its reservation: it then
+            # buys what the available quote pays for, never driving the balance negative
+            spent = cost + (fee if fee_asset == quote else ZERO)
+            available = self.available(quote)
+            if spent > available:
+                asked = amount
+                amount = rules.adjust_amount(amount * available / spent)
+                fee = fee * amount / asked
+                cost = rules.cost(amount, price)
+                logger.warning(
+                    "%s: %s fill reduced to %s: not enough %s for the fill price %s",
+                    self.exchange_id,
+                    order,
+                    amount,
+                    quote,
+                    price,
+                )
+                order.amount = order.filled + amount  # the rest cannot be bought
+                if amount <= ZERO:
+                    self.release(order)
+                    order.set_status(OrderStatus.CANCELLED, now)
+                    self.open_orders.pop(order.order_id, None)
+                    self.closed_orders.append(order)
+                    self.notify_order(order)
+                    return
         if order.side is OrderSide.BUY:
             changes = {quote: -cost, base: amount}
         else:
@@ -195,12 +238,18 @@ class Account:
             realised_pnl=pnl,
         )
         self.trades.append(trade)
-        self.notifications.append(
-            (
-                "TradesChannel",
-                {"exchange": self.exchange_id, "symbol": order.symbol, "trade": trade.to_dict(), "time": now},
+        if self.wants("TradesChannel"):
+            self.notifications.append(
+                (
+                    "TradesChannel",
+                    {
+                        "exchange": self.exchange_id,
+                        "symbol": order.symbol,
+                        "trade": trade.to_dict(),
+                        "time": now,
+                    },
+                )
             )
-        )
         if order.status is OrderStatus.FILLED:
             self.release(order)  # rounding leftovers of the reservation, if any
             self.open_orders.pop(order.order_id, None)

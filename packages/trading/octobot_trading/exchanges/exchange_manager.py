@@ -92,6 +92,7 @@ class ExchangeManager:
         self.portfolio_manager = PortfolioManager(portfolio, reference_market, clock=self.clock)
         self.account = Account(self.exchange_id, markets, portfolio, self.clock)
         self.connector.on_fill = self.account.apply_fill
+        self.account.wants = self._wants
         self.trader = Trader(
             self.exchange_id, markets, self.account, self.connector, self.clock, simulated=self.simulated
         )
@@ -167,7 +168,7 @@ class ExchangeManager:
             price_tf = self._price_time_frames[symbol] = tf
         if tf is price_tf:
             data.set_price(close, candle_close_time(open_time, tf))
-            self.portfolio_manager.update_price(symbol, close)
+            self.portfolio_manager.update_price(data.parsed_symbol, close)
             if self.simulated:
                 self.connector.process_candle(  # type: ignore[attr-defined]
                     symbol,
@@ -201,7 +202,7 @@ class ExchangeManager:
         price = _decimal(price)
         time = self.clock.now_ms() if time is None else int(time)
         data.set_price(price, time)
-        self.portfolio_manager.update_price(symbol, price)
+        self.portfolio_manager.update_price(data.parsed_symbol, price)
         if self.simulated:
             self.connector.process_price(symbol, price, time)  # type: ignore[attr-defined]
         await self.flush()
@@ -260,10 +261,11 @@ class ExchangeManager:
             await self._send(name, message)
         if account.balance_changed:
             account.balance_changed = False
-            await self._send(
-                "BalanceChannel",
-                {"exchange": self.exchange_id, "balance": self.balance(), "time": self.clock.now_ms()},
-            )
+            if self._wants("BalanceChannel"):
+                await self._send(
+                    "BalanceChannel",
+                    {"exchange": self.exchange_id, "balance": self.balance(), "time": self.clock.now_ms()},
+                )
             await self._send_profitability()
 
     async def _send_profitability(self) -> None:
@@ -289,6 +291,10 @@ class ExchangeManager:
             asset: {"total": balance.total, "available": balance.available}
             for asset, balance in self.portfolio.balances().items()
         }
+
+    def _wants(self, name: str) -> bool:
+        """True when channel ``name`` has a consumer (messages nobody reads are not built)."""
+        return self._started and bool(self.channels[name].consumers)
 
     async def _send(self, name: str, message: dict) -> None:
         if not self._started:

@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Protocol
 
 from octobot_trading.candles import DEFAULT_MAX_SIZE, CandleBuffer
+from octobot_trading.symbols import Symbol, parse_symbol
 from octobot_trading.time_frames import TimeFrame, parse_time_frame
 
 
@@ -49,6 +50,8 @@ class SymbolData:
 
     def __init__(self, symbol: str, buffer_size: int = DEFAULT_MAX_SIZE) -> None:
         self.symbol = symbol
+        #: the parsed symbol, so hot paths never parse it again
+        self.parsed_symbol: Symbol = parse_symbol(symbol)
         self.buffer_size = buffer_size
         self.candles: dict[TimeFrame, CandleBuffer] = {}
         self.last_price: Decimal | None = None

@@ -28,7 +28,7 @@ class TriggerIndex:
     def __len__(self) -> int:
         return len(self._orders)
 
-    def add(self, order: object, level: object, direction: int) -> None:
+    def add(self, order: object, level: object, direction: object) -> None:  # UP or DOWN
         if id(order) in self._keys:
             self.remove(order)
         self._seq += 1

@@ -1,0 +1,14 @@
+# Augmenting declarations for trigger_index.py (compiled build); the .py stays the pure build.
+
+cdef class TriggerIndex:
+    cdef list _up
+    cdef list _down
+    cdef dict _orders
+    cdef dict _keys
+    cdef long long _seq
+
+    cpdef add(self, object order, object level, object direction)
+    cpdef bint remove(self, object order)
+    cpdef object pop_up(self, object price)
+    cpdef object pop_down(self, object price)
+    cpdef list orders(self)
