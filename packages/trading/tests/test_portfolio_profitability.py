@@ -124,3 +124,15 @@ def test_equal_split_held_earns_the_market_average_on_real_prices():
     assert report.market_average_percent != 0
     assert abs(report.profit_percent - report.market_average_percent) < D("1e-18")
     assert abs(report.vs_holding_percent) < D("1e-18")
+
+
+def test_traded_symbols_default_to_every_priced_pair():
+    manager = ot.PortfolioManager(ot.Portfolio({"USDT": D("100")}), "USDT")
+    assert manager.traded_symbols == ()
+    assert manager.profitability().market_average_percent == D(0)  # nothing traded yet
+    manager.update_price("BTC/USDT", D("100"))
+    manager.update_price("ETH/USDT:USDT", D("10"))
+    manager.update_price("BTC/USDT", D("120"))
+    manager.update_price("ETH/USDT:USDT", D("9"))
+    assert manager.traded_symbols == ("BTC/USDT", "ETH/USDT")
+    assert manager.profitability().market_average_percent == D("5")  # (+20 - 10) / 2

@@ -28,17 +28,27 @@ class PortfolioManager:
         self,
         portfolio: Portfolio,
         reference_market: str,
-        traded_symbols: Iterable[str | Symbol] = (),
+        traded_symbols: Iterable[str | Symbol] | None = None,
         clock: Clock | None = None,
     ) -> None:
         self.portfolio = portfolio
         self.reference_market = reference_market
-        self.traded_symbols: tuple[str, ...] = tuple(normalize_symbol(symbol) for symbol in traded_symbols)
+        #: explicit traded pairs; None: every pair a price was fed for
+        self._traded_symbols: tuple[str, ...] | None = (
+            None if traded_symbols is None else tuple(normalize_symbol(symbol) for symbol in traded_symbols)
+        )
         self.clock = clock
         self.prices = PriceGraph()
         self.start_prices = PriceGraph()
         self.history = PortfolioHistory(reference_market)
         self.start: PortfolioSnapshot = portfolio.snapshot(clock.now_ms() if clock is not None else None)
+
+    @property
+    def traded_symbols(self) -> tuple[str, ...]:
+        """The pairs of the market average: those given at construction, else every pair priced so far."""
+        if self._traded_symbols is not None:
+            return self._traded_symbols
+        return tuple(self.start_prices.prices())
 
     def update_price(self, symbol: str | Symbol, price: Decimal) -> None:
         """The last price of ``symbol``; the first one seen becomes its starting price."""
