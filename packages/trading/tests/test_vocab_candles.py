@@ -161,3 +161,51 @@ def test_real_candles_incremental_and_bulk_agree():
     np.testing.assert_array_equal(bulk.timestamps(), data[-500:, 0].astype(np.int64))
     np.testing.assert_array_equal(bulk.to_array(), incremental.to_array())
     assert bulk.last_candle == ot.Candle(int(rows[-1][0]), *rows[-1][1:])
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_random_operations_match_a_plain_list_model(seed):
+    """Random appends, updates and bulk loads against a list that keeps everything: every view must be the
+    list's tail, at every ring position and window size."""
+    import random
+
+    rng = random.Random(seed)
+    max_size = rng.randint(1, 9)
+    buffer = ot.CandleBuffer("ETH/BTC", "5m", max_size=max_size)
+    closed: list[tuple] = []
+    current: tuple | None = None
+    next_ts = 0
+    for _ in range(300):
+        action = rng.random()
+        if action < 0.55:
+            next_ts += rng.choice((1, 1, 2)) * 300_000
+            row = (next_ts, rng.random(), rng.random(), rng.random(), rng.random(), rng.random())
+            buffer.append(*row)
+            closed.append(row)
+            current = None
+        elif action < 0.85:
+            ts = next_ts + 300_000 if current is None or rng.random() < 0.3 else current[0]
+            current = (ts, rng.random(), rng.random(), rng.random(), rng.random(), rng.random())
+            buffer.update(*current)
+        else:
+            rows = []
+            for _ in range(rng.randint(1, 2 * max_size + 3)):
+                next_ts = max(next_ts, current[0] if current else 0) + 300_000
+                rows.append((next_ts, rng.random(), rng.random(), rng.random(), rng.random(), rng.random()))
+            buffer.load(np.array(rows, dtype=np.float64))
+            closed.extend(rows)
+            current = None
+        if current is not None and current[0] <= (closed[-1][0] if closed else -1):
+            current = None
+        expected = closed[-max_size:]
+        assert len(buffer) == len(expected)
+        assert buffer.last_candle == (ot.Candle(*expected[-1]) if expected else None)
+        assert buffer.current_candle == (ot.Candle(*current) if current else None)
+        n = rng.randint(0, max_size + 2)
+        tail = expected[len(expected) - min(n, len(expected)) :]
+        assert buffer.timestamps(n).tolist() == [row[0] for row in tail]
+        assert buffer.closes(n).tolist() == [row[4] for row in tail]
+        with_current = expected + ([current] if current else [])
+        tail = with_current[len(with_current) - min(n, len(with_current)) :]
+        assert buffer.volumes(n, include_current=True).tolist() == [row[5] for row in tail]
+        assert buffer.opens(n, include_current=True).tolist() == [row[1] for row in tail]
