@@ -151,3 +151,40 @@ def octobot_btc_file() -> Path:
     if not path.is_file():
         pytest.skip(f"real market data not found at {path}: set OCTOBOT_SHARED_DATA")
     return path
+
+
+# The built-in tentacles, declared as entry points exactly as their packages' pyproject files do.
+BUILTIN_ENTRY_POINTS = {
+    "RSIMomentumEvaluator": "octobot_evaluators.tentacles.ta.momentum:RSIMomentumEvaluator",
+    "DoubleMovingAverageTrendEvaluator": (
+        "octobot_evaluators.tentacles.ta.trend:DoubleMovingAverageTrendEvaluator"
+    ),
+    "SimpleStrategyEvaluator": "octobot_evaluators.tentacles.strategies.simple:SimpleStrategyEvaluator",
+    "DailyTradingMode": "octobot_trading.modes.daily_trading_mode:DailyTradingMode",
+}
+
+
+def install_distribution(root: Path, name: str, entry_points: dict[str, str], version: str = "1.0.0") -> Path:
+    """An installed distribution as importlib.metadata sees it: a .dist-info folder with entry points."""
+    info = root / f"{name.replace('-', '_')}-{version}.dist-info"
+    info.mkdir(parents=True)
+    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n")
+    lines = "\n".join(f"{key} = {value}" for key, value in entry_points.items())
+    (info / "entry_points.txt").write_text(f"[octobot.tentacles]\n{lines}\n")
+    return info
+
+
+@pytest.fixture
+def builtin_tentacles(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Makes the registry find the built-in tentacles through entry points (returns the sys.path entry)."""
+    site = tmp_path / "site"
+    install_distribution(site, "octobot-builtin-tentacles-under-test", BUILTIN_ENTRY_POINTS)
+    monkeypatch.syspath_prepend(str(site))
+    return site
+
+
+@pytest.fixture
+def btc_data_file(home: octobot.UserHome, octobot_btc_file: Path) -> Path:
+    """The real BTC/USDT file imported into the user data folder as ``btc``."""
+    assert main(["data", "import", str(octobot_btc_file), "--to", "btc"], out=io.StringIO()) == 0
+    return home.data / "btc.sqlite"

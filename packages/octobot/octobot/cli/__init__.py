@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from octobot import __version__
-from octobot.cli import config_command, data_command, profiles_command, tentacles_command
+from octobot.cli import backtest_command, config_command, data_command, profiles_command, tentacles_command
 from octobot.cli.context import CliContext
 from octobot.errors import ExitCode, OctoBotError
 from octobot.home import UserHome
@@ -24,7 +24,11 @@ from octobot.secret_masking import mask
 
 logger = logging.getLogger(__name__)
 
-_COMMANDS = (profiles_command, tentacles_command, data_command, config_command)
+_COMMANDS = (backtest_command, profiles_command, tentacles_command, data_command, config_command)
+
+
+#: console log level of each command unless --log-level or --debug says otherwise
+_CONSOLE_LEVELS = {"run": "INFO"}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -76,10 +80,13 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
         with contextlib.redirect_stdout(out):  # --help and --version print to ``out``
             args = build_parser().parse_args(argv)
         context = CliContext(home=UserHome.resolve(args.home), debug=args.debug, out=out, err=err)
-        quiet_default = "INFO" if args.command in ("run", "backtest") else "WARNING"
+        long_running = args.command in ("run", "backtest")
         setup_logging(
-            log_dir=context.home.logs if args.command in ("run", "backtest") else None,
-            console_level="DEBUG" if args.debug else (args.log_level or quiet_default),
+            log_dir=context.home.logs if long_running else None,
+            console_level="DEBUG"
+            if args.debug
+            else (args.log_level or _CONSOLE_LEVELS.get(args.command, "WARNING")),
+            file_level="DEBUG" if args.debug else "INFO",
             package_levels=_package_levels(args.log),
             console_stream=err,
         )

@@ -61,7 +61,7 @@ def _when(ms: int | None) -> str:
     return datetime.fromtimestamp(ms / 1000, tz=timezone.utc).strftime("%Y-%m-%d %H:%M")
 
 
-def _iso_ms(text: str, option: str) -> int:
+def iso_ms(text: str, option: str) -> int:
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
@@ -186,8 +186,8 @@ def _collect(args: argparse.Namespace, context: CliContext) -> int:
             exchange=args.exchange,
             symbols=args.symbol,
             time_frames=args.time_frame,
-            start_ms=_iso_ms(args.start, "--start"),
-            end_ms=None if args.end is None else _iso_ms(args.end, "--end"),
+            start_ms=iso_ms(args.start, "--start"),
+            end_ms=None if args.end is None else iso_ms(args.end, "--end"),
         )
     )
     for series in result.series:

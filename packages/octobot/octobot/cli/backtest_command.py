@@ -1,0 +1,48 @@
+"""`octobot backtest`: a profile replayed on recorded data files, with its report."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+from pathlib import Path
+
+from octobot.backtest import run_backtest
+from octobot.cli.context import CliContext
+from octobot.cli.data_command import data_path, iso_ms
+from octobot.errors import ExitCode
+from octobot.profile import load_profile
+from octobot.profile_store import DEFAULT_PROFILE
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("backtest", help="replay a profile on recorded data and report the run")
+    parser.add_argument("--profile", default=DEFAULT_PROFILE, help="profile id or folder (default: default)")
+    parser.add_argument(
+        "--data", action="append", required=True, help="data file: a path or a name in the data folder"
+    )
+    parser.add_argument("--start", help="first instant of the run, ISO date (UTC)")
+    parser.add_argument("--end", help="last instant of the run, ISO date (UTC)")
+    parser.add_argument("--html", type=Path, help="also write the report as a self-contained HTML file")
+    parser.add_argument("--json", type=Path, help="also write the report's figures as JSON")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace, context: CliContext) -> int:
+    profile = load_profile(args.profile, context.registry, context.home)
+    files = [data_path(name, context) for name in args.data]
+    outcome = asyncio.run(
+        run_backtest(
+            profile,
+            files,
+            start_ms=None if args.start is None else iso_ms(args.start, "--start"),
+            end_ms=None if args.end is None else iso_ms(args.end, "--end"),
+        )
+    )
+    context.print(outcome.report.to_text())
+    if args.html is not None:
+        context.print(f"report written to {outcome.report.write_html(args.html)}")
+    if args.json is not None:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(outcome.report.to_json(), encoding="utf-8")
+        context.print(f"figures written to {args.json}")
+    return ExitCode.OK

@@ -1,0 +1,60 @@
+"""`octobot backtest`: the default profile replayed on a real data file, reported, deterministic."""
+
+from __future__ import annotations
+
+import json
+
+from conftest import run_cli
+
+from octobot.errors import ExitCode
+
+
+def test_backtest_of_the_default_profile_on_real_data(home, builtin_tentacles, btc_data_file, tmp_path):
+    html, figures = tmp_path / "report.html", tmp_path / "report.json"
+    code, out, _ = run_cli("backtest", "--data", "btc", "--html", str(html), "--json", str(figures))
+    assert code == 0, out
+    assert "Run 2018-04-07T15:00:00.000Z -> 2018-04-28T11:00:00.000Z  (reference market USDT)" in out
+    assert "start value           1000 USDT" in out
+    assert "candles               500 in" in out
+    report = json.loads(figures.read_text())
+    trades = report["trades"]
+    assert trades and {trade["side"] for trade in trades} == {"buy", "sell"}
+    assert all(trade["symbol"] == "BTC/USDT" for trade in trades)
+    # 0.1 % fees, as the default profile says
+    for trade in trades:
+        price, amount, fee = (float(trade[key]) for key in ("price", "amount", "fee"))
+        expected = amount * 0.001 if trade["side"] == "buy" else amount * price * 0.001
+        assert abs(fee - expected) <= expected * 1e-6
+    assert html.read_text().lstrip().lower().startswith("<!doctype html")
+    assert (home.logs / "octobot.log").is_file()
+
+
+def test_two_runs_give_the_same_figures(home, builtin_tentacles, btc_data_file, tmp_path):
+    figures = []
+    for index in range(2):
+        path = tmp_path / f"run{index}.json"
+        assert run_cli("backtest", "--data", "btc", "--json", str(path))[0] == 0
+        report = json.loads(path.read_text())
+        report.pop("run", None)
+        figures.append(json.dumps(report, sort_keys=True).replace(str(path), ""))
+    assert figures[0] == figures[1]
+
+
+def test_a_window_narrows_the_run(home, builtin_tentacles, btc_data_file):
+    code, out, _ = run_cli("backtest", "--data", "btc", "--start", "2018-04-20", "--end", "2018-04-25")
+    assert code == 0
+    assert "Run 2018-04-20T00:00:00.000Z -> 2018-04-25T00:00:00.000Z" in out
+
+
+def test_a_data_file_without_the_profiles_pairs_is_refused(home, builtin_tentacles, btc_data_file):
+    run_cli("profiles", "copy", "default", "eth")
+    profile_file = home.profiles / "eth" / "profile.json"
+    profile_file.write_text(profile_file.read_text().replace('"BTC/USDT"', '"ETH/USDT"'))
+    code, _, err = run_cli("backtest", "--profile", "eth", "--data", "btc")
+    assert code == ExitCode.DATA_ERROR
+    assert "btc.sqlite has no candles of ETH/USDT (it holds BTC/USDT)" in err
+
+
+def test_unknown_data_file(home, builtin_tentacles):
+    code, _, err = run_cli("backtest", "--data", "nothing-here")
+    assert code == ExitCode.NOT_FOUND and "data file 'nothing-here' not found" in err
