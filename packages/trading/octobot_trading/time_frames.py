@@ -37,6 +37,27 @@ class TimeFrame(str, Enum):
     def __str__(self) -> str:
         return self.value
 
+    # ordering by duration (str ordering would put "1h" before "1m"); other types compare as strings
+    def __lt__(self, other: object) -> bool:
+        if isinstance(other, TimeFrame):
+            return _MS[self] < _MS[other]
+        return NotImplemented
+
+    def __le__(self, other: object) -> bool:
+        if isinstance(other, TimeFrame):
+            return _MS[self] <= _MS[other]
+        return NotImplemented
+
+    def __gt__(self, other: object) -> bool:
+        if isinstance(other, TimeFrame):
+            return _MS[self] > _MS[other]
+        return NotImplemented
+
+    def __ge__(self, other: object) -> bool:
+        if isinstance(other, TimeFrame):
+            return _MS[self] >= _MS[other]
+        return NotImplemented
+
     @property
     def ms(self) -> int:
         """Length in milliseconds (1M is 30 days, as in ccxt)."""

@@ -166,3 +166,19 @@ async def test_async_lock_serialises_check_then_act_sequences():
     assert spent == ["a"]
     assert portfolio.available("USDT") == D(0)
     assert portfolio.async_lock is portfolio.async_lock
+
+
+def test_snapshot_round_trips_through_json_exactly():
+    import json
+
+    portfolio = ot.Portfolio({"BTC": D("0.123456789012345678"), "USDT": D("1000")})
+    portfolio.lock("USDT", D("0.1"))
+    snapshot = portfolio.snapshot(1_700_000_000_000)
+    data = json.loads(json.dumps(snapshot.to_dict()))
+    assert data["balances"]["USDT"] == {"total": "1000", "available": "999.9"}
+    assert ot.PortfolioSnapshot.from_dict(data) == snapshot
+    data["balances"]["USDT"]["available"] = "1001"
+    with pytest.raises(ot.InvalidAmountError, match="available <= total"):
+        ot.PortfolioSnapshot.from_dict(data)
+    with pytest.raises(ot.InvalidAmountError, match="expected"):
+        ot.PortfolioSnapshot.from_dict({"balances": {"BTC": {"total": "1"}}})

@@ -85,3 +85,12 @@ def test_ordering_helpers():
         ot.smallest_time_frame([])
     with pytest.raises(ot.UnknownTimeFrameError, match="did you mean '1h'"):
         ot.sort_time_frames(["1m", "1hr"])
+
+
+def test_time_frames_compare_by_duration():
+    assert TimeFrame.ONE_MINUTE < TimeFrame.ONE_HOUR < TimeFrame.ONE_DAY < TimeFrame.ONE_MONTH
+    assert TimeFrame.ONE_HOUR > TimeFrame.THIRTY_MINUTES and TimeFrame.ONE_HOUR >= TimeFrame.ONE_HOUR
+    assert TimeFrame.TWELVE_HOURS <= TimeFrame.ONE_DAY
+    assert max([TimeFrame.ONE_HOUR, TimeFrame.ONE_DAY, TimeFrame.FIVE_MINUTES]) is TimeFrame.ONE_DAY
+    assert sorted(ot.ALL_TIME_FRAMES, reverse=True)[0] is TimeFrame.ONE_MONTH
+    assert {TimeFrame.ONE_HOUR: 1}["1h"] == 1  # still hashed and equal as its string

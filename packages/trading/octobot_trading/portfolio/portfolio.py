@@ -60,6 +60,40 @@ class PortfolioSnapshot:
     def totals(self) -> dict[str, Decimal]:
         return {asset: balance.total for asset, balance in self.balances.items()}
 
+    def to_dict(self) -> dict:
+        """JSON-ready: amounts as strings so that no precision is lost (reports, saved runs)."""
+        return {
+            "timestamp": self.timestamp,
+            "balances": {
+                asset: {"total": str(balance.total), "available": str(balance.available)}
+                for asset, balance in sorted(self.balances.items())
+            },
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping) -> PortfolioSnapshot:
+        """The inverse of ``to_dict``; refuses anything that is not a valid balance."""
+        try:
+            balances = {
+                str(asset): Balance(Decimal(str(values["total"])), Decimal(str(values["available"])))
+                for asset, values in data["balances"].items()
+            }
+        except (KeyError, TypeError, AttributeError, ArithmeticError) as error:
+            raise InvalidAmountError(
+                f"cannot read a portfolio snapshot from {data!r:.200}: {error!r}; expected "
+                '{"timestamp": int | None, "balances": {asset: {"total": "1.5", "available": "1.0"}}}'
+            ) from None
+        for asset, balance in balances.items():
+            if not (balance.total.is_finite() and balance.available.is_finite()) or not (
+                0 <= balance.available <= balance.total
+            ):
+                raise InvalidAmountError(
+                    f"invalid balance for {asset} in snapshot: total {balance.total}, available "
+                    f"{balance.available}; need 0 <= available <= total"
+                )
+        timestamp = data.get("timestamp")
+        return cls(None if timestamp is None else int(timestamp), balances)
+
 
 class Portfolio:
     """Per asset total and available amounts (Decimal). An unknown asset has a zero balance."""
