@@ -271,8 +271,8 @@ async def run(quick: bool) -> list[dict]:
     except ImportError:
         has_async_channel = False
         print("async-channel is not installed: `pip install async-channel` to compare with it")
-    repeats = 1 if quick else 3
-    deliveries = 30_000 if quick else 100_000
+    repeats = 1 if quick else 2
+    deliveries = 15_000 if quick else 50_000
     rows = []
     for mode in ("normal", "synchronized"):
         for consumers in (1, 4, 16):

@@ -20,6 +20,6 @@ cdef class Channel:
     cpdef _rebuild_routes(self)
     @cython.locals(consumer=Consumer)
     cpdef _check_fields(self, dict message)
-    @cython.locals(consumer=Consumer, count=Py_ssize_t, index=Py_ssize_t)
+    @cython.locals(consumer=Consumer, index=Py_ssize_t)
     cpdef Py_ssize_t _deliver(self, tuple routes, dict message, object exclude, Py_ssize_t start) except -2
     cpdef _ensure_open(self)

@@ -232,13 +232,14 @@ class Channel:
         """
         if self._closed:
             raise ChannelClosedError(f"channel {self.full_name} is stopped: it accepts no more messages")
-        count = len(routes)
         index = start
-        while index < count:
-            consumer = routes[index]
-            if consumer is not exclude and (consumer._filter_items is None or consumer._accepts(message)):
-                if not consumer._put(message):
-                    return index
+        for consumer in routes[start:] if start else routes:
+            if (
+                consumer is not exclude
+                and (consumer._filter_items is None or consumer._accepts(message))
+                and not consumer._put(message)
+            ):
+                return index
             index += 1
         return -1
 

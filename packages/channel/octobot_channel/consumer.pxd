@@ -14,15 +14,15 @@ cdef class Consumer:
     cdef public object _filter_items
     cdef public tuple _required
     cdef public Py_ssize_t _maxsize
+    cdef public Py_ssize_t _limit
     cdef public object _queue
     cdef public object _waiter
     cdef public object _putters
     cdef public list _joiners
-    cdef public Py_ssize_t _unfinished
     cdef public bint _supervised
     cdef public bint _stopped
     cdef public bint _attached
-    cdef public bint _scheduled
+    cdef public bint _active
     cdef public object _pending
     cdef public object _task
     cdef public object _loop
@@ -30,6 +30,7 @@ cdef class Consumer:
     @cython.locals(kind=int)
     cpdef bint _accepts(self, dict message) except -1
     cpdef bint _put(self, dict message) except -1
+    cpdef _kick(self)
     cpdef _wake_putter(self)
     cpdef _release_joiners(self)
     cpdef _log_failure(self)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import inspect
 import logging
+import sys
 from collections import deque
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from typing import Any
@@ -27,6 +28,8 @@ Callback = Callable[[Message], Awaitable[Any]]
 _PRESENT = 0  # wildcard: the field must only be present
 _EQUAL = 1
 _ONE_OF = 2
+
+_UNBOUNDED = sys.maxsize
 
 
 def _compile_filters(filters: Mapping[str, Any] | None) -> tuple | None:
@@ -109,15 +112,17 @@ class Consumer:
         # every field a message must carry for this consumer: the filtered ones, then the expected ones
         self._required = tuple(dict.fromkeys([*self.filters, *self.expected_fields]))
         self._maxsize = max_queue_size
+        self._limit = max_queue_size or _UNBOUNDED  # synchronized consumers: always _UNBOUNDED
         self._queue: deque = deque()
         self._waiter: asyncio.Future | None = None
         self._putters: deque = deque()
         self._joiners: list = []
-        self._unfinished = 0
         self._supervised = False
         self._stopped = False
         self._attached = False
-        self._scheduled = False
+        # True while the consumer will look at its queue again without a kick: its task is running (not
+        # parked on the waiter), or, in synchronized mode, it is listed as pending or being drained
+        self._active = False
         self._pending: list | None = None  # the synchronizer's pending list of this consumer's level
         self._task: asyncio.Task | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -169,27 +174,30 @@ class Consumer:
         if self._stopped:
             return True  # removed while the producer waited: nothing left to deliver to
         queue = self._queue
-        if self._maxsize and self._pending is None and len(queue) >= self._maxsize:
+        if len(queue) >= self._limit:
             return False
         queue.append(message)
-        self._unfinished += 1
+        if not self._active:
+            self._kick()
+        return True
+
+    def _kick(self) -> None:
+        """Make an idle consumer look at its queue: wake its task, start it, or list it as pending."""
+        self._active = True
         waiter = self._waiter
         if waiter is not None:
             self._waiter = None
             if not waiter.done():
                 waiter.set_result(None)
         elif self._pending is not None:
-            if not self._scheduled:
-                self._scheduled = True
-                self._pending.append(self)
+            self._pending.append(self)
         elif self._task is None:
             # started on the first message: tasks then wake in delivery (priority) order
             self._task = self._loop.create_task(self._run(), name=f"octobot_channel consumer {self.name}")
-        return True
 
     async def _wait_for_room(self) -> None:
         """Back-pressure: wait until the queue has room or the consumer is stopped."""
-        while not self._stopped and self._maxsize and len(self._queue) >= self._maxsize:
+        while not self._stopped and len(self._queue) >= self._limit:
             putter = self._loop.create_future()
             self._putters.append(putter)
             try:
@@ -200,7 +208,7 @@ class Consumer:
                     self._putters.remove(putter)
                 except ValueError:
                     pass
-                if not self._stopped and len(self._queue) < self._maxsize:
+                if not self._stopped and len(self._queue) < self._limit:
                     self._wake_putter()  # hand the wake-up we may have received to the next producer
                 raise
 
@@ -213,8 +221,8 @@ class Consumer:
                 return
 
     def _release_joiners(self) -> None:
-        joiners = self._joiners
-        self._joiners = []
+        joiners = self._joiners[:]
+        self._joiners.clear()
         for joiner in joiners:
             if not joiner.done():
                 joiner.set_result(None)
@@ -239,27 +247,33 @@ class Consumer:
         self._loop = asyncio.get_running_loop()
         if pending_by_level is not None:
             self._pending = pending_by_level[self._level]
+            self._limit = _UNBOUNDED  # the synchronizer, not back-pressure, bounds a step
 
     async def _run(self) -> None:
-        """Normal mode: sleep on one future while empty, then drain the whole backlog."""
+        """Normal mode: drain the whole backlog, then park on one future until the next message."""
         queue = self._queue
+        putters = self._putters
         callback = self.callback
-        while not self._stopped:
-            if not queue:
-                waiter = self._loop.create_future()
-                self._waiter = waiter
-                await waiter
+        loop = self._loop
+        while True:
+            if queue:
+                message = queue.popleft()
+                if putters:
+                    self._wake_putter()
+                try:
+                    await callback(message)
+                except Exception:
+                    self._log_failure()
                 continue
-            message = queue.popleft()
-            if self._putters:
-                self._wake_putter()
-            try:
-                await callback(message)
-            except Exception:
-                self._log_failure()
-            self._unfinished -= 1
-            if self._joiners and self._unfinished <= 0:
+            # idle: everything queued so far is processed (stop() empties the queue, so we end here)
+            if self._joiners:
                 self._release_joiners()
+            if self._stopped:
+                return
+            waiter = loop.create_future()
+            self._waiter = waiter
+            self._active = False
+            await waiter
 
     async def stop(self) -> None:
         """Stop consuming: queued messages are dropped, waiting producers and joiners are released.
@@ -270,7 +284,6 @@ class Consumer:
             return
         self._stopped = True
         self._queue.clear()
-        self._unfinished = 0
         while self._putters:
             self._wake_putter()
         self._release_joiners()
@@ -322,7 +335,7 @@ class SupervisedConsumer(Consumer):
     @property
     def is_idle(self) -> bool:
         """True when every message queued so far has been fully processed."""
-        return self._unfinished <= 0
+        return self._stopped or not (self._queue or self._active)
 
     async def join(self) -> None:
         """Return once every message queued before (and during) this call has been processed.
@@ -330,7 +343,7 @@ class SupervisedConsumer(Consumer):
         In synchronized mode the messages are processed by ``Synchronizer.drain()``: await both together
         (for instance ``asyncio.gather``) or call ``join`` after the drain.
         """
-        if self._unfinished <= 0 or self._stopped:
+        if self.is_idle:
             return
         joiner = asyncio.get_running_loop().create_future()
         self._joiners.append(joiner)

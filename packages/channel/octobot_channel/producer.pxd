@@ -9,5 +9,6 @@ cdef class Producer:
     cdef public bint is_running
     cdef public bint _paused
     cdef public set _tasks
+    cdef public object _delivered
 
     cpdef _task_done(self, object task)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Coroutine, Generator
+from collections.abc import Awaitable, Coroutine
 from typing import TYPE_CHECKING, Any
 
 from octobot_channel.errors import InvalidMessageError
@@ -30,6 +30,7 @@ class Producer:
         self.is_running = False
         self._paused = channel.is_paused
         self._tasks: set = set()
+        self._delivered: asyncio.Future | None = None  # what send returns when nothing had to wait
         channel.register_producer(self)
 
     @property
@@ -50,12 +51,17 @@ class Producer:
                 f"messages are dicts of fields, got {type(message).__name__} on channel "
                 f"{self.channel.full_name}"
             )
-        routes = self.channel._routes
-        if self.channel._required_fields:
-            self.channel._check_fields(message)
-        index = self.channel._deliver(routes, message, exclude, 0)
+        channel = self.channel
+        routes = channel._routes
+        if channel._required_fields:
+            channel._check_fields(message)
+        index = channel._deliver(routes, message, exclude, 0)
         if index < 0:
-            return _DELIVERED
+            done = self._delivered
+            if done is None:  # a completed future: awaiting it runs in C, no coroutine to create
+                done = self._delivered = asyncio.get_running_loop().create_future()
+                done.set_result(None)
+            return done
         return self._send_rest(routes, message, exclude, index)
 
     async def _send_rest(self, routes: tuple, message: Message, exclude: Consumer | None, index: int) -> None:
@@ -124,15 +130,3 @@ class Producer:
                 self.channel.full_name,
                 exc_info=task.exception(),
             )
-
-
-class _Delivered:
-    """An already complete awaitable: what ``send`` returns when nothing had to wait."""
-
-    __slots__ = ()
-
-    def __await__(self) -> Generator[Any, None, None]:
-        return iter(())
-
-
-_DELIVERED = _Delivered()

@@ -45,7 +45,7 @@ class Synchronizer:
         """True when some consumer has a message waiting for the next ``drain``."""
         for pending in self._pending_by_level:
             for consumer in pending:
-                if consumer._queue and not consumer._stopped:
+                if consumer._queue:
                     return True
         return False
 
@@ -84,17 +84,16 @@ class Synchronizer:
                         # the consumer's loop, inlined: one coroutine per drain instead of one per consumer
                         queue = consumer._queue
                         callback = consumer.callback
-                        while queue and not consumer._stopped:
+                        while queue:  # stop() empties the queue
                             message = queue.popleft()
                             try:
                                 await callback(message)
                             except Exception:
                                 consumer._log_failure()
                             processed += 1
-                            consumer._unfinished -= 1
-                            if consumer._joiners and consumer._unfinished <= 0:
-                                consumer._release_joiners()
-                        consumer._scheduled = False
+                        consumer._active = False
+                        if consumer._joiners:
+                            consumer._release_joiners()
                 except BaseException:
                     # interrupted (cancelled): the current consumer and the rest stay listed, in order
                     batch[index - 1]._pending[0:0] = batch[index - 1 :]
