@@ -10,10 +10,12 @@ cdef class Synchronizer:
     cdef public list _pending_by_level
     cdef public list _channels
     cdef public bint _draining
+    cdef public object _idle
 
     cpdef list _attach(self, object channel)
     cpdef _detach(self, object channel)
 
+    cpdef _ensure_not_draining(self)
     cpdef object _next_batch(self)
 
 

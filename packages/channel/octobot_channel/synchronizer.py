@@ -9,7 +9,9 @@ handled within the same ``drain`` call, and the order depends only on the order 
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import Awaitable
 from typing import TYPE_CHECKING
 
 from octobot_channel.errors import SynchronizerError
@@ -30,6 +32,7 @@ class Synchronizer:
         self._pending_by_level: list = [[] for _ in range(LEVEL_COUNT)]
         self._channels: list = []
         self._draining = False
+        self._idle: asyncio.Future | None = None  # what drain returns when nothing is pending
 
     @property
     def channels(self) -> tuple:
@@ -58,18 +61,32 @@ class Synchronizer:
         if channel in self._channels:
             self._channels.remove(channel)
 
-    async def drain(self) -> int:
-        """Process everything pending, cascades included; returns the number of messages processed.
+    def drain(self) -> Awaitable[int]:
+        """Process everything pending, cascades included; await it for the number of messages processed.
 
         A message a consumer sends while being drained (to any attached channel) is processed before
-        ``drain`` returns. Raises ``SynchronizerError`` when awaited from inside a drain (a callback of a
+        ``drain`` completes. Raises ``SynchronizerError`` when called from inside a drain (a callback of a
         synchronized consumer must not drain: the running drain already handles what it sends).
         """
+        self._ensure_not_draining()
+        for pending in self._pending_by_level:
+            if pending:
+                return self._drain()
+        idle = self._idle
+        if idle is None:  # nothing to do: a completed future, cheaper to await than a coroutine
+            idle = self._idle = asyncio.get_running_loop().create_future()
+            idle.set_result(0)
+        return idle
+
+    def _ensure_not_draining(self) -> None:
         if self._draining:
             raise SynchronizerError(
-                f"{self.name}.drain() awaited while it is draining: a synchronized consumer must not drain, "
+                f"{self.name}.drain() called while it is draining: a synchronized consumer must not drain, "
                 "the running drain already processes what it sends"
             )
+
+    async def _drain(self) -> int:
+        self._ensure_not_draining()
         self._draining = True
         processed = 0
         try:

@@ -118,6 +118,7 @@ async def test_drain_from_inside_a_drain_is_an_error(registry: oc.ChannelRegistr
     await channel.send({})
     assert await synchronizer.drain() == 1
     assert len(errors) == 1 and "bt.drain()" in errors[0]
+    assert not synchronizer.is_draining
 
 
 async def test_raising_synchronized_consumer_does_not_stop_the_drain(registry: oc.ChannelRegistry) -> None:
