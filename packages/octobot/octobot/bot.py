@@ -10,9 +10,10 @@ half-way and a normal shutdown unwind exactly what was started, in reverse, leav
 from __future__ import annotations
 
 import contextlib
+import inspect
 import itertools
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 import octobot_channel as oc
@@ -29,8 +30,13 @@ logger = logging.getLogger(__name__)
 _bot_ids = itertools.count(1)
 _EVALUATOR_ORDER = (TentacleKind.TA, TentacleKind.REAL_TIME, TentacleKind.SOCIAL, TentacleKind.STRATEGY)
 
-#: Builds the ExchangeManager of one exchange of the profile (default: a simulated one).
-ExchangeFactory = Callable[[Profile, str], ot.ExchangeManager]
+#: Builds the ExchangeManager of one exchange of the profile: (profile, exchange, exchange_id) -> manager
+#: (or an awaitable of it). Default: a simulated one with default market rules.
+ExchangeFactory = Callable[[Profile, str, str], "ot.ExchangeManager | Awaitable[ot.ExchangeManager]"]
+#: Loads closed candles into a manager's buffer before the evaluators start: (manager, symbol, tf, count).
+HistoryLoader = Callable[[ot.ExchangeManager, str, str, int], Awaitable[int]]
+#: The market data sources feeding one exchange (live streams); started last, stopped first.
+SourcesFactory = Callable[[str, ot.ExchangeManager], Sequence[ot.MarketDataSource]]
 
 
 class OctoBot:
@@ -47,6 +53,8 @@ class OctoBot:
         clock: ot.Clock | None = None,
         synchronizer: oc.Synchronizer | None = None,
         exchange_factory: ExchangeFactory | None = None,
+        history_loader: HistoryLoader | None = None,
+        market_data_sources: SourcesFactory | None = None,
         bot_id: str | None = None,
     ) -> None:
         if not profile.tentacles:
@@ -58,6 +66,8 @@ class OctoBot:
         self.clock = clock
         self.synchronizer = synchronizer
         self._exchange_factory = exchange_factory or self._simulated_exchange
+        self._history_loader = history_loader
+        self._market_data_sources = market_data_sources
         self.exchange_managers: dict[str, ot.ExchangeManager] = {}
         self.matrix: oe.EvaluationMatrix | None = None
         self.chains: dict[str, oe.EvaluationChain] = {}
@@ -84,6 +94,8 @@ class OctoBot:
             for exchange, manager in self.exchange_managers.items():
                 await self._start_trading_mode(stack, exchange, manager)
             await self._start_interfaces(stack)
+            for exchange, manager in self.exchange_managers.items():
+                await self._start_market_data(stack, exchange, manager)
         except BaseException as error:
             await self.stop()
             if isinstance(error, BotError) or not isinstance(error, Exception):
@@ -118,17 +130,15 @@ class OctoBot:
         await self.stop()
 
     # ----------------------------------------------------------------- steps
-    def _simulated_exchange(self, profile: Profile, exchange: str) -> ot.ExchangeManager:
+    def _simulated_exchange(self, profile: Profile, exchange: str, exchange_id: str) -> ot.ExchangeManager:
         return create_simulated_exchange(
-            profile,
-            exchange,
-            clock=self.clock,
-            synchronizer=self.synchronizer,
-            exchange_id=f"{self.bot_id}-{exchange}",
+            profile, exchange, clock=self.clock, synchronizer=self.synchronizer, exchange_id=exchange_id
         )
 
     async def _start_exchange(self, stack: contextlib.AsyncExitStack, exchange: str) -> None:
-        manager = self._exchange_factory(self.profile, exchange)
+        manager = self._exchange_factory(self.profile, exchange, f"{self.bot_id}-{exchange}")
+        if inspect.isawaitable(manager):
+            manager = await manager
         await manager.start()
         stack.push_async_callback(manager.stop)
         self.exchange_managers[exchange] = manager
@@ -156,6 +166,11 @@ class OctoBot:
         for info in self._evaluator_infos():
             chain.add(info.cls, self.profile.tentacle_config(info.name))
         self._check_buffer_sizes(chain, manager)
+        if self._history_loader is not None:
+            for symbol in self.profile.pairs:
+                for time_frame in self.profile.time_frames:
+                    count = min(chain.required_history(time_frame), manager.candle_buffer_size)
+                    await self._history_loader(manager, symbol, time_frame, count)
         await chain.start()
         stack.push_async_callback(chain.stop)
         self.chains[exchange] = chain
@@ -213,4 +228,14 @@ class OctoBot:
             await channel.remove_consumer(consumer)
 
     async def _start_interfaces(self, stack: contextlib.AsyncExitStack) -> None:
-        """Interfaces and notifiers come last: they observe a chain that is already running."""
+        """Interfaces and notifiers come after the chain: they observe a chain that is already wired."""
+
+    async def _start_market_data(
+        self, stack: contextlib.AsyncExitStack, exchange: str, manager: ot.ExchangeManager
+    ) -> None:
+        """Market data flows last, once every consumer is subscribed, and stops first."""
+        if self._market_data_sources is None:
+            return
+        for source in self._market_data_sources(exchange, manager):
+            await source.start(manager)
+            stack.push_async_callback(source.stop)

@@ -48,6 +48,8 @@ USER_CONFIG_SCHEMA: dict[str, Any] = {
                 "properties": {
                     **{key: {"type": "string"} for key in EXCHANGE_CREDENTIALS},
                     "sandbox": {"type": "boolean"},
+                    # merged into ccxt's constructor arguments: {"urls": {"api": ...}}, {"options": ...}
+                    "ccxt": {"type": "object"},
                 },
             },
         },
@@ -81,8 +83,13 @@ class UserConfig:
     logging: dict[str, Any] = field(default_factory=dict)
 
     def exchange_credentials(self, exchange: str) -> dict[str, Any]:
-        """The credentials of ``exchange`` (empty for paper trading and backtesting)."""
-        return dict(self.exchanges.get(exchange.lower(), {}))
+        """The credentials of ``exchange`` that are set (api_key, api_secret, api_password, uid)."""
+        settings = self.exchanges.get(exchange.lower(), {})
+        return {key: settings[key] for key in EXCHANGE_CREDENTIALS if key in settings}
+
+    def ccxt_config(self, exchange: str) -> dict[str, Any]:
+        """Extra ccxt constructor arguments for ``exchange`` (another API URL, exchange options)."""
+        return copy.deepcopy(self.exchanges.get(exchange.lower(), {}).get("ccxt", {}))
 
     def service(self, name: str) -> dict[str, Any]:
         return dict(self.services.get(name.lower(), {}))

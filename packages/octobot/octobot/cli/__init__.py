@@ -15,7 +15,14 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from octobot import __version__
-from octobot.cli import backtest_command, config_command, data_command, profiles_command, tentacles_command
+from octobot.cli import (
+    backtest_command,
+    config_command,
+    data_command,
+    profiles_command,
+    run_command,
+    tentacles_command,
+)
 from octobot.cli.context import CliContext
 from octobot.errors import ExitCode, OctoBotError
 from octobot.home import UserHome
@@ -24,7 +31,7 @@ from octobot.secret_masking import mask
 
 logger = logging.getLogger(__name__)
 
-_COMMANDS = (backtest_command, profiles_command, tentacles_command, data_command, config_command)
+_COMMANDS = (run_command, backtest_command, profiles_command, tentacles_command, data_command, config_command)
 
 
 #: console log level of each command unless --log-level or --debug says otherwise

@@ -1,0 +1,44 @@
+"""Running a bot until the user stops it: SIGINT (Ctrl+C) or SIGTERM stop it gracefully.
+
+Why an Event and signal handlers on the loop: the bot keeps one event loop; a signal only sets the
+event, and the shutdown then runs as ordinary coroutines (reverse order, no task left behind), instead
+of a KeyboardInterrupt tearing through whatever was running.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+
+from octobot.bot import OctoBot
+
+logger = logging.getLogger(__name__)
+
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+async def run_until_signalled(
+    bot: OctoBot, signals: tuple[signal.Signals, ...] = STOP_SIGNALS
+) -> signal.Signals:
+    """Start ``bot``, wait for one of ``signals``, stop it; return the signal received."""
+    loop = asyncio.get_running_loop()
+    stop = asyncio.Event()
+    received: list[signal.Signals] = []
+
+    def request_stop(signum: signal.Signals) -> None:
+        received.append(signum)
+        stop.set()
+
+    for signum in signals:
+        loop.add_signal_handler(signum, request_stop, signum)
+    try:
+        await bot.start()
+        logger.info("%s running; stop it with Ctrl+C (SIGINT) or SIGTERM", bot.bot_id)
+        await stop.wait()
+        logger.info("%s received %s: stopping", bot.bot_id, received[0].name)
+    finally:
+        for signum in signals:
+            loop.remove_signal_handler(signum)
+        await bot.stop()
+    return received[0]
