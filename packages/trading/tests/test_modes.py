@@ -181,3 +181,42 @@ async def test_candle_trigger_acts_on_each_closed_candle_with_the_latest_evaluat
     assert second.price == D("101.49")
     await mode.stop()
     await em.stop()
+
+
+async def test_a_new_buy_keeps_earlier_protections_and_a_sell_replaces_them():
+    em, mode, _ = await _setup(
+        {
+            "buy_amount": "1",
+            "sell_amount": "100a%",
+            "stop_loss_percent": 5,
+            "take_profit_percent": 10,
+            "order_type": "market",
+        },
+        balances={"USDT": "1000"},
+    )
+    await mode.set_evaluation(BTC, 0.5)
+    await mode.set_evaluation(BTC, 0.0)  # neutral
+    await mode.set_evaluation(BTC, 0.5)  # a second buy
+    await mode.join()
+    protections = [o for o in em.trader.open_orders(BTC) if o.parent_id is not None]
+    assert len(protections) == 4  # stop + take-profit of each buy
+    assert em.portfolio.locked("BTC") == D("1.998")  # one shared lock per OCO pair
+    await mode.set_evaluation(BTC, -0.5)  # SHORT: protections cancelled, everything sold
+    await mode.join()
+    assert all(o.status is ot.OrderStatus.CANCELLED for o in protections)
+    sell = em.trader.trades(BTC)[-1]  # market order_type: sold at once
+    assert sell.side is ot.OrderSide.SELL and sell.amount == D("1.998")
+    assert em.trader.open_orders(BTC) == [] and em.portfolio.total("BTC") == 0
+    await em.stop()
+
+
+async def test_a_trailing_stop_created_without_a_trigger_is_placed_on_the_next_price():
+    em = await manager()
+    await em.push_price(BTC, "100", T0)
+    order = em.trader.new_order(BTC, "sell", "trailing_stop", "0.1", trailing_percent="10")
+    em.trader.submit(order)
+    await em.push_price(BTC, "120", T0 + 1)
+    assert order.trigger_price == D(108)
+    await em.push_price(BTC, "107", T0 + 2)
+    assert order.status is ot.OrderStatus.FILLED and order.average_price == D(108)
+    await em.stop()

@@ -5,7 +5,8 @@ sells when it is at or below ``sell_threshold``; beyond the strong thresholds it
 between limit orders placed ``limit_offset_percent`` away from the current price (or market orders when
 ``order_type`` is ``"market"``). A buy can carry a stop-loss and a take-profit, created as chained orders
 in one one-cancels-the-other group when the buy fills. A new decision cancels the symbol's previous
-open orders of this mode first (``cancel_open_orders``).
+open orders of this mode first (``cancel_open_orders``), except that a buy leaves the stop-losses and
+take-profits of earlier buys in place.
 """
 
 from __future__ import annotations
@@ -101,12 +102,17 @@ class DailyTradingMode(AbstractTradingMode):
         if state is TradingModeState.NEUTRAL:
             return []
         trader = self.exchange_manager.trader
+        buying = state in (TradingModeState.VERY_LONG, TradingModeState.LONG)
         if self.config["cancel_open_orders"]:
             for order in trader.open_orders(symbol):
-                if order.tag == self.get_name() and order.is_active:
+                # a buy keeps the stop-losses and take-profits protecting earlier buys; a sell replaces them
+                if (
+                    order.tag == self.get_name()
+                    and order.is_active
+                    and (not buying or order.parent_id is None)
+                ):
                     await trader.cancel_order(order)
         price = self.current_price(symbol)
-        buying = state in (TradingModeState.VERY_LONG, TradingModeState.LONG)
         side = OrderSide.BUY if buying else OrderSide.SELL
         strong = state in (TradingModeState.VERY_LONG, TradingModeState.VERY_SHORT)
         market = strong or self.config["order_type"] == "market"

@@ -200,8 +200,7 @@ class ExchangeSimulator(ExchangeConnector):
             else:
                 continue
             order.trigger_price = self._trailing_level(order)
-            if order in book.index:
-                book.index.add(order, order.trigger_price, _direction(order))
+            book.index.add(order, order.trigger_price, _direction(order))  # moves (or first places) it
 
     @staticmethod
     def _trailing_level(order: Order) -> Decimal:
