@@ -106,7 +106,9 @@ def candle_open_time(timestamp_ms: int, time_frame: str | TimeFrame) -> int:
 
     Candles follow the exchanges' grid: fixed lengths from the epoch for minutes to days, weeks open on
     Monday 00:00 UTC and months on the first of the calendar month (so a 1M candle lasts 28 to 31 days,
-    even though ``TimeFrame.ONE_MONTH.ms`` is ccxt's nominal 30 days).
+    even though ``TimeFrame.ONE_MONTH.ms`` is ccxt's nominal 30 days). 3d candles use the fixed epoch
+    grid; some exchanges (Binance) anchor them on the market's listing day instead, so for 3d trust the
+    exchange's own open times.
     """
     ts = check_ms(timestamp_ms)
     tf = parse_time_frame(time_frame)
