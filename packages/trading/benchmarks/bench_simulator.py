@@ -11,8 +11,10 @@ Cases:
   price, so each event only checks the heads of the sorted trigger lists): the ratio 1,000 / 10 shows
   the processing is not linear in the number of open orders.
 
-Baseline, measured in the same run: a naive simulator that scans every open order on each price event
-(the usual loop of simple backtesters), same Decimal prices, same order counts.
+Baselines, measured in the same run: a naive simulator that scans every open order on each price event
+(the usual loop of simple backtesters; same Decimal prices, same order counts), and for orders created +
+filled backtrader's broker (``pip install backtrader``, the ``bench`` extra; skipped when absent): limit
+buys submitted on each bar and filled by the next one, with a commission, through its whole engine.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ import ccxt
 import octobot_trading as ot
 
 SYMBOL = "BTC/USDT"
+BACKTRADER = "backtrader broker (limit orders)"
 H1 = 3_600_000
 T0 = 1_700_000_000_000 - 1_700_000_000_000 % H1
 
@@ -171,6 +174,57 @@ def naive_orders_filled(total: int, per_candle: int) -> float:
     return total / elapsed
 
 
+def backtrader_orders_filled(total: int, per_candle: int) -> float | None:
+    """backtrader's broker: limit buys submitted on each bar, filled by the next bar (None: not installed)."""
+    try:
+        import backtrader as bt
+    except ImportError:
+        return None
+    from datetime import datetime, timedelta
+
+    bars = total // per_candle + 1
+
+    class Feed(bt.feed.DataBase):
+        def start(self) -> None:
+            super().start()
+            self._index = 0
+
+        def _load(self) -> bool:
+            if self._index >= bars:
+                return False
+            self.lines.datetime[0] = bt.date2num(datetime(2024, 1, 1) + timedelta(hours=self._index))
+            self.lines.open[0], self.lines.high[0], self.lines.low[0] = 100.0, 100.5, 98.5
+            self.lines.close[0], self.lines.volume[0], self.lines.openinterest[0] = 100.0, 1e9, 0.0
+            self._index += 1
+            return True
+
+    class Strategy(bt.Strategy):
+        def __init__(self) -> None:
+            self.filled = 0
+            self.created = 0
+
+        def next(self) -> None:
+            if self.created < total:
+                for _ in range(per_candle):
+                    self.buy(exectype=bt.Order.Limit, price=99.0, size=0.1)
+                self.created += per_candle
+
+        def notify_order(self, order) -> None:
+            if order.status == order.Completed:
+                self.filled += 1
+
+    cerebro = bt.Cerebro(stdstats=False)
+    cerebro.adddata(Feed())
+    cerebro.addstrategy(Strategy)
+    cerebro.broker.setcash(1e12)
+    cerebro.broker.setcommission(commission=0.001)
+    start = time.perf_counter()
+    (strategy,) = cerebro.run()
+    elapsed = time.perf_counter() - start
+    assert strategy.filled == total, strategy.filled
+    return total / elapsed
+
+
 async def best_of(repeat: int, make) -> float:
     """Best rate of ``repeat`` runs: the machine's other load only ever slows a run down."""
     best = 0.0
@@ -178,6 +232,8 @@ async def best_of(repeat: int, make) -> float:
         result = make()
         if asyncio.iscoroutine(result):
             result = await result
+        if result is None:
+            return None
         best = max(best, result)
     return best
 
@@ -201,13 +257,19 @@ async def main() -> None:
         "orders created + filled (100 per candle)",
         "orders/s",
         await best_of(r, lambda: orders_filled(n_orders, 100)),
-        {naive: await best_of(r, lambda: naive_orders_filled(n_orders, 100))},
+        {
+            naive: await best_of(r, lambda: naive_orders_filled(n_orders, 100)),
+            BACKTRADER: await best_of(r, lambda: backtrader_orders_filled(n_orders, 100)),
+        },
     )
     row(
         "orders created + filled (1 per candle)",
         "orders/s",
         await best_of(r, lambda: orders_filled(n_orders // 10, 1)),
-        {naive: await best_of(r, lambda: naive_orders_filled(n_orders // 10, 1))},
+        {
+            naive: await best_of(r, lambda: naive_orders_filled(n_orders // 10, 1)),
+            BACKTRADER: await best_of(r, lambda: backtrader_orders_filled(n_orders // 10, 1)),
+        },
     )
     with_10 = await best_of(r, lambda: price_events(10, n_events))
     row(
@@ -231,6 +293,7 @@ async def main() -> None:
     print(header)
     print("-" * len(header))
     for row in rows:
+        row["baselines"] = {name: value for name, value in row["baselines"].items() if value is not None}
         for name, value in row["baselines"].items():
             print(
                 f"{row['case']:<42} {row['unit']:<9} {row['ours']:>12,.0f} {value:>12,.0f} "
