@@ -171,3 +171,29 @@ async def test_a_missing_evaluator_keeps_the_cycle_open(missing: str) -> None:
         await chain.stop()
         await matrix.stop()
         await manager.stop()
+
+
+async def test_two_bots_side_by_side_keep_their_own_matrices_and_cycles() -> None:
+    """Two exchange managers + matrices in one process (a bot and a backtest): nothing leaks across."""
+    sync_a, sync_b = oc.Synchronizer("a"), oc.Synchronizer("b")
+    bot_a, bot_b = await build(sync_a), await build(sync_b)
+    try:
+        events = candle_stream(12 * 3)
+        for _, time_frame, candle in events:
+            await bot_a[0].push_candle(SYMBOL, time_frame, candle)
+            await sync_a.drain()
+        for _, time_frame, candle in events[: len(events) // 2]:
+            await bot_b[0].push_candle(SYMBOL, time_frame, candle)
+            await sync_b.drain()
+        runs_a, runs_b = bot_a[3].runs, bot_b[3].runs
+        assert len(runs_a) > len(runs_b) > 0
+        assert [t.time for t, _ in runs_b] == [t.time for t, _ in runs_a[: len(runs_b)]]
+        assert bot_a[1].matrix_id != bot_b[1].matrix_id
+        key = bot_a[3].matrix_key(SYMBOL)
+        assert bot_a[1].get(key).time == runs_a[-1][0].time
+        assert bot_b[1].get(key).time == runs_b[-1][0].time
+    finally:
+        for manager, matrix, chain, _ in (bot_a, bot_b):
+            await chain.stop()
+            await matrix.stop()
+            await manager.stop()
