@@ -179,7 +179,8 @@ class AbstractEvaluator:
         """Unsubscribe from every channel this instance subscribed to."""
         consumers, self._consumers = self._consumers, []
         for channel, consumer in consumers:
-            await channel.remove_consumer(consumer)
+            if not channel.is_closed:  # its scope may already be gone (exchange or matrix stopped first)
+                await channel.remove_consumer(consumer)
 
     async def _subscribe(
         self, channel: oc.Channel, callback: Any, filters: dict[str, Any], priority: oc.Priority

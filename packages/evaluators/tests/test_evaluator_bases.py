@@ -185,3 +185,16 @@ async def test_evaluation_completed_outside_a_trigger_needs_symbol_and_time(matr
         0.1, symbol="ETH/USDT", time_frame="1h", time=1_000 * 3_600_000
     )
     assert matrix.get_value(evaluator.matrix_key("ETH/USDT", "1h")) == 0.1 == entry.value
+
+
+async def test_an_evaluator_stops_cleanly_after_its_matrix(buffers: Buffers) -> None:
+    matrix = oe.EvaluationMatrix()
+    await matrix.start()
+    context = oe.EvaluatorContext(matrix, "binance", candles=buffers)
+    chain = oe.EvaluationChain(context, ["ETH/BTC"], ["5m"])
+    (evaluator,) = chain.add(LastMoveEvaluator)
+    await chain.start()
+    assert len(matrix.evaluators_channel.consumers) == 1
+    await matrix.stop()
+    await chain.stop()  # must not raise although the matrix's channels are gone
+    assert evaluator._consumers == []
