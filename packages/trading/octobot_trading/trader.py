@@ -238,8 +238,11 @@ class Trader:
         chained: list[Order] | None = None,
         round_up_to_minimum: bool = False,
         tag: str | None = None,
+        expires_at: int | None = None,
     ) -> Order:
         """Validate, lock the funds and send an order; returns it (a market order comes back filled).
+
+        ``expires_at`` (ms): the exchange expires the order from then on (good-till-date).
 
         ``chained`` orders (built with :meth:`new_order`) are created when this one fills: typically
         the stop-loss and take-profits of an entry, often put in one ``OneCancelsTheOther`` group.
@@ -247,6 +250,7 @@ class Trader:
         ``round_up_to_minimum``), OrderAboveMaximumError, InsufficientFundsError, NoPriceError.
         """
         order = self.new_order(symbol, side, kind, amount, price, trigger_price, trailing_percent, tag)
+        order.expires_at = expires_at
         if group is not None:
             group.add(order)
         for child in chained or ():

@@ -270,3 +270,19 @@ async def test_one_price_event_fills_exactly_the_crossed_orders_among_many_in_pr
     assert not any(o.filled for o in sells)
     assert em.connector.open_orders_count(BTC) == 150 - 38
     await em.stop()
+
+
+async def test_good_till_date_orders_expire_and_return_their_funds():
+    em, clock = await _setup()
+    order = await em.trader.create_order(BTC, "buy", "limit", "1", price="95", expires_at=clock.now + H1)
+    child = em.trader.new_order(BTC, "sell", "stop_loss", "0.5", trigger_price="90")
+    parent = await em.trader.create_order(
+        BTC, "buy", "limit", "0.5", price="94", chained=[child], expires_at=clock.now + H1
+    )
+    await _next(em, clock, "100", "101", "96", "97")  # still alive during the candle it was created for
+    assert order.status is ot.OrderStatus.OPEN
+    await _next(em, clock, "97", "98", "90", "92")  # expired before these prices
+    assert order.status is ot.OrderStatus.EXPIRED and order.filled == 0
+    assert parent.status is ot.OrderStatus.EXPIRED and child.status is ot.OrderStatus.CANCELLED
+    assert em.portfolio.locked("USDT") == 0 and em.trader.open_orders() == []
+    await em.stop()

@@ -263,6 +263,10 @@ class Account:
                 if child.status is OrderStatus.PENDING:
                     self.submit_chained(child)
 
+    def expire(self, order: Order) -> None:
+        """The exchange expired ``order``: its funds come back (chained orders die with it)."""
+        self.close(order, OrderStatus.EXPIRED)
+
     def cancel_leg(self, order: Order) -> None:
         """Cancel one leg of a group whose other leg filled."""
         if order.status is OrderStatus.PENDING:

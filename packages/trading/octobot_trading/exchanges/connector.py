@@ -24,6 +24,8 @@ class ExchangeConnector(ABC):
     #: True for the simulator: the exchange manager then feeds it every price it receives
     is_simulated: bool = False
     on_fill: FillHandler | None = None
+    #: called when the exchange expires an order (its ``expires_at`` passed)
+    on_expire: Callable[[Order], None] | None = None
 
     async def start(self) -> None:  # noqa: B027 - optional hook
         """Open connections (nothing to do for the simulator)."""

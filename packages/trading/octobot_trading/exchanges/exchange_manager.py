@@ -92,6 +92,7 @@ class ExchangeManager:
         self.portfolio_manager = PortfolioManager(portfolio, reference_market, clock=self.clock)
         self.account = Account(self.exchange_id, markets, portfolio, self.clock)
         self.connector.on_fill = self.account.apply_fill
+        self.connector.on_expire = self.account.expire
         self.account.wants = self._wants
         self.trader = Trader(
             self.exchange_id, markets, self.account, self.connector, self.clock, simulated=self.simulated

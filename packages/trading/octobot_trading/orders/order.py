@@ -65,6 +65,8 @@ class Order:
     #: best price seen since a trailing stop opened (highest for a sell, lowest for a buy)
     trailing_extreme: Decimal | None = None
     tag: str | None = None
+    #: time (ms) from which the order is no longer matched: it expires (good-till-date); None: never
+    expires_at: int | None = None
 
     # --- derived values -------------------------------------------------------------------------
     @property

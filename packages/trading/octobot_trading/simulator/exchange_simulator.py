@@ -14,12 +14,15 @@ Matching rules (deterministic):
 - an order is only matched against prices dated at or after ``created_at`` (+ latency): a candle counts
   for an order when its open time is not before that; orders created while a price is being processed
   (chained orders of a fill) are matched from the next price event;
+- an order with ``expires_at`` expires at the first price event dated at or after it (for a candle: its
+  open time), before that event's prices are matched;
 - with a volume cap, an order takes at most that share of a candle's volume, the rest waits for the next
   candles (partial fills).
 """
 
 from __future__ import annotations
 
+import heapq
 import logging
 from decimal import Decimal
 
@@ -43,10 +46,11 @@ HUNDRED = Decimal(100)
 class _SymbolBook:
     """Open orders of one symbol, indexed by trigger level."""
 
-    __slots__ = ("deferred", "index", "last_price", "trailing")
+    __slots__ = ("deferred", "expiries", "index", "last_price", "trailing")
 
     def __init__(self) -> None:
         self.index = TriggerIndex()
+        self.expiries: list = []  # heap of (expires_at, sequence, order)
         self.trailing: list[Order] = []
         self.deferred: list[Order] = []
         self.last_price: Decimal | None = None
@@ -89,6 +93,7 @@ class ExchangeSimulator(ExchangeConnector):
         self._books: dict[str, _SymbolBook] = {}
         self._market_cache: dict[str, tuple[MarketRules, str, str]] = {}
         self._walking = False
+        self._expiry_seq = 0
         self._event_time = 0
         self._event_volume: Decimal | None = None
 
@@ -133,6 +138,8 @@ class ExchangeSimulator(ExchangeConnector):
         self, symbol: str, points: list[Decimal], time: int, volume: Decimal | None, gap_first: bool
     ) -> None:
         book = self._book(symbol)
+        if book.expiries and book.expiries[0][0] <= time:
+            self._expire(book, time)
         self._walking = True
         self._event_time = time
         self._event_volume = volume
@@ -161,6 +168,15 @@ class ExchangeSimulator(ExchangeConnector):
             for order in deferred:
                 if order.is_active:
                     self._index(book, order)
+
+    def _expire(self, book: _SymbolBook, time: int) -> None:
+        """Orders whose ``expires_at`` is reached leave the book before the prices of ``time``."""
+        while book.expiries and book.expiries[0][0] <= time:
+            order = heapq.heappop(book.expiries)[2]
+            if order.is_active:
+                self.cancel(order)
+                if self.on_expire is not None:
+                    self.on_expire(order)
 
     def _fire_up(self, book: _SymbolBook, limit: Decimal, start: Decimal, time: int, jump: bool) -> None:
         """Fire rising levels up to ``limit``; a level below ``start`` was crossed before: fires at start."""
@@ -298,6 +314,9 @@ class ExchangeSimulator(ExchangeConnector):
         if order.kind is OrderKind.LIMIT:
             order.taker = self.is_marketable(order)
         order.set_status(OrderStatus.OPEN, time)
+        if order.expires_at is not None:
+            self._expiry_seq += 1
+            heapq.heappush(book.expiries, (order.expires_at, self._expiry_seq, order))
         if self._walking:
             book.deferred.append(order)
             if order.kind.is_trailing and order not in book.trailing:
