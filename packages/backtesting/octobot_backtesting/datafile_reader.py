@@ -12,7 +12,7 @@ from types import TracebackType
 
 import numpy as np
 
-from octobot_backtesting import _schema
+from octobot_backtesting import _schema, _sqlite_rows
 from octobot_backtesting.description import DataFileDescription, SeriesInfo
 from octobot_backtesting.errors import DataFileError, SeriesNotFoundError
 
@@ -57,6 +57,7 @@ class DataFileReader:
                 "delete it and write again"
             )
         self._connection = open_sqlite_read_only(self.path)
+        self._uri = f"{self.path.resolve().as_uri()}?mode=ro"
         try:
             self.description = self._read_description()
         except BaseException:
@@ -139,6 +140,9 @@ class DataFileReader:
         if chunk_size < 1:
             raise DataFileError(f"chunk_size must be at least 1, got {chunk_size}")
         self._require_series(symbol, time_frame)
+        if _sqlite_rows.AVAILABLE:
+            yield from self._iter_compiled(symbol, time_frame, start_ms, end_ms, chunk_size)
+            return
         where, parameters = _range_clause(symbol, time_frame, start_ms, end_ms)
         cursor = self._connection.execute(
             f"SELECT {_schema.OHLCV_COLUMNS} FROM ohlcv WHERE {where} ORDER BY timestamp", parameters
@@ -150,12 +154,33 @@ class DataFileReader:
         finally:
             cursor.close()
 
+    def _iter_compiled(
+        self, symbol: str, time_frame: str, start_ms: int | None, end_ms: int | None, chunk_size: int
+    ) -> Iterator[np.ndarray]:
+        # each chunk resumes after the last open time read: no cursor is held between chunks
+        lower = start_ms
+        while True:
+            where, parameters = _range_clause(symbol, time_frame, lower, end_ms)
+            sql = f"SELECT {_schema.OHLCV_COLUMNS} FROM ohlcv WHERE {where} "
+            sql += f"ORDER BY timestamp LIMIT {chunk_size}"
+            chunk = np.empty((chunk_size, 6), dtype=np.float64)
+            filled = _sqlite_rows.fill_rows(self._uri, sql, parameters, chunk)
+            if filled:
+                yield chunk if filled == chunk_size else chunk[:filled].copy()
+            if filled < chunk_size:
+                return
+            lower = int(chunk[-1, TIMESTAMP]) + 1
+
     def read_ohlcv(
         self, symbol: str, time_frame: str, start_ms: int | None = None, end_ms: int | None = None
     ) -> np.ndarray:
         """Every candle of a series in [start_ms, end_ms] as one (n, 6) float64 array."""
         total = self.count(symbol, time_frame, start_ms, end_ms)
         result = np.empty((total, 6), dtype=np.float64)
+        if _sqlite_rows.AVAILABLE and total:
+            where, parameters = _range_clause(symbol, time_frame, start_ms, end_ms)
+            sql = f"SELECT {_schema.OHLCV_COLUMNS} FROM ohlcv WHERE {where} ORDER BY timestamp"
+            return result[: _sqlite_rows.fill_rows(self._uri, sql, parameters, result)]
         filled = 0
         for chunk in self.iter_ohlcv(symbol, time_frame, start_ms, end_ms):
             result[filled : filled + len(chunk)] = chunk
