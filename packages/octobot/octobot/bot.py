@@ -72,6 +72,7 @@ class OctoBot:
         self.matrix: oe.EvaluationMatrix | None = None
         self.chains: dict[str, oe.EvaluationChain] = {}
         self.trading_modes: dict[str, ot.AbstractTradingMode] = {}
+        self.interfaces: dict[str, Any] = {}
         self._stack: contextlib.AsyncExitStack | None = None
 
     @property
@@ -120,6 +121,7 @@ class OctoBot:
         self.exchange_managers.clear()
         self.chains.clear()
         self.trading_modes.clear()
+        self.interfaces.clear()
         self.matrix = None
         logger.info("%s stopped", self.bot_id)
 
@@ -229,6 +231,12 @@ class OctoBot:
 
     async def _start_interfaces(self, stack: contextlib.AsyncExitStack) -> None:
         """Interfaces and notifiers come after the chain: they observe a chain that is already wired."""
+        for name in self.profile.interfaces:
+            info = self.profile.tentacles[name]
+            interface = info.cls(self, self.profile.tentacle_config(name))
+            await interface.start()
+            stack.push_async_callback(interface.stop)
+            self.interfaces[name] = interface
 
     async def _start_market_data(
         self, stack: contextlib.AsyncExitStack, exchange: str, manager: ot.ExchangeManager

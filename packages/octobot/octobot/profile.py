@@ -28,6 +28,7 @@ from octobot.validation import validate
 logger = logging.getLogger(__name__)
 
 _EVALUATOR_KINDS = (TentacleKind.TA, TentacleKind.REAL_TIME, TentacleKind.SOCIAL)
+_INTERFACE_KINDS = (TentacleKind.INTERFACE, TentacleKind.NOTIFIER)
 _PERCENT = Decimal(100)
 
 
@@ -44,6 +45,8 @@ class Profile:
     trading_mode: str
     strategies: list[str]
     evaluators: list[str]
+    #: interfaces and notifiers started with the bot
+    interfaces: list[str] = field(default_factory=list)
     risk: Decimal = Decimal("0.5")
     reference_market: str = "USDT"
     simulated: bool = True
@@ -140,6 +143,7 @@ def load_profile(
         trading_mode=content["trading_mode"],
         strategies=list(content["strategies"]),
         evaluators=list(content["evaluators"]),
+        interfaces=list(content.get("interfaces", [])),
         risk=risk,
         reference_market=content.get("reference_market", "USDT"),
         simulated=simulator.get("enabled", True),
@@ -175,10 +179,14 @@ def _resolve_tentacles(profile: Profile, registry: TentacleRegistry, source: Pat
         registry.get(name, _EVALUATOR_KINDS, where=f"{source}: evaluators[{index}]")
         for index, name in enumerate(profile.evaluators)
     ]
+    interfaces = [
+        registry.get(name, _INTERFACE_KINDS, where=f"{source}: interfaces[{index}]")
+        for index, name in enumerate(profile.interfaces)
+    ]
     _require(mode, "strategy", mode.required_strategies, profile.strategies, registry, source)
     for strategy in strategies:
         _require(strategy, "evaluator", strategy.required_evaluators, profile.evaluators, registry, source)
-    active = [mode, *strategies, *evaluators]
+    active = [mode, *strategies, *evaluators, *interfaces]
     profile.tentacles = {info.name: info for info in active}
 
     files = _tentacle_files(profile.path)

@@ -100,6 +100,7 @@ PROFILE_SCHEMA: dict[str, Any] = {
         "trading_mode": {"type": "string", "minLength": 1},
         "strategies": {**_NAME_LIST, "minItems": 1},
         "evaluators": _NAME_LIST,
+        "interfaces": _NAME_LIST,
         "risk": _amount("a risk between 0 and 1", maximum=1, mark=None),
         "reference_market": {"type": "string", "pattern": f"^{_CODE}$"},
         "simulator": {

@@ -158,13 +158,15 @@ class TentacleRegistry:
     def get(self, name: str, kinds: Iterable[TentacleKind] | None = None, where: str = "") -> TentacleInfo:
         """The tentacle called ``name`` (of one of ``kinds``); UnknownTentacleError with a suggestion."""
         prefix = f"{where}: " if where else ""
-        wanted = None if kinds is None else set(kinds)
+        wanted = None if kinds is None else list(dict.fromkeys(kinds))  # ordered: stable messages
         info = self._tentacles.get(name)
         if info is not None and (wanted is None or info.kind in wanted):
             return info
         kind_text = " or ".join(kind.value for kind in wanted) if wanted else "tentacle"
         if info is not None:
-            raise UnknownTentacleError(f"{prefix}'{name}' is a {info.kind.value} tentacle, not a {kind_text}")
+            raise UnknownTentacleError(
+                f"{prefix}'{name}' is a {info.kind.value} tentacle; expected kind here: {kind_text}"
+            )
         failed = self._failed.get(name)
         if failed is not None:
             raise UnknownTentacleError(f"{prefix}{kind_text} '{name}' failed to load: {failed}")

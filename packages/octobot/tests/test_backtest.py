@@ -58,3 +58,34 @@ def test_a_data_file_without_the_profiles_pairs_is_refused(home, builtin_tentacl
 def test_unknown_data_file(home, builtin_tentacles):
     code, _, err = run_cli("backtest", "--data", "nothing-here")
     assert code == ExitCode.NOT_FOUND and "data file 'nothing-here' not found" in err
+
+
+def test_a_notifier_listed_in_the_profile_reports_every_trade(
+    home, builtin_tentacles, btc_data_file, tmp_path
+):
+    run_cli("profiles", "copy", "default", "notified")
+    profile_file = home.profiles / "notified" / "profile.json"
+    content = json.loads(profile_file.read_text())
+    content["interfaces"] = ["LogNotifier"]
+    profile_file.write_text(json.dumps(content))
+    figures = tmp_path / "figures.json"
+    code, _, _ = run_cli("backtest", "--profile", "notified", "--data", "btc", "--json", str(figures))
+    assert code == 0
+    trades = json.loads(figures.read_text())["trades"]
+    notified = [line for line in (home.logs / "octobot.log").read_text().splitlines() if " trade: " in line]
+    assert len(notified) == len(trades) > 0
+    assert all("BTC/USDT at" in line for line in notified)
+
+
+def test_an_interface_entry_must_name_an_interface_or_notifier(home, builtin_tentacles):
+    run_cli("profiles", "copy", "default", "wrong")
+    profile_file = home.profiles / "wrong" / "profile.json"
+    content = json.loads(profile_file.read_text())
+    content["interfaces"] = ["DailyTradingMode"]
+    profile_file.write_text(json.dumps(content))
+    code, _, err = run_cli("profiles", "validate", "wrong")
+    assert code == ExitCode.UNKNOWN_TENTACLE
+    assert (
+        "interfaces[0]: 'DailyTradingMode' is a trading_mode tentacle; expected kind here: interface or"
+        in err
+    )

@@ -157,7 +157,7 @@ def test_unknown_tentacle_suggests_the_closest_name(home, user_tentacles):
     registry = octobot.TentacleRegistry.discover(home.tentacles, entry_points=False)
     with pytest.raises(octobot.UnknownTentacleError, match="did you mean 'LastMoveEvaluator'"):
         registry.get("LastMoveEvaluatr")
-    with pytest.raises(octobot.UnknownTentacleError, match="is a ta tentacle, not a strategy"):
+    with pytest.raises(octobot.UnknownTentacleError, match="is a ta tentacle; expected kind here: strategy"):
         registry.get("LastMoveEvaluator", [octobot.TentacleKind.STRATEGY])
 
 

@@ -1,0 +1,1 @@
+"""Built-in notifiers (declared as entry points of the octobot distribution)."""
