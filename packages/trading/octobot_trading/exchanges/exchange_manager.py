@@ -88,8 +88,7 @@ class ExchangeManager:
         if reference_market is None:
             quotes = sorted({self.markets[s].quote for s in self.markets})
             reference_market = "USDT" if "USDT" in quotes or not quotes else quotes[0]
-        #: values the portfolio in ``reference_market`` and tracks its profitability
-        self.portfolio_manager = PortfolioManager(portfolio, reference_market, clock=self.clock)
+        self._portfolio_manager = PortfolioManager(portfolio, reference_market, clock=self.clock)
         self.account = Account(self.exchange_id, markets, portfolio, self.clock)
         self.connector.on_fill = self.account.apply_fill
         self.connector.on_expire = self.account.expire
@@ -151,6 +150,21 @@ class ExchangeManager:
         return data
 
     @property
+    def portfolio_manager(self) -> PortfolioManager:
+        """Values the portfolio in the reference market and tracks its profitability (prices synced
+        on access: the hot price path only records them)."""
+        manager = self._portfolio_manager
+        for data in self._symbols.values():
+            if data.last_price is not None:
+                manager.update_price(data.parsed_symbol, data.last_price)
+        return manager
+
+    def _price_seen(self, data: SymbolData, price: Decimal) -> None:
+        if not data.priced:  # the first price of a symbol is its starting price: record it now
+            data.priced = True
+            self._portfolio_manager.update_price(data.parsed_symbol, price)
+
+    @property
     def symbols(self) -> list[str]:
         return list(self._symbols)
 
@@ -169,7 +183,7 @@ class ExchangeManager:
             price_tf = self._price_time_frames[symbol] = tf
         if tf is price_tf:
             data.set_price(close, candle_close_time(open_time, tf))
-            self.portfolio_manager.update_price(data.parsed_symbol, close)
+            self._price_seen(data, close)
             if self.simulated:
                 self.connector.process_candle(  # type: ignore[attr-defined]
                     symbol,
@@ -203,7 +217,7 @@ class ExchangeManager:
         price = _decimal(price)
         time = self.clock.now_ms() if time is None else int(time)
         data.set_price(price, time)
-        self.portfolio_manager.update_price(data.parsed_symbol, price)
+        self._price_seen(data, price)
         if self.simulated:
             self.connector.process_price(symbol, price, time)  # type: ignore[attr-defined]
         await self.flush()

@@ -55,6 +55,8 @@ class SymbolData:
         self.buffer_size = buffer_size
         self.candles: dict[TimeFrame, CandleBuffer] = {}
         self.last_price: Decimal | None = None
+        #: True once a price was seen (the portfolio manager took it as the starting price)
+        self.priced = False
         self.last_price_time: int | None = None
         self.mark_price: Decimal | None = None
         self.ticker: dict | None = None
