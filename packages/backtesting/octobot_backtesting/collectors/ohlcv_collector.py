@@ -10,11 +10,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import AsyncIterator, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from tqdm import tqdm
 
 from octobot_backtesting.collectors.errors import CollectorError
@@ -167,8 +168,8 @@ class OhlcvCollector:
 
     async def _collect(self, connector: CcxtMarketData, stage: StagingFile) -> list[CollectedSeries]:
         try:
-            series = await self._download(connector, stage)
-            await asyncio.to_thread(self._write_data_file, stage, series)
+            await self._download(connector, stage)
+            series = await asyncio.to_thread(self._write_data_file, stage)
         except ExchangeError as error:
             await asyncio.to_thread(stage.close)
             raise CollectorError(
@@ -194,7 +195,7 @@ class OhlcvCollector:
         forming = candle_open_time(self._clock.now_ms(), time_frame)
         return forming if self.request.end_ms is None else min(self.request.end_ms, forming)
 
-    async def _download(self, connector: CcxtMarketData, stage: StagingFile) -> list[CollectedSeries]:
+    async def _download(self, connector: CcxtMarketData, stage: StagingFile) -> None:
         pairs = [(s, parse_time_frame(tf)) for s in self.request.symbols for tf in self.request.time_frames]
         total = sum(max(0, (self._series_end(tf) - self.request.start_ms) // tf.ms) for _, tf in pairs)
         done = 0
@@ -215,23 +216,47 @@ class OhlcvCollector:
                 since = self.request.start_ms if last is None else last + tf.ms
                 end = self._series_end(tf)
                 if since < end:
-                    async for page in connector.iter_ohlcv(symbol, tf, since, end, limit=self._page_limit):
-                        await asyncio.to_thread(stage.append, symbol, tf.value, page)
-                        bar.update(len(page))
+                    pages = connector.iter_ohlcv(symbol, tf, since, end, limit=self._page_limit)
+                    await _store_pages(pages, stage, symbol, tf.value, bar)
                 await asyncio.to_thread(stage.mark_complete, symbol, tf.value)
-        return [await asyncio.to_thread(_summary, stage, symbol, tf.value) for symbol, tf in pairs]
 
-    def _write_data_file(self, stage: StagingFile, series: Iterable[CollectedSeries]) -> None:
+    def _write_data_file(self, stage: StagingFile) -> list[CollectedSeries]:
         origin = f"collector: {self.request.exchange} via ccxt"
+        series = []
         with DataFileWriter(
             self.path, exchange=self.request.exchange, origin=origin, overwrite=self._overwrite
         ) as writer:
-            for item in series:
-                writer.write_ohlcv(item.symbol, item.time_frame, stage.read(item.symbol, item.time_frame))
+            for symbol in self.request.symbols:
+                for time_frame in self.request.time_frames:
+                    candles = stage.read(symbol, time_frame)
+                    writer.write_ohlcv(symbol, time_frame, candles)
+                    series.append(_summary(symbol, time_frame, candles))
+        return series
 
 
-def _summary(stage: StagingFile, symbol: str, time_frame: str) -> CollectedSeries:
-    candles = stage.read(symbol, time_frame)
+async def _store_pages(
+    pages: AsyncIterator[np.ndarray], stage: StagingFile, symbol: str, time_frame: str, bar: tqdm
+) -> None:
+    """Stores each page in a worker thread while the next one is downloaded (one write in flight at most,
+    so pages are committed in order and a resume never finds a hole)."""
+    writing: asyncio.Future | None = None
+    try:
+        async for page in pages:
+            if writing is not None:
+                await asyncio.shield(writing)  # a cancellation must not abandon a write in flight
+            writing = asyncio.ensure_future(asyncio.to_thread(stage.append, symbol, time_frame, page))
+            bar.update(len(page))
+        if writing is not None:
+            await asyncio.shield(writing)
+    finally:
+        if writing is not None:
+            if not writing.done():  # interrupted: let the write finish before the staging file is closed
+                await asyncio.wait([writing])
+            if not writing.cancelled():
+                writing.exception()  # retrieved: the interruption is what propagates
+
+
+def _summary(symbol: str, time_frame: str, candles: np.ndarray) -> CollectedSeries:
     if not len(candles):
         logger.warning("%s %s: the exchange has no candles in the requested range", symbol, time_frame)
         return CollectedSeries(symbol, time_frame, 0, None, None)
