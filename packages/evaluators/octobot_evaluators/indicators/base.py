@@ -55,7 +55,13 @@ class Indicator:
 
     def update(self, *values: float, replace: bool = False) -> Any:
         """Consume one candle (values in `INPUTS` order); `replace=True` replaces the last one instead."""
-        inputs = self._inputs(values)
+        for number in values:  # fast path: finite Python floats, as many as INPUTS (the common case)
+            if type(number) is not float or number - number != 0.0:
+                values = self._inputs(values)
+                break
+        else:
+            if len(values) != len(self.INPUTS):
+                self._inputs(values)  # raises the arity error
         if replace:
             undo = self._undo
             if undo is None:
@@ -64,7 +70,7 @@ class Indicator:
         else:
             self._undo = None  # the snapshot must not chain to the previous one (memory)
             undo = self._snapshot()
-        value = self._step(*inputs)
+        value = self._step(*values)
         self._value = value
         self._undo = undo
         return value
