@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from octobot_backtesting import DataFileExistsError, DataFileReader, OctoBotFileReader
+from octobot_backtesting import DataFileExistsError, DataFileReader, OctoBotFileReader, SimulatedClock
 from octobot_backtesting.collectors import STAGING_SUFFIX, CollectorError, OhlcvCollector, collect_ohlcv
 from octobot_backtesting.collectors.ohlcv_collector import CollectionRequest
 from octobot_trading import OctobotTradingError
@@ -263,3 +263,26 @@ def test_request_validation():
         CollectionRequest("binance", ("BTC/USDT",), ("60m",), 0, 10)
     request = CollectionRequest("binance", ("BTC/USDT", "BTC/USDT"), ("1d", "1h"), 0, 10)
     assert request.symbols == ("BTC/USDT",) and request.time_frames == ("1h", "1d")
+
+
+async def test_candles_still_forming_are_not_stored_and_progress_is_shown(
+    tmp_path, connector, real_candles, capsys
+):
+    btc = real_candles[("BTC/USDT", "4h")]
+    # an hour into the last candle: it is still forming, so "until now" stops before it
+    clock = SimulatedClock(int(btc[-1, 0]) + 3_600_000)
+
+    result = await collect_ohlcv(
+        tmp_path / "now.data",
+        exchange="binance",
+        symbols=["BTC/USDT"],
+        time_frames=["4h"],
+        start_ms=int(btc[0, 0]),
+        connector=connector,
+        clock=clock,
+        progress=True,
+    )
+
+    np.testing.assert_array_equal(_read_all(result.path)[("BTC/USDT", "4h")], btc[:-1])
+    progress = capsys.readouterr().err
+    assert "499/499" in progress and "100%" in progress

@@ -11,6 +11,7 @@ from decimal import Decimal as D
 import numpy as np
 import pytest
 
+import octobot_trading as ot
 from octobot_backtesting.reports import (
     OpenOrderRecord,
     ReportError,
@@ -221,3 +222,26 @@ def test_bad_input_is_refused():
         _result(equity_values=EQUITY[:2])
     with pytest.raises(ReportError, match=r"\(n, 6\)"):
         _result(candles={"BTC/USDT": BTC[:, :4]})
+
+
+def test_trades_of_the_trader_convert_to_report_records():
+    trade = ot.Trade(
+        trade_id="t1",
+        order_id="o1",
+        exchange_id="binance",
+        symbol="BTC/USDT",
+        side=ot.OrderSide.SELL,
+        kind=ot.OrderKind.TAKE_PROFIT,
+        amount=D("0.5"),
+        price=D("120"),
+        cost=D("60"),
+        fee_asset="USDT",
+        fee=D("0.06"),
+        taker=True,
+        time=T0 + HOUR,
+        realised_pnl=D("10"),
+    )
+    record = TradeRecord.from_trade(trade)
+    assert record == TradeRecord(
+        T0 + HOUR, "BTC/USDT", "sell", D("120"), D("0.5"), D("0.06"), "USDT", D("10"), "take_profit"
+    )
