@@ -17,6 +17,8 @@ _CONSOLE_FORMAT = "%(levelname)-7s %(name)s: %(message)s"
 _LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 # handlers installed by setup_logging, so that a second call replaces them instead of doubling output
 _installed: list[logging.Handler] = []
+# loggers whose level the previous call set, reset by the next call
+_leveled: list[str] = []
 
 
 def parse_level(value: str | int, source: str = "log level") -> int:
@@ -43,7 +45,7 @@ def setup_logging(
     """Install the console and rotating-file handlers on the root logger; return the log file path.
 
     ``package_levels`` sets a level per logger name ({"octobot_trading": "DEBUG", "ccxt": "WARNING"}).
-    Calling it again replaces the handlers installed by the previous call.
+    Calling it again replaces the handlers and per-package levels set by the previous call.
     """
     root = logging.getLogger()
     for handler in _installed:
@@ -70,6 +72,10 @@ def setup_logging(
         root.addHandler(handler)
         _installed.append(handler)
     root.setLevel(min(handler.level for handler in handlers))
+    for name in _leveled:
+        logging.getLogger(name).setLevel(logging.NOTSET)
+    _leveled.clear()
     for name, level in (package_levels or {}).items():
         logging.getLogger(name).setLevel(parse_level(level, f"log level of {name}"))
+        _leveled.append(name)
     return log_file

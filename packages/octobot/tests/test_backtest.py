@@ -89,3 +89,16 @@ def test_an_interface_entry_must_name_an_interface_or_notifier(home, builtin_ten
         "interfaces[0]: 'DailyTradingMode' is a trading_mode tentacle; expected kind here: interface or"
         in err
     )
+
+
+def test_user_config_log_levels_apply(home, builtin_tentacles, btc_data_file):
+    run_cli("profiles", "copy", "default", "notified")
+    profile_file = home.profiles / "notified" / "profile.json"
+    content = json.loads(profile_file.read_text())
+    content["interfaces"] = ["LogNotifier"]
+    profile_file.write_text(json.dumps(content))
+    home.user_config.write_text(json.dumps({"logging": {"levels": {"octobot.notifiers": "WARNING"}}}))
+    home.user_config.chmod(0o600)
+    assert run_cli("backtest", "--profile", "notified", "--data", "btc")[0] == 0
+    log = (home.logs / "octobot.log").read_text()
+    assert "bot-" in log and " trade: " not in log

@@ -36,6 +36,8 @@ _COMMANDS = (run_command, backtest_command, profiles_command, tentacles_command,
 
 #: console log level of each command unless --log-level or --debug says otherwise
 _CONSOLE_LEVELS = {"run": "INFO"}
+#: commands that log to the rotating file too (and read the user config's logging levels)
+_LONG_RUNNING = ("run", "backtest")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -78,6 +80,25 @@ def _package_levels(values: list[str]) -> dict[str, str]:
     return levels
 
 
+def _setup_logging(args: argparse.Namespace, context: CliContext) -> None:
+    """Console for every command; for the long-running ones also the rotating file and the user
+    config's levels (the command line wins over the user config)."""
+    settings: dict = {}
+    long_running = args.command in _LONG_RUNNING
+    if long_running:
+        settings = context.user_config.logging
+    console_level = (
+        args.log_level or settings.get("console_level") or _CONSOLE_LEVELS.get(args.command, "WARNING")
+    )
+    setup_logging(
+        log_dir=context.home.logs if long_running else None,
+        console_level="DEBUG" if args.debug else console_level,
+        file_level="DEBUG" if args.debug else settings.get("file_level", "INFO"),
+        package_levels={**settings.get("levels", {}), **_package_levels(args.log)},
+        console_stream=context.err,
+    )
+
+
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
     """Run the command line ``argv`` (default: sys.argv[1:]); return the process exit code."""
     out = out or sys.stdout
@@ -87,16 +108,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
         with contextlib.redirect_stdout(out):  # --help and --version print to ``out``
             args = build_parser().parse_args(argv)
         context = CliContext(home=UserHome.resolve(args.home), debug=args.debug, out=out, err=err)
-        long_running = args.command in ("run", "backtest")
-        setup_logging(
-            log_dir=context.home.logs if long_running else None,
-            console_level="DEBUG"
-            if args.debug
-            else (args.log_level or _CONSOLE_LEVELS.get(args.command, "WARNING")),
-            file_level="DEBUG" if args.debug else "INFO",
-            package_levels=_package_levels(args.log),
-            console_stream=err,
-        )
+        _setup_logging(args, context)
         return int(args.handler(args, context))
     except SystemExit as exit_request:  # --help and --version
         code = exit_request.code

@@ -6,7 +6,6 @@ import argparse
 
 from octobot.cli.context import CliContext
 from octobot.errors import ExitCode
-from octobot.user_config import load_user_config
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -18,7 +17,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace, context: CliContext) -> int:
-    config = load_user_config(context.home)
+    config = context.user_config
     if args.action == "show":
         context.print_json(config.redacted())
     else:

@@ -11,6 +11,7 @@ from octobot.home import UserHome
 from octobot.json_files import to_json_text
 from octobot.secret_masking import mask
 from octobot.tentacle_registry import TentacleRegistry
+from octobot.user_config import UserConfig, load_user_config
 
 
 @dataclass
@@ -22,6 +23,14 @@ class CliContext:
     out: TextIO = field(default_factory=lambda: sys.stdout)
     err: TextIO = field(default_factory=lambda: sys.stderr)
     _registry: TentacleRegistry | None = None
+    _user_config: UserConfig | None = None
+
+    @property
+    def user_config(self) -> UserConfig:
+        """The user settings (read once; created owner-only when missing)."""
+        if self._user_config is None:
+            self._user_config = load_user_config(self.home)
+        return self._user_config
 
     @property
     def registry(self) -> TentacleRegistry:

@@ -13,7 +13,7 @@ from octobot.live_exchange import LiveMarketLink
 from octobot.profile import Profile, load_profile
 from octobot.profile_store import DEFAULT_PROFILE
 from octobot.runner import run_until_signalled
-from octobot.user_config import UserConfig, load_user_config
+from octobot.user_config import UserConfig
 
 logger = logging.getLogger(__name__)
 
@@ -36,7 +36,7 @@ async def _run(profile: Profile, user_config: UserConfig) -> None:
 
 
 def run(args: argparse.Namespace, context: CliContext) -> int:
-    user_config = load_user_config(context.home)
+    user_config = context.user_config
     profile = load_profile(args.profile, context.registry, context.home)
     if not profile.simulated:
         raise BotError(
