@@ -149,6 +149,7 @@ class DataFileWriter:
             self._abort()
             raise
         os.replace(self._part, self.path)
+        _fsync_directory(self.path.parent)  # the rename itself survives a power cut
         logger.info("wrote %s: %d series from %s", self.path, len(self._series), self.origin)
 
     def _abort(self) -> None:
@@ -162,3 +163,13 @@ class DataFileWriter:
 def _fsync(path: Path) -> None:
     with open(path, "rb+") as file:
         os.fsync(file.fileno())
+
+
+def _fsync_directory(folder: Path) -> None:
+    if os.name != "posix":  # Windows cannot open a directory; its renames are journaled by NTFS
+        return
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import enum
 import logging
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -47,6 +47,7 @@ class Severity(enum.Enum):
 
 class IssueKind(enum.Enum):
     MISSING_SERIES = "missing series"
+    BAD_TIMESTAMP = "bad timestamp"
     GAP = "gap"
     DUPLICATE = "duplicate candle"
     OUT_OF_ORDER = "out-of-order candle"
@@ -133,18 +134,38 @@ class _SeriesChecker:
         self.counts: dict[IssueKind, int] = {}
         self.issues: list[ValidationIssue] = []
 
-    def _report(self, kind: IssueKind, timestamp_ms: int, message: str) -> None:
-        count = self.counts.get(kind, 0) + 1
-        self.counts[kind] = count
-        if count <= self.max_per_kind:
-            self.issues.append(issue(kind, self.symbol, self.time_frame, timestamp_ms, message))
+    def _report(self, kind: IssueKind, timestamps: np.ndarray, describe: Callable[[int, int], str]) -> None:
+        """Lists the first issues of ``kind`` up to the cap and counts the rest (never a loop over them).
 
-    def _wants(self, kind: IssueKind) -> bool:
-        return self.counts.get(kind, 0) < self.max_per_kind
+        ``describe(position, timestamp)`` builds the message of the issue at ``timestamps[position]``.
+        """
+        count = self.counts.get(kind, 0)
+        room = max(self.max_per_kind - count, 0)
+        for position, timestamp in enumerate(timestamps[:room].tolist()):
+            self.issues.append(
+                issue(kind, self.symbol, self.time_frame, timestamp, describe(position, timestamp))
+            )
+        self.counts[kind] = count + len(timestamps)
 
     def check(self, candles: np.ndarray) -> None:
         if len(candles) == 0:
             return
+        raw_times = candles[:, TIMESTAMP]
+        usable = np.isfinite(raw_times) & (raw_times == np.floor(raw_times))
+        if not usable.all():
+            bad = np.flatnonzero(~usable)
+            count = self.counts.get(IssueKind.BAD_TIMESTAMP, 0)
+            for row in bad[: max(self.max_per_kind - count, 0)].tolist():
+                message = (
+                    f"row {row} of the chunk has timestamp {raw_times[row]!r}, not int ms; the row is skipped"
+                )
+                self.issues.append(
+                    issue(IssueKind.BAD_TIMESTAMP, self.symbol, self.time_frame, None, message)
+                )
+            self.counts[IssueKind.BAD_TIMESTAMP] = count + len(bad)
+            candles = candles[usable]
+            if len(candles) == 0:
+                return
         times = candles[:, TIMESTAMP].astype(np.int64)
         self._check_order(times)
         self._check_values(candles, times)
@@ -155,31 +176,36 @@ class _SeriesChecker:
         chained = times if self.previous_ms is None else np.concatenate(([self.previous_ms], times))
         before, after = chained[:-1], chained[1:]
         steps = after - before
-        for timestamp in after[steps == 0].tolist():
-            self._report(IssueKind.DUPLICATE, timestamp, f"a second candle opens at {timestamp}")
-        for timestamp in after[steps < 0].tolist():
-            self._report(
-                IssueKind.OUT_OF_ORDER, timestamp, f"candle at {timestamp} follows a later one; sort by time"
-            )
+        self._report(IssueKind.DUPLICATE, after[steps == 0], lambda _, ts: f"a second candle opens at {ts}")
+        self._report(
+            IssueKind.OUT_OF_ORDER,
+            after[steps < 0],
+            lambda _, ts: f"candle at {ts} follows a later one; sort by time",
+        )
         if self.grid_origin_ms is not None:
-            for timestamp in times[(times - self.grid_origin_ms) % self.step_ms != 0].tolist():
-                self._report(
-                    IssueKind.MISALIGNED,
-                    timestamp,
-                    f"open time {timestamp} is not a multiple of {self.time_frame}",
-                )
+            self._report(
+                IssueKind.MISALIGNED,
+                times[(times - self.grid_origin_ms) % self.step_ms != 0],
+                lambda _, ts: f"open time {ts} is not on the {self.time_frame} candle grid",
+            )
         # a gap needs a step longer than one candle (calendar time frames: any step is checked)
         candidates = steps > (self.step_ms or 0)
-        for start, end in zip(before[candidates].tolist(), after[candidates].tolist(), strict=True):
-            for gap in find_gaps(self.symbol, self.time_frame, np.array([start, end])):
-                self._report(
-                    IssueKind.GAP,
-                    gap.start_ms,
-                    f"{gap.missing} candle(s) missing from {gap.start_ms} up to {end}",
-                )
+        gaps = [
+            gap
+            for start, end in zip(before[candidates].tolist(), after[candidates].tolist(), strict=True)
+            for gap in find_gaps(self.symbol, self.time_frame, np.array([start, end]))
+        ]
+        self._report(
+            IssueKind.GAP,
+            np.array([gap.start_ms for gap in gaps], dtype=np.int64),
+            lambda position, ts: (
+                f"{gaps[position].missing} candle(s) missing from {ts} up to {gaps[position].end_ms}"
+            ),
+        )
 
     def _check_values(self, candles: np.ndarray, times: np.ndarray) -> None:
         low, high = candles[:, LOW], candles[:, HIGH]
+        opens, closes = candles[:, OPEN], candles[:, CLOSE]
         with np.errstate(invalid="ignore"):
             checks = (
                 (
@@ -190,24 +216,20 @@ class _SeriesChecker:
                 (IssueKind.NON_POSITIVE_PRICE, (candles[:, OPEN:VOLUME] <= 0).any(axis=1), "a price is <= 0"),
                 (IssueKind.NEGATIVE_VOLUME, candles[:, VOLUME] < 0, "the volume is negative"),
                 (IssueKind.HIGH_BELOW_LOW, high < low, "high is below low"),
-                (IssueKind.OPEN_OUTSIDE_RANGE, (candles[:, OPEN] < low) | (candles[:, OPEN] > high), "open"),
+                (IssueKind.OPEN_OUTSIDE_RANGE, (opens < low) | (opens > high), "open is outside [low, high]"),
                 (
                     IssueKind.CLOSE_OUTSIDE_RANGE,
-                    (candles[:, CLOSE] < low) | (candles[:, CLOSE] > high),
-                    "close",
+                    (closes < low) | (closes > high),
+                    "close is outside [low, high]",
                 ),
             )
         for kind, mask, text in checks:
-            for index in np.flatnonzero(mask).tolist():
-                if not self._wants(kind):
-                    self.counts[kind] += int(mask.sum()) - self._listed_in_chunk(kind, mask, index)
-                    break
-                detail = f"{text} is outside [low, high]" if text in ("open", "close") else text
-                self._report(kind, int(times[index]), _with_values(detail, candles[index]))
-
-    def _listed_in_chunk(self, kind: IssueKind, mask: np.ndarray, index: int) -> int:
-        # rows of this chunk already counted before the cap was hit
-        return int(mask[:index].sum())
+            rows = np.flatnonzero(mask)
+            self._report(
+                kind,
+                times[rows],
+                lambda position, _, rows=rows, text=text: _with_values(text, candles[rows[position]]),
+            )
 
     def finish(self) -> list[ValidationIssue]:
         for kind, count in self.counts.items():

@@ -226,3 +226,10 @@ def test_unknown_formats_are_refused(tmp_path):
     bad_json.write_text('{"candles": []}')
     with pytest.raises(ob.ImporterError, match="JSON array of candle arrays"):
         ob.import_files(bad_json, tmp_path / "out.data", exchange="binance")
+
+
+def test_a_candle_without_timestamp_stops_the_import(tmp_path):
+    source = tmp_path / "ETH_USDT-1m.json"
+    source.write_text(json.dumps([[1_700_000_040_000, 1, 2, 1, 2, 1], [None, 1, 2, 1, 2, 1]]))
+    with pytest.raises(ob.ImporterError, match="without a usable timestamp"):
+        ob.import_files(source, tmp_path / "out.data", exchange="binance")

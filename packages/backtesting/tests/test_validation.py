@@ -134,3 +134,18 @@ def test_monthly_gaps_follow_the_calendar():
     candles = np.array([[t, 1, 2, 0.5, 1, 1] for t in months], dtype=float)
     found = [i for i in ob.validate_candles(candles, "BTC/USDT", "1M").issues]
     assert [(i.kind, i.timestamp_ms) for i in found] == [(IssueKind.GAP, 1614556800000)]
+
+
+def test_rows_without_a_usable_timestamp_are_reported_and_skipped():
+    candles = make_candles(START, STEP, 6)
+    candles[2, 0] = np.nan
+    candles[4, 0] += 0.5
+    report = ob.validate_candles(candles, "ETH/BTC", "5m")
+    bad = [issue for issue in report.issues if issue.kind is IssueKind.BAD_TIMESTAMP]
+    assert [(issue.severity, issue.timestamp_ms) for issue in bad] == [(Severity.ERROR, None)] * 2
+    assert "row 2" in bad[0].message and "row 4" in bad[1].message
+    # the other rows are still checked: the two skipped rows leave gaps
+    assert {issue.timestamp_ms for issue in report.issues if issue.kind is IssueKind.GAP} == {
+        START + 2 * STEP,
+        START + 4 * STEP,
+    }

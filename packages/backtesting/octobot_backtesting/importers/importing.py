@@ -181,6 +181,11 @@ def _normalized(series: _Series, issues: list[ValidationIssue]) -> np.ndarray:
     """Sorted, identical duplicates dropped; every finding of the source's validation kept in ``issues``."""
     candles = series.candles
     report = validate_candles(candles, series.symbol, series.time_frame)
+    if bad_times := [found for found in report.issues if found.kind is IssueKind.BAD_TIMESTAMP]:
+        raise ImporterError(
+            f"{series.source}: {series.symbol} {series.time_frame}: {len(bad_times)} row(s) without a usable "
+            f"timestamp (first: {bad_times[0].message}); fix the source and import again"
+        )
     order = np.argsort(candles[:, TIMESTAMP], kind="stable")
     ordered = candles[order]
     same_time = np.flatnonzero(np.diff(ordered[:, TIMESTAMP]) == 0)
