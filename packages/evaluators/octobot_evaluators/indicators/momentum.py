@@ -21,7 +21,7 @@ from octobot_evaluators.indicators._recursions import ema_series, on_tail, seed_
 from octobot_evaluators.indicators._window import RollingWindow
 from octobot_evaluators.indicators.base import Indicator
 from octobot_evaluators.indicators.errors import IndicatorParameterError
-from octobot_evaluators.indicators.moving_averages import EMA, MAType, moving_average, new_moving_average
+from octobot_evaluators.indicators.moving_averages import MAType, moving_average, new_moving_average
 
 Series = Sequence[float] | np.ndarray
 
@@ -148,24 +148,42 @@ class MACD(Indicator):
         super().__init__()
         self.fast, self.slow, self.signal = _check_macd(self.NAME, fast, slow, signal)
         self.lookback = self.slow + self.signal - 2
+        # the three EMAs inline (same arithmetic as `EMA`): one flat state, so one cheap snapshot
         self._seen = 0
-        self._fast, self._slow, self._signal = EMA(self.fast), EMA(self.slow), EMA(self.signal)
-        self._children = (self._fast, self._slow, self._signal)
+        self._fast_alpha = 2.0 / (self.fast + 1)
+        self._slow_alpha = 2.0 / (self.slow + 1)
+        self._signal_alpha = 2.0 / (self.signal + 1)
+        self._fast_ema = self._slow_ema = self._signal_ema = 0.0  # sums while seeding
 
     def _nan_value(self) -> MACDValue:
         return MACDValue(NAN, NAN, NAN)
 
     def _step(self, close: float) -> MACDValue:
-        self._seen += 1
-        slow = self._slow._step(close)
-        if self._seen > self.slow - self.fast:
-            fast = self._fast._step(close)
-            if not math.isnan(slow):
-                line = fast - slow
-                signal = self._signal._step(line)
-                if not math.isnan(signal):
-                    return MACDValue(line, signal, line - signal)
-        return MACDValue(NAN, NAN, NAN)
+        seen = self._seen = self._seen + 1
+        slow_period, fast_period = self.slow, self.fast
+        if seen < slow_period:
+            self._slow_ema += close
+            if seen > slow_period - fast_period:  # the fast EMA starts `fast` candles before the slow ends
+                self._fast_ema += close
+            return MACDValue(NAN, NAN, NAN)
+        if seen == slow_period:
+            self._slow_ema = (self._slow_ema + close) / slow_period
+            self._fast_ema = (self._fast_ema + close) / fast_period
+        else:
+            self._slow_ema = (close - self._slow_ema) * self._slow_alpha + self._slow_ema
+            self._fast_ema = (close - self._fast_ema) * self._fast_alpha + self._fast_ema
+        line = self._fast_ema - self._slow_ema
+        signal_seen = seen - slow_period + 1
+        signal_period = self.signal
+        if signal_seen < signal_period:
+            self._signal_ema += line
+            return MACDValue(NAN, NAN, NAN)
+        if signal_seen == signal_period:
+            self._signal_ema = (self._signal_ema + line) / signal_period
+        else:
+            self._signal_ema = (line - self._signal_ema) * self._signal_alpha + self._signal_ema
+        signal = self._signal_ema
+        return MACDValue(line, signal, line - signal)
 
 
 # ---------------------------------------------------------------- Stochastic
