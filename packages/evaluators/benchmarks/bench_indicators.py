@@ -151,7 +151,7 @@ def main() -> None:
     print(f"{'case':44s} {'unit':>10s} {'ours':>12s}  baselines (value, ours/baseline)")
     for row in rows:
         cells = "  ".join(
-            f"{key}: {value:,.0f} (x{row['ours'] / value:.2f})" for key, value in row["baselines"].items()
+            f"{key}: {value:,.0f} (x{row['ours'] / value:.3g})" for key, value in row["baselines"].items()
         )
         print(f"{row['case']:44s} {row['unit']:>10s} {row['ours']:>12,.0f}  {cells}")
     if arguments.json:

@@ -62,11 +62,13 @@ def _rsi(values: np.ndarray, period: int) -> np.ndarray:
     gain = seed_sum(gains[:period]) / period
     loss = seed_sum(losses[:period]) / period
     result = [_rsi_value(gain, loss)]
+    append = result.append
     keep = period - 1
     for up, down in zip(gains[period:].tolist(), losses[period:].tolist(), strict=True):
         gain = (gain * keep + up) / period
         loss = (loss * keep + down) / period
-        result.append(_rsi_value(gain, loss))
+        total = gain + loss  # _rsi_value, inlined: this loop is the whole warm-up cost
+        append(100.0 * (gain / total) if total != 0.0 else FLAT_RSI)
     out[period:] = result
     return out
 
