@@ -11,7 +11,9 @@ from decimal import Decimal as D
 import numpy as np
 import pytest
 
+import octobot_channel as oc
 import octobot_trading as ot
+from octobot_backtesting import SimulatedClock
 from octobot_backtesting.reports import (
     OpenOrderRecord,
     ReportError,
@@ -245,3 +247,42 @@ def test_trades_of_the_trader_convert_to_report_records():
     assert record == TradeRecord(
         T0 + HOUR, "BTC/USDT", "sell", D("120"), D("0.5"), D("0.06"), "USDT", D("10"), "take_profit"
     )
+
+
+async def test_a_run_through_an_exchange_manager_is_reported():
+    clock, sync = SimulatedClock(T0), oc.Synchronizer()
+    markets = ot.Markets({"BTC/USDT": ot.MarketRules.default("BTC/USDT")})
+    manager = ot.ExchangeManager(
+        "binance", markets, portfolio={"USDT": D("1000")}, clock=clock, synchronizer=sync
+    )
+    async with manager:
+        for index, row in enumerate(BTC):
+            clock.advance_to(int(row[0]) + HOUR)  # the candle closes
+            await manager.push_candle("BTC/USDT", "1h", row.tolist())
+            await sync.drain()
+            manager.portfolio_manager.record_value()
+            if index == 0:  # fills at the last price, 110; 0.1 % fee paid in BTC: 1.998 held
+                await manager.trader.create_order("BTC/USDT", "buy", "market", D("2"))
+            elif index == 1:  # the 120 high of the third candle fills it
+                await manager.trader.create_order("BTC/USDT", "sell", "limit", D("1"), price=D("115"))
+            elif index == 2:  # never reached: still open at the end
+                await manager.trader.create_order("BTC/USDT", "sell", "limit", D("0.998"), price=D("200"))
+        result = RunResult.from_exchange_manager(
+            manager, start_ms=T0, end_ms=T0 + 4 * HOUR, candles={"BTC/USDT": BTC}, candles_processed=4
+        )
+
+    report = build_report(result)
+
+    assert [(t.side, t.kind, t.price, t.amount) for t in report.trades] == [
+        ("buy", "market", D("110"), D("2")),
+        ("sell", "limit", D("115"), D("1")),
+    ]
+    assert report.trade_exits == [False, True]
+    assert result.orders_by_kind == {"market": 1, "limit": 2}
+    assert [(o.price, o.amount) for o in result.open_orders] == [(D("200"), D("0.998"))]
+    # 1000 - 220 (buy) + 115 - 0.115 (sell fee) = 894.885 USDT, and 0.998 BTC at the last close, 105
+    assert result.end_portfolio == {"USDT": D("894.885"), "BTC": D("0.998")}
+    assert report.end_value == D("894.885") + D("0.998") * 105
+    assert float(report.end_value) == pytest.approx(float(result.equity_values[-1]))
+    assert report.exposure_pct == pytest.approx(75)  # in a position from 01:00 to the end at 04:00
+    assert report.total_fees == {"BTC": D("0.002"), "USDT": D("0.115")}

@@ -6,6 +6,7 @@ run recorded yesterday, a run from another process or a hand-written scenario ar
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -48,13 +49,13 @@ class TradeRecord:
         return cls(
             time_ms=int(trade.time),
             symbol=str(trade.symbol),
-            side=str(getattr(trade.side, "value", trade.side)),
+            side=_value(trade.side),
             price=trade.price,
             amount=trade.amount,
             fee=trade.fee,
             fee_currency=str(trade.fee_asset),
             realised_pnl=trade.realised_pnl,
-            kind=str(getattr(trade.kind, "value", trade.kind)),
+            kind=_value(trade.kind),
         )
 
 
@@ -115,3 +116,83 @@ class RunResult:
             for asset, amount in getattr(self, portfolio_name).items():
                 if not isinstance(amount, Decimal):
                     raise ReportError(f"{portfolio_name}[{asset!r}] must be a Decimal, got {amount!r}")
+
+    @classmethod
+    def from_exchange_manager(
+        cls,
+        exchange_manager: Any,
+        *,
+        start_ms: int,
+        end_ms: int,
+        candles: Mapping[str, np.ndarray],
+        run_duration_s: float = 0.0,
+        candles_processed: int = 0,
+        orders_by_kind: Mapping[str, int] | None = None,
+        metadata: Mapping[str, Any] | None = None,
+    ) -> RunResult:
+        """The result of a run driven through an ``octobot_trading.ExchangeManager``: portfolios, prices
+        and equity from its portfolio manager (record values during the run for the curve), trades and open
+        orders from its trader.
+
+        ``orders_by_kind`` defaults to the orders seen in trades and open orders (an order cancelled before
+        any fill is not seen: pass the trading mode's own count when it keeps one).
+        """
+        manager = exchange_manager.portfolio_manager
+        trader = exchange_manager.trader
+        reference = manager.reference_market
+        start_portfolio = dict(manager.start.totals())
+        end_portfolio = dict(exchange_manager.portfolio.totals())
+        trades = [TradeRecord.from_trade(trade) for trade in trader.trades()]
+        open_orders = [
+            OpenOrderRecord(
+                symbol=order.symbol,
+                side=_value(order.side),
+                kind=_value(order.kind),
+                price=order.price if order.price is not None else order.trigger_price,
+                amount=order.remaining,
+                created_ms=int(order.created_at),
+            )
+            for order in trader.open_orders()
+        ]
+        if orders_by_kind is None:
+            kinds = {trade.order_id: _value(trade.kind) for trade in trader.trades()}
+            kinds.update({order.order_id: _value(order.kind) for order in trader.open_orders()})
+            orders_by_kind = dict(Counter(kinds.values()))
+        points = manager.history.points()
+        return cls(
+            start_ms=start_ms,
+            end_ms=end_ms,
+            reference_market=reference,
+            start_portfolio=start_portfolio,
+            end_portfolio=end_portfolio,
+            candles=candles,
+            equity_times_ms=[time for time, _ in points],
+            equity_values=[value for _, value in points],
+            trades=trades,
+            orders_by_kind=orders_by_kind,
+            open_orders=open_orders,
+            run_duration_s=run_duration_s,
+            candles_processed=candles_processed,
+            start_prices=_rates(manager.start_prices, start_portfolio, reference),
+            end_prices=_rates(manager.prices, {**start_portfolio, **end_portfolio}, reference),
+            metadata=dict(metadata or {}),
+        )
+
+
+def _value(enum_or_text: Any) -> str:
+    """The string of an octobot_trading enum (``OrderSide.BUY`` -> "buy"), or the text itself."""
+    return str(getattr(enum_or_text, "value", enum_or_text))
+
+
+def _rates(prices: Any, assets: Mapping[str, Decimal], reference: str) -> dict[str, Decimal]:
+    """The price of each asset in ``reference`` from a trading ``PriceGraph``; an asset without a price
+    chain is left to the candles (and to a clear ReportError if they cannot price it either)."""
+    rates = {}
+    for asset in assets:
+        if asset == reference:
+            continue
+        try:
+            rates[asset] = prices.rate(asset, reference)
+        except Exception:
+            continue
+    return rates
