@@ -286,3 +286,20 @@ async def test_good_till_date_orders_expire_and_return_their_funds():
     assert parent.status is ot.OrderStatus.EXPIRED and child.status is ot.OrderStatus.CANCELLED
     assert em.portfolio.locked("USDT") == 0 and em.trader.open_orders() == []
     await em.stop()
+
+
+async def test_a_triggered_stop_partly_filled_by_the_volume_cap_fills_its_rest_at_the_next_price():
+    clock = ManualClock(T0)
+    em = await manager({"USDT": "0", "BTC": "5"}, clock=clock)
+    em.connector.fill_model = ot.FillModel(volume_cap=Decimal("0.1"))
+    await em.push_candle(BTC, "1h", candle(T0, "100", "101", "99", "100"))
+    clock.now = T0 + H1
+    stop = await em.trader.create_order(BTC, "sell", "stop_loss", "3", trigger_price="95")
+    await _next(em, clock, "100", "100", "94", "97", v="20")  # triggered: 2 of 3 BTC at 95
+    assert stop.status is ot.OrderStatus.PARTIALLY_FILLED and stop.filled == D(2)
+    assert em.portfolio.locked("BTC") == D(1)
+    await _next(em, clock, "97", "98", "96", "97", v="20")  # never back to 95: the rest at the open
+    assert stop.status is ot.OrderStatus.FILLED
+    assert [t.price for t in em.trader.trades()] == [D(95), D(97)]
+    assert em.portfolio.total("BTC") == D(2) and em.portfolio.locked("BTC") == 0
+    await em.stop()

@@ -46,10 +46,12 @@ HUNDRED = Decimal(100)
 class _SymbolBook:
     """Open orders of one symbol, indexed by trigger level."""
 
-    __slots__ = ("deferred", "expiries", "index", "last_price", "trailing")
+    __slots__ = ("deferred", "expiries", "index", "last_price", "pending_market", "trailing")
 
     def __init__(self) -> None:
         self.index = TriggerIndex()
+        #: triggered market-style orders partly filled (volume cap): the rest fills at the next price
+        self.pending_market: list[Order] = []
         self.expiries: list = []  # heap of (expires_at, sequence, order)
         self.trailing: list[Order] = []
         self.deferred: list[Order] = []
@@ -110,7 +112,9 @@ class ExchangeSimulator(ExchangeConnector):
 
     def open_orders_count(self, symbol: str) -> int:
         book = self._books.get(symbol)
-        return 0 if book is None else len(book.index) + len(book.trailing) + len(book.deferred)
+        if book is None:
+            return 0
+        return len(book.index) + len(book.trailing) + len(book.deferred) + len(book.pending_market)
 
     def process_candle(
         self,
@@ -145,6 +149,11 @@ class ExchangeSimulator(ExchangeConnector):
         self._event_volume = volume
         try:
             first = points[0]
+            if book.pending_market:
+                pending, book.pending_market = book.pending_market, []
+                for order in pending:
+                    if order.is_active:
+                        self._fill(book, order, self.slippage_model.apply(first, order.is_buy), True)
             if gap_first or len(points) == 1:
                 # the market jumped there: whatever was crossed fires at this price
                 self._fire_up(book, first, first, time, True)
@@ -264,7 +273,10 @@ class ExchangeSimulator(ExchangeConnector):
             raise RuntimeError("the simulator has no fill handler: attach an account (ExchangeManager does)")
         self.on_fill(order, amount, price, fee_asset, fee, taker)
         if order.is_active:  # partial fill: the rest waits for the next price event
-            book.deferred.append(order)
+            if order.rests_as_limit:
+                book.deferred.append(order)  # back on the book at its limit
+            else:
+                book.pending_market.append(order)  # triggered: the rest fills at the next price
 
     def _market(self, symbol: str) -> tuple[MarketRules, str, str]:
         found = self._market_cache.get(symbol)
@@ -335,6 +347,8 @@ class ExchangeSimulator(ExchangeConnector):
             book.trailing.remove(order)
         if order in book.deferred:
             book.deferred.remove(order)
+        if order in book.pending_market:
+            book.pending_market.remove(order)
 
     def reindex(self, order: Order) -> None:
         """Re-read an edited order's levels."""
