@@ -18,6 +18,10 @@ def _pct(value: Decimal | float | None) -> str:
     return "n/a" if value is None else f"{float(value):+.2f} %"
 
 
+def _period(period_ms: int | None) -> str:
+    return "no period" if period_ms is None else f"returns per {_num(period_ms / 60_000, 2)} min"
+
+
 def _share(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.2f} %"
 
@@ -42,9 +46,9 @@ def render_text(report: RunReport) -> str:
         f"  vs market             {_pct(report.vs_market_pct)} points",
         f"  holding start         {_pct(report.hold_profitability_pct)}   ({_num(report.hold_value)} {ref})",
         f"  vs holding            {_pct(report.vs_hold_pct)} points",
-        f"  max drawdown          {_pct(-report.max_drawdown.fraction * 100)}",
+        f"  max drawdown          {_pct(-report.max_drawdown.fraction * 100 or 0.0)}",
         f"  Sharpe / Sortino      {_num(report.sharpe, 3)} / {_num(report.sortino, 3)}"
-        f"   (per {_num((report.ratio_period_ms or 0) / 60_000, 2)} min, annualised, risk-free 0)",
+        f"   ({_period(report.ratio_period_ms)}, annualised over 365 days, risk-free 0)",
         f"  win rate              {_share(report.win_rate_pct)}"
         f"   ({report.winners} won, {report.losers} lost)",
         f"  exposure time         {report.exposure_pct:.2f} %",
