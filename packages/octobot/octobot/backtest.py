@@ -97,7 +97,7 @@ async def run_backtest(
     try:
         managers = dict(bot.exchange_managers)
         for manager in managers.values():
-            await _record_equity(manager, smallest)
+            await _record_equity(manager, profile.pairs[-1], smallest)
         feeds = [
             ob.ReplayFeed(managers[exchange], path, profile.pairs, profile.time_frames)
             for exchange, path in files.items()
@@ -126,8 +126,9 @@ async def run_backtest(
     return BacktestOutcome(report=ob.build_report(result), replay=replayed, data_files=files)
 
 
-async def _record_equity(manager: ot.ExchangeManager, time_frame: str) -> None:
-    """Record the portfolio value after each step (OPTIONAL: after fills, evaluations and trading modes)."""
+async def _record_equity(manager: ot.ExchangeManager, symbol: str, time_frame: str) -> None:
+    """Record the portfolio value once per step: on the candle of one symbol, at OPTIONAL priority, so after
+    every candle of the instant was pushed and the fills, evaluations and trading modes it caused."""
 
     async def record(message: dict[str, Any]) -> None:
         try:
@@ -139,7 +140,7 @@ async def _record_equity(manager: ot.ExchangeManager, time_frame: str) -> None:
     await channel.new_consumer(
         record,
         priority=oc.Priority.OPTIONAL,
-        filters={"exchange": manager.exchange_id, "symbol": oc.WILDCARD, "time_frame": time_frame},
+        filters={"exchange": manager.exchange_id, "symbol": symbol, "time_frame": time_frame},
         name="equity-recorder",
     )
 
