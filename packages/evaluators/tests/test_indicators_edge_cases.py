@@ -235,3 +235,36 @@ def test_public_names_are_exported():
     for name in ind.__all__:
         assert getattr(ind, name) is not None
     assert ind.MAType.KAMA == talib.MA_Type.KAMA and ind.MAType.TEMA == talib.MA_Type.TEMA
+
+
+def test_running_sums_do_not_drift_over_a_long_live_run():
+    """50,000 updates at BTC-like prices: the ring buffers' running sums stay exact (resynced each wrap)."""
+    rng = np.random.default_rng(11)
+    close = 60_000.0 + np.cumsum(rng.normal(0, 5, 50_000))
+    live = [ind.SMA(20), ind.WMA(20), ind.BollingerBands(20), ind.LinearRegression(14), ind.KAMA(10)]
+    for price in close.tolist():
+        for indicator in live:
+            indicator.update(price)
+    tail = close[-200:]
+    expected = [
+        ind.sma(tail, 20)[-1],
+        ind.wma(tail, 20)[-1],
+        *(band[-1] for band in ind.bollinger_bands(tail, 20)),
+        ind.linear_regression(tail, 14)[-1],
+    ]
+    got = [live[0].value, live[1].value, *live[2].value, live[3].value]
+    assert got == pytest.approx(expected, rel=1e-12)
+    assert live[4].value == pytest.approx(ind.kama(close, 10)[-1], rel=1e-12)
+
+
+def test_bollinger_keeps_its_digits_at_large_prices():
+    """Price 1e6, moves of 1e-3: E[x^2] - E[x]^2 would lose every digit; the shifted sums do not.
+
+    (1e-6: the band is read back as a difference of two numbers near 1e6, which keeps ~7 digits.)
+    """
+    close = 1e6 + np.tile([0.0, 0.001, 0.002, 0.001], 30)
+    upper, middle, _ = ind.BollingerBands.from_history(close, period=20).value
+    exact = np.std(close[-20:])
+    assert upper - middle == pytest.approx(2 * exact, rel=1e-6)
+    vectorised = ind.bollinger_bands(close, 20)
+    assert vectorised.upper[-1] - vectorised.middle[-1] == pytest.approx(2 * exact, rel=1e-6)
