@@ -141,9 +141,8 @@ def main() -> None:
 
 
 def print_table(rows: list[dict]) -> None:
-    print(
-        f"octobot-backtesting {'compiled' if ob.COMPILED else 'pure Python'} build; candles per second, best run"
-    )
+    build = "compiled" if ob.COMPILED else "pure Python"
+    print(f"octobot-backtesting {build} build; candles per second, best run")
     header = f"{'case':<42} {'ours':>12} {CSV_MODULE:>12} {'ratio':>6} {LOADTXT:>14} {'ratio':>6}"
     print(header)
     print("-" * len(header))
