@@ -13,13 +13,17 @@ cdef class Channel:
     cdef public list _producers
     cdef public tuple _routes
     cdef public tuple _required_fields
+    cdef public object _index_field
+    cdef public object _index
+    cdef public tuple _unindexed
     cdef public bint _closed
     cdef public object _synchronizer
     cdef public object _pending_by_level
 
-    cpdef _rebuild_routes(self)
+    cdef _rebuild_routes(self)
+    cdef tuple _routes_for(self, dict message)
     @cython.locals(consumer=Consumer)
-    cpdef _check_fields(self, dict message)
+    cdef _check_fields(self, dict message)
     @cython.locals(consumer=Consumer, index=Py_ssize_t)
-    cpdef Py_ssize_t _deliver(self, tuple routes, dict message, object exclude, Py_ssize_t start) except -2
-    cpdef _ensure_open(self)
+    cdef Py_ssize_t _deliver(self, tuple routes, dict message, object exclude, Py_ssize_t start) except -2
+    cdef _ensure_open(self)

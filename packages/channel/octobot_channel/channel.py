@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Hashable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from octobot_channel.constants import DEFAULT_QUEUE_SIZE
-from octobot_channel.consumer import Callback, Consumer, Message
+from octobot_channel.consumer import Callback, Consumer, Message, SupervisedConsumer
 from octobot_channel.errors import (
     ChannelClosedError,
     InvalidConsumerError,
@@ -54,6 +54,9 @@ class Channel:
         self._producers: list = []
         self._routes: tuple = ()  # consumers by priority, then subscription order; replaced, never mutated
         self._required_fields: tuple = ()
+        self._index_field: str | None = None
+        self._index: dict | None = None
+        self._unindexed: tuple = ()
         self._closed = False
         self._synchronizer = synchronizer
         self._pending_by_level = None
@@ -125,8 +128,6 @@ class Channel:
         supervised: bool = False,
     ) -> Consumer:
         """Subscribe ``callback`` (``async def cb(message: dict)``) and return its consumer."""
-        from octobot_channel.consumer import SupervisedConsumer
-
         consumer_class = SupervisedConsumer if supervised else self.CONSUMER_CLASS
         consumer = consumer_class(
             callback,
@@ -169,12 +170,59 @@ class Channel:
             await self._pause_producers()
 
     def _rebuild_routes(self) -> None:
-        self._routes = tuple(sorted(self._consumers, key=_level_of))
+        """Precompute delivery lists: on every send the channel only reads them."""
+        routes = tuple(sorted(self._consumers, key=_level_of))
+        self._routes = routes
         required: dict = {}
-        for consumer in self._routes:
+        for consumer in routes:
             for field in consumer._required:
                 required[field] = None
         self._required_fields = tuple(required)
+        self._build_index(routes)
+
+    def _build_index(self, routes: tuple) -> None:
+        """Index the routes by the value of the field most consumers filter on by value (say ``symbol``).
+
+        ``_index[value]`` lists, in delivery order, the consumers that accept ``value`` for that field or
+        do not constrain it; ``_unindexed`` the latter only (for values nobody asked for). A send then
+        visits only the consumers that may want the message instead of every consumer of the channel.
+        """
+        counts: dict = {}
+        for consumer in routes:
+            for field in consumer.filters:
+                if consumer._index_values(field) is not None:
+                    counts[field] = counts.get(field, 0) + 1
+        if not counts:
+            self._index_field = None
+            self._index = None
+            self._unindexed = routes
+            return
+        field = max(counts, key=counts.__getitem__)  # ties: the first one met, in delivery order
+        buckets: dict = {}
+        unconstrained = []
+        for position, consumer in enumerate(routes):
+            values = consumer._index_values(field)
+            if values is None:
+                unconstrained.append(position)
+            else:
+                for value in values:
+                    buckets.setdefault(value, []).append(position)
+        self._index_field = field
+        self._index = {
+            value: tuple(routes[position] for position in sorted(positions + unconstrained))
+            for value, positions in buckets.items()
+        }
+        self._unindexed = tuple(routes[position] for position in unconstrained)
+
+    def _routes_for(self, message: dict) -> tuple:
+        """The consumers that may want ``message``, in delivery order (filters are still checked)."""
+        index = self._index
+        if index is None:
+            return self._routes
+        try:
+            return index.get(message[self._index_field], self._unindexed)
+        except TypeError:  # an unhashable value: let every consumer's filter decide
+            return self._routes
 
     # ----------------------------------------------------------------- producers
     def register_producer(self, producer: Producer) -> None:

@@ -16,6 +16,8 @@ cdef class Consumer:
     cdef public Py_ssize_t _maxsize
     cdef public Py_ssize_t _limit
     cdef public object _queue
+    cdef public object _append
+    cdef public object _popleft
     cdef public object _waiter
     cdef public object _putters
     cdef public list _joiners
@@ -23,17 +25,17 @@ cdef class Consumer:
     cdef public bint _stopped
     cdef public bint _attached
     cdef public bint _active
-    cdef public object _pending
+    cdef public list _pending
     cdef public object _task
     cdef public object _loop
 
     @cython.locals(kind=int)
-    cpdef bint _accepts(self, dict message) except -1
-    cpdef bint _put(self, dict message) except -1
-    cpdef _kick(self)
-    cpdef _wake_putter(self)
-    cpdef _release_joiners(self)
-    cpdef _log_failure(self)
+    cdef bint _accepts(self, dict message) except -1
+    cdef bint _put(self, dict message) except -1
+    cdef _kick(self)
+    cdef _wake_putter(self)
+    cdef _release_joiners(self)
+    cdef _log_failure(self)
     cpdef _attach(self, object channel, list pending_by_level)
 
 

@@ -114,6 +114,8 @@ class Consumer:
         self._maxsize = max_queue_size
         self._limit = max_queue_size or _UNBOUNDED  # synchronized consumers: always _UNBOUNDED
         self._queue: deque = deque()
+        self._append = self._queue.append  # bound once: the compiled build then skips a lookup per message
+        self._popleft = self._queue.popleft
         self._waiter: asyncio.Future | None = None
         self._putters: deque = deque()
         self._joiners: list = []
@@ -169,14 +171,31 @@ class Consumer:
                 return False
         return True
 
+    def _index_values(self, field: str) -> tuple | None:
+        """The hashable values this consumer accepts for ``field``; None when it does not restrict it."""
+        if self._filter_items is None:
+            return None
+        for name, value, kind in self._filter_items:
+            if name != field:
+                continue
+            if kind == _EQUAL:
+                try:
+                    hash(value)
+                except TypeError:
+                    return None
+                return (value,)
+            if kind == _ONE_OF and isinstance(value, frozenset):
+                return tuple(value)
+            return None
+        return None
+
     def _put(self, message: dict) -> bool:
         """Queue ``message``; False when the queue is full (the producer must wait for room)."""
         if self._stopped:
             return True  # removed while the producer waited: nothing left to deliver to
-        queue = self._queue
-        if len(queue) >= self._limit:
+        if len(self._queue) >= self._limit:
             return False
-        queue.append(message)
+        self._append(message)
         if not self._active:
             self._kick()
         return True
@@ -252,12 +271,13 @@ class Consumer:
     async def _run(self) -> None:
         """Normal mode: drain the whole backlog, then park on one future until the next message."""
         queue = self._queue
+        popleft = self._popleft
         putters = self._putters
         callback = self.callback
         loop = self._loop
         while True:
             if queue:
-                message = queue.popleft()
+                message = popleft()
                 if putters:
                     self._wake_putter()
                 try:

@@ -52,9 +52,9 @@ class Producer:
                 f"{self.channel.full_name}"
             )
         channel = self.channel
-        routes = channel._routes
         if channel._required_fields:
             channel._check_fields(message)
+        routes = channel._routes_for(message)
         index = channel._deliver(routes, message, exclude, 0)
         if index < 0:
             done = self._delivered

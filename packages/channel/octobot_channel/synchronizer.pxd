@@ -15,8 +15,8 @@ cdef class Synchronizer:
     cpdef list _attach(self, object channel)
     cpdef _detach(self, object channel)
 
-    cpdef _ensure_not_draining(self)
-    cpdef object _next_batch(self)
+    cdef _ensure_not_draining(self)
+    cdef object _next_batch(self)
 
 
 cdef Consumer _as_consumer(object item)

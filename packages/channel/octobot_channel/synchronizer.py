@@ -100,9 +100,10 @@ class Synchronizer:
                         index += 1
                         # the consumer's loop, inlined: one coroutine per drain instead of one per consumer
                         queue = consumer._queue
+                        popleft = consumer._popleft
                         callback = consumer.callback
                         while queue:  # stop() empties the queue
-                            message = queue.popleft()
+                            message = popleft()
                             try:
                                 await callback(message)
                             except Exception:
