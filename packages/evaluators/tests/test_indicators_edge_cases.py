@@ -192,6 +192,8 @@ def test_other_bad_inputs():
     ("call", "message"),
     [
         (lambda: ind.sma([1.0], 0), "sma: period must be an integer >= 1"),
+        (lambda: ind.kama([1.0], 1), "kama: period must be an integer >= 2"),
+        (lambda: ind.KAMA(1), "KAMA: period must be an integer >= 2"),
         (lambda: ind.RSI(True), "RSI: period must be an integer >= 1"),
         (lambda: ind.EMA(2.5), "EMA: period must be an integer >= 1"),
         (lambda: ind.macd([1.0], 26, 12), r"macd: fast \(26\) must be shorter than slow \(12\)"),

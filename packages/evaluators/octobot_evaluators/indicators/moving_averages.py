@@ -88,9 +88,10 @@ def kama(close: Series, period: int = 30, fast: int = 2, slow: int = 30) -> np.n
 
     Efficiency ratio ER = |x[t] - x[t - period]| / sum of |x[j] - x[j - 1]| over the last `period` moves
     (1 when that sum is zero), smoothing constant (ER * (2/(fast+1) - 2/(slow+1)) + 2/(slow+1))^2, and the
-    recursion starts from the close at index `period - 1`.
+    recursion starts from the close at index `period - 1`. `period` >= 2: over one move the ratio is always 1
+    (TA-Lib then returns its input unchanged).
     """
-    period = check_period("kama", "period", period)
+    period = check_period("kama", "period", period, minimum=2)
     fast = check_period("kama", "fast", fast)
     slow = check_period("kama", "slow", slow)
     values = as_series("kama", "close", close)
@@ -263,7 +264,7 @@ class KAMA(Indicator):
 
     def __init__(self, period: int = 30, fast: int = 2, slow: int = 30) -> None:
         super().__init__()
-        self.period = check_period(self.NAME, "period", period)
+        self.period = check_period(self.NAME, "period", period, minimum=2)
         self.lookback = self.period
         self._slowest = 2.0 / (check_period(self.NAME, "slow", slow) + 1)
         self._spread = 2.0 / (check_period(self.NAME, "fast", fast) + 1) - self._slowest
