@@ -32,7 +32,6 @@ cdef class Consumer:
     @cython.locals(kind=int)
     cdef bint _accepts(self, dict message) except -1
     cdef bint _put(self, dict message) except -1
-    cdef _kick(self)
     cdef _wake_putter(self)
     cdef _release_joiners(self)
     cdef _log_failure(self)

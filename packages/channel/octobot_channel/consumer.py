@@ -196,12 +196,9 @@ class Consumer:
         if len(self._queue) >= self._limit:
             return False
         self._append(message)
-        if not self._active:
-            self._kick()
-        return True
-
-    def _kick(self) -> None:
-        """Make an idle consumer look at its queue: wake its task, start it, or list it as pending."""
+        if self._active:
+            return True
+        # idle: make it look at its queue (wake its task, start it, or list it as pending)
         self._active = True
         waiter = self._waiter
         if waiter is not None:
@@ -213,6 +210,7 @@ class Consumer:
         elif self._task is None:
             # started on the first message: tasks then wake in delivery (priority) order
             self._task = self._loop.create_task(self._run(), name=f"octobot_channel consumer {self.name}")
+        return True
 
     async def _wait_for_room(self) -> None:
         """Back-pressure: wait until the queue has room or the consumer is stopped."""
