@@ -1,4 +1,4 @@
-"""The full chain (candle -> RSI evaluator -> strategy -> trading mode -> simulated orders) against backtrader.
+"""The full chain (candle -> RSI evaluator -> strategy -> trading mode -> orders) against backtrader.
 
 Both run the same rules on the same real candles with the same 0.1 % fees, in one run:
 - RSI(14) of the closes; when it enters the oversold zone (<= 30) buy with 99 % of the free quote, sized at
@@ -40,6 +40,7 @@ FEE = 0.001
 
 def chain_compiled() -> bool:
     return all(package.COMPILED for package in (oc, ot, oe, ob))
+
 
 PROFILE = {
     "schema_version": 1,
