@@ -20,6 +20,7 @@ import argparse
 import asyncio
 import datetime as dt
 import json
+import logging
 import math
 import tempfile
 import time
@@ -184,6 +185,7 @@ def main() -> int:
     parser.add_argument("--no-year", action="store_true", help="skip the year of 1m candles")
     parser.add_argument("--json", help="write the figures for tools/bench.py")
     args = parser.parse_args()
+    logging.disable(logging.INFO)  # the trading mode logs each decision: time the chain, not the log
 
     candles = chained_series(args.candles)
     ours = run_ours(candles)
