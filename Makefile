@@ -11,11 +11,16 @@ CPY := $(CVENV)/bin/python
 PACKAGES := channel trading evaluators backtesting octobot
 PYTEST_ARGS ?= -q -p no:cacheprovider
 PIP_QUIET := PIP_DISABLE_PIP_VERSION_CHECK=1
+# make run: the user data folder of the demo run, where it may give data (DATA=file), and the real data
+RUN_HOME ?= $(CURDIR)/.octobot
+DATA ?=
+SHARED_DATA ?= $(abspath $(CURDIR)/../shared/data)
+REPORT ?= reports/default-backtest.html
 
 .PHONY: help install lint format test test-pure test-compiled compiled-env wheels dist-check run bench clean
 
 help:
-	@echo "make run     backtest of the default profile with its report (for now: the channel demo)"
+	@echo "make run     backtest of the default profile on real data, with its report (DATA=file to choose)"
 	@echo "make test    lint, then every package's tests on the pure and on the compiled build"
 	@echo "make bench   every package's benchmarks, pure and compiled side by side"
 	@echo "make wheels  sdist + pure wheel + compiled wheel per package into dist/, twine-checked"
@@ -68,15 +73,18 @@ test-compiled: compiled-env
 dist-check: wheels
 	$(VPY) tools/check_dist.py
 
+# a backtest of the default profile on real recorded candles: DATA=file, else the first suitable file of
+# $(RUN_HOME)/data or $(SHARED_DATA) (imported once); prints the text report and writes the HTML one
 run: install
-	$(VPY) -m octobot_channel.demo
+	OCTOBOT_HOME=$(RUN_HOME) $(VENV)/bin/octobot backtest --profile default \
+	  $(if $(DATA),--data $(abspath $(DATA)),--data-dir $(SHARED_DATA)) --html $(REPORT)
 
 bench: compiled-env
 	$(PIP_QUIET) $(VPY) tools/install.py --python $(VPY) --editable --extras test,bench
 	$(VPY) tools/bench.py --pure $(VPY) --compiled $(CPY)
 
 clean:
-	rm -rf $(VENV) $(CVENV) .venv-* dist build .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(CVENV) .venv-* dist build .pytest_cache .ruff_cache .octobot reports
 	rm -rf packages/*/build packages/*/*.egg-info
 	find packages -name '*.so' -delete -o -name '*.pyd' -delete -o -name '*.c' -delete
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -176,8 +176,8 @@ def _decoded(values) -> np.ndarray:
 
 
 def test_html_is_one_file_with_the_chart_data_and_no_external_script(tmp_path):
-    path = build_report(_result()).write_html(tmp_path / "report.html", title="Demo run")
-    page = path.read_text(encoding="utf-8")
+    path = build_report(_result()).write_html(tmp_path / "reports" / "report.html", title="Demo run")
+    page = path.read_text(encoding="utf-8")  # the missing folder was created
 
     assert not re.search(r"<script[^>]*\bsrc\s*=", page, re.I)  # plotly.js is embedded, not linked
     assert not re.search(r"<link[^>]*\bhref\s*=\s*[\"']?https?:", page, re.I)

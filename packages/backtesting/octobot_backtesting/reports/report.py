@@ -160,6 +160,7 @@ class RunReport:
     def write_html(self, path: str | os.PathLike, **options: Any) -> Path:
         """One self-contained HTML file (plotly.js embedded): opens offline, can be mailed as is."""
         target = Path(path)
+        target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(self.to_html(**options), encoding="utf-8")
         return target
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from octobot.backtest import run_backtest
 from octobot.cli.context import CliContext
 from octobot.cli.data_command import data_path, iso_ms
+from octobot.data_discovery import find_backtest_data
 from octobot.errors import ExitCode
 from octobot.profile import load_profile
 from octobot.profile_store import DEFAULT_PROFILE
@@ -18,7 +19,15 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("backtest", help="replay a profile on recorded data and report the run")
     parser.add_argument("--profile", default=DEFAULT_PROFILE, help="profile id or folder (default: default)")
     parser.add_argument(
-        "--data", action="append", required=True, help="data file: a path or a name in the data folder"
+        "--data", action="append", help="data file: a path or a name in the data folder (repeatable)"
+    )
+    parser.add_argument(
+        "--data-dir",
+        action="append",
+        type=Path,
+        default=[],
+        help="without --data: also search this folder for candles of the profile's pairs and time frames "
+        "(after the data folder; OctoBot, CSV and JSON files are imported once)",
     )
     parser.add_argument("--start", help="first instant of the run, ISO date (UTC)")
     parser.add_argument("--end", help="last instant of the run, ISO date (UTC)")
@@ -29,7 +38,11 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace, context: CliContext) -> int:
     profile = load_profile(args.profile, context.registry, context.home)
-    files = [data_path(name, context) for name in args.data]
+    if args.data:
+        files = [data_path(name, context) for name in args.data]
+    else:
+        files = [find_backtest_data(profile, [context.home.data, *args.data_dir], context.home)]
+        context.print(f"data: {files[0]}")
     outcome = asyncio.run(
         run_backtest(
             profile,
