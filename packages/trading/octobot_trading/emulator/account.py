@@ -1,0 +1,345 @@
+"""The emulated account: balances, orders and the matching of orders against the replayed price path.
+
+Rules (Binance spot, simplified to a price path without an order book):
+- a MARKET order fills at once, entirely, at the symbol's current price (taker);
+- a LIMIT order that would cross the current price fills at once at the current price (taker; a
+  LIMIT_MAKER is refused instead); otherwise it rests and fills at its own price (maker) when the path
+  trades at or through it;
+- STOP_LOSS_LIMIT / TAKE_PROFIT_LIMIT orders wait for the path to reach their stop price, then become
+  limit orders: filled at once at the stop price (taker) when their limit is marketable there, else
+  resting at their limit price like any limit order;
+- funds are reserved when an order is placed (buys at their limit price), fees are charged in the
+  received asset at the market's maker or taker rate, rounded to 8 decimals; balances are Decimal.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+from collections.abc import Callable
+from decimal import ROUND_HALF_UP, Decimal
+
+from octobot_trading.emulator import errors
+from octobot_trading.emulator.errors import ApiError
+from octobot_trading.emulator.market import EIGHT_PLACES, MarketSpec, parse_decimal
+from octobot_trading.emulator.orders import (
+    LIMIT_TYPES,
+    ORDER_TYPES,
+    TRIGGERED_TYPES,
+    ZERO,
+    EmulatedOrder,
+    EmulatedTrade,
+)
+
+logger = logging.getLogger(__name__)
+
+#: an account event: ("order", order, trade | None, execution type) or ("balance", assets, None, "")
+AccountEvent = tuple[str, object, EmulatedTrade | None, str]
+
+
+class Account:
+    """Balances and orders of the one emulated user."""
+
+    def __init__(self, markets: dict[str, MarketSpec], balances: dict[str, Decimal]) -> None:
+        self.markets = markets
+        self._by_id = {spec.market_id: spec for spec in markets.values()}
+        self.free: dict[str, Decimal] = {}
+        self.locked: dict[str, Decimal] = {}
+        for asset, amount in balances.items():
+            if not isinstance(amount, (Decimal, int)) or amount < 0:
+                raise ValueError(f"balance of {asset} must be a non-negative Decimal, got {amount!r}")
+            self.free[asset] = Decimal(amount)
+            self.locked[asset] = ZERO
+        self.orders: dict[int, EmulatedOrder] = {}
+        self.trades: list[EmulatedTrade] = []
+        self._next_order_id = 1
+        self._next_trade_id = 1
+        #: largest share of an order's quantity that may fill per candle (None: no cap); a fault
+        self.partial_fill_fraction: dict[str | None, Decimal] = {}
+        self.listeners: list[Callable[[AccountEvent], None]] = []
+
+    # --- lookups ----------------------------------------------------------------------------------
+
+    def spec_by_id(self, market_id: str | None) -> MarketSpec:
+        spec = self._by_id.get(market_id or "")
+        if spec is None:
+            raise errors.invalid_symbol()
+        return spec
+
+    def find_order(self, market_id: str, order_id: str | None, client_order_id: str | None) -> EmulatedOrder:
+        spec = self.spec_by_id(market_id)
+        if order_id:
+            try:
+                order = self.orders.get(int(order_id))
+            except ValueError as error:
+                raise ApiError(-1100, "Illegal characters found in parameter 'orderId'.") from error
+        elif client_order_id:
+            order = next(
+                (o for o in reversed(self.orders.values()) if o.client_order_id == client_order_id), None
+            )
+        else:
+            raise ApiError(
+                -1102, "Param 'origClientOrderId' or 'orderId' must be sent, but both were empty/null!"
+            )
+        if order is None or order.market_id != spec.market_id:
+            raise errors.unknown_order()
+        return order
+
+    def open_orders(self, market_id: str | None = None) -> list[EmulatedOrder]:
+        return [
+            o for o in self.orders.values() if o.is_open and (market_id is None or o.market_id == market_id)
+        ]
+
+    def balance_entries(self, assets: list[str] | None = None) -> list[dict]:
+        from octobot_trading.emulator.market import fmt
+
+        names = sorted(self.free) if assets is None else assets
+        return [
+            {"asset": a, "free": fmt(self.free.get(a, ZERO)), "locked": fmt(self.locked.get(a, ZERO))}
+            for a in names
+        ]
+
+    # --- order entry ------------------------------------------------------------------------------
+
+    def place(self, params: dict[str, str], price_now: Decimal, now_ms: int) -> EmulatedOrder:
+        """Validate and accept a new order (POST /api/v3/order); fills it at once when marketable."""
+        spec = self.spec_by_id(params.get("symbol"))
+        side = (params.get("side") or "").upper()
+        if side not in ("BUY", "SELL"):
+            raise ApiError(
+                -1117 if side else -1102, "Invalid side." if side else errors.mandatory("side").msg
+            )
+        kind = (params.get("type") or "").upper()
+        if kind not in ORDER_TYPES:
+            raise ApiError(-1116, "Invalid orderType.")
+        client_id = params.get("newClientOrderId") or f"emulator-{self._next_order_id}"
+        if any(o.client_order_id == client_id for o in self.orders.values()):
+            raise errors.duplicate_order()
+        price = stop = None
+        tif = None
+        if kind in LIMIT_TYPES:
+            price = parse_decimal(params.get("price"), "price")
+            spec.check_price(price)
+            if kind != "LIMIT_MAKER":
+                tif = params.get("timeInForce")
+                if tif not in ("GTC", "IOC", "FOK"):
+                    raise errors.mandatory("timeInForce")
+        if kind in TRIGGERED_TYPES:
+            stop = parse_decimal(params.get("stopPrice"), "stopPrice")
+            spec.check_price(stop)
+        if kind == "MARKET" and params.get("quoteOrderQty") and not params.get("quantity"):
+            spend = parse_decimal(params.get("quoteOrderQty"), "quoteOrderQty")
+            quantity = spec.floor_quantity(spend / price_now)
+        else:
+            quantity = parse_decimal(params.get("quantity"), "quantity")
+        spec.check_quantity(quantity)
+        spec.check_notional(quantity, price if price is not None else price_now)
+        if stop is not None and self._would_trigger(kind, side, stop, price_now):
+            raise ApiError(-2010, "Order would trigger immediately.")
+        marketable = price is not None and stop is None and self._crosses(side, price, price_now)
+        if kind == "LIMIT_MAKER" and marketable:
+            raise ApiError(-2010, "Order would immediately match and take.")
+        # funds: limit orders reserve at their price; market orders need their cost now
+        if side == "BUY":
+            asset, need = spec.quote, quantity * (price if price is not None else price_now)
+        else:
+            asset, need = spec.base, quantity
+        if self.free.get(asset, ZERO) < need:
+            raise errors.insufficient_balance()
+        order = EmulatedOrder(
+            order_id=self._next_order_id,
+            client_order_id=client_id,
+            symbol=spec.symbol,
+            market_id=spec.market_id,
+            side=side,
+            type=kind,
+            quantity=quantity,
+            price=price,
+            stop_price=stop,
+            time_in_force=tif,
+            time=now_ms,
+            working=stop is None,
+            update_time=now_ms,
+            working_time=now_ms if stop is None else -1,
+        )
+        self._next_order_id += 1
+        self.orders[order.order_id] = order
+        if kind != "MARKET":
+            self._move(asset, -need, +need)
+            order.locked = need
+        self._emit_order(order, None, "NEW")
+        if kind == "MARKET" or marketable:
+            self._fill(order, spec, quantity, price_now, maker=False, now_ms=now_ms)
+        elif tif in ("IOC", "FOK"):
+            self._close(order, "EXPIRED", now_ms, "EXPIRED")
+        if kind != "MARKET":
+            self._emit_balance([spec.base, spec.quote])
+        return order
+
+    def cancel(self, order: EmulatedOrder, now_ms: int) -> EmulatedOrder:
+        if not order.is_open:
+            raise errors.cancel_rejected()
+        self._close(order, "CANCELED", now_ms, "CANCELED")
+        spec = self.markets[order.symbol]
+        self._emit_balance([spec.base, spec.quote])
+        return order
+
+    # --- matching ---------------------------------------------------------------------------------
+
+    def walk(self, symbol: str, path: list[Decimal], now_ms: int) -> None:
+        """Match the symbol's orders along ``path`` (the prices visited, in order, from the last price)."""
+        spec = self.markets[symbol]
+        cap = self.partial_fill_fraction.get(symbol, self.partial_fill_fraction.get(None))
+        for order in self.open_orders(spec.market_id):
+            order.filled_this_candle = ZERO
+            order.done_this_candle = False
+        for start, end in itertools.pairwise(path):
+            position = start
+            while True:
+                hit = self._next_hit(spec.market_id, position, end)
+                if hit is None:
+                    break
+                order, at = hit
+                position = at
+                if not order.working:  # a stop reached: it becomes a limit order
+                    order.working = True
+                    order.working_time = now_ms
+                    order.update_time = now_ms
+                    self._emit_order(order, None, "NEW")
+                    if self._crosses(order.side, order.price, at):
+                        self._fill(order, spec, order.remaining, at, maker=False, now_ms=now_ms)
+                    continue
+                quantity = order.remaining
+                if cap is not None:
+                    allowed = spec.floor_quantity(order.quantity * cap) - order.filled_this_candle
+                    quantity = min(quantity, max(allowed, ZERO))
+                    if quantity < order.remaining:
+                        order.done_this_candle = True
+                if quantity > 0:
+                    self._fill(order, spec, quantity, order.price, maker=True, now_ms=now_ms)
+                else:
+                    order.done_this_candle = True
+
+    def _next_hit(self, market_id: str, start: Decimal, end: Decimal) -> tuple[EmulatedOrder, Decimal] | None:
+        """The open order the move start -> end meets first, and the price where it meets it."""
+        best: tuple[Decimal, int, EmulatedOrder, Decimal] | None = None
+        for order in self.open_orders(market_id):
+            if order.done_this_candle:
+                continue
+            level, falling = self._trigger(order)
+            if falling:  # met when the price is at or below level
+                if start <= level:
+                    distance = ZERO
+                elif end <= level:
+                    distance = start - level
+                else:
+                    continue
+            elif start >= level:
+                distance = ZERO
+            elif end >= level:
+                distance = level - start
+            else:
+                continue
+            key = (distance, order.order_id, order, level)
+            if best is None or key[:2] < best[:2]:
+                best = key
+        return None if best is None else (best[2], best[3])
+
+    @staticmethod
+    def _trigger(order: EmulatedOrder) -> tuple[Decimal, bool]:
+        """(price level, met when falling to it) of a resting order's next event."""
+        if order.working:
+            return order.price, order.side == "BUY"  # type: ignore[return-value]
+        falling = (order.type == "STOP_LOSS_LIMIT") == (order.side == "SELL")
+        return order.stop_price, falling  # type: ignore[return-value]
+
+    @staticmethod
+    def _crosses(side: str, limit: Decimal | None, price: Decimal) -> bool:
+        return limit is not None and (limit >= price if side == "BUY" else limit <= price)
+
+    @staticmethod
+    def _would_trigger(kind: str, side: str, stop: Decimal, price: Decimal) -> bool:
+        falling = (kind == "STOP_LOSS_LIMIT") == (side == "SELL")
+        return price <= stop if falling else price >= stop
+
+    # --- balances ---------------------------------------------------------------------------------
+
+    def _fill(
+        self,
+        order: EmulatedOrder,
+        spec: MarketSpec,
+        quantity: Decimal,
+        price: Decimal,
+        maker: bool,
+        now_ms: int,
+    ) -> None:
+        cost = quantity * price
+        rate = spec.maker_fee if maker else spec.taker_fee
+        if order.side == "BUY":
+            received_asset, received = spec.base, quantity
+            reserved = quantity * order.price if order.type != "MARKET" else ZERO  # type: ignore[operator]
+            self._move(spec.quote, reserved - cost, -reserved)
+            order.locked -= reserved
+        else:
+            received_asset, received = spec.quote, cost
+            reserved = quantity if order.type != "MARKET" else ZERO
+            self._move(spec.base, reserved - quantity, -reserved)
+            order.locked -= reserved
+        fee = (received * rate).quantize(EIGHT_PLACES, rounding=ROUND_HALF_UP)
+        self._move(received_asset, received - fee, ZERO)
+        trade = EmulatedTrade(
+            trade_id=self._next_trade_id,
+            order_id=order.order_id,
+            symbol=spec.symbol,
+            market_id=spec.market_id,
+            side=order.side,
+            price=price,
+            quantity=quantity,
+            quote_quantity=cost,
+            commission=fee,
+            commission_asset=received_asset,
+            time=now_ms,
+            maker=maker,
+        )
+        self._next_trade_id += 1
+        self.trades.append(trade)
+        order.executed += quantity
+        order.quote_executed += cost
+        order.filled_this_candle += quantity
+        order.update_time = now_ms
+        order.fills.append(trade.to_fill())
+        order.status = "FILLED" if order.executed == order.quantity else "PARTIALLY_FILLED"
+        if order.status == "FILLED":
+            self._release(order, spec)
+        self._emit_order(order, trade, "TRADE")
+        self._emit_balance([spec.base, spec.quote])
+
+    def _close(self, order: EmulatedOrder, status: str, now_ms: int, exec_type: str) -> None:
+        order.status = status
+        order.update_time = now_ms
+        self._release(order, self.markets[order.symbol])
+        self._emit_order(order, None, exec_type)
+
+    def _release(self, order: EmulatedOrder, spec: MarketSpec) -> None:
+        if order.locked:
+            asset = spec.quote if order.side == "BUY" else spec.base
+            self._move(asset, order.locked, -order.locked)
+            order.locked = ZERO
+
+    def _move(self, asset: str, free_delta: Decimal, locked_delta: Decimal) -> None:
+        free = self.free.get(asset, ZERO) + free_delta
+        locked = self.locked.get(asset, ZERO) + locked_delta
+        if free < 0 or locked < 0:  # a bug of the emulator, never a user error
+            raise AssertionError(f"{asset} balance would go negative: free {free}, locked {locked}")
+        self.free[asset] = free
+        self.locked[asset] = locked
+
+    # --- events -----------------------------------------------------------------------------------
+
+    def _emit_order(self, order: EmulatedOrder, trade: EmulatedTrade | None, exec_type: str) -> None:
+        for listener in self.listeners:
+            listener(("order", order, trade, exec_type))
+
+    def _emit_balance(self, assets: list[str]) -> None:
+        for listener in self.listeners:
+            listener(("balance", assets, None, ""))

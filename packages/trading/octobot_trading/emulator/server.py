@@ -1,0 +1,547 @@
+"""The exchange emulator: a loopback Binance spot server that ccxt's own binance client talks to.
+
+Why a server and not mocks: live connectors, traders and reconciliation are tested against ccxt's real
+request signing, parsing and error mapping, on a market that replays recorded prices on an explicit
+clock (``await emulator.advance()``), with faults injected on demand.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import secrets
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from types import TracebackType
+from urllib.parse import parse_qsl, urlsplit
+
+import ccxt
+import numpy as np
+from aiohttp import web
+
+from octobot_trading.emulator import market_data
+from octobot_trading.emulator.account import Account
+from octobot_trading.emulator.data import check_candles, infer_time_frame, load_candles
+from octobot_trading.emulator.errors import ApiError, EmulatorError, invalid_symbol
+from octobot_trading.emulator.faults import FaultKind, FaultPlan, error_body
+from octobot_trading.emulator.market import MarketSpec
+from octobot_trading.emulator.replay import PriceReplay
+from octobot_trading.emulator.signing import check_api_key, check_signed
+from octobot_trading.symbols import parse_symbol
+from octobot_trading.time_frames import TimeFrame, parse_time_frame
+
+logger = logging.getLogger(__name__)
+
+API = "/api/v3"
+_NONE, _API_KEY, _SIGNED = "NONE", "API_KEY", "SIGNED"
+_BODY = web.RequestKey("emulator_body", str)
+Handler = Callable[[web.Request, dict[str, str]], Awaitable[object]]
+
+
+@dataclass(frozen=True)
+class RecordedRequest:
+    """One request received: its method, path, parameters (query and body), whether it was signed
+    (carried a signature parameter), the status answered and the fault applied, if any."""
+
+    method: str
+    path: str
+    params: dict[str, str]
+    signed: bool
+    status: int
+    fault: str | None = None
+
+
+class ExchangeEmulator:
+    """A Binance-spot-like exchange on 127.0.0.1 replaying recorded candles.
+
+    ``candles`` maps ccxt symbols ("BTC/USDT") to (n, 6) arrays or freqtrade .csv/.json files, all on
+    one ``time_frame`` (inferred when None). ``history`` candles per symbol are already closed at start
+    (default: half the data, at most 500). ``balances`` is the account's starting free balance.
+    """
+
+    def __init__(
+        self,
+        candles: Mapping[str, np.ndarray | str | Path],
+        balances: Mapping[str, Decimal] | None = None,
+        time_frame: str | TimeFrame | None = None,
+        history: int | None = None,
+        api_key: str | None = None,
+        secret: str | None = None,
+        markets: Mapping[str, MarketSpec] | None = None,
+        host: str = "127.0.0.1",
+        port: int = 0,
+    ) -> None:
+        if not candles:
+            raise EmulatorError("give at least one symbol's candles, e.g. {'BTC/USDT': 'BTC_USDT-5m.csv'}")
+        arrays = {
+            str(parse_symbol(symbol)): load_candles(value)
+            if isinstance(value, (str, Path))
+            else check_candles(value, symbol)
+            for symbol, value in candles.items()
+        }
+        frame = parse_time_frame(time_frame) if time_frame else infer_time_frame(next(iter(arrays.values())))
+        self.replay = PriceReplay(arrays, frame, history)
+        self.time_frame = frame
+        specs = dict(markets or {})
+        self.markets = {s: specs.get(s) or MarketSpec.for_prices(s, a) for s, a in arrays.items()}
+        self.api_key = api_key or secrets.token_hex(32)
+        self.secret = secret or secrets.token_hex(32)
+        self.faults = FaultPlan()
+        self.account = Account(self.markets, dict(balances or {}))
+        self.account.partial_fill_fraction = self.faults.partial_fills
+        #: every request received, in order
+        self.requests: list[RecordedRequest] = []
+        self.listen_keys: set[str] = set()
+        self.host = host
+        self.port = port
+        self._runner: web.AppRunner | None = None
+        self._update_id = 1
+        self._step_listeners: list[Callable[[dict], None]] = []
+        self._run_task: asyncio.Task | None = None
+        self.streams = None  # set by start(): the websocket hub
+        self._routes: dict[tuple[str, str], tuple[str, Handler]] = {}
+
+    # --- lifecycle ---------------------------------------------------------------------------------
+
+    async def __aenter__(self) -> ExchangeEmulator:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.stop()
+
+    async def start(self) -> None:
+        from octobot_trading.emulator.streams import StreamHub
+
+        app = web.Application(middlewares=[self._middleware])
+        self._register_routes(app)
+        self.streams = StreamHub(self)
+        self.streams.register(app)
+        self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, self.host, self.port)
+        await site.start()
+        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        logger.info("exchange emulator listening on %s", self.url)
+
+    async def stop(self) -> None:
+        await self.stop_running()
+        self.faults.release()
+        if self.streams is not None:
+            await self.streams.close()
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    @property
+    def ws_url(self) -> str:
+        return f"ws://{self.host}:{self.port}"
+
+    def ccxt_config(self, api_key: str | None = None, secret: str | None = None) -> dict:
+        """Constructor arguments for ``ccxt.async_support.binance`` / ``ccxt.pro.binance`` pointed at
+        this emulator (default: the emulator's own key and secret)."""
+        return ccxt_config(
+            self.url, self.api_key if api_key is None else api_key, self.secret if secret is None else secret
+        )
+
+    # --- clock -------------------------------------------------------------------------------------
+
+    @property
+    def now_ms(self) -> int:
+        """The emulator's market clock: open time of the candle forming now."""
+        return self.replay.now_ms
+
+    def last_price(self, symbol: str) -> Decimal:
+        return self.replay.symbols[str(parse_symbol(symbol))].last_price
+
+    @property
+    def finished(self) -> bool:
+        return self.replay.finished
+
+    async def advance(self, n: int = 1) -> int:
+        """Close the next ``n`` candles: walk each one's path, fill orders, push stream events.
+        Returns how many steps were made (fewer at the end of the data)."""
+        steps = 0
+        for _ in range(n):
+            if self.replay.finished:
+                break
+            moves = self.replay.step()
+            for symbol, (path, _times) in moves.items():
+                self.account.walk(symbol, path, self.now_ms)
+            self._update_id += 1
+            for listener in list(self._step_listeners):
+                listener(moves)
+            steps += 1
+        if self.streams is not None:
+            await self.streams.flush()
+        return steps
+
+    async def run(self, speed: float = 1.0) -> None:
+        """Advance in real time divided by ``speed`` until the data ends (the CLI's driver)."""
+        if speed <= 0:
+            raise ValueError(f"speed must be > 0, got {speed}")
+        while not self.replay.finished:
+            await asyncio.sleep(self.time_frame.seconds / speed)
+            await self.advance()
+
+    def start_running(self, speed: float = 1.0) -> asyncio.Task:
+        self._run_task = asyncio.get_running_loop().create_task(self.run(speed))
+        return self._run_task
+
+    async def stop_running(self) -> None:
+        if self._run_task is not None:
+            self._run_task.cancel()
+            try:
+                await self._run_task
+            except asyncio.CancelledError:
+                pass
+            self._run_task = None
+
+    # --- inspection --------------------------------------------------------------------------------
+
+    def requests_to(self, path: str, method: str | None = None) -> list[RecordedRequest]:
+        """Requests received on ``path`` (e.g. "/api/v3/order"), optionally of one HTTP method."""
+        return [r for r in self.requests if r.path == path and (method is None or r.method == method)]
+
+    def balance(self, asset: str) -> tuple[Decimal, Decimal]:
+        """(free, locked) of ``asset``."""
+        return self.account.free.get(asset, Decimal(0)), self.account.locked.get(asset, Decimal(0))
+
+    # --- HTTP plumbing -----------------------------------------------------------------------------
+
+    def _route(self, app: web.Application, method: str, path: str, security: str, handler: Handler) -> None:
+        self._routes[(method, API + path)] = (security, handler)
+        app.router.add_route(method, API + path, self._dispatch)
+
+    @web.middleware
+    async def _middleware(self, request: web.Request, handler: Callable) -> web.StreamResponse:
+        if request.path.startswith(("/ws", "/stream")):
+            return await handler(request)
+        body = await request.text() if request.can_read_body else ""
+        query = request.rel_url.raw_query_string
+        params = dict(parse_qsl(query, keep_blank_values=True))
+        params.update(parse_qsl(body, keep_blank_values=True))
+        signed = "signature" in params
+        params.pop("signature", None)
+        fault = self.faults.take(request.method, request.path)
+
+        def record(status: int) -> None:
+            self.requests.append(
+                RecordedRequest(
+                    request.method, request.path, params, signed, status, fault and fault.kind.value
+                )
+            )
+
+        if fault is not None and fault.kind is FaultKind.HTTP_ERROR:
+            record(fault.status)  # type: ignore[arg-type]
+            text, content_type = error_body(fault.status)  # type: ignore[arg-type]
+            headers = {"Retry-After": str(fault.retry_after)} if fault.status in (418, 429) else {}
+            return web.Response(status=fault.status, text=text, content_type=content_type, headers=headers)
+        if fault is not None and fault.kind is FaultKind.DROP:
+            record(0)
+            return self._drop(request)
+        if fault is not None and fault.kind is FaultKind.TIMEOUT and not fault.process:
+            await fault.released.wait()
+        request[_BODY] = body
+        response = await handler(request)
+        record(response.status)
+        if fault is not None and fault.kind is FaultKind.LOST_ANSWER:
+            return self._drop(request)
+        if fault is not None and fault.kind is FaultKind.TIMEOUT and fault.process:
+            await fault.released.wait()
+        return response
+
+    @staticmethod
+    def _drop(request: web.Request) -> web.StreamResponse:
+        if request.transport is not None:
+            request.transport.abort()
+        raise asyncio.CancelledError  # the handler ends without writing anything
+
+    async def _dispatch(self, request: web.Request) -> web.Response:
+        security, handler = self._routes[(request.method, request.path)]
+        try:
+            params = dict(request.query)
+            if security != _NONE:
+                check_api_key(request.headers.get("X-MBX-APIKEY"), self.api_key)
+            if security == _SIGNED:
+                params = check_signed(request.rel_url.raw_query_string, request[_BODY], self.secret)
+            elif security == _API_KEY:
+                params.update(parse_qsl(request[_BODY], keep_blank_values=True))
+            payload = await handler(request, params)
+            status = 200
+        except ApiError as error:
+            payload, status = error.body(), error.status
+        return web.Response(status=status, text=json.dumps(payload), content_type="application/json")
+
+    def _register_routes(self, app: web.Application) -> None:
+        r = self._route
+        r(app, "GET", "/ping", _NONE, self._ping)
+        r(app, "GET", "/time", _NONE, self._time)
+        r(app, "GET", "/exchangeInfo", _NONE, self._exchange_info)
+        r(app, "GET", "/klines", _NONE, self._klines)
+        r(app, "GET", "/uiKlines", _NONE, self._klines)
+        r(app, "GET", "/ticker/24hr", _NONE, self._ticker_24hr)
+        r(app, "GET", "/ticker/price", _NONE, self._ticker_price)
+        r(app, "GET", "/ticker/bookTicker", _NONE, self._book_ticker)
+        r(app, "GET", "/avgPrice", _NONE, self._avg_price)
+        r(app, "GET", "/depth", _NONE, self._depth)
+        r(app, "GET", "/trades", _NONE, self._trades)
+        r(app, "GET", "/aggTrades", _NONE, self._agg_trades)
+        r(app, "GET", "/account", _SIGNED, self._account)
+        r(app, "POST", "/order", _SIGNED, self._new_order)
+        r(app, "POST", "/order/test", _SIGNED, self._test_order)
+        r(app, "GET", "/order", _SIGNED, self._get_order)
+        r(app, "DELETE", "/order", _SIGNED, self._cancel_order)
+        r(app, "GET", "/openOrders", _SIGNED, self._open_orders)
+        r(app, "DELETE", "/openOrders", _SIGNED, self._cancel_open_orders)
+        r(app, "GET", "/allOrders", _SIGNED, self._all_orders)
+        r(app, "GET", "/myTrades", _SIGNED, self._my_trades)
+        r(app, "POST", "/userDataStream", _API_KEY, self._new_listen_key)
+        r(app, "PUT", "/userDataStream", _API_KEY, self._keep_listen_key)
+        r(app, "DELETE", "/userDataStream", _API_KEY, self._close_listen_key)
+
+    # --- public endpoints --------------------------------------------------------------------------
+
+    def _symbol(self, params: Mapping[str, str]) -> str:
+        market_id = params.get("symbol")
+        if not market_id:
+            raise ApiError(-1102, "Mandatory parameter 'symbol' was not sent, was empty/null, or malformed.")
+        return self.account.spec_by_id(market_id).symbol
+
+    def _symbols(self, params: Mapping[str, str]) -> list[str] | None:
+        """The symbols asked by ``symbol`` or ``symbols`` (JSON list), None for all."""
+        if "symbol" in params:
+            return [self._symbol(params)]
+        if "symbols" in params:
+            try:
+                ids = json.loads(params["symbols"])
+            except ValueError as error:
+                raise invalid_symbol() from error
+            return [self.account.spec_by_id(i).symbol for i in ids]
+        return None
+
+    async def _ping(self, request: web.Request, params: dict) -> object:
+        return {}
+
+    async def _time(self, request: web.Request, params: dict) -> object:
+        import time
+
+        return {"serverTime": int(time.time() * 1000)}
+
+    async def _exchange_info(self, request: web.Request, params: dict) -> object:
+        return {
+            "timezone": "UTC",
+            "serverTime": self.now_ms,
+            "rateLimits": [
+                {"rateLimitType": "REQUEST_WEIGHT", "interval": "MINUTE", "intervalNum": 1, "limit": 6000},
+                {"rateLimitType": "ORDERS", "interval": "SECOND", "intervalNum": 10, "limit": 100},
+                {"rateLimitType": "RAW_REQUESTS", "interval": "MINUTE", "intervalNum": 5, "limit": 61000},
+            ],
+            "exchangeFilters": [],
+            "symbols": [spec.exchange_info() for spec in self.markets.values()],
+        }
+
+    async def _klines(self, request: web.Request, params: dict) -> object:
+        symbol = self._symbol(params)
+        return market_data.klines(self.replay.symbols[symbol], self.time_frame, params)
+
+    async def _ticker_24hr(self, request: web.Request, params: dict) -> object:
+        symbols = self._symbols(params)
+        answers = [
+            market_data.ticker_24hr(self.markets[s], self.replay.symbols[s], self.now_ms)
+            for s in (symbols or self.markets)
+        ]
+        return answers[0] if "symbol" in params else answers
+
+    async def _ticker_price(self, request: web.Request, params: dict) -> object:
+        from octobot_trading.emulator.market import fmt
+
+        answers = [
+            {"symbol": self.markets[s].market_id, "price": fmt(self.replay.symbols[s].last_price)}
+            for s in (self._symbols(params) or self.markets)
+        ]
+        return answers[0] if "symbol" in params else answers
+
+    async def _book_ticker(self, request: web.Request, params: dict) -> object:
+        answers = [
+            market_data.book_ticker(self.markets[s], self.replay.symbols[s])
+            for s in (self._symbols(params) or self.markets)
+        ]
+        return answers[0] if "symbol" in params else answers
+
+    async def _avg_price(self, request: web.Request, params: dict) -> object:
+        from octobot_trading.emulator.market import fmt
+
+        symbol = self._symbol(params)
+        return {"mins": 5, "price": fmt(self.replay.symbols[symbol].last_price), "closeTime": self.now_ms}
+
+    async def _depth(self, request: web.Request, params: dict) -> object:
+        symbol = self._symbol(params)
+        limit = int(params.get("limit", 100))
+        if limit not in market_data.DEPTH_LIMITS:
+            limit = min((x for x in market_data.DEPTH_LIMITS if x >= limit), default=5000)
+        return market_data.depth(self.markets[symbol], self.replay.symbols[symbol], limit, self._update_id)
+
+    async def _trades(self, request: web.Request, params: dict) -> object:
+        symbol = self._symbol(params)
+        return market_data.recent_trades(
+            self.replay.symbols[symbol], min(int(params.get("limit", 500)), 1000)
+        )
+
+    async def _agg_trades(self, request: web.Request, params: dict) -> object:
+        symbol = self._symbol(params)
+        return market_data.agg_trades(self.replay.symbols[symbol], params)
+
+    # --- account endpoints -------------------------------------------------------------------------
+
+    async def _account(self, request: web.Request, params: dict) -> object:
+        spec = next(iter(self.markets.values()))
+        return {
+            "makerCommission": int(spec.maker_fee * 10000),
+            "takerCommission": int(spec.taker_fee * 10000),
+            "buyerCommission": 0,
+            "sellerCommission": 0,
+            "commissionRates": {
+                "maker": format(spec.maker_fee, "f"),
+                "taker": format(spec.taker_fee, "f"),
+                "buyer": "0",
+                "seller": "0",
+            },
+            "canTrade": True,
+            "canWithdraw": True,
+            "canDeposit": True,
+            "brokered": False,
+            "requireSelfTradePrevention": False,
+            "preventSor": False,
+            "updateTime": self.now_ms,
+            "accountType": "SPOT",
+            "balances": self.account.balance_entries(),
+            "permissions": ["SPOT"],
+            "uid": 1,
+        }
+
+    async def _new_order(self, request: web.Request, params: dict) -> object:
+        symbol = self._symbol(params)
+        order = self.account.place(params, self.replay.symbols[symbol].last_price, self.now_ms)
+        if self.streams is not None:
+            await self.streams.flush()
+        return order.to_new_order_answer(self.now_ms)
+
+    async def _test_order(self, request: web.Request, params: dict) -> object:
+        self._symbol(params)
+        return {}
+
+    async def _get_order(self, request: web.Request, params: dict) -> object:
+        order = self.account.find_order(
+            params.get("symbol", ""), params.get("orderId"), params.get("origClientOrderId")
+        )
+        return order.to_binance()
+
+    async def _cancel_order(self, request: web.Request, params: dict) -> object:
+        order = self.account.find_order(
+            params.get("symbol", ""), params.get("orderId"), params.get("origClientOrderId")
+        )
+        self.account.cancel(order, self.now_ms)
+        if self.streams is not None:
+            await self.streams.flush()
+        return order.to_cancel_answer(
+            params.get("newClientOrderId") or f"cancel-{order.order_id}", self.now_ms
+        )
+
+    async def _open_orders(self, request: web.Request, params: dict) -> object:
+        market_id = self.markets[self._symbol(params)].market_id if "symbol" in params else None
+        return [o.to_binance() for o in self.account.open_orders(market_id)]
+
+    async def _cancel_open_orders(self, request: web.Request, params: dict) -> object:
+        spec = self.markets[self._symbol(params)]
+        orders = self.account.open_orders(spec.market_id)
+        for order in orders:
+            self.account.cancel(order, self.now_ms)
+        if self.streams is not None:
+            await self.streams.flush()
+        return [o.to_cancel_answer(f"cancel-{o.order_id}", self.now_ms) for o in orders]
+
+    async def _all_orders(self, request: web.Request, params: dict) -> object:
+        spec = self.markets[self._symbol(params)]
+        orders = [o for o in self.account.orders.values() if o.market_id == spec.market_id]
+        if "orderId" in params:
+            orders = [o for o in orders if o.order_id >= int(params["orderId"])]
+        if "startTime" in params:
+            orders = [o for o in orders if o.time >= int(params["startTime"])]
+        if "endTime" in params:
+            orders = [o for o in orders if o.time <= int(params["endTime"])]
+        limit = min(int(params.get("limit", 500)), 1000)
+        return [o.to_binance() for o in orders[:limit]]
+
+    async def _my_trades(self, request: web.Request, params: dict) -> object:
+        spec = self.markets[self._symbol(params)]
+        trades = [t for t in self.account.trades if t.market_id == spec.market_id]
+        if "orderId" in params:
+            trades = [t for t in trades if t.order_id == int(params["orderId"])]
+        if "fromId" in params:
+            trades = [t for t in trades if t.trade_id >= int(params["fromId"])]
+        if "startTime" in params:
+            trades = [t for t in trades if t.time >= int(params["startTime"])]
+        if "endTime" in params:
+            trades = [t for t in trades if t.time <= int(params["endTime"])]
+        limit = min(int(params.get("limit", 500)), 1000)
+        return [t.to_binance() for t in trades[:limit]]
+
+    async def _new_listen_key(self, request: web.Request, params: dict) -> object:
+        key = secrets.token_urlsafe(45)[:60]
+        self.listen_keys.add(key)
+        return {"listenKey": key}
+
+    async def _keep_listen_key(self, request: web.Request, params: dict) -> object:
+        if params.get("listenKey") not in self.listen_keys:
+            raise ApiError(-1125, "This listenKey does not exist.")
+        return {}
+
+    async def _close_listen_key(self, request: web.Request, params: dict) -> object:
+        if params.get("listenKey") not in self.listen_keys:
+            raise ApiError(-1125, "This listenKey does not exist.")
+        self.listen_keys.discard(params["listenKey"])
+        return {}
+
+
+def ccxt_config(url: str, api_key: str, secret: str) -> dict:
+    """Constructor arguments pointing ccxt's binance client (REST and ccxt.pro websockets) at an emulator
+    at ``url`` ("http://127.0.0.1:PORT").
+
+    - ``urls["api"]``: every REST base of ccxt's binance replaced by the emulator (paths kept), and
+      ``urls["api"]["ws"]`` the websocket bases (market streams and the WebSocket API);
+    - ``options.fetchMarkets.types = ["spot"]``: the emulator serves spot only (no futures endpoints);
+    - ``options.fetchCurrencies = False``: /sapi/v1/capital/config/getall is not emulated;
+    - ``options.fetchMargins = False``: no margin pairs endpoints.
+    """
+    ws = url.replace("http://", "ws://", 1)
+    api = {
+        name: url + urlsplit(address).path
+        for name, address in ccxt.binance().urls["api"].items()
+        if isinstance(address, str)
+    }
+    api["ws"] = {
+        "spot": ws + "/ws",
+        "margin": ws + "/ws",
+        "ws-api": {"spot": ws + "/ws-api/v3"},
+    }
+    return {
+        "apiKey": api_key,
+        "secret": secret,
+        "urls": {"api": api},
+        "options": {
+            "fetchMarkets": {"types": ["spot"]},
+            "fetchCurrencies": False,
+            "fetchMargins": False,
+            "defaultType": "spot",
+        },
+    }

@@ -1,0 +1,273 @@
+"""The exchange emulator driven by ccxt's real binance client (nothing of ccxt is mocked)."""
+
+from __future__ import annotations
+
+import os
+from decimal import ROUND_DOWN, Decimal
+from pathlib import Path
+
+import ccxt
+import ccxt.async_support as ccxt_async
+import numpy as np
+import pytest
+
+from octobot_trading.emulator import ExchangeEmulator, load_candles
+
+REPO_ROOT = Path(__file__).resolve().parents[3]
+DATA = Path(os.environ.get("OCTOBOT_SHARED_DATA", REPO_ROOT.parent / "shared" / "data"))
+ETH_BTC = DATA / "freqtrade" / "ETH_BTC-5m.csv"
+HISTORY = 200
+
+pytestmark = pytest.mark.skipif(not ETH_BTC.is_file(), reason=f"shared market data not found at {DATA}")
+
+
+@pytest.fixture
+def candles() -> np.ndarray:
+    return load_candles(ETH_BTC)
+
+
+@pytest.fixture
+async def emulator(candles: np.ndarray):
+    async with ExchangeEmulator(
+        {"ETH/BTC": candles}, balances={"BTC": Decimal("2"), "ETH": Decimal("10")}, history=HISTORY
+    ) as emu:
+        yield emu
+
+
+def client(emulator: ExchangeEmulator, **overrides) -> ccxt_async.binance:
+    config = emulator.ccxt_config(overrides.pop("api_key", None), overrides.pop("secret", None))
+    config["enableRateLimit"] = False
+    config.update(overrides)
+    return ccxt_async.binance(config)
+
+
+@pytest.fixture
+async def exchange(emulator: ExchangeEmulator):
+    exchange = client(emulator)
+    await exchange.load_markets()
+    yield exchange
+    await exchange.close()
+
+
+def floor_tick(price: Decimal, tick: Decimal) -> Decimal:
+    return (price / tick).to_integral_value(rounding=ROUND_DOWN) * tick
+
+
+def below_the_next_lows(emulator: ExchangeEmulator, lows: np.ndarray, count: int) -> Decimal:
+    """A price one tick under the current price and the next ``count`` candles' lows."""
+    tick = emulator.markets["ETH/BTC"].tick_size
+    lowest = min(emulator.last_price("ETH/BTC"), Decimal(repr(float(lows[:count].min()))))
+    return floor_tick(lowest, tick) - tick
+
+
+# --- public market data ---------------------------------------------------------------------------
+
+
+async def test_load_markets_gives_binance_precision_and_limits(emulator, exchange):
+    market = exchange.market("ETH/BTC")
+    spec = emulator.markets["ETH/BTC"]
+    assert market["spot"] and market["id"] == "ETHBTC"
+    assert Decimal(str(market["precision"]["price"])) == spec.tick_size
+    assert Decimal(str(market["precision"]["amount"])) == spec.step_size
+    assert Decimal(str(market["limits"]["cost"]["min"])) == spec.min_notional
+    assert market["maker"] == 0.001 and market["taker"] == 0.001
+    # ccxt loaded markets from exchangeInfo alone (no currencies / margin / futures endpoints)
+    assert [r.path for r in emulator.requests] == ["/api/v3/exchangeInfo"]
+
+
+async def test_fetch_ohlcv_serves_the_closed_history_then_each_advanced_candle(emulator, exchange, candles):
+    ohlcv = await exchange.fetch_ohlcv("ETH/BTC", "5m", limit=5)
+    assert np.allclose(np.array(ohlcv), candles[HISTORY - 5 : HISTORY])
+    await emulator.advance(2)
+    ohlcv = await exchange.fetch_ohlcv("ETH/BTC", "5m", limit=2)
+    assert np.allclose(np.array(ohlcv), candles[HISTORY : HISTORY + 2])
+    since = int(candles[10, 0])
+    assert np.allclose(
+        np.array(await exchange.fetch_ohlcv("ETH/BTC", "5m", since=since, limit=3)), candles[10:13]
+    )
+
+
+async def test_fetch_ohlcv_aggregates_larger_time_frames(exchange, candles):
+    hourly = np.array(await exchange.fetch_ohlcv("ETH/BTC", "1h", limit=3))
+    assert np.all(hourly[:, 0] % 3_600_000 == 0)
+    full = candles[(candles[:, 0] >= hourly[1, 0]) & (candles[:, 0] < hourly[1, 0] + 3_600_000)]
+    assert len(full) == 12
+    assert hourly[1, 1] == full[0, 1] and hourly[1, 4] == full[-1, 4]
+    assert hourly[1, 2] == pytest.approx(full[:, 2].max()) and hourly[1, 3] == pytest.approx(full[:, 3].min())
+    assert hourly[1, 5] == pytest.approx(full[:, 5].sum())
+
+
+async def test_ticker_book_and_trades_follow_the_replayed_price(emulator, exchange, candles):
+    await emulator.advance()
+    ticker = await exchange.fetch_ticker("ETH/BTC")
+    assert ticker["last"] == candles[HISTORY, 4]
+    assert ticker["bid"] <= ticker["last"] < ticker["ask"]
+    book = await exchange.fetch_order_book("ETH/BTC", 5)
+    assert (
+        len(book["bids"]) == 5 and book["bids"][0][0] == ticker["bid"] and book["asks"][0][0] == ticker["ask"]
+    )
+    assert book["bids"][0][0] > book["bids"][1][0] and book["asks"][0][0] < book["asks"][1][0]
+    trades = await exchange.fetch_trades("ETH/BTC")
+    assert trades[-1]["price"] == candles[HISTORY, 4]
+    # the last candle's trades walk open -> nearer extreme -> farther extreme -> close
+    path = [t["price"] for t in trades[-4:]]
+    assert path[0] == candles[HISTORY, 1] and sorted(path[1:3]) == [candles[HISTORY, 3], candles[HISTORY, 2]]
+    price = await exchange.fetch_ticker("ETH/BTC", {"method": "publicGetTickerPrice"})
+    assert price["last"] == candles[HISTORY, 4]
+
+
+# --- account and orders ---------------------------------------------------------------------------
+
+
+async def test_fetch_balance_and_signed_requests(emulator, exchange):
+    balance = await exchange.fetch_balance()
+    assert balance["BTC"]["free"] == 2 and balance["ETH"]["total"] == 10
+    recorded = emulator.requests_to("/api/v3/account")
+    assert len(recorded) == 1 and recorded[0].signed and "timestamp" in recorded[0].params
+
+
+async def test_bad_secret_is_an_authentication_error(emulator):
+    exchange = client(emulator, secret="not-the-secret")
+    try:
+        with pytest.raises(ccxt.AuthenticationError, match="Signature for this request is not valid"):
+            await exchange.fetch_balance()
+    finally:
+        await exchange.close()
+
+
+async def test_unknown_api_key_is_an_authentication_error(emulator):
+    exchange = client(emulator, api_key="unknown-key")
+    try:
+        with pytest.raises(ccxt.AuthenticationError, match=r"-2015|Invalid API-key"):
+            await exchange.fetch_balance()
+    finally:
+        await exchange.close()
+
+
+async def test_a_stale_timestamp_is_refused(emulator):
+    exchange = client(emulator, options={**emulator.ccxt_config()["options"], "timeDifference": 120_000})
+    try:
+        with pytest.raises(ccxt.InvalidNonce, match="recvWindow"):
+            await exchange.fetch_balance()
+    finally:
+        await exchange.close()
+
+
+async def test_market_order_fills_at_the_current_price_with_taker_fee(emulator, exchange):
+    price = emulator.last_price("ETH/BTC")
+    order = await exchange.create_order("ETH/BTC", "market", "buy", 1.5)
+    assert order["status"] == "closed" and order["filled"] == 1.5 and order["average"] == float(price)
+    fee = Decimal("1.5") * Decimal("0.001")
+    assert Decimal(str(order["fee"]["cost"])) == fee and order["fee"]["currency"] == "ETH"
+    assert emulator.balance("BTC") == (Decimal(2) - Decimal("1.5") * price, 0)
+    assert emulator.balance("ETH") == (Decimal(10) + Decimal("1.5") - fee, 0)
+    sell = await exchange.create_order("ETH/BTC", "market", "sell", 1)
+    received = price  # 1 ETH at the same price
+    assert Decimal(str(sell["fee"]["cost"])) == (received * Decimal("0.001")).quantize(Decimal("1e-8"))
+    assert sell["fee"]["currency"] == "BTC"
+
+
+async def test_limit_order_rests_and_fills_when_the_path_crosses_it(emulator, exchange, candles):
+    lows = candles[HISTORY:, 3]
+    limit = below_the_next_lows(emulator, lows, 5)
+    crossing = int(np.argmax(lows <= float(limit)))
+    assert lows[crossing] <= float(limit) and crossing >= 5
+    order = await exchange.create_order(
+        "ETH/BTC", "limit", "buy", 2, float(limit), {"clientOrderId": "dip-1"}
+    )
+    assert order["status"] == "open" and order["clientOrderId"] == "dip-1"
+    assert emulator.balance("BTC") == (Decimal(2) - 2 * limit, 2 * limit)
+    await emulator.advance(crossing)
+    assert (await exchange.fetch_order(order["id"], "ETH/BTC"))["status"] == "open"
+    await emulator.advance()
+    filled = await exchange.fetch_order(None, "ETH/BTC", {"origClientOrderId": "dip-1"})
+    assert filled["status"] == "closed" and filled["average"] == float(limit) and filled["filled"] == 2
+    fee = Decimal("0.002")  # maker fee, in the received ETH
+    assert emulator.balance("BTC") == (Decimal(2) - 2 * limit, 0)
+    assert emulator.balance("ETH") == (Decimal(10) + 2 - fee, 0)
+    trades = await exchange.fetch_my_trades("ETH/BTC")
+    assert [(t["order"], t["takerOrMaker"], t["price"]) for t in trades] == [
+        (order["id"], "maker", float(limit))
+    ]
+
+
+async def test_cancel_releases_funds_and_open_orders_lists(emulator, exchange):
+    price = emulator.last_price("ETH/BTC")
+    low = floor_tick(price * Decimal("0.5"), emulator.markets["ETH/BTC"].tick_size)
+    first = await exchange.create_order("ETH/BTC", "limit", "buy", 1, float(low))
+    second = await exchange.create_order("ETH/BTC", "limit", "sell", 1, float(price * 2))
+    assert sorted(o["id"] for o in await exchange.fetch_open_orders("ETH/BTC")) == sorted(
+        [first["id"], second["id"]]
+    )
+    canceled = await exchange.cancel_order(first["id"], "ETH/BTC")
+    assert canceled["status"] == "canceled"
+    assert emulator.balance("BTC") == (Decimal(2), 0)
+    with pytest.raises(ccxt.OrderNotFound):
+        await exchange.cancel_order(first["id"], "ETH/BTC")
+    with pytest.raises(ccxt.OrderNotFound):
+        await exchange.fetch_order("999999", "ETH/BTC")
+    await exchange.cancel_all_orders("ETH/BTC")
+    assert await exchange.fetch_open_orders("ETH/BTC") == []
+    assert emulator.balance("ETH") == (Decimal(10), 0)
+    statuses = {o["id"]: o["status"] for o in await exchange.fetch_orders("ETH/BTC")}
+    assert statuses == {first["id"]: "canceled", second["id"]: "canceled"}
+
+
+async def test_duplicate_client_order_id_is_refused(emulator, exchange):
+    low = floor_tick(emulator.last_price("ETH/BTC") * Decimal("0.5"), emulator.markets["ETH/BTC"].tick_size)
+    await exchange.create_order("ETH/BTC", "limit", "buy", 1, float(low), {"clientOrderId": "once"})
+    with pytest.raises(ccxt.InvalidOrder, match="Duplicate order sent"):
+        await exchange.create_order("ETH/BTC", "limit", "buy", 1, float(low), {"clientOrderId": "once"})
+    assert len(emulator.account.open_orders()) == 1
+    assert len(emulator.requests_to("/api/v3/order", "POST")) == 2
+
+
+async def test_insufficient_funds_and_filter_failures(emulator, exchange):
+    price = float(emulator.last_price("ETH/BTC"))
+    with pytest.raises(ccxt.InsufficientFunds):
+        await exchange.create_order("ETH/BTC", "limit", "buy", 100, price * 0.9)
+    with pytest.raises(ccxt.InsufficientFunds):
+        await exchange.create_order("ETH/BTC", "market", "sell", 11)
+    # below the minimum notional: Binance's -1013 "Filter failure: NOTIONAL", as ccxt reports it
+    with pytest.raises(ccxt.BadRequest, match="NOTIONAL"):
+        await exchange.create_order("ETH/BTC", "limit", "buy", 0.001, price * 0.9)
+    # off the lot grid (ccxt's amount_to_precision bypassed): LOT_SIZE is an InvalidOrder
+    with pytest.raises(ccxt.InvalidOrder, match="LOT_SIZE"):
+        await exchange.private_post_order(
+            {"symbol": "ETHBTC", "side": "BUY", "type": "MARKET", "quantity": "1.00001"}
+        )
+    assert emulator.account.orders == {}
+
+
+async def test_stop_loss_limit_triggers_then_rests_or_fills_at_the_stop(emulator, exchange, candles):
+    spec = emulator.markets["ETH/BTC"]
+    start = emulator.last_price("ETH/BTC")
+    stop = below_the_next_lows(emulator, candles[HISTORY:, 3], 3)
+    resting_limit = floor_tick(stop * Decimal("1.5"), spec.tick_size)  # above the market once triggered
+    taking_limit = floor_tick(stop * Decimal("0.5"), spec.tick_size)  # marketable once triggered
+    rest = await exchange.create_order(
+        "ETH/BTC", "STOP_LOSS_LIMIT", "sell", 1, float(resting_limit), {"stopPrice": float(stop)}
+    )
+    take = await exchange.create_order(
+        "ETH/BTC", "STOP_LOSS_LIMIT", "sell", 1, float(taking_limit), {"stopPrice": float(stop)}
+    )
+    assert emulator.balance("ETH") == (Decimal(8), Decimal(2))
+    crossing = int(np.argmax(candles[HISTORY:, 3] <= float(stop)))
+    assert crossing >= 3
+    await emulator.advance(crossing)
+    assert [o["status"] for o in await exchange.fetch_open_orders("ETH/BTC")] == ["open", "open"]
+    assert not emulator.account.orders[int(rest["id"])].working
+    await emulator.advance()
+    assert emulator.account.orders[int(rest["id"])].working
+    assert (await exchange.fetch_order(rest["id"], "ETH/BTC"))["status"] == "open"
+    taken = await exchange.fetch_order(take["id"], "ETH/BTC")
+    assert taken["status"] == "closed" and taken["average"] == float(stop)
+    assert (await exchange.fetch_my_trades("ETH/BTC"))[0]["takerOrMaker"] == "taker"
+    assert emulator.balance("ETH") == (Decimal(8), Decimal(1))
+    assert emulator.balance("BTC")[0] == Decimal(2) + stop - (stop * Decimal("0.001")).quantize(
+        Decimal("1e-8")
+    )
+    with pytest.raises(ccxt.OrderImmediatelyFillable):
+        await exchange.create_order(
+            "ETH/BTC", "STOP_LOSS_LIMIT", "sell", 1, float(taking_limit), {"stopPrice": float(start * 2)}
+        )
