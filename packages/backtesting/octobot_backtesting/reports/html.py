@@ -17,6 +17,8 @@ import plotly.graph_objects as go
 from plotly.offline import get_plotlyjs
 from plotly.subplots import make_subplots
 
+from octobot_backtesting.reports.text import format_number
+
 if TYPE_CHECKING:
     from octobot_backtesting.reports.report import RunReport
 
@@ -141,8 +143,8 @@ def build_figure(report: RunReport, max_candles_per_chart: int = 5000) -> go.Fig
 def _cell(value: object) -> str:
     if isinstance(value, float):
         return f"{value:.4f}"
-    if isinstance(value, Decimal):
-        return format(value.normalize(), "f") if value == value.to_integral() else f"{value:f}"
+    if isinstance(value, Decimal):  # exact in the JSON; 8 decimals, as the text report, for reading
+        return format_number(value)
     return "n/a" if value is None else str(value)
 
 

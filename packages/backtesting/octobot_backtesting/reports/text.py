@@ -26,11 +26,15 @@ def _share(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.2f} %"
 
 
-def _num(value: Decimal | float | None, places: int = 8) -> str:
+def format_number(value: Decimal | float | None, places: int = 8) -> str:
+    """A money figure for reading: at most ``places`` decimals, no trailing zeros (JSON keeps it exact)."""
     if value is None:
         return "n/a"
     text = f"{Decimal(value):.{places}f}" if isinstance(value, Decimal) else f"{value:.{places}f}"
     return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+_num = format_number
 
 
 def render_text(report: RunReport) -> str:
