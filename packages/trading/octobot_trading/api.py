@@ -238,3 +238,21 @@ __all__ += [
     "parse_amount",
 ]
 # --- end orders, simulator, trader, exchanges, channels, modes ---
+
+# --- persistence, live ---
+from octobot_trading.persistence.errors import PersistenceError, StateClosedError, StateFileError  # noqa: E402
+from octobot_trading.persistence.recorder import AccountRecorder  # noqa: E402
+from octobot_trading.persistence.restore import restore_account  # noqa: E402
+from octobot_trading.persistence.store import StateChange, StateStore, StoredState  # noqa: E402
+
+__all__ += [
+    "AccountRecorder",
+    "PersistenceError",
+    "StateChange",
+    "StateClosedError",
+    "StateFileError",
+    "StateStore",
+    "StoredState",
+    "restore_account",
+]
+# --- end persistence, live ---
