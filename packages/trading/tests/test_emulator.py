@@ -21,7 +21,7 @@ HISTORY = 200
 pytestmark = pytest.mark.skipif(not ETH_BTC.is_file(), reason=f"shared market data not found at {DATA}")
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def candles() -> np.ndarray:
     return load_candles(ETH_BTC)
 
@@ -271,3 +271,106 @@ async def test_stop_loss_limit_triggers_then_rests_or_fills_at_the_stop(emulator
         await exchange.create_order(
             "ETH/BTC", "STOP_LOSS_LIMIT", "sell", 1, float(taking_limit), {"stopPrice": float(start * 2)}
         )
+
+
+# --- faults ---------------------------------------------------------------------------------------
+
+
+async def test_http_errors_map_to_ccxt_exceptions_and_fire_n_times(emulator, exchange):
+    emulator.faults.http_error(503, "/api/v3/ticker/24hr", times=2)
+    for _ in range(2):
+        with pytest.raises(ccxt.ExchangeNotAvailable):
+            await exchange.fetch_ticker("ETH/BTC")
+    assert (await exchange.fetch_ticker("ETH/BTC"))["last"] == float(emulator.last_price("ETH/BTC"))
+    assert [r.status for r in emulator.requests_to("/api/v3/ticker/24hr")] == [503, 503, 200]
+    emulator.faults.http_error(504, "/api/v3/depth")
+    with pytest.raises(ccxt.RequestTimeout):
+        await exchange.fetch_order_book("ETH/BTC")
+    emulator.faults.http_error(500)  # any path
+    with pytest.raises(ccxt.ExchangeNotAvailable):
+        await exchange.fetch_balance()
+
+
+async def test_rate_limits_answer_429_and_418_with_retry_after(emulator, exchange):
+    emulator.faults.rate_limit("/api/v3/klines", retry_after=7)
+    with pytest.raises(ccxt.DDoSProtection, match="429"):
+        await exchange.fetch_ohlcv("ETH/BTC", "5m")
+    assert exchange.last_response_headers["Retry-After"] == "7"
+    emulator.faults.rate_limit("/api/v3/klines", ban=True)
+    with pytest.raises(ccxt.DDoSProtection, match="418"):
+        await exchange.fetch_ohlcv("ETH/BTC", "5m")
+    assert len(await exchange.fetch_ohlcv("ETH/BTC", "5m", limit=3)) == 3
+
+
+async def test_timeout_holds_the_answer_until_released(emulator):
+    exchange = client(emulator, timeout=300)
+    try:
+        await exchange.load_markets()
+        fault = emulator.faults.timeout("/api/v3/ticker/24hr")
+        with pytest.raises(ccxt.RequestTimeout):
+            await exchange.fetch_ticker("ETH/BTC")
+        assert fault.fired == 1
+        emulator.faults.release()
+        assert (await exchange.fetch_ticker("ETH/BTC"))["symbol"] == "ETH/BTC"
+    finally:
+        await exchange.close()
+
+
+async def test_an_order_processed_before_a_timeout_exists(emulator):
+    exchange = client(emulator, timeout=300)
+    try:
+        await exchange.load_markets()
+        emulator.faults.timeout("/api/v3/order", method="POST", process=True)
+        with pytest.raises(ccxt.RequestTimeout):
+            await exchange.create_order("ETH/BTC", "market", "buy", 1, None, {"clientOrderId": "late"})
+        emulator.faults.release()
+        order = await exchange.fetch_order(None, "ETH/BTC", {"origClientOrderId": "late"})
+        assert order["status"] == "closed" and order["filled"] == 1
+    finally:
+        await exchange.close()
+
+
+async def test_dropped_connection_leaves_no_order(emulator, exchange):
+    emulator.faults.drop_connection("/api/v3/order", method="POST")
+    with pytest.raises(ccxt.NetworkError):
+        await exchange.create_order("ETH/BTC", "market", "buy", 1, None, {"clientOrderId": "dropped"})
+    assert emulator.account.orders == {}
+    with pytest.raises(ccxt.OrderNotFound):
+        await exchange.fetch_order(None, "ETH/BTC", {"origClientOrderId": "dropped"})
+    # the next request goes through on a fresh connection
+    assert (await exchange.fetch_balance())["ETH"]["total"] == 10
+
+
+async def test_lost_answer_creates_the_order_once(emulator, exchange):
+    emulator.faults.lose_answer()
+    low = floor_tick(emulator.last_price("ETH/BTC") * Decimal("0.5"), emulator.markets["ETH/BTC"].tick_size)
+    with pytest.raises(ccxt.NetworkError):
+        await exchange.create_order("ETH/BTC", "limit", "buy", 1, float(low), {"clientOrderId": "lost-1"})
+    order = await exchange.fetch_order(None, "ETH/BTC", {"origClientOrderId": "lost-1"})
+    assert order["status"] == "open" and order["price"] == float(low)
+    sent = emulator.requests_to("/api/v3/order", "POST")
+    assert len(sent) == 1 and sent[0].fault == "lost_answer"
+    assert sent[0].params["newClientOrderId"] == "lost-1"
+    # a blind retry with the same client order id is refused, not doubled
+    with pytest.raises(ccxt.InvalidOrder, match="Duplicate"):
+        await exchange.create_order("ETH/BTC", "limit", "buy", 1, float(low), {"clientOrderId": "lost-1"})
+    assert len(emulator.account.open_orders()) == 1
+
+
+async def test_partial_fills_are_visible_through_fetch_order(emulator, exchange, candles):
+    emulator.faults.partial_fill(Decimal("0.25"))
+    lows, highs = candles[HISTORY:, 3], candles[HISTORY:, 2]
+    limit = below_the_next_lows(emulator, lows, 3)
+    # candles that trade at or below the limit, each filling a quarter of the order
+    crossings = np.flatnonzero(lows <= float(limit))
+    assert len(crossings) >= 4 and highs[crossings[0]] > 0
+    order = await exchange.create_order("ETH/BTC", "limit", "buy", 4, float(limit))
+    await emulator.advance(int(crossings[0]) + 1)
+    first = await exchange.fetch_order(order["id"], "ETH/BTC")
+    assert (first["status"], first["filled"], first["remaining"]) == ("open", 1, 3)
+    assert emulator.balance("ETH")[0] == Decimal(10) + 1 - Decimal("0.001")
+    await emulator.advance(int(crossings[3] - crossings[0]))
+    last = await exchange.fetch_order(order["id"], "ETH/BTC")
+    assert (last["status"], last["filled"], last["remaining"]) == ("closed", 4, 0)
+    assert len(await exchange.fetch_my_trades("ETH/BTC")) == 4
+    assert emulator.balance("BTC") == (Decimal(2) - 4 * limit, 0)

@@ -8,6 +8,7 @@ clock (``await emulator.advance()``), with faults injected on demand.
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import logging
 import secrets
@@ -513,6 +514,15 @@ class ExchangeEmulator:
         return {}
 
 
+@functools.cache
+def _ccxt_api_paths() -> dict[str, str]:
+    return {
+        name: urlsplit(address).path
+        for name, address in ccxt.binance().urls["api"].items()
+        if isinstance(address, str)
+    }
+
+
 def ccxt_config(url: str, api_key: str, secret: str) -> dict:
     """Constructor arguments pointing ccxt's binance client (REST and ccxt.pro websockets) at an emulator
     at ``url`` ("http://127.0.0.1:PORT").
@@ -524,11 +534,7 @@ def ccxt_config(url: str, api_key: str, secret: str) -> dict:
     - ``options.fetchMargins = False``: no margin pairs endpoints.
     """
     ws = url.replace("http://", "ws://", 1)
-    api = {
-        name: url + urlsplit(address).path
-        for name, address in ccxt.binance().urls["api"].items()
-        if isinstance(address, str)
-    }
+    api: dict = {name: url + path for name, path in _ccxt_api_paths().items()}
     api["ws"] = {
         "spot": ws + "/ws",
         "margin": ws + "/ws",
