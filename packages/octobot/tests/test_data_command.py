@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
+
+import numpy as np
 import pytest
 from conftest import run_cli, shared_data
 
+import octobot_backtesting as ob
 from octobot.errors import ExitCode
+from octobot_trading.ccxt_connector.testing import BinanceLikeServer
 
 
 def test_import_list_inspect_validate_delete_a_real_octobot_file(home, octobot_btc_file):
@@ -60,3 +66,20 @@ def test_a_file_that_is_not_a_data_file_is_refused(home, tmp_path):
     bogus.write_text("not sqlite")
     code, _, err = run_cli("data", "inspect", str(bogus))
     assert code == ExitCode.DATA_ERROR and str(bogus) in err
+
+
+async def test_collect_from_a_loopback_exchange(home, btc_data_file):
+    with ob.DataFileReader(btc_data_file) as reader:
+        candles = reader.read_ohlcv("BTC/USDT", "1h")
+    async with BinanceLikeServer({("BTC/USDT", "1h"): candles}) as server:
+        home.user_config.write_text(json.dumps({"exchanges": {"binance": {"ccxt": server.ccxt_config()}}}))
+        home.user_config.chmod(0o600)
+        args = ["--exchange", "binance", "--symbol", "BTC/USDT", "--time-frame", "1h"]
+        window = ["--start", "2018-04-10", "--end", "2018-04-20", "--to", "collected"]
+        code, out, _ = await asyncio.to_thread(run_cli, "data", "collect", *args, *window)
+    assert code == 0, out
+    assert "BTC/USDT 1h: 240 candles, 2018-04-10 00:00 -> 2018-04-19 23:00, 0 gap(s)" in out
+    with ob.DataFileReader(home.data / "collected.sqlite") as reader:
+        collected = reader.read_ohlcv("BTC/USDT", "1h")
+    start = int(np.searchsorted(candles[:, 0], collected[0, 0]))
+    assert np.array_equal(collected, candles[start : start + 240])

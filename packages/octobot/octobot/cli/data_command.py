@@ -52,6 +52,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     collect.add_argument(
         "--to", required=True, help="data file to write: a path or a name in the data folder"
     )
+    collect.add_argument("--overwrite", action="store_true", help="replace an existing data file")
     parser.set_defaults(handler=run)
 
 
@@ -188,6 +189,8 @@ def _collect(args: argparse.Namespace, context: CliContext) -> int:
             time_frames=args.time_frame,
             start_ms=iso_ms(args.start, "--start"),
             end_ms=None if args.end is None else iso_ms(args.end, "--end"),
+            exchange_config=context.user_config.ccxt_config(args.exchange),
+            overwrite=args.overwrite,
         )
     )
     for series in result.series:
