@@ -13,7 +13,7 @@ from pathlib import Path
 from octobot.errors import AlreadyExistsError, ConfigError
 from octobot.tentacle_kind import TentacleKind
 
-TEMPLATE_KINDS = (TentacleKind.TA,)
+TEMPLATE_KINDS = (TentacleKind.TA, TentacleKind.STRATEGY)
 _CLASS_NAME = re.compile(r"^[A-Z][A-Za-z0-9]{1,63}$")
 
 _TA_MODULE = '''"""{name}: a technical evaluator (created by `octobot tentacles new --kind ta`).
@@ -132,6 +132,116 @@ def test_it_publishes_its_evaluation_into_the_matrix():
 '''
 
 
+_STRATEGY_MODULE = '''"""{name}: a strategy (created by `octobot tentacles new --kind strategy`).
+
+Change `compute_evaluation` and its test in tests/test_{module}.py: the class around it only reads the
+TA evaluations of the symbol from the matrix and publishes the result for the trading mode.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from octobot_evaluators import Strategy, StrategyTrigger
+
+
+def compute_evaluation(opinions: list[float | None], min_opinions: int) -> float | None:
+    """The average of the evaluators' opinions in [-1, 1] (+1 strongest buy), ignoring those without one.
+
+    None (no opinion) while fewer than ``min_opinions`` evaluators have an opinion.
+    """
+    known = [opinion for opinion in opinions if opinion is not None]
+    if len(known) < max(min_opinions, 1):
+        return None
+    return sum(known) / len(known)
+
+
+class {name}(Strategy):
+    """Average of the TA evaluations of its time frames, once enough evaluators have an opinion."""
+
+    TENTACLE_KIND: ClassVar[str] = "strategy"
+    TENTACLE_VERSION: ClassVar[str] = "0.1.0"
+    NAME: ClassVar[str | None] = "{name}"
+    REQUIRED_EVALUATORS: ClassVar[tuple[str, ...]] = ("*",)
+    REQUIRED_TIME_FRAMES: ClassVar[tuple[str, ...]] = ("1h",)
+    DEFAULT_CONFIG: ClassVar[dict[str, Any]] = {{"min_opinions": 1}}
+    CONFIG_SCHEMA: ClassVar[dict[str, Any]] = {{
+        "type": "object",
+        "properties": {{
+            "min_opinions": {{"type": "integer", "minimum": 1, "title": "Evaluators needed for an opinion"}},
+        }},
+        "required": ["min_opinions"],
+        "additionalProperties": False,
+    }}
+
+    async def evaluate(self, trigger: StrategyTrigger) -> None:
+        entries = self.ta_evaluations(trigger.symbol).values()
+        opinions = [entry.value for entry in entries if entry is not None]
+        self.eval_note = compute_evaluation(opinions, self.config["min_opinions"])
+        await self.strategy_completed()
+'''
+
+_STRATEGY_TEST = '''"""Tests of {name}; run them with:
+
+python -m pytest {test_path}
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from pathlib import Path
+
+import octobot
+import octobot_channel as oc
+import octobot_evaluators as oe
+
+TENTACLES_FOLDER = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(TENTACLES_FOLDER))
+
+from {module} import {name}, compute_evaluation  # noqa: E402
+
+HOUR_MS = 3_600_000
+
+
+def test_it_averages_the_opinions_it_has():
+    assert compute_evaluation([0.5, -0.1, None], min_opinions=1) == 0.2
+    assert compute_evaluation([0.5, None], min_opinions=2) is None
+    assert compute_evaluation([], min_opinions=1) is None
+
+
+def test_the_registry_loads_it_from_the_user_folder():
+    registry = octobot.TentacleRegistry.discover(TENTACLES_FOLDER, entry_points=False)
+    info = registry.get("{name}")
+    assert info.kind is octobot.TentacleKind.STRATEGY
+    assert info.required_evaluators == ("*",)
+
+
+def test_it_publishes_the_average_of_the_ta_evaluations():
+    async def scenario() -> float | None:
+        matrix = oe.EvaluationMatrix("{module}-test")
+        await matrix.start(oc.Synchronizer())
+        try:
+            context = oe.EvaluatorContext(matrix, "binance")
+            strategy = {name}(context, ["BTC/USDT"], ["1h"])
+            close_time = 10 * HOUR_MS
+            for evaluator, value in (("RSI", 0.6), ("Trend", -0.2)):
+                key = oe.MatrixKey("binance", oe.EvaluatorType.TA, evaluator, "BTC", "BTC/USDT", "1h")
+                matrix.write(key, value, close_time)
+            await strategy.run(oe.StrategyTrigger(oe.EvaluatorType.TA, "BTC/USDT", close_time))
+            return matrix.get_value(strategy.matrix_key("BTC/USDT"))
+        finally:
+            await matrix.stop()
+
+    assert abs(asyncio.run(scenario()) - 0.2) < 1e-12
+'''
+
+_TEMPLATES = {
+    TentacleKind.TA: (_TA_MODULE, _TA_TEST),
+    TentacleKind.STRATEGY: (_STRATEGY_MODULE, _STRATEGY_TEST),
+}
+
+
 def snake_case(name: str) -> str:
     """``MyRSIEvaluator`` -> ``my_rsi_evaluator``."""
     text = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1_\2", name)
@@ -154,6 +264,7 @@ def create_tentacle(name: str, kind: TentacleKind, folder: Path, force: bool = F
         if path.exists() and not force:
             raise AlreadyExistsError(f"{path} already exists (use --force to overwrite it)")
     test.parent.mkdir(parents=True, exist_ok=True)
-    source.write_text(_TA_MODULE.format(name=name, module=module), encoding="utf-8")
-    test.write_text(_TA_TEST.format(name=name, module=module, test_path=test), encoding="utf-8")
+    module_template, test_template = _TEMPLATES[kind]
+    source.write_text(module_template.format(name=name, module=module), encoding="utf-8")
+    test.write_text(test_template.format(name=name, module=module, test_path=test), encoding="utf-8")
     return [source, test]

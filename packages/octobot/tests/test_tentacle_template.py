@@ -6,27 +6,31 @@ import os
 import subprocess
 import sys
 
+import pytest
 from conftest import run_cli
 
 import octobot
 from octobot.errors import ExitCode
 
 
-def test_the_generated_ta_skeleton_passes_its_own_test(home):
-    code, out, _ = run_cli("tentacles", "new", "--kind", "ta", "MyMomentumEvaluator")
+@pytest.mark.parametrize(
+    ("kind", "name", "module", "defaults", "tests"),
+    [
+        ("ta", "MyMomentumEvaluator", "my_momentum_evaluator", {"period": 10}, 4),
+        ("strategy", "MyAverageStrategy", "my_average_strategy", {"min_opinions": 1}, 3),
+    ],
+)
+def test_the_generated_skeleton_passes_its_own_test(home, kind, name, module, defaults, tests):
+    code, out, _ = run_cli("tentacles", "new", "--kind", kind, name)
     assert code == 0
-    source = home.tentacles / "my_momentum_evaluator.py"
-    test = home.tentacles / "tests" / "test_my_momentum_evaluator.py"
+    source = home.tentacles / f"{module}.py"
+    test = home.tentacles / "tests" / f"test_{module}.py"
     assert f"created {source}" in out and f"created {test}" in out
 
     registry = octobot.TentacleRegistry.discover(home.tentacles, entry_points=False)
     assert registry.errors == []
-    info = registry.get("MyMomentumEvaluator")
-    assert (info.kind, info.version, info.default_config) == (
-        octobot.TentacleKind.TA,
-        "0.1.0",
-        {"period": 10},
-    )
+    info = registry.get(name)
+    assert (info.kind.value, info.version, info.default_config) == (kind, "0.1.0", defaults)
 
     result = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(test)],
@@ -37,7 +41,7 @@ def test_the_generated_ta_skeleton_passes_its_own_test(home):
         timeout=300,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "4 passed" in result.stdout
+    assert f"{tests} passed" in result.stdout
 
 
 def test_existing_files_are_not_overwritten_without_force(home):
@@ -57,4 +61,7 @@ def test_bad_names_and_kinds_are_clear_errors(home):
     code, _, err = run_cli("tentacles", "new", "--kind", "wizard", "MyEvaluator")
     assert code == ExitCode.USAGE and "unknown tentacle kind 'wizard'" in err
     code, _, err = run_cli("tentacles", "new", "--kind", "notifier", "MyNotifier")
-    assert code == ExitCode.INVALID_CONFIG and "no template for kind 'notifier' yet; available: ta" in err
+    assert (
+        code == ExitCode.INVALID_CONFIG
+        and "no template for kind 'notifier' yet; available: ta, strategy" in err
+    )
