@@ -189,27 +189,6 @@ async def test_closed_orders_become_trades_and_keep_their_history():
     await em.stop()
 
 
-def test_order_state_machine_never_goes_back():
-    s = ot.OrderStatus
-    assert ot.can_transition(s.PENDING, s.OPEN) and ot.can_transition(s.OPEN, s.PARTIALLY_FILLED)
-    assert ot.can_transition(s.CANCELLING, s.FILLED)  # a fill may win the race against a cancel
-    for closed in (s.FILLED, s.CANCELLED, s.REJECTED, s.EXPIRED):
-        assert closed.is_closed and not ot.ORDER_TRANSITIONS[closed]
-    assert not ot.can_transition(s.OPEN, s.PENDING)
-    assert not ot.can_transition(s.PARTIALLY_FILLED, s.OPEN)
-    assert not ot.can_transition(s.CANCELLING, s.OPEN)
-    order = ot.Order("o1", "x", BTC, ot.OrderSide.BUY, ot.OrderKind.LIMIT, D(1), 0, price=D(1))
-    order.set_status(s.OPEN, 1)
-    order.record_fill(D("0.4"), D(1), "BTC", D(0), 2)
-    assert order.status is s.PARTIALLY_FILLED and order.remaining == D("0.6")
-    with pytest.raises(ot.InvalidOrderTransitionError, match="partially_filled to open"):
-        order.set_status(s.OPEN, 3)
-    order.record_fill(D("0.6"), D(2), "BTC", D(0), 4)
-    assert order.status is s.FILLED and order.average_price == D("1.6")
-    with pytest.raises(ot.InvalidOrderTransitionError):
-        order.set_status(s.CANCELLED, 5)
-
-
 async def test_simulated_trader_flag_and_decimal_amounts_only():
     em, _ = await _setup()
     assert em.trader.simulated and em.simulated
