@@ -19,7 +19,7 @@ from typing import Any
 
 from octobot.errors import InsecureUserConfigError
 from octobot.home import UserHome
-from octobot.json_files import read_json, write_json
+from octobot.json_files import read_json
 from octobot.secret_masking import register_secret
 from octobot.validation import validate
 
@@ -130,15 +130,6 @@ def create_user_config(path: Path) -> None:
         handle.write('{\n  "exchanges": {},\n  "services": {}\n}\n')
     os.chmod(path, 0o600)  # whatever the umask
     logger.info("created the user config %s (owner-only permissions)", path)
-
-
-def save_user_config(config: UserConfig) -> None:
-    """Write the file part of ``config`` back with owner-only permissions."""
-    write_json(
-        config.path,
-        {"exchanges": config.exchanges, "services": config.services, "logging": config.logging},
-        mode=0o600,
-    )
 
 
 def _env_overrides(environ: Mapping[str, str]) -> tuple[dict[str, dict[str, str]], dict[str, dict[str, str]]]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from dataclasses import dataclass, field
 from typing import Any, TextIO
@@ -56,7 +55,3 @@ class CliContext:
             self.print(
                 "  ".join(str(cell).ljust(width) for cell, width in zip(row, widths, strict=False)).rstrip()
             )
-
-
-def dumps(value: Any) -> str:
-    return json.dumps(value, default=str)
