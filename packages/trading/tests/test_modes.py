@@ -220,3 +220,54 @@ async def test_a_trailing_stop_created_without_a_trigger_is_placed_on_the_next_p
     await em.push_price(BTC, "107", T0 + 2)
     assert order.status is ot.OrderStatus.FILLED and order.average_price == D(108)
     await em.stop()
+
+
+async def test_daily_trading_mode_on_real_candles_keeps_the_books_exact():
+    from sim_helpers import read_csv_candles, shared_csv
+
+    path = shared_csv("ETH_BTC-5m.csv")
+    if path is None:
+        pytest.skip("shared market data not found: set OCTOBOT_SHARED_DATA to the shared/data folder")
+    candles = read_csv_candles(path)[:1500]
+    sync = oc.Synchronizer()
+    clock = ManualClock(candles[0][0])
+    em = await manager({"BTC": "1", "ETH": "5"}, clock=clock, synchronizer=sync)
+    symbol = "ETH/BTC"
+    mode = ot.DailyTradingMode(
+        em,
+        [symbol],
+        {"buy_amount": "20a%", "sell_amount": "50a%", "stop_loss_percent": 2, "take_profit_percent": 3},
+    )
+    await mode.start()
+    step = 5 * 60_000
+    closes: list[float] = []
+    for row in candles:
+        clock.now = row[0] + step
+        await em.push_candle(symbol, "5m", row)
+        closes.append(row[4])
+        if len(closes) > 12:  # a momentum evaluation in [-1, 1]: +1 when the price rose 1 % in an hour
+            change = (closes[-1] - closes[-13]) / closes[-13]
+            await mode.set_evaluation(symbol, max(-1.0, min(1.0, change * 100)))
+        await sync.drain()
+        for asset in ("BTC", "ETH"):
+            assert em.portfolio.available(asset) >= 0 and em.portfolio.total(asset) >= em.portfolio.available(
+                asset
+            )
+    trades = em.trader.trades(symbol)
+    kinds = {t.kind for t in trades}
+    assert len(trades) > 50 and {ot.OrderKind.MARKET, ot.OrderKind.LIMIT, ot.OrderKind.STOP_LOSS} <= kinds
+    assert not mode.last_errors or all(
+        isinstance(e, ot.OrderBelowMinimumError | ot.InsufficientFundsError)
+        for e in mode.last_errors.values()
+    )
+    # every fund locked belongs to an open order; the funds moved are exactly the trades'
+    open_locks: dict[str, Decimal] = {}
+    for order in em.trader.open_orders():
+        open_locks[order.locked_asset] = open_locks.get(order.locked_asset, D(0)) + order.locked_amount
+    for asset in ("BTC", "ETH"):
+        assert em.portfolio.locked(asset) == open_locks.get(asset, D(0))
+    btc = sum((-t.cost if t.side is ot.OrderSide.BUY else t.cost - t.fee) for t in trades)
+    eth = sum((t.amount - t.fee if t.side is ot.OrderSide.BUY else -t.amount) for t in trades)
+    assert em.portfolio.total("BTC") == D(1) + btc and em.portfolio.total("ETH") == D(5) + eth
+    await mode.stop()
+    await em.stop()
