@@ -102,13 +102,14 @@ class Channel:
     def get_consumers(self, priority: int | None = None, **selection: Any) -> list:
         """Consumers whose filters accept ``selection`` and whose priority is ``priority`` or higher.
 
-        ``get_consumers(symbol="BTC/USDT")`` lists the consumers that would receive a BTC/USDT message.
+        ``get_consumers(symbol="BTC/USDT")`` lists the consumers that would take BTC/USDT messages,
+        whatever their other fields; in delivery order.
         """
         return [
             consumer
             for consumer in self._routes
             if (priority is None or consumer._level <= priority)
-            and (not selection or consumer.matches(selection))
+            and (not selection or consumer.accepts(selection))
         ]
 
     def __repr__(self) -> str:

@@ -60,6 +60,18 @@ def _compile_filters(filters: Mapping[str, Any] | None) -> tuple | None:
     return tuple(items)
 
 
+def _value_accepted(candidate: Any, value: Any, kind: int) -> bool:
+    """One compiled filter item against one value."""
+    if kind == _EQUAL:
+        return bool(candidate == value)
+    if kind == _ONE_OF:
+        try:
+            return candidate in value
+        except TypeError:  # an unhashable candidate is never one of hashable accepted values
+            return False
+    return True
+
+
 def _is_async_callable(callback: Any) -> bool:
     return inspect.iscoroutinefunction(callback) or inspect.iscoroutinefunction(
         getattr(callback, "__call__", None)  # noqa: B004 - an object with an async __call__
@@ -149,13 +161,28 @@ class Consumer:
         return self._stopped
 
     def matches(self, message: Mapping[str, Any]) -> bool:
-        """Whether this consumer's filters accept ``message`` (a missing filtered field never matches)."""
+        """Whether this consumer would receive ``message`` (a missing filtered field never matches)."""
         if self._filter_items is None:
             return True
         for field in self._required:
             if field not in message:
                 return False
-        return self._accepts(message)
+        return self.accepts(message)
+
+    def accepts(self, selection: Mapping[str, Any]) -> bool:
+        """Whether the filters accept these field values; fields absent from ``selection`` are not checked.
+
+        ``consumer.accepts({"symbol": "BTC/USDT"})``: would it take BTC/USDT messages, whatever their
+        other fields.
+        """
+        if self._filter_items is None:
+            return True
+        for field, value, kind in self._filter_items:
+            if kind == _PRESENT or field not in selection:
+                continue
+            if not _value_accepted(selection[field], value, kind):
+                return False
+        return True
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.name!r} priority={self.priority.name} filters={self.filters}>"
@@ -167,7 +194,7 @@ class Consumer:
             if kind == _EQUAL:
                 if message[field] != value:
                     return False
-            elif kind == _ONE_OF and message[field] not in value:
+            elif kind == _ONE_OF and not _value_accepted(message[field], value, kind):
                 return False
         return True
 

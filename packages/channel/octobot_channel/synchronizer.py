@@ -89,37 +89,37 @@ class Synchronizer:
         self._ensure_not_draining()
         self._draining = True
         processed = 0
+        index = 0
+        batch = self._next_batch()
         try:
-            batch = self._next_batch()
             while batch is not None:
                 index = 0
                 count = len(batch)
-                try:
-                    while index < count:
-                        consumer = _as_consumer(batch[index])
-                        index += 1
-                        # the consumer's loop, inlined: one coroutine per drain instead of one per consumer
-                        queue = consumer._queue
-                        popleft = consumer._popleft
-                        callback = consumer.callback
-                        while queue:  # stop() empties the queue
-                            message = popleft()
-                            try:
-                                await callback(message)
-                            except Exception:
-                                consumer._log_failure()
-                            processed += 1
-                        consumer._active = False
-                        if consumer._joiners:
-                            consumer._release_joiners()
-                except BaseException:
-                    # interrupted (cancelled): the current consumer and the rest stay listed, in order
-                    batch[index - 1]._pending[0:0] = batch[index - 1 :]
-                    raise
+                while index < count:
+                    consumer = _as_consumer(batch[index])
+                    index += 1
+                    # the consumer's loop, inlined: one coroutine per drain instead of one per consumer
+                    queue = consumer._queue
+                    popleft = consumer._popleft
+                    callback = consumer.callback
+                    while queue:  # stop() empties the queue
+                        message = popleft()
+                        try:
+                            await callback(message)
+                        except Exception:
+                            consumer._log_failure()
+                        processed += 1
+                    consumer._active = False
+                    if consumer._joiners:
+                        consumer._release_joiners()
                 batch = self._next_batch()
             return processed
         finally:
             self._draining = False
+            if batch is not None and index > 0:
+                # interrupted (cancelled): the current consumer and the rest stay listed, in order
+                rest = batch[index - 1 :]
+                _as_consumer(rest[0])._pending[0:0] = rest
 
     def _next_batch(self) -> list | None:
         """The pending consumers of the first non-empty level (HIGH first), unlisted; None when idle."""

@@ -75,10 +75,11 @@ async def test_unhashable_value_still_routes(registry: oc.ChannelRegistry) -> No
 
     await channel.new_consumer(record, filters={"key": "a"})
     await channel.new_consumer(record, filters={"key": [["x"], "b"]})  # unhashable accepted value
-    for key in ("a", ["x"], "b", ["y"]):
+    await channel.new_consumer(record, filters={"key": ["c", "d"]})  # hashable ones: a set inside
+    for key in ("a", ["x"], "b", ["y"], "d"):
         await channel.send({"key": key})
     await synchronizer.drain()
-    assert got == ["a", ["x"], "b"]
+    assert got == ["a", ["x"], "b", "d"]
 
 
 async def test_get_consumers_and_modify(registry: oc.ChannelRegistry) -> None:
@@ -93,6 +94,11 @@ async def test_get_consumers_and_modify(registry: oc.ChannelRegistry) -> None:
     assert channel.get_consumers() == [high, medium, optional]
     assert channel.get_consumers(symbol="ETH/USDT") == [medium, optional]
     assert channel.get_consumers(priority=oc.Priority.MEDIUM, symbol="ETH/USDT") == [medium]
+    hourly = await channel.new_consumer(noop, filters={"symbol": "ETH/USDT", "time_frame": "1h"})
+    # fields left out of the selection are not checked
+    assert channel.get_consumers(symbol="ETH/USDT") == [hourly, medium, optional]
+    assert channel.get_consumers(symbol="ETH/USDT", time_frame="4h") == [medium, optional]
+    assert hourly.accepts({"time_frame": "1h"}) and not hourly.matches({"time_frame": "1h"})
 
     class Configurable(oc.Producer):
         async def modify(self, **kwargs: object) -> None:
