@@ -240,14 +240,25 @@ __all__ += [
 # --- end orders, simulator, trader, exchanges, channels, modes ---
 
 # --- persistence, live ---
+from octobot_trading.live.connector import LiveOrderConnector  # noqa: E402
+from octobot_trading.live.links import OrderLinks  # noqa: E402
+from octobot_trading.live.manager import LiveExchangeManager  # noqa: E402
+from octobot_trading.live.sync import LiveAccountSync, ReconcileReport  # noqa: E402
 from octobot_trading.persistence.errors import PersistenceError, StateClosedError, StateFileError  # noqa: E402
+from octobot_trading.persistence.manager import PersistentExchangeManager  # noqa: E402
 from octobot_trading.persistence.recorder import AccountRecorder  # noqa: E402
 from octobot_trading.persistence.restore import restore_account  # noqa: E402
 from octobot_trading.persistence.store import StateChange, StateStore, StoredState  # noqa: E402
 
 __all__ += [
     "AccountRecorder",
+    "LiveAccountSync",
+    "LiveExchangeManager",
+    "LiveOrderConnector",
+    "OrderLinks",
     "PersistenceError",
+    "PersistentExchangeManager",
+    "ReconcileReport",
     "StateChange",
     "StateClosedError",
     "StateFileError",

@@ -1,0 +1,273 @@
+"""The trader's connector to a live exchange.
+
+Why the requests leave in background tasks: the trader's connector interface is synchronous (a fill in
+the simulator must cancel the other legs of its group at once); here ``submit`` and ``cancel`` record the
+intent, and a task persists it (the client order id is on disk before the order leaves) then talks to the
+exchange. Fills are applied from the exchange's own view of each order (``apply_exchange_order``): the
+difference between its cumulative filled amount and the bot's, so an update seen twice (stream and
+REST, before and after a reconnection) is applied once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from decimal import Decimal
+from typing import Any
+
+from octobot_trading.ccxt_connector.errors import (
+    ExchangeAmbiguousOrderError,
+    ExchangeError,
+    ExchangeOrderNotFoundError,
+)
+from octobot_trading.ccxt_connector.structures import ExchangeOrder
+from octobot_trading.errors import PortfolioError
+from octobot_trading.exchanges.connector import ExchangeConnector
+from octobot_trading.live.links import OrderLinks
+from octobot_trading.orders.enums import OrderKind, OrderStatus
+from octobot_trading.orders.order import Order
+
+logger = logging.getLogger(__name__)
+
+ZERO = Decimal(0)
+#: what a live exchange offers for each kind (Binance spot: stops and take-profits as limit orders)
+SUPPORTED_KINDS = frozenset(
+    {OrderKind.MARKET, OrderKind.LIMIT, OrderKind.STOP_LIMIT, OrderKind.TAKE_PROFIT_LIMIT}
+)
+
+
+class LiveOrderConnector(ExchangeConnector):
+    """Sends the trader's orders to ``exchange`` (a ``CcxtLiveConnector``) with client order ids.
+
+    Set by the owner: ``price_of(symbol)`` (the manager's last price), ``persist()`` (awaited before an
+    order leaves: the state store writes its client id), ``notify()`` (sends what the account recorded),
+    ``on_account_error()`` (a fill the portfolio refused: the balances must be synced from the exchange).
+    """
+
+    is_simulated = False
+
+    def __init__(self, exchange: Any, links: OrderLinks) -> None:
+        self.exchange = exchange
+        self.links = links
+        self.orders: dict[str, Order] = {}
+        #: the account whose orders the exchange closes (cancelled, expired): set by the owner
+        self.account: Any = None
+        self.price_of: Callable[[str], Decimal | None] = lambda symbol: None
+        self.persist: Callable[[], Awaitable[Any]] | None = None
+        self.notify: Callable[[], Awaitable[None]] | None = None
+        self.on_account_error: Callable[[], Awaitable[None]] | None = None
+        #: orders whose create answer was lost and that the exchange could not confirm yet
+        self.unconfirmed: set[str] = set()
+        self._tasks: set[asyncio.Task] = set()
+        self._lock = asyncio.Lock()  # one request at a time per order book change, in submission order
+
+    # --- ExchangeConnector ------------------------------------------------------------------------
+    def last_price(self, symbol: str) -> Decimal | None:
+        return self.price_of(symbol)
+
+    def submit(self, order: Order, time: int) -> None:
+        if order.kind not in SUPPORTED_KINDS:
+            from octobot_trading.orders.errors import InvalidOrderError
+
+            raise InvalidOrderError(
+                f"{order.symbol}: {order.kind.value} orders are not offered by the live exchange; use "
+                f"one of {', '.join(sorted(k.value for k in SUPPORTED_KINDS))}"
+            )
+        self.links.client_id(order)
+        self.orders[order.order_id] = order
+        order.set_status(OrderStatus.OPEN, time)
+        self._spawn(self._create(order))
+
+    def submit_again(self, order: Order) -> None:
+        """Send an open order again with its own client id (it never reached the exchange)."""
+        self.orders[order.order_id] = order
+        self._spawn(self._create(order))
+
+    def cancel(self, order: Order) -> None:
+        self._spawn(self._cancel(order))
+
+    def reindex(self, order: Order) -> None:
+        self._spawn(self._edit(order))
+
+    async def stop(self) -> None:
+        await self.join()
+
+    async def join(self) -> None:
+        """Wait until every request sent so far was answered (or failed)."""
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+    def _spawn(self, coroutine: Awaitable[None]) -> None:
+        task = asyncio.get_running_loop().create_task(coroutine)  # type: ignore[arg-type]
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    # --- requests ------------------------------------------------------------------------------------
+    async def _create(self, order: Order) -> None:
+        async with self._lock:
+            if self.persist is not None:
+                await self.persist()  # the client id is on disk before the order leaves
+            client_id = self.links.client_id(order)
+            logger.info("sending order %s as %s: %r", order.order_id, client_id, order)
+            try:
+                answer = await self.exchange.create_order(
+                    order.symbol,
+                    order.side,
+                    order.kind,
+                    order.amount,
+                    price=order.price,
+                    trigger_price=order.trigger_price,
+                    client_order_id=client_id,
+                )
+            except ExchangeAmbiguousOrderError:
+                self.unconfirmed.add(order.order_id)
+                logger.warning(
+                    "order %s (%s): the exchange's answer was lost and it could not be found yet; it is "
+                    "looked up again at the next reconciliation",
+                    order.order_id,
+                    client_id,
+                )
+                return
+            except ExchangeError as error:
+                logger.error("order %s refused by the exchange: %s", order.order_id, error)
+                if order.is_active and not order.filled:
+                    self._account_close(order, OrderStatus.CANCELLED)
+                await self._notify()
+                return
+            self.unconfirmed.discard(order.order_id)
+            await self.apply_exchange_order(answer)
+
+    async def _cancel(self, order: Order) -> None:
+        async with self._lock:
+            exchange_id = self.links.exchange_ids.get(order.order_id)
+            client_id = self.links.client_ids.get(order.order_id)
+            logger.info("cancelling order %s (%s)", order.order_id, client_id)
+            try:
+                answer = await self.exchange.cancel_order(
+                    order.symbol, exchange_order_id=exchange_id, client_order_id=client_id
+                )
+            except ExchangeOrderNotFoundError:
+                answer = await self._lookup(order)
+            except ExchangeError as error:
+                logger.error("cancel of order %s failed: %s; the next sync checks it", order.order_id, error)
+                return
+            if answer is not None and answer.filled > order.filled:
+                # it filled before the cancel reached the exchange: the bot already released its funds,
+                # so the balances are taken from the exchange
+                logger.warning(
+                    "order %s filled %s before its cancel reached the exchange", order.order_id, answer.filled
+                )
+                if self.on_account_error is not None:
+                    await self.on_account_error()
+
+    async def _edit(self, order: Order) -> None:
+        async with self._lock:
+            exchange_id = self.links.exchange_ids.get(order.order_id)
+            try:
+                answer = await self.exchange.edit_order(
+                    order.symbol,
+                    exchange_id,
+                    amount=order.amount,
+                    price=order.price,
+                    trigger_price=order.trigger_price,
+                    client_order_id=self.links.client_ids.get(order.order_id),
+                )
+            except ExchangeError as error:
+                logger.error("edit of order %s failed: %s", order.order_id, error)
+                return
+            if answer.client_order_id:
+                self.links.link(order.order_id, answer.client_order_id, answer.exchange_order_id)
+            await self.apply_exchange_order(answer)
+
+    async def _lookup(self, order: Order) -> ExchangeOrder | None:
+        """The exchange's view of ``order``: by exchange id when known, else by client id."""
+        exchange_id = self.links.exchange_ids.get(order.order_id)
+        if exchange_id is not None:
+            try:
+                return await self.exchange.fetch_order(order.symbol, exchange_id)
+            except ExchangeOrderNotFoundError:
+                return None
+        client_id = self.links.client_ids.get(order.order_id)
+        if client_id is None:
+            return None
+        return await self.exchange.find_order_by_client_id(order.symbol, client_id)
+
+    # --- the exchange's view -------------------------------------------------------------------------
+    def order_for(self, update: ExchangeOrder) -> Order | None:
+        order_id = self.links.order_id_of(update.client_order_id)
+        if order_id is None:
+            for candidate, exchange_id in self.links.exchange_ids.items():
+                if exchange_id == update.exchange_order_id:
+                    order_id = candidate
+                    break
+        return self.orders.get(order_id) if order_id is not None else None
+
+    async def apply_exchange_order(self, update: ExchangeOrder) -> bool:
+        """Bring the bot's order to the exchange's state: new fills (to the unit), cancel, expiry.
+        Returns False when the update is not about one of the bot's active orders."""
+        order = self.order_for(update)
+        if order is None:
+            return False
+        self.links.bind(order.order_id, update.exchange_order_id)
+        self.unconfirmed.discard(order.order_id)
+        changed = self.apply_fills(order, update)
+        if order.is_active and update.status in (
+            OrderStatus.CANCELLED,
+            OrderStatus.EXPIRED,
+            OrderStatus.REJECTED,
+        ):
+            logger.info("order %s %s on the exchange", order.order_id, update.status.value)
+            self._account_close(
+                order, OrderStatus.EXPIRED if update.status is OrderStatus.EXPIRED else OrderStatus.CANCELLED
+            )
+            changed = True
+        if order.is_closed:
+            self.orders.pop(order.order_id, None)
+        if changed:
+            await self._notify()
+        return True
+
+    def apply_fills(self, order: Order, update: ExchangeOrder) -> bool:
+        """Report the part of ``update.filled`` the bot has not seen, at its own average price and fee."""
+        new = update.filled - order.filled
+        if new <= ZERO or (not order.is_active and order.status is not OrderStatus.CANCELLING):
+            return False
+        new_cost = update.cost - order.filled_cost if update.cost else new * (update.average_price or ZERO)
+        price = new_cost / new if new_cost > ZERO else (update.average_price or order.price or ZERO)
+        fee_asset, fee = self._new_fee(order, update)
+        taker = order.kind is OrderKind.MARKET
+        logger.info(
+            "order %s filled %s at %s (exchange total %s of %s)",
+            order.order_id,
+            new,
+            price,
+            update.filled,
+            update.amount,
+        )
+        if self.on_fill is None:
+            raise RuntimeError("the live connector has no fill handler: attach it to an ExchangeManager")
+        try:
+            self.on_fill(order, new, price, fee_asset, fee, taker)
+        except PortfolioError as error:
+            logger.error("fill of order %s not applied to the portfolio: %s; syncing balances", order, error)
+            if self.on_account_error is not None:
+                self._spawn(self.on_account_error())
+        return True
+
+    def _new_fee(self, order: Order, update: ExchangeOrder) -> tuple[str, Decimal]:
+        rules_base, rules_quote = order.symbol.split("/")[0], order.symbol.split("/")[1].split(":")[0]
+        for asset, total in update.fees.items():
+            fee = total - order.fees.get(asset, ZERO)
+            if fee > ZERO:
+                return asset, fee
+        return (rules_base if order.is_buy else rules_quote), ZERO
+
+    def _account_close(self, order: Order, status: OrderStatus) -> None:
+        if self.account is not None:
+            self.account.close(order, status)
+        self.orders.pop(order.order_id, None)
+
+    async def _notify(self) -> None:
+        if self.notify is not None:
+            await self.notify()
