@@ -110,11 +110,12 @@ def emulator_orders(emulator: ExchangeEmulator, status: str | None = "NEW") -> l
 
 
 def emulator_totals(emulator: ExchangeEmulator) -> dict[str, Decimal]:
-    totals = {}
-    for asset in ("BTC", "ETH"):
-        free, locked = emulator.balance(asset)
-        totals[asset] = free + locked
-    return totals
+    """Free + locked of each asset as the emulator's account endpoint reports them (8 decimals, like
+    Binance; its internal book may hold more digits)."""
+    return {
+        entry["asset"]: Decimal(entry["free"]) + Decimal(entry["locked"])
+        for entry in emulator.account.balance_entries(["BTC", "ETH"])
+    }
 
 
 async def test_a_lost_create_answer_is_resolved_by_client_id_with_exactly_one_order(live, emulator):
@@ -134,3 +135,131 @@ async def test_a_lost_create_answer_is_resolved_by_client_id_with_exactly_one_or
     state = await manager.store.load()
     assert state.orders[order.order_id]["client_order_id"] == client_id
     assert state.orders[order.order_id]["exchange_order_id"] == str(placed[0].order_id)
+
+
+async def test_fills_while_disconnected_are_recorded_once_and_balances_equal_the_exchange(
+    live, emulator, candles
+):
+    manager = await live.start()
+    price, steps = first_low_below(emulator, candles)
+    order = await manager.trader.create_order(PAIR, "buy", "limit", "0.5", price=price)
+    await manager.order_connector.join()
+    assert manager.portfolio.locked("BTC") > 0
+    # no stream: the bot sees nothing while the exchange fills the order
+    await emulator.advance(steps)
+    (placed,) = emulator_orders(emulator, status=None)
+    assert placed.status == "FILLED" and order.status is ot.OrderStatus.OPEN
+    # the orders stream comes back (REST meanwhile): the manager reconciles
+    key = ("orders", None, None)
+    manager.on_mode_change(key, "stream")
+    manager.on_mode_change(key, "rest")
+    manager.on_mode_change(key, "stream")
+    await manager._reconcile_task
+    assert manager.last_report is not None and manager.last_report.filled == [order.order_id]
+    assert order.status is ot.OrderStatus.FILLED and order.filled == Decimal("0.5")
+    assert len(manager.trader.trades()) == 1
+    await manager.reconcile()  # a second check changes nothing
+    assert len(manager.trader.trades()) == 1
+    totals = emulator_totals(emulator)
+    assert {asset: manager.portfolio.total(asset) for asset in totals} == totals
+    assert manager.portfolio.locked("BTC") == 0 and manager.portfolio.locked("ETH") == 0
+    state = await manager.store.load()
+    assert [t["order_id"] for t in state.trades] == [order.order_id]
+    assert state.portfolio == manager.portfolio.snapshot().to_dict()
+
+
+async def test_partial_fills_are_followed_to_the_unit_and_a_cancel_returns_the_exact_lock(
+    live, emulator, candles
+):
+    manager = await live.start()
+    price, steps = first_low_below(emulator, candles)
+    emulator.faults.partial_fill(Decimal("0.3"))
+    order = await manager.trader.create_order(PAIR, "buy", "limit", "0.777", price=price)
+    await manager.order_connector.join()
+    locked_before = manager.portfolio.locked("BTC")
+    await emulator.advance(steps)
+    (placed,) = emulator_orders(emulator, status=None)
+    assert placed.status == "PARTIALLY_FILLED" and 0 < placed.executed < Decimal("0.777")
+    await manager.reconcile()
+    assert order.filled == placed.executed  # to the unit
+    assert order.status is ot.OrderStatus.PARTIALLY_FILLED
+    assert sum(t.amount for t in manager.trader.trades()) == placed.executed
+    assert 0 < manager.portfolio.locked("BTC") < locked_before
+    await manager.trader.cancel_order(order)
+    await manager.order_connector.join()
+    assert manager.portfolio.locked("BTC") == 0  # the rest of the reservation came back exactly
+    assert emulator_orders(emulator, status=None)[0].status == "CANCELED"
+    await manager.reconcile()
+    totals = emulator_totals(emulator)
+    assert {asset: manager.portfolio.total(asset) for asset in totals} == totals
+    assert all(manager.portfolio.available(a) >= 0 for a in totals)
+
+
+async def _protected_entry(manager: ot.LiveExchangeManager, entry: Decimal, stop: Decimal, take: Decimal):
+    trader = manager.trader
+    group = ot.OneCancelsTheOther()
+    stop_order = trader.new_order(PAIR, "sell", "stop_limit", "0.4", price=stop, trigger_price=stop)
+    take_order = trader.new_order(PAIR, "sell", "take_profit_limit", "0.4", price=take, trigger_price=take)
+    group.add(stop_order)
+    group.add(take_order)
+    return await trader.create_order(
+        PAIR, "buy", "limit", "0.4", price=entry, chained=[stop_order, take_order]
+    )
+
+
+async def test_after_kill_and_restart_the_stop_loss_and_take_profit_are_in_place_once(
+    live, emulator, candles
+):
+    manager = await live.start()
+    entry_price, steps = first_low_below(emulator, candles)
+    stop = floor_tick(entry_price * Decimal("0.8"), tick(emulator))
+    take = floor_tick(entry_price * Decimal("1.25"), tick(emulator))
+    entry = await _protected_entry(manager, entry_price, stop, take)
+    await manager.order_connector.join()
+    await manager.save()
+    await live.kill()  # kill -9: the entry fills while the bot is dead
+    await emulator.advance(steps)
+    assert [o.status for o in emulator_orders(emulator, status=None)] == ["FILLED"]
+    manager = await live.start()
+    await manager.order_connector.join()
+    restored_entry = next(o for o in manager.account.closed_orders if o.order_id == entry.order_id)
+    assert restored_entry.status is ot.OrderStatus.FILLED
+    open_on_exchange = emulator_orders(emulator)
+    assert sorted(o.type for o in open_on_exchange) == ["STOP_LOSS_LIMIT", "TAKE_PROFIT_LIMIT"]
+    assert sorted(o.kind.value for o in manager.trader.open_orders()) == ["stop_limit", "take_profit_limit"]
+    legs = manager.trader.open_orders()
+    assert legs[0].group is legs[1].group is not None
+    links = manager.order_connector.links
+    assert {links.client_ids[o.order_id] for o in legs} == {o.client_order_id for o in open_on_exchange}
+    await manager.save()
+    # killed again, and meanwhile someone cancels the take-profit on the exchange
+    await live.kill()
+    take_leg = next(o for o in open_on_exchange if o.type == "TAKE_PROFIT_LIMIT")
+    emulator.account.cancel(take_leg, emulator.now_ms)
+    manager = await live.start()
+    await manager.order_connector.join()
+    open_on_exchange = emulator_orders(emulator)
+    assert sorted(o.type for o in open_on_exchange) == ["STOP_LOSS_LIMIT", "TAKE_PROFIT_LIMIT"]
+    assert len(emulator_orders(emulator, status=None)) == 4  # entry, stop, cancelled take, its re-creation
+    assert sorted(o.kind.value for o in manager.trader.open_orders()) == ["stop_limit", "take_profit_limit"]
+    legs = manager.trader.open_orders()
+    assert legs[0].group is legs[1].group is not None
+    assert len(manager.trader.trades()) == 1  # the entry's fill, recorded once over three starts
+    totals = emulator_totals(emulator)
+    assert {asset: manager.portfolio.total(asset) for asset in totals} == totals
+
+
+async def test_an_order_the_exchange_refuses_is_closed_and_its_funds_released(live, emulator):
+    manager = await live.start()
+    price = below_next_lows(emulator, emulator.replay.symbols[PAIR].candles, 5)
+    emulator.account.free["BTC"] = Decimal("0.01")  # withdrawn elsewhere: the bot does not know yet
+    order = await manager.trader.create_order(PAIR, "buy", "limit", "0.5", price=price)
+    assert manager.portfolio.locked("BTC") > 0
+    await manager.order_connector.join()
+    assert order.status is ot.OrderStatus.CANCELLED
+    assert manager.portfolio.locked("BTC") == 0
+    assert emulator_orders(emulator, status=None) == []
+    await manager.reconcile()
+    assert manager.portfolio.total("BTC") == Decimal("0.01")
+    state = await manager.store.load()
+    assert state.orders[order.order_id]["status"] == "cancelled"
