@@ -300,25 +300,34 @@ class Consumer:
         putters = self._putters
         callback = self.callback
         loop = self._loop
-        while True:
-            if queue:
-                message = popleft()
-                if putters:
-                    self._wake_putter()
-                try:
-                    await callback(message)
-                except Exception:
-                    self._log_failure()
-                continue
-            # idle: everything queued so far is processed (stop() empties the queue, so we end here)
-            if self._joiners:
-                self._release_joiners()
-            if self._stopped:
-                return
-            waiter = loop.create_future()
-            self._waiter = waiter
-            self._active = False
-            await waiter
+        try:
+            while True:
+                if queue:
+                    message = popleft()
+                    if putters:
+                        self._wake_putter()
+                    try:
+                        await callback(message)
+                    except Exception:
+                        self._log_failure()
+                    continue
+                # idle: everything queued so far is processed (stop() empties the queue, so we end here)
+                if self._joiners:
+                    self._release_joiners()
+                if self._stopped:
+                    return
+                waiter = loop.create_future()
+                self._waiter = waiter
+                self._active = False
+                await waiter
+        except asyncio.CancelledError:
+            # cancelled from outside (a shutdown cancelling every task...): the next message starts a
+            # new task, which also processes what is still queued
+            if self._task is asyncio.current_task():
+                self._task = None
+                self._waiter = None
+                self._active = False
+            raise
 
     async def stop(self) -> None:
         """Stop consuming: queued messages are dropped, waiting producers and joiners are released.

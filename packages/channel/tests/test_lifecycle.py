@@ -201,3 +201,28 @@ async def test_remove_consumer_mid_stream(registry: oc.ChannelRegistry) -> None:
     gate.set()
     await channel.send({"price": 9})
     assert seen == [0]
+
+
+async def test_consumer_survives_an_outside_cancellation(registry: oc.ChannelRegistry) -> None:
+    channel = await registry.create_channel(TickerChannel, "exchange")
+    gate = asyncio.Event()
+    seen: list = []
+
+    async def gated(message: dict) -> None:
+        await gate.wait()
+        seen.append(message["price"])
+
+    consumer = await channel.new_consumer(gated, supervised=True)
+    await channel.send({"price": 1})
+    await channel.send({"price": 2})
+    await run_until(lambda: consumer.queue_size == 1)  # 1 is in the callback
+    # someone cancels every other task (a careless shutdown routine)
+    others = asyncio.all_tasks() - {asyncio.current_task()}
+    for task in others:
+        task.cancel()
+    await asyncio.wait(others)
+    assert seen == []
+    gate.set()
+    await channel.send({"price": 3})  # a new task picks up 2 (still queued) and 3
+    await consumer.join()
+    assert seen == [2, 3]
