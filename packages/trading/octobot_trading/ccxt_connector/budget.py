@@ -51,8 +51,9 @@ class RequestBudget:
         self.name = name
         #: theoretical arrival time (ms, float) of the next request on the schedule
         self._tat = 0.0
-        #: requests granted so far
+        #: requests granted so far, and the cost units they spent
         self.granted = 0
+        self.spent = 0.0
         #: seconds callers spent waiting for the budget
         self.waited_s = 0.0
 
@@ -74,6 +75,7 @@ class RequestBudget:
         wait_ms = tat - tolerance - now
         self._tat = tat + max(cost, 0.0) * interval
         self.granted += 1
+        self.spent += cost
         return max(wait_ms, 0.0) / 1000.0
 
     async def acquire(self, cost: float | None = None) -> None:
@@ -83,15 +85,14 @@ class RequestBudget:
             self.waited_s += wait_s
             await self.sleep(wait_s)
 
-    def pause_until(self, time_ms: float) -> None:
-        """No request is granted before ``time_ms`` (a Retry-After from the exchange)."""
-        if time_ms > self._tat:
+    def pause(self, seconds: float) -> None:
+        """No request is granted for ``seconds`` from now (a Retry-After from the exchange)."""
+        resume = float(self.clock.now_ms()) + seconds * 1000.0
+        if resume > self._tat:
             logger.warning(
-                "%s: request budget paused for %.1f s (exchange asked to wait)",
-                self.name,
-                (time_ms - self.clock.now_ms()) / 1000,
+                "%s: request budget paused for %.1f s (the exchange asked to wait)", self.name, seconds
             )
-            self._tat = float(time_ms)
+            self._tat = resume
 
     def __repr__(self) -> str:
         return f"RequestBudget({self.name!r}, {self.rate_per_s:g}/s, capacity={self.capacity:g})"

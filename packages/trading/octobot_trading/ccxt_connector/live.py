@@ -292,7 +292,7 @@ class CcxtLiveConnector(CcxtMarketData):
             translated = self._translate(error, action, retry_after_s)
             if isinstance(translated, ExchangeRateLimitError):
                 pause_s = retry_after_s if retry_after_s is not None else self.retry_policy.base_delay_s
-                self.budget.pause_until(self.clock.now_ms() + pause_s * 1000)
+                self.budget.pause(pause_s)
             elif isinstance(translated, ExchangeTimestampError) and action != "fetch the server time":
                 try:
                     await self.sync_time()
@@ -376,11 +376,24 @@ class CcxtLiveConnector(CcxtMarketData):
     async def fetch_closed_orders(
         self, symbol: str, since_ms: int | None = None, limit: int | None = None
     ) -> list[ExchangeOrder]:
+        """Filled, cancelled, expired and rejected orders (ccxt's "closed" means filled only)."""
         self._require_credentials("fetch closed orders")
-        raw = await self._request(
-            lambda: self._client.fetch_closed_orders(symbol, since_ms, limit), f"fetch closed orders {symbol}"
-        )
-        return [ExchangeOrder.from_ccxt(o) for o in raw]
+        client = self._client
+        if client.has.get("fetchOrders"):
+            raw = await self._request(
+                lambda: client.fetch_orders(symbol, since_ms, limit), f"fetch orders {symbol}"
+            )
+        else:
+            raw = await self._request(
+                lambda: client.fetch_closed_orders(symbol, since_ms, limit), f"fetch closed orders {symbol}"
+            )
+            if client.has.get("fetchCanceledOrders"):
+                raw = raw + await self._request(
+                    lambda: client.fetch_canceled_orders(symbol, since_ms, limit),
+                    f"fetch cancelled orders {symbol}",
+                )
+        orders = [ExchangeOrder.from_ccxt(o) for o in raw]
+        return [o for o in orders if o.is_closed]
 
     async def fetch_order(self, symbol: str, exchange_order_id: str) -> ExchangeOrder:
         self._require_credentials("fetch an order")

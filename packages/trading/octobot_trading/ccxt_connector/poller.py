@@ -123,10 +123,12 @@ class CandlePoller:
         while True:
             since = None if self.mark.last_closed is None else self.mark.last_closed + tf.ms
             limit = 2 if since is None else self.page_limit  # first poll: the last closed candle only
-            rows = await self.connector.fetch_ohlcv(self.symbol, tf, since, limit)
-            count = await push_candle_rows(
-                self.sink, self.symbol, tf, rows.tolist(), self.mark, self.now_ms()
-            )
+            rows = (await self.connector.fetch_ohlcv(self.symbol, tf, since, limit)).tolist()
+            now = self.now_ms()
+            if since is None:  # the most recent closed candle (and the forming one, if served)
+                closed = [row for row in rows if candle_close_time(int(row[0]), tf) <= now]
+                rows = closed[-1:] + [row for row in rows if candle_close_time(int(row[0]), tf) > now]
+            count = await push_candle_rows(self.sink, self.symbol, tf, rows, self.mark, now)
             pushed += count
             if since is None or len(rows) < limit or count == 0:
                 break
