@@ -17,6 +17,8 @@ DAY_MS = 86_400_000
 DEFAULT_KLINES = 500
 MAX_KLINES = 1000
 DEPTH_LIMITS = (5, 10, 20, 50, 100, 500, 1000, 5000)
+#: levels per side of the emulated book (a deeper /depth request gets these; depth diffs cover them all)
+BOOK_LEVELS = 100
 
 
 def candles_for(replay: SymbolReplay, base: TimeFrame, interval: str) -> np.ndarray:
@@ -92,8 +94,9 @@ def depth(spec: MarketSpec, replay: SymbolReplay, limit: int, update_id: int) ->
         (replay.last_price * Decimal("0.0001") / spec.tick_size).to_integral_value() * spec.tick_size,
     )
     quantity = _level_quantity(replay)
-    bids = [[fmt(bid - spacing * i), fmt(quantity)] for i in range(limit) if bid - spacing * i > 0]
-    asks = [[fmt(ask + spacing * i), fmt(quantity)] for i in range(limit)]
+    levels = min(limit, BOOK_LEVELS)
+    bids = [[fmt(bid - spacing * i), fmt(quantity)] for i in range(levels) if bid - spacing * i > 0]
+    asks = [[fmt(ask + spacing * i), fmt(quantity)] for i in range(levels)]
     return {"lastUpdateId": update_id, "bids": bids, "asks": asks}
 
 

@@ -213,6 +213,16 @@ class ExchangeEmulator:
         """Requests received on ``path`` (e.g. "/api/v3/order"), optionally of one HTTP method."""
         return [r for r in self.requests if r.path == path and (method is None or r.method == method)]
 
+    def record_ws_request(self, text: str, method: str | None, status: int) -> None:
+        """Record a WebSocket API request (path "/ws-api/v3", params: its "params" plus "method")."""
+        try:
+            params = {k: str(v) for k, v in (json.loads(text).get("params") or {}).items()}
+        except (ValueError, AttributeError):
+            params = {}
+        signed = params.pop("signature", None) is not None
+        params["method"] = str(method)
+        self.requests.append(RecordedRequest("WS", "/ws-api/v3", params, signed, status))
+
     def balance(self, asset: str) -> tuple[Decimal, Decimal]:
         """(free, locked) of ``asset``."""
         return self.account.free.get(asset, Decimal(0)), self.account.locked.get(asset, Decimal(0))

@@ -51,14 +51,19 @@ def check_signed(query: str, body: str, secret: str, now_ms: int | None = None) 
         raise ApiError(-1102, "Mandatory parameter 'signature' was not sent, was empty/null, or malformed.")
     if not hmac.compare_digest(signature.lower(), sign(payload, secret)):
         raise ApiError(-1022, "Signature for this request is not valid.")
+    check_timestamp(params, now_ms)
+    return params
+
+
+def check_timestamp(params: dict, now_ms: int | None = None) -> None:
+    """Binance's -1021: the request's timestamp must be within recvWindow of the server's clock."""
     try:
         timestamp = int(params["timestamp"])
         window = int(params.get("recvWindow", DEFAULT_RECV_WINDOW_MS))
-    except ValueError as error:
+    except (KeyError, ValueError) as error:
         raise ApiError(-1100, "Illegal characters found in parameter 'timestamp'.") from error
     if window > MAX_RECV_WINDOW_MS:
         raise ApiError(-1131, "recvWindow must be less than 60000")
     server_ms = int(time.time() * 1000) if now_ms is None else now_ms
     if timestamp > server_ms + MAX_AHEAD_MS or server_ms - timestamp > window:
         raise ApiError(-1021, "Timestamp for this request is outside of the recvWindow.")
-    return params
