@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
 import os
+import sys
 from decimal import ROUND_DOWN, Decimal
 from pathlib import Path
 
@@ -374,3 +377,147 @@ async def test_partial_fills_are_visible_through_fetch_order(emulator, exchange,
     assert (last["status"], last["filled"], last["remaining"]) == ("closed", 4, 0)
     assert len(await exchange.fetch_my_trades("ETH/BTC")) == 4
     assert emulator.balance("BTC") == (Decimal(2) - 4 * limit, 0)
+
+
+# --- command line ---------------------------------------------------------------------------------
+
+
+async def test_command_line_serves_the_data_file_to_ccxt():
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "octobot_trading.emulator",
+        "--data",
+        str(ETH_BTC),
+        "--symbol",
+        "ETH/BTC",
+        "--port",
+        "0",
+        "--balance",
+        "BTC=3",
+        "--history",
+        "100",
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.DEVNULL,
+    )
+    try:
+        lines = [(await process.stdout.readline()).decode() for _ in range(4)]
+        assert lines[0].startswith("exchange emulator: http://127.0.0.1:")
+        config = json.loads(lines[3].split(":", 1)[1])
+        assert lines[1].split(": ")[1].strip() == config["apiKey"]
+        exchange = ccxt_async.binance({**config, "enableRateLimit": False})
+        try:
+            assert (await exchange.fetch_balance())["BTC"]["free"] == 3
+            assert len(await exchange.fetch_ohlcv("ETH/BTC", "5m", limit=1000)) == 100
+        finally:
+            await exchange.close()
+    finally:
+        process.terminate()
+        await process.wait()
+
+
+def test_command_line_refuses_a_missing_file(tmp_path):
+    from octobot_trading.emulator.__main__ import main
+
+    assert main(["--data", str(tmp_path / "none.csv"), "--symbol", "ETH/BTC", "--port", "0"]) == 2
+
+
+# --- more order types, several markets, data files ------------------------------------------------
+
+
+async def test_limit_maker_ioc_and_marketable_limits(emulator, exchange):
+    price = emulator.last_price("ETH/BTC")
+    tick = emulator.markets["ETH/BTC"].tick_size
+    above = floor_tick(price * Decimal("1.01"), tick)
+    with pytest.raises(ccxt.OrderImmediatelyFillable):
+        await exchange.create_order("ETH/BTC", "limit", "buy", 1, float(above), {"postOnly": True})
+    below = floor_tick(price * Decimal("0.99"), tick)
+    ioc = await exchange.create_order("ETH/BTC", "limit", "buy", 1, float(below), {"timeInForce": "IOC"})
+    assert ioc["status"] == "expired" and emulator.balance("BTC") == (Decimal(2), 0)
+    taker = await exchange.create_order("ETH/BTC", "limit", "buy", 1, float(above))
+    # a crossing limit takes at the current price, not at its limit
+    assert taker["status"] == "closed" and taker["average"] == float(price)
+    assert emulator.balance("BTC") == (Decimal(2) - price, 0)
+    assert [t["takerOrMaker"] for t in await exchange.fetch_my_trades("ETH/BTC")] == ["taker"]
+
+
+async def test_market_buy_by_cost_spends_the_quote_amount(emulator, exchange):
+    price = emulator.last_price("ETH/BTC")
+    spec = emulator.markets["ETH/BTC"]
+    order = await exchange.create_market_buy_order_with_cost("ETH/BTC", 0.5)
+    expected = spec.floor_quantity(Decimal("0.5") / price)
+    assert Decimal(str(order["filled"])) == expected
+    assert emulator.balance("BTC")[0] == Decimal(2) - expected * price
+
+
+async def test_take_profit_limit_sells_when_the_price_rises(emulator, exchange, candles):
+    tick = emulator.markets["ETH/BTC"].tick_size
+    highs = candles[HISTORY:, 2]
+    highest = max(emulator.last_price("ETH/BTC"), Decimal(repr(float(highs[:3].max()))))
+    trigger = (highest / tick).to_integral_value() * tick + tick
+    crossing = int(np.argmax(highs >= float(trigger)))
+    assert crossing >= 3
+    order = await exchange.create_order(
+        "ETH/BTC", "TAKE_PROFIT_LIMIT", "sell", 1, float(trigger), {"stopPrice": float(trigger)}
+    )
+    await emulator.advance(crossing)
+    assert (await exchange.fetch_order(order["id"], "ETH/BTC"))["status"] == "open"
+    await emulator.advance()
+    filled = await exchange.fetch_order(order["id"], "ETH/BTC")
+    assert filled["status"] == "closed" and filled["average"] == float(trigger)
+    assert emulator.balance("ETH") == (Decimal(9), 0)
+
+
+async def test_public_requests_are_recorded_unsigned_and_tampering_is_refused(emulator, exchange):
+    await exchange.fetch_ticker("ETH/BTC")
+    assert not emulator.requests_to("/api/v3/ticker/24hr")[0].signed
+    import hashlib
+    import hmac
+    import time
+
+    import aiohttp
+
+    query = f"timestamp={int(time.time() * 1000)}"
+    signature = hmac.new(emulator.secret.encode(), query.encode(), hashlib.sha256).hexdigest()
+    headers = {"X-MBX-APIKEY": emulator.api_key}
+    async with aiohttp.ClientSession() as session:
+        url = f"{emulator.url}/api/v3/account?{query}&signature={signature}"
+        async with session.get(url, headers=headers) as response:
+            assert response.status == 200
+        async with session.get(url.replace("timestamp=", "timestamp=1"), headers=headers) as response:
+            assert response.status == 400 and (await response.json())["code"] == -1022
+        async with session.get(url) as response:
+            assert response.status == 401 and (await response.json())["code"] == -2014
+
+
+async def test_several_markets_step_on_one_clock():
+    eth = load_candles(DATA / "freqtrade" / "ETH_BTC-5m.csv")
+    dash = load_candles(DATA / "freqtrade" / "DASH_BTC-5m.csv")  # has gaps
+    async with ExchangeEmulator({"ETH/BTC": eth, "DASH/BTC": dash}, history=100) as emu:
+        exchange = client(emu)
+        try:
+            markets = await exchange.load_markets()
+            assert {"ETH/BTC", "DASH/BTC"} <= set(markets)
+            assert markets["DASH/BTC"]["precision"]["price"] <= markets["ETH/BTC"]["precision"]["price"]
+            start = emu.now_ms
+            await emu.advance(50)
+            assert emu.now_ms == start + 50 * 300_000
+            for symbol, data in (("ETH/BTC", eth), ("DASH/BTC", dash)):
+                closed = data[data[:, 0] < emu.now_ms]
+                assert (await exchange.fetch_ticker(symbol))["last"] == pytest.approx(closed[-1, 4])
+        finally:
+            await exchange.close()
+
+
+def test_data_files_and_bad_arrays(tmp_path):
+    from octobot_trading.emulator import EmulatorDataError, infer_time_frame
+
+    json_candles = load_candles(DATA / "freqtrade" / "UNITTEST_BTC-1m.json")
+    assert json_candles.shape[1] == 6 and infer_time_frame(json_candles) == "1m"
+    assert infer_time_frame(load_candles(ETH_BTC)) == "5m"
+    with pytest.raises(EmulatorDataError, match="NaN"):
+        ExchangeEmulator({"ETH/BTC": np.array([[0, 1, 1, 1, np.nan, 1], [1, 1, 1, 1, 1, 1]])})
+    with pytest.raises(EmulatorDataError, match="does not exist"):
+        load_candles(tmp_path / "missing.csv")
+    with pytest.raises(EmulatorDataError, match="history"):
+        ExchangeEmulator({"ETH/BTC": load_candles(ETH_BTC)[:10]}, history=10)
