@@ -1,0 +1,144 @@
+"""Orders per second through the live connector against the exchange emulator (loopback Binance spot), versus
+raw ccxt calls on the same emulator without our layer (baseline measured in the same run).
+
+Our layer adds, per order: the client order id, Decimal conversions both ways, the shared request budget
+(set far above the loop's pace so it never waits: this measures its overhead, not a limit), error
+translation and retries. Both sides use ccxt's own binance client with ccxt's limiter off (ours replaces
+it), so the ratio is what the connector costs on top of ccxt.
+
+Run: ``python benchmarks/bench_live_connector.py [--orders N] [--json PATH]``.
+Real prices: ``$OCTOBOT_SHARED_DATA/freqtrade/ETH_BTC-5m.csv`` replayed by the emulator.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import itertools
+import json
+import logging
+import os
+import time
+from decimal import Decimal
+from pathlib import Path
+
+import ccxt.async_support as ccxt_async
+
+import octobot_trading as ot
+from octobot_trading.ccxt_connector import CcxtLiveConnector, Credentials, RequestBudget
+from octobot_trading.emulator import ExchangeEmulator, load_candles
+
+REPO_ROOT = Path(__file__).resolve().parents[3]
+DATA = Path(os.environ.get("OCTOBOT_SHARED_DATA", REPO_ROOT.parent / "shared" / "data"))
+SYMBOL = "ETH/BTC"
+AMOUNT = Decimal("0.02")
+ROUNDS = 2
+
+
+async def run(orders: int) -> list[dict]:
+    path = DATA / "freqtrade" / "ETH_BTC-5m.csv"
+    if not path.is_file():
+        raise SystemExit(f"benchmark data not found at {path}; set OCTOBOT_SHARED_DATA")
+    balances = {"BTC": Decimal("1000"), "ETH": Decimal("1000")}
+    async with ExchangeEmulator({SYMBOL: load_candles(path)}, balances=balances, history=200) as emulator:
+        price = (emulator.last_price(SYMBOL) * Decimal("0.7")).quantize(Decimal("0.00001"))
+        price_text = format(price, "f")
+
+        config = emulator.ccxt_config()
+        credentials = Credentials(config.pop("apiKey"), config.pop("secret"))
+        ours = CcxtLiveConnector(
+            "binance", credentials=credentials, config=config, budget=RequestBudget(1e6, 1e6)
+        )
+        raw = ccxt_async.binance({**emulator.ccxt_config(), "enableRateLimit": False})
+        try:
+            await ours.start()
+            await raw.load_markets()
+
+            async def ours_create() -> list[str]:
+                created = []
+                for _ in range(orders):
+                    order = await ours.create_order(SYMBOL, "buy", "limit", AMOUNT, price)
+                    created.append(order.exchange_order_id)
+                return created
+
+            raw_ids = itertools.count()
+
+            async def raw_create() -> list[str]:
+                created = []
+                for _ in range(orders):
+                    order = await raw.create_order(
+                        SYMBOL,
+                        "limit",
+                        "buy",
+                        float(AMOUNT),
+                        float(price_text),
+                        {"newClientOrderId": f"raw-{next(raw_ids)}"},
+                    )
+                    created.append(order["id"])
+                return created
+
+            async def ours_cancel(ids: list[str]) -> None:
+                for order_id in ids:
+                    await ours.cancel_order(SYMBOL, order_id)
+
+            async def raw_cancel(ids: list[str]) -> None:
+                for order_id in ids:
+                    await raw.cancel_order(order_id, SYMBOL)
+
+            # warm-up: connections, ccxt's lazy structures
+            await ours_cancel(
+                [(await ours.create_order(SYMBOL, "buy", "limit", AMOUNT, price)).exchange_order_id]
+            )
+            await raw.cancel_order(
+                (await raw.create_order(SYMBOL, "limit", "buy", 0.02, float(price_text)))["id"], SYMBOL
+            )
+
+            # interleaved, best of ROUNDS: the emulator's growing order history weighs on both alike
+            timings: dict[str, float] = {}
+            for _ in range(ROUNDS):
+                for name, call in (("raw create", raw_create), ("ours create", ours_create)):
+                    start = time.perf_counter()
+                    ids = await call()
+                    elapsed = time.perf_counter() - start
+                    timings[name] = min(timings.get(name, elapsed), elapsed)
+                    start = time.perf_counter()
+                    await (ours_cancel if name.startswith("ours") else raw_cancel)(ids)
+                    elapsed = time.perf_counter() - start
+                    cancel = name.replace("create", "cancel")
+                    timings[cancel] = min(timings.get(cancel, elapsed), elapsed)
+            assert not emulator.account.open_orders(None), "every benchmark order must be cancelled"
+        finally:
+            await ours.close()
+            await raw.close()
+    return [
+        {
+            "case": f"{kind} limit order (emulator, {orders} orders)",
+            "unit": "orders/s",
+            "ours": orders / timings[f"ours {kind}"],
+            "baselines": {"raw ccxt": orders / timings[f"raw {kind}"]},
+        }
+        for kind in ("create", "cancel")
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--orders", type=int, default=300)
+    parser.add_argument("--json", type=Path, default=None, help="also write the results to this JSON file")
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.WARNING)
+    rows = asyncio.run(run(args.orders))
+    print(f"octobot_trading.COMPILED = {ot.COMPILED}; {args.orders} orders per case, one at a time, ", end="")
+    print(f"best of {ROUNDS} interleaved rounds")
+    print(f"{'case':<46}{'ours (orders/s)':>17}{'raw ccxt (orders/s)':>21}{'ratio':>8}")
+    for row in rows:
+        base = row["baselines"]["raw ccxt"]
+        print(f"{row['case']:<46}{row['ours']:>17.1f}{base:>21.1f}{row['ours'] / base:>7.2f}x")
+    if args.json is not None:
+        args.json.write_text(
+            json.dumps({"package": "octobot-trading", "compiled": ot.COMPILED, "rows": rows}, indent=2) + "\n"
+        )
+
+
+if __name__ == "__main__":
+    main()
