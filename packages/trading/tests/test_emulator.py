@@ -79,11 +79,15 @@ async def test_load_markets_gives_binance_precision_and_limits(emulator, exchang
 
 
 async def test_fetch_ohlcv_serves_the_closed_history_then_each_advanced_candle(emulator, exchange, candles):
-    ohlcv = await exchange.fetch_ohlcv("ETH/BTC", "5m", limit=5)
-    assert np.allclose(np.array(ohlcv), candles[HISTORY - 5 : HISTORY])
+    ohlcv = np.array(await exchange.fetch_ohlcv("ETH/BTC", "5m", limit=6))
+    assert np.allclose(ohlcv[:5], candles[HISTORY - 5 : HISTORY])
+    # last: the candle forming now, as Binance serves it (its open price so far, no volume)
+    forming = candles[HISTORY]
+    assert ohlcv[5, 0] == forming[0] == emulator.now_ms
+    assert list(ohlcv[5, 1:]) == [forming[1]] * 4 + [0]
     await emulator.advance(2)
-    ohlcv = await exchange.fetch_ohlcv("ETH/BTC", "5m", limit=2)
-    assert np.allclose(np.array(ohlcv), candles[HISTORY : HISTORY + 2])
+    ohlcv = await exchange.fetch_ohlcv("ETH/BTC", "5m", limit=3)
+    assert np.allclose(np.array(ohlcv)[:2], candles[HISTORY : HISTORY + 2])
     since = int(candles[10, 0])
     assert np.allclose(
         np.array(await exchange.fetch_ohlcv("ETH/BTC", "5m", since=since, limit=3)), candles[10:13]
@@ -93,6 +97,7 @@ async def test_fetch_ohlcv_serves_the_closed_history_then_each_advanced_candle(e
 async def test_fetch_ohlcv_aggregates_larger_time_frames(exchange, candles):
     hourly = np.array(await exchange.fetch_ohlcv("ETH/BTC", "1h", limit=3))
     assert np.all(hourly[:, 0] % 3_600_000 == 0)
+    assert hourly[-1, 0] <= candles[HISTORY, 0] < hourly[-1, 0] + 3_600_000  # the forming hour
     full = candles[(candles[:, 0] >= hourly[1, 0]) & (candles[:, 0] < hourly[1, 0] + 3_600_000)]
     assert len(full) == 12
     assert hourly[1, 1] == full[0, 1] and hourly[1, 4] == full[-1, 4]
@@ -408,7 +413,7 @@ async def test_command_line_serves_the_data_file_to_ccxt():
         exchange = ccxt_async.binance({**config, "enableRateLimit": False})
         try:
             assert (await exchange.fetch_balance())["BTC"]["free"] == 3
-            assert len(await exchange.fetch_ohlcv("ETH/BTC", "5m", limit=1000)) == 100
+            assert len(await exchange.fetch_ohlcv("ETH/BTC", "5m", limit=1000)) == 101  # + forming
         finally:
             await exchange.close()
     finally:

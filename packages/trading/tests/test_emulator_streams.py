@@ -45,8 +45,7 @@ async def test_watch_ohlcv_receives_each_closed_candle(emulator, exchange, candl
     first = asyncio.ensure_future(exchange.watch_ohlcv("ETH/BTC", "5m"))
     await emulator.streams.wait_subscribed("ethbtc@kline_5m")
     await emulator.advance()
-    ohlcv = await first
-    assert np.allclose(ohlcv[-1], candles[HISTORY])
+    assert np.allclose((await first)[-1], candles[HISTORY])
     second = asyncio.ensure_future(exchange.watch_ohlcv("ETH/BTC", "5m"))
     await emulator.advance()
     assert np.allclose((await second)[-1], candles[HISTORY + 1])
@@ -59,7 +58,7 @@ async def test_watch_ohlcv_of_a_larger_interval_gets_the_forming_candle(emulator
     candle = (await watch)[-1]
     hour = candle[0]
     assert hour % 3_600_000 == 0 and hour <= candles[HISTORY, 0] < hour + 3_600_000
-    assert candle[4] == pytest.approx(candles[HISTORY, 4])
+    assert candle[4] == pytest.approx(candles[HISTORY, 4])  # the hour so far ends with the closed 5m candle
 
 
 async def test_watch_ticker_and_trades_follow_the_replay(emulator, exchange, candles):
@@ -126,7 +125,7 @@ async def test_a_silenced_stream_stays_open_and_resumes(emulator, exchange, cand
     assert emulator.streams.subscribers("ethbtc@kline_5m") == 1
     emulator.faults.resume_streams()
     await emulator.advance()
-    assert np.allclose((await watch)[-1], candles[HISTORY + 3])
+    assert np.allclose((await watch)[-1], candles[HISTORY + 3])  # first event after the silence
 
 
 async def test_user_data_subscription_with_a_bad_secret_is_refused(emulator):

@@ -21,14 +21,14 @@ DEPTH_LIMITS = (5, 10, 20, 50, 100, 500, 1000, 5000)
 BOOK_LEVELS = 100
 
 
-def candles_for(replay: SymbolReplay, base: TimeFrame, interval: str) -> np.ndarray:
-    """Closed candles on ``interval``: the recorded ones, or aggregated from them (the last group may be
-    the candle still forming, as Binance serves it)."""
+def candles_for(replay: SymbolReplay, base: TimeFrame, interval: str, now_ms: int | None) -> np.ndarray:
+    """Candles on ``interval`` up to now, the recorded ones or aggregated from them for a larger interval;
+    with ``now_ms``, the candle forming at that time comes last, as Binance's REST klines serve it."""
     try:
         wanted = parse_time_frame(interval)
     except ValueError as error:
         raise ApiError(-1120, "Invalid interval.") from error
-    closed = replay.closed_candles()
+    closed = replay.closed_candles() if now_ms is None else replay.candles_with_forming(now_ms)
     if wanted == base:
         return closed
     if wanted.ms < base.ms or wanted.ms % base.ms:
@@ -54,8 +54,8 @@ def candles_for(replay: SymbolReplay, base: TimeFrame, interval: str) -> np.ndar
     )
 
 
-def klines(replay: SymbolReplay, base: TimeFrame, query: dict[str, str]) -> list[list]:
-    candles = candles_for(replay, base, query.get("interval", ""))
+def klines(replay: SymbolReplay, base: TimeFrame, query: dict[str, str], now_ms: int) -> list[list]:
+    candles = candles_for(replay, base, query.get("interval", ""), now_ms)
     try:
         limit = int(query.get("limit", DEFAULT_KLINES))
         start = int(query["startTime"]) if "startTime" in query else None

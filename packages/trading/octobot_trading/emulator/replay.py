@@ -57,6 +57,19 @@ class SymbolReplay:
     def closed_candles(self) -> np.ndarray:
         return self.candles[: self.closed]
 
+    def forming_candle(self, now_ms: int) -> np.ndarray | None:
+        """The candle opened at ``now_ms`` as Binance shows it at that instant: its open price for open,
+        high, low and close, no volume yet (None when the data has no candle at that time)."""
+        if self.closed >= len(self.candles) or int(self.candles[self.closed, 0]) != now_ms:
+            return None
+        row = self.candles[self.closed]
+        return np.array([row[0], row[1], row[1], row[1], row[1], 0.0])
+
+    def candles_with_forming(self, now_ms: int) -> np.ndarray:
+        forming = self.forming_candle(now_ms)
+        closed = self.closed_candles()
+        return closed if forming is None else np.vstack([closed, forming])
+
     def next_open_time(self) -> int | None:
         return int(self.candles[self.closed, 0]) if self.closed < len(self.candles) else None
 

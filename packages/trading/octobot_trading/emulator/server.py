@@ -291,6 +291,9 @@ class ExchangeEmulator:
             status = 200
         except ApiError as error:
             payload, status = error.body(), error.status
+        except (ValueError, ArithmeticError) as error:  # a malformed number in some parameter
+            logger.debug("malformed request %s: %s", request.path_qs, error)
+            payload, status = {"code": -1100, "msg": "Illegal characters found in a parameter."}, 400
         return web.Response(status=status, text=json.dumps(payload), content_type="application/json")
 
     def _register_routes(self, app: web.Application) -> None:
@@ -363,7 +366,7 @@ class ExchangeEmulator:
 
     async def _klines(self, request: web.Request, params: dict) -> object:
         symbol = self._symbol(params)
-        return market_data.klines(self.replay.symbols[symbol], self.time_frame, params)
+        return market_data.klines(self.replay.symbols[symbol], self.time_frame, params, self.now_ms)
 
     async def _ticker_24hr(self, request: web.Request, params: dict) -> object:
         symbols = self._symbols(params)

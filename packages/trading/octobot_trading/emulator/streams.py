@@ -255,9 +255,8 @@ class StreamHub:
             for stream in wanted:
                 channel = stream.split("@", 1)[1]
                 if channel.startswith("kline_"):
-                    self._queue(
-                        stream, self._kline_event(spec.market_id, replay, channel[len("kline_") :], now)
-                    )
+                    interval = channel[len("kline_") :]
+                    self._queue(stream, self._kline_event(spec.market_id, replay, interval, now))
                 elif channel == "ticker":
                     ticker = market_data.ticker_24hr(spec, replay, now)
                     self._queue(stream, _ticker_event(ticker, now))
@@ -278,35 +277,11 @@ class StreamHub:
             self._books[symbol] = self._book_levels(symbol)
 
     def _kline_event(self, market_id: str, replay, interval: str, now: int) -> dict:
-        base = self.emulator.time_frame
-        candles = market_data.candles_for(replay, base, interval)
-        row = candles[-1]
-        step = parse_time_frame(interval).ms
-        open_time = int(row[0])
-        return {
-            "e": "kline",
-            "E": now,
-            "s": market_id,
-            "k": {
-                "t": open_time,
-                "T": open_time + step - 1,
-                "s": market_id,
-                "i": interval,
-                "f": -1,
-                "L": -1,
-                "o": format(row[1], ".8f"),
-                "c": format(row[4], ".8f"),
-                "h": format(row[2], ".8f"),
-                "l": format(row[3], ".8f"),
-                "v": format(row[5], ".8f"),
-                "n": 4,
-                "x": open_time + step <= now,
-                "q": format(row[5] * row[4], ".8f"),
-                "V": format(row[5] / 2, ".8f"),
-                "Q": format(row[5] * row[4] / 2, ".8f"),
-                "B": "0",
-            },
-        }
+        """The candle of ``interval`` the closed candle's trades went to: closed (x=true) for the data's
+        own time frame, the current group for a larger one. No event for the candle opening now: it has
+        no trade yet (nor does the trade stream)."""
+        candles = market_data.candles_for(replay, self.emulator.time_frame, interval, None)
+        return _kline(market_id, interval, candles[-1], parse_time_frame(interval).ms, now)
 
     def _book_levels(self, symbol: str) -> tuple[dict[str, str], dict[str, str]]:
         spec, replay = self.emulator.markets[symbol], self.emulator.replay.symbols[symbol]
@@ -362,6 +337,34 @@ def _balances(account, assets: list[str]) -> list[dict]:
 
 def _bbo(book: dict) -> dict:
     return {"b": book["bidPrice"], "B": book["bidQty"], "a": book["askPrice"], "A": book["askQty"]}
+
+
+def _kline(market_id: str, interval: str, row, step: int, now: int) -> dict:
+    open_time = int(row[0])
+    return {
+        "e": "kline",
+        "E": now,
+        "s": market_id,
+        "k": {
+            "t": open_time,
+            "T": open_time + step - 1,
+            "s": market_id,
+            "i": interval,
+            "f": -1,
+            "L": -1,
+            "o": format(row[1], ".8f"),
+            "c": format(row[4], ".8f"),
+            "h": format(row[2], ".8f"),
+            "l": format(row[3], ".8f"),
+            "v": format(row[5], ".8f"),
+            "n": 4 if row[5] else 0,
+            "x": open_time + step <= now,
+            "q": format(row[5] * row[4], ".8f"),
+            "V": format(row[5] / 2, ".8f"),
+            "Q": format(row[5] * row[4] / 2, ".8f"),
+            "B": "0",
+        },
+    }
 
 
 def _ticker_event(ticker: dict, now: int) -> dict:
