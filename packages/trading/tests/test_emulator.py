@@ -526,3 +526,37 @@ def test_data_files_and_bad_arrays(tmp_path):
         load_candles(tmp_path / "missing.csv")
     with pytest.raises(EmulatorDataError, match="history"):
         ExchangeEmulator({"ETH/BTC": load_candles(ETH_BTC)[:10]}, history=10)
+
+
+# --- outside actions and outages ------------------------------------------------------------------
+
+
+async def test_outside_cancel_and_deposit_are_seen_by_the_client(emulator, exchange):
+    low = floor_tick(emulator.last_price("ETH/BTC") * Decimal("0.5"), emulator.markets["ETH/BTC"].tick_size)
+    order = await exchange.create_order("ETH/BTC", "limit", "buy", 1, float(low))
+    await emulator.cancel_order(int(order["id"]))
+    assert (await exchange.fetch_order(order["id"], "ETH/BTC"))["status"] == "canceled"
+    await emulator.deposit("USDT", Decimal("100"))
+    await emulator.deposit("BTC", Decimal("-0.5"))
+    balance = await exchange.fetch_balance()
+    assert balance["USDT"]["free"] == 100 and balance["BTC"]["free"] == 1.5
+    with pytest.raises(ValueError, match="cannot withdraw"):
+        await emulator.deposit("BTC", Decimal("-5"))
+
+
+async def test_an_outage_keeps_the_account(emulator, exchange):
+    low = floor_tick(emulator.last_price("ETH/BTC") * Decimal("0.5"), emulator.markets["ETH/BTC"].tick_size)
+    order = await exchange.create_order("ETH/BTC", "limit", "buy", 1, float(low), {"clientOrderId": "kept"})
+    port = emulator.port
+    await emulator.stop()
+    with pytest.raises(ccxt.NetworkError):
+        await exchange.fetch_open_orders("ETH/BTC")
+    await emulator.start()
+    assert emulator.port == port
+    reopened = await exchange.fetch_open_orders("ETH/BTC")
+    assert [(o["id"], o["clientOrderId"]) for o in reopened] == [(order["id"], "kept")]
+
+
+async def test_answers_carry_the_used_weight(emulator, exchange):
+    await exchange.fetch_ticker("ETH/BTC")
+    assert int(exchange.last_response_headers["X-MBX-USED-WEIGHT-1M"]) >= 1

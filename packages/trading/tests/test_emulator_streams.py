@@ -143,3 +143,18 @@ async def test_user_data_subscription_with_a_bad_secret_is_refused(emulator):
         ]
     finally:
         await exchange.close()
+
+
+async def test_outside_cancel_and_deposit_reach_the_user_data_stream(emulator, exchange):
+    tick = emulator.markets["ETH/BTC"].tick_size
+    low = (emulator.last_price("ETH/BTC") / 2 / tick).to_integral_value(rounding=ROUND_DOWN) * tick
+    watch = asyncio.ensure_future(exchange.watch_orders("ETH/BTC"))
+    await emulator.streams.wait_subscribed("userData")
+    placed_balance = asyncio.ensure_future(exchange.watch_balance())
+    order = await exchange.create_order("ETH/BTC", "limit", "buy", 1, float(low))
+    assert (await watch)[-1]["status"] == "open"
+    await placed_balance
+    canceled = asyncio.ensure_future(exchange.watch_orders("ETH/BTC"))
+    await emulator.cancel_order(int(order["id"]))
+    update = (await canceled)[-1]
+    assert (update["id"], update["status"]) == (order["id"], "canceled")

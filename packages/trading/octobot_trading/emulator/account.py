@@ -184,6 +184,15 @@ class Account:
         self._emit_balance([spec.base, spec.quote])
         return order
 
+    def adjust(self, asset: str, delta: Decimal, now_ms: int) -> None:
+        """A deposit (delta > 0) or withdrawal (delta < 0) of free balance."""
+        if self.free.get(asset, ZERO) + delta < 0:
+            raise ValueError(f"cannot withdraw {-delta} {asset}: only {self.free.get(asset, ZERO)} free")
+        self._move(asset, delta, ZERO)
+        for listener in self.listeners:
+            listener(("deposit", asset, None, str(delta)))
+        self._emit_balance([asset])
+
     # --- matching ---------------------------------------------------------------------------------
 
     def walk(self, symbol: str, path: list[Decimal], now_ms: int) -> None:

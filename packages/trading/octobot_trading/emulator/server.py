@@ -12,6 +12,7 @@ import functools
 import json
 import logging
 import secrets
+import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -31,6 +32,7 @@ from octobot_trading.emulator.faults import FaultKind, FaultPlan, error_body
 from octobot_trading.emulator.market import MarketSpec
 from octobot_trading.emulator.replay import PriceReplay
 from octobot_trading.emulator.signing import check_api_key, check_signed
+from octobot_trading.emulator.streams import StreamHub
 from octobot_trading.symbols import parse_symbol
 from octobot_trading.time_frames import TimeFrame, parse_time_frame
 
@@ -102,8 +104,11 @@ class ExchangeEmulator:
         self._update_id = 1
         self._step_listeners: list[Callable[[dict], None]] = []
         self._run_task: asyncio.Task | None = None
-        self.streams = None  # set by start(): the websocket hub
         self._routes: dict[tuple[str, str], tuple[str, Handler]] = {}
+        self._weight_minute = 0
+        self._weight_used = 0
+        #: the websocket side (market streams and user data)
+        self.streams = StreamHub(self)
 
     # --- lifecycle ---------------------------------------------------------------------------------
 
@@ -117,11 +122,10 @@ class ExchangeEmulator:
         await self.stop()
 
     async def start(self) -> None:
-        from octobot_trading.emulator.streams import StreamHub
-
+        if self._runner is not None:
+            raise EmulatorError("the emulator is already started")
         app = web.Application(middlewares=[self._middleware])
         self._register_routes(app)
-        self.streams = StreamHub(self)
         self.streams.register(app)
         self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
         await self._runner.setup()
@@ -131,10 +135,11 @@ class ExchangeEmulator:
         logger.info("exchange emulator listening on %s", self.url)
 
     async def stop(self) -> None:
+        """Close every connection and the listening socket; the market and the account are kept, so a
+        later ``start()`` on the same port plays an exchange coming back from an outage."""
         await self.stop_running()
         self.faults.release()
-        if self.streams is not None:
-            await self.streams.close()
+        await self.streams.close()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -182,8 +187,7 @@ class ExchangeEmulator:
             for listener in list(self._step_listeners):
                 listener(moves)
             steps += 1
-        if self.streams is not None:
-            await self.streams.flush()
+        await self.streams.flush()
         return steps
 
     async def run(self, speed: float = 1.0) -> None:
@@ -212,6 +216,23 @@ class ExchangeEmulator:
     def requests_to(self, path: str, method: str | None = None) -> list[RecordedRequest]:
         """Requests received on ``path`` (e.g. "/api/v3/order"), optionally of one HTTP method."""
         return [r for r in self.requests if r.path == path and (method is None or r.method == method)]
+
+    # --- actions from outside the API (what a user does on the exchange's website) -------------------
+
+    async def deposit(self, asset: str, amount: Decimal) -> None:
+        """Credit ``amount`` (negative: withdraw) to the free balance; pushes balanceUpdate and
+        outboundAccountPosition like Binance."""
+        self.account.adjust(asset, Decimal(amount), self.now_ms)
+        await self.streams.flush()
+
+    async def cancel_order(self, order_id: int) -> None:
+        """Cancel an open order as if from another session (the client learns it from the streams or by
+        fetching the order)."""
+        order = self.account.orders.get(order_id)
+        if order is None:
+            raise EmulatorError(f"no order {order_id}; known: {sorted(self.account.orders)[-10:]}")
+        self.account.cancel(order, self.now_ms)
+        await self.streams.flush()
 
     def record_ws_request(self, text: str, method: str | None, status: int) -> None:
         """Record a WebSocket API request (path "/ws-api/v3", params: its "params" plus "method")."""
@@ -269,7 +290,16 @@ class ExchangeEmulator:
             return self._drop(request)
         if fault is not None and fault.kind is FaultKind.TIMEOUT and fault.process:
             await fault.released.wait()
+        response.headers["X-MBX-USED-WEIGHT-1M"] = str(self._count_weight())
         return response
+
+    def _count_weight(self) -> int:
+        """Requests answered in the current wall-clock minute (every request weighs 1 here)."""
+        minute = int(time.time() // 60)
+        if minute != self._weight_minute:
+            self._weight_minute, self._weight_used = minute, 0
+        self._weight_used += 1
+        return self._weight_used
 
     @staticmethod
     def _drop(request: web.Request) -> web.StreamResponse:
@@ -347,8 +377,6 @@ class ExchangeEmulator:
         return {}
 
     async def _time(self, request: web.Request, params: dict) -> object:
-        import time
-
         return {"serverTime": int(time.time() * 1000)}
 
     async def _exchange_info(self, request: web.Request, params: dict) -> object:
@@ -446,8 +474,7 @@ class ExchangeEmulator:
     async def _new_order(self, request: web.Request, params: dict) -> object:
         symbol = self._symbol(params)
         order = self.account.place(params, self.replay.symbols[symbol].last_price, self.now_ms)
-        if self.streams is not None:
-            await self.streams.flush()
+        await self.streams.flush()
         return order.to_new_order_answer(self.now_ms)
 
     async def _test_order(self, request: web.Request, params: dict) -> object:
@@ -465,8 +492,7 @@ class ExchangeEmulator:
             params.get("symbol", ""), params.get("orderId"), params.get("origClientOrderId")
         )
         self.account.cancel(order, self.now_ms)
-        if self.streams is not None:
-            await self.streams.flush()
+        await self.streams.flush()
         return order.to_cancel_answer(
             params.get("newClientOrderId") or f"cancel-{order.order_id}", self.now_ms
         )
@@ -480,8 +506,7 @@ class ExchangeEmulator:
         orders = self.account.open_orders(spec.market_id)
         for order in orders:
             self.account.cancel(order, self.now_ms)
-        if self.streams is not None:
-            await self.streams.flush()
+        await self.streams.flush()
         return [o.to_cancel_answer(f"cancel-{o.order_id}", self.now_ms) for o in orders]
 
     async def _all_orders(self, request: web.Request, params: dict) -> object:

@@ -321,6 +321,8 @@ class StreamHub:
         now = self.emulator.now_ms
         if kind == "order":
             self._queue_user(_execution_report(subject, trade, exec_type, now))
+        elif kind == "deposit":
+            self._queue_user({"e": "balanceUpdate", "E": now, "a": subject, "d": exec_type, "T": now})
         else:
             account = self.emulator.account
             self._queue_user(
