@@ -158,3 +158,27 @@ async def test_outside_cancel_and_deposit_reach_the_user_data_stream(emulator, e
     await emulator.cancel_order(int(order["id"]))
     update = (await canceled)[-1]
     assert (update["id"], update["status"]) == (order["id"], "canceled")
+
+
+async def test_order_book_of_a_market_with_gaps_stays_in_sync():
+    eth, dash = load_candles(ETH_BTC), load_candles(DATA / "freqtrade" / "DASH_BTC-5m.csv")
+    gap = int(np.flatnonzero(np.diff(dash[:, 0]) > 300_000)[0])  # DASH has no candle after this one
+    async with ExchangeEmulator({"ETH/BTC": eth, "DASH/BTC": dash}, history=gap - 2) as emu:
+        exchange = ccxt.pro.binance({**emu.ccxt_config(), "enableRateLimit": False})
+        try:
+            await exchange.load_markets()
+            await exchange.watch_order_book("DASH/BTC")
+            moved = 0
+            while moved < 5:
+                dash_moves = int(dash[dash[:, 0] == emu.now_ms].shape[0])
+                watch = asyncio.ensure_future(exchange.watch_order_book("DASH/BTC")) if dash_moves else None
+                await emu.advance()
+                if watch is None:
+                    continue  # a step without a DASH candle: no depth event, no update id used
+                book = await watch
+                rest = await exchange.fetch_order_book("DASH/BTC", 100)
+                assert book["nonce"] == rest["nonce"] and book["bids"][:5] == rest["bids"][:5]
+                moved += 1
+            assert emu.now_ms > dash[gap, 0] + 2 * 300_000  # the gap was crossed
+        finally:
+            await exchange.close()

@@ -33,6 +33,12 @@ from octobot_trading.emulator.orders import (
 
 logger = logging.getLogger(__name__)
 
+
+def quote_amount(value: Decimal) -> Decimal:
+    """A quote amount as Binance books it: 8 decimal places (half up)."""
+    return value.quantize(EIGHT_PLACES, rounding=ROUND_HALF_UP)
+
+
 #: an account event: ("order", order, trade | None, execution type) or ("balance", assets, None, "")
 AccountEvent = tuple[str, object, EmulatedTrade | None, str]
 
@@ -141,7 +147,7 @@ class Account:
             raise ApiError(-2010, "Order would immediately match and take.")
         # funds: limit orders reserve at their price; market orders need their cost now
         if side == "BUY":
-            asset, need = spec.quote, quantity * (price if price is not None else price_now)
+            asset, need = spec.quote, quote_amount(quantity * (price if price is not None else price_now))
         else:
             asset, need = spec.base, quantity
         if self.free.get(asset, ZERO) < need:
@@ -282,11 +288,14 @@ class Account:
         maker: bool,
         now_ms: int,
     ) -> None:
-        cost = quantity * price
+        cost = quote_amount(quantity * price)
         rate = spec.maker_fee if maker else spec.taker_fee
         if order.side == "BUY":
             received_asset, received = spec.base, quantity
-            reserved = quantity * order.price if order.type != "MARKET" else ZERO  # type: ignore[operator]
+            reserved = ZERO
+            if order.type != "MARKET":  # the share of the reservation this fill uses; the last takes the rest
+                last = quantity == order.remaining
+                reserved = order.locked if last else min(quote_amount(quantity * order.price), order.locked)  # type: ignore[operator]
             self._move(spec.quote, reserved - cost, -reserved)
             order.locked -= reserved
         else:

@@ -48,6 +48,8 @@ class SymbolReplay:
         #: number of candles closed so far (candles[:closed] are history)
         self.closed = history
         self.trades: deque[PublicTrade] = deque(maxlen=MAX_RECENT_TRADES)
+        #: order book update id: +1 each time the symbol's price moves (chains REST /depth and depth diffs)
+        self.update_id = 1
         self._next_trade_id = 1
         self.last_price = to_decimal(candles[history - 1, 4]) if history else to_decimal(candles[0, 1])
         self._time_frame_ms = int(candles[1, 0] - candles[0, 0])
@@ -77,6 +79,7 @@ class SymbolReplay:
         """Close the next candle: the prices visited (from the last price) and their times."""
         row = self.candles[self.closed]
         self.closed += 1
+        self.update_id += 1
         start_price = self.last_price
         path, times = self._trade_path(row, time_frame_ms, fill_model)
         return [start_price, *path], [times[0], *times]

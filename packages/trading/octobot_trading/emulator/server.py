@@ -101,7 +101,6 @@ class ExchangeEmulator:
         self.host = host
         self.port = port
         self._runner: web.AppRunner | None = None
-        self._update_id = 1
         self._step_listeners: list[Callable[[dict], None]] = []
         self._run_task: asyncio.Task | None = None
         self._routes: dict[tuple[str, str], tuple[str, Handler]] = {}
@@ -183,7 +182,6 @@ class ExchangeEmulator:
             moves = self.replay.step()
             for symbol, (path, _times) in moves.items():
                 self.account.walk(symbol, path, self.now_ms)
-            self._update_id += 1
             for listener in list(self._step_listeners):
                 listener(moves)
             steps += 1
@@ -382,7 +380,7 @@ class ExchangeEmulator:
     async def _exchange_info(self, request: web.Request, params: dict) -> object:
         return {
             "timezone": "UTC",
-            "serverTime": self.now_ms,
+            "serverTime": int(time.time() * 1000),
             "rateLimits": [
                 {"rateLimitType": "REQUEST_WEIGHT", "interval": "MINUTE", "intervalNum": 1, "limit": 6000},
                 {"rateLimitType": "ORDERS", "interval": "SECOND", "intervalNum": 10, "limit": 100},
@@ -431,7 +429,9 @@ class ExchangeEmulator:
         limit = int(params.get("limit", 100))
         if limit not in market_data.DEPTH_LIMITS:
             limit = min((x for x in market_data.DEPTH_LIMITS if x >= limit), default=5000)
-        return market_data.depth(self.markets[symbol], self.replay.symbols[symbol], limit, self._update_id)
+        return market_data.depth(
+            self.markets[symbol], self.replay.symbols[symbol], limit, self.replay.symbols[symbol].update_id
+        )
 
     async def _trades(self, request: web.Request, params: dict) -> object:
         symbol = self._symbol(params)
@@ -519,7 +519,9 @@ class ExchangeEmulator:
         if "endTime" in params:
             orders = [o for o in orders if o.time <= int(params["endTime"])]
         limit = min(int(params.get("limit", 500)), 1000)
-        return [o.to_binance() for o in orders[:limit]]
+        # from orderId / startTime: the first `limit`; otherwise the most recent ones
+        selected = orders[:limit] if ("orderId" in params or "startTime" in params) else orders[-limit:]
+        return [o.to_binance() for o in selected]
 
     async def _my_trades(self, request: web.Request, params: dict) -> object:
         spec = self.markets[self._symbol(params)]
@@ -533,7 +535,8 @@ class ExchangeEmulator:
         if "endTime" in params:
             trades = [t for t in trades if t.time <= int(params["endTime"])]
         limit = min(int(params.get("limit", 500)), 1000)
-        return [t.to_binance() for t in trades[:limit]]
+        selected = trades[:limit] if ("fromId" in params or "startTime" in params) else trades[-limit:]
+        return [t.to_binance() for t in selected]
 
     async def _new_listen_key(self, request: web.Request, params: dict) -> object:
         key = secrets.token_urlsafe(45)[:60]

@@ -268,7 +268,7 @@ class StreamHub:
                         self._queue(stream, _trade_event(channel, spec.market_id, trade, now))
                 elif channel == "bookTicker":
                     book = market_data.book_ticker(spec, replay)
-                    self._queue(stream, {"u": self.emulator._update_id, "s": spec.market_id} | _bbo(book))
+                    self._queue(stream, {"u": replay.update_id, "s": spec.market_id} | _bbo(book))
             depth_streams = [s for s in wanted if s.split("@", 1)[1].startswith("depth")]
             if depth_streams:
                 event = self._depth_event(symbol, now)
@@ -285,7 +285,7 @@ class StreamHub:
 
     def _book_levels(self, symbol: str) -> tuple[dict[str, str], dict[str, str]]:
         spec, replay = self.emulator.markets[symbol], self.emulator.replay.symbols[symbol]
-        book = market_data.depth(spec, replay, market_data.BOOK_LEVELS, self.emulator._update_id)
+        book = market_data.depth(spec, replay, market_data.BOOK_LEVELS, replay.update_id)
         return dict(book["bids"]), dict(book["asks"])
 
     def _depth_event(self, symbol: str, now: int) -> dict:
@@ -300,7 +300,7 @@ class StreamHub:
             ]
             return changes
 
-        update_id = self.emulator._update_id
+        update_id = self.emulator.replay.symbols[symbol].update_id
         return {
             "e": "depthUpdate",
             "E": now,
