@@ -560,3 +560,24 @@ async def test_an_outage_keeps_the_account(emulator, exchange):
 async def test_answers_carry_the_used_weight(emulator, exchange):
     await exchange.fetch_ticker("ETH/BTC")
     assert int(exchange.last_response_headers["X-MBX-USED-WEIGHT-1M"]) >= 1
+
+
+async def test_edit_order_cancels_and_replaces(emulator, exchange):
+    tick = emulator.markets["ETH/BTC"].tick_size
+    low = floor_tick(emulator.last_price("ETH/BTC") * Decimal("0.5"), tick)
+    order = await exchange.create_order("ETH/BTC", "limit", "buy", 1, float(low))
+    edited = await exchange.edit_order(order["id"], "ETH/BTC", "limit", "buy", 2, float(low - tick))
+    assert edited["id"] != order["id"] and edited["amount"] == 2 and edited["price"] == float(low - tick)
+    assert (await exchange.fetch_order(order["id"], "ETH/BTC"))["status"] == "canceled"
+    assert [o["id"] for o in await exchange.fetch_open_orders("ETH/BTC")] == [edited["id"]]
+    assert emulator.balance("BTC") == (Decimal(2) - 2 * (low - tick), 2 * (low - tick))
+    # the cancel of an unknown order fails: Binance's -2022, nothing new is placed
+    with pytest.raises(ccxt.BaseError, match="-2022"):
+        await exchange.edit_order("424242", "ETH/BTC", "limit", "buy", 1, float(low))
+    assert len(emulator.account.open_orders()) == 1
+
+
+async def test_status_and_trading_fees(exchange):
+    assert (await exchange.fetch_status())["status"] == "ok"
+    fee = await exchange.fetch_trading_fee("ETH/BTC")
+    assert (fee["maker"], fee["taker"]) == (0.001, 0.001)

@@ -44,6 +44,17 @@ _BODY = web.RequestKey("emulator_body", str)
 Handler = Callable[[web.Request, dict[str, str]], Awaitable[object]]
 
 
+class _DataError(ApiError):
+    """An error answer carrying Binance's extra ``data`` (cancel-replace)."""
+
+    def __init__(self, code: int, msg: str, data: dict) -> None:
+        super().__init__(code, msg, 409 if code == -2021 else 400)
+        self.data = data
+
+    def body(self) -> dict:
+        return {"code": self.code, "msg": self.msg, "data": self.data}
+
+
 @dataclass(frozen=True)
 class RecordedRequest:
     """One request received: its method, path, parameters (query and body), whether it was signed
@@ -249,8 +260,9 @@ class ExchangeEmulator:
     # --- HTTP plumbing -----------------------------------------------------------------------------
 
     def _route(self, app: web.Application, method: str, path: str, security: str, handler: Handler) -> None:
-        self._routes[(method, API + path)] = (security, handler)
-        app.router.add_route(method, API + path, self._dispatch)
+        full = path if path.startswith("/sapi/") else API + path
+        self._routes[(method, full)] = (security, handler)
+        app.router.add_route(method, full, self._dispatch)
 
     @web.middleware
     async def _middleware(self, request: web.Request, handler: Callable) -> web.StreamResponse:
@@ -341,6 +353,10 @@ class ExchangeEmulator:
         r(app, "GET", "/account", _SIGNED, self._account)
         r(app, "POST", "/order", _SIGNED, self._new_order)
         r(app, "POST", "/order/test", _SIGNED, self._test_order)
+        r(app, "POST", "/order/cancelReplace", _SIGNED, self._cancel_replace)
+        r(app, "GET", "/account/commission", _SIGNED, self._commission)
+        r(app, "GET", "/sapi/v1/system/status", _NONE, self._system_status)
+        r(app, "GET", "/sapi/v1/asset/tradeFee", _SIGNED, self._trade_fees)
         r(app, "GET", "/order", _SIGNED, self._get_order)
         r(app, "DELETE", "/order", _SIGNED, self._cancel_order)
         r(app, "GET", "/openOrders", _SIGNED, self._open_orders)
@@ -476,6 +492,83 @@ class ExchangeEmulator:
         order = self.account.place(params, self.replay.symbols[symbol].last_price, self.now_ms)
         await self.streams.flush()
         return order.to_new_order_answer(self.now_ms)
+
+    async def _cancel_replace(self, request: web.Request, params: dict) -> object:
+        """Cancel an order then place a new one (ccxt's edit_order on spot); the cancel stands even when
+        the new order is refused, as on Binance."""
+        symbol = self._symbol(params)
+        mode = params.get("cancelReplaceMode")
+        if mode not in ("STOP_ON_FAILURE", "ALLOW_FAILURE"):
+            raise ApiError(
+                -1102, "Mandatory parameter 'cancelReplaceMode' was not sent, was empty/null, or malformed."
+            )
+        cancel_response: dict | None = None
+        cancel_result = "SUCCESS"
+        try:
+            order = self.account.find_order(
+                params["symbol"], params.get("cancelOrderId"), params.get("cancelOrigClientOrderId")
+            )
+            self.account.cancel(order, self.now_ms)
+            cancel_response = order.to_cancel_answer(
+                params.get("cancelNewClientOrderId") or f"cancel-{order.order_id}", self.now_ms
+            )
+        except ApiError as error:
+            cancel_result, cancel_response = "FAILURE", error.body()
+        new_result, new_response = "NOT_ATTEMPTED", None
+        if cancel_result == "SUCCESS" or mode == "ALLOW_FAILURE":
+            try:
+                placed = self.account.place(params, self.replay.symbols[symbol].last_price, self.now_ms)
+                new_result, new_response = "SUCCESS", placed.to_new_order_answer(self.now_ms)
+            except ApiError as error:
+                new_result, new_response = "FAILURE", error.body()
+        await self.streams.flush()
+        data = {
+            "cancelResult": cancel_result,
+            "newOrderResult": new_result,
+            "cancelResponse": cancel_response,
+            "newOrderResponse": new_response,
+        }
+        if cancel_result == "SUCCESS" and new_result == "SUCCESS":
+            return data
+        if cancel_result == "SUCCESS" or new_result == "SUCCESS":
+            raise _DataError(-2021, "Order cancel-replace partially failed.", data)
+        raise _DataError(-2022, "Order cancel-replace failed.", data)
+
+    async def _commission(self, request: web.Request, params: dict) -> object:
+        spec = self.markets[self._symbol(params)]
+        rates = {
+            "maker": format(spec.maker_fee, "f"),
+            "taker": format(spec.taker_fee, "f"),
+            "buyer": "0",
+            "seller": "0",
+        }
+        zero = dict.fromkeys(rates, "0")
+        discount = {
+            "enabledForAccount": False,
+            "enabledForSymbol": False,
+            "discountAsset": "BNB",
+            "discount": "0",
+        }
+        return {
+            "symbol": spec.market_id,
+            "standardCommission": rates,
+            "taxCommission": zero,
+            "discount": discount,
+        }
+
+    async def _system_status(self, request: web.Request, params: dict) -> object:
+        return {"status": 0, "msg": "normal"}
+
+    async def _trade_fees(self, request: web.Request, params: dict) -> object:
+        specs = [self.markets[self._symbol(params)]] if "symbol" in params else list(self.markets.values())
+        return [
+            {
+                "symbol": spec.market_id,
+                "makerCommission": format(spec.maker_fee, "f"),
+                "takerCommission": format(spec.taker_fee, "f"),
+            }
+            for spec in specs
+        ]
 
     async def _test_order(self, request: web.Request, params: dict) -> object:
         self._symbol(params)
