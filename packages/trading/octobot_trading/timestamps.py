@@ -18,6 +18,9 @@ from octobot_trading.time_frames import TimeFrame, parse_time_frame
 
 #: Monday 1970-01-05 00:00 UTC: exchanges (Binance, ccxt's candle grid) open weekly candles on Mondays
 _FIRST_MONDAY_MS = 4 * 86_400_000
+#: lengths of the time frames on the fixed epoch grid (all but weeks and months), keyed by TimeFrame and by
+#: its text (a str enum hashes as its value): the hot paths skip parsing for them
+_GRID_MS: dict = {tf: tf.ms for tf in TimeFrame if tf not in (TimeFrame.ONE_WEEK, TimeFrame.ONE_MONTH)}
 
 
 @runtime_checkable
@@ -110,6 +113,9 @@ def candle_open_time(timestamp_ms: int, time_frame: str | TimeFrame) -> int:
     grid; some exchanges (Binance) anchor them on the market's listing day instead, so for 3d trust the
     exchange's own open times.
     """
+    length = _GRID_MS.get(time_frame)
+    if length is not None and type(timestamp_ms) is int:  # hot path: a plain int on the epoch grid
+        return timestamp_ms - timestamp_ms % length
     ts = check_ms(timestamp_ms)
     tf = parse_time_frame(time_frame)
     if tf is TimeFrame.ONE_MONTH:
@@ -125,6 +131,9 @@ def candle_close_time(open_time_ms: int, time_frame: str | TimeFrame) -> int:
 
     A candle becomes visible to strategies at this time, never before (no look-ahead).
     """
+    length = _GRID_MS.get(time_frame)
+    if length is not None and type(open_time_ms) is int:  # hot path: a plain int on the epoch grid
+        return open_time_ms - open_time_ms % length + length
     ts = check_ms(open_time_ms)
     tf = parse_time_frame(time_frame)
     if tf is TimeFrame.ONE_MONTH:

@@ -174,31 +174,41 @@ class ExchangeManager:
     async def push_candle(self, symbol: str, time_frame: str | TimeFrame, candle: Sequence) -> None:
         """A closed candle ``[open_time_ms, open, high, low, close, volume]`` (see module doc)."""
         tf = parse_time_frame(time_frame)
-        data = self.symbol_data(symbol)
+        data = self._symbols.get(symbol)
+        if data is None:
+            data = self.symbol_data(symbol)
         open_time = int(candle[0])
-        data.candle_buffer(tf).append(open_time, candle[1], candle[2], candle[3], candle[4], candle[5])
-        close = _decimal(candle[4])
+        buffer = data.candles.get(tf)
+        if buffer is None:
+            buffer = data.candle_buffer(tf)
+        buffer.append(open_time, candle[1], candle[2], candle[3], candle[4], candle[5])
         price_tf = self._price_time_frames.get(symbol)
         if price_tf is None or tf.ms < price_tf.ms:
             price_tf = self._price_time_frames[symbol] = tf
         if tf is price_tf:
+            close = _decimal(candle[4])
             data.set_price(close, candle_close_time(open_time, tf))
-            self._price_seen(data, close)
+            if not data.priced:
+                self._price_seen(data, close)
             if self.simulated:
+                # raw prices: the simulator makes Decimals of them only when it has orders to match
                 self.connector.process_candle(  # type: ignore[attr-defined]
-                    symbol,
-                    open_time,
-                    _decimal(candle[1]),
-                    _decimal(candle[2]),
-                    _decimal(candle[3]),
-                    close,
-                    _decimal(candle[5]),
+                    symbol, open_time, candle[1], candle[2], candle[3], close, candle[5]
                 )
-            await self.flush()
-        await self._send(
-            "OHLCVChannel",
-            {"exchange": self.exchange_id, "symbol": symbol, "time_frame": tf.value, "candle": list(candle)},
-        )
+            account = self.account
+            if account.notifications or account.balance_changed:
+                await self.flush()
+        if self._started:
+            channel = self.channels["OHLCVChannel"]
+            if channel.consumers:
+                await channel.send(
+                    {
+                        "exchange": self.exchange_id,
+                        "symbol": symbol,
+                        "time_frame": tf.value,
+                        "candle": list(candle),
+                    }
+                )
 
     async def push_kline(self, symbol: str, time_frame: str | TimeFrame, candle: Sequence) -> None:
         """The candle in construction (stored as the buffer's current candle; no fills: not a trade)."""

@@ -58,6 +58,10 @@ class _SymbolBook:
         self.last_price: Decimal | None = None
 
 
+def _decimal(value: object) -> Decimal:
+    return value if isinstance(value, Decimal) else Decimal(str(value))
+
+
 def _direction(order: Order) -> int:
     """Whether ``order`` fires when the price rises to its level (UP) or falls to it (DOWN)."""
     if order.rests_as_limit:
@@ -126,8 +130,19 @@ class ExchangeSimulator(ExchangeConnector):
         close: Decimal,
         volume: Decimal | None = None,
     ) -> None:
-        """Walk a closed candle's path; its prices are dated from ``open_time``."""
-        self._walk(symbol, self.fill_model.candle_path(open_, high, low, close), open_time, volume, True)
+        """Walk a closed candle's path; its prices are dated from ``open_time``.
+
+        Prices may also come as floats (a replay's raw candle): they become Decimals only when an order
+        has to be matched, since a symbol without orders only needs its last price.
+        """
+        book = self._books.get(symbol)
+        if book is None:
+            book = self._book(symbol)
+        if not (book.index or book.pending_market or book.expiries or book.trailing or book.deferred):
+            book.last_price = _decimal(close)  # nothing to match: the walk would only move the price
+            return
+        path = self.fill_model.candle_path(_decimal(open_), _decimal(high), _decimal(low), _decimal(close))
+        self._walk(symbol, path, open_time, None if volume is None else _decimal(volume), True)
 
     def process_price(self, symbol: str, price: Decimal, time: int) -> None:
         """A new traded/mark price: the market moved from the last price to ``price`` at ``time``."""
