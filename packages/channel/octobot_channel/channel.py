@@ -189,16 +189,21 @@ class Channel:
         visits only the consumers that may want the message instead of every consumer of the channel.
         """
         counts: dict = {}
+        distinct: dict = {}
         for consumer in routes:
             for field in consumer.filters:
-                if consumer._index_values(field) is not None:
+                values = consumer._index_values(field)
+                if values is not None:
                     counts[field] = counts.get(field, 0) + 1
+                    distinct.setdefault(field, set()).update(values)
         if not counts:
             self._index_field = None
             self._index = None
             self._unindexed = routes
             return
-        field = max(counts, key=counts.__getitem__)  # ties: the first one met, in delivery order
+        # the most used field; among those, the one that splits the consumers most (say evaluator_type
+        # rather than exchange when all filter on both); then the first one met, in delivery order
+        field = max(counts, key=lambda name: (counts[name], len(distinct[name])))
         buckets: dict = {}
         unconstrained = []
         for position, consumer in enumerate(routes):
