@@ -71,7 +71,8 @@ def main() -> int:
     else:
         top = args.only or packages_to_install[-1].name
         version = next(p.version for p in packages if p.name == top)
-        _run([*pip, "--no-index", "--find-links", str(DIST_DIR), "--force-reinstall", f"{top}=={version}"])
+        # the environment is new: third-party requirements are already there, ours come from dist/ only
+        _run([*pip, "--no-index", "--find-links", str(DIST_DIR), f"{top}=={version}"])
 
     expected = {p.name: (p.version, p.import_name) for p in packages_to_install}
     print("installed:")
