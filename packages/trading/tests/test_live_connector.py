@@ -453,3 +453,56 @@ def test_credentials_are_masked_and_refuse_pickling():
         Credentials("", "x")
     with pytest.raises(Exception, match="credentials=Credentials"):
         CcxtLiveConnector("binance", config={"apiKey": "k", "secret": "s"})
+
+
+async def test_own_order_stream_reports_fills_to_the_trader(connector, emulator, candles):
+    markets = await connector.markets()
+    live = LiveExchangeConnector(connector)
+    async with ot.ExchangeManager("binance", markets, portfolio={"BTC": "2"}, connector=live) as em:
+        live._prices_source = em.last_price
+        updates: list[ot.OrderStatus] = []
+        filled = asyncio.Event()
+
+        def on_order(update) -> None:
+            updates.append(update.status)
+            live.apply_exchange_order(update)
+            if update.status is ot.OrderStatus.FILLED:
+                filled.set()
+
+        feed = LiveFeed(
+            connector,
+            [SYMBOL],
+            ["5m"],
+            ticker=True,
+            orders=True,
+            on_order=on_order,
+            now_ms=lambda: emulator.now_ms,
+        )
+        await feed.start(em)
+        try:
+            await asyncio.wait_for(emulator.streams.wait_subscribed("userData"), 10)
+            await asyncio.wait_for(emulator.streams.wait_subscribed("ethbtc@miniTicker"), 10)
+            priced = asyncio.Event()
+
+            async def on_ticker(_message: dict) -> None:
+                priced.set()
+
+            await em.get_channel("TickerChannel").new_consumer(on_ticker)
+            await emulator.advance()
+            await asyncio.wait_for(priced.wait(), 10)  # the ticker stream priced the market
+            # a buy the next candles reach: one tick above their lowest low
+            tick = emulator.markets[SYMBOL].tick_size
+            low = Decimal(repr(float(candles[HISTORY + 1 : HISTORY + 30, 3].min())))
+            order = await em.trader.create_order(SYMBOL, "buy", "limit", "0.5", low + tick)
+            await live.join()
+            on_exchange = emulator.account.orders[int(live.exchange_ids[order.order_id])]
+            while on_exchange.status != "FILLED":
+                assert await emulator.advance() == 1
+            await asyncio.wait_for(filled.wait(), 10)
+        finally:
+            await feed.stop()
+    assert order.status is ot.OrderStatus.FILLED and order.filled == Decimal("0.5")
+    assert updates[0] is ot.OrderStatus.OPEN and updates[-1] is ot.OrderStatus.FILLED
+    assert em.portfolio.total("ETH") == Decimal("0.5") - order.fees["ETH"]
+    assert em.portfolio.total("BTC") == 2 - Decimal("0.5") * order.average_price
+    assert em.portfolio.total("BTC") == emulator.balance("BTC")[0]  # the bot's books match the exchange's
