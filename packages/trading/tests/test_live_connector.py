@@ -155,6 +155,7 @@ async def test_create_edit_fetch_cancel_orders_in_decimal(connector, emulator):
     )
     assert (edited.amount, edited.price, edited.status) == (Decimal("0.4"), new_price, ot.OrderStatus.OPEN)
     assert (await connector.fetch_order(SYMBOL, order.exchange_order_id)).status is ot.OrderStatus.CANCELLED
+    assert len(emulator.requests_to("/api/v3/order/cancelReplace")) == 1  # Binance edits in one request
 
     cancelled = await connector.cancel_order(SYMBOL, edited.exchange_order_id)
     assert (
@@ -173,6 +174,19 @@ async def test_create_edit_fetch_cancel_orders_in_decimal(connector, emulator):
     assert trades[0].fee == trades[0].cost * Decimal("0.001") and trades[0].fee_asset == "BTC"
     closed = await connector.fetch_closed_orders(SYMBOL)
     assert {o.exchange_order_id for o in closed} >= {order.exchange_order_id, market.exchange_order_id}
+
+
+async def test_edit_is_cancel_and_create_where_the_exchange_cannot_edit(emulator):
+    async with make_connector(emulator, profile=BinanceProfile(native_edit=False)) as live:
+        order = await live.create_order(SYMBOL, "sell", "limit", "1", emulator.last_price(SYMBOL) * 2)
+        edited = await live.edit_order(SYMBOL, order.exchange_order_id, price=emulator.last_price(SYMBOL) * 3)
+
+        assert edited.exchange_order_id != order.exchange_order_id and edited.amount == 1
+        assert edited.client_order_id != order.client_order_id and live.client_order_ids.is_ours(
+            edited.client_order_id
+        )
+    assert [r.method for r in emulator.requests_to(ORDER)] == ["POST", "GET", "DELETE", "POST"]
+    assert emulator.requests_to("/api/v3/order/cancelReplace") == []
 
 
 async def test_client_order_ids_are_on_the_wire_unique_and_deterministic(connector, emulator):

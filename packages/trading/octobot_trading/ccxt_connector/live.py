@@ -618,19 +618,28 @@ class CcxtLiveConnector(CcxtMarketData):
         new_trigger = trigger_price if trigger_price is not None else current.trigger_price
         if self.profile.native_edit:
             ccxt_type, price_wire, params = self._order_request(current.kind, new_price, new_trigger, symbol)
-            raw = await self._request(
-                lambda: self._client.edit_order(
+            new_client_id = client_order_id or self.new_client_order_id()
+            params[self.profile.client_order_id_param] = new_client_id
+            action = f"edit order {exchange_order_id} {symbol} ({new_client_id})"
+
+            async def send() -> Any:
+                return await self._client.edit_order(
                     exchange_order_id,
                     symbol,
                     ccxt_type,
                     current.side.value,
                     _wire(new_amount, "amount"),
                     price_wire,
-                    params,
-                ),
-                f"edit order {exchange_order_id} {symbol}",
-            )
-            return ExchangeOrder.from_ccxt(raw)
+                    dict(params),
+                )
+
+            try:  # never repeated blindly: a lost answer is resolved by the new order's client id
+                return ExchangeOrder.from_ccxt(await self._attempt(send, action))
+            except ExchangeNetworkError as error:
+                found = await self._lookup_after_loss(symbol, new_client_id, error)
+                if found is not None:
+                    return found
+                raise
         cancelled = await self.cancel_order(symbol, exchange_order_id)
         if cancelled.filled >= cancelled.amount:
             raise ExchangeInvalidOrderError(

@@ -81,8 +81,9 @@ class ExchangeProfile:
 class BinanceProfile(ExchangeProfile):
     """Binance spot.
 
-    Edit is cancel + create: the atomic cancelReplace endpoint reports partial failures (cancel done,
-    new order refused) that need their own reconciliation; left for later.
+    Edit is native (ccxt's edit_order: the cancelReplace endpoint, STOP_ON_FAILURE): the order is never
+    off the book between the cancel and the new order. A partial failure (-2021: cancelled, new order
+    refused) raises; the caller then finds the old order cancelled and no new one.
     """
 
     exchange_id: str = "binance"
@@ -91,7 +92,7 @@ class BinanceProfile(ExchangeProfile):
     client_order_id_pattern: str = r"^[.A-Z:/a-z0-9_-]+$"
     client_order_id_lookup_param: str = "origClientOrderId"
     fetch_by_client_id: bool = True
-    native_edit: bool = False
+    native_edit: bool = True
     time_difference_option: str | None = "timeDifference"
     error_texts: tuple[tuple[str, ErrorKind], ...] = (
         ("Duplicate order sent", ErrorKind.DUPLICATE_ORDER),
