@@ -62,11 +62,13 @@ async def test_run_paper_trades_on_live_data_and_stops_gracefully(
     assert "BTC/USDT 1h candles of history" in log
 
 
-def test_run_refuses_real_orders(home, builtin_tentacles):
+def test_real_orders_without_a_live_setup_are_refused_in_one_line(home, builtin_tentacles):
+    """A profile trading real orders, with no API key configured, stops before touching any exchange."""
     run_cli("profiles", "copy", "default", "real")
     profile_file = home.profiles / "real" / "profile.json"
     content = json.loads(profile_file.read_text())
     content["simulator"]["enabled"] = False
     profile_file.write_text(json.dumps(content))
     code, _, err = run_cli("run", "--profile", "real")
-    assert code == ExitCode.BOT_ERROR and "needs a live exchange connector" in err
+    assert code == ExitCode.BOT_ERROR
+    assert err.startswith("octobot: error: ") and err.count("\n") == 1 and "Traceback" not in err
