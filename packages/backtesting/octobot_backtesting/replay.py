@@ -78,6 +78,10 @@ class _Series:
     chunk: np.ndarray | None = None
     closes: np.ndarray | None = None
     position: int = 0
+    #: the chunk as Python rows (int open time, floats) and close times: read once per chunk, not per step
+    rows: list | None = None
+    close_list: list | None = None
+    pushed: int = 0
 
 
 class Replay:
@@ -245,36 +249,61 @@ class Replay:
         item.chunk = next(item.chunks, None)
         item.position = 0
         item.closes = None if item.chunk is None else _close_times(item.chunk, item.time_frame)
+        item.rows = item.close_list = None
+
+    def _listed(self, item: _Series) -> None:
+        """The current chunk as Python tuples (built column by column in C, once per chunk)."""
+        chunk = item.chunk
+        item.rows = list(
+            zip(
+                chunk[:, TIMESTAMP].astype(np.int64).tolist(),
+                *(chunk[:, column].tolist() for column in range(1, 6)),
+                strict=True,
+            )
+        )
+        item.close_list = item.closes.tolist()
 
     # --- the run ----------------------------------------------------------------------------------
     async def _replay(self, series: list[_Series], end: int, result: ReplayResult) -> None:
         # heap of (next close time, push order, index): the next instant is its smallest close time
+        for item in series:
+            if item.chunk is not None:
+                await asyncio.to_thread(self._listed, item)
         heap = [
-            (int(item.closes[item.position]), item.order, index)
+            (item.close_list[item.position], item.order, index)
             for index, item in enumerate(series)
             if item.chunk is not None
         ]
         heapq.heapify(heap)
-        while heap and heap[0][0] <= end:
-            instant = heap[0][0]
-            self.clock.advance_to(instant)
-            while heap and heap[0][0] == instant:
-                _, _, index = heapq.heappop(heap)
-                item = series[index]
-                candle = item.chunk[item.position]
-                await item.manager.push_candle(
-                    item.symbol, item.time_frame, (int(candle[TIMESTAMP]), *candle[1:].tolist())
-                )
-                key = (item.manager.exchange_id, item.symbol, item.time_frame)
-                result.per_series[key] = result.per_series.get(key, 0) + 1
-                result.candles_pushed += 1
-                item.position += 1
-                if item.position == len(item.chunk):
-                    await asyncio.to_thread(self._next_chunk, item)
-                if item.chunk is not None:
-                    heapq.heappush(heap, (int(item.closes[item.position]), item.order, index))
-            await self.synchronizer.drain()
-            result.steps += 1
+        advance_to = self.clock.advance_to
+        drain = self.synchronizer.drain
+        heappop, heappush = heapq.heappop, heapq.heappush
+        steps = 0
+        try:
+            while heap and heap[0][0] <= end:
+                instant = heap[0][0]
+                advance_to(instant)
+                while heap and heap[0][0] == instant:
+                    _, order, index = heappop(heap)
+                    item = series[index]
+                    await item.manager.push_candle(item.symbol, item.time_frame, item.rows[item.position])
+                    item.pushed += 1
+                    item.position += 1
+                    if item.position == len(item.rows):
+                        await asyncio.to_thread(self._next_chunk, item)
+                        if item.chunk is not None:
+                            await asyncio.to_thread(self._listed, item)
+                    if item.chunk is not None:
+                        heappush(heap, (item.close_list[item.position], order, index))
+                await drain()
+                steps += 1
+        finally:
+            result.steps += steps
+            for item in series:
+                if item.pushed:
+                    key = (item.manager.exchange_id, item.symbol, item.time_frame)
+                    result.per_series[key] = result.per_series.get(key, 0) + item.pushed
+                    result.candles_pushed += item.pushed
         logger.info(
             "replayed %d candles in %d steps from %d to %d",
             result.candles_pushed,

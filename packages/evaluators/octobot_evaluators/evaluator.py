@@ -137,6 +137,7 @@ class AbstractEvaluator:
         self._valid_until: int | None = None
         self._refresh: bool = False
         self._consumers: list[tuple[oc.Channel, Any]] = []
+        self._matrix_keys: dict[tuple[str, str | None], MatrixKey] = {}  # built once per (symbol, tf)
 
     # ----------------------------------------------------------------- identity
     @property
@@ -154,14 +155,17 @@ class AbstractEvaluator:
         return self.REQUIRED_HISTORY
 
     def matrix_key(self, symbol: str, time_frame: str | None = None) -> MatrixKey:
-        return MatrixKey(
-            self.exchange,
-            self.EVALUATOR_TYPE,  # type: ignore[arg-type]
-            self.name,
-            cryptocurrency_of(symbol),
-            symbol,
-            time_frame if self.TIME_FRAME_BOUND else None,
-        )
+        key = self._matrix_keys.get((symbol, time_frame))
+        if key is None:
+            key = self._matrix_keys[(symbol, time_frame)] = MatrixKey(
+                self.exchange,
+                self.EVALUATOR_TYPE,  # type: ignore[arg-type]
+                self.name,
+                cryptocurrency_of(symbol),
+                symbol,
+                time_frame if self.TIME_FRAME_BOUND else None,
+            )
+        return key
 
     def matrix_keys(self) -> list[MatrixKey]:
         """Every key this instance will publish: pre-registered at start."""

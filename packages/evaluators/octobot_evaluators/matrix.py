@@ -197,7 +197,9 @@ class EvaluationMatrix:
         time_frames: Iterable[str] | None = None,
     ) -> dict[MatrixKey, Evaluation | None]:
         """Every registered evaluation of a type for a symbol (None for keys not evaluated yet)."""
-        keys = self._by_symbol.get((exchange, evaluator_type, symbol), ())
+        keys = self._by_symbol.get((exchange, evaluator_type, symbol))
+        if not keys:
+            return {}
         wanted = None if time_frames is None else set(time_frames)
         return {key: self._evaluations.get(key) for key in keys if wanted is None or key.time_frame in wanted}
 

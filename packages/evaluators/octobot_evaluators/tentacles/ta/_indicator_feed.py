@@ -29,6 +29,17 @@ class CloseFeed:
 
     def sync(self, candles: CandleBuffer) -> None:
         """Feed every closed candle of ``candles`` newer than the last one consumed."""
+        last = candles.last_timestamp
+        if last is None or last == self._last_time:
+            return  # empty, or nothing new
+        if self._last_time is not None:
+            recent = candles.timestamps(2)
+            if len(recent) == 2 and recent[0] == self._last_time:  # the usual step: one new candle
+                close = float(candles.closes(1)[0])
+                for indicator in self.indicators:
+                    indicator.update(close)
+                self._last_time = last
+                return
         times = candles.timestamps()
         if len(times) == 0:
             return
