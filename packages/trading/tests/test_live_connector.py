@@ -22,6 +22,7 @@ from octobot_trading.ccxt_connector import (
     CcxtLiveConnector,
     ClientOrderIds,
     Credentials,
+    ExchangeAmbiguousOrderError,
     ExchangeAuthenticationError,
     ExchangeInsufficientFundsError,
     ExchangeOrderNotFoundError,
@@ -219,6 +220,24 @@ async def test_lost_answer_finds_the_order_by_client_id_instead_of_sending_it_ag
     assert lookups[0].params.get("origClientOrderId") == order.client_order_id
 
 
+async def test_order_answer_lost_and_lookup_impossible_is_ambiguous(connector, emulator):
+    emulator.faults.lose_answer(ORDER)
+    emulator.faults.http_error(503, ORDER, times=10, method="GET")  # the lookups fail too
+
+    with pytest.raises(ExchangeAmbiguousOrderError) as raised:
+        await connector.create_order(SYMBOL, "buy", "limit", "0.2", below_market(emulator))
+
+    client_id = raised.value.client_order_id
+    assert (
+        raised.value.symbol == SYMBOL
+        and client_id == emulator.requests_to(ORDER, "POST")[0].params["newClientOrderId"]
+    )
+    emulator.faults.clear()
+    found = await connector.find_order_by_client_id(SYMBOL, client_id)  # the caller reconciles later
+    assert found is not None and found.status is ot.OrderStatus.OPEN
+    assert len(emulator.requests_to(ORDER, "POST")) == 1
+
+
 async def test_dropped_order_request_is_sent_again_with_the_same_client_id(connector, emulator):
     emulator.faults.drop_connection(ORDER, method="POST")
 
@@ -291,6 +310,12 @@ async def test_local_clock_ahead_of_the_exchange_is_corrected(emulator):
     async with make_connector(emulator, clock=SkewedClock(5_000)) as live:
         order = await live.create_order(SYMBOL, "buy", "limit", "0.1", below_market(emulator))
         assert 4_000 < live.time_offset_ms < 6_000 and order.status is ot.OrderStatus.OPEN
+
+    skewed = SkewedClock(0)
+    async with make_connector(emulator, clock=skewed) as live:
+        skewed.offset_ms = 5_000  # the machine's clock jumps after start: -1021, offset re-measured, retried
+        assert (await live.fetch_balance())["BTC"].total == 2
+        assert 4_000 < live.time_offset_ms < 6_000 and live.retries == 1
 
     uncorrected = make_connector(
         emulator, clock=SkewedClock(5_000), profile=BinanceProfile(time_difference_option=None)
