@@ -545,3 +545,34 @@ async def test_own_order_stream_reports_fills_to_the_trader(connector, emulator,
     assert em.portfolio.total("ETH") == Decimal("0.5") - order.fees["ETH"]
     assert em.portfolio.total("BTC") == 2 - Decimal("0.5") * order.average_price
     assert em.portfolio.total("BTC") == emulator.balance("BTC")[0]  # the bot's books match the exchange's
+
+
+async def test_trade_and_order_book_streams_feed_the_exchange_manager(connector, emulator, manager):
+    books: asyncio.Queue = asyncio.Queue()
+    trades: asyncio.Queue = asyncio.Queue()
+
+    async def on_book(message: dict) -> None:
+        await books.put(message)
+
+    async def on_trades(message: dict) -> None:
+        await trades.put(message)
+
+    await manager.get_channel("OrderBookChannel").new_consumer(on_book)
+    await manager.get_channel("RecentTradesChannel").new_consumer(on_trades)
+    feed = LiveFeed(
+        connector, [SYMBOL], ticker=False, trades=True, order_book=True, now_ms=lambda: emulator.now_ms
+    )
+    await feed.start(manager)
+    try:
+        for stream in ("ethbtc@trade", "ethbtc@depth@100ms"):
+            await asyncio.wait_for(emulator.streams.wait_subscribed(stream), 10)
+        await emulator.advance()
+        book = await asyncio.wait_for(books.get(), 10)
+        traded = await asyncio.wait_for(trades.get(), 10)
+    finally:
+        await feed.stop()
+    best_bid, best_ask = book["bids"][0][0], book["asks"][0][0]
+    assert isinstance(best_bid, Decimal) and best_bid < best_ask
+    assert best_bid <= emulator.last_price(SYMBOL) <= best_ask
+    assert traded["trades"] and all(isinstance(t["price"], Decimal) for t in traded["trades"])
+    assert feed.modes == {("trades", SYMBOL, None): "stream", ("order_book", SYMBOL, None): "stream"}
