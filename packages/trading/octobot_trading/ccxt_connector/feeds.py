@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import ccxt
 
-from octobot_trading.ccxt_connector.errors import ExchangeError
+from octobot_trading.ccxt_connector.errors import ExchangeError, mask
 from octobot_trading.ccxt_connector.poller import CandleMark, CandlePoller, IntervalPoller, push_candle_rows
 from octobot_trading.ccxt_connector.structures import (
     ExchangeOrder,
@@ -293,6 +293,4 @@ class _CountingSink:
 
 
 def _safe(error: BaseException, connector: CcxtLiveConnector) -> str:
-    from octobot_trading.ccxt_connector.errors import mask
-
     return mask(str(error), connector.secrets)[:300]
