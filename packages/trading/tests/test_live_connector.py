@@ -576,3 +576,42 @@ async def test_trade_and_order_book_streams_feed_the_exchange_manager(connector,
     assert best_bid <= emulator.last_price(SYMBOL) <= best_ask
     assert traded["trades"] and all(isinstance(t["price"], Decimal) for t in traded["trades"])
     assert feed.modes == {("trades", SYMBOL, None): "stream", ("order_book", SYMBOL, None): "stream"}
+
+
+async def test_rest_fallback_for_own_orders_reports_orders_that_closed_between_polls(
+    connector, emulator, candles
+):
+    updates: asyncio.Queue = asyncio.Queue()
+    next_poll: asyncio.Queue = asyncio.Queue()
+
+    async def poll_gate(_seconds: float) -> None:  # the poll interval, driven by the test
+        await next_poll.get()
+
+    feed = LiveFeed(
+        connector,
+        [SYMBOL],
+        ticker=False,
+        orders=True,
+        on_order=updates.put_nowait,
+        use_streams=False,
+        sleep=poll_gate,
+    )
+    tick = emulator.markets[SYMBOL].tick_size
+    low = Decimal(repr(float(candles[HISTORY : HISTORY + 30, 3].min())))
+    order = await connector.create_order(SYMBOL, "buy", "limit", "0.5", low + tick)
+    await feed.start(ot.ExchangeManager("binance", await connector.markets()))
+    try:
+        first = await asyncio.wait_for(updates.get(), 10)  # the immediate poll: open
+        while emulator.account.orders[int(order.exchange_order_id)].status != "FILLED":
+            assert await emulator.advance() == 1
+        next_poll.put_nowait(None)
+        last = await asyncio.wait_for(updates.get(), 10)  # gone from the open orders: asked for
+    finally:
+        await feed.stop()
+    assert (first.exchange_order_id, first.status) == (order.exchange_order_id, ot.OrderStatus.OPEN)
+    assert (last.exchange_order_id, last.status, last.filled) == (
+        order.exchange_order_id,
+        ot.OrderStatus.FILLED,
+        Decimal("0.5"),
+    )
+    assert feed.modes == {("orders", None, None): "rest"}

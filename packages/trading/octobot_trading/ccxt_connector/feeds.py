@@ -107,6 +107,8 @@ class LiveFeed(MarketDataSource):
         self.marks: dict[StreamKey, CandleMark] = {k: CandleMark() for k in keys if k[0] == "ohlcv"}
         self._sink: MarketDataSink | None = None
         self._tasks: list[asyncio.Task] = []
+        #: own orders seen open (exchange id -> symbol): the REST fallback asks for those that vanish
+        self._open_orders: dict[str, str] = {}
 
     # --- lifecycle -------------------------------------------------------------------------------
 
@@ -250,7 +252,22 @@ class LiveFeed(MarketDataSource):
                 lambda: client.fetch_order_book(symbol, self.order_book_limit),
                 f"poll the {symbol} order book",
             )
-        return await request(lambda: client.fetch_open_orders(), "poll open orders")
+        opened: list = []
+        for order_symbol in self.symbols:  # per symbol: exchanges weigh the all-symbols call far heavier
+            opened += await request(
+                lambda s=order_symbol: client.fetch_open_orders(s), f"poll {order_symbol} open orders"
+            )
+        # orders open at the last poll and gone now closed meanwhile (filled, cancelled): their final state
+        still_open = {str(raw.get("id")) for raw in opened}
+        for order_id, order_symbol in list(self._open_orders.items()):
+            if order_id not in still_open:
+                opened.append(
+                    await request(
+                        lambda i=order_id, s=order_symbol: client.fetch_order(i, s),
+                        f"poll closed order {order_id}",
+                    )
+                )
+        return opened
 
     # --- messages into the exchange manager ------------------------------------------------------
 
@@ -272,7 +289,12 @@ class LiveFeed(MarketDataSource):
             await sink.push_order_book(symbol, book.bids, book.asks, book.time)  # type: ignore[arg-type]
         else:
             for raw in data:
-                result = self.on_order(ExchangeOrder.from_ccxt(raw))  # type: ignore[misc]
+                update = ExchangeOrder.from_ccxt(raw)
+                if update.is_closed:
+                    self._open_orders.pop(update.exchange_order_id, None)
+                else:
+                    self._open_orders[update.exchange_order_id] = update.symbol
+                result = self.on_order(update)  # type: ignore[misc]
                 if asyncio.iscoroutine(result):
                     await result
 
