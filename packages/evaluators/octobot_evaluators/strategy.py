@@ -122,9 +122,10 @@ class Strategy(AbstractEvaluator):
 
 
 def _message_key(message: dict[str, Any]) -> MatrixKey:
+    kind = message["evaluator_type"]
     return MatrixKey(
         message["exchange"],
-        EvaluatorType(message["evaluator_type"]),
+        kind if type(kind) is EvaluatorType else EvaluatorType(kind),  # the matrix sends the enum itself
         message["evaluator_name"],
         message["cryptocurrency"],
         message["symbol"],
