@@ -25,16 +25,22 @@ class LiveMarketLink:
     """The public market data of the profile's exchanges (one ccxt client each), opened and closed with
     the bot; builds paper-trading exchange managers and loads candle history."""
 
-    def __init__(self, profile: Profile, user_config: UserConfig) -> None:
+    def __init__(self, profile: Profile, user_config: UserConfig, ccxt_overrides: dict | None = None) -> None:
         self.profile = profile
         self.user_config = user_config
+        #: merged over the user config's ccxt settings of every exchange (``--exchange-url``)
+        self.ccxt_overrides = ccxt_overrides or {}
         self._clients: dict[str, CcxtMarketData] = {}
+
+    def ccxt_config(self, exchange: str) -> dict:
+        """ccxt constructor arguments of ``exchange``: the user config's, then the overrides."""
+        return _deep_merge(self.user_config.ccxt_config(exchange), self.ccxt_overrides)
 
     def _client(self, exchange: str) -> CcxtMarketData:
         client = self._clients.get(exchange)
         if client is None:
             try:
-                client = CcxtMarketData(exchange, config=self.user_config.ccxt_config(exchange))
+                client = CcxtMarketData(exchange, config=self.ccxt_config(exchange))
             except ExchangeError as error:
                 raise BotError(str(error)) from error
             self._clients[exchange] = client
@@ -45,14 +51,18 @@ class LiveMarketLink:
         for client in clients.values():
             await client.close()
 
-    async def paper_exchange(self, profile: Profile, exchange: str, exchange_id: str) -> ot.ExchangeManager:
-        """A simulated ExchangeManager with the exchange's real market rules for the profile's pairs."""
+    async def markets(self, profile: Profile, exchange: str) -> ot.Markets:
+        """The exchange's real market rules for the profile's pairs."""
         client = self._client(exchange)
         try:
             rules = {pair: await client.market_rules(pair) for pair in profile.pairs}
         except ExchangeError as error:
             raise BotError(f"{exchange}: {error}") from error
-        markets = ot.Markets(rules, exchange_id=exchange)
+        return ot.Markets(rules, exchange_id=exchange)
+
+    async def paper_exchange(self, profile: Profile, exchange: str, exchange_id: str) -> ot.ExchangeManager:
+        """A simulated ExchangeManager with the exchange's real market rules for the profile's pairs."""
+        markets = await self.markets(profile, exchange)
         return create_simulated_exchange(profile, exchange, markets=markets, exchange_id=exchange_id)
 
     async def load_history(
@@ -75,3 +85,13 @@ class LiveMarketLink:
             "%s: loaded %d %s %s candles of history", manager.exchange_id, len(closed), symbol, time_frame
         )
         return len(closed)
+
+
+def _deep_merge(base: dict, overrides: dict) -> dict:
+    merged = dict(base)
+    for key, value in overrides.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _deep_merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged

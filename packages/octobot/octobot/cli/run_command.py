@@ -1,47 +1,69 @@
-"""`octobot run`: paper trading of a profile on live market data until Ctrl+C or SIGTERM."""
+"""`octobot run`: a profile trading live (real orders) or on paper (simulated orders on live market data),
+until Ctrl+C or SIGTERM; the account is kept in a state file, so a restart continues where it stopped."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
 import logging
+from pathlib import Path
 
-from octobot.bot import OctoBot
 from octobot.cli.context import CliContext
-from octobot.errors import BotError, ExitCode
-from octobot.live_exchange import LiveMarketLink
-from octobot.profile import Profile, load_profile
+from octobot.errors import ExitCode
+from octobot.live import run_live
+from octobot.paper import run_paper
+from octobot.profile import load_profile
 from octobot.profile_store import DEFAULT_PROFILE
-from octobot.runner import run_until_signalled
-from octobot.user_config import UserConfig
 
 logger = logging.getLogger(__name__)
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
-        "run", help="paper trading: simulated orders on the exchange's live market data (Ctrl+C stops it)"
+        "run",
+        help="trade a profile: live (real orders, when the profile disables the simulator) or on paper "
+        "(--paper, or a simulated profile); Ctrl+C stops it",
     )
     parser.add_argument("--profile", default=DEFAULT_PROFILE, help="profile id or folder (default: default)")
+    parser.add_argument(
+        "--paper",
+        action="store_true",
+        help="simulated orders on live market data, even if the profile trades live",
+    )
+    parser.add_argument(
+        "--exchange-url",
+        metavar="URL",
+        help="send every exchange request to URL (e.g. the emulator: http://127.0.0.1:8000)",
+    )
+    parser.add_argument(
+        "--state-folder",
+        metavar="FOLDER",
+        help="where the account's state file is kept (default: <home>/data/state)",
+    )
     parser.set_defaults(handler=run)
-
-
-async def _run(profile: Profile, user_config: UserConfig) -> None:
-    link = LiveMarketLink(profile, user_config)
-    try:
-        bot = OctoBot(profile, exchange_factory=link.paper_exchange, history_loader=link.load_history)
-        await run_until_signalled(bot)
-    finally:
-        await link.close()
 
 
 def run(args: argparse.Namespace, context: CliContext) -> int:
     user_config = context.user_config
     profile = load_profile(args.profile, context.registry, context.home)
-    if not profile.simulated:
-        raise BotError(
-            f"profile '{profile.name}' disables the simulator, but trading with real orders needs a live "
-            'exchange connector that octobot-trading does not offer yet; set "simulator": {"enabled": true}'
+    state_folder = Path(args.state_folder) if args.state_folder else None
+    if args.paper or profile.simulated:
+        coroutine = run_paper(
+            profile,
+            user_config,
+            context.home,
+            context.out,
+            exchange_url=args.exchange_url,
+            state_folder=state_folder,
         )
-    asyncio.run(_run(profile, user_config))
+    else:
+        coroutine = run_live(
+            profile,
+            user_config,
+            context.home,
+            context.out,
+            exchange_url=args.exchange_url,
+            state_folder=state_folder,
+        )
+    asyncio.run(coroutine)
     return ExitCode.OK

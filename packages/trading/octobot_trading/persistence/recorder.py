@@ -137,6 +137,13 @@ class AccountRecorder:
             if change.portfolio is not None:
                 self._portfolio = json.dumps(change.portfolio, sort_keys=True)
             self._counters.update(change.counters)
+            if change.orders or change.trades:
+                logger.info(
+                    "%s: state saved (%d order change(s), %d new trade(s))",
+                    self.manager.exchange_id,
+                    len(change.orders),
+                    new_trades,
+                )
             if change and self.on_saved is not None:
                 self.on_saved(change, new_trades)
             return new_trades
