@@ -14,7 +14,7 @@ import ccxt.async_support as ccxt_async
 import numpy as np
 import pytest
 
-from octobot_trading.emulator import ExchangeEmulator, load_candles
+from octobot_trading.emulator import EmulatorError, ExchangeEmulator, load_candles
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 DATA = Path(os.environ.get("OCTOBOT_SHARED_DATA", REPO_ROOT.parent / "shared" / "data"))
@@ -581,3 +581,23 @@ async def test_status_and_trading_fees(exchange):
     assert (await exchange.fetch_status())["status"] == "ok"
     fee = await exchange.fetch_trading_fee("ETH/BTC")
     assert (fee["maker"], fee["taker"]) == (0.001, 0.001)
+
+
+async def test_market_clock_server_time_and_signatures_on_either_clock(candles):
+    async with ExchangeEmulator({"ETH/BTC": candles}, history=HISTORY, server_clock="market") as emu:
+        exchange = client(emu, options={**emu.ccxt_config()["options"], "adjustForTimeDifference": True})
+        plain = client(emu)
+        try:
+            assert await exchange.fetch_time() == emu.now_ms == candles[HISTORY, 0]
+            await exchange.load_markets()  # measures the offset: requests are stamped on the market clock
+            assert (await exchange.fetch_balance())["info"]["balances"] == []
+            assert (await plain.fetch_balance())["info"]["balances"] == []  # stamped on the wall clock
+            await emu.advance()  # the market clock jumps a candle: the measured offset is stale
+            with pytest.raises(ccxt.InvalidNonce):
+                await exchange.fetch_balance()
+            assert [r.status for r in emu.requests_to("/api/v3/account")] == [200, 200, 400]
+        finally:
+            await exchange.close()
+            await plain.close()
+    with pytest.raises(EmulatorError, match="server_clock"):
+        ExchangeEmulator({"ETH/BTC": candles}, server_clock="utc")

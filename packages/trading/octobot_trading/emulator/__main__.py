@@ -45,6 +45,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--balance", type=_balance, action="append", default=[], help="starting balance ASSET=AMOUNT (repeat)"
     )
+    parser.add_argument(
+        "--clock",
+        choices=("market", "wall"),
+        default="market",
+        help="what /api/v3/time answers: the replayed market's clock (default) or the machine's",
+    )
     parser.add_argument("--api-key", default=None, help="API key to accept (default: random)")
     parser.add_argument("--secret", default=None, help="API secret to accept (default: random)")
     return parser.parse_args(argv)
@@ -60,6 +66,7 @@ async def serve(args: argparse.Namespace) -> None:
         api_key=args.api_key,
         secret=args.secret,
         port=args.port,
+        server_clock=args.clock,
     )
     async with emulator:
         print(f"exchange emulator: {emulator.url} (websockets {emulator.ws_url})", flush=True)

@@ -74,6 +74,11 @@ class ExchangeEmulator:
     ``candles`` maps ccxt symbols ("BTC/USDT") to (n, 6) arrays or freqtrade .csv/.json files, all on
     one ``time_frame`` (inferred when None). ``history`` candles per symbol are already closed at start
     (default: half the data, at most 500). ``balances`` is the account's starting free balance.
+
+    ``server_clock`` is what /api/v3/time answers: "wall" (the machine's clock; market data stays in
+    its recorded time) or "market" (the replay's clock, ``server_time_ms()``, so that a client that
+    corrects its clock from the exchange sees candles close on time). Signed requests are accepted
+    when stamped within recvWindow of either clock.
     """
 
     def __init__(
@@ -87,7 +92,11 @@ class ExchangeEmulator:
         markets: Mapping[str, MarketSpec] | None = None,
         host: str = "127.0.0.1",
         port: int = 0,
+        server_clock: str = "wall",
     ) -> None:
+        if server_clock not in ("wall", "market"):
+            raise EmulatorError(f"server_clock must be 'wall' or 'market', got {server_clock!r}")
+        self.server_clock = server_clock
         if not candles:
             raise EmulatorError("give at least one symbol's candles, e.g. {'BTC/USDT': 'BTC_USDT-5m.csv'}")
         arrays = {
@@ -114,6 +123,8 @@ class ExchangeEmulator:
         self._runner: web.AppRunner | None = None
         self._step_listeners: list[Callable[[dict], None]] = []
         self._run_task: asyncio.Task | None = None
+        self._run_speed: float | None = None
+        self._step_wall = time.monotonic()
         self._routes: dict[tuple[str, str], tuple[str, Handler]] = {}
         self._weight_minute = 0
         self._weight_used = 0
@@ -176,6 +187,14 @@ class ExchangeEmulator:
         """The emulator's market clock: open time of the candle forming now."""
         return self.replay.now_ms
 
+    def server_time_ms(self) -> int:
+        """The exchange's clock as /api/v3/time tells it: ``now_ms`` while driven by ``advance()``; when
+        running in real time, it also moves between candles (at the run's speed, up to the next close)."""
+        if self._run_speed is None:
+            return self.now_ms
+        elapsed = int((time.monotonic() - self._step_wall) * 1000 * self._run_speed)
+        return self.now_ms + min(max(elapsed, 0), self.time_frame.ms - 1)
+
     def last_price(self, symbol: str) -> Decimal:
         return self.replay.symbols[str(parse_symbol(symbol))].last_price
 
@@ -203,9 +222,14 @@ class ExchangeEmulator:
         """Advance in real time divided by ``speed`` until the data ends (the CLI's driver)."""
         if speed <= 0:
             raise ValueError(f"speed must be > 0, got {speed}")
-        while not self.replay.finished:
-            await asyncio.sleep(self.time_frame.seconds / speed)
-            await self.advance()
+        self._run_speed, self._step_wall = speed, time.monotonic()
+        try:
+            while not self.replay.finished:
+                await asyncio.sleep(self.time_frame.seconds / speed)
+                await self.advance()
+                self._step_wall = time.monotonic()
+        finally:
+            self._run_speed = None
 
     def start_running(self, speed: float = 1.0) -> asyncio.Task:
         self._run_task = asyncio.get_running_loop().create_task(self.run(speed))
@@ -324,7 +348,9 @@ class ExchangeEmulator:
             if security != _NONE:
                 check_api_key(request.headers.get("X-MBX-APIKEY"), self.api_key)
             if security == _SIGNED:
-                params = check_signed(request.rel_url.raw_query_string, request[_BODY], self.secret)
+                params = check_signed(
+                    request.rel_url.raw_query_string, request[_BODY], self.secret, self.server_time_ms()
+                )
             elif security == _API_KEY:
                 params.update(parse_qsl(request[_BODY], keep_blank_values=True))
             payload = await handler(request, params)
@@ -391,12 +417,13 @@ class ExchangeEmulator:
         return {}
 
     async def _time(self, request: web.Request, params: dict) -> object:
-        return {"serverTime": int(time.time() * 1000)}
+        wall = self.server_clock == "wall"
+        return {"serverTime": int(time.time() * 1000) if wall else self.server_time_ms()}
 
     async def _exchange_info(self, request: web.Request, params: dict) -> object:
         return {
             "timezone": "UTC",
-            "serverTime": int(time.time() * 1000),
+            "serverTime": self.server_time_ms(),
             "rateLimits": [
                 {"rateLimitType": "REQUEST_WEIGHT", "interval": "MINUTE", "intervalNum": 1, "limit": 6000},
                 {"rateLimitType": "ORDERS", "interval": "SECOND", "intervalNum": 10, "limit": 100},

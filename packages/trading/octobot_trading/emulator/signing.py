@@ -36,7 +36,7 @@ def check_api_key(headers_key: str | None, api_key: str) -> None:
         raise ApiError(-2015, "Invalid API-key, IP, or permissions for action.", 401)
 
 
-def check_signed(query: str, body: str, secret: str, now_ms: int | None = None) -> dict[str, str]:
+def check_signed(query: str, body: str, secret: str, server_ms: int | None = None) -> dict[str, str]:
     """Verify a SIGNED request; its parameters (query and body) when valid."""
     # Binance signs "totalParams": the query string and the body concatenated as they are
     query_payload, query_signature = strip_signature(query)
@@ -51,12 +51,16 @@ def check_signed(query: str, body: str, secret: str, now_ms: int | None = None) 
         raise ApiError(-1102, "Mandatory parameter 'signature' was not sent, was empty/null, or malformed.")
     if not hmac.compare_digest(signature.lower(), sign(payload, secret)):
         raise ApiError(-1022, "Signature for this request is not valid.")
-    check_timestamp(params, now_ms)
+    check_timestamp(params, server_ms)
     return params
 
 
-def check_timestamp(params: dict, now_ms: int | None = None) -> None:
-    """Binance's -1021: the request's timestamp must be within recvWindow of the server's clock."""
+def check_timestamp(params: dict, server_ms: int | None = None) -> None:
+    """Binance's -1021: the request's timestamp must be within recvWindow of the server's clock.
+
+    The emulator has two: the machine's wall clock (what a plain ccxt client signs with) and the
+    replayed market's clock ``server_ms`` (what /api/v3/time answers, so a client that corrects its
+    clock from it signs with that one); a timestamp valid against either is accepted."""
     try:
         timestamp = int(params["timestamp"])
         window = int(params.get("recvWindow", DEFAULT_RECV_WINDOW_MS))
@@ -64,6 +68,6 @@ def check_timestamp(params: dict, now_ms: int | None = None) -> None:
         raise ApiError(-1100, "Illegal characters found in parameter 'timestamp'.") from error
     if window > MAX_RECV_WINDOW_MS:
         raise ApiError(-1131, "recvWindow must be less than 60000")
-    server_ms = int(time.time() * 1000) if now_ms is None else now_ms
-    if timestamp > server_ms + MAX_AHEAD_MS or server_ms - timestamp > window:
+    clocks = [int(time.time() * 1000)] + ([] if server_ms is None else [server_ms])
+    if not any(-window <= timestamp - now <= MAX_AHEAD_MS for now in clocks):
         raise ApiError(-1021, "Timestamp for this request is outside of the recvWindow.")

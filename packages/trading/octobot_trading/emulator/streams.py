@@ -209,7 +209,7 @@ class StreamHub:
         payload = "&".join(f"{k}={params[k]}" for k in sorted(params) if k != "signature")
         if str(params.get("signature", "")).lower() != sign(payload, self.emulator.secret):
             raise ApiError(-1022, "Signature for this request is not valid.")
-        check_timestamp(params)
+        check_timestamp(params, self.emulator.server_time_ms())
 
     # --- events ------------------------------------------------------------------------------------
 
