@@ -1,0 +1,64 @@
+"""`octobot run` with real orders against the exchange emulator: keys from the environment, orders on
+the exchange with the bot's client ids, and no key or secret anywhere in what the run leaves behind."""
+
+from __future__ import annotations
+
+import signal
+from decimal import Decimal
+
+from conftest import write_profile
+from test_paper import HISTORY, PAIR, PAPER_TENTACLES, BotProcess, candles, paper_profile, stored_state
+
+from octobot_trading.emulator import ExchangeEmulator
+
+__all__ = ["candles"]  # the fixture
+
+
+async def test_live_run_places_real_orders_and_leaks_no_secret(home, candles, tmp_path):
+    (home.tentacles / "paper_tentacles.py").write_text(PAPER_TENTACLES)
+    profile = paper_profile()
+    profile["name"] = "real"
+    profile["simulator"] = {"enabled": False}
+    write_profile(home, profile, name="real")
+    state_folder = tmp_path / "state"
+    balances = {"BTC": Decimal("2"), "ETH": Decimal("0")}
+    async with ExchangeEmulator(
+        {PAIR: candles}, balances=balances, history=HISTORY, server_clock="market"
+    ) as emulator:
+        env = {
+            "OCTOBOT_EXCHANGE_BINANCE_API_KEY": emulator.api_key,
+            "OCTOBOT_EXCHANGE_BINANCE_API_SECRET": emulator.secret,
+        }
+        argv = [
+            "run",
+            "--profile",
+            "real",
+            "--exchange-url",
+            emulator.url,
+            "--state-folder",
+            str(state_folder),
+        ]
+        bot = await BotProcess(home, argv, env).start()
+        await bot.wait_for("stdout", "status binance", "open orders 0")
+        emulator.start_running(speed=300)
+        await bot.wait_for("stderr", "order", "buy limit", "open")
+        await bot.wait_for("stderr", "state saved")
+        await emulator.stop_running()
+        code = await bot.finish(signal.SIGTERM)
+        on_exchange = list(emulator.account.orders.values())
+    output = "".join(bot.lines)
+    assert code == 0, output
+    assert "Traceback" not in output
+    assert on_exchange and all(o.client_order_id.startswith("octobot-") for o in on_exchange)
+    state_file = state_folder / "real-binance-live.sqlite"
+    state = await stored_state(state_file)
+    stored_client_ids = {r.get("client_order_id") for r in state.orders.values()}
+    assert {o.client_order_id for o in on_exchange} <= stored_client_ids
+    assert state.portfolio is not None and Decimal(state.portfolio["balances"]["BTC"]["total"]) > 0
+    # secrets scan: console output, log files, state files (WAL included)
+    leftovers = [output.encode()]
+    leftovers += [path.read_bytes() for path in home.logs.rglob("*") if path.is_file()]
+    leftovers += [path.read_bytes() for path in state_folder.rglob("*") if path.is_file()]
+    assert len(leftovers) >= 3
+    for secret in (emulator.api_key, emulator.secret):
+        assert all(secret.encode() not in blob for blob in leftovers)
