@@ -16,6 +16,7 @@ import logging
 from collections.abc import Callable
 from decimal import Decimal
 
+from octobot_trading.exact import EXACT
 from octobot_trading.markets import MarketRules, Markets
 from octobot_trading.orders.enums import OrderSide, OrderStatus
 from octobot_trading.orders.errors import InsufficientFundsError, OrderNotFoundError
@@ -94,7 +95,7 @@ class Account:
         order.required_lock = amount
         group = order.group
         if isinstance(group, OneCancelsTheOther):
-            amount = max(ZERO, amount - group.shared_lock(order, asset))
+            amount = max(ZERO, EXACT.subtract(amount, group.shared_lock(order, asset)))
         available = self.available(asset)
         if amount > available:
             raise InsufficientFundsError(
@@ -185,7 +186,7 @@ class Account:
             share = order.locked_amount * amount / remaining_before
         if share > ZERO:
             self.portfolio.unlock(order.locked_asset, share)  # type: ignore[attr-defined]
-            order.locked_amount -= share
+            order.locked_amount = EXACT.subtract(order.locked_amount, share)
         if order.side is OrderSide.BUY:
             # a buy stop filled past its level (a gap) may cost more than its reservation: it then
             # buys what the available quote pays for, never driving the balance negative

@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 from decimal import Decimal
 
+from octobot_trading.exact import EXACT
 from octobot_trading.orders.order import Order
 
 _group_ids = itertools.count(1)
@@ -33,16 +34,17 @@ class OneCancelsTheOther:
     def shared_lock(self, order: Order, asset: str) -> Decimal:
         """What the other open legs already hold of ``asset``: the legs of a group share one lock,
         since at most one of them can fill."""
-        return sum(
-            (o.locked_amount for o in self.others(order) if o.locked_asset == asset and o.is_active),
-            Decimal(0),
-        )
+        held = Decimal(0)
+        for other in self.others(order):
+            if other.locked_asset == asset and other.is_active:
+                held = EXACT.add(held, other.locked_amount)
+        return held
 
     def pool_lock_into(self, order: Order) -> None:
         """Move the other legs' reservation of the same asset to ``order`` (it is about to fill)."""
         for other in self.others(order):
             if other.locked_asset == order.locked_asset and other.locked_amount:
-                order.locked_amount += other.locked_amount
+                order.locked_amount = EXACT.add(order.locked_amount, other.locked_amount)
                 other.locked_amount = Decimal(0)
 
     def hand_over_lock(self, order: Order) -> Decimal:
@@ -52,11 +54,11 @@ class OneCancelsTheOther:
         for other in self.others(order):
             if not left or other.locked_asset != order.locked_asset or not other.is_active:
                 continue
-            missing = other.required_lock - other.locked_amount
+            missing = EXACT.subtract(other.required_lock, other.locked_amount)
             if missing > 0:
                 moved = min(missing, left)
-                other.locked_amount += moved
-                left -= moved
+                other.locked_amount = EXACT.add(other.locked_amount, moved)
+                left = EXACT.subtract(left, moved)
         order.locked_amount = left
         return left
 

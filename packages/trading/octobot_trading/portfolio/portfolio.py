@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from octobot_trading.errors import InvalidAmountError, NegativeBalanceError
+from octobot_trading.exact import EXACT
 from octobot_trading.portfolio.balance import ZERO, Balance, BalanceDelta
 
 logger = logging.getLogger(__name__)
@@ -116,7 +117,7 @@ class Portfolio:
         return self._available.get(asset, ZERO)
 
     def locked(self, asset: str) -> Decimal:
-        return self._total.get(asset, ZERO) - self._available.get(asset, ZERO)
+        return EXACT.subtract(self._total.get(asset, ZERO), self._available.get(asset, ZERO))
 
     def balance(self, asset: str) -> Balance:
         return Balance(self.total(asset), self.available(asset))
@@ -172,7 +173,7 @@ class Portfolio:
                 current=available,
                 requested=-value,
             )
-        self._available[asset] = available - value
+        self._available[asset] = EXACT.subtract(available, value)
         self._total.setdefault(asset, ZERO)
 
     def unlock(self, asset: str, amount: Decimal) -> None:
@@ -188,7 +189,7 @@ class Portfolio:
                 current=locked,
                 requested=-value,
             )
-        self._available[asset] = self._available.get(asset, ZERO) + value
+        self._available[asset] = EXACT.add(self._available.get(asset, ZERO), value)
 
     # --- changing balances -----------------------------------------------------------------------
 
@@ -210,16 +211,16 @@ class Portfolio:
                 d_total = d_available = _amount(change, f"change of {asset}")
             previous = summed.get(asset)
             if previous is not None:
-                d_total += previous[0]
-                d_available += previous[1]
+                d_total = EXACT.add(d_total, previous[0])
+                d_available = EXACT.add(d_available, previous[1])
             summed[asset] = (d_total, d_available)
         # validate everything first: nothing is written unless every asset is fine
         updated: list[tuple[str, Decimal, Decimal]] = []
         for asset, (d_total, d_available) in summed.items():
             total = self._total.get(asset, ZERO)
             available = self._available.get(asset, ZERO)
-            new_total = total + d_total
-            new_available = available + d_available
+            new_total = EXACT.add(total, d_total)
+            new_available = EXACT.add(available, d_available)
             if new_total < 0:
                 raise NegativeBalanceError(
                     f"cannot change {asset} total by {d_total}: it holds {total} {asset}, it would become "

@@ -1,0 +1,42 @@
+"""Balances never drift: amounts of very different magnitudes lock and unlock to the last digit.
+
+Decimal's default 28 significant digits would round 1 - 0.08912091355535731009957360462, and unlocking
+exactly what was locked would then be refused (seen in a backtest of the default profile).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal, localcontext
+
+import octobot_trading as ot
+
+AMOUNTS = [
+    Decimal("0.08912091355535731009957360462"),
+    Decimal("0.0000000123456789012345678901234"),
+    Decimal("123.456789012345678901234567"),
+    Decimal("0.3333333333333333333333333333"),
+]
+
+
+def test_locks_of_mixed_magnitudes_unlock_exactly_in_any_order():
+    start = Decimal("1000.000000001")
+    portfolio = ot.Portfolio({"BTC": start})
+    for amount in AMOUNTS:
+        portfolio.lock("BTC", amount)
+    with localcontext(prec=100):
+        exact_sum = sum(AMOUNTS, Decimal(0))
+    assert portfolio.locked("BTC") == exact_sum
+    for amount in reversed(AMOUNTS):
+        portfolio.unlock("BTC", amount)  # refused before: "only ...6046 BTC is locked"
+    assert portfolio.locked("BTC") == 0
+    assert portfolio.available("BTC") == start == portfolio.total("BTC")
+
+
+def test_fills_applied_in_pieces_add_up_to_the_whole():
+    portfolio = ot.Portfolio({"BTC": Decimal("1"), "ETH": Decimal("0")})
+    pieces = [Decimal(1) / Decimal(7)] * 6
+    for piece in pieces:
+        portfolio.apply({"BTC": -piece * Decimal("0.05"), "ETH": piece})
+    with localcontext(prec=100):
+        assert portfolio.total("ETH") == sum(pieces[1:], pieces[0])
+        assert portfolio.total("BTC") == 1 - sum(p * Decimal("0.05") for p in pieces)
