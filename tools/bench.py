@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -63,15 +64,17 @@ def main() -> int:
     parser.add_argument("--compiled", required=True, help="python of the compiled environment")
     parser.add_argument("--only", default="", help="run only this package directory, e.g. channel")
     args = parser.parse_args()
+    # absolute, but not resolved: a venv's python is a link whose location selects the environment
+    pure, compiled = os.path.abspath(args.pure), os.path.abspath(args.compiled)
     report: list[str] = []
     for package in load_packages():
         if args.only and package.directory.name != args.only:
             continue
         for script in sorted((package.directory / "benchmarks").glob("bench_*.py")):
-            pure = _run(args.pure, script, "pure")
-            compiled = _run(args.compiled, script, "compiled")
+            pure_result = _run(pure, script, "pure")
+            compiled_result = _run(compiled, script, "compiled")
             report.append(f"\n## {package.name}: {script.name}")
-            report.extend(_table(pure, compiled))
+            report.extend(_table(pure_result, compiled_result))
     print("\n".join(report))
     return 0
 
