@@ -22,9 +22,7 @@ async def test_live_run_places_real_orders_and_leaks_no_secret(home, candles, tm
     write_profile(home, profile, name="real")
     state_folder = tmp_path / "state"
     balances = {"BTC": Decimal("2"), "ETH": Decimal("0")}
-    async with ExchangeEmulator(
-        {PAIR: candles}, balances=balances, history=HISTORY, server_clock="market"
-    ) as emulator:
+    async with ExchangeEmulator({PAIR: candles}, balances=balances, history=HISTORY) as emulator:
         env = {
             "OCTOBOT_EXCHANGE_BINANCE_API_KEY": emulator.api_key,
             "OCTOBOT_EXCHANGE_BINANCE_API_SECRET": emulator.secret,
@@ -62,3 +60,66 @@ async def test_live_run_places_real_orders_and_leaks_no_secret(home, candles, tm
     assert len(leftovers) >= 3
     for secret in (emulator.api_key, emulator.secret):
         assert all(secret.encode() not in blob for blob in leftovers)
+
+
+async def test_live_run_killed_and_restarted_keeps_its_stop_loss_and_take_profit_once(
+    home, candles, tmp_path
+):
+    (home.tentacles / "paper_tentacles.py").write_text(PAPER_TENTACLES)
+    profile = paper_profile()
+    profile["name"] = "real"
+    profile["simulator"] = {"enabled": False}
+    write_profile(
+        home, profile, name="real", ProtectedEntryMode={"trigger": "candles", "stop_kind": "stop_limit"}
+    )
+    state_folder = tmp_path / "state"
+    balances = {
+        "BTC": Decimal("2"),
+        "ETH": Decimal("5"),
+    }  # each protective leg locks its ETH on a spot exchange
+    async with ExchangeEmulator({PAIR: candles}, balances=balances, history=HISTORY) as emulator:
+        env = {
+            "OCTOBOT_EXCHANGE_BINANCE_API_KEY": emulator.api_key,
+            "OCTOBOT_EXCHANGE_BINANCE_API_SECRET": emulator.secret,
+        }
+        argv = [
+            "run",
+            "--profile",
+            "real",
+            "--exchange-url",
+            emulator.url,
+            "--state-folder",
+            str(state_folder),
+        ]
+        first = await BotProcess(home, argv, env).start()
+        await first.wait_for("stdout", "status binance", "open orders 0")
+        emulator.start_running(speed=300)
+        await first.wait_for("stderr", "order", "buy limit", "open")
+        await first.wait_for("stderr", "state saved")  # the order, before it is sent
+        await first.wait_for("stderr", "state saved")  # its exchange id, once the exchange took it
+        first.process.kill()  # kill -9 while the entry rests on the exchange
+        await first.process.wait()
+        # the entry fills while the bot is dead
+        await emulator.stop_running()
+        for _ in range(500):
+            if any(o.status == "FILLED" for o in emulator.account.orders.values()):
+                break
+            await emulator.advance(1)
+        assert [o.status for o in emulator.account.orders.values()] == ["FILLED"], "".join(first.lines)
+        second = await BotProcess(home, argv, env).start()
+        await second.wait_for("stdout", "status binance", "open orders 2")
+        await second.wait_for("stderr", "state saved")
+        third_start_orders = sorted(o.type for o in emulator.account.open_orders())
+        code = await second.finish(signal.SIGTERM)
+        third = await BotProcess(home, argv, env).start()  # a third start finds everything in place
+        await third.wait_for("stdout", "status binance", "open orders 2")
+        await third.finish(signal.SIGTERM)
+        open_on_exchange = sorted(o.type for o in emulator.account.open_orders())
+        all_orders = list(emulator.account.orders.values())
+    output = "".join(first.lines + second.lines + third.lines)
+    assert code == 0, output
+    assert third_start_orders == open_on_exchange == ["STOP_LOSS_LIMIT", "TAKE_PROFIT_LIMIT"], output
+    assert len(all_orders) == 3  # entry + one stop-loss + one take-profit: nothing sent twice
+    state = await stored_state(state_folder / "real-binance-live.sqlite")
+    assert sorted(r["kind"] for r in state.open_orders) == ["stop_limit", "take_profit_limit"]
+    assert len(state.trades) == 1

@@ -51,7 +51,7 @@ class FlatStrategy(oe.Strategy):
 
 class ProtectedEntryMode(ot.AbstractTradingMode):
     NAME: ClassVar[str | None] = "ProtectedEntryMode"
-    DEFAULT_CONFIG: ClassVar[dict] = {"trigger": "candles"}
+    DEFAULT_CONFIG: ClassVar[dict] = {"trigger": "candles", "stop_kind": "stop_loss"}
 
     def evaluation_from_candle(self, symbol, time_frame, candle):
         return 1.0
@@ -65,7 +65,13 @@ class ProtectedEntryMode(ot.AbstractTradingMode):
             return []
         price = self.current_price(symbol)
         group = ot.OneCancelsTheOther()
-        stop = trader.new_order(symbol, "sell", "stop_loss", "0.99", trigger_price=price * Decimal("0.8"))
+        stop_price = price * Decimal("0.8")
+        if self.config["stop_kind"] == "stop_limit":  # what a spot exchange offers
+            stop = trader.new_order(
+                symbol, "sell", "stop_limit", "0.99", price=stop_price, trigger_price=stop_price
+            )
+        else:
+            stop = trader.new_order(symbol, "sell", "stop_loss", "0.99", trigger_price=stop_price)
         take = trader.new_order(
             symbol, "sell", "take_profit_limit", "0.99", price=price * Decimal("1.3"),
             trigger_price=price * Decimal("1.3"),

@@ -137,6 +137,8 @@ class LiveOrderConnector(ExchangeConnector):
                 return
             self.unconfirmed.discard(order.order_id)
             await self.apply_exchange_order(answer)
+            if self.persist is not None:
+                await self.persist()  # its exchange id: found directly after a restart
 
     async def _cancel(self, order: Order) -> None:
         async with self._lock:
