@@ -145,6 +145,7 @@ async def test_a_bot_in_normal_mode_starts_and_stops_without_threads_or_leftover
     tasks_before, threads_before = _other_tasks(), threading.active_count()
     async with OctoBot(profile) as bot:
         assert bot.running and threading.active_count() == threads_before
+        assert threading.active_count() < 10  # the design's budget for a standard setup
         scopes = _scopes(bot)
     assert not any(oc.list_channels(scope) for scope in scopes)
     assert _other_tasks() == tasks_before
