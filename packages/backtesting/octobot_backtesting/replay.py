@@ -19,7 +19,7 @@ import asyncio
 import heapq
 import logging
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -103,6 +103,7 @@ class Replay:
         warmup_candles: int = 0,
         validate: bool = True,
         chunk_size: int = DEFAULT_CHUNK_SIZE,
+        progress: Callable[[float], None] | None = None,
     ) -> None:
         self.feeds = list(feeds)
         if not self.feeds:
@@ -129,6 +130,8 @@ class Replay:
         self.warmup_candles = warmup_candles
         self.validate = validate
         self.chunk_size = chunk_size
+        #: called with the share of the run window replayed (0..1), at most about 100 times a run
+        self.progress = progress
 
     async def run(self) -> ReplayResult:
         """Validates, warms up and replays; returns what was pushed."""
@@ -279,6 +282,10 @@ class Replay:
         drain = self.synchronizer.drain
         heappop, heappush = heapq.heappop, heapq.heappush
         steps = 0
+        progress = self.progress
+        begin = heap[0][0] if heap else end  # the first instant of the run
+        span = max(1, end - begin)
+        next_mark = begin if progress is not None else end + 1  # one comparison a step when unused
         try:
             while heap and heap[0][0] <= end:
                 instant = heap[0][0]
@@ -297,6 +304,11 @@ class Replay:
                         heappush(heap, (item.close_list[item.position], order, index))
                 await drain()
                 steps += 1
+                if instant >= next_mark:
+                    progress(min(1.0, (instant - begin) / span))
+                    next_mark = instant + span // 100
+            if progress is not None:
+                progress(1.0)  # the window is done (its last instants may fall between two marks)
         finally:
             result.steps += steps
             for item in series:

@@ -197,3 +197,22 @@ async def test_managers_must_use_the_replay_clock_and_synchronizer(data_file):
             await replay.run()
     finally:
         await em.stop()
+
+
+async def test_progress_is_reported_in_order_up_to_the_end(data_file):
+    run = _Run(0)
+    em = await run.manager()
+    shares: list[float] = []
+    try:
+        replay = ob.Replay(
+            [ob.ReplayFeed(em, data_file)],
+            clock=run.clock,
+            synchronizer=run.synchronizer,
+            progress=shares.append,
+        )
+        await replay.run()
+    finally:
+        await em.stop()
+    assert shares[0] == 0.0 and shares[-1] == 1.0
+    assert shares == sorted(shares)
+    assert 50 <= len(shares) <= 102  # about once per percent, never once per step (5,700 steps)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -84,6 +84,7 @@ async def run_backtest(
     *,
     start_ms: int | None = None,
     end_ms: int | None = None,
+    progress: Callable[[float], None] | None = None,
 ) -> BacktestOutcome:
     """Replay ``data_files`` through a bot running ``profile``; the bot is stopped whatever happens."""
     files = await asyncio.to_thread(match_data_files, profile, list(data_files))
@@ -113,6 +114,7 @@ async def run_backtest(
             start_ms=start_ms,
             end_ms=end_ms,
             warmup_candles=warmup,
+            progress=progress,
         )
         try:
             replayed = await replay.run()

@@ -102,3 +102,22 @@ def test_user_config_log_levels_apply(home, builtin_tentacles, btc_data_file):
     assert run_cli("backtest", "--profile", "notified", "--data", "btc")[0] == 0
     log = (home.logs / "octobot.log").read_text()
     assert "bot-" in log and " trade: " not in log
+
+
+def test_report_option_prints_json_figures(home, builtin_tentacles, btc_data_file):
+    code, out, err = run_cli("backtest", "--data", "btc", "--report", "json", "--no-progress")
+    assert code == 0, err
+    figures = json.loads(out)
+    assert figures["profitability"]["start_value"] == "1000"
+    assert "%|" not in err  # no progress bar when asked not to draw one
+
+
+def test_report_html_writes_the_default_file_and_progress_reaches_the_end(
+    home, builtin_tentacles, btc_data_file, tmp_path, monkeypatch
+):
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run_cli("backtest", "--data", "btc", "--report", "html", "--progress")
+    assert code == 0, err
+    assert "report written to reports/backtest.html" in out
+    assert (tmp_path / "reports" / "backtest.html").read_text().lstrip().lower().startswith("<!doctype html")
+    assert "backtest: 100%" in err

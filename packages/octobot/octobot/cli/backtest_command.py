@@ -6,6 +6,8 @@ import argparse
 import asyncio
 from pathlib import Path
 
+from tqdm import tqdm
+
 from octobot.backtest import run_backtest
 from octobot.cli.context import CliContext
 from octobot.cli.data_command import data_path, iso_ms
@@ -31,6 +33,19 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--start", help="first instant of the run, ISO date (UTC)")
     parser.add_argument("--end", help="last instant of the run, ISO date (UTC)")
+    parser.add_argument(
+        "--report",
+        choices=("text", "json", "html"),
+        default="text",
+        help="what to print: the text report (default), its figures as JSON, or the path of the HTML "
+        "report (written to --html, default reports/backtest.html)",
+    )
+    parser.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="show a progress bar on stderr (default: when stderr is a terminal)",
+    )
     parser.add_argument("--html", type=Path, help="also write the report as a self-contained HTML file")
     parser.add_argument("--json", type=Path, help="also write the report's figures as JSON")
     parser.set_defaults(handler=run)
@@ -43,15 +58,27 @@ def run(args: argparse.Namespace, context: CliContext) -> int:
     else:
         files = [find_backtest_data(profile, [context.home.data, *args.data_dir], context.home)]
         context.print(f"data: {files[0]}")
-    outcome = asyncio.run(
-        run_backtest(
-            profile,
-            files,
-            start_ms=None if args.start is None else iso_ms(args.start, "--start"),
-            end_ms=None if args.end is None else iso_ms(args.end, "--end"),
+    show_progress = context.err.isatty() if args.progress is None else args.progress
+    with tqdm(total=100, unit="%", desc="backtest", disable=not show_progress, file=context.err) as bar:
+
+        def advance(share: float) -> None:
+            bar.update(round(share * 100) - bar.n)
+
+        outcome = asyncio.run(
+            run_backtest(
+                profile,
+                files,
+                start_ms=None if args.start is None else iso_ms(args.start, "--start"),
+                end_ms=None if args.end is None else iso_ms(args.end, "--end"),
+                progress=advance,
+            )
         )
-    )
-    context.print(outcome.report.to_text())
+    if args.report == "text":
+        context.print(outcome.report.to_text())
+    elif args.report == "json":
+        context.print(outcome.report.to_json())
+    elif args.html is None:
+        args.html = Path("reports") / "backtest.html"
     if args.html is not None:
         context.print(f"report written to {outcome.report.write_html(args.html)}")
     if args.json is not None:
