@@ -77,7 +77,7 @@ dist-check: wheels
 # $(RUN_HOME)/data or $(SHARED_DATA) (imported once); prints the text report and writes the HTML one
 run: install
 	OCTOBOT_HOME=$(RUN_HOME) $(VENV)/bin/octobot backtest --profile default \
-	  $(if $(DATA),--data $(abspath $(DATA)),--data-dir $(SHARED_DATA)) --html $(REPORT)
+	  $(if $(DATA),--data $(DATA),--data-dir $(SHARED_DATA)) --html $(REPORT)
 
 bench: compiled-env
 	$(PIP_QUIET) $(VPY) tools/install.py --python $(VPY) --editable --extras test,bench
