@@ -13,13 +13,11 @@ from pathlib import Path
 from typing import Any, TextIO
 
 import octobot_trading as ot
-from octobot.bot import OctoBot
 from octobot.errors import BotError
 from octobot.home import UserHome
 from octobot.live_exchange import LiveMarketLink
-from octobot.paper import LIVE, ExchangeClock, exchange_url_config, state_path
+from octobot.paper import LIVE, ExchangeClock, exchange_url_config, run_linked_bot, state_path
 from octobot.profile import Profile
-from octobot.runner import run_until_signalled
 from octobot.status_line import StatusLine
 from octobot.user_config import UserConfig
 from octobot_trading.ccxt_connector import CcxtLiveConnector, Credentials, ExchangeError, LiveFeed
@@ -97,12 +95,4 @@ async def run_live(
         smallest = min(profile.time_frames, key=lambda tf: ot.parse_time_frame(tf).ms)
         return [StatusLine(manager, list(profile.pairs), smallest, out), feed]
 
-    try:
-        bot = OctoBot(
-            profile, exchange_factory=factory, history_loader=link.load_history, market_data_sources=sources
-        )
-        await run_until_signalled(bot)
-    finally:
-        for connector in connectors.values():
-            await connector.stop()
-        await link.close()
+    await run_linked_bot(profile, factory, sources, link, connectors)

@@ -53,6 +53,25 @@ def exchange_url_config(url: str, api_key: str | None = None, secret: str | None
     return config
 
 
+async def run_linked_bot(
+    profile: Profile,
+    factory: Any,
+    sources: Any,
+    link: LiveMarketLink,
+    connectors: dict[str, CcxtLiveConnector],
+) -> None:
+    """Run a bot fed by ``link`` until a signal, then close its exchange connections (paper and live)."""
+    try:
+        bot = OctoBot(
+            profile, exchange_factory=factory, history_loader=link.load_history, market_data_sources=sources
+        )
+        await run_until_signalled(bot)
+    finally:
+        for connector in connectors.values():
+            await connector.stop()
+        await link.close()
+
+
 class ExchangeClock:
     """The exchange's clock (the local clock corrected by the measured offset): orders are dated on
     the same clock as the candles that fill them, even when the exchange replays the past."""
@@ -113,12 +132,4 @@ async def run_paper(
             ),
         ]
 
-    try:
-        bot = OctoBot(
-            profile, exchange_factory=factory, history_loader=link.load_history, market_data_sources=sources
-        )
-        await run_until_signalled(bot)
-    finally:
-        for connector in connectors.values():
-            await connector.stop()
-        await link.close()
+    await run_linked_bot(profile, factory, sources, link, connectors)
