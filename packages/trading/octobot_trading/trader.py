@@ -17,6 +17,7 @@ from collections.abc import Awaitable, Callable
 from decimal import Decimal
 
 from octobot_trading.errors import OrderBelowMinimumError
+from octobot_trading.exact import EXACT
 from octobot_trading.exchanges.account import Account
 from octobot_trading.exchanges.connector import ExchangeConnector
 from octobot_trading.markets import TICK_SIZE, MarketRules, Markets, to_decimal
@@ -197,7 +198,7 @@ class Trader:
             return
         available = self.account.available(base)
         if order.remaining > available:
-            shortfall = order.remaining - available
+            shortfall = EXACT.subtract(order.remaining, available)
             if shortfall <= order.remaining * self.dust_tolerance:
                 trimmed = rules.adjust_amount(available)
                 logger.info(
@@ -207,7 +208,7 @@ class Trader:
                     order.amount,
                     trimmed,
                 )
-                order.amount = order.filled + trimmed
+                order.amount = EXACT.add(order.filled, trimmed)
             if order.remaining <= ZERO:
                 raise InsufficientFundsError(
                     f"{self.exchange_id}: no {base} available to sell on {order.symbol}",

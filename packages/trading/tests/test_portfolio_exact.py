@@ -40,3 +40,18 @@ def test_fills_applied_in_pieces_add_up_to_the_whole():
     with localcontext(prec=100):
         assert portfolio.total("ETH") == sum(pieces[1:], pieces[0])
         assert portfolio.total("BTC") == 1 - sum(p * Decimal("0.05") for p in pieces)
+
+
+def test_an_order_for_a_whole_long_digit_holding_is_neither_rounded_up_nor_refused():
+    """Selling 100 % of a balance with more than 28 significant digits (a backtest on a cheap asset):
+    the order's remaining amount used to round up at the 28th digit and the lock was refused."""
+    holding = Decimal("4400957.17873549455328541423499385532375")
+    order = ot.Order("1", "sim", "BTC/USDT", ot.OrderSide.SELL, ot.OrderKind.MARKET, holding, created_at=0)
+    assert order.remaining == holding
+    order.record_fill(Decimal("0.000000000000000000000000000001"), Decimal(3), "USDT", Decimal(0), 1)
+    with localcontext(prec=100):
+        assert order.remaining + order.filled == holding
+    portfolio = ot.Portfolio({"BTC": holding})
+    portfolio.lock("BTC", order.remaining)
+    portfolio.lock("BTC", order.filled)  # refused before: the rounded remaining exceeded the holding
+    assert portfolio.available("BTC") == 0

@@ -205,7 +205,7 @@ class Account:
                     quote,
                     price,
                 )
-                order.amount = order.filled + amount  # the rest cannot be bought
+                order.amount = EXACT.add(order.filled, amount)  # the rest cannot be bought
                 if amount <= ZERO:
                     self.release(order)
                     order.set_status(OrderStatus.CANCELLED, now)
@@ -296,7 +296,7 @@ class Account:
         gross = amount * price
         fee_in_quote = fee if fee_asset == quote else fee * price if fee_asset == base else ZERO
         if order.side is OrderSide.BUY:
-            received = amount - fee if fee_asset == base else amount
+            received = EXACT.subtract(amount, fee) if fee_asset == base else amount
             position.cost += gross + (fee if fee_asset == quote else ZERO)
             position.amount += received
             return ZERO

@@ -10,6 +10,7 @@ import logging
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from octobot_trading.exact import EXACT
 from octobot_trading.orders.enums import OrderKind, OrderSide, OrderStatus
 from octobot_trading.orders.state_machine import check_transition
 
@@ -71,7 +72,7 @@ class Order:
     # --- derived values -------------------------------------------------------------------------
     @property
     def remaining(self) -> Decimal:
-        return self.amount - self.filled
+        return EXACT.subtract(self.amount, self.filled)
 
     @property
     def average_price(self) -> Decimal | None:
@@ -110,8 +111,8 @@ class Order:
 
     def record_fill(self, amount: Decimal, price: Decimal, fee_asset: str, fee: Decimal, time: int) -> None:
         """Add one fill and move to partially filled or filled."""
-        self.filled += amount
-        self.filled_cost += amount * price
+        self.filled = EXACT.add(self.filled, amount)
+        self.filled_cost = EXACT.add(self.filled_cost, EXACT.multiply(amount, price))
         if fee:
             self.fees[fee_asset] = self.fees.get(fee_asset, ZERO) + fee
         status = OrderStatus.FILLED if self.filled >= self.amount else OrderStatus.PARTIALLY_FILLED
