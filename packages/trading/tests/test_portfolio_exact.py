@@ -55,3 +55,39 @@ def test_an_order_for_a_whole_long_digit_holding_is_neither_rounded_up_nor_refus
     portfolio.lock("BTC", order.remaining)
     portfolio.lock("BTC", order.filled)  # refused before: the rounded remaining exceeded the holding
     assert portfolio.available("BTC") == 0
+
+
+async def test_selling_a_whole_long_digit_holding_on_a_market_without_precision_fills():
+    """A backtest's default market has no precision: a buy leaves a holding of 30+ digits; a market
+    sell of all of it must fill (a unary minus rounded the fill's balance change up at 28 digits, the
+    fill was refused and the order could not even be rejected)."""
+    from sim_helpers import ManualClock, candle
+
+    markets = ot.Markets({"BTC/USDT": ot.MarketRules.default("BTC/USDT")}, exchange_id="sim")
+    holding = Decimal("5671225.24046029303142639053883")
+    em = ot.ExchangeManager(
+        "sim",
+        markets,
+        portfolio={"USDT": Decimal(0), "BTC": holding},
+        clock=ManualClock(0),
+        connector=ot.ExchangeSimulator(markets),
+    )
+    await em.start()
+    await em.push_candle("BTC/USDT", "1m", candle(0, "0.0017", "0.0018", "0.0016", "0.00173"))
+    sell = await em.trader.create_order("BTC/USDT", "sell", "market", holding)
+    assert sell.status is ot.OrderStatus.FILLED and sell.filled == holding
+    assert em.portfolio.total("BTC") == 0 and em.portfolio.total("USDT") > 0
+    await em.stop()
+
+
+def test_a_percentage_of_a_long_digit_holding_is_exact_and_a_buy_never_costs_more_than_its_funds():
+    holding = Decimal("5709121.820781546385489776876486")
+    assert ot.parse_amount("100a%").resolve(False, Decimal(3), holding, holding) == holding
+    half = ot.parse_amount("50%").resolve(False, Decimal(3), holding, holding)
+    with localcontext(prec=100):
+        assert half * 2 == holding
+    quote = Decimal("10000.000000000000000000000000007")
+    price = Decimal("0.0017305")
+    bought = ot.parse_amount("100a%").resolve(True, price, quote, quote)
+    with localcontext(prec=100):
+        assert bought * price <= quote

@@ -213,11 +213,12 @@ class Account:
                     self.closed_orders.append(order)
                     self.notify_order(order)
                     return
+        # copy_negate and EXACT: a unary minus or a subtraction would round to 28 digits
         if order.side is OrderSide.BUY:
-            changes = {quote: -cost, base: amount}
+            changes = {quote: cost.copy_negate(), base: amount}
         else:
-            changes = {base: -amount, quote: cost}
-        changes[fee_asset] = changes.get(fee_asset, ZERO) - fee
+            changes = {base: amount.copy_negate(), quote: cost}
+        changes[fee_asset] = EXACT.subtract(changes.get(fee_asset, ZERO), fee)
         self.portfolio.apply(changes)  # type: ignore[attr-defined]
         self.balance_changed = True
         pnl = self._realise(order, amount, price, fee_asset, fee, base, quote)

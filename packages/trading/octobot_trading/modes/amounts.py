@@ -14,13 +14,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_DOWN, Context, Decimal, InvalidOperation
 from enum import Enum
 
+from octobot_trading.exact import EXACT
 from octobot_trading.orders.errors import InvalidOrderError
 
 HUNDRED = Decimal(100)
 ZERO = Decimal(0)
+#: a buy's amount is rounded down: its cost never exceeds the funds it was sized on
+_DOWN = Context(prec=28, rounding=ROUND_DOWN)
 _PATTERN = re.compile(r"^\s*(?P<number>[0-9]*\.?[0-9]+(?:[eE][-+]?[0-9]+)?)\s*(?P<unit>q|t%|a%|%)?\s*$", re.I)
 
 
@@ -53,10 +56,11 @@ class AmountSpec:
         if price <= ZERO:
             raise InvalidOrderError(f"cannot size an order at a non-positive price {price}")
         if self.unit is AmountUnit.QUOTE:
-            return self.value / price
+            return _DOWN.divide(self.value, price)
         holding = total_spent_asset if self.unit is AmountUnit.PERCENT_TOTAL else available_spent_asset
-        spent = holding * self.value / HUNDRED
-        return spent / price if is_buy else spent
+        # exact: 100 % of a holding of more than 28 digits is all of it, not a rounded neighbour
+        spent = EXACT.divide(EXACT.multiply(holding, self.value), HUNDRED)
+        return _DOWN.divide(spent, price) if is_buy else spent
 
 
 def parse_amount(text: str | int | float | Decimal) -> AmountSpec:
