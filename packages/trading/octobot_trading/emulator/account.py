@@ -17,6 +17,7 @@ from __future__ import annotations
 import itertools
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from octobot_trading.emulator import errors
@@ -25,9 +26,13 @@ from octobot_trading.emulator.market import EIGHT_PLACES, MarketSpec, parse_deci
 from octobot_trading.emulator.orders import (
     LIMIT_TYPES,
     ORDER_TYPES,
+    SELL_ABOVE_TYPES,
+    SELL_BELOW_TYPES,
+    STOP_MARKET_TYPES,
     TRIGGERED_TYPES,
     ZERO,
     EmulatedOrder,
+    EmulatedOrderList,
     EmulatedTrade,
 )
 
@@ -37,6 +42,22 @@ logger = logging.getLogger(__name__)
 def quote_amount(value: Decimal) -> Decimal:
     """A quote amount as Binance books it: 8 decimal places (half up)."""
     return value.quantize(EIGHT_PLACES, rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class _Request:
+    """A new order's checked parameters, and what it must reserve (``need`` of ``asset``)."""
+
+    spec: MarketSpec
+    side: str
+    kind: str
+    quantity: Decimal
+    price: Decimal | None
+    stop: Decimal | None
+    tif: str | None
+    marketable: bool
+    asset: str
+    need: Decimal
 
 
 #: an account event: ("order", order, trade | None, execution type) or ("balance", assets, None, "")
@@ -60,6 +81,8 @@ class Account:
         self.trades: list[EmulatedTrade] = []
         self._next_order_id = 1
         self._next_trade_id = 1
+        self.order_lists: dict[int, EmulatedOrderList] = {}
+        self._next_list_id = 1
         #: largest share of an order's quantity that may fill per candle (None: no cap); a fault
         self.partial_fill_fraction: dict[str | None, Decimal] = {}
         self.listeners: list[Callable[[AccountEvent], None]] = []
@@ -107,8 +130,8 @@ class Account:
 
     # --- order entry ------------------------------------------------------------------------------
 
-    def place(self, params: dict[str, str], price_now: Decimal, now_ms: int) -> EmulatedOrder:
-        """Validate and accept a new order (POST /api/v3/order); fills it at once when marketable."""
+    def _validate(self, params: dict[str, str], price_now: Decimal) -> _Request:
+        """A new order's parameters checked as Binance checks them (funds apart)."""
         spec = self.spec_by_id(params.get("symbol"))
         side = (params.get("side") or "").upper()
         if side not in ("BUY", "SELL"):
@@ -118,9 +141,6 @@ class Account:
         kind = (params.get("type") or "").upper()
         if kind not in ORDER_TYPES:
             raise ApiError(-1116, "Invalid orderType.")
-        client_id = params.get("newClientOrderId") or f"emulator-{self._next_order_id}"
-        if any(o.client_order_id == client_id for o in self.orders.values()):
-            raise errors.duplicate_order()
         price = stop = None
         tif = None
         if kind in LIMIT_TYPES:
@@ -139,52 +159,203 @@ class Account:
         else:
             quantity = parse_decimal(params.get("quantity"), "quantity")
         spec.check_quantity(quantity)
-        spec.check_notional(quantity, price if price is not None else price_now)
+        spec.check_notional(quantity, price if price is not None else stop if stop is not None else price_now)
         if stop is not None and self._would_trigger(kind, side, stop, price_now):
             raise ApiError(-2010, "Order would trigger immediately.")
         marketable = price is not None and stop is None and self._crosses(side, price, price_now)
         if kind == "LIMIT_MAKER" and marketable:
             raise ApiError(-2010, "Order would immediately match and take.")
-        # funds: limit orders reserve at their price; market orders need their cost now
+        # funds: limits reserve at their price, stops at their trigger; market orders pay at once
         if side == "BUY":
-            asset, need = spec.quote, quote_amount(quantity * (price if price is not None else price_now))
+            at = price if price is not None else stop if stop is not None else price_now
+            asset, need = spec.quote, quote_amount(quantity * at)
         else:
             asset, need = spec.base, quantity
-        if self.free.get(asset, ZERO) < need:
-            raise errors.insufficient_balance()
+        return _Request(spec, side, kind, quantity, price, stop, tif, marketable, asset, need)
+
+    def _client_id(self, wanted: str | None) -> str:
+        """``wanted`` (refused while an open order has it), else a fresh id."""
+        client_id = wanted or f"emulator-{self._next_order_id}"
+        if any(o.client_order_id == client_id for o in self.orders.values()):
+            raise errors.duplicate_order()
+        return client_id
+
+    def _new_order(self, request: _Request, client_id: str, now_ms: int, list_id: int = -1) -> EmulatedOrder:
         order = EmulatedOrder(
             order_id=self._next_order_id,
             client_order_id=client_id,
-            symbol=spec.symbol,
-            market_id=spec.market_id,
-            side=side,
-            type=kind,
-            quantity=quantity,
-            price=price,
-            stop_price=stop,
-            time_in_force=tif,
+            symbol=request.spec.symbol,
+            market_id=request.spec.market_id,
+            side=request.side,
+            type=request.kind,
+            quantity=request.quantity,
+            price=request.price,
+            stop_price=request.stop,
+            time_in_force=request.tif,
             time=now_ms,
-            working=stop is None,
+            working=request.stop is None,
             update_time=now_ms,
-            working_time=now_ms if stop is None else -1,
+            working_time=now_ms if request.stop is None else -1,
+            order_list_id=list_id,
         )
         self._next_order_id += 1
         self.orders[order.order_id] = order
+        return order
+
+    def place(self, params: dict[str, str], price_now: Decimal, now_ms: int) -> EmulatedOrder:
+        """Validate and accept a new order (POST /api/v3/order); fills it at once when marketable."""
+        request = self._validate(params, price_now)
+        client_id = self._client_id(params.get("newClientOrderId"))
+        spec, kind, asset, need = request.spec, request.kind, request.asset, request.need
+        if self.free.get(asset, ZERO) < need:
+            raise errors.insufficient_balance()
+        order = self._new_order(request, client_id, now_ms)
         if kind != "MARKET":
             self._move(asset, -need, +need)
             order.locked = need
         self._emit_order(order, None, "NEW")
-        if kind == "MARKET" or marketable:
-            self._fill(order, spec, quantity, price_now, maker=False, now_ms=now_ms)
-        elif tif in ("IOC", "FOK"):
+        if kind == "MARKET" or request.marketable:
+            self._fill(order, spec, request.quantity, price_now, maker=False, now_ms=now_ms)
+        elif request.tif in ("IOC", "FOK"):
             self._close(order, "EXPIRED", now_ms, "EXPIRED")
         if kind != "MARKET":
             self._emit_balance([spec.base, spec.quote])
         return order
 
+    # --- order lists (one-cancels-the-other) -------------------------------------------------------
+
+    def place_oco(self, params: dict[str, str], price_now: Decimal, now_ms: int) -> EmulatedOrderList:
+        """POST /api/v3/orderList/oco: an "above" and a "below" leg of one side and quantity; the base
+        (sells) or quote (buys) is reserved ONCE for both, since only one of them can execute."""
+        spec = self.spec_by_id(params.get("symbol"))
+        side = (params.get("side") or "").upper()
+        if side not in ("BUY", "SELL"):
+            raise ApiError(-1117, "Invalid side.") if side else errors.mandatory("side")
+        legs = {}
+        for position in ("above", "below"):
+            leg = {"symbol": params.get("symbol", ""), "side": side, "quantity": params.get("quantity", "")}
+            for name in ("type", "price", "stopPrice", "timeInForce", "clientOrderId"):
+                value = params.get(position + name[0].upper() + name[1:])
+                if value is not None:
+                    leg[name] = value
+            if not leg.get("type"):
+                raise errors.mandatory(position + "Type")
+            legs[position] = leg
+        above_types, below_types = (
+            (SELL_ABOVE_TYPES, SELL_BELOW_TYPES) if side == "SELL" else (SELL_BELOW_TYPES, SELL_ABOVE_TYPES)
+        )
+        above_type, below_type = legs["above"]["type"].upper(), legs["below"]["type"].upper()
+        if above_type not in above_types or below_type not in below_types:
+            raise ApiError(-1116, f"Invalid orderType: no {side} order list of these above and below types.")
+        requests = {position: self._validate(leg, price_now) for position, leg in legs.items()}
+        level = {p: r.price if r.kind in ("LIMIT_MAKER",) else r.stop for p, r in requests.items()}
+        if not level["above"] > price_now > level["below"]:  # type: ignore[operator]
+            raise ApiError(-1106, "Order list prices must straddle the last price (above > last > below).")
+        list_client_id = params.get("listClientOrderId") or f"emulator-list-{self._next_list_id}"
+        if any(lst.list_client_order_id == list_client_id for lst in self.open_lists()):
+            raise errors.duplicate_order()
+        client_ids = [self._client_id(legs[p].get("clientOrderId")) for p in ("below", "above")]
+        if client_ids[0] == client_ids[1]:
+            raise errors.duplicate_order()
+        asset = requests["above"].asset
+        need = max(requests["above"].need, requests["below"].need)
+        if self.free.get(asset, ZERO) < need:
+            raise errors.insufficient_balance()
+        list_id = self._next_list_id
+        self._next_list_id += 1
+        orders = [
+            self._new_order(requests[p], client_id, now_ms, list_id)
+            for p, client_id in zip(("below", "above"), client_ids, strict=True)
+        ]
+        order_list = EmulatedOrderList(
+            list_id, list_client_id, spec.symbol, spec.market_id, orders, now_ms, locked=need
+        )
+        self.order_lists[list_id] = order_list
+        self._move(asset, -need, +need)  # one reservation for both legs
+        for order in orders:
+            self._emit_order(order, None, "NEW")
+        self._emit_list(order_list)
+        self._emit_balance([spec.base, spec.quote])
+        return order_list
+
+    def find_list(self, list_id: str | None, list_client_id: str | None) -> EmulatedOrderList:
+        if list_id:
+            try:
+                found = self.order_lists.get(int(list_id))
+            except ValueError as error:
+                raise ApiError(-1100, "Illegal characters found in parameter 'orderListId'.") from error
+        elif list_client_id:
+            lists = reversed(self.order_lists.values())
+            found = next((lst for lst in lists if lst.list_client_order_id == list_client_id), None)
+        else:
+            raise ApiError(
+                -1102, "Param 'origClientOrderId' or 'orderListId' must be sent, but both were empty/null!"
+            )
+        if found is None:
+            raise ApiError(-2013, "Order list does not exist.")
+        return found
+
+    def open_lists(self) -> list[EmulatedOrderList]:
+        return [lst for lst in self.order_lists.values() if lst.is_executing]
+
+    def cancel_list(self, order_list: EmulatedOrderList, now_ms: int) -> EmulatedOrderList:
+        """DELETE /api/v3/orderList (and the cancel of any leg of an executing list): every open leg is
+        cancelled, the shared reservation comes back."""
+        if not any(o.is_open for o in order_list.orders):
+            raise ApiError(-2011, "Unknown order list sent.")
+        if order_list.locked:
+            self._unlock_list(order_list)
+        for order in order_list.orders:
+            if order.is_open:
+                self._close(order, "CANCELED", now_ms, "CANCELED")
+        self._finish_list(order_list, "ALL_DONE")
+        spec = self.markets[order_list.symbol]
+        self._emit_balance([spec.base, spec.quote])
+        return order_list
+
+    def _unlock_list(self, order_list: EmulatedOrderList) -> None:
+        spec = self.markets[order_list.symbol]
+        asset = spec.quote if order_list.orders[0].side == "BUY" else spec.base
+        self._move(asset, order_list.locked, -order_list.locked)
+        order_list.locked = ZERO
+
+    def _take_list_lock(self, order: EmulatedOrder) -> EmulatedOrderList | None:
+        """``order`` (a leg) triggers or fills: it takes its share of its list's reservation, the rest
+        is released. The list, when this resolves it (its other legs are then to expire)."""
+        order_list = self.order_lists.get(order.order_list_id)
+        if order_list is None or not order_list.is_executing:
+            return None
+        if order.side == "SELL":
+            need = order.quantity
+        else:
+            at = order.price if order.price is not None else order.stop_price
+            need = quote_amount(order.quantity * at)  # type: ignore[operator]
+        need = min(need, order_list.locked)
+        order.locked = need
+        order_list.locked -= need
+        if order_list.locked:
+            self._unlock_list(order_list)
+        return order_list
+
+    def _expire_others(self, order_list: EmulatedOrderList, order: EmulatedOrder, now_ms: int) -> None:
+        for other in order_list.orders:
+            if other is not order and other.is_open:
+                self._close(other, "EXPIRED", now_ms, "EXPIRED")
+        self._finish_list(order_list, "ALL_DONE")
+
+    def _finish_list(self, order_list: EmulatedOrderList, status: str) -> None:
+        order_list.status_type = status
+        order_list.order_status = status
+        self._emit_list(order_list)
+
     def cancel(self, order: EmulatedOrder, now_ms: int) -> EmulatedOrder:
+        """Cancel an open order; a leg of an executing order list cancels the whole list (Binance)."""
         if not order.is_open:
             raise errors.cancel_rejected()
+        order_list = self.order_lists.get(order.order_list_id)
+        if order_list is not None and order_list.is_executing:
+            self.cancel_list(order_list, now_ms)
+            return order
         self._close(order, "CANCELED", now_ms, "CANCELED")
         spec = self.markets[order.symbol]
         self._emit_balance([spec.base, spec.quote])
@@ -216,12 +387,18 @@ class Account:
                     break
                 order, at = hit
                 position = at
-                if not order.working:  # a stop reached: it becomes a limit order
+                if not order.working:  # a stop reached: it becomes a limit (or market) order
+                    order_list = self._take_list_lock(order)
                     order.working = True
                     order.working_time = now_ms
                     order.update_time = now_ms
-                    self._emit_order(order, None, "NEW")
-                    if self._crosses(order.side, order.price, at):
+                    if order.type in STOP_MARKET_TYPES:
+                        self._fill(order, spec, order.remaining, at, maker=False, now_ms=now_ms)
+                    else:
+                        self._emit_order(order, None, "NEW")
+                    if order_list is not None:  # triggered: the other legs expire (Binance OCO)
+                        self._expire_others(order_list, order, now_ms)
+                    if order.is_open and self._crosses(order.side, order.price, at):
                         self._fill(order, spec, order.remaining, at, maker=False, now_ms=now_ms)
                     continue
                 quantity = order.remaining
@@ -231,7 +408,10 @@ class Account:
                     if quantity < order.remaining:
                         order.done_this_candle = True
                 if quantity > 0:
+                    order_list = self._take_list_lock(order)
                     self._fill(order, spec, quantity, order.price, maker=True, now_ms=now_ms)
+                    if order_list is not None:  # filled, even partly: the other legs expire
+                        self._expire_others(order_list, order, now_ms)
                 else:
                     order.done_this_candle = True
 
@@ -265,7 +445,7 @@ class Account:
         """(price level, met when falling to it) of a resting order's next event."""
         if order.working:
             return order.price, order.side == "BUY"  # type: ignore[return-value]
-        falling = (order.type == "STOP_LOSS_LIMIT") == (order.side == "SELL")
+        falling = order.type.startswith("STOP_LOSS") == (order.side == "SELL")
         return order.stop_price, falling  # type: ignore[return-value]
 
     @staticmethod
@@ -274,7 +454,7 @@ class Account:
 
     @staticmethod
     def _would_trigger(kind: str, side: str, stop: Decimal, price: Decimal) -> bool:
-        falling = (kind == "STOP_LOSS_LIMIT") == (side == "SELL")
+        falling = kind.startswith("STOP_LOSS") == (side == "SELL")
         return price <= stop if falling else price >= stop
 
     # --- balances ---------------------------------------------------------------------------------
@@ -357,6 +537,10 @@ class Account:
     def _emit_order(self, order: EmulatedOrder, trade: EmulatedTrade | None, exec_type: str) -> None:
         for listener in self.listeners:
             listener(("order", order, trade, exec_type))
+
+    def _emit_list(self, order_list: EmulatedOrderList) -> None:
+        for listener in self.listeners:
+            listener(("list", order_list, None, ""))
 
     def _emit_balance(self, assets: list[str]) -> None:
         for listener in self.listeners:

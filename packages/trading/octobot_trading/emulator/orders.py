@@ -11,9 +11,14 @@ ZERO = Decimal(0)
 
 #: Binance order types served, and whether they wait for a trigger price
 LIMIT_TYPES = ("LIMIT", "LIMIT_MAKER", "STOP_LOSS_LIMIT", "TAKE_PROFIT_LIMIT")
-TRIGGERED_TYPES = ("STOP_LOSS_LIMIT", "TAKE_PROFIT_LIMIT")
-ORDER_TYPES = ("MARKET", *LIMIT_TYPES)
+#: stop orders that become market orders when triggered
+STOP_MARKET_TYPES = ("STOP_LOSS", "TAKE_PROFIT")
+TRIGGERED_TYPES = ("STOP_LOSS_LIMIT", "TAKE_PROFIT_LIMIT", *STOP_MARKET_TYPES)
+ORDER_TYPES = ("MARKET", *LIMIT_TYPES, *STOP_MARKET_TYPES)
 OPEN_STATUSES = ("NEW", "PARTIALLY_FILLED")
+#: order list (OCO) leg types, by position (Binance spot, POST /api/v3/orderList/oco)
+SELL_ABOVE_TYPES = ("LIMIT_MAKER", "TAKE_PROFIT", "TAKE_PROFIT_LIMIT")
+SELL_BELOW_TYPES = ("STOP_LOSS", "STOP_LOSS_LIMIT")
 
 
 @dataclass
@@ -42,6 +47,8 @@ class EmulatedOrder:
     filled_this_candle: Decimal = ZERO
     done_this_candle: bool = False
     fills: list[dict] = field(default_factory=list)
+    #: the order list (OCO) the order is a leg of, -1 for none
+    order_list_id: int = -1
 
     @property
     def is_open(self) -> bool:
@@ -56,7 +63,7 @@ class EmulatedOrder:
         return {
             "symbol": self.market_id,
             "orderId": self.order_id,
-            "orderListId": -1,
+            "orderListId": self.order_list_id,
             "clientOrderId": self.client_order_id,
             "price": fmt(self.price or ZERO),
             "origQty": fmt(self.quantity),
@@ -81,7 +88,7 @@ class EmulatedOrder:
         answer = {
             "symbol": self.market_id,
             "orderId": self.order_id,
-            "orderListId": -1,
+            "orderListId": self.order_list_id,
             "clientOrderId": self.client_order_id,
             "transactTime": transact_time,
             "price": fmt(self.price or ZERO),
@@ -105,7 +112,7 @@ class EmulatedOrder:
             "symbol": self.market_id,
             "origClientOrderId": self.client_order_id,
             "orderId": self.order_id,
-            "orderListId": -1,
+            "orderListId": self.order_list_id,
             "clientOrderId": cancel_client_id,
             "transactTime": transact_time,
             "price": fmt(self.price or ZERO),
@@ -117,6 +124,79 @@ class EmulatedOrder:
             "type": self.type,
             "side": self.side,
             "selfTradePreventionMode": "EXPIRE_MAKER",
+        }
+
+
+@dataclass
+class EmulatedOrderList:
+    """A one-cancels-the-other order list: two legs sharing ONE reservation (``locked``) until one leg
+    triggers or fills; that leg then takes what it needs of it and the other legs expire."""
+
+    list_id: int
+    list_client_order_id: str
+    symbol: str
+    market_id: str
+    orders: list[EmulatedOrder]
+    transaction_time: int
+    #: the reservation shared by the legs (quote for buys, base for sells); 0 once resolved
+    locked: Decimal = ZERO
+    #: "EXEC_STARTED" while both legs wait, "ALL_DONE" once the contingency played out
+    status_type: str = "EXEC_STARTED"
+    order_status: str = "EXECUTING"
+
+    @property
+    def is_executing(self) -> bool:
+        return self.status_type == "EXEC_STARTED"
+
+    def summary(self) -> dict:
+        """GET /api/v3/orderList answer (and the head of the other list answers)."""
+        return {
+            "orderListId": self.list_id,
+            "contingencyType": "OCO",
+            "listStatusType": self.status_type,
+            "listOrderStatus": self.order_status,
+            "listClientOrderId": self.list_client_order_id,
+            "transactionTime": self.transaction_time,
+            "symbol": self.market_id,
+            "orders": [
+                {"symbol": o.market_id, "orderId": o.order_id, "clientOrderId": o.client_order_id}
+                for o in self.orders
+            ],
+        }
+
+    def to_new_answer(self, transact_time: int) -> dict:
+        """POST /api/v3/orderList/oco answer: the summary plus one report per leg."""
+        reports = []
+        for order in self.orders:
+            report = order.to_new_order_answer(transact_time)
+            report.pop("fills", None)
+            report["stopPrice"] = fmt(order.stop_price or ZERO)
+            reports.append(report)
+        return self.summary() | {"orderReports": reports}
+
+    def to_cancel_answer(self, transact_time: int) -> dict:
+        """DELETE /api/v3/orderList answer."""
+        reports = []
+        for order in self.orders:
+            report = order.to_cancel_answer(order.client_order_id, transact_time)
+            report["stopPrice"] = fmt(order.stop_price or ZERO)
+            reports.append(report)
+        return self.summary() | {"orderReports": reports}
+
+    def status_event(self, now: int) -> dict:
+        """The user data stream's ``listStatus`` event."""
+        return {
+            "e": "listStatus",
+            "E": now,
+            "s": self.market_id,
+            "g": self.list_id,
+            "c": "OCO",
+            "l": self.status_type,
+            "L": self.order_status,
+            "r": "NONE",
+            "C": self.list_client_order_id,
+            "T": now,
+            "O": [{"s": o.market_id, "i": o.order_id, "c": o.client_order_id} for o in self.orders],
         }
 
 

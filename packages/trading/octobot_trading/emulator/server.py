@@ -385,6 +385,12 @@ class ExchangeEmulator:
         r(app, "GET", "/sapi/v1/asset/tradeFee", _SIGNED, self._trade_fees)
         r(app, "GET", "/order", _SIGNED, self._get_order)
         r(app, "DELETE", "/order", _SIGNED, self._cancel_order)
+        r(app, "POST", "/orderList/oco", _SIGNED, self._new_oco)
+        r(app, "POST", "/order/oco", _SIGNED, self._new_legacy_oco)
+        r(app, "GET", "/orderList", _SIGNED, self._get_order_list)
+        r(app, "DELETE", "/orderList", _SIGNED, self._cancel_order_list)
+        r(app, "GET", "/openOrderList", _SIGNED, self._open_order_lists)
+        r(app, "GET", "/allOrderList", _SIGNED, self._all_order_lists)
         r(app, "GET", "/openOrders", _SIGNED, self._open_orders)
         r(app, "DELETE", "/openOrders", _SIGNED, self._cancel_open_orders)
         r(app, "GET", "/allOrders", _SIGNED, self._all_orders)
@@ -616,6 +622,74 @@ class ExchangeEmulator:
         return order.to_cancel_answer(
             params.get("newClientOrderId") or f"cancel-{order.order_id}", self.now_ms
         )
+
+    # --- order lists (OCO) ---------------------------------------------------------------------------
+
+    async def _new_oco(self, request: web.Request, params: dict) -> object:
+        """POST /api/v3/orderList/oco: two legs, one reservation (see ``Account.place_oco``)."""
+        symbol = self._symbol(params)
+        order_list = self.account.place_oco(params, self.replay.symbols[symbol].last_price, self.now_ms)
+        await self.streams.flush()
+        return order_list.to_new_answer(self.now_ms)
+
+    async def _new_legacy_oco(self, request: web.Request, params: dict) -> object:
+        """POST /api/v3/order/oco (deprecated by Binance, still served): a limit maker leg at ``price``
+        and a stop leg at ``stopPrice`` (a stop-limit when ``stopLimitPrice`` is given)."""
+        symbol = self._symbol(params)
+        side = (params.get("side") or "").upper()
+        limit_leg = {
+            "Type": "LIMIT_MAKER",
+            "Price": params.get("price"),
+            "ClientOrderId": params.get("limitClientOrderId"),
+        }
+        stop_limit = params.get("stopLimitPrice")
+        stop_leg = {
+            "Type": "STOP_LOSS_LIMIT" if stop_limit else "STOP_LOSS",
+            "StopPrice": params.get("stopPrice"),
+            "Price": stop_limit,
+            "TimeInForce": params.get("stopLimitTimeInForce"),
+            "ClientOrderId": params.get("stopClientOrderId"),
+        }
+        above, below = (limit_leg, stop_leg) if side == "SELL" else (stop_leg, limit_leg)
+        kept = ("symbol", "side", "quantity", "listClientOrderId")
+        converted = {k: v for k, v in params.items() if k in kept}
+        for position, leg in (("above", above), ("below", below)):
+            converted.update({position + name: value for name, value in leg.items() if value is not None})
+        order_list = self.account.place_oco(converted, self.replay.symbols[symbol].last_price, self.now_ms)
+        await self.streams.flush()
+        return order_list.to_new_answer(self.now_ms)
+
+    async def _get_order_list(self, request: web.Request, params: dict) -> object:
+        return self.account.find_list(params.get("orderListId"), params.get("origClientOrderId")).summary()
+
+    async def _cancel_order_list(self, request: web.Request, params: dict) -> object:
+        spec = self.markets[self._symbol(params)]
+        try:
+            order_list = self.account.find_list(params.get("orderListId"), params.get("listClientOrderId"))
+        except ApiError as error:
+            if error.code == -2013:
+                raise ApiError(-2011, "Unknown order list sent.") from error
+            raise
+        if order_list.market_id != spec.market_id:
+            raise ApiError(-2011, "Unknown order list sent.")
+        self.account.cancel_list(order_list, self.now_ms)
+        await self.streams.flush()
+        return order_list.to_cancel_answer(self.now_ms)
+
+    async def _open_order_lists(self, request: web.Request, params: dict) -> object:
+        return [lst.summary() for lst in self.account.open_lists()]
+
+    async def _all_order_lists(self, request: web.Request, params: dict) -> object:
+        lists = list(self.account.order_lists.values())
+        if "fromId" in params:
+            lists = [lst for lst in lists if lst.list_id >= int(params["fromId"])]
+        if "startTime" in params:
+            lists = [lst for lst in lists if lst.transaction_time >= int(params["startTime"])]
+        if "endTime" in params:
+            lists = [lst for lst in lists if lst.transaction_time <= int(params["endTime"])]
+        limit = min(int(params.get("limit", 500)), 1000)
+        selected = lists[:limit] if ("fromId" in params or "startTime" in params) else lists[-limit:]
+        return [lst.summary() for lst in selected]
 
     async def _open_orders(self, request: web.Request, params: dict) -> object:
         market_id = self.markets[self._symbol(params)].market_id if "symbol" in params else None

@@ -7,7 +7,8 @@
   update ids chained with the REST /depth snapshot's lastUpdateId) and ``bookTicker``.
 - User data: ccxt.pro subscribes on the WebSocket API (``ws://HOST:PORT/ws-api/v3``) with the signed
   ``userDataStream.subscribe.signature`` request; the legacy ``/ws/<listenKey>`` stream is served too.
-  Events: ``executionReport`` per order change or fill, ``outboundAccountPosition`` per balance change.
+  Events: ``executionReport`` per order change or fill, ``listStatus`` per order list (OCO) change,
+  ``outboundAccountPosition`` per balance change.
 
 Events are queued synchronously where they happen and written by ``flush()``, which ``advance()`` and the
 order endpoints await, so a client has its events on the wire when the call that caused them returns.
@@ -321,6 +322,8 @@ class StreamHub:
         now = self.emulator.now_ms
         if kind == "order":
             self._queue_user(_execution_report(subject, trade, exec_type, now))
+        elif kind == "list":
+            self._queue_user(subject.status_event(now))
         elif kind == "deposit":
             self._queue_user({"e": "balanceUpdate", "E": now, "a": subject, "d": exec_type, "T": now})
         else:
@@ -443,7 +446,7 @@ def _execution_report(order: EmulatedOrder, trade: EmulatedTrade | None, exec_ty
         "p": fmt(order.price or zero),
         "P": fmt(order.stop_price or zero),
         "F": "0.00000000",
-        "g": -1,
+        "g": order.order_list_id,
         "C": order.client_order_id if exec_type == "CANCELED" else "",
         "x": exec_type,
         "X": order.status,
