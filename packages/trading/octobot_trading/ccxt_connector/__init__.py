@@ -32,11 +32,18 @@ from octobot_trading.ccxt_connector.profiles import (
     BinanceProfile,
     ErrorKind,
     ExchangeProfile,
+    OcoAnswer,
+    OcoLegRequest,
     profile_for,
     register_profile,
 )
 from octobot_trading.ccxt_connector.retry import RetryPolicy, call_with_retries
-from octobot_trading.ccxt_connector.structures import ExchangeOrder, ExchangeTrade, OrderBook
+from octobot_trading.ccxt_connector.structures import (
+    ExchangeOrder,
+    ExchangeOrderList,
+    ExchangeTrade,
+    OrderBook,
+)
 
 __all__ = [
     "DEFAULT_OHLCV_LIMIT",
@@ -57,6 +64,7 @@ __all__ = [
     "ExchangeInvalidOrderError",
     "ExchangeNetworkError",
     "ExchangeOrder",
+    "ExchangeOrderList",
     "ExchangeOrderNotFoundError",
     "ExchangeProfile",
     "ExchangeRateLimitError",
@@ -65,6 +73,8 @@ __all__ = [
     "ExchangeTrade",
     "LiveExchangeConnector",
     "LiveFeed",
+    "OcoAnswer",
+    "OcoLegRequest",
     "OrderBook",
     "RequestBudget",
     "RetryPolicy",

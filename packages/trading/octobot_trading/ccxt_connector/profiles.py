@@ -27,6 +27,39 @@ class ErrorKind(str, Enum):
 
 
 @dataclass(frozen=True)
+class OcoLegRequest:
+    """One leg of a one-cancels-the-other list: its kind ("limit", "stop_loss", "stop_limit",
+    "take_profit", "take_profit_limit"), wire prices (exact decimal strings) and client order id."""
+
+    kind: str
+    price: str | None
+    trigger_price: str | None
+    client_order_id: str
+
+
+@dataclass(frozen=True)
+class OcoAnswer:
+    """An exchange's answer about one order list: ids, whether it still waits for a leg to execute,
+    the legs' full reports when the answer has them (create, cancel) and the legs' exchange ids."""
+
+    list_id: str
+    list_client_order_id: str | None
+    is_open: bool
+    reports: list[dict]
+    leg_ids: list[str]
+
+
+#: Binance order type of each leg kind (a plain limit leg must not take: LIMIT_MAKER)
+_BINANCE_LEG_TYPES = {
+    "limit": "LIMIT_MAKER",
+    "take_profit": "TAKE_PROFIT",
+    "take_profit_limit": "TAKE_PROFIT_LIMIT",
+    "stop_loss": "STOP_LOSS",
+    "stop_limit": "STOP_LOSS_LIMIT",
+}
+
+
+@dataclass(frozen=True)
 class ExchangeProfile:
     """Capabilities and quirks of an exchange; the generic default suits most of ccxt's exchanges."""
 
@@ -42,6 +75,12 @@ class ExchangeProfile:
     fetch_by_client_id: bool = False
     #: the exchange edits an order in place (ccxt edit_order); else cancel + create
     native_edit: bool = False
+    #: the exchange takes a stop-loss and a take-profit as ONE one-cancels-the-other order list whose
+    #: legs share one reservation (``create_oco``). Without it, the legs of a group are sent as separate
+    #: orders, each reserving the whole amount: a spot exchange then refuses the second leg unless the
+    #: account holds twice the position (the bot's own books still lock it once and cancel the other
+    #: leg when one fills)
+    native_oco: bool = False
     #: ccxt option holding the (local - server) clock offset used to stamp signed requests
     time_difference_option: str | None = None
     #: error texts (substrings, case-insensitive) and what they mean, checked before ccxt's mapping
@@ -58,6 +97,13 @@ class ExchangeProfile:
             "orders": 0.0,
         }
     )
+
+    def oco_request(
+        self, market_id: str, side: str, amount: str, legs: list[OcoLegRequest], list_client_id: str
+    ) -> tuple[str, dict]:
+        """(ccxt implicit API method, its params) creating a one-cancels-the-other list; only for
+        exchanges with ``native_oco``."""
+        raise NotImplementedError(f"{self.exchange_id} has no native one-cancels-the-other orders")
 
     def classify(self, message: str) -> ErrorKind | None:
         """What ``message`` (an exchange answer) means, when this profile knows the text."""
@@ -93,12 +139,15 @@ class BinanceProfile(ExchangeProfile):
     client_order_id_lookup_param: str = "origClientOrderId"
     fetch_by_client_id: bool = True
     native_edit: bool = True
+    native_oco: bool = True
     time_difference_option: str | None = "timeDifference"
     error_texts: tuple[tuple[str, ErrorKind], ...] = (
         ("Duplicate order sent", ErrorKind.DUPLICATE_ORDER),
         ("insufficient balance", ErrorKind.INSUFFICIENT_FUNDS),
         ("Order does not exist", ErrorKind.ORDER_NOT_FOUND),
         ("Unknown order sent", ErrorKind.ORDER_NOT_FOUND),
+        ("Unknown order list sent", ErrorKind.ORDER_NOT_FOUND),
+        ("Order list does not exist", ErrorKind.ORDER_NOT_FOUND),
         ("outside of the recvWindow", ErrorKind.TIMESTAMP),
         ("ahead of the server", ErrorKind.TIMESTAMP),
         ("Invalid API-key", ErrorKind.AUTHENTICATION),
@@ -118,6 +167,59 @@ class BinanceProfile(ExchangeProfile):
             "orders": 0.0,
         }
     )
+
+    def oco_request(
+        self, market_id: str, side: str, amount: str, legs: list[OcoLegRequest], list_client_id: str
+    ) -> tuple[str, dict]:
+        """POST /api/v3/orderList/oco: the stop leg is "below" on a sell and "above" on a buy."""
+        stops = [leg for leg in legs if leg.kind in ("stop_loss", "stop_limit")]
+        others = [leg for leg in legs if leg.kind not in ("stop_loss", "stop_limit")]
+        if len(legs) != 2 or len(stops) != 1 or any(leg.kind not in _BINANCE_LEG_TYPES for leg in legs):
+            raise ValueError(
+                "a Binance order list takes one stop leg (stop_loss / stop_limit) and one limit, "
+                f"take_profit or take_profit_limit leg; got {[leg.kind for leg in legs]}"
+            )
+        above, below = (others[0], stops[0]) if side == "sell" else (stops[0], others[0])
+        params: dict[str, str] = {"symbol": market_id, "side": side.upper(), "quantity": amount}
+        for position, leg in (("above", above), ("below", below)):
+            binance_type = _BINANCE_LEG_TYPES[leg.kind]
+            params[position + "Type"] = binance_type
+            params[position + "ClientOrderId"] = leg.client_order_id
+            if leg.price is not None and binance_type in (
+                "LIMIT_MAKER",
+                "STOP_LOSS_LIMIT",
+                "TAKE_PROFIT_LIMIT",
+            ):
+                params[position + "Price"] = leg.price
+            if binance_type in ("STOP_LOSS_LIMIT", "TAKE_PROFIT_LIMIT"):
+                params[position + "TimeInForce"] = "GTC"
+            if binance_type != "LIMIT_MAKER":
+                params[position + "StopPrice"] = leg.trigger_price  # type: ignore[assignment]
+        params["newOrderRespType"] = "FULL"
+        params["listClientOrderId"] = list_client_id
+        return "private_post_orderlist_oco", params
+
+    def oco_lookup_request(
+        self, market_id: str, list_id: str | None, list_client_id: str | None
+    ) -> tuple[str, dict]:
+        params = {"orderListId": list_id} if list_id else {"origClientOrderId": list_client_id}
+        return "private_get_orderlist", params
+
+    def oco_cancel_request(
+        self, market_id: str, list_id: str | None, list_client_id: str | None
+    ) -> tuple[str, dict]:
+        params = {"symbol": market_id}
+        params.update({"orderListId": list_id} if list_id else {"listClientOrderId": list_client_id})  # type: ignore[dict-item]
+        return "private_delete_orderlist", params
+
+    def oco_answer(self, raw: dict) -> OcoAnswer:
+        return OcoAnswer(
+            list_id=str(raw.get("orderListId")),
+            list_client_order_id=raw.get("listClientOrderId"),
+            is_open=raw.get("listStatusType") == "EXEC_STARTED",
+            reports=list(raw.get("orderReports") or []),
+            leg_ids=[str(o.get("orderId")) for o in raw.get("orders") or []],
+        )
 
 
 _PROFILES: dict[str, type[ExchangeProfile]] = {"binance": BinanceProfile}

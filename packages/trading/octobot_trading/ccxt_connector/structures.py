@@ -84,7 +84,11 @@ class ExchangeOrder:
         if amount is None:  # some exchanges omit it on closed orders
             amount = filled + _dec0(order.get("remaining"), "remaining")
         status = _status(order.get("status"), filled, amount)
-        raw_type = str(order.get("type") or "").lower()
+        # ccxt reduces Binance's STOP_LOSS_LIMIT & co. to "limit" / "market": the raw type says more
+        info = order.get("info") if isinstance(order.get("info"), dict) else {}
+        raw_type = str(info.get("type") or info.get("o") or "").lower()
+        if raw_type not in _KINDS:
+            raw_type = str(order.get("type") or "").lower()
         price = dec(order.get("price"), "price")
         trigger = dec(order.get("triggerPrice") or order.get("stopPrice"), "trigger_price")
         kind = _KINDS.get(raw_type)
@@ -105,9 +109,7 @@ class ExchangeOrder:
         return cls(
             exchange_order_id=str(order.get("id")),
             # Binance answers a cancel with the cancel request's own id in clientOrderId
-            client_order_id=(order.get("info") or {}).get("origClientOrderId")
-            or order.get("clientOrderId")
-            or None,
+            client_order_id=info.get("origClientOrderId") or order.get("clientOrderId") or None,
             symbol=str(order.get("symbol")),
             side=OrderSide(str(order.get("side")).lower()),
             kind=kind,
@@ -122,6 +124,21 @@ class ExchangeOrder:
             created_at=created,
             updated_at=updated,
         )
+
+
+@dataclass(frozen=True)
+class ExchangeOrderList:
+    """A one-cancels-the-other order list as the exchange reports it: its legs share one reservation;
+    once a leg triggers or fills, the exchange expires the others (``is_open`` is then False)."""
+
+    list_id: str
+    list_client_order_id: str | None
+    symbol: str
+    is_open: bool
+    orders: tuple[ExchangeOrder, ...]
+
+    def leg(self, client_order_id: str) -> ExchangeOrder | None:
+        return next((o for o in self.orders if o.client_order_id == client_order_id), None)
 
 
 def _status(raw: object, filled: Decimal, amount: Decimal) -> OrderStatus:
