@@ -73,10 +73,9 @@ async def test_live_run_killed_and_restarted_keeps_its_stop_loss_and_take_profit
         home, profile, name="real", ProtectedEntryMode={"trigger": "candles", "stop_kind": "stop_limit"}
     )
     state_folder = tmp_path / "state"
-    balances = {
-        "BTC": Decimal("2"),
-        "ETH": Decimal("5"),
-    }  # each protective leg locks its ETH on a spot exchange
+    # no ETH beforehand: the stop-loss and take-profit sell what the entry bought, as ONE native order
+    # list locking it once (two separate orders would each need the whole position)
+    balances = {"BTC": Decimal("2"), "ETH": Decimal("0")}
     async with ExchangeEmulator({PAIR: candles}, balances=balances, history=HISTORY) as emulator:
         env = {
             "OCTOBOT_EXCHANGE_BINANCE_API_KEY": emulator.api_key,
@@ -115,11 +114,15 @@ async def test_live_run_killed_and_restarted_keeps_its_stop_loss_and_take_profit
         await third.wait_for("stdout", "status binance", "open orders 2")
         await third.finish(signal.SIGTERM)
         open_on_exchange = sorted(o.type for o in emulator.account.open_orders())
+        lists = {o.order_list_id for o in emulator.account.open_orders()}
+        eth_locked = emulator.balance("ETH")[1]
         all_orders = list(emulator.account.orders.values())
     output = "".join(first.lines + second.lines + third.lines)
     assert code == 0, output
     assert third_start_orders == open_on_exchange == ["STOP_LOSS_LIMIT", "TAKE_PROFIT_LIMIT"], output
     assert len(all_orders) == 3  # entry + one stop-loss + one take-profit: nothing sent twice
+    assert len(lists) == 1 and -1 not in lists  # the two legs are one order list
+    assert eth_locked == Decimal("0.99")  # the position is locked once
     state = await stored_state(state_folder / "real-binance-live.sqlite")
     assert sorted(r["kind"] for r in state.open_orders) == ["stop_limit", "take_profit_limit"]
     assert len(state.trades) == 1

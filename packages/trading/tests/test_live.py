@@ -231,6 +231,7 @@ async def test_after_kill_and_restart_the_stop_loss_and_take_profit_are_in_place
     assert legs[0].group is legs[1].group is not None
     links = manager.order_connector.links
     assert {links.client_ids[o.order_id] for o in legs} == {o.client_order_id for o in open_on_exchange}
+    assert len({o.order_list_id for o in open_on_exchange}) == 1  # one native order list
     await manager.save()
     # killed again, and meanwhile someone cancels the take-profit on the exchange
     await live.kill()
@@ -240,7 +241,9 @@ async def test_after_kill_and_restart_the_stop_loss_and_take_profit_are_in_place
     await manager.order_connector.join()
     open_on_exchange = emulator_orders(emulator)
     assert sorted(o.type for o in open_on_exchange) == ["STOP_LOSS_LIMIT", "TAKE_PROFIT_LIMIT"]
-    assert len(emulator_orders(emulator, status=None)) == 4  # entry, stop, cancelled take, its re-creation
+    # cancelling a leg cancelled its whole order list (Binance): both legs are re-created, as one new list
+    assert len(emulator_orders(emulator, status=None)) == 5
+    assert len({o.order_list_id for o in open_on_exchange}) == 1 and open_on_exchange[0].order_list_id >= 0
     assert sorted(o.kind.value for o in manager.trader.open_orders()) == ["stop_limit", "take_profit_limit"]
     legs = manager.trader.open_orders()
     assert legs[0].group is legs[1].group is not None

@@ -26,19 +26,36 @@ from octobot_trading.errors import PortfolioError
 from octobot_trading.exchanges.connector import ExchangeConnector
 from octobot_trading.live.links import OrderLinks
 from octobot_trading.orders.enums import OrderKind, OrderStatus
+from octobot_trading.orders.groups import OneCancelsTheOther
 from octobot_trading.orders.order import Order
 
 logger = logging.getLogger(__name__)
 
 ZERO = Decimal(0)
-#: what a live exchange offers for each kind (Binance spot: stops and take-profits as limit orders)
+#: what a live exchange offers for each kind (Binance spot: stops and take-profits, market or limit)
 SUPPORTED_KINDS = frozenset(
-    {OrderKind.MARKET, OrderKind.LIMIT, OrderKind.STOP_LIMIT, OrderKind.TAKE_PROFIT_LIMIT}
+    {
+        OrderKind.MARKET,
+        OrderKind.LIMIT,
+        OrderKind.STOP_LOSS,
+        OrderKind.STOP_LIMIT,
+        OrderKind.TAKE_PROFIT,
+        OrderKind.TAKE_PROFIT_LIMIT,
+    }
 )
+#: the kinds of the leg opposite the stop in a native order list
+_TAKE_KINDS = (OrderKind.LIMIT, OrderKind.TAKE_PROFIT, OrderKind.TAKE_PROFIT_LIMIT)
 
 
 class LiveOrderConnector(ExchangeConnector):
     """Sends the trader's orders to ``exchange`` (a ``CcxtLiveConnector``) with client order ids.
+
+    A stop-loss and a take-profit in one ``OneCancelsTheOther`` group (same symbol, side and amount)
+    leave as ONE native order list when the exchange has them (``exchange.native_oco``): the exchange
+    reserves the position once and expires the other leg itself when one triggers or fills. The legs
+    must be submitted in the same synchronous step (the chained orders of a filled entry are; so are
+    two ``trader.submit`` calls in a row); a leg submitted alone, or on an exchange without native lists,
+    is sent as a separate order, each reserving the whole amount on the exchange.
 
     Set by the owner: ``price_of(symbol)`` (the manager's last price), ``persist()`` (awaited before an
     order leaves: the state store writes its client id), ``notify()`` (sends what the account recorded),
@@ -59,6 +76,9 @@ class LiveOrderConnector(ExchangeConnector):
         self.on_account_error: Callable[[], Awaitable[None]] | None = None
         #: orders whose create answer was lost and that the exchange could not confirm yet
         self.unconfirmed: set[str] = set()
+        #: list client ids sent / cancelled (the second leg's request is then not sent again)
+        self._sent_lists: set[str] = set()
+        self._cancelled_lists: set[str] = set()
         self._tasks: set[asyncio.Task] = set()
         self._lock = asyncio.Lock()  # one request at a time per order book change, in submission order
 
@@ -80,8 +100,10 @@ class LiveOrderConnector(ExchangeConnector):
         self._spawn(self._create(order))
 
     def submit_again(self, order: Order) -> None:
-        """Send an open order again with its own client id (it never reached the exchange)."""
+        """Send an open order again with its own client id (it never reached the exchange); a leg of an
+        order list is sent again with its list (same list client id)."""
         self.orders[order.order_id] = order
+        self._sent_lists.discard(self.links.list_of(order.order_id) or "")
         self._spawn(self._create(order))
 
     def cancel(self, order: Order) -> None:
@@ -104,8 +126,40 @@ class LiveOrderConnector(ExchangeConnector):
         task.add_done_callback(self._tasks.discard)
 
     # --- requests ------------------------------------------------------------------------------------
+    def _list_legs(self, order: Order) -> list[Order] | None:
+        """``order`` and the other leg of its group when the two can leave as one native order list."""
+        if not getattr(self.exchange, "native_oco", False):
+            return None
+        group = order.group
+        if not isinstance(group, OneCancelsTheOther):
+            return None
+        legs = [leg for leg in group.orders if not leg.is_closed]
+        if len(legs) != 2 or order not in legs:
+            return None
+        if any(
+            leg.order_id not in self.orders
+            or not leg.is_active
+            or leg.filled
+            or leg.symbol != order.symbol
+            or leg.side is not order.side
+            or leg.amount != order.amount
+            for leg in legs
+        ):
+            return None
+        stops = [leg for leg in legs if leg.kind.is_stop]
+        takes = [leg for leg in legs if leg.kind in _TAKE_KINDS]
+        if len(stops) != 1 or len(takes) != 1:
+            return None
+        return [stops[0], takes[0]]
+
     async def _create(self, order: Order) -> None:
         async with self._lock:
+            if order.is_closed or self.links.list_of(order.order_id) in self._sent_lists:
+                return  # sent with the other leg of its order list (or closed meanwhile)
+            legs = self._list_legs(order)
+            if legs is not None:
+                await self._create_list(legs)
+                return
             if self.persist is not None:
                 await self.persist()  # the client id is on disk before the order leaves
             client_id = self.links.client_id(order)
@@ -140,8 +194,93 @@ class LiveOrderConnector(ExchangeConnector):
             if self.persist is not None:
                 await self.persist()  # its exchange id: found directly after a restart
 
+    async def _create_list(self, legs: list[Order]) -> None:
+        """Send ``legs`` (stop first) as one order list; its client ids are on disk before it leaves."""
+        list_client_id = self.links.list_client_id(legs)
+        for leg in legs:
+            self.links.client_id(leg)
+        if self.persist is not None:
+            await self.persist()
+        first = legs[0]
+        self._sent_lists.add(list_client_id)
+        logger.info(
+            "sending order list %s (%s): %s",
+            list_client_id,
+            ", ".join(self.links.client_ids[o.order_id] for o in legs),
+            legs,
+        )
+        try:
+            answer = await self.exchange.create_oco(
+                first.symbol,
+                first.side,
+                first.amount,
+                [
+                    (leg.kind, leg.price, leg.trigger_price, self.links.client_ids[leg.order_id])
+                    for leg in legs
+                ],
+                list_client_order_id=list_client_id,
+            )
+        except ExchangeAmbiguousOrderError:
+            self.unconfirmed.update(leg.order_id for leg in legs)
+            logger.warning(
+                "order list %s: the exchange's answer was lost and it could not be found yet; it is looked "
+                "up again at the next reconciliation",
+                list_client_id,
+            )
+            return
+        except ExchangeError as error:
+            logger.error("order list %s refused by the exchange: %s", list_client_id, error)
+            for leg in legs:
+                if leg.is_active and not leg.filled:
+                    self._account_close(leg, OrderStatus.CANCELLED)
+            await self._notify()
+            return
+        self.links.list_ids[list_client_id] = answer.list_id
+        for update in answer.orders:
+            await self.apply_exchange_order(update)
+        for leg in legs:
+            self.unconfirmed.discard(leg.order_id)
+        if self.persist is not None:
+            await self.persist()  # the legs' exchange ids: found directly after a restart
+
+    def _resolved_by_exchange(self, order: Order) -> bool:
+        """True for a leg of a native order list whose other leg executed: the exchange expired it."""
+        if self.links.list_of(order.order_id) is None or not isinstance(order.group, OneCancelsTheOther):
+            return False
+        return any(leg is not order and (leg.filled or leg.triggered) for leg in order.group.orders)
+
+    async def _cancel_list(self, order: Order, list_client_id: str) -> ExchangeOrder | None:
+        """Cancel the order list ``order`` is a leg of (every leg: the exchange cancels lists whole)."""
+        if list_client_id in self._cancelled_lists:
+            return None
+        logger.info("cancelling order list %s (with order %s)", list_client_id, order.order_id)
+        try:
+            answer = await self.exchange.cancel_oco(
+                order.symbol,
+                self.links.list_ids.get(list_client_id),
+                list_client_order_id=list_client_id,
+            )
+        except ExchangeOrderNotFoundError:
+            return await self._lookup(order)
+        self._cancelled_lists.add(list_client_id)
+        return answer.leg(self.links.client_ids.get(order.order_id, ""))
+
     async def _cancel(self, order: Order) -> None:
         async with self._lock:
+            list_client_id = self.links.list_of(order.order_id)
+            if list_client_id is not None:
+                if self._resolved_by_exchange(order):
+                    logger.info("order %s: expired by the exchange with its order list", order.order_id)
+                    return
+                try:
+                    answer = await self._cancel_list(order, list_client_id)
+                except ExchangeError as error:
+                    logger.error(
+                        "cancel of order list %s failed: %s; the next sync checks it", list_client_id, error
+                    )
+                    return
+                await self._check_cancelled(order, answer)
+                return
             exchange_id = self.links.exchange_ids.get(order.order_id)
             client_id = self.links.client_ids.get(order.order_id)
             logger.info("cancelling order %s (%s)", order.order_id, client_id)
@@ -154,14 +293,18 @@ class LiveOrderConnector(ExchangeConnector):
             except ExchangeError as error:
                 logger.error("cancel of order %s failed: %s; the next sync checks it", order.order_id, error)
                 return
-            if answer is not None and answer.filled > order.filled:
-                # it filled before the cancel reached the exchange: the bot already released its funds,
-                # so the balances are taken from the exchange
-                logger.warning(
-                    "order %s filled %s before its cancel reached the exchange", order.order_id, answer.filled
-                )
-                if self.on_account_error is not None:
-                    await self.on_account_error()
+            await self._check_cancelled(order, answer)
+
+    async def _check_cancelled(self, order: Order, answer: ExchangeOrder | None) -> None:
+        """The exchange's view of a cancelled order: a fill that came first makes the books resync."""
+        if answer is not None and answer.filled > order.filled:
+            # it filled before the cancel reached the exchange: the bot already released its funds,
+            # so the balances are taken from the exchange
+            logger.warning(
+                "order %s filled %s before its cancel reached the exchange", order.order_id, answer.filled
+            )
+            if self.on_account_error is not None:
+                await self.on_account_error()
 
     async def _edit(self, order: Order) -> None:
         async with self._lock:

@@ -26,6 +26,10 @@ class OrderLinks:
         self.client_ids: dict[str, str] = {}
         self.exchange_ids: dict[str, str] = {}
         self._by_client: dict[str, str] = {}
+        #: order id -> client id of the native order list (OCO) it is a leg of
+        self.list_client_ids: dict[str, str] = {}
+        #: list client id -> the exchange's list id (known once the exchange answered)
+        self.list_ids: dict[str, str] = {}
 
     def client_id(self, order: Order) -> str:
         """The order's client id, issued on first use."""
@@ -41,6 +45,21 @@ class OrderLinks:
         if exchange_id is not None:
             self.exchange_ids[order_id] = exchange_id
 
+    def list_client_id(self, orders: list[Order]) -> str:
+        """The client id of the order list made of ``orders``, issued on first use (kept on resends)."""
+        found = next(
+            (self.list_client_ids[o.order_id] for o in orders if o.order_id in self.list_client_ids), None
+        )
+        if found is None:
+            found = self.ids.next()
+        for order in orders:
+            self.list_client_ids[order.order_id] = found
+        return found
+
+    def list_of(self, order_id: str) -> str | None:
+        """The client id of the native order list ``order_id`` is a leg of, None when sent alone."""
+        return self.list_client_ids.get(order_id)
+
     def bind(self, order_id: str, exchange_id: str) -> None:
         self.exchange_ids[order_id] = exchange_id
 
@@ -53,10 +72,15 @@ class OrderLinks:
     # --- persistence --------------------------------------------------------------------------------
     def extras(self, order: Order) -> dict[str, Any]:
         """Fields stored with the order's record."""
-        return {
+        extras = {
             "client_order_id": self.client_ids.get(order.order_id),
             "exchange_order_id": self.exchange_ids.get(order.order_id),
         }
+        list_client_id = self.list_client_ids.get(order.order_id)
+        if list_client_id is not None:
+            extras["order_list_client_id"] = list_client_id
+            extras["order_list_id"] = self.list_ids.get(list_client_id)
+        return extras
 
     def counters(self) -> dict[str, int]:
         return {SESSION_COUNTER: self.session_ms, NUMBER_COUNTER: self.ids.last}
@@ -85,5 +109,10 @@ class OrderLinks:
         client_id = record.get("client_order_id")
         if client_id:
             self.link(record["id"], client_id, record.get("exchange_order_id"))
+        list_client_id = record.get("order_list_client_id")
+        if list_client_id:
+            self.list_client_ids[record["id"]] = list_client_id
+            if record.get("order_list_id"):
+                self.list_ids[list_client_id] = record["order_list_id"]
         for child in record.get("chained", ()):
             self._restore_record(child)

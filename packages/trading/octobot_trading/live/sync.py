@@ -15,9 +15,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from octobot_trading.ccxt_connector.structures import ExchangeOrder
 from octobot_trading.exchanges.exchange_manager import ExchangeManager
 from octobot_trading.live.connector import LiveOrderConnector
 from octobot_trading.orders.enums import OrderStatus
+from octobot_trading.orders.groups import OneCancelsTheOther
 from octobot_trading.orders.order import Order
 from octobot_trading.portfolio import Balance, PortfolioSnapshot
 
@@ -62,6 +64,7 @@ class LiveAccountSync:
         self.reconciliations += 1
         await self.connector.join()  # requests in flight first: their answers are part of the state
         account = self.manager.account
+        found: list[tuple[Order, ExchangeOrder]] = []
         for order in list(account.open_orders.values()):
             if not order.is_active:
                 continue
@@ -82,16 +85,25 @@ class LiveAccountSync:
                     self.connector.orders.pop(order.order_id, None)
                     report.dropped.append(order.order_id)
                 continue
+            found.append((order, update))
+        # fills first: a leg that executed while the bot was away cancels the other legs of its group
+        # (recorded once, as cancelled) before their own "expired" answer could look like a loss
+        found.sort(key=lambda pair: pair[1].filled <= pair[0].filled)
+        exchange_view = {order.order_id: update for order, update in found}
+        to_replace: list[Order] = []
+        for order, update in found:
             filled_before = order.filled
-            await self.connector.apply_exchange_order(update)
+            if order.is_active:
+                await self.connector.apply_exchange_order(update)
             if order.filled > filled_before:
                 report.filled.append(order.order_id)
             if order.is_closed and order.status is not OrderStatus.FILLED:
                 report.closed.append(order.order_id)
                 if self._is_protective(order) and self._group_still_open(order):
-                    replacement = self._replace(order)
-                    if replacement is not None:
-                        report.recreated.append(replacement.order_id)
+                    if self._list_gone(order, exchange_view):
+                        to_replace.append(order)
+        for replacement in self._replace_all(to_replace):  # together: a list's legs leave as one list
+            report.recreated.append(replacement.order_id)
         await self.connector.join()  # chained orders created by fills above
         report.balances = await self.sync_balances()
         await self.manager.flush()
@@ -127,9 +139,46 @@ class LiveAccountSync:
         )
         self.connector.submit_again(order)
 
-    def _replace(self, order: Order) -> Order | None:
-        """A protective order cancelled on the exchange (by hand, by a restart) while its position is
-        still open: a new order with the same levels in the same group."""
+    def _list_gone(self, order: Order, exchange_view: dict[str, ExchangeOrder]) -> bool:
+        """For a leg of a native order list: True only when no leg of its list is open on the exchange
+        (a leg that triggered keeps the position protected: the other one expired by design)."""
+        list_client_id = self.connector.links.list_of(order.order_id)
+        if list_client_id is None or not isinstance(order.group, OneCancelsTheOther):
+            return True
+        for leg in order.group.orders:
+            if leg is order or self.connector.links.list_of(leg.order_id) != list_client_id:
+                continue
+            seen = exchange_view.get(leg.order_id)
+            if leg.is_active and (seen is None or not seen.is_closed):
+                return False
+        return True
+
+    def _replace_all(self, orders: list[Order]) -> list[Order]:
+        """Replace ``orders`` (see ``_replace``), submitting the new orders in one synchronous step."""
+        built = [(order, self._build_replacement(order)) for order in orders]
+        created = []
+        for order, new in built:
+            if new is None:
+                continue
+            try:
+                self.manager.trader.submit(new)
+            except Exception as error:  # a failing replacement must not stop the reconciliation
+                logger.error(
+                    "%s: cannot re-create protective order %s: %s", self.manager.exchange_id, order, error
+                )
+                continue
+            logger.warning(
+                "%s: protective order %s was cancelled on the exchange: re-created as %s",
+                self.manager.exchange_id,
+                order.order_id,
+                new.order_id,
+            )
+            created.append(new)
+        return created
+
+    def _build_replacement(self, order: Order) -> Order | None:
+        """A new order with ``order``'s levels in its group (a protective order cancelled on the
+        exchange, by hand or by a restart, while its position is still open)."""
         trader = self.manager.trader
         try:
             new = trader.new_order(
@@ -142,21 +191,14 @@ class LiveAccountSync:
                 trailing_percent=order.trailing_percent,
                 tag=order.tag,
             )
-            if order.group is not None:
-                order.group.add(new)  # type: ignore[attr-defined]
-            new.parent_id = order.parent_id
-            trader.submit(new)
-        except Exception as error:  # a failing replacement must not stop the reconciliation
+        except Exception as error:
             logger.error(
                 "%s: cannot re-create protective order %s: %s", self.manager.exchange_id, order, error
             )
             return None
-        logger.warning(
-            "%s: protective order %s was cancelled on the exchange: re-created as %s",
-            self.manager.exchange_id,
-            order.order_id,
-            new.order_id,
-        )
+        if order.group is not None:
+            order.group.add(new)  # type: ignore[attr-defined]
+        new.parent_id = order.parent_id
         return new
 
     async def sync_balances(self) -> dict[str, Decimal]:
