@@ -27,7 +27,6 @@ from octobot_trading.ccxt_connector import (
     ExchangeInsufficientFundsError,
     ExchangeOrderNotFoundError,
     ExchangeTimestampError,
-    LiveExchangeConnector,
     LiveFeed,
     RequestBudget,
     RetryPolicy,
@@ -454,11 +453,12 @@ async def test_watchdog_falls_back_to_rest_when_the_stream_is_silent_and_returns
     assert len(emulator.requests_to("/api/v3/klines")) >= 1  # the REST fallback caught up
 
 
-async def test_live_exchange_connector_drives_orders_for_the_trader(connector, emulator):
+async def test_live_order_connector_drives_orders_for_the_trader(connector, emulator):
     markets = await connector.markets()
-    live = LiveExchangeConnector(connector)
+    refused: list[tuple[ot.Order, Exception]] = []
+    live = ot.LiveOrderConnector(connector, on_error=lambda order, error: refused.append((order, error)))
     async with ot.ExchangeManager("binance", markets, portfolio={"BTC": "2"}, connector=live) as em:
-        live._prices_source = em.last_price
+        live.price_of = em.last_price
         await em.push_ticker(SYMBOL, await connector.fetch_ticker(SYMBOL))
 
         order = await em.trader.create_order(SYMBOL, "buy", "limit", "0.5", below_market(emulator))
@@ -466,7 +466,7 @@ async def test_live_exchange_connector_drives_orders_for_the_trader(connector, e
         assert order.status is ot.OrderStatus.OPEN
         assert (
             emulator.requests_to(ORDER, "POST")[0].params["newClientOrderId"]
-            == live.client_ids[order.order_id]
+            == live.links.client_ids[order.order_id]
         )
 
         await em.trader.cancel_order(order)
@@ -475,6 +475,11 @@ async def test_live_exchange_connector_drives_orders_for_the_trader(connector, e
 
         bought = await em.trader.create_order(SYMBOL, "buy", "market", "0.5")
         await live.join()
+        emulator.account.free["BTC"] = Decimal("0.01")  # withdrawn elsewhere: the bot does not know yet
+        too_big = await em.trader.create_order(SYMBOL, "buy", "limit", "0.5", below_market(emulator))
+        await live.join()
+    assert refused and refused[0][0] is too_big and isinstance(refused[0][1], ExchangeInsufficientFundsError)
+    assert too_big.status is ot.OrderStatus.CANCELLED  # refused: closed, its funds released
     price = emulator.last_price(SYMBOL)
     assert bought.status is ot.OrderStatus.FILLED and bought.average_price == price
     assert em.portfolio.total("ETH") == Decimal("0.5") - Decimal("0.0005")  # fee in the received asset
@@ -496,15 +501,15 @@ def test_credentials_are_masked_and_refuse_pickling():
 
 async def test_own_order_stream_reports_fills_to_the_trader(connector, emulator, candles):
     markets = await connector.markets()
-    live = LiveExchangeConnector(connector)
+    live = ot.LiveOrderConnector(connector)
     async with ot.ExchangeManager("binance", markets, portfolio={"BTC": "2"}, connector=live) as em:
-        live._prices_source = em.last_price
+        live.price_of = em.last_price
         updates: list[ot.OrderStatus] = []
         filled = asyncio.Event()
 
-        def on_order(update) -> None:
+        async def on_order(update) -> None:
             updates.append(update.status)
-            live.apply_exchange_order(update)
+            await live.apply_exchange_order(update)
             if update.status is ot.OrderStatus.FILLED:
                 filled.set()
 
@@ -534,7 +539,7 @@ async def test_own_order_stream_reports_fills_to_the_trader(connector, emulator,
             low = Decimal(repr(float(candles[HISTORY + 1 : HISTORY + 30, 3].min())))
             order = await em.trader.create_order(SYMBOL, "buy", "limit", "0.5", low + tick)
             await live.join()
-            on_exchange = emulator.account.orders[int(live.exchange_ids[order.order_id])]
+            on_exchange = emulator.account.orders[int(live.links.exchange_ids[order.order_id])]
             while on_exchange.status != "FILLED":
                 assert await emulator.advance() == 1
             await asyncio.wait_for(filled.wait(), 10)

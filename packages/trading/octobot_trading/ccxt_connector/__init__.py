@@ -1,9 +1,9 @@
 """The ccxt connector: public market data (``CcxtMarketData``) and the live exchange connector
-(``CcxtLiveConnector``: account, orders, streams with REST fallback, shared request budget).
+(``CcxtLiveConnector``: account, orders, streams with REST fallback, shared request budget). The trader's
+connector over it is ``octobot_trading.live.LiveOrderConnector`` (``ot.LiveOrderConnector``).
 """
 
 # --- live connector ---
-from octobot_trading.ccxt_connector.adapter import LiveExchangeConnector
 from octobot_trading.ccxt_connector.budget import RequestBudget, shared_budget
 from octobot_trading.ccxt_connector.client_ids import ClientOrderIds
 from octobot_trading.ccxt_connector.credentials import Credentials, SecretFilter
@@ -71,7 +71,6 @@ __all__ = [
     "ExchangeRequestError",
     "ExchangeTimestampError",
     "ExchangeTrade",
-    "LiveExchangeConnector",
     "LiveFeed",
     "OcoAnswer",
     "OcoLegRequest",

@@ -28,6 +28,7 @@ from octobot_trading.live.links import OrderLinks
 from octobot_trading.orders.enums import OrderKind, OrderStatus
 from octobot_trading.orders.groups import OneCancelsTheOther
 from octobot_trading.orders.order import Order
+from octobot_trading.timestamps import WallClock
 
 logger = logging.getLogger(__name__)
 
@@ -57,20 +58,40 @@ class LiveOrderConnector(ExchangeConnector):
     two ``trader.submit`` calls in a row); a leg submitted alone, or on an exchange without native lists,
     is sent as a separate order, each reserving the whole amount on the exchange.
 
-    Set by the owner: ``price_of(symbol)`` (the manager's last price), ``persist()`` (awaited before an
-    order leaves: the state store writes its client id), ``notify()`` (sends what the account recorded),
-    ``on_account_error()`` (a fill the portfolio refused: the balances must be synced from the exchange).
+    Usable on its own with a plain ``ExchangeManager`` (``ExchangeManager(..., connector=
+    LiveOrderConnector(exchange, prices=em.last_price))``; feed it the exchange's own-order updates with
+    ``await connector.apply_exchange_order(update)``), or inside a ``LiveExchangeManager`` that persists
+    its links and reconciles. ``links``: the client / exchange ids (default: a new session of ``prefix``).
+    ``prices(symbol)``: the latest price (market orders are valued with it). ``on_error(order, error)``:
+    called when the exchange refused or failed a request about ``order``.
+
+    Set by an owner: ``persist()`` (awaited before an order leaves: the state store writes its client
+    id), ``notify()`` (sends what the account recorded), ``on_account_error()`` (a fill the portfolio
+    refused: the balances must be synced from the exchange), ``account`` (default: the one whose
+    ``apply_fill`` the exchange manager attached as ``on_fill``).
     """
 
     is_simulated = False
 
-    def __init__(self, exchange: Any, links: OrderLinks) -> None:
+    def __init__(
+        self,
+        exchange: Any,
+        links: OrderLinks | None = None,
+        *,
+        prefix: str = "octobot",
+        prices: Callable[[str], Decimal | None] | None = None,
+        on_error: Callable[[Order, ExchangeError], None] | None = None,
+    ) -> None:
         self.exchange = exchange
+        if links is None:
+            clock = getattr(exchange, "clock", None) or WallClock()
+            max_length = getattr(getattr(exchange, "profile", None), "client_order_id_max_length", 32)
+            links = OrderLinks(prefix, clock.now_ms(), max_length=max_length)
         self.links = links
         self.orders: dict[str, Order] = {}
-        #: the account whose orders the exchange closes (cancelled, expired): set by the owner
-        self.account: Any = None
-        self.price_of: Callable[[str], Decimal | None] = lambda symbol: None
+        self._account: Any = None
+        self.price_of: Callable[[str], Decimal | None] = prices or (lambda symbol: None)
+        self.on_error = on_error
         self.persist: Callable[[], Awaitable[Any]] | None = None
         self.notify: Callable[[], Awaitable[None]] | None = None
         self.on_account_error: Callable[[], Awaitable[None]] | None = None
@@ -81,6 +102,24 @@ class LiveOrderConnector(ExchangeConnector):
         self._cancelled_lists: set[str] = set()
         self._tasks: set[asyncio.Task] = set()
         self._lock = asyncio.Lock()  # one request at a time per order book change, in submission order
+
+    @property
+    def account(self) -> Any:
+        """The account whose orders the exchange closes (cancelled, expired)."""
+        if self._account is not None:
+            return self._account
+        return getattr(self.on_fill, "__self__", None)  # the exchange manager's account.apply_fill
+
+    @account.setter
+    def account(self, account: Any) -> None:
+        self._account = account
+
+    def _failed(self, order: Order, error: ExchangeError) -> None:
+        if self.on_error is not None:
+            try:
+                self.on_error(order, error)
+            except Exception:  # a failing handler must not stop the requests
+                logger.exception("on_error handler failed for order %s", order.order_id)
 
     # --- ExchangeConnector ------------------------------------------------------------------------
     def last_price(self, symbol: str) -> Decimal | None:
@@ -185,6 +224,7 @@ class LiveOrderConnector(ExchangeConnector):
                 return
             except ExchangeError as error:
                 logger.error("order %s refused by the exchange: %s", order.order_id, error)
+                self._failed(order, error)
                 if order.is_active and not order.filled:
                     self._account_close(order, OrderStatus.CANCELLED)
                 await self._notify()
@@ -231,6 +271,7 @@ class LiveOrderConnector(ExchangeConnector):
         except ExchangeError as error:
             logger.error("order list %s refused by the exchange: %s", list_client_id, error)
             for leg in legs:
+                self._failed(leg, error)
                 if leg.is_active and not leg.filled:
                     self._account_close(leg, OrderStatus.CANCELLED)
             await self._notify()
@@ -278,6 +319,7 @@ class LiveOrderConnector(ExchangeConnector):
                     logger.error(
                         "cancel of order list %s failed: %s; the next sync checks it", list_client_id, error
                     )
+                    self._failed(order, error)
                     return
                 await self._check_cancelled(order, answer)
                 return
@@ -292,6 +334,7 @@ class LiveOrderConnector(ExchangeConnector):
                 answer = await self._lookup(order)
             except ExchangeError as error:
                 logger.error("cancel of order %s failed: %s; the next sync checks it", order.order_id, error)
+                self._failed(order, error)
                 return
             await self._check_cancelled(order, answer)
 
@@ -320,6 +363,7 @@ class LiveOrderConnector(ExchangeConnector):
                 )
             except ExchangeError as error:
                 logger.error("edit of order %s failed: %s", order.order_id, error)
+                self._failed(order, error)
                 return
             if answer.client_order_id:
                 self.links.link(order.order_id, answer.client_order_id, answer.exchange_order_id)
