@@ -159,6 +159,7 @@ from octobot_trading.exchanges.account import Account  # noqa: E402
 from octobot_trading.exchanges.connector import ExchangeConnector  # noqa: E402
 from octobot_trading.exchanges.exchange_manager import ExchangeManager  # noqa: E402
 from octobot_trading.exchanges.market_data import MarketDataSink, MarketDataSource, SymbolData  # noqa: E402
+from octobot_trading.ids import IdCounter  # noqa: E402
 from octobot_trading.modes.amounts import AmountSpec, AmountUnit, InvalidAmountSyntaxError, parse_amount  # noqa: E402
 from octobot_trading.modes.daily_trading_mode import DailyTradingMode  # noqa: E402
 from octobot_trading.modes.trading_mode import AbstractTradingMode, TradingModeError, TradingModeState  # noqa: E402
@@ -202,6 +203,7 @@ __all__ += [
     "FeeAsset",
     "FeeModel",
     "FillModel",
+    "IdCounter",
     "InsufficientFundsError",
     "InvalidAmountSyntaxError",
     "InvalidOrderError",

@@ -11,7 +11,6 @@ the lock, a cancel returns the rest exactly.
 
 from __future__ import annotations
 
-import itertools
 import logging
 from collections.abc import Awaitable, Callable
 from decimal import Decimal
@@ -20,6 +19,7 @@ from octobot_trading.errors import OrderBelowMinimumError
 from octobot_trading.exact import EXACT
 from octobot_trading.exchanges.account import Account
 from octobot_trading.exchanges.connector import ExchangeConnector
+from octobot_trading.ids import IdCounter
 from octobot_trading.markets import TICK_SIZE, MarketRules, Markets, to_decimal
 from octobot_trading.orders.enums import OrderKind, OrderSide, OrderStatus
 from octobot_trading.orders.errors import (
@@ -38,7 +38,8 @@ logger = logging.getLogger(__name__)
 ZERO = Decimal(0)
 _PRICED = (OrderKind.LIMIT, OrderKind.STOP_LIMIT, OrderKind.TAKE_PROFIT_LIMIT, OrderKind.TRAILING_STOP_LIMIT)
 _TRIGGERED = (OrderKind.STOP_LOSS, OrderKind.STOP_LIMIT, OrderKind.TAKE_PROFIT, OrderKind.TAKE_PROFIT_LIMIT)
-_order_ids = itertools.count(1)
+#: order ids are unique in the process (several accounts and backtests share it)
+ORDER_IDS = IdCounter()
 
 
 def _adjust_amount(rules: MarketRules, amount: Decimal) -> Decimal:
@@ -58,6 +59,9 @@ def _adjust_price(rules: MarketRules, price: Decimal) -> Decimal:
 
 class Trader:
     """Order API of one account (see module docstring)."""
+
+    #: the factory of order ids (process-wide: ``ORDER_IDS``); a restore moves it past the stored ids
+    order_ids: IdCounter = ORDER_IDS
 
     def __init__(
         self,
@@ -134,7 +138,7 @@ class Trader:
                 )
             trailing_percent = to_decimal(trailing_percent, "trailing_percent")
         return Order(
-            order_id=f"{self.exchange_id}-{next(_order_ids)}",
+            order_id=f"{self.exchange_id}-{next(self.order_ids)}",
             exchange_id=self.exchange_id,
             symbol=symbol,
             side=side,

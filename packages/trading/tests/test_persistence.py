@@ -233,3 +233,27 @@ async def test_partial_fills_are_recorded_to_the_unit_and_restored(tmp_path):
         await s.close()
     await em.stop()
     await em2.stop()
+
+
+async def test_restore_moves_the_public_id_factories_past_the_stored_ids(tmp_path):
+    path = tmp_path / "ids.sqlite"
+    far_order = ot.Trader.order_ids.next_id + 1000
+    async with ot.StateStore(path) as store:
+        await store.write(
+            ot.StateChange(
+                orders=[_order_record(f"binance-x-{far_order}")],
+                trades=[_trade_record("binance-x-t77")],
+                portfolio=PORTFOLIO,
+            )
+        )
+    em = await manager({"USDT": "1"})
+    assert em.account.trade_ids.next_id == 1
+    async with ot.StateStore(path) as store:
+        ot.restore_account(em, await store.load())
+    assert em.trader.order_ids is ot.Trader.order_ids  # one factory for the process
+    assert em.trader.order_ids.next_id == far_order + 1 and em.account.trade_ids.next_id == 78
+    order = em.trader.new_order(BTC, "buy", "limit", "0.01", price="19000")
+    assert order.order_id == f"{em.exchange_id}-{far_order + 1}"
+    em.account.trade_ids.reserve_above(5)  # never backwards
+    assert next(em.account.trade_ids) == 78
+    await em.stop()

@@ -11,12 +11,12 @@ its channels right after the synchronous work: fills never wait on a channel.
 
 from __future__ import annotations
 
-import itertools
 import logging
 from collections.abc import Callable
 from decimal import Decimal
 
 from octobot_trading.exact import EXACT
+from octobot_trading.ids import IdCounter
 from octobot_trading.markets import MarketRules, Markets
 from octobot_trading.orders.enums import OrderSide, OrderStatus
 from octobot_trading.orders.errors import InsufficientFundsError, OrderNotFoundError
@@ -62,7 +62,8 @@ class Account:
         self.notifications: list[tuple[str, dict]] = []
         self.balance_changed = False
         self._positions: dict[str, _Position] = {}
-        self._trade_ids = itertools.count(1)
+        #: the factory of trade ids (a restore moves it past the stored trades' ids)
+        self.trade_ids = IdCounter()
         self._market_cache: dict[str, tuple[MarketRules, str, str]] = {}
         #: whether a channel has consumers (set by the exchange manager): messages nobody reads are
         #: not even built
@@ -224,7 +225,7 @@ class Account:
         pnl = self._realise(order, amount, price, fee_asset, fee, base, quote)
         order.record_fill(amount, price, fee_asset, fee, now)
         trade = Trade(
-            trade_id=f"{self.exchange_id}-t{next(self._trade_ids)}",
+            trade_id=f"{self.exchange_id}-t{next(self.trade_ids)}",
             order_id=order.order_id,
             exchange_id=self.exchange_id,
             symbol=order.symbol,

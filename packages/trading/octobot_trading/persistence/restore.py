@@ -7,13 +7,11 @@ re-locking would count them twice.
 
 from __future__ import annotations
 
-import itertools
 import logging
 import re
 from decimal import Decimal
 from types import SimpleNamespace
 
-from octobot_trading import trader as trader_module
 from octobot_trading.exchanges.exchange_manager import ExchangeManager
 from octobot_trading.orders.enums import OrderKind, OrderStatus
 from octobot_trading.orders.groups import OneCancelsTheOther
@@ -21,6 +19,7 @@ from octobot_trading.orders.order import Order
 from octobot_trading.persistence.codec import order_from_record, trade_from_record
 from octobot_trading.persistence.store import StoredState
 from octobot_trading.portfolio import PortfolioSnapshot
+from octobot_trading.trader import ORDER_IDS
 
 logger = logging.getLogger(__name__)
 
@@ -40,9 +39,7 @@ def max_id_suffix(identifiers: list[str]) -> int:
 
 def reserve_order_ids(above: int) -> None:
     """Make the trader's next order ids start above ``above`` (ids are process-wide)."""
-    current = trader_module._order_ids
-    following = next(current)
-    trader_module._order_ids = itertools.count(max(following, above + 1))
+    ORDER_IDS.reserve_above(above)
 
 
 def _all_ids(records: list[dict]) -> list[str]:
@@ -88,8 +85,8 @@ def restore_account(manager: ExchangeManager, state: StoredState, *, resubmit: b
             base,
             quote,
         )
-    account._trade_ids = itertools.count(max_id_suffix([t["id"] for t in state.trades]) + 1)
-    reserve_order_ids(
+    account.trade_ids.reserve_above(max_id_suffix([t["id"] for t in state.trades]))
+    manager.trader.order_ids.reserve_above(
         max(max_id_suffix(_all_ids(list(state.orders.values()))), state.counters.get("order_id", 0))
     )
     if state.history:
