@@ -40,7 +40,15 @@ from octobot_backtesting.importers.file_names import parse_candle_file_name
 from octobot_backtesting.importers.importing import ImportReport, import_files
 from octobot_backtesting.importers.octobot_files import OctoBotFileReader
 from octobot_backtesting.importers.text_candles import read_csv_candles, read_json_candles
-from octobot_backtesting.replay import COMMON, UNION, Replay, ReplayError, ReplayFeed, ReplayResult
+from octobot_backtesting.replay import (
+    COMMON,
+    UNION,
+    CandleRunHandler,
+    Replay,
+    ReplayError,
+    ReplayFeed,
+    ReplayResult,
+)
 from octobot_backtesting.resampling import ResampleResult, resample_candles
 from octobot_backtesting.validation import (
     IssueKind,
@@ -62,6 +70,7 @@ __all__ = [
     "UNION",
     "VOLUME",
     "BacktestingError",
+    "CandleRunHandler",
     "ClockError",
     "DataFileDescription",
     "DataFileError",

@@ -11,6 +11,12 @@ How a run goes:
    ``await synchronizer.drain()`` processes everything it caused before the clock moves again.
 
 No look-ahead: a candle is pushed only when the clock reached its close time.
+
+Candle runs: with a ``run_handler``, when a single series closes at several consecutive instants (nothing
+else closes in between), the replay offers those candles to the handler at once; the handler takes the
+first k of them (their instants count as steps) and the replay pushes the next one as usual. The handler
+(the orchestrator's candle-run coordinator) evaluates them ahead, up to the first candle on which
+anything would happen, so that only that one goes through the channels.
 """
 
 from __future__ import annotations
@@ -41,6 +47,14 @@ UNION = "union"
 
 class ReplayError(BacktestingError):
     """A replay cannot start: bad configuration, missing series, empty window."""
+
+
+#: (exchange manager, symbol, time frame, candles as an (n, 6) array, their close times) -> how many of
+#: the candles, from the first, the handler took (0..n).
+CandleRunHandler = Callable[[ExchangeManager, str, str, np.ndarray, np.ndarray], int]
+
+#: Fewer candles than this at consecutive instants are pushed one by one (a run would not pay).
+MIN_RUN = 2
 
 
 @dataclass(slots=True)
@@ -104,6 +118,7 @@ class Replay:
         validate: bool = True,
         chunk_size: int = DEFAULT_CHUNK_SIZE,
         progress: Callable[[float], None] | None = None,
+        run_handler: CandleRunHandler | None = None,
     ) -> None:
         self.feeds = list(feeds)
         if not self.feeds:
@@ -132,6 +147,8 @@ class Replay:
         self.chunk_size = chunk_size
         #: called with the share of the run window replayed (0..1), at most about 100 times a run
         self.progress = progress
+        #: takes runs of candles of one series at once (see the module doc); None: one by one
+        self.run_handler = run_handler
 
     async def run(self) -> ReplayResult:
         """Validates, warms up and replays; returns what was pushed."""
@@ -283,6 +300,7 @@ class Replay:
         heappop, heappush = heapq.heappop, heapq.heappush
         steps = 0
         progress = self.progress
+        run_handler = self.run_handler
         begin = heap[0][0] if heap else end  # the first instant of the run
         span = max(1, end - begin)
         next_mark = begin if progress is not None else end + 1  # one comparison a step when unused
@@ -307,6 +325,13 @@ class Replay:
                 if instant >= next_mark:
                     progress(min(1.0, (instant - begin) / span))
                     next_mark = instant + span // 100
+                if run_handler is not None and heap:
+                    taken = await self._offer_run(series, heap, end)
+                    steps += taken
+                    reached = self.clock.now_ms()
+                    if taken and reached >= next_mark:
+                        progress(min(1.0, (reached - begin) / span))
+                        next_mark = reached + span // 100
             if progress is not None:
                 progress(1.0)  # the window is done (its last instants may fall between two marks)
         finally:
@@ -323,6 +348,36 @@ class Replay:
             result.start_ms,
             end,
         )
+
+    async def _offer_run(self, series: list[_Series], heap: list, end: int) -> int:
+        """Offer the handler the candles the next series closes before any other series closes (after the
+        instant just drained); returns how many it took (the heap and the clock follow)."""
+        _, order, index = heap[0]
+        others = [entry[0] for entry in heap[1:3]]  # a heap's second smallest is one of its children
+        bound = min(min(others) - 1, end) if others else end
+        item = series[index]
+        start = item.position
+        stop = start + int(np.searchsorted(item.closes[start:], bound, side="right"))
+        if stop - start < MIN_RUN:
+            return 0
+        taken = self.run_handler(  # type: ignore[misc]
+            item.manager, item.symbol, item.time_frame, item.chunk[start:stop], item.closes[start:stop]
+        )
+        if not taken:
+            return 0
+        if not 0 < taken <= stop - start:
+            raise ReplayError(f"the candle-run handler took {taken} candles of {stop - start} offered")
+        self.clock.advance_to(int(item.closes[start + taken - 1]))
+        item.pushed += taken
+        item.position += taken
+        heapq.heappop(heap)
+        if item.position == len(item.rows):
+            await asyncio.to_thread(self._next_chunk, item)
+            if item.chunk is not None:
+                await asyncio.to_thread(self._listed, item)
+        if item.chunk is not None:
+            heapq.heappush(heap, (item.close_list[item.position], order, index))
+        return taken
 
 
 def _close_times(candles: np.ndarray, time_frame: str) -> np.ndarray:

@@ -186,6 +186,10 @@ class AbstractEvaluator:
             if not channel.is_closed:  # its scope may already be gone (exchange or matrix stopped first)
                 await channel.remove_consumer(consumer)
 
+    def subscriptions(self) -> list[tuple[oc.Channel, Any]]:
+        """The (channel, consumer) pairs this instance subscribed (to tell them from other consumers)."""
+        return list(self._consumers)
+
     async def _subscribe(
         self, channel: oc.Channel, callback: Any, filters: dict[str, Any], priority: oc.Priority
     ) -> None:

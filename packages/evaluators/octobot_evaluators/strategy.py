@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+import numpy as np
+
 import octobot_channel as oc
 from octobot_evaluators.commands import send_refresh
 from octobot_evaluators.evaluation_entry import Evaluation
@@ -71,6 +73,29 @@ class Strategy(AbstractEvaluator):
         """Evaluate for ``trigger`` (the wiring calls it; tests and tools may too)."""
         self._set_context(trigger.symbol, None, trigger.time)
         await self.evaluate(trigger)
+
+    # ----------------------------------------------------------------- candle runs (backtesting)
+    #: True when the strategy implements `evaluate_run` (and `commit_run` suits it).
+    SUPPORTS_CANDLE_RUNS: ClassVar[bool] = False
+
+    def evaluate_run(
+        self, symbol: str, times: np.ndarray, ta_runs: dict[MatrixKey, np.ndarray]
+    ) -> np.ndarray:
+        """The evaluation (NaN for no opinion) `evaluate` would publish at each instant of ``times`` (one
+        complete TA cycle each), WITHOUT changing anything. ``ta_runs``: the evaluations (NaN: no opinion)
+        the TA evaluators whose candles form the run publish at those instants; every other evaluation
+        is the matrix's current one and stays so during the run."""
+        raise NotImplementedError(f"{type(self).__name__} does not support candle runs")
+
+    def commit_run(self, symbol: str, times: np.ndarray, evaluations: np.ndarray) -> None:
+        """Take the state running at each instant of ``times`` would leave, and write the last
+        evaluation into the matrix."""
+        time = int(times[-1])
+        self._last_cycle[symbol] = max(time, self._last_cycle.get(symbol, -1))
+        last = float(evaluations[-1])
+        self.eval_note = None if last != last else last
+        self._set_context(symbol, None, time)
+        self.matrix.write(self.matrix_key(symbol), self.eval_note, time)
 
     # ----------------------------------------------------------------- wiring
     async def start(self) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+import numpy as np
+
 import octobot_channel as oc
 from octobot_evaluators.errors import EvaluatorsError
 from octobot_evaluators.evaluator import AbstractEvaluator
@@ -30,6 +32,33 @@ class TechnicalEvaluator(AbstractEvaluator):
 
     async def evaluate(self, candles: CandleBuffer, *, forming: bool) -> None:
         raise NotImplementedError(f"{type(self).__name__} must implement evaluate(candles, forming=...)")
+
+    # ----------------------------------------------------------------- candle runs (backtesting)
+    #: True when the evaluator implements `evaluate_run` and `commit_run`: a backtest may then evaluate
+    #: a run of closed candles ahead and hand it over in one call (see `evaluate_run`).
+    SUPPORTS_CANDLE_RUNS: ClassVar[bool] = False
+
+    def evaluate_run(
+        self, symbol: str, time_frame: str, candles: CandleBuffer, run: np.ndarray
+    ) -> np.ndarray:
+        """The evaluation (NaN for no opinion) `evaluate` would publish on each closed candle of ``run``
+        (an (n, 6) array of the candles that follow those of ``candles``), in order, WITHOUT changing
+        this evaluator: each value may only depend on the candles up to its own (no look-ahead)."""
+        raise NotImplementedError(f"{type(self).__name__} does not support candle runs")
+
+    def commit_run(
+        self, symbol: str, time_frame: str, run: np.ndarray, evaluations: np.ndarray, close_times: np.ndarray
+    ) -> None:
+        """Take the state evaluating each candle of ``run`` in turn would leave (``evaluations`` are what
+        `evaluate_run` gave for them), and write the last evaluation into the matrix."""
+        self._advance_run(symbol, time_frame, run)
+        last = float(evaluations[-1])
+        self.eval_note = None if last != last else last
+        self._set_context(symbol, time_frame, int(close_times[-1]))
+        self.matrix.write(self.matrix_key(symbol, time_frame), self.eval_note, int(close_times[-1]))
+
+    def _advance_run(self, symbol: str, time_frame: str, run: np.ndarray) -> None:
+        raise NotImplementedError(f"{type(self).__name__} does not support candle runs")
 
     async def on_closed_candle(self, symbol: str, time_frame: str, candles: CandleBuffer) -> None:
         """Evaluate after ``candles`` received a closed candle (its close time is the evaluation time)."""

@@ -20,6 +20,7 @@ import octobot_backtesting as ob
 import octobot_channel as oc
 import octobot_trading as ot
 from octobot.bot import OctoBot
+from octobot.candle_runs import CandleRunCoordinator
 from octobot.errors import DataError
 from octobot.profile import Profile
 
@@ -85,8 +86,13 @@ async def run_backtest(
     start_ms: int | None = None,
     end_ms: int | None = None,
     progress: Callable[[float], None] | None = None,
+    candle_runs: bool = True,
 ) -> BacktestOutcome:
-    """Replay ``data_files`` through a bot running ``profile``; the bot is stopped whatever happens."""
+    """Replay ``data_files`` through a bot running ``profile``; the bot is stopped whatever happens.
+
+    ``candle_runs``: let the candles on which nothing happens skip the channels (see
+    :mod:`octobot.candle_runs`; same results, much faster); False pushes every candle through them.
+    """
     files = await asyncio.to_thread(match_data_files, profile, list(data_files))
     first = min(_describe(path).first_timestamp_ms or 0 for path in files.values())
     clock = ob.SimulatedClock(first if start_ms is None else min(first, start_ms))
@@ -97,8 +103,15 @@ async def run_backtest(
     await bot.start()
     try:
         managers = dict(bot.exchange_managers)
-        for manager in managers.values():
-            await _record_equity(manager, profile.pairs[-1], smallest)
+        equity_consumers = {
+            exchange: await _record_equity(manager, profile.pairs[-1], smallest)
+            for exchange, manager in managers.items()
+        }
+        coordinator = (
+            CandleRunCoordinator.for_bot(bot, equity_consumers, (profile.pairs[-1], smallest))
+            if candle_runs
+            else None
+        )
         feeds = [
             ob.ReplayFeed(managers[exchange], path, profile.pairs, profile.time_frames)
             for exchange, path in files.items()
@@ -115,6 +128,7 @@ async def run_backtest(
             end_ms=end_ms,
             warmup_candles=warmup,
             progress=progress,
+            run_handler=coordinator,
         )
         try:
             replayed = await replay.run()
@@ -128,7 +142,7 @@ async def run_backtest(
     return BacktestOutcome(report=ob.build_report(result), replay=replayed, data_files=files)
 
 
-async def _record_equity(manager: ot.ExchangeManager, symbol: str, time_frame: str) -> None:
+async def _record_equity(manager: ot.ExchangeManager, symbol: str, time_frame: str) -> oc.Consumer:
     """Record the portfolio value once per step: on the candle of one symbol, at OPTIONAL priority, so after
     every candle of the instant was pushed and the fills, evaluations and trading modes it caused."""
 
@@ -139,7 +153,7 @@ async def _record_equity(manager: ot.ExchangeManager, symbol: str, time_frame: s
             pass
 
     channel = manager.get_channel("OHLCVChannel")
-    await channel.new_consumer(
+    return await channel.new_consumer(
         record,
         priority=oc.Priority.OPTIONAL,
         filters={"exchange": manager.exchange_id, "symbol": symbol, "time_frame": time_frame},
@@ -179,8 +193,8 @@ def _run_result(
         start_portfolio=dict(profile.starting_portfolio),
         end_portfolio=end_portfolio,
         candles=candles,
-        equity_times_ms=[point[0] for point in history.points()],
-        equity_values=[point[1] for point in history.points()],
+        equity_times_ms=history.timestamps(),
+        equity_values=history.values(),
         trades=sorted(trades, key=lambda trade: trade.time_ms),
         orders_by_kind=orders_by_kind,
         open_orders=[

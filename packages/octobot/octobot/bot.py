@@ -72,6 +72,8 @@ class OctoBot:
         self.matrix: oe.EvaluationMatrix | None = None
         self.chains: dict[str, oe.EvaluationChain] = {}
         self.trading_modes: dict[str, ot.AbstractTradingMode] = {}
+        #: per exchange, the Matrix-channel consumers that hand strategy evaluations to the trading mode
+        self.strategy_links: dict[str, list[oc.Consumer]] = {}
         self.interfaces: dict[str, Any] = {}
         self._stack: contextlib.AsyncExitStack | None = None
 
@@ -121,6 +123,7 @@ class OctoBot:
         self.exchange_managers.clear()
         self.chains.clear()
         self.trading_modes.clear()
+        self.strategy_links.clear()
         self.interfaces.clear()
         self.matrix = None
         logger.info("%s stopped", self.bot_id)
@@ -213,6 +216,7 @@ class OctoBot:
                 self.matrix, on_strategy_evaluation, exchange=manager.exchange_name, strategy=strategy
             )
             stack.push_async_callback(self._remove_consumer, self.matrix.matrix_channel, consumer)
+            self.strategy_links.setdefault(exchange, []).append(consumer)
 
     async def _stop_trading_mode(self, mode: ot.AbstractTradingMode, manager: ot.ExchangeManager) -> None:
         await mode.stop()

@@ -89,8 +89,53 @@ class RSI(Indicator):
         self.lookback = self.period
         self._prev_close = NAN
         self._moves = 0
+        self._preview: tuple | None = None  # the states the last preview went through (see advance)
         self._gain = 0.0
         self._loss = 0.0
+
+    def preview(self, *series: Sequence[float] | np.ndarray) -> list[float]:
+        """As `Indicator.preview`, with the recursion in one tight loop once warm (candle runs)."""
+        if self._moves < self.period or len(series) != 1 or self._prev_close != self._prev_close:
+            return super().preview(*series)
+        (closes,) = as_same_length(self.NAME, close=series[0])
+        moves = np.diff(closes, prepend=self._prev_close)
+        gains = np.where(moves > 0, moves, 0.0).tolist()
+        losses = np.where(moves < 0, -moves, 0.0).tolist()
+        period = self.period
+        keep = period - 1
+        gain, loss = self._gain, self._loss
+        out: list[float] = []
+        gain_states: list[float] = []
+        loss_states: list[float] = []
+        for up, down in zip(gains, losses, strict=True):
+            gain = (gain * keep + up) / period
+            loss = (loss * keep + down) / period
+            gain_states.append(gain)
+            loss_states.append(loss)
+            total = gain + loss
+            out.append(100.0 * (gain / total) if total != 0.0 else FLAT_RSI)
+        self._preview = (closes, gain_states, loss_states, out)
+        return out
+
+    def advance(self, *series: Sequence[float] | np.ndarray) -> None:
+        """As `Indicator.advance`; takes the states of the last `preview` when it covered these closes."""
+        cached, self._preview = self._preview, None
+        if cached is None or len(series) != 1:
+            return super().advance(*series)
+        (closes,) = as_same_length(self.NAME, close=series[0])
+        n = len(closes)
+        if n == 0 or n > len(cached[0]) or not np.array_equal(cached[0][:n], closes):
+            return super().advance(*series)
+        _, gains, losses, values = cached
+        if n >= 2:
+            self._gain, self._loss = gains[n - 2], losses[n - 2]
+            self._prev_close, self._value = float(closes[n - 2]), values[n - 2]
+        self._undo = None
+        undo = self._snapshot()  # what update(..., replace=True) rewinds to
+        self._gain, self._loss = gains[n - 1], losses[n - 1]
+        self._prev_close, self._value = float(closes[n - 1]), values[n - 1]
+        self._undo = undo
+        return None
 
     def _step(self, close: float) -> float:
         prev = self._prev_close

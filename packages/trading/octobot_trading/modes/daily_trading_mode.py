@@ -98,6 +98,9 @@ class DailyTradingMode(AbstractTradingMode):
             return TradingModeState.SHORT
         return TradingModeState.NEUTRAL
 
+    def acts_on(self, symbol: str, state: TradingModeState) -> bool:
+        return state is not TradingModeState.NEUTRAL  # neutral: no order created or cancelled
+
     async def create_orders(self, symbol: str, state: TradingModeState, evaluation: float) -> list[Order]:
         if state is TradingModeState.NEUTRAL:
             return []

@@ -15,6 +15,7 @@ evaluation it received).
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from decimal import Decimal
 from enum import Enum
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -163,7 +164,66 @@ class AbstractTradingMode:
         )
 
     def decide_state(self, symbol: str, evaluation: float) -> TradingModeState:
+        """The state an evaluation puts ``symbol`` in; must not change anything (candle runs call it
+        ahead of time)."""
         raise NotImplementedError
+
+    # --- candle runs (backtesting) ---------------------------------------------------------------
+    @property
+    def supports_candle_runs(self) -> bool:
+        """Whether evaluations can be judged ahead of time: only when the mode acts on state changes
+        (acting on every evaluation or candle means acting at every step)."""
+        return self.config.get("trigger") != "candles" and bool(
+            self.config.get("act_on_state_change_only", True)
+        )
+
+    def first_action(self, symbol: str, evaluations: Sequence[float]) -> int:
+        """Index of the first of a run of strategy evaluations (NaN: no opinion) this mode would act on;
+        ``len(evaluations)`` when it would act on none. Changes nothing.
+
+        Why: a backtest can then hand the evaluations before that index over in one call
+        (:meth:`commit_run`) and deliver the one it acts on through the channels, as live.
+        """
+        if not self.supports_candle_runs:
+            return 0
+        previous = self.states.get(symbol)
+        decide = self.decide_state
+        values = evaluations.tolist() if hasattr(evaluations, "tolist") else list(evaluations)
+        for index, value in enumerate(values):
+            if value != value:  # NaN: no opinion, ignored as set_evaluation ignores None
+                continue
+            if not -1.0 <= value <= 1.0:
+                return index  # set_evaluation reports it
+            state = decide(symbol, value)
+            if state is not previous:
+                if self.acts_on(symbol, state):
+                    return index
+                previous = state
+        return len(values)
+
+    def acts_on(self, symbol: str, state: TradingModeState) -> bool:
+        """False when a decision for ``state`` creates and cancels nothing whatever the account holds
+        (a candle run then takes it without delivering it); True by default."""
+        return True
+
+    def subscriptions(self) -> list[tuple[oc.Channel, oc.Consumer]]:
+        """The (channel, consumer) pairs this mode subscribed (to tell them from other consumers)."""
+        return list(self._consumers)
+
+    def commit_run(self, symbol: str, evaluations: Sequence[float]) -> None:
+        """Take the state the evaluations of a run (before :meth:`first_action`'s index) leave: the
+        same as :meth:`set_evaluation` on each, none of which acts."""
+        values = evaluations.tolist() if hasattr(evaluations, "tolist") else list(evaluations)
+        previous = self.states.get(symbol)
+        for value in reversed(values):
+            if value == value:
+                self.evaluations[symbol] = value
+                state = self.states[symbol] = self.decide_state(symbol, value)
+                if state is not previous or any(
+                    v == v and self.decide_state(symbol, v) is not previous for v in values
+                ):
+                    self.last_errors.pop(symbol, None)  # a decision was taken (and did nothing)
+                return
 
     # --- consumer: orders ------------------------------------------------------------------------
     async def _on_decision(self, message: dict) -> None:

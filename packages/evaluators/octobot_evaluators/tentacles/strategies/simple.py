@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+import numpy as np
+
 from octobot_evaluators.evaluator_type import EvaluatorType
+from octobot_evaluators.matrix_key import MatrixKey
 from octobot_evaluators.strategy import Strategy, StrategyTrigger
 
 
@@ -43,3 +46,31 @@ class SimpleStrategyEvaluator(Strategy):
         opinions = [value for value in values if value is not None]
         self.eval_note = sum(opinions) / len(opinions) if opinions else None
         await self.strategy_completed()
+
+    SUPPORTS_CANDLE_RUNS: ClassVar[bool] = True
+
+    def evaluate_run(
+        self, symbol: str, times: np.ndarray, ta_runs: dict[MatrixKey, np.ndarray]
+    ) -> np.ndarray:
+        # the same opinions in the same order as `evaluate`, added left to right as sum() does
+        columns: list[np.ndarray | float] = []
+        for key, entry in self.ta_evaluations(symbol).items():
+            if key in ta_runs:
+                columns.append(ta_runs[key])
+            elif entry is not None and entry.value is not None:
+                columns.append(entry.value)
+        if self.config["include_real_time"]:
+            for kind in (EvaluatorType.REAL_TIME, EvaluatorType.SOCIAL):
+                entries = self.matrix.evaluations(self.exchange, kind, symbol)
+                columns.extend(
+                    entry.value for entry in entries.values() if entry is not None and entry.value is not None
+                )
+        total = np.zeros(len(times), dtype=np.float64)
+        count = np.zeros(len(times), dtype=np.float64)
+        for column in columns:
+            values = np.broadcast_to(np.asarray(column, dtype=np.float64), total.shape)
+            known = ~np.isnan(values)
+            total[known] += values[known]
+            count[known] += 1.0
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(count > 0, total / count, np.nan)

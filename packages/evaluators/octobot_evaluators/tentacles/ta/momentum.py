@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 from typing import Any, ClassVar
 
+import numpy as np
+
 from octobot_evaluators.evaluation import clamp_evaluation
 from octobot_evaluators.indicators import RSI
 from octobot_evaluators.technical import TechnicalEvaluator
@@ -24,6 +26,17 @@ def rsi_to_evaluation(rsi: float, oversold: float, overbought: float) -> float:
         return clamp_evaluation(-0.5 - 0.5 * (rsi - overbought) / (100.0 - overbought))
     middle = (oversold + overbought) / 2.0
     return clamp_evaluation((middle - rsi) / (overbought - oversold))
+
+
+def rsi_to_evaluations(rsi: np.ndarray, oversold: float, overbought: float) -> np.ndarray:
+    """`rsi_to_evaluation` on each value (NaN stays NaN: no opinion), with the same float operations."""
+    middle = (oversold + overbought) / 2.0
+    out = (middle - rsi) / (overbought - oversold)
+    low = rsi <= oversold
+    out[low] = 0.5 + 0.5 * (oversold - rsi[low]) / oversold
+    high = rsi >= overbought
+    out[high] = -0.5 - 0.5 * (rsi[high] - overbought) / (100.0 - overbought)
+    return np.clip(out, -1.0, 1.0)
 
 
 class RSIMomentumEvaluator(TechnicalEvaluator):
@@ -66,15 +79,31 @@ class RSIMomentumEvaluator(TechnicalEvaluator):
         return 5 * self.config["period"]
 
     async def evaluate(self, candles: CandleBuffer, *, forming: bool) -> None:
-        feed = self._feeds.get((self.symbol, self.time_frame))
-        if feed is None:
-            feed = self._feeds[(self.symbol, self.time_frame)] = CloseFeed(self._factory)
-        (rsi,) = feed.values(candles, forming=forming)
+        (rsi,) = self._feed(self.symbol, self.time_frame).values(candles, forming=forming)
         if math.isnan(rsi):
             self.eval_note = None  # warming up: no opinion yet
         else:
             self.eval_note = rsi_to_evaluation(rsi, self.config["oversold"], self.config["overbought"])
         await self.evaluation_completed()
+
+    SUPPORTS_CANDLE_RUNS: ClassVar[bool] = True
+
+    def _feed(self, symbol: str, time_frame: str) -> CloseFeed:
+        feed = self._feeds.get((symbol, time_frame))
+        if feed is None:
+            feed = self._feeds[(symbol, time_frame)] = CloseFeed(self._factory)
+        return feed
+
+    def evaluate_run(
+        self, symbol: str, time_frame: str, candles: CandleBuffer, run: np.ndarray
+    ) -> np.ndarray:
+        (rsi,) = self._feed(symbol, time_frame).preview(candles, run)
+        return rsi_to_evaluations(
+            np.asarray(rsi, dtype=np.float64), self.config["oversold"], self.config["overbought"]
+        )
+
+    def _advance_run(self, symbol: str, time_frame: str, run: np.ndarray) -> None:
+        self._feed(symbol, time_frame).advance(run)
 
     async def reset(self) -> None:
         await super().reset()

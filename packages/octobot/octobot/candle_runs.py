@@ -1,0 +1,242 @@
+"""Candle runs: a backtest takes the candles on which nothing happens in one call, and pushes only the
+candles that make the bot act through the channels.
+
+Why: most closed candles of a backtest change nothing but indicator states; sending each through the
+channels (candle -> evaluators -> matrix -> strategy -> trading mode) costs tens of coroutine steps. When
+a single series closes at consecutive instants, the replay offers those candles here, and:
+
+1. each stage evaluates them ahead WITHOUT changing anything: the TA evaluators of the series
+   (``evaluate_run``), the strategy (``evaluate_run``), then the trading mode finds the first evaluation it
+   would act on (``first_action``);
+2. the candles before that one are committed in one call per stage (buffers and prices, evaluator and
+   strategy states with their last matrix cells, the trading mode's state, the equity curve);
+3. the candle the mode acts on goes through the channels as usual, as does every candle when anything
+   else could happen (an open order, an unknown consumer of the channels, a tentacle without run
+   support, a portfolio whose value does not follow that one price).
+
+Results are the same as pushing every candle (tests compare both); runs are looked at in growing
+windows, so a cut costs at most a few times the candles before it.
+"""
+
+from __future__ import annotations
+
+import logging
+from decimal import Decimal
+
+import numpy as np
+
+import octobot_channel as oc
+import octobot_evaluators as oe
+import octobot_trading as ot
+
+logger = logging.getLogger(__name__)
+
+#: First window evaluated ahead, and the largest (windows grow 4x while nothing happens).
+FIRST_WINDOW = 64
+LARGEST_WINDOW = 16_384
+
+
+class CandleRunCoordinator:
+    """The replay's run handler for one bot (see the module doc); ``None`` from :meth:`for_bot` when the
+    bot's chain cannot take runs at all."""
+
+    def __init__(
+        self,
+        manager: ot.ExchangeManager,
+        evaluators: list[oe.TechnicalEvaluator],
+        strategy: oe.Strategy,
+        mode: ot.AbstractTradingMode,
+        known_consumers: dict[oc.Channel, set[oc.Consumer]],
+        equity: tuple[str, str] | None,
+    ) -> None:
+        self.manager = manager
+        self.evaluators = evaluators
+        self.strategy = strategy
+        self.mode = mode
+        self.known_consumers = known_consumers
+        #: (symbol, time frame) whose candles record the equity curve
+        self.equity = equity
+        self.runs = 0
+        self.candles_taken = 0
+
+    @classmethod
+    def for_bot(
+        cls, bot: object, equity_consumers: dict[str, oc.Consumer], equity: tuple[str, str] | None
+    ) -> CandleRunCoordinator | None:
+        """The coordinator of a started bot with one exchange, or None (with the reason, logged)."""
+        managers = bot.exchange_managers  # type: ignore[attr-defined]
+        if len(managers) != 1:
+            return _off("several exchanges")
+        ((exchange, manager),) = managers.items()
+        chain = bot.chains.get(exchange)  # type: ignore[attr-defined]
+        mode = bot.trading_modes.get(exchange)  # type: ignore[attr-defined]
+        if chain is None or mode is None:
+            return _off("no evaluation chain or trading mode")
+        evaluators = chain.evaluators
+        strategies = [e for e in evaluators if isinstance(e, oe.Strategy)]
+        technical = [e for e in evaluators if isinstance(e, oe.TechnicalEvaluator)]
+        if len(strategies) != 1 or len(technical) + 1 != len(evaluators):
+            return _off("not exactly one strategy and technical evaluators only")
+        unsupported = [
+            e.name for e in [*technical, *strategies] if not getattr(e, "SUPPORTS_CANDLE_RUNS", False)
+        ]
+        if unsupported:
+            return _off(f"{', '.join(sorted(set(unsupported)))} cannot evaluate candle runs")
+        if not mode.supports_candle_runs:
+            return _off(f"{mode.get_name()} acts on every evaluation or candle")
+        known: dict[oc.Channel, set[oc.Consumer]] = {}
+        for evaluator in evaluators:
+            for channel, consumer in evaluator.subscriptions():
+                known.setdefault(channel, set()).add(consumer)
+        for channel, consumer in mode.subscriptions():  # its own decisions (ModeChannel)
+            known.setdefault(channel, set()).add(consumer)
+        matrix_channel = bot.matrix.matrix_channel  # type: ignore[attr-defined]
+        for consumer in bot.strategy_links.get(exchange, ()):  # type: ignore[attr-defined]
+            known.setdefault(matrix_channel, set()).add(consumer)
+        ohlcv = manager.get_channel("OHLCVChannel")
+        if exchange in equity_consumers:
+            known.setdefault(ohlcv, set()).add(equity_consumers[exchange])
+        known.setdefault(ohlcv, set())
+        known.setdefault(matrix_channel, set())
+        return cls(manager, technical, strategies[0], mode, known, equity)
+
+    # ------------------------------------------------------------------------------------------------
+    def __call__(
+        self,
+        manager: ot.ExchangeManager,
+        symbol: str,
+        time_frame: str,
+        candles: np.ndarray,
+        closes: np.ndarray,
+    ) -> int:
+        if manager is not self.manager or not self._quiet(symbol, time_frame):
+            return 0
+        evaluators = [e for e in self.evaluators if symbol in e.symbols and time_frame in e.time_frames]
+        strategy = self.strategy
+        runs_strategy = symbol in strategy.symbols and time_frame in strategy.time_frames
+        if runs_strategy and not self._other_cells_cover(symbol, time_frame, int(closes[0]), int(closes[-1])):
+            return 0
+        trades_symbol = symbol in self.mode.symbols
+        valuation = self._valuation(symbol) if self.equity == (symbol, time_frame) else None
+        if self.equity == (symbol, time_frame) and valuation is None:
+            return 0
+        buffer = manager.symbol_data(symbol).candle_buffer(time_frame)
+        taken, window, total = 0, FIRST_WINDOW, len(candles)
+        while taken < total:
+            block = candles[taken : taken + window]
+            times = closes[taken : taken + window]
+            cut = len(block)
+            ta_runs: dict[oe.MatrixKey, np.ndarray] = {}
+            per_evaluator = []
+            for evaluator in evaluators:
+                values = np.asarray(
+                    evaluator.evaluate_run(symbol, time_frame, buffer, block), dtype=np.float64
+                )
+                cut = min(cut, _first_invalid(values))
+                ta_runs[evaluator.matrix_key(symbol, time_frame)] = values
+                per_evaluator.append((evaluator, values))
+            strategy_values = None
+            if runs_strategy:
+                strategy_values = np.asarray(strategy.evaluate_run(symbol, times, ta_runs), dtype=np.float64)
+                cut = min(cut, _first_invalid(strategy_values))
+                if trades_symbol:
+                    cut = min(cut, self.mode.first_action(symbol, strategy_values[:cut]))
+            if cut:
+                self._commit(
+                    symbol,
+                    time_frame,
+                    block[:cut],
+                    times[:cut],
+                    per_evaluator,
+                    strategy_values,
+                    valuation,
+                    trades_symbol,
+                )
+                taken += cut
+            if cut < len(block):
+                break
+            window = min(window * 4, LARGEST_WINDOW)
+        if taken:
+            self.runs += 1
+            self.candles_taken += taken
+        return taken
+
+    def _commit(
+        self,
+        symbol: str,
+        time_frame: str,
+        block: np.ndarray,
+        times: np.ndarray,
+        per_evaluator: list[tuple[oe.TechnicalEvaluator, np.ndarray]],
+        strategy_values: np.ndarray | None,
+        valuation: tuple[Decimal, Decimal] | None,
+        trades_symbol: bool,
+    ) -> None:
+        count = len(block)
+        self.manager.push_candle_run(symbol, time_frame, block)
+        for evaluator, values in per_evaluator:
+            evaluator.commit_run(symbol, time_frame, block, values[:count], times)
+        if strategy_values is not None:
+            self.strategy.commit_run(symbol, times, strategy_values[:count])
+            if trades_symbol:
+                self.mode.commit_run(symbol, strategy_values[:count])
+        if valuation is not None:
+            constant, holding = valuation
+            history = self.manager.portfolio_manager.history
+            history.record_run(times, constant, holding, block[:, 4])
+
+    # --- checks ------------------------------------------------------------------------------------
+    def _quiet(self, symbol: str, time_frame: str) -> bool:
+        """Nothing but the known consumers listens, and the exchange has nothing the candles could fill."""
+        for channel, known in self.known_consumers.items():
+            if channel.is_closed or any(consumer not in known for consumer in channel.consumers):
+                return False
+        return self.manager.accepts_candle_run(symbol, time_frame)
+
+    def _other_cells_cover(self, symbol: str, time_frame: str, first: int, last: int) -> bool:
+        """Every TA evaluation of the strategy's other time frames stays current over the run (else the
+        strategy would not run at some of its instants)."""
+        matrix = self.strategy.matrix
+        for key, entry in self.strategy.ta_evaluations(symbol).items():
+            if key.time_frame == time_frame:
+                continue
+            if entry is None or not entry.covers(first) or not entry.covers(last):
+                return False
+        return matrix is not None
+
+    def _valuation(self, symbol: str) -> tuple[Decimal, Decimal] | None:
+        """(value of everything but the symbol's base, base holding) when the portfolio's value is that
+        plus holding x the symbol's price in the reference market; None otherwise."""
+        pm = self.manager.portfolio_manager
+        rules = self.manager.markets.rules(symbol)
+        if rules.quote != pm.reference_market:
+            return None
+        price = self.manager.last_price(symbol)
+        if price is None or price <= 0:
+            return None
+        totals = pm.portfolio.totals()
+        try:
+            now = pm.prices.values(totals, pm.reference_market)
+            moved = pm.prices.copy()
+            moved.set_price(symbol, price * 2)
+            then = moved.values(totals, pm.reference_market)
+        except ot.ValuationError:
+            return None
+        holding = totals.get(rules.base, Decimal(0))
+        for asset, value in now.items():
+            if asset != rules.base and then.get(asset) != value:
+                return None  # valued through this symbol: not a straight line in its price
+        constant = sum((value for asset, value in now.items() if asset != rules.base), Decimal(0))
+        return constant, holding
+
+
+def _first_invalid(values: np.ndarray) -> int:
+    """Index of the first value that is neither NaN (no opinion) nor within [-1, 1]; len when none: the
+    channels then deliver it, and the usual checks report it."""
+    bad = ~np.isnan(values) & ((values < -1.0) | (values > 1.0))
+    return int(np.argmax(bad)) if bad.any() else len(values)
+
+
+def _off(reason: str) -> None:
+    logger.debug("candle runs off: %s", reason)
+    return None
