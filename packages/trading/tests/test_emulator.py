@@ -230,6 +230,23 @@ async def test_duplicate_client_order_id_is_refused(emulator, exchange):
     assert len(emulator.requests_to("/api/v3/order", "POST")) == 2
 
 
+async def test_a_client_order_id_is_free_again_once_its_order_closed(emulator, exchange):
+    # Binance only refuses a newClientOrderId used by an OPEN order
+    low = floor_tick(emulator.last_price("ETH/BTC") * Decimal("0.5"), emulator.markets["ETH/BTC"].tick_size)
+    first = await exchange.create_order("ETH/BTC", "limit", "buy", 1, float(low), {"clientOrderId": "again"})
+    await exchange.cancel_order(first["id"], "ETH/BTC")
+    second = await exchange.create_order("ETH/BTC", "limit", "buy", 2, float(low), {"clientOrderId": "again"})
+    assert second["id"] != first["id"] and second["clientOrderId"] == "again"
+    found = await exchange.fetch_order(None, "ETH/BTC", {"origClientOrderId": "again"})
+    assert found["id"] == second["id"] and found["amount"] == 2  # the lookup finds the newest
+    filled = await exchange.create_order("ETH/BTC", "market", "buy", 1, None, {"clientOrderId": "market-1"})
+    assert filled["status"] == "closed"
+    again = await exchange.create_order("ETH/BTC", "market", "buy", 1, None, {"clientOrderId": "market-1"})
+    assert again["status"] == "closed" and again["id"] != filled["id"]
+    with pytest.raises(ccxt.InvalidOrder, match="Duplicate order sent"):  # still open: refused
+        await exchange.create_order("ETH/BTC", "limit", "buy", 1, float(low), {"clientOrderId": "again"})
+
+
 async def test_insufficient_funds_and_filter_failures(emulator, exchange):
     price = float(emulator.last_price("ETH/BTC"))
     with pytest.raises(ccxt.InsufficientFunds):

@@ -174,9 +174,10 @@ class Account:
         return _Request(spec, side, kind, quantity, price, stop, tif, marketable, asset, need)
 
     def _client_id(self, wanted: str | None) -> str:
-        """``wanted`` (refused while an open order has it), else a fresh id."""
+        """``wanted`` (refused while an OPEN order has it, as Binance does: the id of a closed order may
+        be used again), else a fresh id."""
         client_id = wanted or f"emulator-{self._next_order_id}"
-        if any(o.client_order_id == client_id for o in self.orders.values()):
+        if any(o.client_order_id == client_id and o.is_open for o in self.orders.values()):
             raise errors.duplicate_order()
         return client_id
 
