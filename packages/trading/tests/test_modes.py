@@ -271,3 +271,27 @@ async def test_daily_trading_mode_on_real_candles_keeps_the_books_exact():
     assert em.portfolio.total("BTC") == D(1) + btc and em.portfolio.total("ETH") == D(5) + eth
     await mode.stop()
     await em.stop()
+
+
+async def test_first_action_finds_the_evaluation_the_mode_acts_on_and_commit_takes_the_rest():
+    """Candle runs: the mode judges a run of evaluations ahead without changing anything."""
+    em, mode, _ = await _setup({"buy_amount": "0.1", "order_type": "market"})
+    nan = float("nan")
+    # neutral states are taken without a decision (DailyTradingMode creates nothing on them)
+    assert mode.first_action(BTC, [nan, 0.1, -0.2, 0.0, 0.6, 0.7]) == 4
+    assert mode.states == {} and mode.evaluations == {}
+    mode.commit_run(BTC, [nan, 0.1, -0.2, 0.0])
+    assert mode.states[BTC] is ot.TradingModeState.NEUTRAL and mode.evaluations[BTC] == 0.0
+    assert mode.first_action(BTC, [0.1, 0.2]) == 2  # nothing to act on
+    assert mode.first_action(BTC, [0.1, 1.5]) == 1  # out of range: delivered, so it is reported
+    await mode.set_evaluation(BTC, 0.6)
+    await mode.join()
+    assert len(em.trader.trades(BTC)) == 1
+    assert mode.first_action(BTC, [0.7, 0.55, -0.9]) == 2  # the same LONG state does nothing
+    await em.stop()
+
+
+async def test_a_mode_acting_on_every_evaluation_cannot_take_runs():
+    em, mode, _ = await _setup({"act_on_state_change_only": False})
+    assert mode.supports_candle_runs is False and mode.first_action(BTC, [0.0, 0.1]) == 0
+    await em.stop()
