@@ -609,12 +609,35 @@ async def test_market_clock_server_time_and_signatures_on_either_clock(candles):
             await exchange.load_markets()  # measures the offset: requests are stamped on the market clock
             assert (await exchange.fetch_balance())["info"]["balances"] == []
             assert (await plain.fetch_balance())["info"]["balances"] == []  # stamped on the wall clock
-            await emu.advance()  # the market clock jumps a candle: the measured offset is stale
+            await emu.advance(3)  # the market clock jumps three candles, the client's clock does not
+            assert (await exchange.fetch_balance())["info"]["balances"] == []  # what it learnt from /time
+            exchange.options["timeDifference"] -= 3_600_000  # an hour ahead of every clock: refused
             with pytest.raises(ccxt.InvalidNonce):
                 await exchange.fetch_balance()
-            assert [r.status for r in emu.requests_to("/api/v3/account")] == [200, 200, 400]
+            assert [r.status for r in emu.requests_to("/api/v3/account")] == [200, 200, 200, 400]
         finally:
             await exchange.close()
             await plain.close()
     with pytest.raises(EmulatorError, match="server_clock"):
         ExchangeEmulator({"ETH/BTC": candles}, server_clock="utc")
+
+
+async def test_signed_requests_keep_working_on_the_market_clock_of_a_fast_replay(candles):
+    """The market clock of a replay at 300x runs 300 times faster than the client's: a client that
+    corrected its clock from /api/v3/time was refused (-1021) a few milliseconds later."""
+    async with ExchangeEmulator({"ETH/BTC": candles}, history=HISTORY, server_clock="market") as emu:
+        exchange = client(emu, options={**emu.ccxt_config()["options"], "adjustForTimeDifference": True})
+        steps: asyncio.Queue[int] = asyncio.Queue()
+        emu._step_listeners.append(lambda moves: steps.put_nowait(emu.now_ms))
+        try:
+            await exchange.load_markets()  # measures the offset on the market clock
+            synced_at = emu.now_ms
+            emu.start_running(speed=300)
+            for _ in range(3):  # each candle closed by the replay: the market is further ahead
+                await asyncio.wait_for(steps.get(), 30)
+                assert (await exchange.fetch_balance())["info"]["balances"] == []
+            assert emu.now_ms >= synced_at + 3 * emu.time_frame.ms
+            assert [r.status for r in emu.requests_to("/api/v3/account")] == [200, 200, 200]
+        finally:
+            await emu.stop_running()
+            await exchange.close()

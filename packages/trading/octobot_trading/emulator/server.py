@@ -13,6 +13,7 @@ import json
 import logging
 import secrets
 import time
+from collections import deque
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -78,7 +79,8 @@ class ExchangeEmulator:
     ``server_clock`` is what /api/v3/time answers: "wall" (the machine's clock; market data stays in
     its recorded time) or "market" (the replay's clock, ``server_time_ms()``, so that a client that
     corrects its clock from the exchange sees candles close on time). Signed requests are accepted
-    when stamped within recvWindow of either clock.
+    when stamped within recvWindow of the wall clock, the market clock, or a market time answered by
+    /time moved on by the real time elapsed since (``accepted_clocks``).
     """
 
     def __init__(
@@ -128,6 +130,8 @@ class ExchangeEmulator:
         self._routes: dict[tuple[str, str], tuple[str, Handler]] = {}
         self._weight_minute = 0
         self._weight_used = 0
+        #: recent "market" /time answers and the wall time (ms) each was given at
+        self._time_answers: deque[tuple[int, int]] = deque(maxlen=64)
         #: the websocket side (market streams and user data)
         self.streams = StreamHub(self)
 
@@ -194,6 +198,26 @@ class ExchangeEmulator:
             return self.now_ms
         elapsed = int((time.monotonic() - self._step_wall) * 1000 * self._run_speed)
         return self.now_ms + min(max(elapsed, 0), self.time_frame.ms - 1)
+
+    def time_answer(self) -> int:
+        """What /api/v3/time (and the WebSocket API's ``time``) answers now; a "market" answer is
+        remembered with the wall time it was given at (see ``accepted_clocks``)."""
+        wall_ms = int(time.time() * 1000)
+        if self.server_clock == "wall":
+            return wall_ms
+        answer = self.server_time_ms()
+        self._time_answers.append((answer, wall_ms))
+        return answer
+
+    def accepted_clocks(self) -> list[int]:
+        """The clocks a signed request's timestamp is checked against (besides the wall clock): the
+        market clock now, and each market time recently answered by /api/v3/time moved on by the REAL
+        time elapsed since. Why the latter: a client corrects its clock once from /time and then counts
+        real time, as it would against a real exchange, while the replayed market clock runs ``speed``
+        times faster (or jumps a candle at each ``advance()``): without them every signed request of
+        such a client fails with -1021 a few milliseconds into a fast replay."""
+        wall_ms = int(time.time() * 1000)
+        return [self.server_time_ms(), *(answer + wall_ms - at for answer, at in self._time_answers)]
 
     def last_price(self, symbol: str) -> Decimal:
         return self.replay.symbols[str(parse_symbol(symbol))].last_price
@@ -349,7 +373,7 @@ class ExchangeEmulator:
                 check_api_key(request.headers.get("X-MBX-APIKEY"), self.api_key)
             if security == _SIGNED:
                 params = check_signed(
-                    request.rel_url.raw_query_string, request[_BODY], self.secret, self.server_time_ms()
+                    request.rel_url.raw_query_string, request[_BODY], self.secret, self.accepted_clocks()
                 )
             elif security == _API_KEY:
                 params.update(parse_qsl(request[_BODY], keep_blank_values=True))
@@ -423,8 +447,7 @@ class ExchangeEmulator:
         return {}
 
     async def _time(self, request: web.Request, params: dict) -> object:
-        wall = self.server_clock == "wall"
-        return {"serverTime": int(time.time() * 1000) if wall else self.server_time_ms()}
+        return {"serverTime": self.time_answer()}
 
     async def _exchange_info(self, request: web.Request, params: dict) -> object:
         return {

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import time
+from collections.abc import Sequence
 from urllib.parse import parse_qsl
 
 from octobot_trading.emulator.errors import ApiError
@@ -36,7 +37,9 @@ def check_api_key(headers_key: str | None, api_key: str) -> None:
         raise ApiError(-2015, "Invalid API-key, IP, or permissions for action.", 401)
 
 
-def check_signed(query: str, body: str, secret: str, server_ms: int | None = None) -> dict[str, str]:
+def check_signed(
+    query: str, body: str, secret: str, server_ms: int | Sequence[int] | None = None
+) -> dict[str, str]:
     """Verify a SIGNED request; its parameters (query and body) when valid."""
     # Binance signs "totalParams": the query string and the body concatenated as they are
     query_payload, query_signature = strip_signature(query)
@@ -55,12 +58,12 @@ def check_signed(query: str, body: str, secret: str, server_ms: int | None = Non
     return params
 
 
-def check_timestamp(params: dict, server_ms: int | None = None) -> None:
+def check_timestamp(params: dict, server_ms: int | Sequence[int] | None = None) -> None:
     """Binance's -1021: the request's timestamp must be within recvWindow of the server's clock.
 
-    The emulator has two: the machine's wall clock (what a plain ccxt client signs with) and the
-    replayed market's clock ``server_ms`` (what /api/v3/time answers, so a client that corrects its
-    clock from it signs with that one); a timestamp valid against either is accepted."""
+    The emulator has several: the machine's wall clock (what a plain ccxt client signs with) and
+    ``server_ms``, the clock(s) a client may have learnt from /api/v3/time (see
+    ``ExchangeEmulator.accepted_clocks``); a timestamp valid against any of them is accepted."""
     try:
         timestamp = int(params["timestamp"])
         window = int(params.get("recvWindow", DEFAULT_RECV_WINDOW_MS))
@@ -68,6 +71,7 @@ def check_timestamp(params: dict, server_ms: int | None = None) -> None:
         raise ApiError(-1100, "Illegal characters found in parameter 'timestamp'.") from error
     if window > MAX_RECV_WINDOW_MS:
         raise ApiError(-1131, "recvWindow must be less than 60000")
-    clocks = [int(time.time() * 1000)] + ([] if server_ms is None else [server_ms])
+    others = [] if server_ms is None else [server_ms] if isinstance(server_ms, int) else list(server_ms)
+    clocks = [int(time.time() * 1000), *others]
     if not any(-window <= timestamp - now <= MAX_AHEAD_MS for now in clocks):
         raise ApiError(-1021, "Timestamp for this request is outside of the recvWindow.")

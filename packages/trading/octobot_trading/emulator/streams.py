@@ -180,7 +180,7 @@ class StreamHub:
             if method == "ping":
                 answer: dict = {}
             elif method == "time":
-                answer = {"serverTime": self.emulator.now_ms}
+                answer = {"serverTime": self.emulator.time_answer()}
             elif method == "userDataStream.subscribe.signature":
                 self._check_ws_signature(params)
                 connection.user_data_id = self._next_subscription_id
@@ -210,7 +210,7 @@ class StreamHub:
         payload = "&".join(f"{k}={params[k]}" for k in sorted(params) if k != "signature")
         if str(params.get("signature", "")).lower() != sign(payload, self.emulator.secret):
             raise ApiError(-1022, "Signature for this request is not valid.")
-        check_timestamp(params, self.emulator.server_time_ms())
+        check_timestamp(params, self.emulator.accepted_clocks())
 
     # --- events ------------------------------------------------------------------------------------
 
