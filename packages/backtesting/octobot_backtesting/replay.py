@@ -36,7 +36,7 @@ from octobot_backtesting._time_frames import checked_time_frame, is_calendar
 from octobot_backtesting.clock import SimulatedClock
 from octobot_backtesting.datafile_reader import DEFAULT_CHUNK_SIZE, TIMESTAMP, DataFileReader
 from octobot_backtesting.errors import BacktestingError
-from octobot_backtesting.validation import validate_data_file
+from octobot_backtesting.validation import ValidationReport, validate_candles, validate_data_file
 from octobot_trading import ExchangeManager, candle_close_time
 
 logger = logging.getLogger(__name__)
@@ -55,6 +55,11 @@ CandleRunHandler = Callable[[ExchangeManager, str, str, np.ndarray, np.ndarray],
 
 #: Fewer candles than this at consecutive instants are pushed one by one (a run would not pay).
 MIN_RUN = 2
+#: A series of at most this many candles is read once, validated and replayed from memory (about 100 MB);
+#: a longer one is validated, then read again chunk by chunk.
+IN_MEMORY_CANDLES = 2_000_000
+#: Rows listed as Python values at once for candles pushed one by one.
+ROWS_BLOCK = 4096
 
 
 @dataclass(slots=True)
@@ -92,10 +97,14 @@ class _Series:
     chunk: np.ndarray | None = None
     closes: np.ndarray | None = None
     position: int = 0
-    #: the chunk as Python rows (int open time, floats) and close times: read once per chunk, not per step
+    #: a block of the chunk as Python rows (int open time, floats), from ``rows_start``: listed once per
+    #: block, not per step, and only where candles are pushed one by one
     rows: list | None = None
-    close_list: list | None = None
+    rows_start: int = 0
     pushed: int = 0
+    #: the whole series when it was read at once (see IN_MEMORY_CANDLES), and its close times
+    data: np.ndarray | None = None
+    data_closes: np.ndarray | None = None
 
 
 class Replay:
@@ -149,12 +158,16 @@ class Replay:
         self.progress = progress
         #: takes runs of candles of one series at once (see the module doc); None: one by one
         self.run_handler = run_handler
+        self._series: list[_Series] = []
+        self._run_window: tuple[int, int] | None = None
 
     async def run(self) -> ReplayResult:
         """Validates, warms up and replays; returns what was pushed."""
         series, readers = await asyncio.to_thread(self._open)
+        self._series = series
         try:
             start, end = self._window(series)
+            self._run_window = (start, end)
             if self.clock.now_ms() > start:
                 raise ReplayError(
                     f"the clock is at {self.clock.now_ms()} ms, after the run start {start} ms; "
@@ -180,20 +193,35 @@ class Replay:
         readers: list[DataFileReader] = []
         try:
             for index, feed in enumerate(self.feeds):
-                if self.validate:
-                    report = validate_data_file(
-                        feed.data_file, symbols=feed.symbols, time_frames=feed.time_frames
-                    )
-                    report.raise_for_errors(str(feed.data_file))
                 reader = DataFileReader(feed.data_file)
                 readers.append(reader)
                 infos = {(info.symbol, info.time_frame): info for info in reader.series()}
-                wanted = [
+                wanted_keys = [
                     key
                     for key in infos
                     if (feed.symbols is None or key[0] in feed.symbols)
                     and (feed.time_frames is None or key[1] in feed.time_frames)
                 ]
+                streamed = any(infos[key].count > IN_MEMORY_CANDLES for key in wanted_keys) or any(
+                    (symbol, time_frame) not in infos
+                    for symbol in feed.symbols or ()
+                    for time_frame in feed.time_frames or ()
+                )
+                if self.validate and streamed:  # the file's own check (streamed; names missing series)
+                    report = validate_data_file(
+                        feed.data_file, symbols=feed.symbols, time_frames=feed.time_frames
+                    )
+                    report.raise_for_errors(str(feed.data_file))
+                loaded: dict[tuple[str, str], np.ndarray] = {}
+                if not streamed:
+                    report = ValidationReport()
+                    for symbol, time_frame in wanted_keys:
+                        candles = reader.read_ohlcv(symbol, time_frame)
+                        if self.validate:
+                            report.issues.extend(validate_candles(candles, symbol, time_frame).issues)
+                        loaded[(symbol, time_frame)] = candles
+                    report.raise_for_errors(str(feed.data_file))
+                wanted = wanted_keys
                 for symbol in feed.symbols or ():
                     for time_frame in feed.time_frames or ():
                         if (symbol, time_frame) not in infos:
@@ -203,17 +231,19 @@ class Replay:
                 for symbol, time_frame in wanted:
                     info = infos[(symbol, time_frame)]
                     tf = checked_time_frame(time_frame)
-                    series.append(
-                        _Series(
-                            feed.exchange_manager,
-                            reader,
-                            symbol,
-                            time_frame,
-                            info.first_timestamp_ms,
-                            candle_close_time(info.last_timestamp_ms, tf),
-                            (tf.ms, index, symbol),
-                        )
+                    item = _Series(
+                        feed.exchange_manager,
+                        reader,
+                        symbol,
+                        time_frame,
+                        info.first_timestamp_ms,
+                        candle_close_time(info.last_timestamp_ms, tf),
+                        (tf.ms, index, symbol),
                     )
+                    data = loaded.get((symbol, time_frame))
+                    if data is not None:
+                        item.data, item.data_closes = data, _close_times(data, time_frame)
+                    series.append(item)
         except BaseException:
             for reader in readers:
                 reader.close()
@@ -241,6 +271,11 @@ class Replay:
     def _warm_up(self, item: _Series, start: int) -> int:
         if not self.warmup_candles:
             return 0
+        if item.data is not None:
+            history = item.data[item.data_closes <= start][-self.warmup_candles :]
+            if len(history):
+                item.manager.symbol_data(item.symbol).candle_buffer(item.time_frame).load(history)
+            return len(history)
         history = item.reader.read_ohlcv(item.symbol, item.time_frame, end_ms=start - 1)
         if len(history):
             closes = _close_times(history, item.time_frame)
@@ -251,6 +286,13 @@ class Replay:
 
     def _seek(self, item: _Series, start: int) -> None:
         """Positions the series on its first candle closing after ``start``."""
+        if item.data is not None:
+            item.chunks = (chunk for chunk in (item.data,))  # one chunk: the whole series
+            self._next_chunk(item)
+            item.position = int(np.searchsorted(item.closes, start, side="right"))
+            if item.position == len(item.chunk):
+                self._next_chunk(item)
+            return
         tf_ms = checked_time_frame(item.time_frame).ms
         # a candle closing after start opened after start - its length (months: at most 31 days)
         earliest_open = start - (31 * 86_400_000 if is_calendar(item.time_frame) else tf_ms) + 1
@@ -268,29 +310,49 @@ class Replay:
     def _next_chunk(self, item: _Series) -> None:
         item.chunk = next(item.chunks, None)
         item.position = 0
-        item.closes = None if item.chunk is None else _close_times(item.chunk, item.time_frame)
-        item.rows = item.close_list = None
+        if item.chunk is None:
+            item.closes = None
+        elif item.data is not None and item.chunk is item.data:
+            item.closes = item.data_closes
+        else:
+            item.closes = _close_times(item.chunk, item.time_frame)
+        item.rows = None
 
-    def _listed(self, item: _Series) -> None:
-        """The current chunk as Python tuples (built column by column in C, once per chunk)."""
-        chunk = item.chunk
-        item.rows = list(
-            zip(
-                chunk[:, TIMESTAMP].astype(np.int64).tolist(),
-                *(chunk[:, column].tolist() for column in range(1, 6)),
-                strict=True,
+    @staticmethod
+    def _row(item: _Series) -> tuple:
+        """The current candle as Python values (int open time, floats): rows are listed a block at a
+        time, column by column in C."""
+        offset = item.position - item.rows_start
+        rows = item.rows
+        if rows is None or not 0 <= offset < len(rows):
+            block = item.chunk[item.position : item.position + ROWS_BLOCK]
+            rows = item.rows = list(
+                zip(
+                    block[:, TIMESTAMP].astype(np.int64).tolist(),
+                    *(block[:, column].tolist() for column in range(1, 6)),
+                    strict=True,
+                )
             )
-        )
-        item.close_list = item.closes.tolist()
+            item.rows_start, offset = item.position, 0
+        return rows[offset]
+
+    def candles(self, manager: ExchangeManager, symbol: str, time_frame: str) -> np.ndarray | None:
+        """The candles of a series opened within the run window, when the series was read at once (so a
+        report does not read them again); None otherwise."""
+        for item in self._series:
+            if (item.manager, item.symbol, item.time_frame) == (manager, symbol, time_frame):
+                if item.data is None or self._run_window is None:
+                    return None
+                opens = item.data[:, TIMESTAMP]
+                start, end = self._run_window
+                return item.data[(opens >= start) & (opens <= end)]
+        return None
 
     # --- the run ----------------------------------------------------------------------------------
     async def _replay(self, series: list[_Series], end: int, result: ReplayResult) -> None:
         # heap of (next close time, push order, index): the next instant is its smallest close time
-        for item in series:
-            if item.chunk is not None:
-                await asyncio.to_thread(self._listed, item)
         heap = [
-            (item.close_list[item.position], item.order, index)
+            (int(item.closes[item.position]), item.order, index)
             for index, item in enumerate(series)
             if item.chunk is not None
         ]
@@ -301,6 +363,7 @@ class Replay:
         steps = 0
         progress = self.progress
         run_handler = self.run_handler
+        row = self._row
         begin = heap[0][0] if heap else end  # the first instant of the run
         span = max(1, end - begin)
         next_mark = begin if progress is not None else end + 1  # one comparison a step when unused
@@ -311,15 +374,13 @@ class Replay:
                 while heap and heap[0][0] == instant:
                     _, order, index = heappop(heap)
                     item = series[index]
-                    await item.manager.push_candle(item.symbol, item.time_frame, item.rows[item.position])
+                    await item.manager.push_candle(item.symbol, item.time_frame, row(item))
                     item.pushed += 1
                     item.position += 1
-                    if item.position == len(item.rows):
+                    if item.position == len(item.chunk):
                         await asyncio.to_thread(self._next_chunk, item)
-                        if item.chunk is not None:
-                            await asyncio.to_thread(self._listed, item)
                     if item.chunk is not None:
-                        heappush(heap, (item.close_list[item.position], order, index))
+                        heappush(heap, (int(item.closes[item.position]), order, index))
                 await drain()
                 steps += 1
                 if instant >= next_mark:
@@ -371,12 +432,10 @@ class Replay:
         item.pushed += taken
         item.position += taken
         heapq.heappop(heap)
-        if item.position == len(item.rows):
+        if item.position == len(item.chunk):
             await asyncio.to_thread(self._next_chunk, item)
-            if item.chunk is not None:
-                await asyncio.to_thread(self._listed, item)
         if item.chunk is not None:
-            heapq.heappush(heap, (item.close_list[item.position], order, index))
+            heapq.heappush(heap, (int(item.closes[item.position]), order, index))
         return taken
 
 

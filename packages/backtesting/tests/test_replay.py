@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 import octobot_backtesting as ob
+import octobot_backtesting.replay as replay_module
 import octobot_channel as oc
 import octobot_trading as ot
 
@@ -72,7 +73,16 @@ class _Run:
         )
 
 
-async def test_replays_every_closed_candle_at_its_close_time(data_file):
+@pytest.fixture(params=["in memory", "streamed"])
+def reading(request, monkeypatch):
+    """Both ways a replay reads a series: at once (validated in memory) and chunk by chunk."""
+    if request.param == "streamed":
+        monkeypatch.setattr(replay_module, "IN_MEMORY_CANDLES", 10)
+        monkeypatch.setattr(replay_module, "ROWS_BLOCK", 7)
+    return request.param
+
+
+async def test_replays_every_closed_candle_at_its_close_time(data_file, reading):
     run = _Run(0)
     em = await run.manager()
     try:
@@ -110,7 +120,7 @@ async def test_replays_every_closed_candle_at_its_close_time(data_file):
     assert all(first_at[(now, "5m")] < first_at[(now, "1h")] for now, tf in first_at if tf == "1h")
 
 
-async def test_warm_up_and_narrowed_window(data_file):
+async def test_warm_up_and_narrowed_window(data_file, reading):
     with ob.DataFileReader(data_file) as reader:
         five = reader.read_ohlcv("ETH/BTC", "5m")
     start = int(five[0, 0]) - int(five[0, 0]) % H1 + 72 * H1  # three days in
@@ -216,3 +226,44 @@ async def test_progress_is_reported_in_order_up_to_the_end(data_file):
     assert shares[0] == 0.0 and shares[-1] == 1.0
     assert shares == sorted(shares)
     assert 50 <= len(shares) <= 102  # about once per percent, never once per step (5,700 steps)
+
+
+async def test_a_run_handler_takes_runs_of_one_series_and_the_rest_is_pushed_one_by_one(
+    tmp_path, freqtrade_data
+):
+    path = tmp_path / "eth.data"
+    ob.import_files([freqtrade_data / "ETH_BTC-5m.csv"], path, exchange="binance", resample_to=["1h"])
+    offered: list[tuple[int, int]] = []
+    taken_candles: list[int] = []
+
+    def handler(manager, symbol, time_frame, candles, closes):
+        assert time_frame == "5m" and len(candles) == len(closes) >= ob.replay.MIN_RUN
+        assert manager.clock.now_ms() < int(closes[0])  # offered before their close: no look-ahead
+        assert np.all(closes[1:] - closes[:-1] == M5)  # consecutive instants, nothing else closes between
+        take = len(candles) // 2
+        offered.append((int(closes[0]), len(candles)))
+        taken_candles.extend(int(t) for t in candles[:take, 0])
+        return take
+
+    async def replay(run_handler):
+        run = _Run(0)
+        em = await run.manager()
+        try:
+            feed = ob.ReplayFeed(em, path, symbols=["ETH/BTC"], time_frames=["5m", "1h"])
+            result = await ob.Replay(
+                [feed], clock=run.clock, synchronizer=run.synchronizer, run_handler=run_handler
+            ).run()
+        finally:
+            await em.stop()
+        return run, result
+
+    plain_run, plain = await replay(None)
+    run, result = await replay(handler)
+    assert offered and taken_candles
+    pushed = [(tf, o) for _, _, tf, o in run.seen]
+    assert sorted([*(("5m", o) for o in taken_candles), *pushed]) == sorted(
+        (tf, o) for _, _, tf, o in plain_run.seen
+    )
+    assert not set(taken_candles) & {o for tf, o in pushed if tf == "5m"}
+    assert (result.candles_pushed, result.steps) == (plain.candles_pushed, plain.steps)
+    assert run.clock.now_ms() == plain_run.clock.now_ms()

@@ -138,7 +138,7 @@ async def run_backtest(
     finally:
         await bot.stop()
     duration = time.perf_counter() - began
-    result = _run_result(profile, managers, files, smallest, replayed, open_orders, duration)
+    result = _run_result(profile, managers, files, smallest, replayed, open_orders, duration, replay)
     return BacktestOutcome(report=ob.build_report(result), replay=replayed, data_files=files)
 
 
@@ -169,13 +169,17 @@ def _run_result(
     replayed: ob.ReplayResult,
     open_orders: list[Any],
     duration: float,
+    replay: ob.Replay,
 ) -> ob.RunResult:
     # one report per run: several exchanges are summed (their portfolios and trades side by side)
     exchange, manager = next(iter(managers.items()))
     candles = {}
-    with ob.DataFileReader(files[exchange]) as reader:
-        for pair in profile.pairs:
-            candles[pair] = reader.read_ohlcv(pair, time_frame, replayed.start_ms, replayed.end_ms)
+    for pair in profile.pairs:
+        replayed_candles = replay.candles(manager, pair, time_frame)  # read once, by the replay
+        if replayed_candles is None:
+            with ob.DataFileReader(files[exchange]) as reader:
+                replayed_candles = reader.read_ohlcv(pair, time_frame, replayed.start_ms, replayed.end_ms)
+        candles[pair] = replayed_candles
     end_portfolio: dict[str, Decimal] = {}
     trades = []
     for each in managers.values():

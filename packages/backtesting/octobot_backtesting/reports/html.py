@@ -129,7 +129,7 @@ def build_figure(report: RunReport, max_candles_per_chart: int = 5000) -> go.Fig
     figure.add_trace(
         go.Scatter(
             x=_times(result.equity_times_ms),
-            y=np.asarray([float(v) for v in result.equity_values], dtype=np.float64),
+            y=np.asarray(result.equity_values, dtype=np.float64),
             mode="lines",
             name="equity",
         ),

@@ -204,7 +204,7 @@ def build_report(result: RunResult, *, ratio_period_ms: int | None = None) -> Ru
     exits, intervals = metrics.positions(trades)
 
     times = np.asarray(result.equity_times_ms, dtype=np.int64)
-    values = np.asarray([float(v) for v in result.equity_values], dtype=np.float64)
+    values = np.asarray(result.equity_values, dtype=np.float64)
     order = np.argsort(times, kind="stable")
     times, values = times[order], values[order]
     period = ratio_period_ms or metrics.median_step_ms(times)
