@@ -180,3 +180,59 @@ async def test_a_leg_filled_while_the_bot_was_dead_is_recorded_once_and_the_othe
     await manager.save()
     state = await manager.store.load()
     assert len(state.trades) == 2 and state.open_orders == []
+
+
+async def test_editing_a_leg_sends_the_list_again_and_old_news_does_not_close_it(live, emulator, candles):
+    manager = await live.start()
+    entry_price, steps = first_low_below(emulator, candles)
+    stop, take = levels(emulator, entry_price)
+    await protected_entry(manager, entry_price, stop, take)
+    await manager.order_connector.join()
+    await emulator.advance(steps)
+    await manager.reconcile()
+    await manager.order_connector.join()
+    links = manager.order_connector.links
+    take_leg = next(o for o in manager.trader.open_orders() if o.kind is ot.OrderKind.LIMIT)
+    old_ids = {
+        o.order_id: (links.client_ids[o.order_id], links.exchange_ids[o.order_id])
+        for o in take_leg.group.orders
+    }
+    (old_list,) = emulator.account.open_lists()
+    new_take = take + 5 * tick(emulator)
+    await manager.trader.edit_order(take_leg, price=new_take)
+    await manager.order_connector.join()
+    assert old_list.status_type == "ALL_DONE"
+    (new_list,) = emulator.account.open_lists()
+    assert sorted((o.type, o.price) for o in new_list.orders)[0] == ("LIMIT_MAKER", new_take)
+    assert emulator.balance("ETH")[1] == new_list.orders[0].quantity  # still locked once
+    legs = manager.trader.open_orders()
+    assert {links.client_ids[o.order_id] for o in legs} == {o.client_order_id for o in new_list.orders}
+    assert not {links.client_ids[o.order_id] for o in legs} & {c for c, _ in old_ids.values()}
+    # the old legs' cancellation arrives late (a slow stream): the re-sent legs stay open
+    for _client_id, exchange_id in old_ids.values():
+        await manager.on_exchange_order(await live.connector.fetch_order(PAIR, exchange_id))
+    assert all(o.is_active for o in legs) and len(manager.trader.open_orders()) == 2
+    await manager.reconcile()
+    assert manager.last_report.recreated == [] and len(emulator.account.open_lists()) == 1
+
+
+async def test_editing_a_single_order_uses_a_new_client_id(live, emulator, candles):
+    manager = await live.start()
+    price = floor_tick(emulator.last_price(PAIR) * Decimal("0.5"), tick(emulator))
+    order = await manager.trader.create_order(PAIR, "buy", "limit", "0.5", price=price)
+    await manager.order_connector.join()
+    links = manager.order_connector.links
+    old_client, old_exchange = links.client_ids[order.order_id], links.exchange_ids[order.order_id]
+    await manager.trader.edit_order(order, price=price - tick(emulator))
+    await manager.order_connector.join()
+    (placed,) = emulator_orders(emulator)
+    assert (
+        placed.price == price - tick(emulator) and placed.client_order_id == links.client_ids[order.order_id]
+    )
+    assert placed.client_order_id != old_client
+    await manager.on_exchange_order(
+        await live.connector.fetch_order(PAIR, old_exchange)
+    )  # cancelled: old news
+    assert order.is_active
+    await manager.reconcile()
+    assert order.is_active and manager.portfolio.locked("BTC") > 0

@@ -100,6 +100,8 @@ class LiveOrderConnector(ExchangeConnector):
         #: list client ids sent / cancelled (the second leg's request is then not sent again)
         self._sent_lists: set[str] = set()
         self._cancelled_lists: set[str] = set()
+        #: client ids of exchange orders replaced by an edit -> the bot's order
+        self._replaced: dict[str, str] = {}
         self._tasks: set[asyncio.Task] = set()
         self._lock = asyncio.Lock()  # one request at a time per order book change, in submission order
 
@@ -199,40 +201,44 @@ class LiveOrderConnector(ExchangeConnector):
             if legs is not None:
                 await self._create_list(legs)
                 return
-            if self.persist is not None:
-                await self.persist()  # the client id is on disk before the order leaves
-            client_id = self.links.client_id(order)
-            logger.info("sending order %s as %s: %r", order.order_id, client_id, order)
-            try:
-                answer = await self.exchange.create_order(
-                    order.symbol,
-                    order.side,
-                    order.kind,
-                    order.amount,
-                    price=order.price,
-                    trigger_price=order.trigger_price,
-                    client_order_id=client_id,
-                )
-            except ExchangeAmbiguousOrderError:
-                self.unconfirmed.add(order.order_id)
-                logger.warning(
-                    "order %s (%s): the exchange's answer was lost and it could not be found yet; it is "
-                    "looked up again at the next reconciliation",
-                    order.order_id,
-                    client_id,
-                )
-                return
-            except ExchangeError as error:
-                logger.error("order %s refused by the exchange: %s", order.order_id, error)
-                self._failed(order, error)
-                if order.is_active and not order.filled:
-                    self._account_close(order, OrderStatus.CANCELLED)
-                await self._notify()
-                return
-            self.unconfirmed.discard(order.order_id)
-            await self.apply_exchange_order(answer)
-            if self.persist is not None:
-                await self.persist()  # its exchange id: found directly after a restart
+            await self._create_single(order)
+
+    async def _create_single(self, order: Order) -> None:
+        """Send ``order`` alone (its client id on disk first)."""
+        client_id = self.links.client_id(order)
+        if self.persist is not None:
+            await self.persist()  # the client id is on disk before the order leaves
+        logger.info("sending order %s as %s: %r", order.order_id, client_id, order)
+        try:
+            answer = await self.exchange.create_order(
+                order.symbol,
+                order.side,
+                order.kind,
+                order.amount,
+                price=order.price,
+                trigger_price=order.trigger_price,
+                client_order_id=client_id,
+            )
+        except ExchangeAmbiguousOrderError:
+            self.unconfirmed.add(order.order_id)
+            logger.warning(
+                "order %s (%s): the exchange's answer was lost and it could not be found yet; it is "
+                "looked up again at the next reconciliation",
+                order.order_id,
+                client_id,
+            )
+            return
+        except ExchangeError as error:
+            logger.error("order %s refused by the exchange: %s", order.order_id, error)
+            self._failed(order, error)
+            if order.is_active and not order.filled:
+                self._account_close(order, OrderStatus.CANCELLED)
+            await self._notify()
+            return
+        self.unconfirmed.discard(order.order_id)
+        await self.apply_exchange_order(answer)
+        if self.persist is not None:
+            await self.persist()  # its exchange id: found directly after a restart
 
     async def _create_list(self, legs: list[Order]) -> None:
         """Send ``legs`` (stop first) as one order list; its client ids are on disk before it leaves."""
@@ -351,7 +357,17 @@ class LiveOrderConnector(ExchangeConnector):
 
     async def _edit(self, order: Order) -> None:
         async with self._lock:
+            list_client_id = self.links.list_of(order.order_id)
+            if list_client_id is not None:
+                await self._edit_list(order, list_client_id)
+                return
             exchange_id = self.links.exchange_ids.get(order.order_id)
+            before = self._ids_of(order.order_id)
+            # a new client id: the cancel event of the replaced order keeps the old one, and must not be
+            # taken for the edited order's (it is on disk before the request leaves)
+            new_client_id = self._renew(order.order_id)
+            if self.persist is not None:
+                await self.persist()
             try:
                 answer = await self.exchange.edit_order(
                     order.symbol,
@@ -359,15 +375,70 @@ class LiveOrderConnector(ExchangeConnector):
                     amount=order.amount,
                     price=order.price,
                     trigger_price=order.trigger_price,
-                    client_order_id=self.links.client_ids.get(order.order_id),
+                    client_order_id=new_client_id,
                 )
             except ExchangeError as error:
                 logger.error("edit of order %s failed: %s", order.order_id, error)
+                self._restore_ids(order.order_id, *before)  # the exchange still knows the old order
                 self._failed(order, error)
                 return
             if answer.client_order_id:
                 self.links.link(order.order_id, answer.client_order_id, answer.exchange_order_id)
             await self.apply_exchange_order(answer)
+
+    async def _edit_list(self, order: Order, list_client_id: str) -> None:
+        """An exchange cannot edit a leg of an order list: the list is cancelled and sent again with the
+        new levels (new client ids), as one list when the legs still make one, else as single orders."""
+        legs = [
+            leg
+            for leg in (order.group.orders if isinstance(order.group, OneCancelsTheOther) else [order])
+            if self.links.list_of(leg.order_id) == list_client_id and leg.is_active
+        ]
+        before = {leg.order_id: self._ids_of(leg.order_id) for leg in legs}
+        for leg in legs:  # late news of the cancelled legs must not close the re-sent ones
+            self._renew(leg.order_id)
+        try:
+            answer = await self.exchange.cancel_oco(
+                order.symbol, self.links.list_ids.get(list_client_id), list_client_order_id=list_client_id
+            )
+        except ExchangeError as error:
+            logger.error("edit of order %s: its order list was not cancelled: %s", order.order_id, error)
+            for order_id, ids in before.items():  # the list still stands on the exchange
+                self._restore_ids(order_id, *ids)
+            self._failed(order, error)
+            return
+        for update in answer.orders:  # a leg that executed before the cancel: the edit is moot
+            await self.apply_exchange_order(update)
+        if any(not leg.is_active or leg.filled for leg in legs):
+            logger.warning("edit of order %s: a leg of its list executed first", order.order_id)
+            return
+        self.links.forget_list(list_client_id)
+        self._sent_lists.discard(list_client_id)
+        logger.info("order list %s cancelled to edit order %s: sent again", list_client_id, order.order_id)
+        new_legs = self._list_legs(order)
+        if new_legs is not None:
+            await self._create_list(new_legs)
+            return
+        for leg in legs:
+            await self._create_single(leg)
+
+    def _ids_of(self, order_id: str) -> tuple[str | None, str | None]:
+        return self.links.client_ids.get(order_id), self.links.exchange_ids.get(order_id)
+
+    def _restore_ids(self, order_id: str, client_id: str | None, exchange_id: str | None) -> None:
+        """Undo ``_renew``: the request failed, the exchange order with the old ids still stands."""
+        if client_id is not None:
+            self._replaced.pop(client_id, None)
+            self.links.link(order_id, client_id, exchange_id)
+
+    def _renew(self, order_id: str) -> str:
+        """A new client id for an order sent again; news of the replaced exchange order (old client id)
+        still reports its fills, never its cancellation."""
+        old = self.links.client_ids.get(order_id)
+        new = self.links.renew(order_id)
+        if old is not None:
+            self._replaced[old] = order_id
+        return new
 
     async def _lookup(self, order: Order) -> ExchangeOrder | None:
         """The exchange's view of ``order``: by exchange id when known, else by client id."""
@@ -397,7 +468,13 @@ class LiveOrderConnector(ExchangeConnector):
         Returns False when the update is not about one of the bot's active orders."""
         order = self.order_for(update)
         if order is None:
-            return False
+            replaced = self._replaced.get(update.client_order_id or "")
+            order = self.orders.get(replaced) if replaced is not None else None
+            if order is None:
+                return False
+            if self.apply_fills(order, update):  # the replaced exchange order filled before its cancel
+                await self._notify()
+            return True
         self.links.bind(order.order_id, update.exchange_order_id)
         self.unconfirmed.discard(order.order_id)
         changed = self.apply_fills(order, update)

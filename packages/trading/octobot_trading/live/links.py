@@ -56,6 +56,23 @@ class OrderLinks:
             self.list_client_ids[order.order_id] = found
         return found
 
+    def renew(self, order_id: str) -> str:
+        """A new client id for ``order_id`` (sent again after an edit): the old id and the exchange id no
+        longer lead to the order, so late news of the replaced exchange order is not taken for it."""
+        old = self.client_ids.get(order_id)
+        if old is not None:
+            self._by_client.pop(old, None)
+        self.exchange_ids.pop(order_id, None)
+        new = self.ids.next()
+        self.link(order_id, new)
+        return new
+
+    def forget_list(self, list_client_id: str) -> None:
+        """The legs of ``list_client_id`` are no longer in that list (it was cancelled to be replaced)."""
+        for order_id in [o for o, c in self.list_client_ids.items() if c == list_client_id]:
+            del self.list_client_ids[order_id]
+        self.list_ids.pop(list_client_id, None)
+
     def list_of(self, order_id: str) -> str | None:
         """The client id of the native order list ``order_id`` is a leg of, None when sent alone."""
         return self.list_client_ids.get(order_id)
