@@ -1,5 +1,7 @@
 """Orders per second through the live connector against the exchange emulator (loopback Binance spot), versus
-raw ccxt calls on the same emulator without our layer (baseline measured in the same run).
+raw ccxt calls on the same emulator without our layer (baseline measured in the same run); and positions
+protected per second by ONE native order list (stop-loss + take-profit, ``create_oco`` / ``cancel_oco``)
+versus the same list through raw ccxt and versus two separate orders through the connector.
 
 Our layer adds, per order: the client order id, Decimal conversions both ways, the shared request budget
 (set far above the loop's pace so it never waits: this measures its overhead, not a limit), error
@@ -107,10 +109,64 @@ async def run(orders: int) -> list[dict]:
                     cancel = name.replace("create", "cancel")
                     timings[cancel] = min(timings.get(cancel, elapsed), elapsed)
             assert not emulator.account.open_orders(None), "every benchmark order must be cancelled"
+
+            stop = (price * Decimal("0.9")).quantize(Decimal("0.00001"))
+            take = (emulator.last_price(SYMBOL) * Decimal("1.3")).quantize(Decimal("0.00001"))
+            legs = [("take_profit_limit", take, take, None), ("stop_limit", stop, stop, None)]
+            market_id = raw.market(SYMBOL)["id"]
+
+            async def ours_list() -> None:
+                for _ in range(orders):
+                    placed = await ours.create_oco(SYMBOL, "sell", AMOUNT, legs)
+                    await ours.cancel_oco(SYMBOL, placed.list_id)
+
+            async def raw_list() -> None:
+                for _ in range(orders):
+                    placed = await raw.private_post_orderlist_oco(
+                        {
+                            "symbol": market_id,
+                            "side": "SELL",
+                            "quantity": format(AMOUNT, "f"),
+                            "aboveType": "TAKE_PROFIT_LIMIT",
+                            "abovePrice": format(take, "f"),
+                            "aboveStopPrice": format(take, "f"),
+                            "aboveTimeInForce": "GTC",
+                            "belowType": "STOP_LOSS_LIMIT",
+                            "belowPrice": format(stop, "f"),
+                            "belowStopPrice": format(stop, "f"),
+                            "belowTimeInForce": "GTC",
+                        }
+                    )
+                    await raw.private_delete_orderlist(
+                        {"symbol": market_id, "orderListId": placed["orderListId"]}
+                    )
+
+            async def ours_two_orders() -> None:
+                for _ in range(orders):
+                    ids = [
+                        (
+                            await ours.create_order(SYMBOL, "sell", kind, AMOUNT, level, level)
+                        ).exchange_order_id
+                        for kind, level, _trigger, _id in legs
+                    ]
+                    for order_id in ids:
+                        await ours.cancel_order(SYMBOL, order_id)
+
+            for _ in range(ROUNDS):
+                for name, call in (
+                    ("raw list", raw_list),
+                    ("ours list", ours_list),
+                    ("ours two orders", ours_two_orders),
+                ):
+                    start = time.perf_counter()
+                    await call()
+                    elapsed = time.perf_counter() - start
+                    timings[name] = min(timings.get(name, elapsed), elapsed)
+            assert not emulator.account.open_orders(None), "every benchmark list must be cancelled"
         finally:
             await ours.close()
             await raw.close()
-    return [
+    rows = [
         {
             "case": f"{kind} limit order (emulator, {orders} orders)",
             "unit": "orders/s",
@@ -119,6 +175,18 @@ async def run(orders: int) -> list[dict]:
         }
         for kind in ("create", "cancel")
     ]
+    rows.append(
+        {
+            "case": f"protect: one OCO list, create + cancel ({orders})",
+            "unit": "protections/s",
+            "ours": orders / timings["ours list"],
+            "baselines": {
+                "raw ccxt": orders / timings["raw list"],
+                "two orders": orders / timings["ours two orders"],
+            },
+        }
+    )
+    return rows
 
 
 def main() -> None:
@@ -130,10 +198,10 @@ def main() -> None:
     rows = asyncio.run(run(args.orders))
     print(f"octobot_trading.COMPILED = {ot.COMPILED}; {args.orders} orders per case, one at a time, ", end="")
     print(f"best of {ROUNDS} interleaved rounds")
-    print(f"{'case':<46}{'ours (orders/s)':>17}{'raw ccxt (orders/s)':>21}{'ratio':>8}")
+    print(f"{'case':<50}{'ours (/s)':>11}{'baseline':>14}{'(/s)':>10}{'ratio':>8}")
     for row in rows:
-        base = row["baselines"]["raw ccxt"]
-        print(f"{row['case']:<46}{row['ours']:>17.1f}{base:>21.1f}{row['ours'] / base:>7.2f}x")
+        for name, base in row["baselines"].items():
+            print(f"{row['case']:<50}{row['ours']:>11.1f}{name:>14}{base:>10.1f}{row['ours'] / base:>7.2f}x")
     if args.json is not None:
         args.json.write_text(
             json.dumps({"package": "octobot-trading", "compiled": ot.COMPILED, "rows": rows}, indent=2) + "\n"
