@@ -236,3 +236,33 @@ async def test_editing_a_single_order_uses_a_new_client_id(live, emulator, candl
     assert order.is_active
     await manager.reconcile()
     assert order.is_active and manager.portfolio.locked("BTC") > 0
+
+
+async def test_a_partly_filled_leg_keeps_its_share_of_the_lock_and_the_other_leg_goes(
+    live, emulator, candles
+):
+    manager = await live.start()
+    entry_price, steps = first_low_below(emulator, candles)
+    stop, _ = levels(emulator, entry_price)
+    close_after_entry = Decimal(repr(float(candles[HISTORY + steps - 1, 4])))
+    take = floor_tick(close_after_entry, tick(emulator)) + 3 * tick(emulator)
+    await protected_entry(manager, entry_price, stop, take)
+    await manager.order_connector.join()
+    await emulator.advance(steps)
+    await manager.reconcile()
+    await manager.order_connector.join()
+    take_leg = next(o for o in manager.trader.open_orders() if o.kind is ot.OrderKind.LIMIT)
+    stop_leg = next(o for o in manager.trader.open_orders() if o.kind is ot.OrderKind.STOP_LOSS)
+    emulator.faults.partial_fill(Decimal("0.5"))
+    await emulator.advance(first_high_above(emulator, candles, steps, take))
+    await manager.reconcile()
+    await manager.order_connector.join()
+    on_exchange = {o.type: o for o in emulator.account.orders.values() if o.order_list_id >= 0}
+    assert on_exchange["LIMIT_MAKER"].status == "PARTIALLY_FILLED"
+    assert on_exchange["STOP_LOSS"].status == "EXPIRED"
+    assert take_leg.filled == on_exchange["LIMIT_MAKER"].executed > 0  # to the unit
+    assert take_leg.status is ot.OrderStatus.PARTIALLY_FILLED and stop_leg.status is ot.OrderStatus.CANCELLED
+    assert manager.portfolio.locked("ETH") == take_leg.remaining == emulator.balance("ETH")[1]
+    assert len(emulator.requests_to("/api/v3/order", "DELETE")) == 0  # the exchange expired the stop itself
+    totals = emulator_totals(emulator)
+    assert {asset: manager.portfolio.total(asset) for asset in totals} == totals
