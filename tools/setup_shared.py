@@ -70,6 +70,9 @@ class OptionalBuildExt(build_ext):
             _warn(f"no usable C compiler ({error}): building pure Python")
 
     def build_extension(self, ext) -> None:
+        if self.compiler.compiler_type != "msvc":
+            # no fused multiply-add: compiled float arithmetic stays bit-identical to the pure build's
+            ext.extra_compile_args = [*ext.extra_compile_args, "-ffp-contract=off"]
         try:
             super().build_extension(ext)
         except Exception as error:

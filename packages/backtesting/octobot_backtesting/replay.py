@@ -59,7 +59,7 @@ MIN_RUN = 2
 #: a longer one is validated, then read again chunk by chunk.
 IN_MEMORY_CANDLES = 2_000_000
 #: Rows listed as Python values at once for candles pushed one by one.
-ROWS_BLOCK = 4096
+ROWS_BLOCK = 64
 
 
 @dataclass(slots=True)

@@ -31,8 +31,10 @@ import octobot_trading as ot
 
 logger = logging.getLogger(__name__)
 
-#: First window evaluated ahead, and the largest (windows grow 4x while nothing happens).
+#: Windows evaluated ahead: the first, the smallest and the largest (a window grows 4x while nothing
+#: happens; the next run's first window is twice the last run).
 FIRST_WINDOW = 64
+MIN_WINDOW = 16
 LARGEST_WINDOW = 16_384
 
 
@@ -58,6 +60,7 @@ class CandleRunCoordinator:
         self.equity = equity
         self.runs = 0
         self.candles_taken = 0
+        self._window = FIRST_WINDOW
 
     @classmethod
     def for_bot(
@@ -121,7 +124,7 @@ class CandleRunCoordinator:
         if self.equity == (symbol, time_frame) and valuation is None:
             return 0
         buffer = manager.symbol_data(symbol).candle_buffer(time_frame)
-        taken, window, total = 0, FIRST_WINDOW, len(candles)
+        taken, window, total = 0, self._window, len(candles)
         while taken < total:
             block = candles[taken : taken + window]
             times = closes[taken : taken + window]
@@ -159,6 +162,8 @@ class CandleRunCoordinator:
         if taken:
             self.runs += 1
             self.candles_taken += taken
+        # the next run is likely about as long: look that far ahead first
+        self._window = max(MIN_WINDOW, min(LARGEST_WINDOW, 2 * taken))
         return taken
 
     def _commit(
@@ -211,10 +216,12 @@ class CandleRunCoordinator:
         rules = self.manager.markets.rules(symbol)
         if rules.quote != pm.reference_market:
             return None
+        totals = pm.portfolio.totals()
+        if all(asset in (rules.base, rules.quote) or not amount for asset, amount in totals.items()):
+            return totals.get(rules.quote, Decimal(0)), totals.get(rules.base, Decimal(0))
         price = self.manager.last_price(symbol)
         if price is None or price <= 0:
             return None
-        totals = pm.portfolio.totals()
         try:
             now = pm.prices.values(totals, pm.reference_market)
             moved = pm.prices.copy()

@@ -145,13 +145,16 @@ class CandleBuffer:
         keep = min(n, self.max_size)
         times = times[n - keep :]
         values = values[n - keep :]
-        start = self._count + (n - keep)
         size = self._size
-        slots = (np.arange(start, start + keep) % size).astype(np.intp)
-        self._times_array[slots] = times
-        self._times_array[slots + size] = times
-        self._values_array[:, slots] = values.T
-        self._values_array[:, slots + size] = values.T
+        first = (self._count + (n - keep)) % size
+        head = min(keep, size - first)  # the rows before the ring wraps, then the rest from slot 0
+        for begin, rows in ((first, slice(0, head)), (0, slice(head, keep))):
+            count = rows.stop - rows.start
+            if count <= 0:
+                continue
+            for mirror in (begin, begin + size):  # each slot is mirrored one size further
+                self._times_array[mirror : mirror + count] = times[rows]
+                self._values_array[:, mirror : mirror + count] = values[rows].T
         self._count += n
         self._stored = min(self._stored + n, self.max_size)
         self._last_timestamp = int(times[-1])

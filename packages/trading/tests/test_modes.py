@@ -6,6 +6,7 @@ import logging
 from decimal import Decimal
 
 import jsonschema
+import numpy as np
 import pytest
 from sim_helpers import H1, T0, D, ManualClock, candle, manager
 
@@ -294,4 +295,14 @@ async def test_first_action_finds_the_evaluation_the_mode_acts_on_and_commit_tak
 async def test_a_mode_acting_on_every_evaluation_cannot_take_runs():
     em, mode, _ = await _setup({"act_on_state_change_only": False})
     assert mode.supports_candle_runs is False and mode.first_action(BTC, [0.0, 0.1]) == 0
+    await em.stop()
+
+
+async def test_daily_trading_mode_state_codes_are_decide_state_at_once():
+    em, mode, _ = await _setup({"buy_threshold": 0.3, "strong_buy_threshold": 0.8, "sell_threshold": -0.3})
+    values = [-1.0, -0.8, -0.3, -0.2999, 0.0, 0.3, 0.5, 0.8, 0.81, 1.0]
+    values += np.random.default_rng(3).uniform(-1, 1, 200).tolist()
+    states = list(ot.TradingModeState)
+    codes = mode.state_codes(BTC, np.array(values))
+    assert [states[code] for code in codes.tolist()] == [mode.decide_state(BTC, v) for v in values]
     await em.stop()

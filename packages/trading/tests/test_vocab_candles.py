@@ -209,3 +209,21 @@ def test_random_operations_match_a_plain_list_model(seed):
         tail = with_current[len(with_current) - min(n, len(with_current)) :]
         assert buffer.volumes(n, include_current=True).tolist() == [row[5] for row in tail]
         assert buffer.opens(n, include_current=True).tolist() == [row[1] for row in tail]
+
+
+def test_bulk_loads_that_wrap_around_the_ring_read_back_as_appends():
+    """Loads of every size, wrapping the ring at every position, read back as one append per candle."""
+    loaded, appended = (
+        ot.CandleBuffer("BTC/USDT", "1m", max_size=7),
+        ot.CandleBuffer("BTC/USDT", "1m", max_size=7),
+    )
+    time = 0
+    for size in (1, 3, 7, 2, 9, 5, 6, 1, 13, 4):
+        rows = np.array([[time + i * 60_000, 1.0 + i, 2.0 + i, 0.5, 1.5 + i, 10.0 * i] for i in range(size)])
+        time += size * 60_000
+        loaded.load(rows)
+        for row in rows.tolist():
+            appended.append(int(row[0]), *row[1:])
+        assert np.array_equal(loaded.timestamps(), appended.timestamps())
+        assert np.array_equal(loaded.closes(), appended.closes())
+        assert np.array_equal(loaded.volumes(), appended.volumes())

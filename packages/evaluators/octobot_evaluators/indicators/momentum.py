@@ -18,6 +18,7 @@ from octobot_evaluators.indicators._inputs import (
     nans,
 )
 from octobot_evaluators.indicators._recursions import ema_series, on_tail, seed_sum
+from octobot_evaluators.indicators._wilder import wilder_rsi
 from octobot_evaluators.indicators._window import RollingWindow
 from octobot_evaluators.indicators.base import Indicator
 from octobot_evaluators.indicators.errors import IndicatorParameterError
@@ -93,29 +94,19 @@ class RSI(Indicator):
         self._gain = 0.0
         self._loss = 0.0
 
-    def preview(self, *series: Sequence[float] | np.ndarray) -> list[float]:
+    def preview(self, *series: Sequence[float] | np.ndarray) -> list[float] | np.ndarray:
         """As `Indicator.preview`, with the recursion in one tight loop once warm (candle runs)."""
         if self._moves < self.period or len(series) != 1 or self._prev_close != self._prev_close:
             return super().preview(*series)
         (closes,) = as_same_length(self.NAME, close=series[0])
         moves = np.diff(closes, prepend=self._prev_close)
-        gains = np.where(moves > 0, moves, 0.0).tolist()
-        losses = np.where(moves < 0, -moves, 0.0).tolist()
-        period = self.period
-        keep = period - 1
-        gain, loss = self._gain, self._loss
-        out: list[float] = []
-        gain_states: list[float] = []
-        loss_states: list[float] = []
-        for up, down in zip(gains, losses, strict=True):
-            gain = (gain * keep + up) / period
-            loss = (loss * keep + down) / period
-            gain_states.append(gain)
-            loss_states.append(loss)
-            total = gain + loss
-            out.append(100.0 * (gain / total) if total != 0.0 else FLAT_RSI)
-        self._preview = (closes, gain_states, loss_states, out)
-        return out
+        gains = np.where(moves > 0, moves, 0.0)
+        losses = np.where(moves < 0, -moves, 0.0)
+        values, gain_states, loss_states = wilder_rsi(
+            gains, losses, self._gain, self._loss, self.period, FLAT_RSI
+        )
+        self._preview = (closes, gain_states, loss_states, values)
+        return values
 
     def advance(self, *series: Sequence[float] | np.ndarray) -> None:
         """As `Indicator.advance`; takes the states of the last `preview` when it covered these closes."""
@@ -128,12 +119,12 @@ class RSI(Indicator):
             return super().advance(*series)
         _, gains, losses, values = cached
         if n >= 2:
-            self._gain, self._loss = gains[n - 2], losses[n - 2]
-            self._prev_close, self._value = float(closes[n - 2]), values[n - 2]
+            self._gain, self._loss = float(gains[n - 2]), float(losses[n - 2])
+            self._prev_close, self._value = float(closes[n - 2]), float(values[n - 2])
         self._undo = None
         undo = self._snapshot()  # what update(..., replace=True) rewinds to
-        self._gain, self._loss = gains[n - 1], losses[n - 1]
-        self._prev_close, self._value = float(closes[n - 1]), values[n - 1]
+        self._gain, self._loss = float(gains[n - 1]), float(losses[n - 1])
+        self._prev_close, self._value = float(closes[n - 1]), float(values[n - 1])
         self._undo = undo
         return None
 

@@ -15,6 +15,9 @@ import logging
 from decimal import Decimal
 from typing import ClassVar
 
+import numpy as np
+
+from octobot_trading.modes.trading_mode import _CODES as _CODE
 from octobot_trading.modes.trading_mode import AbstractTradingMode, TradingModeError, TradingModeState
 from octobot_trading.orders.enums import OrderKind, OrderSide
 from octobot_trading.orders.groups import OneCancelsTheOther
@@ -97,6 +100,16 @@ class DailyTradingMode(AbstractTradingMode):
         if evaluation <= c["sell_threshold"]:
             return TradingModeState.SHORT
         return TradingModeState.NEUTRAL
+
+    def state_codes(self, symbol: str, evaluations: np.ndarray) -> np.ndarray:
+        c = self.config
+        codes = np.full(len(evaluations), _CODE[TradingModeState.NEUTRAL], dtype=np.int64)
+        # the buy and sell zones do not overlap (checked at init): each rule below is decide_state's
+        codes[evaluations <= c["sell_threshold"]] = _CODE[TradingModeState.SHORT]
+        codes[evaluations <= c["strong_sell_threshold"]] = _CODE[TradingModeState.VERY_SHORT]
+        codes[evaluations >= c["buy_threshold"]] = _CODE[TradingModeState.LONG]
+        codes[evaluations >= c["strong_buy_threshold"]] = _CODE[TradingModeState.VERY_LONG]
+        return codes
 
     def acts_on(self, symbol: str, state: TradingModeState) -> bool:
         return state is not TradingModeState.NEUTRAL  # neutral: no order created or cancelled

@@ -20,6 +20,8 @@ from decimal import Decimal
 from enum import Enum
 from typing import TYPE_CHECKING, Any, ClassVar
 
+import numpy as np
+
 import octobot_channel as oc
 from octobot_trading.modes.amounts import parse_amount
 from octobot_trading.orders.enums import OrderSide
@@ -40,6 +42,11 @@ class TradingModeState(str, Enum):
     NEUTRAL = "neutral"
     SHORT = "short"
     VERY_SHORT = "very_short"
+
+
+#: The states in code order (candle runs judge evaluations as arrays of these codes).
+_STATES: tuple[TradingModeState, ...] = tuple(TradingModeState)
+_CODES: dict[TradingModeState, int] = {state: code for code, state in enumerate(_STATES)}
 
 
 class TradingModeError(InvalidOrderError):
@@ -177,7 +184,7 @@ class AbstractTradingMode:
             self.config.get("act_on_state_change_only", True)
         )
 
-    def first_action(self, symbol: str, evaluations: Sequence[float]) -> int:
+    def first_action(self, symbol: str, evaluations: Sequence[float] | np.ndarray) -> int:
         """Index of the first of a run of strategy evaluations (NaN: no opinion) this mode would act on;
         ``len(evaluations)`` when it would act on none. Changes nothing.
 
@@ -186,20 +193,49 @@ class AbstractTradingMode:
         """
         if not self.supports_candle_runs:
             return 0
-        previous = self.states.get(symbol)
-        decide = self.decide_state
-        values = evaluations.tolist() if hasattr(evaluations, "tolist") else list(evaluations)
-        for index, value in enumerate(values):
-            if value != value:  # NaN: no opinion, ignored as set_evaluation ignores None
-                continue
-            if not -1.0 <= value <= 1.0:
-                return index  # set_evaluation reports it
-            state = decide(symbol, value)
-            if state is not previous:
-                if self.acts_on(symbol, state):
-                    return index
-                previous = state
-        return len(values)
+        values = np.asarray(evaluations, dtype=np.float64)
+        known, codes, changes = self._transitions(symbol, values)
+        if not len(known):
+            return len(values)
+        known_values = values[known]
+        acting = np.array([self.acts_on(symbol, state) for state in _STATES], dtype=bool)
+        # out of range: delivered, so that set_evaluation reports it
+        trigger = (changes & acting[codes]) | (known_values < -1.0) | (known_values > 1.0)
+        return int(known[np.argmax(trigger)]) if trigger.any() else len(values)
+
+    def commit_run(self, symbol: str, evaluations: Sequence[float] | np.ndarray) -> None:
+        """Take the state the evaluations of a run (before :meth:`first_action`'s index) leave: the
+        same as :meth:`set_evaluation` on each, none of which acts."""
+        values = np.asarray(evaluations, dtype=np.float64)
+        known, codes, changes = self._transitions(symbol, values)
+        if not len(known):
+            return
+        self.evaluations[symbol] = float(values[known[-1]])
+        self.states[symbol] = _STATES[int(codes[-1])]
+        if changes.any():
+            self.last_errors.pop(symbol, None)  # a decision was taken (and did nothing)
+
+    def state_codes(self, symbol: str, evaluations: np.ndarray) -> np.ndarray | None:
+        """The index in ``TradingModeState`` of `decide_state` of each evaluation (all numbers), computed
+        at once; None (the default) makes the base call `decide_state` on each."""
+        return None
+
+    def _transitions(self, symbol: str, values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(positions of the numbers in ``values``, their state codes, whether each changes the state)."""
+        known = np.flatnonzero(~np.isnan(values))
+        if not len(known):
+            empty = np.array([], dtype=np.int64)
+            return known, empty, empty.astype(bool)
+        numbers = np.clip(values[known], -1.0, 1.0)
+        codes = self.state_codes(symbol, numbers)
+        if codes is None:
+            decide = self.decide_state
+            codes = np.array([_CODES[decide(symbol, value)] for value in numbers.tolist()], dtype=np.int64)
+        codes = np.asarray(codes, dtype=np.int64)
+        previous = np.empty_like(codes)
+        previous[0] = _CODES.get(self.states.get(symbol), -1)  # type: ignore[arg-type]
+        previous[1:] = codes[:-1]
+        return known, codes, codes != previous
 
     def acts_on(self, symbol: str, state: TradingModeState) -> bool:
         """False when a decision for ``state`` creates and cancels nothing whatever the account holds
@@ -209,21 +245,6 @@ class AbstractTradingMode:
     def subscriptions(self) -> list[tuple[oc.Channel, oc.Consumer]]:
         """The (channel, consumer) pairs this mode subscribed (to tell them from other consumers)."""
         return list(self._consumers)
-
-    def commit_run(self, symbol: str, evaluations: Sequence[float]) -> None:
-        """Take the state the evaluations of a run (before :meth:`first_action`'s index) leave: the
-        same as :meth:`set_evaluation` on each, none of which acts."""
-        values = evaluations.tolist() if hasattr(evaluations, "tolist") else list(evaluations)
-        previous = self.states.get(symbol)
-        for value in reversed(values):
-            if value == value:
-                self.evaluations[symbol] = value
-                state = self.states[symbol] = self.decide_state(symbol, value)
-                if state is not previous or any(
-                    v == v and self.decide_state(symbol, v) is not previous for v in values
-                ):
-                    self.last_errors.pop(symbol, None)  # a decision was taken (and did nothing)
-                return
 
     # --- consumer: orders ------------------------------------------------------------------------
     async def _on_decision(self, message: dict) -> None:

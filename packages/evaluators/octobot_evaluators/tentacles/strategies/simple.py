@@ -65,6 +65,8 @@ class SimpleStrategyEvaluator(Strategy):
                 columns.extend(
                     entry.value for entry in entries.values() if entry is not None and entry.value is not None
                 )
+        if len(columns) == 1 and isinstance(columns[0], np.ndarray):
+            return columns[0].astype(np.float64, copy=True)  # one opinion: its own average
         total = np.zeros(len(times), dtype=np.float64)
         count = np.zeros(len(times), dtype=np.float64)
         for column in columns:
