@@ -181,3 +181,13 @@ async def test_an_exchange_without_native_lists_says_so(emulator):
         assert not generic.native_oco
         with pytest.raises(UnsupportedExchangeError, match="separate orders"):
             await generic.create_oco(SYMBOL, "sell", "1", [])
+
+
+async def test_stop_market_kinds_are_sent_alone_too(connector, emulator, candles):
+    take, stop = levels(emulator, candles)
+    stop_loss = await connector.create_order(SYMBOL, "sell", "stop_loss", "1", trigger_price=stop)
+    take_profit = await connector.create_order(SYMBOL, "sell", "take_profit", "1", trigger_price=take)
+    assert (stop_loss.kind, stop_loss.trigger_price) == (ot.OrderKind.STOP_LOSS, stop)
+    assert (take_profit.kind, take_profit.trigger_price) == (ot.OrderKind.TAKE_PROFIT, take)
+    assert sorted(o.type for o in emulator.account.open_orders()) == ["STOP_LOSS", "TAKE_PROFIT"]
+    assert emulator.balance("ETH") == (Decimal(8), Decimal(2))  # two orders: two locks

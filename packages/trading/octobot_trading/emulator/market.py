@@ -91,6 +91,18 @@ class MarketSpec:
     def exchange_info(self) -> dict:
         """The market's entry in /api/v3/exchangeInfo."""
         market = _spot_market(self.market_id, self.symbol)
+        # what the emulator serves (real Binance spot lists the same seven; ccxt refuses a type not listed)
+        market["orderTypes"] = [
+            "LIMIT",
+            "LIMIT_MAKER",
+            "MARKET",
+            "STOP_LOSS",
+            "STOP_LOSS_LIMIT",
+            "TAKE_PROFIT",
+            "TAKE_PROFIT_LIMIT",
+        ]
+        market["ocoAllowed"] = True  # POST /api/v3/orderList/oco and the legacy /api/v3/order/oco
+        market["otoAllowed"] = False  # one-triggers-the-other lists are not served
         market["filters"] = [
             {
                 "filterType": "PRICE_FILTER",
