@@ -306,3 +306,18 @@ async def test_daily_trading_mode_state_codes_are_decide_state_at_once():
     codes = mode.state_codes(BTC, np.array(values))
     assert [states[code] for code in codes.tolist()] == [mode.decide_state(BTC, v) for v in values]
     await em.stop()
+
+
+async def test_a_sell_decision_with_nothing_to_sell_is_not_an_action():
+    """Candle runs skip decisions that would create and cancel nothing with the account as it is."""
+    em, mode, _ = await _setup({"sell_amount": "100a%", "buy_amount": "10a%"}, balances={"USDT": "1000"})
+    assert mode.acts_on(BTC, ot.TradingModeState.SHORT) is False  # no BTC
+    assert mode.acts_on(BTC, ot.TradingModeState.NEUTRAL) is False
+    assert mode.acts_on(BTC, ot.TradingModeState.LONG) is True
+    assert mode.first_action(BTC, [-0.6, 0.0, -0.7, 0.6]) == 3
+    empty, mode2, _ = await _setup({"buy_amount": "10a%"}, balances={"USDT": "0", "BTC": "0"})
+    assert mode2.acts_on(BTC, ot.TradingModeState.LONG) is False
+    fixed, mode3, _ = await _setup({"buy_amount": "0.1"}, balances={"USDT": "0"})
+    assert mode3.acts_on(BTC, ot.TradingModeState.LONG) is True  # a fixed amount: the trader decides
+    for each in (em, empty, fixed):
+        await each.stop()

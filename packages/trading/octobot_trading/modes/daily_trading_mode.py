@@ -17,6 +17,7 @@ from typing import ClassVar
 
 import numpy as np
 
+from octobot_trading.modes.amounts import AmountUnit, parse_amount
 from octobot_trading.modes.trading_mode import _CODES as _CODE
 from octobot_trading.modes.trading_mode import AbstractTradingMode, TradingModeError, TradingModeState
 from octobot_trading.orders.enums import OrderKind, OrderSide
@@ -112,7 +113,21 @@ class DailyTradingMode(AbstractTradingMode):
         return codes
 
     def acts_on(self, symbol: str, state: TradingModeState) -> bool:
-        return state is not TradingModeState.NEUTRAL  # neutral: no order created or cancelled
+        if state is TradingModeState.NEUTRAL:
+            return False  # create_orders returns at once
+        if self.exchange_manager.trader.open_orders(symbol):
+            return True  # it may cancel them
+        buying = state in (TradingModeState.VERY_LONG, TradingModeState.LONG)
+        spec = parse_amount(self.config["buy_amount" if buying else "sell_amount"])
+        if spec.unit in (AmountUnit.BASE, AmountUnit.QUOTE):
+            return spec.value > 0
+        # a share of a holding: nothing to spend sizes the order at 0 ("nothing to buy/sell")
+        rules = self.exchange_manager.markets.rules(symbol)
+        asset = rules.quote if buying else rules.base
+        portfolio = self.exchange_manager.portfolio
+        total = spec.unit is AmountUnit.PERCENT_TOTAL
+        holding = portfolio.total(asset) if total else portfolio.available(asset)
+        return spec.value > 0 and holding > 0
 
     async def create_orders(self, symbol: str, state: TradingModeState, evaluation: float) -> list[Order]:
         if state is TradingModeState.NEUTRAL:

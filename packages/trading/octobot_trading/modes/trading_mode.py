@@ -238,8 +238,9 @@ class AbstractTradingMode:
         return known, codes, codes != previous
 
     def acts_on(self, symbol: str, state: TradingModeState) -> bool:
-        """False when a decision for ``state`` creates and cancels nothing whatever the account holds
-        (a candle run then takes it without delivering it); True by default."""
+        """False when a decision for ``state`` would create and cancel nothing with the account as it is
+        now (a candle run, during which no order is open and nothing fills, then takes it without
+        delivering it); True by default."""
         return True
 
     def subscriptions(self) -> list[tuple[oc.Channel, oc.Consumer]]:
