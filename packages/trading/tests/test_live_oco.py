@@ -266,3 +266,38 @@ async def test_a_partly_filled_leg_keeps_its_share_of_the_lock_and_the_other_leg
     assert len(emulator.requests_to("/api/v3/order", "DELETE")) == 0  # the exchange expired the stop itself
     totals = emulator_totals(emulator)
     assert {asset: manager.portfolio.total(asset) for asset in totals} == totals
+
+
+async def test_cancelling_a_triggered_stop_cancels_it_alone_once_its_list_is_done(live, emulator, candles):
+    manager = await live.start()
+    entry_price, steps = first_low_below(emulator, candles)
+    close_after_entry = Decimal(repr(float(candles[HISTORY + steps - 1, 4])))
+    # a stop-limit that triggers soon and then rests (its limit stays above the market)
+    stop = floor_tick(close_after_entry, tick(emulator)) - tick(emulator)
+    take = floor_tick(close_after_entry * Decimal("1.5"), tick(emulator))
+    trader = manager.trader
+    amount = manager.markets.rules(PAIR).adjust_amount(Decimal("0.4") * Decimal("0.999"))
+    group = ot.OneCancelsTheOther()
+    stop_leg = group.add(
+        trader.new_order(PAIR, "sell", "stop_limit", amount, price=take - tick(emulator), trigger_price=stop)
+    )
+    take_leg = group.add(trader.new_order(PAIR, "sell", "limit", amount, price=take))
+    await trader.create_order(PAIR, "buy", "limit", "0.4", price=entry_price, chained=[stop_leg, take_leg])
+    await manager.order_connector.join()
+    await emulator.advance(steps)
+    await manager.reconcile()
+    await manager.order_connector.join()
+    for _ in range(200):  # until the stop triggers: the exchange expires the take-profit, the list is done
+        if emulator.account.open_lists() == []:
+            break
+        await emulator.advance()
+    on_exchange = {o.type: o for o in emulator.account.orders.values() if o.order_list_id >= 0}
+    assert on_exchange["STOP_LOSS_LIMIT"].working and on_exchange["STOP_LOSS_LIMIT"].status == "NEW"
+    assert on_exchange["LIMIT_MAKER"].status == "EXPIRED"
+    await manager.reconcile()
+    assert take_leg.status is ot.OrderStatus.EXPIRED and stop_leg.is_active
+    assert manager.last_report.recreated == []  # the position is still protected by the triggered stop
+    await trader.cancel_order(stop_leg)
+    await manager.order_connector.join()
+    assert on_exchange["STOP_LOSS_LIMIT"].status == "CANCELED"  # cancelled alone, not left behind
+    assert emulator.balance("ETH")[1] == 0 and manager.portfolio.locked("ETH") == 0

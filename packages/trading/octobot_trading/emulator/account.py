@@ -301,8 +301,9 @@ class Account:
 
     def cancel_list(self, order_list: EmulatedOrderList, now_ms: int) -> EmulatedOrderList:
         """DELETE /api/v3/orderList (and the cancel of any leg of an executing list): every open leg is
-        cancelled, the shared reservation comes back."""
-        if not any(o.is_open for o in order_list.orders):
+        cancelled, the shared reservation comes back. A list done (ALL_DONE: a leg triggered or filled,
+        the others expired) is no longer cancelled as a list: its leg still open is cancelled alone."""
+        if not order_list.is_executing or not any(o.is_open for o in order_list.orders):
             raise ApiError(-2011, "Unknown order list sent.")
         if order_list.locked:
             self._unlock_list(order_list)

@@ -307,10 +307,15 @@ class LiveOrderConnector(ExchangeConnector):
                 self.links.list_ids.get(list_client_id),
                 list_client_order_id=list_client_id,
             )
+            self._cancelled_lists.add(list_client_id)
+            leg = answer.leg(self.links.client_ids.get(order.order_id, ""))
         except ExchangeOrderNotFoundError:
-            return await self._lookup(order)
-        self._cancelled_lists.add(list_client_id)
-        return answer.leg(self.links.client_ids.get(order.order_id, ""))
+            leg = await self._lookup(order)
+        if leg is not None and not leg.is_closed:
+            # the list was done already (the other leg triggered and the exchange expired it): a list
+            # cancel may leave this leg open, so it is cancelled on its own
+            leg = await self.exchange.cancel_order(order.symbol, exchange_order_id=leg.exchange_order_id)
+        return leg
 
     async def _cancel(self, order: Order) -> None:
         async with self._lock:
