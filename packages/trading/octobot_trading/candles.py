@@ -117,24 +117,24 @@ class CandleBuffer:
             return
         times = array[:, 0]
         if times.dtype.kind == "f":
-            if not np.all(np.isfinite(times)) or not np.all(times == np.floor(times)):
+            whole = times == np.floor(times)  # False for NaN (infinity: checked next)
+            if not whole.all() or not np.isfinite(times).all():
                 bad = int(np.flatnonzero(~np.isfinite(times) | (times != np.floor(times)))[0])
                 raise InvalidCandleError(
                     f"{self._where()}: row {bad} has timestamp {times[bad]!r}; timestamps must be int ms UTC"
                 )
         times = times.astype(np.int64)
         values = np.ascontiguousarray(array[:, 1:6], dtype=np.float64)
-        finite = np.isfinite(values).all(axis=1)
-        if not finite.all():
-            bad = int(np.flatnonzero(~finite)[0])
+        if not np.isfinite(values).all():
+            bad = int(np.flatnonzero(~np.isfinite(values).all(axis=1))[0])
             raise InvalidCandleError(
                 f"{self._where()}: candle at {self._stamp(int(times[bad]))} (row {bad}) "
                 "has a NaN or infinite "
                 f"value {values[bad].tolist()}; clean or drop it before loading"
             )
-        steps = np.diff(times)
-        if (steps <= 0).any():
-            bad = int(np.flatnonzero(steps <= 0)[0]) + 1
+        newer = times[1:] > times[:-1]
+        if not newer.all():
+            bad = int(np.flatnonzero(~newer)[0]) + 1
             raise CandleOrderError(
                 f"{self._where()}: candle at {self._stamp(int(times[bad]))} (row {bad}) is not newer "
                 f"than the previous row ({self._stamp(int(times[bad - 1]))}); "

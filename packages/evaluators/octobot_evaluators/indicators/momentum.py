@@ -99,9 +99,13 @@ class RSI(Indicator):
         if self._moves < self.period or len(series) != 1 or self._prev_close != self._prev_close:
             return super().preview(*series)
         (closes,) = as_same_length(self.NAME, close=series[0])
-        moves = np.diff(closes, prepend=self._prev_close)
-        gains = np.where(moves > 0, moves, 0.0)
-        losses = np.where(moves < 0, -moves, 0.0)
+        moves = np.empty(len(closes), dtype=np.float64)
+        if len(closes):
+            moves[0] = closes[0] - self._prev_close
+            np.subtract(closes[1:], closes[:-1], out=moves[1:])
+        # _step's up/down: the move when positive (negative), else 0 (a -0.0 adds as 0.0)
+        gains = np.maximum(moves, 0.0)
+        losses = np.maximum(-moves, 0.0)
         values, gain_states, loss_states = wilder_rsi(
             gains, losses, self._gain, self._loss, self.period, FLAT_RSI
         )

@@ -17,7 +17,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from octobot_trading.modes.amounts import AmountUnit, parse_amount
+from octobot_trading.modes.amounts import AmountSpec, AmountUnit, parse_amount
 from octobot_trading.modes.trading_mode import _CODES as _CODE
 from octobot_trading.modes.trading_mode import AbstractTradingMode, TradingModeError, TradingModeState
 from octobot_trading.orders.enums import OrderKind, OrderSide
@@ -77,6 +77,7 @@ class DailyTradingMode(AbstractTradingMode):
 
     def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
+        self._amounts: dict[str, AmountSpec] = {}  # parsed amount configs (candle runs ask often)
         c = self.config
         if not (
             c["strong_sell_threshold"]
@@ -118,7 +119,10 @@ class DailyTradingMode(AbstractTradingMode):
         if self.exchange_manager.trader.open_orders(symbol):
             return True  # it may cancel them
         buying = state in (TradingModeState.VERY_LONG, TradingModeState.LONG)
-        spec = parse_amount(self.config["buy_amount" if buying else "sell_amount"])
+        text = self.config["buy_amount" if buying else "sell_amount"]
+        spec = self._amounts.get(text)
+        if spec is None:
+            spec = self._amounts[text] = parse_amount(text)
         if spec.unit in (AmountUnit.BASE, AmountUnit.QUOTE):
             return spec.value > 0
         # a share of a holding: nothing to spend sizes the order at 0 ("nothing to buy/sell")

@@ -198,7 +198,9 @@ class AbstractTradingMode:
         if not len(known):
             return len(values)
         known_values = values[known]
-        acting = np.array([self.acts_on(symbol, state) for state in _STATES], dtype=bool)
+        acting = np.zeros(len(_STATES), dtype=bool)
+        for code in set(codes[changes].tolist()):  # only the states the run enters
+            acting[code] = self.acts_on(symbol, _STATES[code])
         # out of range: delivered, so that set_evaluation reports it
         trigger = (changes & acting[codes]) | (known_values < -1.0) | (known_values > 1.0)
         return int(known[np.argmax(trigger)]) if trigger.any() else len(values)

@@ -100,7 +100,7 @@ class PortfolioHistory:
             return
         if len(times) != len(prices):
             raise ValueError(f"record_run: {len(times)} timestamps but {len(prices)} prices")
-        if int(times[0]) <= self._last_timestamp or (len(times) > 1 and np.any(np.diff(times) <= 0)):
+        if int(times[0]) <= self._last_timestamp or (len(times) > 1 and not (times[1:] > times[:-1]).all()):
             raise InvalidTimestampError(
                 f"portfolio history run from {int(times[0])} must be increasing and after the last point "
                 f"({self._last_timestamp}); record in time order"

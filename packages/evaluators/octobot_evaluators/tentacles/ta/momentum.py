@@ -31,12 +31,16 @@ def rsi_to_evaluation(rsi: float, oversold: float, overbought: float) -> float:
 def rsi_to_evaluations(rsi: np.ndarray, oversold: float, overbought: float) -> np.ndarray:
     """`rsi_to_evaluation` on each value (NaN stays NaN: no opinion), with the same float operations."""
     middle = (oversold + overbought) / 2.0
-    out = (middle - rsi) / (overbought - oversold)
-    low = rsi <= oversold
-    out[low] = 0.5 + 0.5 * (oversold - rsi[low]) / oversold
-    high = rsi >= overbought
-    out[high] = -0.5 - 0.5 * (rsi[high] - overbought) / (100.0 - overbought)
-    return np.clip(out, -1.0, 1.0)
+    out = np.where(
+        rsi <= oversold,
+        0.5 + 0.5 * (oversold - rsi) / oversold,
+        np.where(
+            rsi >= overbought,
+            -0.5 - 0.5 * (rsi - overbought) / (100.0 - overbought),
+            (middle - rsi) / (overbought - oversold),
+        ),
+    )
+    return np.minimum(np.maximum(out, -1.0), 1.0)  # clamp_evaluation (NaN stays NaN)
 
 
 class RSIMomentumEvaluator(TechnicalEvaluator):
