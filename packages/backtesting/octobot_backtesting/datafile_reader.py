@@ -13,8 +13,9 @@ from types import TracebackType
 import numpy as np
 
 from octobot_backtesting import _schema, _sqlite_rows
+from octobot_backtesting._time_frames import is_calendar, time_frame_ms
 from octobot_backtesting.description import DataFileDescription, SeriesInfo
-from octobot_backtesting.errors import DataFileError, SeriesNotFoundError
+from octobot_backtesting.errors import DataFileError, SeriesNotFoundError, TimeFrameError
 
 logger = logging.getLogger(__name__)
 
@@ -106,12 +107,27 @@ class DataFileReader:
         )
 
     def series(self) -> list[SeriesInfo]:
-        """Every (symbol, time frame) series with its candle count and range."""
-        rows = self._connection.execute(
-            "SELECT symbol, time_frame, COUNT(*), MIN(timestamp), MAX(timestamp) FROM ohlcv "
-            "GROUP BY symbol, time_frame"
-        ).fetchall()
-        return [SeriesInfo(*row) for row in rows]
+        """Every (symbol, time frame) series with its candle count and range.
+
+        Why not one GROUP BY: it compares the text keys of every row; stepping from series to series on
+        the primary key and counting each range costs about a third of that.
+        """
+        execute = self._connection.execute
+        result: list[SeriesInfo] = []
+        key = execute("SELECT symbol, time_frame FROM ohlcv ORDER BY symbol, time_frame LIMIT 1").fetchone()
+        while key is not None:
+            count, first, last = execute(
+                "SELECT COUNT(*), MIN(timestamp), MAX(timestamp) FROM ohlcv "
+                "WHERE symbol = ? AND time_frame = ?",
+                key,
+            ).fetchone()
+            result.append(SeriesInfo(key[0], key[1], count, first, last))
+            key = execute(
+                "SELECT symbol, time_frame FROM ohlcv WHERE (symbol, time_frame) > (?, ?) "
+                "ORDER BY symbol, time_frame LIMIT 1",
+                key,
+            ).fetchone()
+        return result
 
     def has_series(self, symbol: str, time_frame: str) -> bool:
         return (
@@ -175,17 +191,44 @@ class DataFileReader:
         self, symbol: str, time_frame: str, start_ms: int | None = None, end_ms: int | None = None
     ) -> np.ndarray:
         """Every candle of a series in [start_ms, end_ms] as one (n, 6) float64 array."""
-        total = self.count(symbol, time_frame, start_ms, end_ms)
-        result = np.empty((total, 6), dtype=np.float64)
-        if _sqlite_rows.AVAILABLE and total:
+        if _sqlite_rows.AVAILABLE:
+            capacity = self._capacity(symbol, time_frame, start_ms, end_ms)
+            result = np.empty((capacity, 6), dtype=np.float64)
+            if not capacity:
+                self._require_series(symbol, time_frame)  # an empty window, or no such series
+                return result
             where, parameters = _range_clause(symbol, time_frame, start_ms, end_ms)
             sql = f"SELECT {_schema.OHLCV_COLUMNS} FROM ohlcv WHERE {where} ORDER BY timestamp"
-            return result[: _sqlite_rows.fill_rows(self._uri, sql, parameters, result)]
+            filled = _sqlite_rows.fill_rows(self._uri, sql, parameters, result)
+            if filled < capacity:
+                return result[:filled]
+            # open times off the grid: more rows than the grid holds; read the rest after the last one
+            rest = self.read_ohlcv(symbol, time_frame, int(result[-1, TIMESTAMP]) + 1, end_ms)
+            return np.concatenate([result, rest]) if len(rest) else result
+        total = self.count(symbol, time_frame, start_ms, end_ms)
+        result = np.empty((total, 6), dtype=np.float64)
         filled = 0
         for chunk in self.iter_ohlcv(symbol, time_frame, start_ms, end_ms):
             result[filled : filled + len(chunk)] = chunk
             filled += len(chunk)
         return result[:filled]
+
+    def _capacity(self, symbol: str, time_frame: str, start_ms: int | None, end_ms: int | None) -> int:
+        """Rows of a range when its candles sit on their time frame's grid (two index lookups, where a
+        COUNT reads the whole range); the exact count for calendar or unknown time frames."""
+        try:
+            step = None if is_calendar(time_frame) else time_frame_ms(time_frame)
+        except TimeFrameError:  # an unknown time frame: counted
+            step = None
+        if step is None:
+            return self.count(symbol, time_frame, start_ms, end_ms)
+        where, parameters = _range_clause(symbol, time_frame, start_ms, end_ms)
+        first = self._connection.execute(f"SELECT MIN(timestamp) FROM ohlcv WHERE {where}", parameters)
+        first = first.fetchone()[0]
+        if first is None:
+            return 0
+        last = self._connection.execute(f"SELECT MAX(timestamp) FROM ohlcv WHERE {where}", parameters)
+        return (int(last.fetchone()[0]) - int(first)) // step + 1
 
     def _require_series(self, symbol: str, time_frame: str) -> None:
         if not self.has_series(symbol, time_frame):

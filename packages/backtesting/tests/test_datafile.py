@@ -164,3 +164,23 @@ def test_schema_is_typed_and_indexed(written):
     }
     assert connection.execute("SELECT typeof(timestamp) FROM ohlcv LIMIT 1").fetchone() == ("integer",)
     connection.close()
+
+
+def test_off_grid_rows_are_all_read_and_series_are_listed_in_key_order(written):
+    """A file written elsewhere may hold open times off the time frame's grid: a read sized on the grid
+    must still return every row (the reader then reads the rest)."""
+    path, arrays = written
+    (symbol, time_frame), candles = next(iter(arrays.items()))
+    first = int(candles[0, 0])
+    extra = [(symbol, time_frame, first + offset, 1.0, 2.0, 0.5, 1.5, 3.0) for offset in (1, 2, 3, 5, 7)]
+    with sqlite3.connect(path) as connection:
+        connection.executemany("INSERT INTO ohlcv VALUES (?, ?, ?, ?, ?, ?, ?, ?)", extra)
+    with ob.DataFileReader(path) as reader:
+        read = reader.read_ohlcv(symbol, time_frame)
+        assert len(read) == len(candles) + len(extra)
+        assert np.all(read[1:, 0] > read[:-1, 0])
+        infos = reader.series()
+    assert [(info.symbol, info.time_frame) for info in infos] == sorted(arrays)
+    counts = {(info.symbol, info.time_frame): info.count for info in infos}
+    assert counts[(symbol, time_frame)] == len(candles) + len(extra)
+    assert all(counts[key] == len(value) for key, value in arrays.items() if key != (symbol, time_frame))

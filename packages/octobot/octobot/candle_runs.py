@@ -33,8 +33,8 @@ logger = logging.getLogger(__name__)
 
 #: Windows evaluated ahead: the first, the smallest and the largest (a window grows 4x while nothing
 #: happens; the next run's first window is twice the last run).
-FIRST_WINDOW = 64
-MIN_WINDOW = 16
+FIRST_WINDOW = 256
+MIN_WINDOW = 128
 LARGEST_WINDOW = 16_384
 
 
@@ -163,7 +163,7 @@ class CandleRunCoordinator:
             self.runs += 1
             self.candles_taken += taken
         # the next run is likely about as long: look that far ahead first
-        self._window = max(MIN_WINDOW, min(LARGEST_WINDOW, 2 * taken))
+        self._window = max(MIN_WINDOW, min(LARGEST_WINDOW, 4 * taken))
         return taken
 
     def _commit(
@@ -240,7 +240,7 @@ class CandleRunCoordinator:
 def _first_invalid(values: np.ndarray) -> int:
     """Index of the first value that is neither NaN (no opinion) nor within [-1, 1]; len when none: the
     channels then deliver it, and the usual checks report it."""
-    bad = ~np.isnan(values) & ((values < -1.0) | (values > 1.0))
+    bad = (values < -1.0) | (values > 1.0)  # False for NaN
     return int(np.argmax(bad)) if bad.any() else len(values)
 
 

@@ -117,7 +117,7 @@ class RSI(Indicator):
         cached, self._preview = self._preview, None
         if cached is None or len(series) != 1:
             return super().advance(*series)
-        (closes,) = as_same_length(self.NAME, close=series[0])
+        closes = series[0]  # the closes the preview checked, or refused below
         n = len(closes)
         if n == 0 or n > len(cached[0]) or not np.array_equal(cached[0][:n], closes):
             return super().advance(*series)

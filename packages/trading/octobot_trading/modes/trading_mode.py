@@ -209,13 +209,15 @@ class AbstractTradingMode:
         """Take the state the evaluations of a run (before :meth:`first_action`'s index) leave: the
         same as :meth:`set_evaluation` on each, none of which acts."""
         values = np.asarray(evaluations, dtype=np.float64)
-        known, codes, changes = self._transitions(symbol, values)
-        if not len(known):
-            return
-        self.evaluations[symbol] = float(values[known[-1]])
-        self.states[symbol] = _STATES[int(codes[-1])]
-        if changes.any():
-            self.last_errors.pop(symbol, None)  # a decision was taken (and did nothing)
+        if symbol in self.last_errors:  # a decision taken (and doing nothing) clears the last error
+            _, _, changes = self._transitions(symbol, values)
+            if changes.any():
+                self.last_errors.pop(symbol, None)
+        numbers = values[values == values]
+        if len(numbers):
+            last = float(numbers[-1])
+            self.evaluations[symbol] = last
+            self.states[symbol] = self.decide_state(symbol, min(1.0, max(-1.0, last)))
 
     def state_codes(self, symbol: str, evaluations: np.ndarray) -> np.ndarray | None:
         """The index in ``TradingModeState`` of `decide_state` of each evaluation (all numbers), computed
