@@ -116,17 +116,25 @@ class DataFileReader:
         result: list[SeriesInfo] = []
         key = execute("SELECT symbol, time_frame FROM ohlcv ORDER BY symbol, time_frame LIMIT 1").fetchone()
         while key is not None:
-            count, first, last = execute(
-                "SELECT COUNT(*), MIN(timestamp), MAX(timestamp) FROM ohlcv "
-                "WHERE symbol = ? AND time_frame = ?",
-                key,
-            ).fetchone()
+            where = "WHERE symbol = ? AND time_frame = ?"
+            # three queries: MIN and MAX are index lookups alone, and COUNT reads no column
+            count = execute(f"SELECT COUNT(*) FROM ohlcv {where}", key).fetchone()[0]
+            first = execute(f"SELECT MIN(timestamp) FROM ohlcv {where}", key).fetchone()[0]
+            last = execute(f"SELECT MAX(timestamp) FROM ohlcv {where}", key).fetchone()[0]
             result.append(SeriesInfo(key[0], key[1], count, first, last))
-            key = execute(
-                "SELECT symbol, time_frame FROM ohlcv WHERE (symbol, time_frame) > (?, ?) "
-                "ORDER BY symbol, time_frame LIMIT 1",
+            following = execute(
+                "SELECT time_frame FROM ohlcv WHERE symbol = ? AND time_frame > ? "
+                "ORDER BY time_frame LIMIT 1",
                 key,
             ).fetchone()
+            if following is not None:
+                key = (key[0], following[0])
+            else:
+                key = execute(
+                    "SELECT symbol, time_frame FROM ohlcv WHERE symbol > ? "
+                    "ORDER BY symbol, time_frame LIMIT 1",
+                    (key[0],),
+                ).fetchone()
         return result
 
     def has_series(self, symbol: str, time_frame: str) -> bool:
