@@ -7,6 +7,7 @@ import logging
 import os
 import sqlite3
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from types import TracebackType
 
@@ -21,6 +22,8 @@ logger = logging.getLogger(__name__)
 
 #: Candles per chunk when streaming: about 2.4 MB of float64 per chunk.
 DEFAULT_CHUNK_SIZE = 50_000
+#: A compiled read of at least this many rows is split in two halves read at once.
+PARALLEL_READ_ROWS = 100_000
 #: Columns of a candle array.
 TIMESTAMP, OPEN, HIGH, LOW, CLOSE, VOLUME = range(6)
 
@@ -201,6 +204,8 @@ class DataFileReader:
         """Every candle of a series in [start_ms, end_ms] as one (n, 6) float64 array."""
         if _sqlite_rows.AVAILABLE:
             capacity = self._capacity(symbol, time_frame, start_ms, end_ms)
+            if capacity >= PARALLEL_READ_ROWS and _grid_step(time_frame) is not None:
+                return self._read_halves(symbol, time_frame, start_ms, end_ms, capacity)
             result = np.empty((capacity, 6), dtype=np.float64)
             if not capacity:
                 self._require_series(symbol, time_frame)  # an empty window, or no such series
@@ -221,13 +226,38 @@ class DataFileReader:
             filled += len(chunk)
         return result[:filled]
 
+    def _read_halves(
+        self, symbol: str, time_frame: str, start_ms: int | None, end_ms: int | None, capacity: int
+    ) -> np.ndarray:
+        """A long range read as two halves at once, on two threads: SQLite decodes rows in C with the
+        GIL released, so the halves take about half the time on two cores."""
+        step = time_frame_ms(time_frame)
+        where, parameters = _range_clause(symbol, time_frame, start_ms, end_ms)
+        first = self._connection.execute(f"SELECT MIN(timestamp) FROM ohlcv WHERE {where}", parameters)
+        middle = int(first.fetchone()[0]) + (capacity // 2) * step
+        halves = [(start_ms, middle - 1), (middle, end_ms)]
+        capacities = [self._capacity(symbol, time_frame, low, high) for low, high in halves]
+        outputs = [np.empty((count, 6), dtype=np.float64) for count in capacities]
+        jobs = []
+        for (low, high), output in zip(halves, outputs, strict=True):
+            half_where, half_parameters = _range_clause(symbol, time_frame, low, high)
+            sql = f"SELECT {_schema.OHLCV_COLUMNS} FROM ohlcv WHERE {half_where} ORDER BY timestamp"
+            jobs.append((sql, half_parameters, output))
+        with ThreadPoolExecutor(max_workers=2, thread_name_prefix="octobot-read") as pool:
+            filled = list(pool.map(lambda job: _sqlite_rows.fill_rows(self._uri, *job), jobs))
+        parts = []
+        for (_, high), output, count, capacity_of_half in zip(
+            halves, outputs, filled, capacities, strict=True
+        ):
+            parts.append(output[:count])
+            if count and count == capacity_of_half:  # full: off-grid rows may follow (see read_ohlcv)
+                parts.append(self.read_ohlcv(symbol, time_frame, int(output[count - 1, TIMESTAMP]) + 1, high))
+        return np.concatenate(parts)
+
     def _capacity(self, symbol: str, time_frame: str, start_ms: int | None, end_ms: int | None) -> int:
         """Rows of a range when its candles sit on their time frame's grid (two index lookups, where a
         COUNT reads the whole range); the exact count for calendar or unknown time frames."""
-        try:
-            step = None if is_calendar(time_frame) else time_frame_ms(time_frame)
-        except TimeFrameError:  # an unknown time frame: counted
-            step = None
+        step = _grid_step(time_frame)
         if step is None:
             return self.count(symbol, time_frame, start_ms, end_ms)
         where, parameters = _range_clause(symbol, time_frame, start_ms, end_ms)
@@ -244,6 +274,14 @@ class DataFileReader:
             raise SeriesNotFoundError(
                 f"{self.path} has no candles for {symbol} {time_frame}; available series: {available}"
             )
+
+
+def _grid_step(time_frame: str) -> int | None:
+    """The fixed length of the time frame's candles in ms; None for calendar or unknown time frames."""
+    try:
+        return None if is_calendar(time_frame) else time_frame_ms(time_frame)
+    except TimeFrameError:
+        return None
 
 
 def _range_clause(

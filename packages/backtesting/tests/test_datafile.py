@@ -184,3 +184,25 @@ def test_off_grid_rows_are_all_read_and_series_are_listed_in_key_order(written):
     counts = {(info.symbol, info.time_frame): info.count for info in infos}
     assert counts[(symbol, time_frame)] == len(candles) + len(extra)
     assert all(counts[key] == len(value) for key, value in arrays.items() if key != (symbol, time_frame))
+
+
+def test_a_long_read_in_two_halves_gives_the_same_rows(written, monkeypatch):
+    """Compiled reads of long ranges go in two halves at once; with off-grid rows in both halves."""
+    import octobot_backtesting.datafile_reader as reader_module
+
+    path, arrays = written
+    (symbol, time_frame), candles = max(arrays.items(), key=lambda item: len(item[1]))
+    with ob.DataFileReader(path) as reader:
+        whole = reader.read_ohlcv(symbol, time_frame)
+        window = reader.read_ohlcv(symbol, time_frame, int(candles[3, 0]), int(candles[-4, 0]))
+    middle = int(candles[len(candles) // 2, 0])
+    extra = [(symbol, time_frame, t, 1.0, 2.0, 0.5, 1.5, 3.0) for t in (int(candles[0, 0]) + 1, middle + 1)]
+    with sqlite3.connect(path) as connection:
+        connection.executemany("INSERT INTO ohlcv VALUES (?, ?, ?, ?, ?, ?, ?, ?)", extra)
+    monkeypatch.setattr(reader_module, "PARALLEL_READ_ROWS", 4)
+    with ob.DataFileReader(path) as reader:
+        halves = reader.read_ohlcv(symbol, time_frame)
+        window_halves = reader.read_ohlcv(symbol, time_frame, int(candles[3, 0]), int(candles[-4, 0]))
+    assert len(halves) == len(whole) + 2 and np.all(halves[1:, 0] > halves[:-1, 0])
+    assert np.array_equal(np.delete(halves, [1, 1 + len(candles) // 2 + 1], axis=0), whole)
+    assert np.array_equal(np.delete(window_halves, len(candles) // 2 - 3 + 1, axis=0), window)
