@@ -98,7 +98,9 @@ class RSI(Indicator):
         """As `Indicator.preview`, with the recursion in one tight loop once warm (candle runs)."""
         if self._moves < self.period or len(series) != 1 or self._prev_close != self._prev_close:
             return super().preview(*series)
-        (closes,) = as_same_length(self.NAME, close=series[0])
+        closes = series[0]
+        if type(closes) is not np.ndarray or closes.dtype != np.float64 or not np.isfinite(closes).all():
+            (closes,) = as_same_length(self.NAME, close=closes)  # converts, or names the bad value
         moves = np.empty(len(closes), dtype=np.float64)
         if len(closes):
             moves[0] = closes[0] - self._prev_close

@@ -242,14 +242,12 @@ class ExchangeManager:
             )
         data = self._symbols[symbol]
         data.candle_buffer(tf).load(candles)
-        last = candles[-1]
+        last = candles[-1].tolist()
         open_time = int(last[0])
-        close = _decimal(float(last[4]))
+        close = _decimal(last[4])
         data.set_price(close, candle_close_time(open_time, tf))
         # no order: the simulator only records the price
-        self.connector.process_candle(  # type: ignore[attr-defined]
-            symbol, open_time, float(last[1]), float(last[2]), float(last[3]), close, float(last[5])
-        )
+        self.connector.process_candle(symbol, open_time, last[1], last[2], last[3], close, last[5])  # type: ignore[attr-defined]
 
     async def push_kline(self, symbol: str, time_frame: str | TimeFrame, candle: Sequence) -> None:
         """The candle in construction (stored as the buffer's current candle; no fills: not a trade)."""
