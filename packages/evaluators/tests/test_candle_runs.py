@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
+import octobot_evaluators as oe
 from octobot_evaluators.indicators import RSI
 from octobot_evaluators.tentacles.ta.momentum import rsi_to_evaluation, rsi_to_evaluations
 
@@ -52,3 +54,29 @@ def test_rsi_evaluations_map_as_the_scalar_mapping():
     for value, evaluation in zip(rsi[:-1].tolist(), mapped[:-1].tolist(), strict=True):
         assert evaluation == rsi_to_evaluation(value, 30.0, 70.0)
     assert np.isnan(mapped[-1])
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: oe.SMA(10),
+        lambda: oe.EMA(10),
+        lambda: oe.WMA(8),
+        lambda: oe.DEMA(6),
+        lambda: oe.TEMA(5),
+        lambda: oe.KAMA(10),
+        lambda: oe.MACD(6, 13, 4),
+        lambda: oe.BollingerBands(12),
+        lambda: oe.StochasticRSI(8, 5, 3, 3),
+    ],
+)
+def test_a_long_preview_of_any_close_indicator_is_its_updates_and_changes_nothing(make):
+    """Previews span many steps: a ring buffer's one-step snapshot would not bring it back."""
+    closes = _closes(500, seed=11)
+    previewed, reference = make().warm_up(closes[:120]), make().warm_up(closes[:120])
+    values = previewed.preview(closes[120:400])
+    assert list(values) == [reference.update(close) for close in closes[120:400]]
+    untouched = make().warm_up(closes[:120])
+    assert [previewed.update(close) for close in closes[120:200]] == [
+        untouched.update(close) for close in closes[120:200]
+    ]

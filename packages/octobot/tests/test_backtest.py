@@ -30,10 +30,11 @@ def test_backtest_of_the_default_profile_on_real_data(home, builtin_tentacles, b
 
 
 def test_two_runs_give_the_same_figures(home, builtin_tentacles, btc_data_file, tmp_path):
+    """Also with every candle pushed through the channels (--no-candle-runs) on the second run."""
     figures = []
-    for index in range(2):
+    for index, runs in enumerate(["--candle-runs", "--no-candle-runs"]):
         path = tmp_path / f"run{index}.json"
-        assert run_cli("backtest", "--data", "btc", "--json", str(path))[0] == 0
+        assert run_cli("backtest", "--data", "btc", "--json", str(path), runs)[0] == 0
         report = json.loads(path.read_text())
         report.pop("run", None)
         figures.append(json.dumps(report, sort_keys=True).replace(str(path), ""))

@@ -8,6 +8,7 @@ new value, and `peek` computes without committing anything.
 
 from __future__ import annotations
 
+import copy
 import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -106,12 +107,9 @@ class Indicator:
         """What `update` would return for each candle of `series` in turn (one array per input), without
         changing the indicator: a backtest evaluates a run of closed candles ahead with it."""
         rows = self._rows("preview", series)
-        snapshot = self._snapshot()
-        step = self._step
-        try:
-            return [step(*row) for row in rows]
-        finally:
-            self._restore(snapshot)
+        # a copy: snapshots rewind one step only (ring buffers keep no more), a run is many steps
+        step = copy.deepcopy(self)._step
+        return [step(*row) for row in rows]
 
     def advance(self, *series: Sequence[float] | np.ndarray) -> None:
         """`update` on each candle of `series`, as `preview` computed them (the last one can be replaced)."""

@@ -44,7 +44,8 @@ class _Run:
         return self._decimals
 
     def floats(self) -> np.ndarray:
-        return float(self.constant) + float(self.holding) * self.prices
+        # from the Decimals: the very floats points recorded one by one give (reports stay identical)
+        return np.array([float(value) for value in self.decimals()], dtype=np.float64)
 
     def times(self) -> np.ndarray:
         return self.timestamps

@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 from typing import Any, ClassVar
 
+import numpy as np
+
 from octobot_evaluators.errors import EvaluatorConfigError
 from octobot_evaluators.indicators import MAType, new_moving_average
 from octobot_evaluators.technical import TechnicalEvaluator
@@ -68,11 +70,33 @@ class DoubleMovingAverageTrendEvaluator(TechnicalEvaluator):
     def required_history(self) -> int:
         return 3 * self.config["slow_period"]
 
-    async def evaluate(self, candles: CandleBuffer, *, forming: bool) -> None:
-        feed = self._feeds.get((self.symbol, self.time_frame))
+    SUPPORTS_CANDLE_RUNS: ClassVar[bool] = True
+
+    def _feed(self, symbol: str, time_frame: str) -> CloseFeed:
+        feed = self._feeds.get((symbol, time_frame))
         if feed is None:
-            feed = self._feeds[(self.symbol, self.time_frame)] = CloseFeed(self._factory)
-        fast, slow = feed.values(candles, forming=forming)
+            feed = self._feeds[(symbol, time_frame)] = CloseFeed(self._factory)
+        return feed
+
+    def evaluate_run(
+        self, symbol: str, time_frame: str, candles: CandleBuffer, run: np.ndarray
+    ) -> np.ndarray:
+        fast, slow = self._feed(symbol, time_frame).preview(candles, run)
+        sensitivity = self.config["sensitivity"]
+        # math.tanh value by value: the very floats `evaluate` publishes
+        return np.array(
+            [
+                math.nan if f != f or s != s else moving_average_gap_to_evaluation(f, s, sensitivity)
+                for f, s in zip(np.asarray(fast).tolist(), np.asarray(slow).tolist(), strict=True)
+            ],
+            dtype=np.float64,
+        )
+
+    def _advance_run(self, symbol: str, time_frame: str, run: np.ndarray) -> None:
+        self._feed(symbol, time_frame).advance(run)
+
+    async def evaluate(self, candles: CandleBuffer, *, forming: bool) -> None:
+        fast, slow = self._feed(self.symbol, self.time_frame).values(candles, forming=forming)
         if math.isnan(fast) or math.isnan(slow):
             self.eval_note = None
         else:
