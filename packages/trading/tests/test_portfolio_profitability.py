@@ -136,3 +136,28 @@ def test_traded_symbols_default_to_every_priced_pair():
     manager.update_price("ETH/USDT:USDT", D("9"))
     assert manager.traded_symbols == ("BTC/USDT", "ETH/USDT")
     assert manager.profitability().market_average_percent == D("5")  # (+20 - 10) / 2
+
+
+def test_a_run_of_points_reads_back_as_points_recorded_one_by_one():
+    """Candle runs record thousands of points at once: value = constant + holding x price."""
+    import numpy as np
+
+    constant, holding = D("100.5"), D("0.123456789012345678901234567891")
+    prices = np.array([0.00158785, 27123.5, 3.0])
+    lazy, eager = ot.PortfolioHistory("USDT"), ot.PortfolioHistory("USDT")
+    lazy.record(1_000, D(1))
+    lazy.record_run(np.array([2_000, 3_000, 4_000]), constant, holding, prices)
+    lazy.record(5_000, D(7))
+    eager.record(1_000, D(1))
+    for time, price in zip((2_000, 3_000, 4_000), prices.tolist(), strict=True):
+        eager.record(time, constant + holding * D(repr(price)))
+    eager.record(5_000, D(7))
+    assert lazy.points() == eager.points() and len(lazy) == 5 and lazy.last == (5_000, D(7))
+    assert np.array_equal(lazy.timestamps(), eager.timestamps())
+    np.testing.assert_allclose(lazy.values(), eager.values(), rtol=1e-15)
+    assert lazy.max_drawdown_percent() == eager.max_drawdown_percent()
+    with pytest.raises(ot.InvalidTimestampError):
+        lazy.record_run(np.array([4_500, 6_000]), constant, holding, prices[:2])
+    lazy.record_run(np.array([6_000]), constant, holding, prices[:1])
+    lazy.record(6_000, D(9))  # the same instant replaces the run's last point
+    assert lazy.last == (6_000, D(9)) and len(lazy) == 6

@@ -38,14 +38,16 @@ class _Run:
 
     def decimals(self) -> list[Decimal]:
         if self._decimals is None:
-            constant, holding = self.constant, self.holding
-            # Decimal(repr(float)): the price a candle's close becomes when it is pushed one by one
-            self._decimals = [constant + holding * Decimal(repr(price)) for price in self.prices.tolist()]
+            # Decimal(repr(float)): the price a candle's close becomes when it is pushed one by one;
+            # map() with bound methods keeps the loop in C
+            prices = map(Decimal, map(repr, self.prices.tolist()))
+            self._decimals = list(map(self.constant.__add__, map(self.holding.__mul__, prices)))
         return self._decimals
 
     def floats(self) -> np.ndarray:
-        # from the Decimals: the very floats points recorded one by one give (reports stay identical)
-        return np.array([float(value) for value in self.decimals()], dtype=np.float64)
+        # in floats (display and statistics): within a few ulps of float(Decimal) of each point, at a
+        # thousandth of its cost (a year of 1m points: 2.5 s the exact way)
+        return float(self.constant) + float(self.holding) * self.prices
 
     def times(self) -> np.ndarray:
         return self.timestamps
