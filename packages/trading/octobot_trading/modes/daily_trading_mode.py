@@ -28,6 +28,18 @@ logger = logging.getLogger(__name__)
 
 HUNDRED = Decimal(100)
 ZERO = Decimal(0)
+#: state code by (buy thresholds reached) * 3 + (sell thresholds passed): the sell side only matters
+#: below the buy threshold, as the zones do not overlap
+_ZONE_CODES = np.array(
+    [
+        _CODE[TradingModeState.VERY_SHORT],
+        _CODE[TradingModeState.SHORT],
+        _CODE[TradingModeState.NEUTRAL],
+        *[_CODE[TradingModeState.LONG]] * 3,
+        *[_CODE[TradingModeState.VERY_LONG]] * 3,
+    ],
+    dtype=np.int64,
+)
 _AMOUNT_PATTERN = r"^\s*[0-9]*\.?[0-9]+\s*(q|t%|a%|%)?\s*$"
 
 
@@ -105,13 +117,13 @@ class DailyTradingMode(AbstractTradingMode):
 
     def state_codes(self, symbol: str, evaluations: np.ndarray) -> np.ndarray:
         c = self.config
-        codes = np.full(len(evaluations), _CODE[TradingModeState.NEUTRAL], dtype=np.int64)
-        # the buy and sell zones do not overlap (checked at init): each rule below is decide_state's
-        codes[evaluations <= c["sell_threshold"]] = _CODE[TradingModeState.SHORT]
-        codes[evaluations <= c["strong_sell_threshold"]] = _CODE[TradingModeState.VERY_SHORT]
-        codes[evaluations >= c["buy_threshold"]] = _CODE[TradingModeState.LONG]
-        codes[evaluations >= c["strong_buy_threshold"]] = _CODE[TradingModeState.VERY_LONG]
-        return codes
+        # decide_state's zones as two sorted scales (they do not overlap, checked at init): how many buy
+        # thresholds the evaluation reaches (>=), and how many sell thresholds it is above (>)
+        buys = np.array([c["buy_threshold"], c["strong_buy_threshold"]], dtype=np.float64)
+        sells = np.array([c["strong_sell_threshold"], c["sell_threshold"]], dtype=np.float64)
+        buy = np.searchsorted(buys, evaluations, side="right")
+        sell = np.searchsorted(sells, evaluations, side="left")
+        return _ZONE_CODES[buy * 3 + sell]
 
     def acts_on(self, symbol: str, state: TradingModeState) -> bool:
         if state is TradingModeState.NEUTRAL:

@@ -197,13 +197,19 @@ class AbstractTradingMode:
         known, codes, changes = self._transitions(symbol, values)
         if not len(known):
             return len(values)
-        known_values = values[known]
-        acting = np.zeros(len(_STATES), dtype=bool)
-        for code in set(codes[changes].tolist()):  # only the states the run enters
-            acting[code] = self.acts_on(symbol, _STATES[code])
-        # out of range: delivered, so that set_evaluation reports it
-        trigger = (changes & acting[codes]) | (known_values < -1.0) | (known_values > 1.0)
-        return int(known[np.argmax(trigger)]) if trigger.any() else len(values)
+        outside = (values < -1.0) | (values > 1.0)  # delivered, so that set_evaluation reports it
+        first_outside = int(np.argmax(outside)) if outside.any() else len(values)
+        acting: dict[int, bool] = {}
+        for position in np.flatnonzero(changes).tolist():  # a run changes state a few times at most
+            index = int(known[position])
+            if index >= first_outside:
+                break
+            code = int(codes[position])
+            if code not in acting:
+                acting[code] = self.acts_on(symbol, _STATES[code])
+            if acting[code]:
+                return index
+        return first_outside
 
     def commit_run(self, symbol: str, evaluations: Sequence[float] | np.ndarray) -> None:
         """Take the state the evaluations of a run (before :meth:`first_action`'s index) leave: the
@@ -226,20 +232,25 @@ class AbstractTradingMode:
 
     def _transitions(self, symbol: str, values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(positions of the numbers in ``values``, their state codes, whether each changes the state)."""
-        known = np.flatnonzero(~np.isnan(values))
-        if not len(known):
-            empty = np.array([], dtype=np.int64)
-            return known, empty, empty.astype(bool)
-        numbers = np.clip(values[known], -1.0, 1.0)
+        if values.size and not np.isnan(values).any():
+            known, numbers = np.arange(len(values)), values
+        else:
+            known = np.flatnonzero(~np.isnan(values))
+            if not len(known):
+                empty = np.array([], dtype=np.int64)
+                return known, empty, empty.astype(bool)
+            numbers = values[known]
+        if numbers.min() < -1.0 or numbers.max() > 1.0:
+            numbers = np.clip(numbers, -1.0, 1.0)
         codes = self.state_codes(symbol, numbers)
         if codes is None:
             decide = self.decide_state
             codes = np.array([_CODES[decide(symbol, value)] for value in numbers.tolist()], dtype=np.int64)
         codes = np.asarray(codes, dtype=np.int64)
-        previous = np.empty_like(codes)
-        previous[0] = _CODES.get(self.states.get(symbol), -1)  # type: ignore[arg-type]
-        previous[1:] = codes[:-1]
-        return known, codes, codes != previous
+        changes = np.empty(len(codes), dtype=bool)
+        changes[0] = codes[0] != _CODES.get(self.states.get(symbol), -1)  # type: ignore[arg-type]
+        np.not_equal(codes[1:], codes[:-1], out=changes[1:])
+        return known, codes, changes
 
     def acts_on(self, symbol: str, state: TradingModeState) -> bool:
         """False when a decision for ``state`` would create and cancel nothing with the account as it is
