@@ -126,3 +126,33 @@ async def test_an_unknown_consumer_of_the_candles_turns_runs_off(rsi_backtest, m
     outcome = await run_backtest(profile, [data])
     assert len(seen) == outcome.replay.candles_pushed
     assert seen == sorted(set(seen))
+
+
+@pytest.mark.parametrize(
+    ("time_frames", "order_type"),
+    [(["1h", "4h"], "limit"), (["30m", "2h", "4h"], "market"), (["5m"], "market")],
+)
+async def test_runs_across_time_frames_give_the_trades_of_one_by_one(
+    home, builtin_tentacles, btc_data_file, tmp_path, time_frames, order_type
+):
+    """A strategy over several time frames: runs of the smallest one keep the others' evaluations."""
+    folder = tmp_path / "multi"
+    folder.mkdir()
+    profile = {
+        **PROFILE,
+        "name": "multi",
+        "time_frames": time_frames,
+        "evaluators": ["RSIMomentumEvaluator", "DoubleMovingAverageTrendEvaluator"],
+        "simulator": {**PROFILE["simulator"], "starting_portfolio": {"USDT": 1000}},
+    }
+    (folder / "profile.json").write_text(json.dumps(profile))
+    mode = {"order_type": order_type, "buy_threshold": 0.2, "sell_threshold": -0.2}
+    (folder / "DailyTradingMode.json").write_text(json.dumps(mode))
+    loaded = octobot.load_profile(folder, registry=octobot.TentacleRegistry.discover(home.tentacles))
+    with_runs = await run_backtest(loaded, [btc_data_file])
+    one_by_one = await run_backtest(loaded, [btc_data_file], candle_runs=False)
+    trades = _trades(with_runs)
+    assert trades and trades == _trades(one_by_one)
+    figures, reference = with_runs.report.to_dict(), one_by_one.report.to_dict()
+    assert figures["end_portfolio"] == reference["end_portfolio"]
+    assert with_runs.replay.steps == one_by_one.replay.steps
