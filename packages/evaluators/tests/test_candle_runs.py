@@ -80,3 +80,19 @@ def test_a_long_preview_of_any_close_indicator_is_its_updates_and_changes_nothin
     assert [previewed.update(close) for close in closes[120:200]] == [
         untouched.update(close) for close in closes[120:200]
     ]
+
+
+def test_rsi_advance_continues_a_preview_after_one_update_through_the_channels():
+    """A run, the candle that acts (pushed one by one), then the rest of the same preview."""
+    closes = _closes(400, seed=5)
+    advanced, reference = RSI(14).warm_up(closes[:60]), RSI(14).warm_up(closes[:60])
+    advanced.preview(closes[60:360])
+    advanced.advance(closes[60:100])
+    assert advanced.update(closes[100]) == [reference.update(close) for close in closes[60:101]][-1]
+    advanced.advance(closes[101:180])
+    advanced.advance(closes[180:181])
+    for close in closes[101:181]:
+        reference.update(close)
+    assert advanced.value == reference.value
+    assert advanced.update(closes[181], replace=True) == reference.update(closes[181], replace=True)
+    assert advanced.update(closes[182]) == reference.update(closes[182])

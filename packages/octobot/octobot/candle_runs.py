@@ -61,6 +61,8 @@ class CandleRunCoordinator:
         self.runs = 0
         self.candles_taken = 0
         self._window = FIRST_WINDOW
+        #: what the last call evaluated beyond the candle that acted (see _reusable)
+        self._ahead: tuple | None = None
 
     @classmethod
     def for_bot(
@@ -112,6 +114,7 @@ class CandleRunCoordinator:
         candles: np.ndarray,
         closes: np.ndarray,
     ) -> int:
+        ahead, self._ahead = self._ahead, None
         if manager is not self.manager or not self._quiet(symbol, time_frame):
             return 0
         evaluators = [e for e in self.evaluators if symbol in e.symbols and time_frame in e.time_frames]
@@ -125,22 +128,36 @@ class CandleRunCoordinator:
             return 0
         buffer = manager.symbol_data(symbol).candle_buffer(time_frame)
         taken, window, total = 0, self._window, len(candles)
+        reused = self._reusable(ahead, symbol, time_frame, evaluators, closes)
         while taken < total:
-            block = candles[taken : taken + window]
-            times = closes[taken : taken + window]
-            cut = len(block)
-            ta_runs: dict[oe.MatrixKey, np.ndarray] = {}
-            per_evaluator = []
-            for evaluator in evaluators:
-                values = np.asarray(
-                    evaluator.evaluate_run(symbol, time_frame, buffer, block), dtype=np.float64
-                )
+            if reused is not None:  # evaluated last time, beyond the candle that acted
+                _, _, _, per_evaluator, strategy_values = reused
+                size = min(len(per_evaluator[0][1]) if per_evaluator else len(strategy_values), total)
+                per_evaluator = [(evaluator, values[:size]) for evaluator, values in per_evaluator]
+                strategy_values = None if strategy_values is None else strategy_values[:size]
+                block, times = candles[:size], closes[:size]
+                reused = None
+                cut = len(block)
+            else:
+                block = candles[taken : taken + window]
+                times = closes[taken : taken + window]
+                cut = len(block)
+                per_evaluator = []
+                ta_runs: dict[oe.MatrixKey, np.ndarray] = {}
+                for evaluator in evaluators:
+                    values = np.asarray(
+                        evaluator.evaluate_run(symbol, time_frame, buffer, block), dtype=np.float64
+                    )
+                    ta_runs[evaluator.matrix_key(symbol, time_frame)] = values
+                    per_evaluator.append((evaluator, values))
+                strategy_values = None
+                if runs_strategy:
+                    strategy_values = np.asarray(
+                        strategy.evaluate_run(symbol, times, ta_runs), dtype=np.float64
+                    )
+            for _, values in per_evaluator:
                 cut = min(cut, _first_invalid(values))
-                ta_runs[evaluator.matrix_key(symbol, time_frame)] = values
-                per_evaluator.append((evaluator, values))
-            strategy_values = None
-            if runs_strategy:
-                strategy_values = np.asarray(strategy.evaluate_run(symbol, times, ta_runs), dtype=np.float64)
+            if strategy_values is not None:
                 cut = min(cut, _first_invalid(strategy_values))
                 if trades_symbol:
                     cut = min(cut, self.mode.first_action(symbol, strategy_values[:cut]))
@@ -157,6 +174,14 @@ class CandleRunCoordinator:
                 )
                 taken += cut
             if cut < len(block):
+                # the candle at `cut` goes through the channels; what follows it stays evaluated
+                self._ahead = (
+                    symbol,
+                    time_frame,
+                    times[cut:],
+                    [(evaluator, values[cut:]) for evaluator, values in per_evaluator],
+                    None if strategy_values is None else strategy_values[cut:],
+                )
                 break
             window = min(window * 4, LARGEST_WINDOW)
         if taken:
@@ -165,6 +190,41 @@ class CandleRunCoordinator:
         # the next run is likely about as long: look that far ahead first
         self._window = max(MIN_WINDOW, min(LARGEST_WINDOW, 4 * taken))
         return taken
+
+    def _reusable(
+        self,
+        ahead: tuple | None,
+        symbol: str,
+        time_frame: str,
+        evaluators: list[oe.TechnicalEvaluator],
+        closes: np.ndarray,
+    ) -> tuple | None:
+        """The evaluations of the last call beyond the candle that acted, minus that candle, when this
+        call continues right after it and that candle was evaluated as foreseen (the matrix holds the
+        foreseen evaluations at its close): evaluators and strategies do not depend on orders."""
+        if ahead is None or ahead[0] != symbol or ahead[1] != time_frame:
+            return None
+        _, _, times, per_evaluator, strategy_values = ahead
+        if len(times) < 2 or int(times[1]) != int(closes[0]):
+            return None
+        if [evaluator for evaluator, _ in per_evaluator] != evaluators:
+            return None
+        acted = int(times[0])
+        matrix = self.strategy.matrix
+        cells = [(evaluator.matrix_key(symbol, time_frame), values[0]) for evaluator, values in per_evaluator]
+        if strategy_values is not None:
+            cells.append((self.strategy.matrix_key(symbol), strategy_values[0]))
+        for key, foreseen in cells:
+            entry = matrix.get(key)
+            if entry is None or entry.time != acted or not _same_evaluation(entry.value, float(foreseen)):
+                return None
+        return (
+            symbol,
+            time_frame,
+            times[1:],
+            [(evaluator, values[1:]) for evaluator, values in per_evaluator],
+            None if strategy_values is None else strategy_values[1:],
+        )
 
     def _commit(
         self,
@@ -235,6 +295,12 @@ class CandleRunCoordinator:
                 return None  # valued through this symbol: not a straight line in its price
         constant = sum((value for asset, value in now.items() if asset != rules.base), Decimal(0))
         return constant, holding
+
+
+def _same_evaluation(published: float | None, foreseen: float) -> bool:
+    if published is None:
+        return foreseen != foreseen  # NaN: no opinion
+    return published == foreseen
 
 
 def _first_invalid(values: np.ndarray) -> int:

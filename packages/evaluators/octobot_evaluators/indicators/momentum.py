@@ -111,27 +111,42 @@ class RSI(Indicator):
         values, gain_states, loss_states = wilder_rsi(
             gains, losses, self._gain, self._loss, self.period, FLAT_RSI
         )
-        self._preview = (closes, gain_states, loss_states, values)
+        # the closes, the states after each, and the state they start from (see advance)
+        start = (self._gain, self._loss, self._prev_close)
+        self._preview = (closes, gain_states, loss_states, values, start)
         return values
 
     def advance(self, *series: Sequence[float] | np.ndarray) -> None:
-        """As `Indicator.advance`; takes the states of the last `preview` when it covered these closes."""
+        """As `Indicator.advance`; takes the states of the last `preview` when it covered these closes,
+        also after one `update` of the preview's first close (a candle pushed through the channels),
+        and keeps what it did not use for the next call."""
         cached, self._preview = self._preview, None
         if cached is None or len(series) != 1:
             return super().advance(*series)
         closes = series[0]  # the closes the preview checked, or refused below
-        n = len(closes)
-        if n == 0 or n > len(cached[0]) or not np.array_equal(cached[0][:n], closes):
+        cached_closes, gains, losses, values, start = cached
+        state = (self._gain, self._loss, self._prev_close)
+        if state == start:
+            offset = 0
+        elif len(cached_closes) and state == (gains[0], losses[0], cached_closes[0]):
+            offset = 1
+        else:
             return super().advance(*series)
-        _, gains, losses, values = cached
+        n = len(closes)
+        end = offset + n
+        if n == 0 or end > len(cached_closes) or not np.array_equal(cached_closes[offset:end], closes):
+            return super().advance(*series)
         if n >= 2:
-            self._gain, self._loss = float(gains[n - 2]), float(losses[n - 2])
-            self._prev_close, self._value = float(closes[n - 2]), float(values[n - 2])
+            self._gain, self._loss = float(gains[end - 2]), float(losses[end - 2])
+            self._prev_close, self._value = float(closes[n - 2]), float(values[end - 2])
         self._undo = None
         undo = self._snapshot()  # what update(..., replace=True) rewinds to
-        self._gain, self._loss = float(gains[n - 1]), float(losses[n - 1])
-        self._prev_close, self._value = float(closes[n - 1]), float(values[n - 1])
+        self._gain, self._loss = float(gains[end - 1]), float(losses[end - 1])
+        self._prev_close, self._value = float(closes[n - 1]), float(values[end - 1])
         self._undo = undo
+        if end < len(cached_closes):
+            rest = (self._gain, self._loss, self._prev_close)
+            self._preview = (cached_closes[end:], gains[end:], losses[end:], values[end:], rest)
         return None
 
     def _step(self, close: float) -> float:

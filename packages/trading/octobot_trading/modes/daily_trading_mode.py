@@ -90,6 +90,7 @@ class DailyTradingMode(AbstractTradingMode):
     def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
         self._amounts: dict[str, AmountSpec] = {}  # parsed amount configs (candle runs ask often)
+        self._scales: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}  # threshold arrays (state_codes)
         c = self.config
         if not (
             c["strong_sell_threshold"]
@@ -119,8 +120,12 @@ class DailyTradingMode(AbstractTradingMode):
         c = self.config
         # decide_state's zones as two sorted scales (they do not overlap, checked at init): how many buy
         # thresholds the evaluation reaches (>=), and how many sell thresholds it is above (>)
-        buys = np.array([c["buy_threshold"], c["strong_buy_threshold"]], dtype=np.float64)
-        sells = np.array([c["strong_sell_threshold"], c["sell_threshold"]], dtype=np.float64)
+        key = (c["buy_threshold"], c["strong_buy_threshold"], c["strong_sell_threshold"], c["sell_threshold"])
+        scales = self._scales.get(key)
+        if scales is None:
+            scales = (np.array(key[:2], dtype=np.float64), np.array(key[2:], dtype=np.float64))
+            self._scales[key] = scales
+        buys, sells = scales
         buy = np.searchsorted(buys, evaluations, side="right")
         sell = np.searchsorted(sells, evaluations, side="left")
         return _ZONE_CODES[buy * 3 + sell]

@@ -194,14 +194,28 @@ class AbstractTradingMode:
         if not self.supports_candle_runs:
             return 0
         values = np.asarray(evaluations, dtype=np.float64)
-        known, codes, changes = self._transitions(symbol, values)
-        if not len(known):
-            return len(values)
-        outside = (values < -1.0) | (values > 1.0)  # delivered, so that set_evaluation reports it
-        first_outside = int(np.argmax(outside)) if outside.any() else len(values)
+        count = len(values)
+        missing = np.isnan(values)
+        if missing.any():
+            known = np.flatnonzero(~missing)
+            numbers = values[known]
+        else:
+            known, numbers = None, values
+        if not len(numbers):
+            return count
+        first_outside = count  # an evaluation out of [-1, 1] is delivered, so that set_evaluation reports it
+        if numbers.min() < -1.0 or numbers.max() > 1.0:
+            outside = (values < -1.0) | (values > 1.0)
+            first_outside = int(np.argmax(outside))
+            numbers = np.clip(numbers, -1.0, 1.0)
+        codes = self._codes(symbol, numbers)
+        # positions (among the numbers) where the state changes: a run changes state a few times at most
+        positions = (np.flatnonzero(codes[1:] != codes[:-1]) + 1).tolist()
+        if codes[0] != _CODES.get(self.states.get(symbol), -1):  # type: ignore[arg-type]
+            positions.insert(0, 0)
         acting: dict[int, bool] = {}
-        for position in np.flatnonzero(changes).tolist():  # a run changes state a few times at most
-            index = int(known[position])
+        for position in positions:
+            index = position if known is None else int(known[position])
             if index >= first_outside:
                 break
             code = int(codes[position])
@@ -230,6 +244,13 @@ class AbstractTradingMode:
         at once; None (the default) makes the base call `decide_state` on each."""
         return None
 
+    def _codes(self, symbol: str, numbers: np.ndarray) -> np.ndarray:
+        codes = self.state_codes(symbol, numbers)
+        if codes is None:
+            decide = self.decide_state
+            return np.array([_CODES[decide(symbol, value)] for value in numbers.tolist()], dtype=np.int64)
+        return np.asarray(codes, dtype=np.int64)
+
     def _transitions(self, symbol: str, values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(positions of the numbers in ``values``, their state codes, whether each changes the state)."""
         if values.size and not np.isnan(values).any():
@@ -242,11 +263,7 @@ class AbstractTradingMode:
             numbers = values[known]
         if numbers.min() < -1.0 or numbers.max() > 1.0:
             numbers = np.clip(numbers, -1.0, 1.0)
-        codes = self.state_codes(symbol, numbers)
-        if codes is None:
-            decide = self.decide_state
-            codes = np.array([_CODES[decide(symbol, value)] for value in numbers.tolist()], dtype=np.int64)
-        codes = np.asarray(codes, dtype=np.int64)
+        codes = self._codes(symbol, numbers)
         changes = np.empty(len(codes), dtype=bool)
         changes[0] = codes[0] != _CODES.get(self.states.get(symbol), -1)  # type: ignore[arg-type]
         np.not_equal(codes[1:], codes[:-1], out=changes[1:])
