@@ -205,7 +205,10 @@ class CandleRunCoordinator:
         if ahead is None or ahead[0] != symbol or ahead[1] != time_frame:
             return None
         _, _, times, per_evaluator, strategy_values = ahead
-        if len(times) < 2 or int(times[1]) != int(closes[0]):
+        if not per_evaluator and strategy_values is None:
+            return None
+        size = min(len(times) - 1, len(closes))
+        if size < 1 or not np.array_equal(times[1 : 1 + size], closes[:size]):
             return None
         if [evaluator for evaluator, _ in per_evaluator] != evaluators:
             return None
