@@ -19,7 +19,7 @@ import importlib
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import ccxt
@@ -61,6 +61,9 @@ from octobot_trading.portfolio import Balance
 from octobot_trading.timestamps import Clock, WallClock
 
 logger = logging.getLogger(__name__)
+
+#: what a create request gives back: an order or an order list
+_Sent = TypeVar("_Sent")
 
 #: default retries of the live connector: jittered, patient enough for a short exchange outage
 LIVE_RETRY_POLICY = RetryPolicy(
@@ -499,45 +502,13 @@ class CcxtLiveConnector(CcxtMarketData):
                 symbol, ccxt_type, side.value, amount_wire, price_wire, dict(request_params)
             )
 
-        attempt = 0
-        while True:
-            attempt += 1
-            try:
-                raw = await self._attempt(send, action)
-                return ExchangeOrder.from_ccxt(raw)
-            except ExchangeDuplicateOrderError:
-                found = await self._lookup_after_loss(symbol, client_order_id, None)
-                if found is not None:
-                    return found
-                raise
-            except ExchangeNetworkError as error:
-                refused = isinstance(error, ExchangeRateLimitError | ExchangeTimestampError)
-                if not refused:  # the exchange may have taken the order: find it before anything else
-                    found = await self._lookup_after_loss(symbol, client_order_id, error)
-                    if found is not None:
-                        logger.info(
-                            "%s: %s: answer lost, order found by its client id", self.exchange_id, action
-                        )
-                        return found
-                if attempt >= self.retry_policy.max_attempts:
-                    raise
-                self.retries += 1
-                delay = self.retry_policy.delay_s(
-                    attempt, isinstance(error, ExchangeRateLimitError), getattr(error, "retry_after_s", None)
-                )
-                logger.warning(
-                    "%s: %s: %s; sending again (same client id) in %.2f s",
-                    self.exchange_id,
-                    action,
-                    error,
-                    delay,
-                )
-                await self.sleep(delay)
-            except ExchangeInsufficientFundsError as error:
-                base, quote = symbol.split(":")[0].split("/")
-                error.asset = quote if side is OrderSide.BUY else base
-                error.required = to_decimal(amount, "amount") if side is OrderSide.SELL else None  # type: ignore[assignment]
-                raise
+        async def parse(raw: Any) -> ExchangeOrder:
+            return ExchangeOrder.from_ccxt(raw)
+
+        async def lookup(cause: ExchangeError | None) -> ExchangeOrder | None:
+            return await self._lookup_after_loss(symbol, client_order_id, cause)
+
+        return await self._send_once(send, parse, lookup, action, "order", symbol, side, amount)
 
     async def _lookup_after_loss(
         self, symbol: str, client_order_id: str, cause: ExchangeError | None
@@ -734,23 +705,45 @@ class CcxtLiveConnector(CcxtMarketData):
         async def send() -> Any:
             return await getattr(self._client, method)(dict(params))
 
+        async def parse(raw: Any) -> ExchangeOrderList:
+            return self._parse_list(symbol, raw)
+
+        async def lookup(cause: ExchangeError | None) -> ExchangeOrderList | None:
+            return await self._list_lookup_after_loss(symbol, list_client_order_id, cause)  # type: ignore[arg-type]
+
+        return await self._send_once(send, parse, lookup, action, "list", symbol, side, amount)
+
+    async def _send_once(
+        self,
+        send: Callable[[], Awaitable[Any]],
+        parse: Callable[[Any], Awaitable[_Sent]],
+        lookup: Callable[[ExchangeError | None], Awaitable[_Sent | None]],
+        action: str,
+        what: str,
+        symbol: str,
+        side: OrderSide,
+        amount: Decimal | str | int,
+    ) -> _Sent:
+        """Sends a create request carrying client ids until it is answered: a lost answer is first looked
+        up by those ids (found -> returned, never sent twice), a refused request is sent again after the
+        wait, any other refusal raises. Shared by single orders and order lists."""
         attempt = 0
         while True:
             attempt += 1
             try:
-                return self._parse_list(symbol, await self._attempt(send, action))
+                return await parse(await self._attempt(send, action))
             except ExchangeDuplicateOrderError:
-                found = await self._list_lookup_after_loss(symbol, list_client_order_id, None)
+                found = await lookup(None)
                 if found is not None:
                     return found
                 raise
             except ExchangeNetworkError as error:
                 refused = isinstance(error, ExchangeRateLimitError | ExchangeTimestampError)
-                if not refused:  # the exchange may have taken the list: find it before anything else
-                    found = await self._list_lookup_after_loss(symbol, list_client_order_id, error)
+                if not refused:  # the exchange may have taken it: find it before anything else
+                    found = await lookup(error)
                     if found is not None:
                         logger.info(
-                            "%s: %s: answer lost, list found by its client id", self.exchange_id, action
+                            "%s: %s: answer lost, %s found by its client id", self.exchange_id, action, what
                         )
                         return found
                 if attempt >= self.retry_policy.max_attempts:
@@ -760,7 +753,7 @@ class CcxtLiveConnector(CcxtMarketData):
                     attempt, isinstance(error, ExchangeRateLimitError), getattr(error, "retry_after_s", None)
                 )
                 logger.warning(
-                    "%s: %s: %s; sending again (same client ids) in %.2f s",
+                    "%s: %s: %s; sending again (same client id) in %.2f s",
                     self.exchange_id,
                     action,
                     error,
