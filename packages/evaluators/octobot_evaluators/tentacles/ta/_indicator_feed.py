@@ -83,3 +83,20 @@ class CloseFeed:
         for indicator in self.indicators:
             indicator.advance(closes)
         self._last_time = int(run[-1, 0])
+
+
+class CloseFeeds:
+    """One `CloseFeed` per (symbol, time frame), made on first use: what a TA evaluator keeps."""
+
+    def __init__(self, factory: Callable[[], tuple[Indicator, ...]]) -> None:
+        self._factory = factory
+        self._feeds: dict[tuple[str, str], CloseFeed] = {}
+
+    def get(self, symbol: str, time_frame: str) -> CloseFeed:
+        feed = self._feeds.get((symbol, time_frame))
+        if feed is None:
+            feed = self._feeds[(symbol, time_frame)] = CloseFeed(self._factory)
+        return feed
+
+    def clear(self) -> None:
+        self._feeds.clear()

@@ -10,7 +10,7 @@ import numpy as np
 from octobot_evaluators.evaluation import clamp_evaluation
 from octobot_evaluators.indicators import RSI
 from octobot_evaluators.technical import TechnicalEvaluator
-from octobot_evaluators.tentacles.ta._indicator_feed import CloseFeed
+from octobot_evaluators.tentacles.ta._indicator_feed import CloseFeeds
 from octobot_trading import CandleBuffer
 
 
@@ -75,15 +75,14 @@ class RSIMomentumEvaluator(TechnicalEvaluator):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         period = self.config["period"]
-        self._feeds: dict[tuple[str, str], CloseFeed] = {}
-        self._factory = lambda: (RSI(period),)
+        self._feeds = CloseFeeds(lambda: (RSI(period),))
 
     @property
     def required_history(self) -> int:
         return 5 * self.config["period"]
 
     async def evaluate(self, candles: CandleBuffer, *, forming: bool) -> None:
-        (rsi,) = self._feed(self.symbol, self.time_frame).values(candles, forming=forming)
+        (rsi,) = self._feeds.get(self.symbol, self.time_frame).values(candles, forming=forming)
         if math.isnan(rsi):
             self.eval_note = None  # warming up: no opinion yet
         else:
@@ -92,22 +91,16 @@ class RSIMomentumEvaluator(TechnicalEvaluator):
 
     SUPPORTS_CANDLE_RUNS: ClassVar[bool] = True
 
-    def _feed(self, symbol: str, time_frame: str) -> CloseFeed:
-        feed = self._feeds.get((symbol, time_frame))
-        if feed is None:
-            feed = self._feeds[(symbol, time_frame)] = CloseFeed(self._factory)
-        return feed
-
     def evaluate_run(
         self, symbol: str, time_frame: str, candles: CandleBuffer, run: np.ndarray
     ) -> np.ndarray:
-        (rsi,) = self._feed(symbol, time_frame).preview(candles, run)
+        (rsi,) = self._feeds.get(symbol, time_frame).preview(candles, run)
         return rsi_to_evaluations(
             np.asarray(rsi, dtype=np.float64), self.config["oversold"], self.config["overbought"]
         )
 
     def _advance_run(self, symbol: str, time_frame: str, run: np.ndarray) -> None:
-        self._feed(symbol, time_frame).advance(run)
+        self._feeds.get(symbol, time_frame).advance(run)
 
     async def reset(self) -> None:
         await super().reset()

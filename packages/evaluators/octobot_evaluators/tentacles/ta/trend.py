@@ -10,7 +10,7 @@ import numpy as np
 from octobot_evaluators.errors import EvaluatorConfigError
 from octobot_evaluators.indicators import MAType, new_moving_average
 from octobot_evaluators.technical import TechnicalEvaluator
-from octobot_evaluators.tentacles.ta._indicator_feed import CloseFeed
+from octobot_evaluators.tentacles.ta._indicator_feed import CloseFeeds
 from octobot_trading import CandleBuffer
 
 
@@ -63,8 +63,9 @@ class DoubleMovingAverageTrendEvaluator(TechnicalEvaluator):
                 f"{self.name}: fast_period ({fast}) must be smaller than slow_period ({slow})"
             )
         ma_type = MAType[self.config["ma_type"]]
-        self._factory = lambda: (new_moving_average(fast, ma_type), new_moving_average(slow, ma_type))
-        self._feeds: dict[tuple[str, str], CloseFeed] = {}
+        self._feeds = CloseFeeds(
+            lambda: (new_moving_average(fast, ma_type), new_moving_average(slow, ma_type))
+        )
 
     @property
     def required_history(self) -> int:
@@ -72,16 +73,10 @@ class DoubleMovingAverageTrendEvaluator(TechnicalEvaluator):
 
     SUPPORTS_CANDLE_RUNS: ClassVar[bool] = True
 
-    def _feed(self, symbol: str, time_frame: str) -> CloseFeed:
-        feed = self._feeds.get((symbol, time_frame))
-        if feed is None:
-            feed = self._feeds[(symbol, time_frame)] = CloseFeed(self._factory)
-        return feed
-
     def evaluate_run(
         self, symbol: str, time_frame: str, candles: CandleBuffer, run: np.ndarray
     ) -> np.ndarray:
-        fast, slow = self._feed(symbol, time_frame).preview(candles, run)
+        fast, slow = self._feeds.get(symbol, time_frame).preview(candles, run)
         sensitivity = self.config["sensitivity"]
         # math.tanh value by value: the very floats `evaluate` publishes
         return np.array(
@@ -93,10 +88,10 @@ class DoubleMovingAverageTrendEvaluator(TechnicalEvaluator):
         )
 
     def _advance_run(self, symbol: str, time_frame: str, run: np.ndarray) -> None:
-        self._feed(symbol, time_frame).advance(run)
+        self._feeds.get(symbol, time_frame).advance(run)
 
     async def evaluate(self, candles: CandleBuffer, *, forming: bool) -> None:
-        fast, slow = self._feed(self.symbol, self.time_frame).values(candles, forming=forming)
+        fast, slow = self._feeds.get(self.symbol, self.time_frame).values(candles, forming=forming)
         if math.isnan(fast) or math.isnan(slow):
             self.eval_note = None
         else:
