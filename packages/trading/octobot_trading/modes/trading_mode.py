@@ -194,25 +194,9 @@ class AbstractTradingMode:
         if not self.supports_candle_runs:
             return 0
         values = np.asarray(evaluations, dtype=np.float64)
-        count = len(values)
-        missing = np.isnan(values)
-        if missing.any():
-            known = np.flatnonzero(~missing)
-            numbers = values[known]
-        else:
-            known, numbers = None, values
-        if not len(numbers):
-            return count
-        first_outside = count  # an evaluation out of [-1, 1] is delivered, so that set_evaluation reports it
-        if numbers.min() < -1.0 or numbers.max() > 1.0:
-            outside = (values < -1.0) | (values > 1.0)
-            first_outside = int(np.argmax(outside))
-            numbers = np.clip(numbers, -1.0, 1.0)
-        codes = self._codes(symbol, numbers)
-        # positions (among the numbers) where the state changes: a run changes state a few times at most
-        positions = (np.flatnonzero(codes[1:] != codes[:-1]) + 1).tolist()
-        if codes[0] != _CODES.get(self.states.get(symbol), -1):  # type: ignore[arg-type]
-            positions.insert(0, 0)
+        known, codes, positions = self._transitions(symbol, values)
+        outside = (values < -1.0) | (values > 1.0)  # delivered, so that set_evaluation reports it
+        first_outside = int(np.argmax(outside)) if outside.any() else len(values)
         acting: dict[int, bool] = {}
         for position in positions:
             index = position if known is None else int(known[position])
@@ -229,10 +213,8 @@ class AbstractTradingMode:
         """Take the state the evaluations of a run (before :meth:`first_action`'s index) leave: the
         same as :meth:`set_evaluation` on each, none of which acts."""
         values = np.asarray(evaluations, dtype=np.float64)
-        if symbol in self.last_errors:  # a decision taken (and doing nothing) clears the last error
-            _, _, changes = self._transitions(symbol, values)
-            if changes.any():
-                self.last_errors.pop(symbol, None)
+        if symbol in self.last_errors and self._transitions(symbol, values)[2]:
+            self.last_errors.pop(symbol, None)  # a decision taken (and doing nothing) clears the last error
         numbers = values[values == values]
         if len(numbers):
             last = float(numbers[-1])
@@ -251,23 +233,27 @@ class AbstractTradingMode:
             return np.array([_CODES[decide(symbol, value)] for value in numbers.tolist()], dtype=np.int64)
         return np.asarray(codes, dtype=np.int64)
 
-    def _transitions(self, symbol: str, values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(positions of the numbers in ``values``, their state codes, whether each changes the state)."""
-        if values.size and not np.isnan(values).any():
-            known, numbers = np.arange(len(values)), values
-        else:
-            known = np.flatnonzero(~np.isnan(values))
-            if not len(known):
-                empty = np.array([], dtype=np.int64)
-                return known, empty, empty.astype(bool)
+    def _transitions(
+        self, symbol: str, values: np.ndarray
+    ) -> tuple[np.ndarray | None, np.ndarray, list[int]]:
+        """(positions of the numbers in ``values``, None when all are numbers; their state codes; the
+        indexes among them where the state changes, the first one included when it is not the current
+        state). A run changes state a few times at most."""
+        missing = np.isnan(values)
+        if missing.any():
+            known = np.flatnonzero(~missing)
             numbers = values[known]
+        else:
+            known, numbers = None, values
+        if not len(numbers):
+            return known, np.empty(0, dtype=np.int64), []
         if numbers.min() < -1.0 or numbers.max() > 1.0:
             numbers = np.clip(numbers, -1.0, 1.0)
         codes = self._codes(symbol, numbers)
-        changes = np.empty(len(codes), dtype=bool)
-        changes[0] = codes[0] != _CODES.get(self.states.get(symbol), -1)  # type: ignore[arg-type]
-        np.not_equal(codes[1:], codes[:-1], out=changes[1:])
-        return known, codes, changes
+        positions = (np.flatnonzero(codes[1:] != codes[:-1]) + 1).tolist()
+        if codes[0] != _CODES.get(self.states.get(symbol), -1):  # type: ignore[arg-type]
+            positions.insert(0, 0)
+        return known, codes, positions
 
     def acts_on(self, symbol: str, state: TradingModeState) -> bool:
         """False when a decision for ``state`` would create and cancel nothing with the account as it is
