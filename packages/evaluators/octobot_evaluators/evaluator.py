@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import Any, ClassVar
 
 import jsonschema
+import numpy as np
 
 import octobot_channel as oc
 from octobot_evaluators.commands import REFRESH, RESET
@@ -245,6 +246,14 @@ class AbstractEvaluator:
         self._time = time
         self._valid_until = valid_until
         self._refresh = refresh
+
+    def _write_last(self, symbol: str, time_frame: str | None, evaluations: np.ndarray, time: int) -> None:
+        """The last evaluation of a candle run (NaN: no opinion) as ``eval_note`` and in the matrix, with
+        no message: what publishing each evaluation of the run in turn would have left."""
+        last = float(evaluations[-1])
+        self.eval_note = None if last != last else last
+        self._set_context(symbol, time_frame, time)
+        self.matrix.write(self.matrix_key(symbol, time_frame), self.eval_note, time)
 
     async def evaluation_completed(
         self,

@@ -92,10 +92,7 @@ class Strategy(AbstractEvaluator):
         evaluation into the matrix."""
         time = int(times[-1])
         self._last_cycle[symbol] = max(time, self._last_cycle.get(symbol, -1))
-        last = float(evaluations[-1])
-        self.eval_note = None if last != last else last
-        self._set_context(symbol, None, time)
-        self.matrix.write(self.matrix_key(symbol), self.eval_note, time)
+        self._write_last(symbol, None, evaluations, time)
 
     # ----------------------------------------------------------------- wiring
     async def start(self) -> None:

@@ -52,10 +52,7 @@ class TechnicalEvaluator(AbstractEvaluator):
         """Take the state evaluating each candle of ``run`` in turn would leave (``evaluations`` are what
         `evaluate_run` gave for them), and write the last evaluation into the matrix."""
         self._advance_run(symbol, time_frame, run)
-        last = float(evaluations[-1])
-        self.eval_note = None if last != last else last
-        self._set_context(symbol, time_frame, int(close_times[-1]))
-        self.matrix.write(self.matrix_key(symbol, time_frame), self.eval_note, int(close_times[-1]))
+        self._write_last(symbol, time_frame, evaluations, int(close_times[-1]))
 
     def _advance_run(self, symbol: str, time_frame: str, run: np.ndarray) -> None:
         raise NotImplementedError(f"{type(self).__name__} does not support candle runs")
