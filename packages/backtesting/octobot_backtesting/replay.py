@@ -359,7 +359,7 @@ class Replay:
         heapq.heapify(heap)
         advance_to = self.clock.advance_to
         drain = self.synchronizer.drain
-        heappop, heappush = heapq.heappop, heapq.heappush
+        heappop = heapq.heappop
         steps = 0
         progress = self.progress
         run_handler = self.run_handler
@@ -375,12 +375,7 @@ class Replay:
                     _, order, index = heappop(heap)
                     item = series[index]
                     await item.manager.push_candle(item.symbol, item.time_frame, row(item))
-                    item.pushed += 1
-                    item.position += 1
-                    if item.position == len(item.chunk):
-                        await asyncio.to_thread(self._next_chunk, item)
-                    if item.chunk is not None:
-                        heappush(heap, (int(item.closes[item.position]), order, index))
+                    await self._move_on(item, 1, heap, order, index)
                 await drain()
                 steps += 1
                 if instant >= next_mark:
@@ -429,14 +424,19 @@ class Replay:
         if not 0 < taken <= stop - start:
             raise ReplayError(f"the candle-run handler took {taken} candles of {stop - start} offered")
         self.clock.advance_to(int(item.closes[start + taken - 1]))
-        item.pushed += taken
-        item.position += taken
         heapq.heappop(heap)
+        await self._move_on(item, taken, heap, order, index)
+        return taken
+
+    async def _move_on(self, item: _Series, count: int, heap: list, order: tuple, index: int) -> None:
+        """``count`` candles of ``item`` were pushed (or taken in a run): move past them, to the next chunk
+        when this one is done, and put the series back in the heap at its next close time."""
+        item.pushed += count
+        item.position += count
         if item.position == len(item.chunk):
             await asyncio.to_thread(self._next_chunk, item)
         if item.chunk is not None:
             heapq.heappush(heap, (int(item.closes[item.position]), order, index))
-        return taken
 
 
 def _close_times(candles: np.ndarray, time_frame: str) -> np.ndarray:
