@@ -203,21 +203,7 @@ class DataFileReader:
     ) -> np.ndarray:
         """Every candle of a series in [start_ms, end_ms] as one (n, 6) float64 array."""
         if _sqlite_rows.AVAILABLE:
-            capacity = self._capacity(symbol, time_frame, start_ms, end_ms)
-            if capacity >= PARALLEL_READ_ROWS and _grid_step(time_frame) is not None:
-                return self._read_halves(symbol, time_frame, start_ms, end_ms, capacity)
-            result = np.empty((capacity, 6), dtype=np.float64)
-            if not capacity:
-                self._require_series(symbol, time_frame)  # an empty window, or no such series
-                return result
-            where, parameters = _range_clause(symbol, time_frame, start_ms, end_ms)
-            sql = f"SELECT {_schema.OHLCV_COLUMNS} FROM ohlcv WHERE {where} ORDER BY timestamp"
-            filled = _sqlite_rows.fill_rows(self._uri, sql, parameters, result)
-            if filled < capacity:
-                return result[:filled]
-            # open times off the grid: more rows than the grid holds; read the rest after the last one
-            rest = self.read_ohlcv(symbol, time_frame, int(result[-1, TIMESTAMP]) + 1, end_ms)
-            return np.concatenate([result, rest]) if len(rest) else result
+            return self._read_compiled(symbol, time_frame, start_ms, end_ms)
         total = self.count(symbol, time_frame, start_ms, end_ms)
         result = np.empty((total, 6), dtype=np.float64)
         filled = 0
@@ -226,33 +212,47 @@ class DataFileReader:
             filled += len(chunk)
         return result[:filled]
 
-    def _read_halves(
-        self, symbol: str, time_frame: str, start_ms: int | None, end_ms: int | None, capacity: int
+    def _read_compiled(
+        self, symbol: str, time_frame: str, start_ms: int | None, end_ms: int | None
     ) -> np.ndarray:
-        """A long range read as two halves at once, on two threads: SQLite decodes rows in C with the
-        GIL released, so the halves take about half the time on two cores."""
-        step = time_frame_ms(time_frame)
-        where, parameters = _range_clause(symbol, time_frame, start_ms, end_ms)
-        first = self._connection.execute(f"SELECT MIN(timestamp) FROM ohlcv WHERE {where}", parameters)
-        middle = int(first.fetchone()[0]) + (capacity // 2) * step
-        halves = [(start_ms, middle - 1), (middle, end_ms)]
-        capacities = [self._capacity(symbol, time_frame, low, high) for low, high in halves]
-        outputs = [np.empty((count, 6), dtype=np.float64) for count in capacities]
+        """The compiled read: rows copied by C into an array sized from the grid. A long range goes as two
+        halves at once, on two threads: SQLite decodes rows with the GIL released, so the halves take
+        about half the time on two cores."""
+        capacity = self._capacity(symbol, time_frame, start_ms, end_ms)
+        if not capacity:
+            self._require_series(symbol, time_frame)  # an empty window, or no such series
+            return np.empty((0, 6), dtype=np.float64)
+        ranges = [(start_ms, end_ms)]
+        step = _grid_step(time_frame)
+        if capacity >= PARALLEL_READ_ROWS and step is not None:
+            where, parameters = _range_clause(symbol, time_frame, start_ms, end_ms)
+            first = self._connection.execute(f"SELECT MIN(timestamp) FROM ohlcv WHERE {where}", parameters)
+            middle = int(first.fetchone()[0]) + (capacity // 2) * step
+            ranges = [(start_ms, middle - 1), (middle, end_ms)]
+            capacities = [self._capacity(symbol, time_frame, low, high) for low, high in ranges]
+        else:
+            capacities = [capacity]
         jobs = []
-        for (low, high), output in zip(halves, outputs, strict=True):
-            half_where, half_parameters = _range_clause(symbol, time_frame, low, high)
-            sql = f"SELECT {_schema.OHLCV_COLUMNS} FROM ohlcv WHERE {half_where} ORDER BY timestamp"
-            jobs.append((sql, half_parameters, output))
-        with ThreadPoolExecutor(max_workers=2, thread_name_prefix="octobot-read") as pool:
-            filled = list(pool.map(lambda job: _sqlite_rows.fill_rows(self._uri, *job), jobs))
+        for (low, high), count in zip(ranges, capacities, strict=True):
+            where, parameters = _range_clause(symbol, time_frame, low, high)
+            sql = f"SELECT {_schema.OHLCV_COLUMNS} FROM ohlcv WHERE {where} ORDER BY timestamp"
+            jobs.append((sql, parameters, np.empty((count, 6), dtype=np.float64)))
+        if len(jobs) == 1:
+            filled = [_sqlite_rows.fill_rows(self._uri, *jobs[0])]
+        else:
+            with ThreadPoolExecutor(max_workers=2, thread_name_prefix="octobot-read") as pool:
+                filled = list(pool.map(lambda job: _sqlite_rows.fill_rows(self._uri, *job), jobs))
         parts = []
-        for (_, high), output, count, capacity_of_half in zip(
-            halves, outputs, filled, capacities, strict=True
-        ):
+        for (_, high), (_, _, output), count in zip(ranges, jobs, filled, strict=True):
             parts.append(output[:count])
-            if count and count == capacity_of_half:  # full: off-grid rows may follow (see read_ohlcv)
-                parts.append(self.read_ohlcv(symbol, time_frame, int(output[count - 1, TIMESTAMP]) + 1, high))
-        return np.concatenate(parts)
+            if count and count == len(output):
+                # full: open times off the grid may hold more rows than the grid; read what follows
+                after = int(output[count - 1, TIMESTAMP]) + 1
+                parts.append(self._read_compiled(symbol, time_frame, after, high))
+        parts = [part for part in parts if len(part)]
+        if not parts:
+            return np.empty((0, 6), dtype=np.float64)
+        return parts[0] if len(parts) == 1 else np.concatenate(parts)
 
     def _capacity(self, symbol: str, time_frame: str, start_ms: int | None, end_ms: int | None) -> int:
         """Rows of a range when its candles sit on their time frame's grid (two index lookups, where a
