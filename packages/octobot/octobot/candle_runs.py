@@ -264,13 +264,12 @@ class CandleRunCoordinator:
     def _other_cells_cover(self, symbol: str, time_frame: str, first: int, last: int) -> bool:
         """Every TA evaluation of the strategy's other time frames stays current over the run (else the
         strategy would not run at some of its instants)."""
-        matrix = self.strategy.matrix
         for key, entry in self.strategy.ta_evaluations(symbol).items():
             if key.time_frame == time_frame:
                 continue
             if entry is None or not entry.covers(first) or not entry.covers(last):
                 return False
-        return matrix is not None
+        return True
 
     def _valuation(self, symbol: str) -> tuple[Decimal, Decimal] | None:
         """(value of everything but the symbol's base, base holding) when the portfolio's value is that

@@ -188,15 +188,7 @@ class ExchangeManager:
         if price_tf is None or tf.ms < price_tf.ms:
             price_tf = self._price_time_frames[symbol] = tf
         if tf is price_tf:
-            close = _decimal(candle[4])
-            data.set_price(close, candle_close_time(open_time, tf))
-            if not data.priced:
-                self._price_seen(data, close)
-            if self.simulated:
-                # raw prices: the simulator makes Decimals of them only when it has orders to match
-                self.connector.process_candle(  # type: ignore[attr-defined]
-                    symbol, open_time, candle[1], candle[2], candle[3], close, candle[5]
-                )
+            self._take_price(data, symbol, tf, open_time, candle)
             account = self.account
             if account.notifications or account.balance_changed:
                 await self.flush()
@@ -243,11 +235,21 @@ class ExchangeManager:
         data = self._symbols[symbol]
         data.candle_buffer(tf).load(candles)
         last = candles[-1].tolist()
-        open_time = int(last[0])
-        close = _decimal(last[4])
+        self._take_price(data, symbol, tf, int(last[0]), last)  # no order: the simulator only records it
+
+    def _take_price(
+        self, data: SymbolData, symbol: str, tf: TimeFrame, open_time: int, candle: Sequence
+    ) -> None:
+        """The close of a candle of the symbol's price time frame becomes its price, and the simulator walks
+        the candle (raw prices: it makes Decimals of them only when it has orders to match)."""
+        close = _decimal(candle[4])
         data.set_price(close, candle_close_time(open_time, tf))
-        # no order: the simulator only records the price
-        self.connector.process_candle(symbol, open_time, last[1], last[2], last[3], close, last[5])  # type: ignore[attr-defined]
+        if not data.priced:
+            self._price_seen(data, close)
+        if self.simulated:
+            self.connector.process_candle(  # type: ignore[attr-defined]
+                symbol, open_time, candle[1], candle[2], candle[3], close, candle[5]
+            )
 
     async def push_kline(self, symbol: str, time_frame: str | TimeFrame, candle: Sequence) -> None:
         """The candle in construction (stored as the buffer's current candle; no fills: not a trade)."""
