@@ -4,29 +4,20 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import sys
 from decimal import ROUND_DOWN, Decimal
-from pathlib import Path
 
 import ccxt
 import ccxt.async_support as ccxt_async
 import numpy as np
 import pytest
+from sim_helpers import EMULATOR_HISTORY as HISTORY
+from sim_helpers import ETH_BTC_FILE, needs_eth_btc
+from sim_helpers import SHARED_DATA as DATA
 
 from octobot_trading.emulator import EmulatorError, ExchangeEmulator, load_candles
 
-REPO_ROOT = Path(__file__).resolve().parents[3]
-DATA = Path(os.environ.get("OCTOBOT_SHARED_DATA", REPO_ROOT.parent / "shared" / "data"))
-ETH_BTC = DATA / "freqtrade" / "ETH_BTC-5m.csv"
-HISTORY = 200
-
-pytestmark = pytest.mark.skipif(not ETH_BTC.is_file(), reason=f"shared market data not found at {DATA}")
-
-
-@pytest.fixture(scope="module")
-def candles() -> np.ndarray:
-    return load_candles(ETH_BTC)
+pytestmark = needs_eth_btc
 
 
 @pytest.fixture
@@ -410,7 +401,7 @@ async def test_command_line_serves_the_data_file_to_ccxt():
         "-m",
         "octobot_trading.emulator",
         "--data",
-        str(ETH_BTC),
+        str(ETH_BTC_FILE),
         "--symbol",
         "ETH/BTC",
         "--port",
@@ -536,13 +527,13 @@ def test_data_files_and_bad_arrays(tmp_path):
 
     json_candles = load_candles(DATA / "freqtrade" / "UNITTEST_BTC-1m.json")
     assert json_candles.shape[1] == 6 and infer_time_frame(json_candles) == "1m"
-    assert infer_time_frame(load_candles(ETH_BTC)) == "5m"
+    assert infer_time_frame(load_candles(ETH_BTC_FILE)) == "5m"
     with pytest.raises(EmulatorDataError, match="NaN"):
         ExchangeEmulator({"ETH/BTC": np.array([[0, 1, 1, 1, np.nan, 1], [1, 1, 1, 1, 1, 1]])})
     with pytest.raises(EmulatorDataError, match="does not exist"):
         load_candles(tmp_path / "missing.csv")
     with pytest.raises(EmulatorDataError, match="history"):
-        ExchangeEmulator({"ETH/BTC": load_candles(ETH_BTC)[:10]}, history=10)
+        ExchangeEmulator({"ETH/BTC": load_candles(ETH_BTC_FILE)[:10]}, history=10)
 
 
 # --- outside actions and outages ------------------------------------------------------------------

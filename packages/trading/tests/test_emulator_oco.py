@@ -5,30 +5,20 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 from decimal import ROUND_DOWN, Decimal
-from pathlib import Path
 
 import aiohttp
 import ccxt
 import ccxt.async_support as ccxt_async
 import numpy as np
 import pytest
+from sim_helpers import EMULATOR_HISTORY as HISTORY
+from sim_helpers import EMULATOR_PAIR as PAIR
+from sim_helpers import needs_eth_btc
 
-from octobot_trading.emulator import ExchangeEmulator, load_candles
+from octobot_trading.emulator import ExchangeEmulator
 
-REPO_ROOT = Path(__file__).resolve().parents[3]
-DATA = Path(os.environ.get("OCTOBOT_SHARED_DATA", REPO_ROOT.parent / "shared" / "data"))
-ETH_BTC = DATA / "freqtrade" / "ETH_BTC-5m.csv"
-HISTORY = 200
-PAIR = "ETH/BTC"
-
-pytestmark = pytest.mark.skipif(not ETH_BTC.is_file(), reason=f"shared market data not found at {DATA}")
-
-
-@pytest.fixture(scope="module")
-def candles() -> np.ndarray:
-    return load_candles(ETH_BTC)
+pytestmark = needs_eth_btc
 
 
 @pytest.fixture

@@ -3,27 +3,18 @@
 from __future__ import annotations
 
 import asyncio
-import os
 from decimal import ROUND_DOWN, Decimal
-from pathlib import Path
 
 import ccxt.pro
 import numpy as np
 import pytest
+from sim_helpers import EMULATOR_HISTORY as HISTORY
+from sim_helpers import ETH_BTC_FILE, needs_eth_btc
+from sim_helpers import SHARED_DATA as DATA
 
 from octobot_trading.emulator import ExchangeEmulator, load_candles
 
-REPO_ROOT = Path(__file__).resolve().parents[3]
-DATA = Path(os.environ.get("OCTOBOT_SHARED_DATA", REPO_ROOT.parent / "shared" / "data"))
-ETH_BTC = DATA / "freqtrade" / "ETH_BTC-5m.csv"
-HISTORY = 200
-
-pytestmark = pytest.mark.skipif(not ETH_BTC.is_file(), reason=f"shared market data not found at {DATA}")
-
-
-@pytest.fixture(scope="module")
-def candles() -> np.ndarray:
-    return load_candles(ETH_BTC)
+pytestmark = needs_eth_btc
 
 
 @pytest.fixture
@@ -161,7 +152,7 @@ async def test_outside_cancel_and_deposit_reach_the_user_data_stream(emulator, e
 
 
 async def test_order_book_of_a_market_with_gaps_stays_in_sync():
-    eth, dash = load_candles(ETH_BTC), load_candles(DATA / "freqtrade" / "DASH_BTC-5m.csv")
+    eth, dash = load_candles(ETH_BTC_FILE), load_candles(DATA / "freqtrade" / "DASH_BTC-5m.csv")
     gap = int(np.flatnonzero(np.diff(dash[:, 0]) > 300_000)[0])  # DASH has no candle after this one
     async with ExchangeEmulator({"ETH/BTC": eth, "DASH/BTC": dash}, history=gap - 2) as emu:
         exchange = ccxt.pro.binance({**emu.ccxt_config(), "enableRateLimit": False})

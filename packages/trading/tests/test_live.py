@@ -3,29 +3,20 @@ lost answers, fills while disconnected, partial fills, restart reconciliation wi
 
 from __future__ import annotations
 
-import os
 from decimal import ROUND_DOWN, Decimal
 from pathlib import Path
 
 import numpy as np
 import pytest
+from sim_helpers import EMULATOR_HISTORY as HISTORY
+from sim_helpers import EMULATOR_PAIR as PAIR
+from sim_helpers import needs_eth_btc
 
 import octobot_trading as ot
 from octobot_trading.ccxt_connector import CcxtLiveConnector, Credentials
-from octobot_trading.emulator import ExchangeEmulator, load_candles
+from octobot_trading.emulator import ExchangeEmulator
 
-REPO_ROOT = Path(__file__).resolve().parents[3]
-DATA = Path(os.environ.get("OCTOBOT_SHARED_DATA", REPO_ROOT.parent / "shared" / "data"))
-ETH_BTC_FILE = DATA / "freqtrade" / "ETH_BTC-5m.csv"
-PAIR = "ETH/BTC"
-HISTORY = 200
-
-pytestmark = pytest.mark.skipif(not ETH_BTC_FILE.is_file(), reason=f"shared market data not found at {DATA}")
-
-
-@pytest.fixture(scope="module")
-def candles() -> np.ndarray:
-    return load_candles(ETH_BTC_FILE)
+pytestmark = needs_eth_btc
 
 
 @pytest.fixture

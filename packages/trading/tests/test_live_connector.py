@@ -7,13 +7,13 @@ from __future__ import annotations
 import asyncio
 import itertools
 import logging
-import os
 import secrets
 from decimal import Decimal
-from pathlib import Path
 
 import numpy as np
 import pytest
+from sim_helpers import EMULATOR_HISTORY as HISTORY
+from sim_helpers import needs_eth_btc
 
 import octobot_trading as ot
 from octobot_trading.ccxt_connector import (
@@ -31,18 +31,14 @@ from octobot_trading.ccxt_connector import (
     RequestBudget,
     RetryPolicy,
 )
-from octobot_trading.emulator import ExchangeEmulator, load_candles
+from octobot_trading.emulator import ExchangeEmulator
 
-REPO_ROOT = Path(__file__).resolve().parents[3]
-DATA = Path(os.environ.get("OCTOBOT_SHARED_DATA", REPO_ROOT.parent / "shared" / "data"))
-ETH_BTC = DATA / "freqtrade" / "ETH_BTC-5m.csv"
 SYMBOL = "ETH/BTC"
-HISTORY = 200
 FIVE_MINUTES = 300_000
 ORDER = "/api/v3/order"
 ACCOUNT = "/api/v3/account"
 
-pytestmark = pytest.mark.skipif(not ETH_BTC.is_file(), reason=f"shared market data not found at {DATA}")
+pytestmark = needs_eth_btc
 
 
 class VirtualTime:
@@ -70,11 +66,6 @@ class SkewedClock:
 
     def now_ms(self) -> int:
         return ot.WallClock().now_ms() + self.offset_ms
-
-
-@pytest.fixture(scope="module")
-def candles() -> np.ndarray:
-    return load_candles(ETH_BTC)
 
 
 @pytest.fixture

@@ -3,12 +3,12 @@ emulator with ccxt's real binance client (implicit API methods; nothing of ccxt 
 
 from __future__ import annotations
 
-import os
 from decimal import ROUND_DOWN, Decimal
-from pathlib import Path
 
 import numpy as np
 import pytest
+from sim_helpers import EMULATOR_HISTORY as HISTORY
+from sim_helpers import needs_eth_btc
 
 import octobot_trading as ot
 from octobot_trading.ccxt_connector import (
@@ -23,22 +23,13 @@ from octobot_trading.ccxt_connector import (
     RetryPolicy,
     UnsupportedExchangeError,
 )
-from octobot_trading.emulator import ExchangeEmulator, load_candles
+from octobot_trading.emulator import ExchangeEmulator
 
-REPO_ROOT = Path(__file__).resolve().parents[3]
-DATA = Path(os.environ.get("OCTOBOT_SHARED_DATA", REPO_ROOT.parent / "shared" / "data"))
-ETH_BTC = DATA / "freqtrade" / "ETH_BTC-5m.csv"
 SYMBOL = "ETH/BTC"
-HISTORY = 200
 OCO = "/api/v3/orderList/oco"
 LIST = "/api/v3/orderList"
 
-pytestmark = pytest.mark.skipif(not ETH_BTC.is_file(), reason=f"shared market data not found at {DATA}")
-
-
-@pytest.fixture(scope="module")
-def candles() -> np.ndarray:
-    return load_candles(ETH_BTC)
+pytestmark = needs_eth_btc
 
 
 @pytest.fixture

@@ -9,11 +9,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from sim_helpers import EMULATOR_HISTORY as HISTORY
+from sim_helpers import EMULATOR_PAIR as PAIR
+from sim_helpers import needs_eth_btc
 from test_live import (
-    DATA,
-    ETH_BTC_FILE,
-    HISTORY,
-    PAIR,
     Live,
     emulator_orders,
     emulator_totals,
@@ -23,16 +22,11 @@ from test_live import (
 )
 
 import octobot_trading as ot
-from octobot_trading.emulator import ExchangeEmulator, load_candles
+from octobot_trading.emulator import ExchangeEmulator
 
 OCO = "/api/v3/orderList/oco"
 
-pytestmark = pytest.mark.skipif(not ETH_BTC_FILE.is_file(), reason=f"shared market data not found at {DATA}")
-
-
-@pytest.fixture(scope="module")
-def candles() -> np.ndarray:
-    return load_candles(ETH_BTC_FILE)
+pytestmark = needs_eth_btc
 
 
 @pytest.fixture
