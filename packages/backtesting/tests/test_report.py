@@ -122,6 +122,23 @@ def test_trades_fees_pnl_win_rate_and_exposure():
     assert report.candles_per_second == 16
 
 
+def test_repr_names_the_figures_and_leaves_the_bulk_out():
+    """A long run's report is printed in a REPL or a log (and asyncio formats a finished task's result):
+    its repr must not list every candle, equity point and trade."""
+    many = 20_000
+    result = _result(
+        equity_times_ms=[T0 + i for i in range(many)],
+        equity_values=[D("1100")] * many,
+        trades=TRADES * 1000,
+    )
+    report = build_report(result)
+
+    text = repr(report)
+    assert "profitability_pct=" in text and "sharpe=" in text and "run_duration_s=0.5" in text
+    assert "TradeRecord" not in text and "equity_values" not in text
+    assert len(text) < 3000
+
+
 def test_drawdown_sharpe_and_sortino():
     report = build_report(_result())
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -40,15 +40,15 @@ class RunReport:
     total_fees: dict[str, Decimal]
     realised_pnl: dict[str, Decimal]
     #: the run's trades in time order, and whether each one is an exit (brings its position toward flat)
-    trades: list[TradeRecord]
-    trade_exits: list[bool]
+    trades: list[TradeRecord] = field(repr=False)
+    trade_exits: list[bool] = field(repr=False)
     max_drawdown: metrics.Drawdown
     ratio_period_ms: int | None
     periods_per_year: float | None
     sharpe: float | None
     sortino: float | None
     exposure_pct: float
-    position_intervals: dict[str, list[tuple[int, int | None]]]
+    position_intervals: dict[str, list[tuple[int, int | None]]] = field(repr=False)
 
     @property
     def vs_market_pct(self) -> Decimal | None:

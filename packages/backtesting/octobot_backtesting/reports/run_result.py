@@ -88,12 +88,13 @@ class RunResult:
     reference_market: str
     start_portfolio: Mapping[str, Decimal]
     end_portfolio: Mapping[str, Decimal]
-    candles: Mapping[str, np.ndarray]
-    equity_times_ms: Sequence[int] | np.ndarray
-    equity_values: Sequence[Decimal | float] | np.ndarray
-    trades: Sequence[TradeRecord] = ()
+    # bulk fields stay out of repr: a year of 1m candles would print for seconds
+    candles: Mapping[str, np.ndarray] = field(repr=False)
+    equity_times_ms: Sequence[int] | np.ndarray = field(repr=False)
+    equity_values: Sequence[Decimal | float] | np.ndarray = field(repr=False)
+    trades: Sequence[TradeRecord] = field(default=(), repr=False)
     orders_by_kind: Mapping[str, int] = field(default_factory=dict)
-    open_orders: Sequence[OpenOrderRecord] = ()
+    open_orders: Sequence[OpenOrderRecord] = field(default=(), repr=False)
     run_duration_s: float = 0.0
     candles_processed: int = 0
     start_prices: Mapping[str, Decimal] = field(default_factory=dict)
