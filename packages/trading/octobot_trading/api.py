@@ -162,7 +162,12 @@ from octobot_trading.exchanges.market_data import MarketDataSink, MarketDataSour
 from octobot_trading.ids import IdCounter  # noqa: E402
 from octobot_trading.modes.amounts import AmountSpec, AmountUnit, InvalidAmountSyntaxError, parse_amount  # noqa: E402
 from octobot_trading.modes.daily_trading_mode import DailyTradingMode  # noqa: E402
-from octobot_trading.modes.trading_mode import AbstractTradingMode, TradingModeError, TradingModeState  # noqa: E402
+from octobot_trading.modes.trading_mode import (  # noqa: E402
+    AbstractTradingMode,
+    StateZones,
+    TradingModeError,
+    TradingModeState,
+)
 from octobot_trading.orders.enums import OrderKind, OrderSide, OrderStatus  # noqa: E402
 from octobot_trading.orders.errors import (  # noqa: E402
     ExchangeManagerError,
@@ -227,6 +232,7 @@ __all__ += [
     "OrdersChannel",
     "RecentTradesChannel",
     "SlippageModel",
+    "StateZones",
     "SymbolData",
     "TickerChannel",
     "Trade",

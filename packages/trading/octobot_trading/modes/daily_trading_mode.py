@@ -15,11 +15,13 @@ import logging
 from decimal import Decimal
 from typing import ClassVar
 
-import numpy as np
-
 from octobot_trading.modes.amounts import AmountSpec, AmountUnit, parse_amount
-from octobot_trading.modes.trading_mode import _CODES as _CODE
-from octobot_trading.modes.trading_mode import AbstractTradingMode, TradingModeError, TradingModeState
+from octobot_trading.modes.trading_mode import (
+    AbstractTradingMode,
+    StateZones,
+    TradingModeError,
+    TradingModeState,
+)
 from octobot_trading.orders.enums import OrderKind, OrderSide
 from octobot_trading.orders.groups import OneCancelsTheOther
 from octobot_trading.orders.order import Order
@@ -28,18 +30,6 @@ logger = logging.getLogger(__name__)
 
 HUNDRED = Decimal(100)
 ZERO = Decimal(0)
-#: state code by (buy thresholds reached) * 3 + (sell thresholds passed): the sell side only matters
-#: below the buy threshold, as the zones do not overlap
-_ZONE_CODES = np.array(
-    [
-        _CODE[TradingModeState.VERY_SHORT],
-        _CODE[TradingModeState.SHORT],
-        _CODE[TradingModeState.NEUTRAL],
-        *[_CODE[TradingModeState.LONG]] * 3,
-        *[_CODE[TradingModeState.VERY_LONG]] * 3,
-    ],
-    dtype=np.int64,
-)
 _AMOUNT_PATTERN = r"^\s*[0-9]*\.?[0-9]+\s*(q|t%|a%|%)?\s*$"
 
 
@@ -90,7 +80,7 @@ class DailyTradingMode(AbstractTradingMode):
     def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
         self._amounts: dict[str, AmountSpec] = {}  # parsed amount configs (candle runs ask often)
-        self._scales: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}  # threshold arrays (state_codes)
+        self._zones: dict[tuple, StateZones] = {}  # by thresholds (candle runs ask often)
         c = self.config
         if not (
             c["strong_sell_threshold"]
@@ -105,30 +95,30 @@ class DailyTradingMode(AbstractTradingMode):
             )
 
     def decide_state(self, symbol: str, evaluation: float) -> TradingModeState:
-        c = self.config
-        if evaluation >= c["strong_buy_threshold"]:
-            return TradingModeState.VERY_LONG
-        if evaluation >= c["buy_threshold"]:
-            return TradingModeState.LONG
-        if evaluation <= c["strong_sell_threshold"]:
-            return TradingModeState.VERY_SHORT
-        if evaluation <= c["sell_threshold"]:
-            return TradingModeState.SHORT
-        return TradingModeState.NEUTRAL
+        return self._threshold_zones().state_of(evaluation)
 
-    def state_codes(self, symbol: str, evaluations: np.ndarray) -> np.ndarray:
+    def state_zones(self, symbol: str) -> StateZones:
+        return self._threshold_zones()
+
+    def _threshold_zones(self) -> StateZones:
+        """At or above ``strong_buy_threshold``: VERY_LONG; at or above ``buy_threshold``: LONG; at or below
+        ``strong_sell_threshold``: VERY_SHORT; at or below ``sell_threshold``: SHORT; else NEUTRAL."""
         c = self.config
-        # decide_state's zones as two sorted scales (they do not overlap, checked at init): how many buy
-        # thresholds the evaluation reaches (>=), and how many sell thresholds it is above (>)
-        key = (c["buy_threshold"], c["strong_buy_threshold"], c["strong_sell_threshold"], c["sell_threshold"])
-        scales = self._scales.get(key)
-        if scales is None:
-            scales = (np.array(key[:2], dtype=np.float64), np.array(key[2:], dtype=np.float64))
-            self._scales[key] = scales
-        buys, sells = scales
-        buy = np.searchsorted(buys, evaluations, side="right")
-        sell = np.searchsorted(sells, evaluations, side="left")
-        return _ZONE_CODES[buy * 3 + sell]
+        key = (c["strong_sell_threshold"], c["sell_threshold"], c["buy_threshold"], c["strong_buy_threshold"])
+        zones = self._zones.get(key)
+        if zones is None:
+            zones = self._zones[key] = StateZones(
+                edges=tuple(float(edge) for edge in key),
+                upward=(False, False, True, True),
+                states=(
+                    TradingModeState.VERY_SHORT,
+                    TradingModeState.SHORT,
+                    TradingModeState.NEUTRAL,
+                    TradingModeState.LONG,
+                    TradingModeState.VERY_LONG,
+                ),
+            )
+        return zones
 
     def acts_on(self, symbol: str, state: TradingModeState) -> bool:
         if state is TradingModeState.NEUTRAL:

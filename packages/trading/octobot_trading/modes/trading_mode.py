@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import Enum
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -23,6 +24,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import numpy as np
 
 import octobot_channel as oc
+from octobot_trading.modes._zones import OUTSIDE, next_change
 from octobot_trading.modes.amounts import parse_amount
 from octobot_trading.orders.enums import OrderSide
 from octobot_trading.orders.errors import InvalidOrderError, NoPriceError
@@ -51,6 +53,54 @@ _CODES: dict[TradingModeState, int] = {state: code for code, state in enumerate(
 
 class TradingModeError(InvalidOrderError):
     """A trading mode's config is invalid."""
+
+
+@dataclass(frozen=True)
+class StateZones:
+    """A mode's states as zones of the evaluation (see :meth:`AbstractTradingMode.state_zones`).
+
+    ``states[i]`` holds between ``edges[i - 1]`` and ``edges[i]`` (edges sorted, possibly equal: an empty
+    zone); an evaluation equal to an edge is in the zone above it when that edge's ``upward`` flag is set,
+    else in the zone below.
+    """
+
+    edges: tuple[float, ...]
+    upward: tuple[bool, ...]
+    states: tuple[TradingModeState, ...]
+    # the same as arrays, for the compiled walk (next_change) and the vectorised codes
+    _edges: np.ndarray = field(init=False, repr=False, compare=False)
+    _upward: np.ndarray = field(init=False, repr=False, compare=False)
+    _codes: np.ndarray = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if len(self.upward) != len(self.edges) or len(self.states) != len(self.edges) + 1:
+            raise TradingModeError(
+                f"state zones need one upward flag per edge and one state more than edges, got "
+                f"{len(self.edges)} edges, {len(self.upward)} flags, {len(self.states)} states"
+            )
+        if any(low > high for low, high in zip(self.edges, self.edges[1:], strict=False)):
+            raise TradingModeError(f"state zone edges must be sorted, got {list(self.edges)}")
+        object.__setattr__(self, "_edges", np.array(self.edges, dtype=np.float64))
+        object.__setattr__(self, "_upward", np.array(self.upward, dtype=np.uint8))
+        object.__setattr__(self, "_codes", np.array([_CODES[s] for s in self.states], dtype=np.int64))
+
+    def state_of(self, evaluation: float) -> TradingModeState:
+        zone = 0
+        for edge, up in zip(self.edges, self.upward, strict=True):
+            if evaluation > edge or (up and evaluation == edge):
+                zone += 1
+        return self.states[zone]
+
+    def codes(self, evaluations: np.ndarray) -> np.ndarray:
+        """The state code of each evaluation (all numbers), at once."""
+        zone = np.zeros(len(evaluations), dtype=np.int64)
+        for edge, up in zip(self.edges, self.upward, strict=True):
+            zone += (evaluations >= edge) if up else (evaluations > edge)
+        return self._codes[zone]
+
+    def next_change(self, evaluations: np.ndarray, start: int, code: int) -> tuple[int, int]:
+        """See :func:`octobot_trading.modes._zones.next_change`."""
+        return next_change(evaluations, start, code, self._edges, self._upward, self._codes)
 
 
 class AbstractTradingMode:
@@ -193,11 +243,25 @@ class AbstractTradingMode:
         """
         if not self.supports_candle_runs:
             return 0
-        values = np.asarray(evaluations, dtype=np.float64)
+        values = np.ascontiguousarray(evaluations, dtype=np.float64)
+        count = len(values)
+        acting: dict[int, bool] = {}
+        zones = self.state_zones(symbol)
+        if zones is not None:  # walk from change to change; most runs end at their first change
+            code = _CODES.get(self.states.get(symbol), -1)  # type: ignore[arg-type]
+            index = 0
+            while True:
+                index, code = zones.next_change(values, index, code)
+                if index >= count or code == OUTSIDE:  # outside [-1, 1]: delivered, so that it is reported
+                    return index
+                if code not in acting:
+                    acting[code] = self.acts_on(symbol, _STATES[code])
+                if acting[code]:
+                    return index
+                index += 1
         known, codes, positions = self._transitions(symbol, values)
         outside = (values < -1.0) | (values > 1.0)  # delivered, so that set_evaluation reports it
-        first_outside = int(np.argmax(outside)) if outside.any() else len(values)
-        acting: dict[int, bool] = {}
+        first_outside = int(np.argmax(outside)) if outside.any() else count
         for position in positions:
             index = position if known is None else int(known[position])
             if index >= first_outside:
@@ -212,19 +276,39 @@ class AbstractTradingMode:
     def commit_run(self, symbol: str, evaluations: Sequence[float] | np.ndarray) -> None:
         """Take the state the evaluations of a run (before :meth:`first_action`'s index) leave: the
         same as :meth:`set_evaluation` on each, none of which acts."""
-        values = np.asarray(evaluations, dtype=np.float64)
-        if symbol in self.last_errors and self._transitions(symbol, values)[2]:
+        values = np.ascontiguousarray(evaluations, dtype=np.float64)
+        if not len(values):
+            return
+        if symbol in self.last_errors and self._changes_state(symbol, values):
             self.last_errors.pop(symbol, None)  # a decision taken (and doing nothing) clears the last error
-        numbers = values[values == values]
-        if len(numbers):
+        last = float(values[-1])
+        if last != last:  # NaN: the last number, if any
+            numbers = values[values == values]
+            if not len(numbers):
+                return
             last = float(numbers[-1])
-            self.evaluations[symbol] = last
-            self.states[symbol] = self.decide_state(symbol, min(1.0, max(-1.0, last)))
+        self.evaluations[symbol] = last
+        self.states[symbol] = self.decide_state(symbol, min(1.0, max(-1.0, last)))
+
+    def state_zones(self, symbol: str) -> StateZones | None:
+        """The states of ``symbol`` as zones of the evaluation, when :meth:`decide_state` is such a map
+        (the same for every evaluation in a zone): candle runs then find the first change of state in a
+        compiled walk. None (the default): they call :meth:`state_codes` or :meth:`decide_state`."""
+        return None
 
     def state_codes(self, symbol: str, evaluations: np.ndarray) -> np.ndarray | None:
         """The index in ``TradingModeState`` of `decide_state` of each evaluation (all numbers), computed
-        at once; None (the default) makes the base call `decide_state` on each."""
-        return None
+        at once; None makes the base call `decide_state` on each. By default from :meth:`state_zones`."""
+        zones = self.state_zones(symbol)
+        return None if zones is None else zones.codes(evaluations)
+
+    def _changes_state(self, symbol: str, values: np.ndarray) -> bool:
+        """Whether a run of evaluations takes ``symbol`` out of its current state."""
+        zones = self.state_zones(symbol)
+        if zones is None:
+            return bool(self._transitions(symbol, values)[2])
+        code = _CODES.get(self.states.get(symbol), -1)  # type: ignore[arg-type]
+        return zones.next_change(values, 0, code)[0] < len(values)
 
     def _codes(self, symbol: str, numbers: np.ndarray) -> np.ndarray:
         codes = self.state_codes(symbol, numbers)
