@@ -26,6 +26,9 @@ cdef class CandleBuffer:
                      double volume)
     @cython.locals(values=double[:, ::1])
     cdef object _candle_at(self, Py_ssize_t slot)
+    @cython.locals(count=Py_ssize_t, index=Py_ssize_t, column=Py_ssize_t, keep=Py_ssize_t, last=int64_t,
+                   ts=int64_t, stamp=double, value=double)
+    cdef bint _load_rows(self, double[:, ::1] rows) except -1
     @cython.locals(total=double, finite=bint, ts=int64_t)
     cdef int64_t _check(self, object timestamp, object open, object high, object low, object close,
                         object volume, str action) except? -1

@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 from typing import NamedTuple
 
+import cython
 import numpy as np
 
 from octobot_trading.errors import CandleOrderError, InvalidCandleError
@@ -106,6 +107,15 @@ class CandleBuffer:
         rows, oldest first, every timestamp newer than the last one stored. Only the last ``max_size``
         are kept. Drops the candle in construction."""
         array = np.asarray(candles)
+        if (
+            cython.compiled
+            and array.dtype == np.float64
+            and array.ndim == 2
+            and array.shape[1] == 6
+            and array.flags.c_contiguous
+            and self._load_rows(array)
+        ):
+            return  # checked and written row by row in C (a backtest's candle runs load often)
         if array.ndim != 2 or array.shape[1] != 6:
             raise InvalidCandleError(
                 f"{self._where()}: load() needs an (n, 6) array of "
@@ -117,9 +127,10 @@ class CandleBuffer:
             return
         times = array[:, 0]
         if times.dtype.kind == "f":
-            whole = times == np.floor(times)  # False for NaN (infinity: checked next)
-            if not whole.all() or not np.isfinite(times).all():
-                bad = int(np.flatnonzero(~np.isfinite(times) | (times != np.floor(times)))[0])
+            # whole numbers within int64 (False for NaN and infinity)
+            whole = (times == np.floor(times)) & (np.abs(times) < 9.2e18)
+            if not whole.all():
+                bad = int(np.flatnonzero(~whole)[0])
                 raise InvalidCandleError(
                     f"{self._where()}: row {bad} has timestamp {times[bad]!r}; timestamps must be int ms UTC"
                 )
@@ -266,6 +277,41 @@ class CandleBuffer:
         values[3, mirror] = close
         values[4, slot] = volume
         values[4, mirror] = volume
+
+    def _load_rows(self, rows: np.ndarray) -> bool:
+        """The compiled build's load: False, with nothing written, when any row would be refused (the
+        numpy path then names it); else the rows are stored as ``load`` stores them."""
+        count = rows.shape[0]
+        last = self._last_timestamp
+        for index in range(count):
+            stamp = rows[index, 0]
+            if not -9.2e18 < stamp < 9.2e18:  # NaN, infinite or beyond int64
+                return False
+            ts = cython.cast(cython.longlong, stamp)
+            if ts != stamp or ts <= last:
+                return False
+            last = ts
+            for column in range(1, 6):
+                value = rows[index, column]
+                if value - value != 0.0:  # NaN or infinite
+                    return False
+        keep = min(count, self.max_size)
+        for index in range(count - keep, count):
+            self._write(
+                (self._count + index) % self._size,
+                cython.cast(cython.longlong, rows[index, 0]),
+                rows[index, 1],
+                rows[index, 2],
+                rows[index, 3],
+                rows[index, 4],
+                rows[index, 5],
+            )
+        self._count += count
+        self._stored = min(self._stored + count, self.max_size)
+        self._last_timestamp = last
+        self._has_current = False
+        self._current_timestamp = -1
+        return True
 
     def _candle_at(self, slot: int) -> Candle:
         values = self._values

@@ -132,7 +132,20 @@ def test_bulk_load_refuses_bad_arrays_and_changes_nothing():
         buffer.load(np.array([candle(1)]))
     with pytest.raises(ot.InvalidCandleError, match=r"\(n, 6\)"):
         buffer.load(rows[:, :5])
+    for row, column, value, error in (
+        (4, 5, np.inf, "NaN or infinite"),
+        (1, 0, 4 * MINUTE + 0.5, "row 1 has timestamp"),
+        (3, 0, np.inf, "row 3 has timestamp"),
+        (0, 0, 1e19, "row 0|int ms"),
+    ):
+        bad = rows.copy()
+        bad[row, column] = value
+        with pytest.raises((ot.InvalidCandleError, ot.CandleOrderError), match=error):
+            buffer.load(bad)
     assert buffer.timestamps().tolist() == [0, MINUTE, 2 * MINUTE]
+    buffer.update(*candle(3))
+    buffer.load(rows)  # closed candles supersede the one in construction
+    assert buffer.current_candle is None and buffer.last_candle == ot.Candle(*candle(7))
 
 
 def test_bad_constructor_arguments():
