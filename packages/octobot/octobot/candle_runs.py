@@ -61,6 +61,10 @@ class CandleRunCoordinator:
         self.runs = 0
         self.candles_taken = 0
         self._window = FIRST_WINDOW
+        #: the manager's portfolio manager (its property also syncs prices: not needed to read balances)
+        self._portfolio_manager = manager.portfolio_manager
+        self._pairs: dict[str, tuple[str, str]] = {}  # (base, quote) by symbol
+        self._checked_routes: dict[oc.Channel, tuple] = {}  # consumers found known, by channel
         #: what the last call evaluated beyond the candle that acted (see _reusable)
         self._ahead: tuple | None = None
 
@@ -208,7 +212,9 @@ class CandleRunCoordinator:
         if not per_evaluator and strategy_values is None:
             return None
         size = min(len(times) - 1, len(closes))
-        if size < 1 or not np.array_equal(times[1 : 1 + size], closes[:size]):
+        # both are runs of consecutive close times of this series (unique, sorted): the same first and
+        # last close over the same length are the same run
+        if size < 1 or times[1] != closes[0] or times[size] != closes[size - 1]:
             return None
         if [evaluator for evaluator, _ in per_evaluator] != evaluators:
             return None
@@ -250,15 +256,19 @@ class CandleRunCoordinator:
                 self.mode.commit_run(symbol, strategy_values[:count])
         if valuation is not None:
             constant, holding = valuation
-            history = self.manager.portfolio_manager.history
-            history.record_run(times, constant, holding, block[:, 4])
+            self._portfolio_manager.history.record_run(times, constant, holding, block[:, 4])
 
     # --- checks ------------------------------------------------------------------------------------
     def _quiet(self, symbol: str, time_frame: str) -> bool:
         """Nothing but the known consumers listens, and the exchange has nothing the candles could fill."""
         for channel, known in self.known_consumers.items():
-            if channel.is_closed or any(consumer not in known for consumer in channel.consumers):
+            if channel.is_closed:
                 return False
+            routes = channel.consumers  # a tuple the channel replaces when its consumers change
+            if routes is not self._checked_routes.get(channel):
+                if not known.issuperset(routes):
+                    return False
+                self._checked_routes[channel] = routes
         return self.manager.accepts_candle_run(symbol, time_frame)
 
     def _other_cells_cover(self, symbol: str, time_frame: str, first: int, last: int) -> bool:
@@ -274,13 +284,18 @@ class CandleRunCoordinator:
     def _valuation(self, symbol: str) -> tuple[Decimal, Decimal] | None:
         """(value of everything but the symbol's base, base holding) when the portfolio's value is that
         plus holding x the symbol's price in the reference market; None otherwise."""
-        pm = self.manager.portfolio_manager
-        rules = self.manager.markets.rules(symbol)
-        if rules.quote != pm.reference_market:
+        pm = self._portfolio_manager  # prices unsynced: only read below, after last_price synced them
+        pair = self._pairs.get(symbol)
+        if pair is None:
+            rules = self.manager.markets.rules(symbol)
+            pair = self._pairs[symbol] = (rules.base, rules.quote)
+        base, quote = pair
+        if quote != pm.reference_market:
             return None
         totals = pm.portfolio.totals()
-        if all(asset in (rules.base, rules.quote) or not amount for asset, amount in totals.items()):
-            return totals.get(rules.quote, Decimal(0)), totals.get(rules.base, Decimal(0))
+        if all(asset in pair or not amount for asset, amount in totals.items()):
+            return totals.get(quote, Decimal(0)), totals.get(base, Decimal(0))
+        pm = self.manager.portfolio_manager  # synced with the last prices
         price = self.manager.last_price(symbol)
         if price is None or price <= 0:
             return None
@@ -291,11 +306,11 @@ class CandleRunCoordinator:
             then = moved.values(totals, pm.reference_market)
         except ot.ValuationError:
             return None
-        holding = totals.get(rules.base, Decimal(0))
+        holding = totals.get(base, Decimal(0))
         for asset, value in now.items():
-            if asset != rules.base and then.get(asset) != value:
+            if asset != base and then.get(asset) != value:
                 return None  # valued through this symbol: not a straight line in its price
-        constant = sum((value for asset, value in now.items() if asset != rules.base), Decimal(0))
+        constant = sum((value for asset, value in now.items() if asset != base), Decimal(0))
         return constant, holding
 
 
