@@ -12,6 +12,7 @@ A buy spends quote (converted to base at the price), a sell spends base.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, Context, Decimal, InvalidOperation
@@ -69,24 +70,42 @@ def parse_amount(text: str | int | float | Decimal) -> AmountSpec:
         value, unit = Decimal(text), AmountUnit.BASE
     elif isinstance(text, float):
         value, unit = Decimal(str(text)), AmountUnit.BASE
-    elif isinstance(text, str) and (match := _PATTERN.match(text)):
-        try:
-            value = Decimal(match["number"])
-        except InvalidOperation:  # pragma: no cover - the pattern only lets numbers through
-            raise InvalidAmountSyntaxError(f"cannot read the number in amount {text!r}") from None
-        suffix = (match["unit"] or "").lower()
-        unit = {
-            "": AmountUnit.BASE,
-            "q": AmountUnit.QUOTE,
-            "%": AmountUnit.PERCENT_TOTAL,
-            "t%": AmountUnit.PERCENT_TOTAL,
-            "a%": AmountUnit.PERCENT_AVAILABLE,
-        }[suffix]
+    elif isinstance(text, str):
+        return _parse_text(text)
     else:
-        raise InvalidAmountSyntaxError(
-            f"cannot read amount {text!r}: write 0.1 (base units), 25q (quote units), 2% (of the total) or "
-            "12a% (of the available funds)"
-        )
+        raise InvalidAmountSyntaxError(_syntax_message(text))
+    return _checked(text, value, unit)
+
+
+@functools.lru_cache(maxsize=256)
+def _parse_text(text: str) -> AmountSpec:
+    """A config's amount text (sized on every order: parsed once)."""
+    match = _PATTERN.match(text)
+    if match is None:
+        raise InvalidAmountSyntaxError(_syntax_message(text))
+    try:
+        value = Decimal(match["number"])
+    except InvalidOperation:  # pragma: no cover - the pattern only lets numbers through
+        raise InvalidAmountSyntaxError(f"cannot read the number in amount {text!r}") from None
+    suffix = (match["unit"] or "").lower()
+    unit = {
+        "": AmountUnit.BASE,
+        "q": AmountUnit.QUOTE,
+        "%": AmountUnit.PERCENT_TOTAL,
+        "t%": AmountUnit.PERCENT_TOTAL,
+        "a%": AmountUnit.PERCENT_AVAILABLE,
+    }[suffix]
+    return _checked(text, value, unit)
+
+
+def _syntax_message(text: object) -> str:
+    return (
+        f"cannot read amount {text!r}: write 0.1 (base units), 25q (quote units), 2% (of the total) or "
+        "12a% (of the available funds)"
+    )
+
+
+def _checked(text: object, value: Decimal, unit: AmountUnit) -> AmountSpec:
     if value <= ZERO:
         raise InvalidAmountSyntaxError(f"amount {text!r} must be positive")
     if unit in (AmountUnit.PERCENT_TOTAL, AmountUnit.PERCENT_AVAILABLE) and value > HUNDRED:

@@ -15,7 +15,7 @@ import logging
 from decimal import Decimal
 from typing import ClassVar
 
-from octobot_trading.modes.amounts import AmountSpec, AmountUnit, parse_amount
+from octobot_trading.modes.amounts import AmountUnit, parse_amount
 from octobot_trading.modes.trading_mode import (
     AbstractTradingMode,
     StateZones,
@@ -79,7 +79,6 @@ class DailyTradingMode(AbstractTradingMode):
 
     def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
-        self._amounts: dict[str, AmountSpec] = {}  # parsed amount configs (candle runs ask often)
         self._zones: dict[tuple, StateZones] = {}  # by thresholds (candle runs ask often)
         c = self.config
         if not (
@@ -127,9 +126,7 @@ class DailyTradingMode(AbstractTradingMode):
             return True  # it may cancel them
         buying = state in (TradingModeState.VERY_LONG, TradingModeState.LONG)
         text = self.config["buy_amount" if buying else "sell_amount"]
-        spec = self._amounts.get(text)
-        if spec is None:
-            spec = self._amounts[text] = parse_amount(text)
+        spec = parse_amount(text)  # cached by text
         if spec.unit in (AmountUnit.BASE, AmountUnit.QUOTE):
             return spec.value > 0
         # a share of a holding: nothing to spend sizes the order at 0 ("nothing to buy/sell")
