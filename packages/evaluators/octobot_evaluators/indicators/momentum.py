@@ -134,7 +134,8 @@ class RSI(Indicator):
             return super().advance(*series)
         n = len(closes)
         end = offset + n
-        if n == 0 or end > len(cached_closes) or not np.array_equal(cached_closes[offset:end], closes):
+        # the same closes (an == over the slice: np.array_equal's checks cost more than the compare)
+        if n == 0 or end > len(cached_closes) or not (cached_closes[offset:end] == closes).all():
             return super().advance(*series)
         if n >= 2:
             self._gain, self._loss = float(gains[end - 2]), float(losses[end - 2])
