@@ -8,6 +8,7 @@ import os
 import sqlite3
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 
@@ -26,6 +27,25 @@ DEFAULT_CHUNK_SIZE = 50_000
 PARALLEL_READ_ROWS = 100_000
 #: Columns of a candle array.
 TIMESTAMP, OPEN, HIGH, LOW, CLOSE, VOLUME = range(6)
+
+
+@dataclass(frozen=True, slots=True)
+class SeriesRange:
+    """One (symbol, time frame) series of a data file: its first and last open time (ms UTC)."""
+
+    symbol: str
+    time_frame: str
+    first_timestamp_ms: int
+    last_timestamp_ms: int
+
+    @property
+    def upper_bound(self) -> int | None:
+        """Candles the series holds at most when they sit on their time frame's grid (open times off
+        the grid, a warning of validation, may hold more); None for calendar or unknown time frames."""
+        step = _grid_step(self.time_frame)
+        if step is None:
+            return None
+        return (self.last_timestamp_ms - self.first_timestamp_ms) // step + 1
 
 
 def open_sqlite_read_only(path: Path) -> sqlite3.Connection:
@@ -110,21 +130,38 @@ class DataFileReader:
         )
 
     def series(self) -> list[SeriesInfo]:
-        """Every (symbol, time frame) series with its candle count and range.
+        """Every (symbol, time frame) series with its exact candle count and range.
 
-        Why not one GROUP BY: it compares the text keys of every row; stepping from series to series on
-        the primary key and counting each range costs about a third of that.
+        The count reads every row of the series; ``ranges()`` gives the same without it.
+        """
+        count = self.count
+        return [
+            SeriesInfo(
+                item.symbol,
+                item.time_frame,
+                count(item.symbol, item.time_frame),
+                item.first_timestamp_ms,
+                item.last_timestamp_ms,
+            )
+            for item in self.ranges()
+        ]
+
+    def ranges(self) -> list[SeriesRange]:
+        """Every (symbol, time frame) series with its first and last open time, without counting rows.
+
+        Why: MIN and MAX of the timestamp are index seeks, where a COUNT reads the whole range (0.16 s on
+        a year of 1m candles); a caller that only needs a size bound takes ``SeriesRange.upper_bound``.
+        Why not one GROUP BY: it compares the text keys of every row; this steps from series to series on
+        the primary key.
         """
         execute = self._connection.execute
-        result: list[SeriesInfo] = []
+        result: list[SeriesRange] = []
         key = execute("SELECT symbol, time_frame FROM ohlcv ORDER BY symbol, time_frame LIMIT 1").fetchone()
         while key is not None:
             where = "WHERE symbol = ? AND time_frame = ?"
-            # three queries: MIN and MAX are index lookups alone, and COUNT reads no column
-            count = execute(f"SELECT COUNT(*) FROM ohlcv {where}", key).fetchone()[0]
             first = execute(f"SELECT MIN(timestamp) FROM ohlcv {where}", key).fetchone()[0]
             last = execute(f"SELECT MAX(timestamp) FROM ohlcv {where}", key).fetchone()[0]
-            result.append(SeriesInfo(key[0], key[1], count, first, last))
+            result.append(SeriesRange(key[0], key[1], first, last))
             following = execute(
                 "SELECT time_frame FROM ohlcv WHERE symbol = ? AND time_frame > ? "
                 "ORDER BY time_frame LIMIT 1",
