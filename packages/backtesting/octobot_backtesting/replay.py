@@ -211,6 +211,8 @@ class Replay:
         self._run_window: tuple[int, int] | None = None
         self._worker: ThreadPoolExecutor | None = None
         self._readers: list[DataFileReader] = []
+        #: what stopped the reading of a series mid-run (raised once the current instant is drained)
+        self._failures: list[Exception] = []
 
     async def run(self) -> ReplayResult:
         """Validates, warms up and replays; returns what was pushed."""
@@ -473,6 +475,7 @@ class Replay:
         progress = self.progress
         run_handler = self.run_handler
         row = self._row
+        failures = self._failures = []
         begin = heap[0][0] if heap else end  # the first instant of the run
         span = max(1, end - begin)
         next_mark = begin if progress is not None else end + 1  # one comparison a step when unused
@@ -487,11 +490,15 @@ class Replay:
                     await self._move_on(item, 1, heap, order, index)
                 await drain()
                 steps += 1
+                if failures:  # the instant before the bad piece was pushed and drained whole
+                    raise failures[0]
                 if instant >= next_mark:
                     progress(min(1.0, (instant - begin) / span))
                     next_mark = instant + span // 100
                 if run_handler is not None and heap:
                     taken = await self._offer_run(series, heap, end)
+                    if failures:
+                        raise failures[0]
                     steps += taken
                     reached = self.clock.now_ms()
                     if taken and reached >= next_mark:
@@ -543,7 +550,11 @@ class Replay:
         item.pushed += count
         item.position += count
         if item.position == len(item.chunk):
-            await self._next_chunk(item)
+            try:
+                await self._next_chunk(item)
+            except Exception as error:  # a piece failed validation (or reading): stop once drained
+                self._failures.append(error)
+                return
         if item.chunk is not None:
             heapq.heappush(heap, (int(item.closes[item.position]), order, index))
 

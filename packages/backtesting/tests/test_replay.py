@@ -73,9 +73,14 @@ class _Run:
         )
 
 
-@pytest.fixture(params=["in memory", "streamed"])
+@pytest.fixture(params=["in memory", "read ahead", "streamed"])
 def reading(request, monkeypatch):
-    """Both ways a replay reads a series: at once (validated in memory) and chunk by chunk."""
+    """The ways a replay reads a series: the whole window at once (validated in memory), in pieces read
+    ahead by a worker thread (small pieces here: 20 days of 5m cross several), and chunk by chunk."""
+    monkeypatch.setattr(replay_module, "READ_AHEAD", request.param == "read ahead")
+    if request.param == "read ahead":
+        monkeypatch.setattr(replay_module, "FIRST_PIECE_CANDLES", 500)
+        monkeypatch.setattr(replay_module, "PIECE_CANDLES", 1_000)
     if request.param == "streamed":
         monkeypatch.setattr(replay_module, "IN_MEMORY_CANDLES", 10)
         monkeypatch.setattr(replay_module, "ROWS_BLOCK", 7)
