@@ -20,8 +20,9 @@ FIRST_PIECE_CANDLES of the run) is read and validated; then one worker thread pe
 the window in pieces of PIECE_CANDLES, each validated in that thread with the previous piece's last
 candle prepended (a gap or disorder across pieces is still found), while the event loop replays. The
 replay awaits a piece only when it reaches it (normally long ready); a piece that failed validation stops
-the run there, before any of its candles is pushed (earlier pieces were replayed: an error late in the
-window stops the run late). The pure build reads and validates the whole window before the start. A
+the run there, once the instant before it is drained and before any of its candles is pushed (earlier
+pieces were replayed: an error late in the window stops the run late, with the same error as before the
+start). The pure build reads and validates the whole window before the start. A
 longer series is validated whole from the file first (errors stop the run before it starts), then read
 chunk by chunk. Every read of a run goes through its worker thread, which is joined before the data
 files are closed, whatever ends the run.
@@ -86,9 +87,10 @@ PIECE_CANDLES = 65_536
 #: Read ahead: pieces of a series queued for the worker beyond the one being replayed.
 PIECES_AHEAD = 2
 #: Read ahead while replaying: in the compiled build, where the reader's C loop steps SQLite with the GIL
-#: released (a year of 1m: 5.7 -> 4.4 s). The pure build reads the whole window before the start: its
-#: stdlib sqlite3 reads make a Python float per value with the GIL held, so reading beside the event loop
-#: slowed the run (a year of 1m: 9.3 -> 9.6 s, median of 4) though the first step came 2 s sooner.
+#: released (a year of 1m, full chain: 4.76 -> 4.33 s, first step 0.64 s -> 0.03 s; medians of 9). The
+#: pure build reads the whole window before the start: its stdlib sqlite3 reads make a Python float per
+#: value with the GIL held, so reading beside the event loop slowed the run (9.9 -> 10.7 s, medians of 6)
+#: though the first step came 2.6 s sooner.
 READ_AHEAD: bool = _sqlite_rows.AVAILABLE
 #: Rows listed as Python values at once for candles pushed one by one.
 ROWS_BLOCK = 64
