@@ -348,3 +348,25 @@ def test_the_grid_bound_covers_a_series_with_gaps(tmp_path):
     with ob.DataFileReader(_write(tmp_path / "gaps.data", candles)) as reader:
         (only,) = reader.ranges()
         assert only.upper_bound == 100 and reader.count("BTC/USDT", "1m") == 97
+
+
+@pytest.mark.parametrize("reading", ["read ahead", "whole", "streamed"])
+async def test_the_warm_up_reaches_back_across_a_gap(monkeypatch, tmp_path, reads, reading):
+    # the history is read from just before the start; a gap there sends it further back
+    candles = np.delete(make_candles(START, M1, 3_000, seed=10), np.arange(900, 1_000), axis=0)
+    path = _write(tmp_path / "gap.data", candles)
+    monkeypatch.setattr(replay_module, "READ_AHEAD", reading == "read ahead")
+    if reading == "streamed":
+        monkeypatch.setattr(replay_module, "IN_MEMORY_CANDLES", 10)
+    start = START + 1_000 * M1
+    async with _Run() as run:
+        replay = run.replay(path, start_ms=start, end_ms=start + 5 * M1, warmup_candles=150)
+        result = await replay.run()
+        buffer = run.manager.symbol_data("BTC/USDT").candle_buffer("1m")
+        loaded = buffer.timestamps().astype(np.int64).tolist()
+    history = [int(t) for t in candles[:, 0] if t + M1 <= start][-150:]
+    assert history[0] == START + 750 * M1 and history[-1] == START + 899 * M1
+    assert result.warmup_candles_loaded == 150
+    assert loaded == history + [start + i * M1 for i in range(5)]
+    # the first read stopped short of the file's start; the second one went back for the rest
+    assert reads[0][2] == start - 151 * M1 and reads[1][2:4] == (None, start - 151 * M1 - 1)
