@@ -20,6 +20,7 @@ from octobot_backtesting.datafile_reader import (
     TIMESTAMP,
     VOLUME,
     DataFileReader,
+    SeriesRange,
 )
 from octobot_backtesting.datafile_writer import DataFileWriter
 from octobot_backtesting.description import DataFileDescription, DataFileSummary, SeriesInfo
@@ -93,6 +94,7 @@ __all__ = [
     "ResampleResult",
     "ResamplingError",
     "SeriesInfo",
+    "SeriesRange",
     "SeriesInspection",
     "SeriesNotFoundError",
     "Severity",

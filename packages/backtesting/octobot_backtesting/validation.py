@@ -1,4 +1,6 @@
-"""Checks candles before a run starts, so that bad data is reported up front and never found mid-run.
+"""Checks candles before they are replayed, so that bad data is reported by name and never traded on: a
+replay validates each piece it reads before pushing any of its candles (`octobot data validate` checks a
+whole file up front).
 
 Every issue names its symbol, time frame and timestamp, so a user can find the bad row in the source.
 """
@@ -101,7 +103,7 @@ class ValidationReport:
         return not self.errors
 
     def raise_for_errors(self, what: str = "data") -> None:
-        """Raises DataValidationError listing the errors; what a replay calls before it starts."""
+        """Raises DataValidationError listing the errors; what a replay calls before pushing what it checked."""
         if errors := self.errors:
             shown = "\n  ".join(str(issue) for issue in errors[:10])
             more = f"\n  ... and {len(errors) - 10} more" if len(errors) > 10 else ""
