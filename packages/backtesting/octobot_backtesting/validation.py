@@ -103,7 +103,7 @@ class ValidationReport:
         return not self.errors
 
     def raise_for_errors(self, what: str = "data") -> None:
-        """Raises DataValidationError listing the errors; what a replay calls before pushing what it checked."""
+        """Raises DataValidationError listing the errors (a replay calls it before pushing what it read)."""
         if errors := self.errors:
             shown = "\n  ".join(str(issue) for issue in errors[:10])
             more = f"\n  ... and {len(errors) - 10} more" if len(errors) > 10 else ""
