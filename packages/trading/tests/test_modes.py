@@ -364,6 +364,8 @@ def test_state_zones_refuse_a_bad_shape():
         ot.StateZones((0.5, 0.1), (False, True), (S.SHORT, S.NEUTRAL, S.LONG))
     with pytest.raises(ot.TradingModeError, match="one state more"):
         ot.StateZones((0.1,), (False,), (S.SHORT,))
+    with pytest.raises(ot.TradingModeError, match="NaN"):
+        ot.StateZones((0.1,), (False,), (S.SHORT, S.LONG)).state_of(float("nan"))
 
 
 async def test_first_action_walking_zones_agrees_with_judging_each_evaluation():

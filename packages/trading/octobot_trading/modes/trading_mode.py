@@ -85,6 +85,8 @@ class StateZones:
         object.__setattr__(self, "_codes", np.array([_CODES[s] for s in self.states], dtype=np.int64))
 
     def state_of(self, evaluation: float) -> TradingModeState:
+        if evaluation != evaluation:
+            raise TradingModeError("a NaN evaluation (no opinion) puts a symbol in no state; skip it")
         zone = 0
         for edge, up in zip(self.edges, self.upward, strict=True):
             if evaluation > edge or (up and evaluation == edge):
