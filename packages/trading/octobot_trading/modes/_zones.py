@@ -24,43 +24,34 @@ def next_change(
     or that is outside [-1, 1] (code ``OUTSIDE``); ``(len(values), code)`` when there is none. NaN (no
     opinion) never changes the zone.
 
-    The zone of an evaluation is how many ``edges`` (sorted, float64) lie below it: an edge lies below a
-    value above it, and below a value equal to it when its ``upward`` flag (uint8) is set; ``codes``
-    (int64, one more than the edges) gives each zone's code. ``values`` is a C-contiguous float64 array.
+    ``edges``, ``upward``: see :func:`zone_of`; ``codes`` (int64, one more than the edges) gives each
+    zone's code. ``values`` is a C-contiguous float64 array.
     """
     if cython.compiled:
         return _scan(values, start, code, edges, upward, codes)
-    bounds = list(zip(edges.tolist(), upward.tolist(), strict=True))
-    zone_codes = codes.tolist()
-    index = start
-    for value in values[start:].tolist():
-        if value == value:  # not NaN
-            if value < -1.0 or value > 1.0:
-                return index, OUTSIDE
-            zone = 0
-            for edge, up in bounds:
-                if value > edge or (up and value == edge):
-                    zone += 1
-            if zone_codes[zone] != code:
-                return index, zone_codes[zone]
-        index += 1
-    return len(values), code
+    return _scan(values.tolist(), start, code, edges.tolist(), upward.tolist(), codes.tolist())
+
+
+def zone_of(value: float, edges: np.ndarray, upward: np.ndarray) -> int:
+    """How many ``edges`` (sorted, float64) lie below ``value``: an edge lies below a value above it, and
+    below a value equal to it when its ``upward`` flag (uint8) is set."""
+    zone = 0
+    for edge in range(len(edges)):
+        if value > edges[edge] or (upward[edge] and value == edges[edge]):
+            zone += 1
+    return zone
 
 
 def _scan(values, start, code, edges, upward, codes):  # type: ignore[no-untyped-def]
-    # the compiled loop (typed in the .pxd); never called by the pure build
-    count = values.shape[0]
+    # typed in the .pxd (memoryviews) for the compiled build; the pure build passes lists
+    count = len(values)
     for index in range(start, count):
         value = values[index]
         if value != value:
             continue
         if value < -1.0 or value > 1.0:
             return index, OUTSIDE
-        zone = 0
-        for edge in range(edges.shape[0]):
-            if value > edges[edge] or (upward[edge] and value == edges[edge]):
-                zone += 1
-        found = codes[zone]
+        found = codes[zone_of(value, edges, upward)]
         if found != code:
             return index, found
     return count, code

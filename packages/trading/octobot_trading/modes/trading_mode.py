@@ -15,7 +15,7 @@ evaluation it received).
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import Enum
@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import numpy as np
 
 import octobot_channel as oc
-from octobot_trading.modes._zones import OUTSIDE, next_change
+from octobot_trading.modes._zones import OUTSIDE, next_change, zone_of
 from octobot_trading.modes.amounts import parse_amount
 from octobot_trading.orders.enums import OrderSide
 from octobot_trading.orders.errors import InvalidOrderError, NoPriceError
@@ -87,11 +87,7 @@ class StateZones:
     def state_of(self, evaluation: float) -> TradingModeState:
         if evaluation != evaluation:
             raise TradingModeError("a NaN evaluation (no opinion) puts a symbol in no state; skip it")
-        zone = 0
-        for edge, up in zip(self.edges, self.upward, strict=True):
-            if evaluation > edge or (up and evaluation == edge):
-                zone += 1
-        return self.states[zone]
+        return self.states[zone_of(evaluation, self._edges, self._upward)]
 
     def codes(self, evaluations: np.ndarray) -> np.ndarray:
         """The state code of each evaluation (all numbers), at once."""
@@ -246,34 +242,44 @@ class AbstractTradingMode:
         if not self.supports_candle_runs:
             return 0
         values = np.ascontiguousarray(evaluations, dtype=np.float64)
-        count = len(values)
         acting: dict[int, bool] = {}
-        zones = self.state_zones(symbol)
-        if zones is not None:  # walk from change to change; most runs end at their first change
-            code = _CODES.get(self.states.get(symbol), -1)  # type: ignore[arg-type]
-            index = 0
-            while True:
-                index, code = zones.next_change(values, index, code)
-                if index >= count or code == OUTSIDE:  # outside [-1, 1]: delivered, so that it is reported
-                    return index
-                if code not in acting:
-                    acting[code] = self.acts_on(symbol, _STATES[code])
-                if acting[code]:
-                    return index
-                index += 1
-        known, codes, positions = self._transitions(symbol, values)
-        outside = (values < -1.0) | (values > 1.0)  # delivered, so that set_evaluation reports it
-        first_outside = int(np.argmax(outside)) if outside.any() else count
-        for position in positions:
-            index = position if known is None else int(known[position])
-            if index >= first_outside:
-                break
-            code = int(codes[position])
+        for index, code in self._state_changes(symbol, values):
+            if code == OUTSIDE:  # outside [-1, 1]: delivered, so that set_evaluation reports it
+                return index
             if code not in acting:
                 acting[code] = self.acts_on(symbol, _STATES[code])
             if acting[code]:
                 return index
-        return first_outside
+        return len(values)
+
+    def _state_changes(self, symbol: str, values: np.ndarray) -> Iterator[tuple[int, int]]:
+        """(index, state code) of each change of state along a run of evaluations, in order, up to the
+        first evaluation outside [-1, 1], given as (its index, OUTSIDE)."""
+        zones = self.state_zones(symbol)
+        if zones is not None:  # walk from change to change: most runs end at their first change
+            index, code = 0, self._current_code(symbol)
+            while True:
+                index, code = zones.next_change(values, index, code)
+                if index >= len(values):
+                    return
+                yield index, code
+                if code == OUTSIDE:
+                    return
+                index += 1
+        known, codes, positions = self._transitions(symbol, values)
+        outside = (values < -1.0) | (values > 1.0)
+        first_outside = int(np.argmax(outside)) if outside.any() else len(values)
+        for position in positions:
+            index = position if known is None else int(known[position])
+            if index >= first_outside:
+                break
+            yield index, int(codes[position])
+        if first_outside < len(values):
+            yield first_outside, OUTSIDE
+
+    def _current_code(self, symbol: str) -> int:
+        """The code of ``symbol``'s state, -1 before its first decision."""
+        return _CODES.get(self.states.get(symbol), -1)  # type: ignore[arg-type]
 
     def commit_run(self, symbol: str, evaluations: Sequence[float] | np.ndarray) -> None:
         """Take the state the evaluations of a run (before :meth:`first_action`'s index) leave: the
@@ -309,8 +315,7 @@ class AbstractTradingMode:
         zones = self.state_zones(symbol)
         if zones is None:
             return bool(self._transitions(symbol, values)[2])
-        code = _CODES.get(self.states.get(symbol), -1)  # type: ignore[arg-type]
-        return zones.next_change(values, 0, code)[0] < len(values)
+        return zones.next_change(values, 0, self._current_code(symbol))[0] < len(values)
 
     def _codes(self, symbol: str, numbers: np.ndarray) -> np.ndarray:
         codes = self.state_codes(symbol, numbers)
@@ -337,7 +342,7 @@ class AbstractTradingMode:
             numbers = np.clip(numbers, -1.0, 1.0)
         codes = self._codes(symbol, numbers)
         positions = (np.flatnonzero(codes[1:] != codes[:-1]) + 1).tolist()
-        if codes[0] != _CODES.get(self.states.get(symbol), -1):  # type: ignore[arg-type]
+        if codes[0] != self._current_code(symbol):
             positions.insert(0, 0)
         return known, codes, positions
 
