@@ -282,6 +282,8 @@ class CandleBuffer:
         """The compiled build's load: False, with nothing written, when any row would be refused (the
         numpy path then names it); else the rows are stored as ``load`` stores them."""
         count = rows.shape[0]
+        if count == 0:
+            return True  # nothing to store (the candle in construction stays, as in the numpy path)
         last = self._last_timestamp
         for index in range(count):
             stamp = rows[index, 0]

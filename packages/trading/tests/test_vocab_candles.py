@@ -144,6 +144,8 @@ def test_bulk_load_refuses_bad_arrays_and_changes_nothing():
             buffer.load(bad)
     assert buffer.timestamps().tolist() == [0, MINUTE, 2 * MINUTE]
     buffer.update(*candle(3))
+    buffer.load(np.empty((0, 6)))  # nothing: the candle in construction stays
+    assert buffer.current_candle == ot.Candle(*candle(3))
     buffer.load(rows)  # closed candles supersede the one in construction
     assert buffer.current_candle is None and buffer.last_candle == ot.Candle(*candle(7))
 
