@@ -12,12 +12,11 @@ from octobot_evaluators.api import *  # noqa: F403
 from octobot_evaluators.api import __all__ as _api_all
 from octobot_evaluators.indicators import *  # noqa: F403
 from octobot_evaluators.indicators import __all__ as _indicators_all
-from octobot_evaluators.indicators import _wilder
 
 __version__ = "0.1.0"
 
 #: hot modules (those with a .pxd); the indicators block appends its own
-_HOT_MODULES: list[ModuleType] = [_matrix, _evaluation_entry, _wilder]
+_HOT_MODULES: list[ModuleType] = [_matrix, _evaluation_entry]
 
 # --- indicators ---
 # --- end indicators ---

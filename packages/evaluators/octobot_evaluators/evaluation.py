@@ -24,6 +24,29 @@ BULLISH: float = STRONGEST_BUY
 BEARISH: float = STRONGEST_SELL
 
 
+class _Unchanged:
+    """The type of `UNCHANGED` (one instance)."""
+
+    _instance: _Unchanged | None = None
+
+    def __new__(cls) -> _Unchanged:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "UNCHANGED"
+
+    def __bool__(self) -> bool:
+        return False
+
+
+#: What a trigger method returns to publish nothing this time (a real-time evaluator that only watches
+#: prices, a social evaluator ignoring an unrelated message): the previous evaluation stays in the matrix
+#: and no strategy wakes up. ``None`` is different: it publishes "no opinion".
+UNCHANGED: _Unchanged = _Unchanged()
+
+
 def validate_evaluation(value: object, evaluator: str) -> float | None:
     """Return ``value`` as a float in [-1, 1] (or None), or raise naming the evaluator at fault.
 

@@ -8,26 +8,24 @@ many instances to create).
 from __future__ import annotations
 
 import copy
+import inspect
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Sequence
 from typing import Any, ClassVar
 
 import jsonschema
-import numpy as np
 
 import octobot_channel as oc
 from octobot_evaluators.commands import REFRESH, RESET
 from octobot_evaluators.context import EvaluatorContext
 from octobot_evaluators.errors import EvaluatorConfigError, EvaluatorDefinitionError, EvaluatorsError
-from octobot_evaluators.evaluation_entry import Evaluation
+from octobot_evaluators.evaluation import UNCHANGED
 from octobot_evaluators.evaluator_type import EvaluatorType
 from octobot_evaluators.matrix import EvaluationMatrix
 from octobot_evaluators.matrix_key import MatrixKey
 from octobot_evaluators.time_frames import time_frame_name
 
 logger = logging.getLogger(__name__)
-
-_UNSET: Any = object()
 
 
 def cryptocurrency_of(symbol: str) -> str:
@@ -46,7 +44,11 @@ class AbstractEvaluator:
     - ``WILDCARD_SYMBOL`` / ``WILDCARD_TIME_FRAME``: one instance handles every symbol / time frame
       (otherwise there is one instance per symbol / per time frame).
 
-    An instance sets ``eval_note`` and calls `evaluation_completed` (strategies: `strategy_completed`).
+    The author writes each behaviour once, as a plain (not async) trigger method that returns the
+    evaluation: a float in [-1, 1] (+1 strongest buy), None for "no opinion", or `UNCHANGED` to publish
+    nothing. The framework publishes it (matrix cell + Matrix channel) and keeps ``eval_note`` as the last
+    value published. Why a return value and no side effect: the same method serves live trading, paper
+    trading and backtests, and a tool can call it on any candles to check it (no look-ahead, determinism).
     """
 
     EVALUATOR_TYPE: ClassVar[EvaluatorType | None] = None
@@ -58,6 +60,8 @@ class AbstractEvaluator:
     WILDCARD_TIME_FRAME: ClassVar[bool] = False
     #: Whether the evaluations are bound to a time frame (their matrix key carries it).
     TIME_FRAME_BOUND: ClassVar[bool] = False
+    #: The methods an author implements (plain methods returning the evaluation), set by each base.
+    TRIGGER_METHODS: ClassVar[tuple[str, ...]] = ()
     #: Abstract bases set this so that only concrete tentacles are checked at class creation.
     ABSTRACT: ClassVar[bool] = True
 
@@ -67,6 +71,13 @@ class AbstractEvaluator:
             cls.ABSTRACT = False
         if cls.ABSTRACT:
             return
+        for method in cls.TRIGGER_METHODS:
+            if inspect.iscoroutinefunction(getattr(cls, method, None)):
+                raise EvaluatorDefinitionError(
+                    f"{cls.__name__}.{method} is async: write it as a plain method (def, not async def) "
+                    "that returns the evaluation (a float in [-1, 1], None for no opinion, or UNCHANGED); "
+                    "the framework publishes it"
+                )
         if cls.EVALUATOR_TYPE is None:
             raise EvaluatorDefinitionError(
                 f"{cls.__name__} has no EVALUATOR_TYPE: derive it from TechnicalEvaluator, "
@@ -135,8 +146,6 @@ class AbstractEvaluator:
         self._symbol: str | None = self.symbols[0] if len(self.symbols) == 1 else None
         self._time_frame: str | None = self.time_frames[0] if len(self.time_frames) == 1 else None
         self._time: int | None = None
-        self._valid_until: int | None = None
-        self._refresh: bool = False
         self._consumers: list[tuple[oc.Channel, Any]] = []
         self._matrix_keys: dict[tuple[str, str | None], MatrixKey] = {}  # built once per (symbol, tf)
 
@@ -233,62 +242,26 @@ class AbstractEvaluator:
         self.eval_note = None
 
     # ----------------------------------------------------------------- publishing
-    def _set_context(
-        self,
-        symbol: str | None,
-        time_frame: str | None,
-        time: int,
-        valid_until: int | None = None,
-        refresh: bool = False,
-    ) -> None:
+    def _set_context(self, symbol: str | None, time_frame: str | None, time: int) -> None:
         self._symbol = symbol
         self._time_frame = time_frame
         self._time = time
-        self._valid_until = valid_until
-        self._refresh = refresh
 
-    def _write_last(self, symbol: str, time_frame: str | None, evaluations: np.ndarray, time: int) -> None:
-        """The last evaluation of a candle run (NaN: no opinion) as ``eval_note`` and in the matrix, with
-        no message: what publishing each evaluation of the run in turn would have left."""
-        last = float(evaluations[-1])
-        self.eval_note = None if last != last else last
-        self._set_context(symbol, time_frame, time)
-        self.matrix.write(self.matrix_key(symbol, time_frame), self.eval_note, time)
+    def _publish(
+        self, value: object, symbol: str, time_frame: str | None, time: int, refresh: bool = False
+    ) -> Awaitable[None] | None:
+        """Publish what a trigger method returned for (symbol, time frame) at ``time``; `UNCHANGED`
+        publishes nothing (None is returned instead of an awaitable).
 
-    async def evaluation_completed(
-        self,
-        eval_note: float | None = _UNSET,
-        *,
-        symbol: str | None = None,
-        time_frame: str | None = None,
-        time: int | None = None,
-        valid_until: int | None = None,
-    ) -> Evaluation:
-        """Publish ``eval_note`` (default: ``self.eval_note``) for the trigger being handled.
-
-        Raises InvalidEvaluationError (naming this evaluator) for NaN or out-of-range values.
+        Raises InvalidEvaluationError (naming this evaluator) for NaN or out-of-range values: one bad
+        evaluation must not skew every strategy silently.
         """
-        if eval_note is not _UNSET:
-            self.eval_note = eval_note
-        symbol = symbol or self._symbol
-        time_frame = time_frame or self._time_frame
-        time = self._time if time is None else time
-        if symbol is None or time is None:
-            raise EvaluatorsError(
-                f"{self.name}: evaluation_completed() outside a trigger needs symbol= and time= "
-                f"(got symbol={symbol!r}, time={time!r})"
-            )
-        if self.TIME_FRAME_BOUND and time_frame is None:
-            raise EvaluatorsError(f"{self.name}: evaluation_completed() needs time_frame=")
-        if valid_until is None and (time_frame, time) == (self._time_frame, self._time):
-            valid_until = self._valid_until
-        return await self.matrix.publish(
-            self.matrix_key(symbol, time_frame),
-            self.eval_note,
-            time,
-            valid_until=valid_until,
-            refresh=self._refresh,
-        )
+        if value is UNCHANGED:
+            return None
+        key = self.matrix_key(symbol, time_frame)
+        delivered = self.matrix.publish(key, value, time, refresh=refresh)  # type: ignore[arg-type]
+        self.eval_note = self.matrix.get_value(key)
+        return delivered
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.exchange!r}, {list(self.symbols)}, {list(self.time_frames)})"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Iterable
+from collections.abc import Awaitable, Iterable
 
 import octobot_channel as oc
 from octobot_evaluators.channels import EvaluatorsChannel, MatrixChannel, SocialFeedChannel
@@ -136,7 +136,7 @@ class EvaluationMatrix:
         self._evaluations[key] = entry
         return entry
 
-    async def publish(
+    def publish(
         self,
         key: MatrixKey,
         value: float | None,
@@ -144,13 +144,17 @@ class EvaluationMatrix:
         *,
         valid_until: int | None = None,
         refresh: bool = False,
-    ) -> Evaluation:
-        """Store an evaluation and announce it on the Matrix channel."""
+    ) -> Awaitable[None]:
+        """Store an evaluation and announce it on the Matrix channel; await the result.
+
+        The cell is written at the call (`get` sees it at once); the returned awaitable is the channel's
+        delivery, already complete unless a consumer's queue is full (so no coroutine per evaluation).
+        """
         producer = self._matrix_producer
         if producer is None:
             self._require_started()
         entry = self.write(key, value, time, valid_until)
-        await producer.send(
+        return producer.send(
             {
                 "matrix_id": self.matrix_id,
                 "exchange": key.exchange,
@@ -165,7 +169,6 @@ class EvaluationMatrix:
                 "refresh": refresh,
             }
         )
-        return entry
 
     async def send_command(self, message: dict) -> None:
         """Send a command (see `EvaluatorsChannel`) to the evaluators of this matrix."""
@@ -200,8 +203,10 @@ class EvaluationMatrix:
         keys = self._by_symbol.get((exchange, evaluator_type, symbol))
         if not keys:
             return {}
-        wanted = None if time_frames is None else set(time_frames)
-        return {key: self._evaluations.get(key) for key in keys if wanted is None or key.time_frame in wanted}
+        if time_frames is None:
+            return {key: self._evaluations.get(key) for key in keys}
+        wanted = time_frames if isinstance(time_frames, (set, frozenset)) else set(time_frames)
+        return {key: self._evaluations.get(key) for key in keys if key.time_frame in wanted}
 
     def latest_evaluation_time(
         self, exchange: str, symbol: str, evaluator_type: EvaluatorType | None = None
@@ -235,7 +240,7 @@ class EvaluationMatrix:
         candle's evaluation (valid until exactly that instant) must not count; a lag would let a strategy
         fire on a partial cycle.
         """
-        wanted = set(time_frames)
+        wanted = time_frames if isinstance(time_frames, (set, frozenset)) else set(time_frames)
         found = False
         for key in self._by_symbol.get((exchange, evaluator_type, symbol), ()):
             if key.time_frame not in wanted:

@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Any, ClassVar
 
 import octobot_channel as oc
+from octobot_evaluators.evaluation import UNCHANGED, _Unchanged
 from octobot_evaluators.evaluator import AbstractEvaluator
 from octobot_evaluators.evaluator_type import EvaluatorType
 from octobot_evaluators.time_frames import candle_close_time
@@ -21,31 +22,36 @@ MARK_PRICE_CHANNEL = "MarkPriceChannel"
 class RealTimeEvaluator(AbstractEvaluator):
     """Reacts to market moves without waiting for candles to close.
 
-    Override `on_candle` and/or `on_price`; set ``self.eval_note`` and call
-    ``await self.evaluation_completed()``. Its evaluations carry no time frame and wake strategies at once.
+    Override `on_candle` and/or `on_price` and return the evaluation (`UNCHANGED`, the default, publishes
+    nothing). Its evaluations carry no time frame and wake strategies at once.
     ``time_frames`` are the candle time frames it watches (all configured ones by default).
     """
 
     EVALUATOR_TYPE: ClassVar[EvaluatorType | None] = EvaluatorType.REAL_TIME
     WILDCARD_TIME_FRAME: ClassVar[bool] = True
+    TRIGGER_METHODS: ClassVar[tuple[str, ...]] = ("on_candle", "on_price")
     ABSTRACT: ClassVar[bool] = True
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._last_prices: dict[str, Decimal | float] = {}
 
-    async def on_candle(self, candle: Candle, *, closed: bool) -> None:
+    def on_candle(self, candle: Candle, *, closed: bool) -> float | _Unchanged | None:
         """A candle of ``self.symbol``/``self.time_frame`` closed (``closed``) or moved while forming."""
+        return UNCHANGED
 
-    async def on_price(self, price: Decimal | float) -> None:
+    def on_price(self, price: Decimal | float) -> float | _Unchanged | None:
         """The market price of ``self.symbol`` changed (ticker last price or mark price)."""
+        return UNCHANGED
 
     async def new_candle(
         self, symbol: str, time_frame: str, candle: Candle, *, closed: bool, time: int
     ) -> None:
-        """Trigger entry for candles: sets the context then calls `on_candle`."""
+        """Trigger entry for candles: sets the context, calls `on_candle` and publishes its answer."""
         self._set_context(symbol, time_frame, time)
-        await self.on_candle(candle, closed=closed)
+        delivered = self._publish(self.on_candle(candle, closed=closed), symbol, None, time)
+        if delivered is not None:
+            await delivered
 
     async def new_price(self, symbol: str, price: Decimal | float, time: int) -> None:
         """Trigger entry for prices: calls `on_price` only when the price really changed."""
@@ -53,7 +59,9 @@ class RealTimeEvaluator(AbstractEvaluator):
             return
         self._last_prices[symbol] = price
         self._set_context(symbol, None, time)
-        await self.on_price(price)
+        delivered = self._publish(self.on_price(price), symbol, None, time)
+        if delivered is not None:
+            await delivered
 
     async def reset(self) -> None:
         await super().reset()

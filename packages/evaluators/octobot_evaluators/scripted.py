@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import inspect
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -23,8 +23,8 @@ class ScriptContext:
     config: dict[str, Any]
 
 
-#: A script: candles and context in, evaluation out (a float in [-1, 1] or None); may be async.
-Script = Callable[[CandleBuffer, ScriptContext], "float | Awaitable[float | None] | None"]
+#: A script: candles and context in, evaluation out (a float in [-1, 1] or None).
+Script = Callable[[CandleBuffer, ScriptContext], "float | None"]
 
 
 class ScriptedEvaluator(TechnicalEvaluator):
@@ -64,11 +64,17 @@ class ScriptedEvaluator(TechnicalEvaluator):
         }
         return type(f"Scripted_{script_name}", (cls,), attributes)
 
-    async def evaluate(self, candles: CandleBuffer, *, forming: bool) -> None:
+    def evaluate(self, candles: CandleBuffer, *, forming: bool) -> float | None:
         script = type(self).SCRIPT
         assert script is not None and self.symbol is not None and self.time_frame is not None
         context = ScriptContext(self.symbol, self.time_frame, self._time or 0, forming, self.config)
         result = script(candles, context)
         if inspect.isawaitable(result):
-            result = await result
-        await self.evaluation_completed(result)
+            close = getattr(result, "close", None)
+            if close is not None:
+                close()  # never awaited: no "coroutine was never awaited" warning on top of the error
+            raise EvaluatorDefinitionError(
+                f"script {self.name!r} returned an awaitable: a script is a plain function (def, not "
+                "async def) returning a float in [-1, 1] or None"
+            )
+        return result

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 import octobot_channel as oc
 from octobot_evaluators.channels import SocialFeedChannel
 from octobot_evaluators.errors import EvaluatorDefinitionError, EvaluatorsError
+from octobot_evaluators.evaluation import _Unchanged
 from octobot_evaluators.evaluator import AbstractEvaluator
 from octobot_evaluators.evaluator_type import EvaluatorType
 
@@ -80,14 +82,16 @@ class SocialFeed:
 class SocialEvaluator(AbstractEvaluator):
     """Evaluates the signals of one feed (``FEED``, or the ``feed`` config key).
 
-    Implement `on_signal`: set ``self.eval_note`` and call ``await self.evaluation_completed()``
-    (pass ``symbol=`` when the signal names none and this instance watches several symbols).
+    Implement `on_signal` and return the evaluation: it applies to the signal's symbol, or to every
+    symbol this instance watches when the signal names none; return a ``{symbol: evaluation}`` mapping to
+    evaluate symbols one by one, or `UNCHANGED` to ignore the signal.
     """
 
     EVALUATOR_TYPE: ClassVar[EvaluatorType | None] = EvaluatorType.SOCIAL
     WILDCARD_SYMBOL: ClassVar[bool] = True
     WILDCARD_TIME_FRAME: ClassVar[bool] = True
     FEED: ClassVar[str | None] = None
+    TRIGGER_METHODS: ClassVar[tuple[str, ...]] = ("on_signal",)
     ABSTRACT: ClassVar[bool] = True
 
     @property
@@ -97,7 +101,8 @@ class SocialEvaluator(AbstractEvaluator):
             raise EvaluatorDefinitionError(f"{self.name} has no feed: set FEED or the 'feed' config key")
         return feed
 
-    async def on_signal(self, signal: Signal) -> None:
+    def on_signal(self, signal: Signal) -> float | Mapping[str, float | None] | _Unchanged | None:
+        """The evaluation a signal of the feed leads to (see the class doc)."""
         raise NotImplementedError(f"{type(self).__name__} must implement on_signal(signal)")
 
     async def new_signal(self, signal: Signal) -> None:
@@ -107,7 +112,22 @@ class SocialEvaluator(AbstractEvaluator):
         self._set_context(
             signal.symbol or (self.symbols[0] if len(self.symbols) == 1 else None), None, signal.time
         )
-        await self.on_signal(signal)
+        result = self.on_signal(signal)
+        if isinstance(result, Mapping):
+            unknown = sorted(set(result) - set(self.symbols))
+            if unknown:
+                raise EvaluatorsError(
+                    f"{self.name}.on_signal evaluated {unknown}, which this instance does not watch "
+                    f"(it watches {list(self.symbols)})"
+                )
+            evaluations = dict(result)
+        else:
+            targets = (signal.symbol,) if signal.symbol is not None else self.symbols
+            evaluations = {symbol: result for symbol in targets}
+        for symbol, value in evaluations.items():
+            delivered = self._publish(value, symbol, None, signal.time)
+            if delivered is not None:
+                await delivered
 
     async def start(self) -> None:
         await super().start()

@@ -10,12 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-import numpy as np
-
 import octobot_channel as oc
 from octobot_evaluators.commands import send_refresh
+from octobot_evaluators.evaluation import _Unchanged
 from octobot_evaluators.evaluation_entry import Evaluation
-from octobot_evaluators.evaluator import _UNSET, AbstractEvaluator
+from octobot_evaluators.evaluator import AbstractEvaluator
 from octobot_evaluators.evaluator_type import EvaluatorType
 from octobot_evaluators.matrix_key import MatrixKey
 
@@ -32,9 +31,10 @@ class StrategyTrigger:
 
 
 class Strategy(AbstractEvaluator):
-    """Base of strategies. Implement `evaluate`: read the matrix, set ``self.eval_note``, then call
-    ``await self.strategy_completed()``. Trading modes consume its evaluations on the Matrix channel
-    (``evaluator_type=STRATEGY``) or through `octobot_evaluators.on_strategy_evaluation`.
+    """Base of strategies. Implement `evaluate`: read the matrix and return the evaluation (a float in
+    [-1, 1], None for no opinion, `UNCHANGED` to publish nothing). Trading modes consume its evaluations
+    on the Matrix channel (``evaluator_type=STRATEGY``) or through
+    `octobot_evaluators.on_strategy_evaluation`.
 
     ``time_frames`` are the TA time frames whose cycle it waits for. Set the config key
     ``refresh_ta_on_real_time`` (or the class attribute) to make TA evaluators re-evaluate on the forming
@@ -45,54 +45,37 @@ class Strategy(AbstractEvaluator):
     WILDCARD_SYMBOL: ClassVar[bool] = True
     WILDCARD_TIME_FRAME: ClassVar[bool] = True
     REFRESH_TA_ON_REAL_TIME: ClassVar[bool] = False
+    TRIGGER_METHODS: ClassVar[tuple[str, ...]] = ("evaluate",)
     ABSTRACT: ClassVar[bool] = True
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._last_cycle: dict[str, int] = {}  # symbol -> instant of the last TA cycle run
         self._pending_refresh: dict[str, int] = {}  # symbol -> instant a refresh was asked for
+        self._time_frame_set: frozenset[str] = frozenset(self.time_frames)
 
     @property
     def refresh_ta_on_real_time(self) -> bool:
         return bool(self.config.get("refresh_ta_on_real_time", self.REFRESH_TA_ON_REAL_TIME))
 
-    async def evaluate(self, trigger: StrategyTrigger) -> None:
-        raise NotImplementedError(f"{type(self).__name__} must implement evaluate(trigger)")
+    def evaluate(self, trigger: StrategyTrigger) -> float | _Unchanged | None:
+        """The evaluation of ``trigger.symbol`` at ``trigger.time``, from the matrix (see the class doc).
 
-    async def strategy_completed(
-        self, eval_note: float | None = _UNSET, *, symbol: str | None = None, time: int | None = None
-    ) -> Evaluation:
-        """Publish this strategy's evaluation (for the trigger's symbol and instant by default)."""
-        return await self.evaluation_completed(eval_note, symbol=symbol, time=time)
+        Must depend only on the matrix's evaluations and the config, never on orders or the account:
+        a strategy says what it thinks of the market; the trading mode decides what to do about it.
+        """
+        raise NotImplementedError(f"{type(self).__name__} must implement evaluate(trigger)")
 
     def ta_evaluations(self, symbol: str) -> dict[MatrixKey, Evaluation | None]:
         """The TA evaluations of ``symbol`` on this strategy's time frames."""
-        return self.matrix.evaluations(self.exchange, EvaluatorType.TA, symbol, self.time_frames)
+        return self.matrix.evaluations(self.exchange, EvaluatorType.TA, symbol, self._time_frame_set)
 
     async def run(self, trigger: StrategyTrigger) -> None:
-        """Evaluate for ``trigger`` (the wiring calls it; tests and tools may too)."""
+        """Evaluate for ``trigger`` and publish (the wiring calls it; tests and tools may too)."""
         self._set_context(trigger.symbol, None, trigger.time)
-        await self.evaluate(trigger)
-
-    # ----------------------------------------------------------------- candle runs (backtesting)
-    #: True when the strategy implements `evaluate_run` (and `commit_run` suits it).
-    SUPPORTS_CANDLE_RUNS: ClassVar[bool] = False
-
-    def evaluate_run(
-        self, symbol: str, times: np.ndarray, ta_runs: dict[MatrixKey, np.ndarray]
-    ) -> np.ndarray:
-        """The evaluation (NaN for no opinion) `evaluate` would publish at each instant of ``times`` (one
-        complete TA cycle each), WITHOUT changing anything. ``ta_runs``: the evaluations (NaN: no opinion)
-        the TA evaluators whose candles form the run publish at those instants; every other evaluation
-        is the matrix's current one and stays so during the run."""
-        raise NotImplementedError(f"{type(self).__name__} does not support candle runs")
-
-    def commit_run(self, symbol: str, times: np.ndarray, evaluations: np.ndarray) -> None:
-        """Take the state running at each instant of ``times`` would leave, and write the last
-        evaluation into the matrix."""
-        time = int(times[-1])
-        self._last_cycle[symbol] = max(time, self._last_cycle.get(symbol, -1))
-        self._write_last(symbol, None, evaluations, time)
+        delivered = self._publish(self.evaluate(trigger), trigger.symbol, None, trigger.time)
+        if delivered is not None:
+            await delivered
 
     # ----------------------------------------------------------------- wiring
     async def start(self) -> None:
@@ -112,7 +95,7 @@ class Strategy(AbstractEvaluator):
         symbol, time = message["symbol"], message["evaluation_time"]
         if symbol not in self.symbols or message["time_frame"] not in self.time_frames:
             return
-        if not self.matrix.is_cycle_complete(self.exchange, symbol, self.time_frames, time):
+        if not self.matrix.is_cycle_complete(self.exchange, symbol, self._time_frame_set, time):
             return  # partial cycle: some TA evaluator of this instant has not evaluated yet
         answers_refresh = message["refresh"] and self._pending_refresh.get(symbol) == time
         if time <= self._last_cycle.get(symbol, -1) and not answers_refresh:

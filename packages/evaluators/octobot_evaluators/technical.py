@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-import numpy as np
-
 import octobot_channel as oc
 from octobot_evaluators.errors import EvaluatorsError
+from octobot_evaluators.evaluation import _Unchanged
 from octobot_evaluators.evaluator import AbstractEvaluator
 from octobot_evaluators.evaluator_type import EvaluatorType
 from octobot_evaluators.time_frames import candle_close_time
@@ -21,54 +20,41 @@ class TechnicalEvaluator(AbstractEvaluator):
     """Computes an evaluation from the candles of one (symbol, time frame).
 
     Implement `evaluate`: read ``candles`` (closed candles; ``forming`` says whether the candle still
-    forming must be included, as on a refresh), set ``self.eval_note`` and call
-    ``await self.evaluation_completed()``. The evaluation time is the close time of the last closed
-    candle (or the refresh instant).
+    forming must be included, as on a refresh) and return the evaluation. It runs on each closed candle
+    (evaluation time: the candle's close time) and on a strategy's refresh request (the refresh instant).
+    Keep per-candle work O(1) with the incremental indicators (see the tentacle template).
     """
 
     EVALUATOR_TYPE: ClassVar[EvaluatorType | None] = EvaluatorType.TA
     TIME_FRAME_BOUND: ClassVar[bool] = True
+    TRIGGER_METHODS: ClassVar[tuple[str, ...]] = ("evaluate",)
     ABSTRACT: ClassVar[bool] = True
 
-    async def evaluate(self, candles: CandleBuffer, *, forming: bool) -> None:
+    def evaluate(self, candles: CandleBuffer, *, forming: bool) -> float | _Unchanged | None:
+        """The evaluation of ``self.symbol`` on ``self.time_frame`` given ``candles`` (see the class doc).
+
+        Must depend only on ``candles`` (and the config): the framework may call it on any candles, for
+        instance to check that it never looks ahead.
+        """
         raise NotImplementedError(f"{type(self).__name__} must implement evaluate(candles, forming=...)")
-
-    # ----------------------------------------------------------------- candle runs (backtesting)
-    #: True when the evaluator implements `evaluate_run` and `commit_run`: a backtest may then evaluate
-    #: a run of closed candles ahead and hand it over in one call (see `evaluate_run`).
-    SUPPORTS_CANDLE_RUNS: ClassVar[bool] = False
-
-    def evaluate_run(
-        self, symbol: str, time_frame: str, candles: CandleBuffer, run: np.ndarray
-    ) -> np.ndarray:
-        """The evaluation (NaN for no opinion) `evaluate` would publish on each closed candle of ``run``
-        (an (n, 6) array of the candles that follow those of ``candles``), in order, WITHOUT changing
-        this evaluator: each value may only depend on the candles up to its own (no look-ahead)."""
-        raise NotImplementedError(f"{type(self).__name__} does not support candle runs")
-
-    def commit_run(
-        self, symbol: str, time_frame: str, run: np.ndarray, evaluations: np.ndarray, close_times: np.ndarray
-    ) -> None:
-        """Take the state evaluating each candle of ``run`` in turn would leave (``evaluations`` are what
-        `evaluate_run` gave for them), and write the last evaluation into the matrix."""
-        self._advance_run(symbol, time_frame, run)
-        self._write_last(symbol, time_frame, evaluations, int(close_times[-1]))
-
-    def _advance_run(self, symbol: str, time_frame: str, run: np.ndarray) -> None:
-        raise NotImplementedError(f"{type(self).__name__} does not support candle runs")
 
     async def on_closed_candle(self, symbol: str, time_frame: str, candles: CandleBuffer) -> None:
         """Evaluate after ``candles`` received a closed candle (its close time is the evaluation time)."""
         last = candles.last_timestamp
         if last is None:
             return
-        self._set_context(symbol, time_frame, candle_close_time(last, time_frame))
-        await self.evaluate(candles, forming=False)
+        time = candle_close_time(last, time_frame)
+        self._set_context(symbol, time_frame, time)
+        delivered = self._publish(self.evaluate(candles, forming=False), symbol, time_frame, time)
+        if delivered is not None:
+            await delivered
 
     async def on_refresh(self, symbol: str, time_frame: str, candles: CandleBuffer, time: int) -> None:
         """Evaluate again for instant ``time``, including the candle still forming."""
-        self._set_context(symbol, time_frame, time, refresh=True)
-        await self.evaluate(candles, forming=True)
+        self._set_context(symbol, time_frame, time)
+        delivered = self._publish(self.evaluate(candles, forming=True), symbol, time_frame, time, True)
+        if delivered is not None:
+            await delivered
 
     # ----------------------------------------------------------------- wiring
     def _candles(self, symbol: str, time_frame: str) -> CandleBuffer:
@@ -100,10 +86,19 @@ class TechnicalEvaluator(AbstractEvaluator):
         await self._subscribe_commands()
 
     async def _on_ohlcv(self, message: dict[str, Any]) -> None:
-        symbol, time_frame = message["symbol"], str(message["time_frame"])
+        # on_closed_candle inlined: this runs on every closed candle of every evaluator
+        symbol, time_frame = message["symbol"], message["time_frame"]
         if symbol not in self.symbols or time_frame not in self.time_frames:
             return
-        await self.on_closed_candle(symbol, time_frame, self._candles(symbol, time_frame))
+        candles = self._candles(symbol, time_frame)
+        last = candles.last_timestamp
+        if last is None:
+            return
+        time = candle_close_time(last, time_frame)
+        self._symbol, self._time_frame, self._time = symbol, time_frame, time
+        delivered = self._publish(self.evaluate(candles, forming=False), symbol, time_frame, time)
+        if delivered is not None:
+            await delivered
 
     async def on_refresh_command(self, message: dict[str, Any]) -> None:
         symbol = message["symbol"]

@@ -25,13 +25,11 @@ class LastMoveEvaluator(oe.TechnicalEvaluator):
     }
     REQUIRED_HISTORY: ClassVar[int] = 2
 
-    async def evaluate(self, candles, *, forming: bool) -> None:
+    def evaluate(self, candles, *, forming: bool) -> float | None:
         closes = candles.closes(include_current=forming)
         if len(closes) < 2:
-            self.eval_note = None
-        else:
-            self.eval_note = float(np.sign(closes[-1] - closes[-2])) * self.config["strength"]
-        await self.evaluation_completed()
+            return None
+        return float(np.sign(closes[-1] - closes[-2])) * self.config["strength"]
 
 
 class WildcardMove(LastMoveEvaluator):
@@ -123,7 +121,7 @@ async def test_chain_registers_every_key_and_reports_the_history_to_load(matrix)
         await chain.stop()
 
 
-async def test_evaluation_completed_publishes_at_the_candle_close_time(matrix, buffers: Buffers) -> None:
+async def test_an_evaluation_is_published_at_the_candle_close_time(matrix, buffers: Buffers) -> None:
     candles = load_csv("ETH_BTC-5m.csv")[:30]
     buffer = buffers("ETH/BTC", "5m")
     buffer.load(candles)
@@ -149,7 +147,7 @@ async def test_an_invalid_evaluation_is_refused_naming_the_evaluator(matrix, buf
 async def test_scripted_evaluator_runs_the_user_function_per_candle(matrix, buffers: Buffers) -> None:
     calls: list[tuple[str, str, int, bool, int]] = []
 
-    async def above_mean(candles, context: oe.ScriptContext) -> float | None:
+    def above_mean(candles, context: oe.ScriptContext) -> float | None:
         closes = candles.closes(context.config["window"])
         calls.append((context.symbol, context.time_frame, context.time, context.forming, len(closes)))
         if len(closes) < context.config["window"]:
@@ -176,15 +174,51 @@ async def test_scripted_evaluator_runs_the_user_function_per_candle(matrix, buff
     assert not any(c[3] for c in calls)
 
 
-async def test_evaluation_completed_outside_a_trigger_needs_symbol_and_time(matrix) -> None:
-    context = oe.EvaluatorContext(matrix, "binance")
-    evaluator = WildcardMove(context, ["BTC/USDT", "ETH/USDT"], ["1h"])
-    with pytest.raises(oe.EvaluatorsError, match="symbol="):
-        await evaluator.evaluation_completed(0.1)
-    entry = await evaluator.evaluation_completed(
-        0.1, symbol="ETH/USDT", time_frame="1h", time=1_000 * 3_600_000
-    )
-    assert matrix.get_value(evaluator.matrix_key("ETH/USDT", "1h")) == 0.1 == entry.value
+def test_an_async_trigger_method_is_refused_at_class_creation() -> None:
+    """The old contract (async evaluate publishing itself) fails early, saying what to write instead."""
+    with pytest.raises(oe.EvaluatorDefinitionError, match=r"OldStyle.evaluate is async.*plain method"):
+
+        class OldStyle(oe.TechnicalEvaluator):
+            async def evaluate(self, candles, *, forming: bool) -> None:  # type: ignore[override]
+                return None
+
+    with pytest.raises(oe.EvaluatorDefinitionError, match="on_signal is async"):
+
+        class OldSocial(oe.SocialEvaluator):
+            FEED = "posts"
+
+            async def on_signal(self, signal):  # type: ignore[override]
+                return None
+
+
+async def test_an_async_script_is_refused_naming_it(matrix, buffers: Buffers) -> None:
+    async def late(candles, context):
+        return 0.1
+
+    script = oe.ScriptedEvaluator.from_function(late)
+    buffers("ETH/BTC", "5m").load(load_csv("ETH_BTC-5m.csv")[:5])
+    evaluator = script(oe.EvaluatorContext(matrix, "binance", candles=buffers), ["ETH/BTC"], ["5m"])
+    with pytest.raises(oe.EvaluatorDefinitionError, match="'late' returned an awaitable"):
+        await evaluator.on_closed_candle("ETH/BTC", "5m", buffers("ETH/BTC", "5m"))
+    assert matrix.get(evaluator.matrix_key("ETH/BTC", "5m")) is None
+
+
+async def test_unchanged_publishes_nothing_and_none_publishes_no_opinion(matrix, buffers: Buffers) -> None:
+    answers = iter([0.25, oe.UNCHANGED, None])
+    script = oe.ScriptedEvaluator.from_function(lambda candles, ctx: next(answers), name="scripted")
+    rows = load_csv("ETH_BTC-5m.csv")[:3]
+    buffer = buffers("ETH/BTC", "5m")
+    evaluator = script(oe.EvaluatorContext(matrix, "binance", candles=buffers), ["ETH/BTC"], ["5m"])
+    key = evaluator.matrix_key("ETH/BTC", "5m")
+    seen = []
+    for row in rows:
+        buffer.append(*row)
+        await evaluator.on_closed_candle("ETH/BTC", "5m", buffer)
+        entry = matrix.get(key)
+        seen.append((entry.value, entry.time))
+    first_close = int(rows[0, 0]) + 300_000
+    assert seen == [(0.25, first_close), (0.25, first_close), (None, int(rows[2, 0]) + 300_000)]
+    assert evaluator.eval_note is None
 
 
 async def test_an_evaluator_stops_cleanly_after_its_matrix(buffers: Buffers) -> None:

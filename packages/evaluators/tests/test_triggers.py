@@ -27,14 +27,16 @@ class PriceMoveEvaluator(oe.RealTimeEvaluator):
         self.prices: list[Decimal] = []
         self.candles: list[tuple[oe.MatrixKey | None, bool]] = []
 
-    async def on_price(self, price) -> None:
+    def on_price(self, price):
         previous = self.prices[-1] if self.prices else None
         self.prices.append(Decimal(str(price)))
-        if previous is not None:
-            await self.evaluation_completed(1.0 if self.prices[-1] > previous else -1.0)
+        if previous is None:
+            return oe.UNCHANGED
+        return 1.0 if self.prices[-1] > previous else -1.0
 
-    async def on_candle(self, candle, *, closed: bool) -> None:
+    def on_candle(self, candle, *, closed: bool):
         self.candles.append((candle.timestamp, closed))
+        return oe.UNCHANGED
 
 
 class KeywordEvaluator(oe.SocialEvaluator):
@@ -46,10 +48,10 @@ class KeywordEvaluator(oe.SocialEvaluator):
         super().__init__(*args, **kwargs)
         self.signals: list[oe.Signal] = []
 
-    async def on_signal(self, signal: oe.Signal) -> None:
+    def on_signal(self, signal: oe.Signal) -> float:
         self.signals.append(signal)
         text = signal.payload["text"]
-        await self.evaluation_completed(1.0 if "moon" in text else -1.0 if "dump" in text else 0.0)
+        return 1.0 if "moon" in text else -1.0 if "dump" in text else 0.0
 
 
 class PostsFeed(oe.SocialFeed):

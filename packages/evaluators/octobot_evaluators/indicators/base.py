@@ -8,7 +8,6 @@ new value, and `peek` computes without committing anything.
 
 from __future__ import annotations
 
-import copy
 import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -102,31 +101,6 @@ class Indicator:
             step(*row)
         self.update(*rows[-1])  # the last one through update: it can be replaced afterwards
         return self
-
-    def preview(self, *series: Sequence[float] | np.ndarray) -> list[Any]:
-        """What `update` would return for each candle of `series` in turn (one array per input), without
-        changing the indicator: a backtest evaluates a run of closed candles ahead with it."""
-        rows = self._rows("preview", series)
-        # a copy: snapshots rewind one step only (ring buffers keep no more), a run is many steps
-        step = copy.deepcopy(self)._step
-        return [step(*row) for row in rows]
-
-    def advance(self, *series: Sequence[float] | np.ndarray) -> None:
-        """`update` on each candle of `series`, as `preview` computed them (the last one can be replaced)."""
-        rows = self._rows("advance", series)
-        if not rows:
-            return
-        step = self._step
-        self._undo = None
-        for row in rows[:-1]:
-            step(*row)
-        self.update(*rows[-1])
-
-    def _rows(self, what: str, series: tuple) -> list[tuple[float, ...]]:
-        if len(series) != len(self.INPUTS):
-            raise TypeError(f"{self.NAME}.{what} takes {len(self.INPUTS)} series: {', '.join(self.INPUTS)}")
-        arrays = as_same_length(self.NAME, **dict(zip(self.INPUTS, series, strict=True)))
-        return list(zip(*(array.tolist() for array in arrays), strict=True))
 
     @classmethod
     def from_history(cls, *series: Sequence[float] | np.ndarray, **parameters: Any) -> Self:

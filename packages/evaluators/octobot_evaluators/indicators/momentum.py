@@ -18,7 +18,6 @@ from octobot_evaluators.indicators._inputs import (
     nans,
 )
 from octobot_evaluators.indicators._recursions import ema_series, on_tail, seed_sum
-from octobot_evaluators.indicators._wilder import wilder_rsi
 from octobot_evaluators.indicators._window import RollingWindow
 from octobot_evaluators.indicators.base import Indicator
 from octobot_evaluators.indicators.errors import IndicatorParameterError
@@ -90,65 +89,8 @@ class RSI(Indicator):
         self.lookback = self.period
         self._prev_close = NAN
         self._moves = 0
-        self._preview: tuple | None = None  # the states the last preview went through (see advance)
         self._gain = 0.0
         self._loss = 0.0
-
-    def preview(self, *series: Sequence[float] | np.ndarray) -> list[float] | np.ndarray:
-        """As `Indicator.preview`, with the recursion in one tight loop once warm (candle runs)."""
-        if self._moves < self.period or len(series) != 1 or self._prev_close != self._prev_close:
-            return super().preview(*series)
-        closes = series[0]
-        if type(closes) is not np.ndarray or closes.dtype != np.float64 or not np.isfinite(closes).all():
-            (closes,) = as_same_length(self.NAME, close=closes)  # converts, or names the bad value
-        moves = np.empty(len(closes), dtype=np.float64)
-        if len(closes):
-            moves[0] = closes[0] - self._prev_close
-            np.subtract(closes[1:], closes[:-1], out=moves[1:])
-        # _step's up/down: the move when positive (negative), else 0 (a -0.0 adds as 0.0)
-        gains = np.maximum(moves, 0.0)
-        losses = np.maximum(-moves, 0.0)
-        values, gain_states, loss_states = wilder_rsi(
-            gains, losses, self._gain, self._loss, self.period, FLAT_RSI
-        )
-        # the closes, the states after each, and the state they start from (see advance)
-        start = (self._gain, self._loss, self._prev_close)
-        self._preview = (closes, gain_states, loss_states, values, start)
-        return values
-
-    def advance(self, *series: Sequence[float] | np.ndarray) -> None:
-        """As `Indicator.advance`; takes the states of the last `preview` when it covered these closes,
-        also after one `update` of the preview's first close (a candle pushed through the channels),
-        and keeps what it did not use for the next call."""
-        cached, self._preview = self._preview, None
-        if cached is None or len(series) != 1:
-            return super().advance(*series)
-        closes = series[0]  # the closes the preview checked, or refused below
-        cached_closes, gains, losses, values, start = cached
-        state = (self._gain, self._loss, self._prev_close)
-        if state == start:
-            offset = 0
-        elif len(cached_closes) and state == (gains[0], losses[0], cached_closes[0]):
-            offset = 1
-        else:
-            return super().advance(*series)
-        n = len(closes)
-        end = offset + n
-        # the same closes (an == over the slice: np.array_equal's checks cost more than the compare)
-        if n == 0 or end > len(cached_closes) or not (cached_closes[offset:end] == closes).all():
-            return super().advance(*series)
-        if n >= 2:
-            self._gain, self._loss = float(gains[end - 2]), float(losses[end - 2])
-            self._prev_close, self._value = float(closes[n - 2]), float(values[end - 2])
-        self._undo = None
-        undo = self._snapshot()  # what update(..., replace=True) rewinds to
-        self._gain, self._loss = float(gains[end - 1]), float(losses[end - 1])
-        self._prev_close, self._value = float(closes[n - 1]), float(values[end - 1])
-        self._undo = undo
-        if end < len(cached_closes):
-            rest = (self._gain, self._loss, self._prev_close)
-            self._preview = (cached_closes[end:], gains[end:], losses[end:], values[end:], rest)
-        return None
 
     def _step(self, close: float) -> float:
         prev = self._prev_close

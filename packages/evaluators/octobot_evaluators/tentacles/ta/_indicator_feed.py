@@ -68,22 +68,6 @@ class CloseFeed:
             return tuple(float(indicator.value) for indicator in self.indicators)
         return tuple(float(indicator.peek(current.close)) for indicator in self.indicators)
 
-    def preview(self, candles: CandleBuffer, run: np.ndarray) -> list[list[float]]:
-        """Each indicator's value after each candle of ``run`` (closed candles following ``candles``),
-        without consuming them: the feed first catches up with ``candles``."""
-        self.sync(candles)
-        closes = run[:, 4]
-        return [indicator.preview(closes) for indicator in self.indicators]
-
-    def advance(self, run: np.ndarray) -> None:
-        """Consume the closed candles of ``run`` (they follow what the feed consumed)."""
-        if len(run) == 0:
-            return
-        closes = run[:, 4]
-        for indicator in self.indicators:
-            indicator.advance(closes)
-        self._last_time = int(run[-1, 0])
-
 
 class CloseFeeds:
     """One `CloseFeed` per (symbol, time frame), made on first use: what a TA evaluator keeps."""

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import math
 from typing import Any, ClassVar
-
-import numpy as np
 
 from octobot_evaluators.evaluation import clamp_evaluation
 from octobot_evaluators.indicators import RSI
@@ -26,21 +23,6 @@ def rsi_to_evaluation(rsi: float, oversold: float, overbought: float) -> float:
         return clamp_evaluation(-0.5 - 0.5 * (rsi - overbought) / (100.0 - overbought))
     middle = (oversold + overbought) / 2.0
     return clamp_evaluation((middle - rsi) / (overbought - oversold))
-
-
-def rsi_to_evaluations(rsi: np.ndarray, oversold: float, overbought: float) -> np.ndarray:
-    """`rsi_to_evaluation` on each value (NaN stays NaN: no opinion), with the same float operations."""
-    middle = (oversold + overbought) / 2.0
-    out = np.where(
-        rsi <= oversold,
-        0.5 + 0.5 * (oversold - rsi) / oversold,
-        np.where(
-            rsi >= overbought,
-            -0.5 - 0.5 * (rsi - overbought) / (100.0 - overbought),
-            (middle - rsi) / (overbought - oversold),
-        ),
-    )
-    return np.minimum(np.maximum(out, -1.0), 1.0)  # clamp_evaluation (NaN stays NaN)
 
 
 class RSIMomentumEvaluator(TechnicalEvaluator):
@@ -81,26 +63,12 @@ class RSIMomentumEvaluator(TechnicalEvaluator):
     def required_history(self) -> int:
         return 5 * self.config["period"]
 
-    async def evaluate(self, candles: CandleBuffer, *, forming: bool) -> None:
+    def evaluate(self, candles: CandleBuffer, *, forming: bool) -> float | None:
         (rsi,) = self._feeds.get(self.symbol, self.time_frame).values(candles, forming=forming)
-        if math.isnan(rsi):
-            self.eval_note = None  # warming up: no opinion yet
-        else:
-            self.eval_note = rsi_to_evaluation(rsi, self.config["oversold"], self.config["overbought"])
-        await self.evaluation_completed()
-
-    SUPPORTS_CANDLE_RUNS: ClassVar[bool] = True
-
-    def evaluate_run(
-        self, symbol: str, time_frame: str, candles: CandleBuffer, run: np.ndarray
-    ) -> np.ndarray:
-        (rsi,) = self._feeds.get(symbol, time_frame).preview(candles, run)
-        return rsi_to_evaluations(
-            np.asarray(rsi, dtype=np.float64), self.config["oversold"], self.config["overbought"]
-        )
-
-    def _advance_run(self, symbol: str, time_frame: str, run: np.ndarray) -> None:
-        self._feeds.get(symbol, time_frame).advance(run)
+        if rsi != rsi:  # NaN: warming up, no opinion yet
+            return None
+        config = self.config
+        return rsi_to_evaluation(rsi, config["oversold"], config["overbought"])
 
     async def reset(self) -> None:
         await super().reset()

@@ -5,8 +5,6 @@ from __future__ import annotations
 import math
 from typing import Any, ClassVar
 
-import numpy as np
-
 from octobot_evaluators.errors import EvaluatorConfigError
 from octobot_evaluators.indicators import MAType, new_moving_average
 from octobot_evaluators.technical import TechnicalEvaluator
@@ -71,32 +69,11 @@ class DoubleMovingAverageTrendEvaluator(TechnicalEvaluator):
     def required_history(self) -> int:
         return 3 * self.config["slow_period"]
 
-    SUPPORTS_CANDLE_RUNS: ClassVar[bool] = True
-
-    def evaluate_run(
-        self, symbol: str, time_frame: str, candles: CandleBuffer, run: np.ndarray
-    ) -> np.ndarray:
-        fast, slow = self._feeds.get(symbol, time_frame).preview(candles, run)
-        sensitivity = self.config["sensitivity"]
-        # math.tanh value by value: the very floats `evaluate` publishes
-        return np.array(
-            [
-                math.nan if f != f or s != s else moving_average_gap_to_evaluation(f, s, sensitivity)
-                for f, s in zip(np.asarray(fast).tolist(), np.asarray(slow).tolist(), strict=True)
-            ],
-            dtype=np.float64,
-        )
-
-    def _advance_run(self, symbol: str, time_frame: str, run: np.ndarray) -> None:
-        self._feeds.get(symbol, time_frame).advance(run)
-
-    async def evaluate(self, candles: CandleBuffer, *, forming: bool) -> None:
+    def evaluate(self, candles: CandleBuffer, *, forming: bool) -> float | None:
         fast, slow = self._feeds.get(self.symbol, self.time_frame).values(candles, forming=forming)
         if math.isnan(fast) or math.isnan(slow):
-            self.eval_note = None
-        else:
-            self.eval_note = moving_average_gap_to_evaluation(fast, slow, self.config["sensitivity"])
-        await self.evaluation_completed()
+            return None  # warming up
+        return moving_average_gap_to_evaluation(fast, slow, self.config["sensitivity"])
 
     async def reset(self) -> None:
         await super().reset()
