@@ -44,7 +44,6 @@ from octobot_backtesting.importers.text_candles import read_csv_candles, read_js
 from octobot_backtesting.replay import (
     COMMON,
     UNION,
-    CandleRunHandler,
     Replay,
     ReplayError,
     ReplayFeed,
@@ -71,7 +70,6 @@ __all__ = [
     "UNION",
     "VOLUME",
     "BacktestingError",
-    "CandleRunHandler",
     "ClockError",
     "DataFileDescription",
     "DataFileError",

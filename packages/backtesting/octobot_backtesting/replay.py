@@ -26,13 +26,6 @@ start). The pure build reads and validates the whole window before the start. A
 longer series is validated whole from the file first (errors stop the run before it starts), then read
 chunk by chunk. Every read of a run goes through its worker thread, which is joined before the data
 files are closed, whatever ends the run.
-
-Candle runs: with a ``run_handler``, when a single series closes at several consecutive instants (nothing
-else closes in between), the replay offers those candles to the handler at once; the handler takes the
-first k of them (their instants count as steps) and the replay pushes the next one as usual. The handler
-(the orchestrator's candle-run coordinator) evaluates them ahead, up to the first candle on which
-anything would happen, so that only that one goes through the channels. A run never spans two pieces or
-chunks: a run cut at a piece's end goes on after the next candle is pushed.
 """
 
 from __future__ import annotations
@@ -69,12 +62,6 @@ class ReplayError(BacktestingError):
     """A replay cannot start: bad configuration, missing series, empty window."""
 
 
-#: (exchange manager, symbol, time frame, candles as an (n, 6) array, their close times) -> how many of
-#: the candles, from the first, the handler took (0..n).
-CandleRunHandler = Callable[[ExchangeManager, str, str, np.ndarray, np.ndarray], int]
-
-#: Fewer candles than this at consecutive instants are pushed one by one (a run would not pay).
-MIN_RUN = 2
 #: A series of at most this many candles (its grid bound: first to last open time) is replayed from
 #: memory, read ahead (about 100 MB); a longer one is validated from the file, then read chunk by chunk.
 IN_MEMORY_CANDLES = 2_000_000
@@ -178,7 +165,6 @@ class Replay:
         validate: bool = True,
         chunk_size: int = DEFAULT_CHUNK_SIZE,
         progress: Callable[[float], None] | None = None,
-        run_handler: CandleRunHandler | None = None,
     ) -> None:
         self.feeds = list(feeds)
         if not self.feeds:
@@ -207,8 +193,6 @@ class Replay:
         self.chunk_size = chunk_size
         #: called with the share of the run window replayed (0..1), at most about 100 times a run
         self.progress = progress
-        #: takes runs of candles of one series at once (see the module doc); None: one by one
-        self.run_handler = run_handler
         self._series: list[_Series] = []
         self._run_window: tuple[int, int] | None = None
         self._worker: ThreadPoolExecutor | None = None
@@ -475,7 +459,6 @@ class Replay:
         heappop = heapq.heappop
         steps = 0
         progress = self.progress
-        run_handler = self.run_handler
         row = self._row
         failures = self._failures = []
         begin = heap[0][0] if heap else end  # the first instant of the run
@@ -497,15 +480,6 @@ class Replay:
                 if instant >= next_mark:
                     progress(min(1.0, (instant - begin) / span))
                     next_mark = instant + span // 100
-                if run_handler is not None and heap:
-                    taken = await self._offer_run(series, heap, end)
-                    if failures:
-                        raise failures[0]
-                    steps += taken
-                    reached = self.clock.now_ms()
-                    if taken and reached >= next_mark:
-                        progress(min(1.0, (reached - begin) / span))
-                        next_mark = reached + span // 100
             if progress is not None:
                 progress(1.0)  # the window is done (its last instants may fall between two marks)
         finally:
@@ -523,31 +497,8 @@ class Replay:
             end,
         )
 
-    async def _offer_run(self, series: list[_Series], heap: list, end: int) -> int:
-        """Offer the handler the candles the next series closes before any other series closes (after the
-        instant just drained); returns how many it took (the heap and the clock follow)."""
-        _, order, index = heap[0]
-        others = [entry[0] for entry in heap[1:3]]  # a heap's second smallest is one of its children
-        bound = min(min(others) - 1, end) if others else end
-        item = series[index]
-        start = item.position
-        stop = start + int(np.searchsorted(item.closes[start:], bound, side="right"))
-        if stop - start < MIN_RUN:
-            return 0
-        taken = self.run_handler(  # type: ignore[misc]
-            item.manager, item.symbol, item.time_frame, item.chunk[start:stop], item.closes[start:stop]
-        )
-        if not taken:
-            return 0
-        if not 0 < taken <= stop - start:
-            raise ReplayError(f"the candle-run handler took {taken} candles of {stop - start} offered")
-        self.clock.advance_to(int(item.closes[start + taken - 1]))
-        heapq.heappop(heap)
-        await self._move_on(item, taken, heap, order, index)
-        return taken
-
     async def _move_on(self, item: _Series, count: int, heap: list, order: tuple, index: int) -> None:
-        """``count`` candles of ``item`` were pushed (or taken in a run): move past them, to the next chunk
+        """``count`` candles of ``item`` were pushed: move past them, to the next chunk
         when this one is done, and put the series back in the heap at its next close time."""
         item.pushed += count
         item.position += count

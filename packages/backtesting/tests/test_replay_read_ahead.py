@@ -182,46 +182,6 @@ async def test_read_ahead_on_real_candles_with_two_time_frames(monkeypatch, freq
         assert np.array_equal(array, whole_candles[key]), key
 
 
-async def test_candle_runs_stop_at_piece_boundaries_and_change_nothing_else(monkeypatch, tmp_path, reads):
-    path = _write(tmp_path / "btc.data", make_candles(START, M1, 6_000, seed=4))
-    acting = 37 * M1  # the handler "acts" on each candle opening on this grid: it takes up to there
-
-    def handler_for(offers: list[tuple[int, int]]):
-        def handler(manager, symbol, time_frame, candles, closes):
-            opens = candles[:, 0].astype(np.int64)
-            offers.append((int(opens[0]), int(opens[-1])))
-            acts = np.flatnonzero(opens % acting == 0)
-            return int(acts[0]) if len(acts) else len(candles)
-
-        return handler
-
-    whole_offers: list[tuple[int, int]] = []
-    whole_run, whole, *_ = await _replay(monkeypatch, path, False, run_handler=handler_for(whole_offers))
-    reads.clear()
-    offers: list[tuple[int, int]] = []
-    run, result, *_ = await _replay(monkeypatch, path, True, run_handler=handler_for(offers))
-    pieces = _pieces(reads, "BTC/USDT", "1m")
-    assert len(pieces) == 6
-
-    assert (result.steps, result.candles_pushed, _per_series(result)) == (
-        whole.steps,
-        whole.candles_pushed,
-        _per_series(whole),
-    )
-    assert run.clock.now_ms() == whole_run.clock.now_ms()
-    # no offer spans two pieces (the whole read's offers run to the end of the series)
-    lows = [START + FIRST * M1] + [low for low, _ in pieces[1:]]
-    assert any(first < low <= last for first, last in whole_offers for low in lows)
-    assert not any(first < low <= last for first, last in offers for low in lows)
-    # every candle once, pushed or taken; the pushes differ only next to piece boundaries
-    pushed = {o for *_, o in run.seen}
-    whole_pushed = {o for *_, o in whole_run.seen}
-    assert len(pushed) == len(run.seen) < result.candles_pushed
-    assert whole_pushed <= pushed
-    assert all(min(abs(o - low) for low in lows) <= M1 for o in pushed - whole_pushed)
-    assert 0 < len(pushed - whole_pushed) <= 3 * len(lows)
-
-
 async def test_a_bad_candle_in_a_late_piece_stops_the_run_before_that_piece(monkeypatch, tmp_path, reads):
     candles = make_candles(START, M1, 6_000, seed=5)
     bad = 4_321

@@ -16,11 +16,12 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 import octobot_backtesting as ob
 import octobot_channel as oc
 import octobot_trading as ot
 from octobot.bot import OctoBot
-from octobot.candle_runs import CandleRunCoordinator
 from octobot.errors import DataError
 from octobot.profile import Profile
 
@@ -86,12 +87,10 @@ async def run_backtest(
     start_ms: int | None = None,
     end_ms: int | None = None,
     progress: Callable[[float], None] | None = None,
-    candle_runs: bool = True,
 ) -> BacktestOutcome:
     """Replay ``data_files`` through a bot running ``profile``; the bot is stopped whatever happens.
 
-    ``candle_runs``: let the candles on which nothing happens skip the channels (see
-    :mod:`octobot.candle_runs`; same results, much faster); False pushes every candle through them.
+    Every candle goes through the channels, as live: there is no second path to keep equal to it.
     """
     files = await asyncio.to_thread(match_data_files, profile, list(data_files))
     first = min(_describe(path).first_timestamp_ms or 0 for path in files.values())
@@ -103,15 +102,7 @@ async def run_backtest(
     await bot.start()
     try:
         managers = dict(bot.exchange_managers)
-        equity_consumers = {
-            exchange: await _record_equity(manager, profile.pairs[-1], smallest)
-            for exchange, manager in managers.items()
-        }
-        coordinator = (
-            CandleRunCoordinator.for_bot(bot, equity_consumers, (profile.pairs[-1], smallest))
-            if candle_runs
-            else None
-        )
+        holdings = {exchange: await _record_holdings(manager) for exchange, manager in managers.items()}
         feeds = [
             ob.ReplayFeed(managers[exchange], path, profile.pairs, profile.time_frames)
             for exchange, path in files.items()
@@ -128,7 +119,6 @@ async def run_backtest(
             end_ms=end_ms,
             warmup_candles=warmup,
             progress=progress,
-            run_handler=coordinator,
         )
         try:
             replayed = await replay.run()
@@ -138,27 +128,58 @@ async def run_backtest(
     finally:
         await bot.stop()
     duration = time.perf_counter() - began
-    result = _run_result(profile, managers, files, smallest, replayed, open_orders, duration, replay)
+    result = _run_result(
+        profile, managers, files, smallest, replayed, open_orders, duration, replay, holdings
+    )
     return BacktestOutcome(report=ob.build_report(result), replay=replayed, data_files=files)
 
 
-async def _record_equity(manager: ot.ExchangeManager, symbol: str, time_frame: str) -> oc.Consumer:
-    """Record the portfolio value once per step: on the candle of one symbol, at OPTIONAL priority, so after
-    every candle of the instant was pushed and the fills, evaluations and trading modes it caused."""
+async def _record_holdings(manager: ot.ExchangeManager) -> list[tuple[int, dict[str, Decimal]]]:
+    """The account's holdings at the start and after each balance change (the equity curve is valued
+    from them and the replayed prices after the run: see `octobot_trading.equity_curve`)."""
+    holdings = [(manager.clock.now_ms(), dict(manager.portfolio.totals()))]
 
     async def record(message: dict[str, Any]) -> None:
-        try:
-            manager.portfolio_manager.record_value()
-        except ot.ValuationError:  # an asset without a price yet
-            pass
+        now = manager.clock.now_ms()
+        if holdings[-1][0] == now:
+            holdings.pop()  # several changes within one instant: the last one holds at its end
+        holdings.append((now, dict(manager.portfolio.totals())))
 
-    channel = manager.get_channel("OHLCVChannel")
-    return await channel.new_consumer(
+    channel = manager.get_channel("BalanceChannel")
+    await channel.new_consumer(
         record,
         priority=oc.Priority.OPTIONAL,
-        filters={"exchange": manager.exchange_id, "symbol": symbol, "time_frame": time_frame},
-        name="equity-recorder",
+        filters={"exchange": manager.exchange_id},
+        name="holdings-recorder",
     )
+    return holdings
+
+
+def _equity(
+    manager: ot.ExchangeManager,
+    holdings: list[tuple[int, dict[str, Decimal]]],
+    candles: dict[str, Any],
+    time_frame: str,
+    reference: str,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The portfolio value at each step (each close of the smallest time frame), from the holdings and
+    the replayed closes."""
+    prices: dict[str, ot.PriceSeries] = {}
+    for pair, replayed in candles.items():
+        opens = np.asarray(replayed[:, 0], dtype=np.int64)
+        prices[pair] = (_close_times(opens, time_frame), np.asarray(replayed[:, 4], dtype=np.float64))
+    steps = np.unique(np.concatenate([closes_at for closes_at, _ in prices.values()] or [np.empty(0)]))
+    return ot.equity_curve(steps.astype(np.int64), holdings, prices, reference)
+
+
+def _close_times(opens: np.ndarray, time_frame: str) -> np.ndarray:
+    if time_frame in _CALENDAR_TIME_FRAMES:
+        return np.array([ot.candle_close_time(int(t), time_frame) for t in opens.tolist()], dtype=np.int64)
+    return opens + ot.parse_time_frame(time_frame).ms
+
+
+#: time frames whose candles do not all last the same (months) or are not on the epoch grid (weeks)
+_CALENDAR_TIME_FRAMES = frozenset({"1w", "1M"})
 
 
 def _run_result(
@@ -170,6 +191,7 @@ def _run_result(
     open_orders: list[Any],
     duration: float,
     replay: ob.Replay,
+    holdings: dict[str, list[tuple[int, dict[str, Decimal]]]],
 ) -> ob.RunResult:
     # one report per run: several exchanges are summed (their portfolios and trades side by side)
     exchange, manager = next(iter(managers.items()))
@@ -186,7 +208,9 @@ def _run_result(
         for asset, amount in each.portfolio.totals().items():
             end_portfolio[asset] = end_portfolio.get(asset, Decimal(0)) + amount
         trades.extend(ob.TradeRecord.from_trade(trade) for trade in each.trader.trades())
-    history = manager.portfolio_manager.history
+    equity_times, equity_values = _equity(
+        manager, holdings[exchange], candles, time_frame, profile.reference_market
+    )
     orders_by_kind: dict[str, int] = {}
     for trade in trades:
         orders_by_kind[trade.kind] = orders_by_kind.get(trade.kind, 0) + 1
@@ -197,8 +221,8 @@ def _run_result(
         start_portfolio=dict(profile.starting_portfolio),
         end_portfolio=end_portfolio,
         candles=candles,
-        equity_times_ms=history.timestamps(),
-        equity_values=history.values(),
+        equity_times_ms=equity_times,
+        equity_values=equity_values,
         trades=sorted(trades, key=lambda trade: trade.time_ms),
         orders_by_kind=orders_by_kind,
         open_orders=[

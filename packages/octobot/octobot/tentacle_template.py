@@ -64,10 +64,9 @@ class {name}(TechnicalEvaluator):
     def required_history(self) -> int:
         return self.config["period"] + 1
 
-    async def evaluate(self, candles, *, forming: bool) -> None:
-        closes = candles.closes(include_current=forming)
-        self.eval_note = compute_evaluation(closes, self.config["period"])
-        await self.evaluation_completed()
+    def evaluate(self, candles, *, forming: bool) -> float | None:
+        closes = candles.closes(self.config["period"] + 1, include_current=forming)
+        return compute_evaluation(closes, self.config["period"])
 '''
 
 _TA_TEST = '''"""Tests of {name}; run them with:
@@ -174,11 +173,10 @@ class {name}(Strategy):
         "additionalProperties": False,
     }}
 
-    async def evaluate(self, trigger: StrategyTrigger) -> None:
+    def evaluate(self, trigger: StrategyTrigger) -> float | None:
         entries = self.ta_evaluations(trigger.symbol).values()
         opinions = [entry.value for entry in entries if entry is not None]
-        self.eval_note = compute_evaluation(opinions, self.config["min_opinions"])
-        await self.strategy_completed()
+        return compute_evaluation(opinions, self.config["min_opinions"])
 '''
 
 _STRATEGY_TEST = '''"""Tests of {name}; run them with:

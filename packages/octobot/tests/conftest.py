@@ -33,20 +33,18 @@ class LastMoveEvaluator(oe.TechnicalEvaluator):
         "additionalProperties": False,
     }
 
-    async def evaluate(self, candles, *, forming: bool) -> None:
+    def evaluate(self, candles, *, forming: bool) -> float | None:
         closes = candles.closes(include_current=forming)
         move = float(np.sign(closes[-1] - closes[-2])) if len(closes) > 1 else None
-        self.eval_note = None if move is None else move * self.config["strength"]
-        await self.evaluation_completed()
+        return None if move is None else move * self.config["strength"]
 
 
 class VolumeUpEvaluator(oe.TechnicalEvaluator):
     """Bullish when the volume rises."""
 
-    async def evaluate(self, candles, *, forming: bool) -> None:
+    def evaluate(self, candles, *, forming: bool) -> float:
         volumes = candles.volumes(include_current=forming)
-        self.eval_note = 0.2 if len(volumes) > 1 and volumes[-1] > volumes[-2] else 0.0
-        await self.evaluation_completed()
+        return 0.2 if len(volumes) > 1 and volumes[-1] > volumes[-2] else 0.0
 
 
 class BothMovesStrategy(oe.Strategy):
@@ -55,11 +53,10 @@ class BothMovesStrategy(oe.Strategy):
     REQUIRED_EVALUATORS: ClassVar[tuple[str, ...]] = ("LastMoveEvaluator", "VolumeUpEvaluator")
     REQUIRED_TIME_FRAMES: ClassVar[tuple[str, ...]] = ("4h", "1h")
 
-    async def evaluate(self, trigger) -> None:
+    def evaluate(self, trigger) -> float | None:
         entries = self.ta_evaluations(trigger.symbol).values()
         values = [e.value for e in entries if e is not None and e.value is not None]
-        self.eval_note = sum(values) / len(values) if values else None
-        await self.strategy_completed()
+        return sum(values) / len(values) if values else None
 
 
 class FollowBothMode(ot.AbstractTradingMode):

@@ -36,17 +36,15 @@ import octobot_trading as ot
 
 
 class FlatEvaluator(oe.TechnicalEvaluator):
-    async def evaluate(self, candles, *, forming: bool) -> None:
-        self.eval_note = 0.0
-        await self.evaluation_completed()
+    def evaluate(self, candles, *, forming: bool) -> float:
+        return 0.0
 
 
 class FlatStrategy(oe.Strategy):
     REQUIRED_EVALUATORS: ClassVar[tuple[str, ...]] = ("FlatEvaluator",)
 
-    async def evaluate(self, trigger) -> None:
-        self.eval_note = 0.0
-        await self.strategy_completed()
+    def evaluate(self, trigger) -> float:
+        return 0.0
 
 
 class ProtectedEntryMode(ot.AbstractTradingMode):

@@ -78,8 +78,8 @@ def test_trading_mode_without_its_strategy(home, user_tentacles):
     (home.tentacles / "other.py").write_text(
         "import octobot_evaluators as oe\n\n"
         "class OtherStrategy(oe.Strategy):\n"
-        "    async def evaluate(self, trigger):\n"
-        "        pass\n"
+        "    def evaluate(self, trigger):\n"
+        "        return None\n"
     )
     write_profile(home, {**valid_profile(), "strategies": ["OtherStrategy"]})
     code, line = _validate(home)

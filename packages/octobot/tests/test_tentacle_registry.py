@@ -31,9 +31,8 @@ THIRD_PARTY = """
     class ThirdPartyEvaluator(oe.TechnicalEvaluator):
         '''A third-party TA evaluator.'''
 
-        async def evaluate(self, candles, *, forming):
-            self.eval_note = 0.0
-            await self.evaluation_completed()
+        def evaluate(self, candles, *, forming):
+            return 0.0
 
 
     class ThirdPartyNotifier:
@@ -91,8 +90,8 @@ def test_user_folder_files_and_packages_are_loaded(home, user_tentacles):
             class NewsEvaluator(oe.SocialEvaluator):
                 TENTACLE_KIND: ClassVar[str] = "social"
 
-                async def on_signal(self, signal):
-                    pass
+                def on_signal(self, signal):
+                    return None
             """
         )
     )
@@ -168,8 +167,8 @@ def test_a_duplicate_name_is_an_error_and_the_first_one_stays(home, user_tentacl
             import octobot_evaluators as oe
 
             class LastMoveEvaluator(oe.TechnicalEvaluator):
-                async def evaluate(self, candles, *, forming):
-                    pass
+                def evaluate(self, candles, *, forming):
+                    return None
             """
         )
     )

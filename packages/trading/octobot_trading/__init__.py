@@ -21,10 +21,9 @@ _HOT_MODULES.append(_candles)
 # --- end vocabulary, markets, portfolio ---
 
 # --- orders, simulator, trader, exchanges, channels, modes ---
-from octobot_trading.modes import _zones  # noqa: E402
 from octobot_trading.simulator import trigger_index as _trigger_index  # noqa: E402
 
-_HOT_MODULES.extend([_trigger_index, _zones])
+_HOT_MODULES.append(_trigger_index)
 # --- end orders, simulator, trader, exchanges, channels, modes ---
 
 #: True when this package's hot modules run as compiled extensions (see DESIGN.md §6).

@@ -47,8 +47,10 @@ from octobot_trading.portfolio import (
     PortfolioManager,
     PortfolioSnapshot,
     PriceGraph,
+    PriceSeries,
     Profitability,
     compute_profitability,
+    equity_curve,
     market_average_change,
     percent_change,
 )
@@ -110,6 +112,7 @@ __all__ += [
     "PortfolioSnapshot",
     "PriceGraph",
     "PriceOutOfRangeError",
+    "PriceSeries",
     "Profitability",
     "Symbol",
     "TimeFrame",
@@ -120,6 +123,7 @@ __all__ += [
     "candle_open_time",
     "check_ms",
     "compute_profitability",
+    "equity_curve",
     "format_symbol",
     "is_candle_closed",
     "iso_to_ms",
@@ -164,7 +168,6 @@ from octobot_trading.modes.amounts import AmountSpec, AmountUnit, InvalidAmountS
 from octobot_trading.modes.daily_trading_mode import DailyTradingMode  # noqa: E402
 from octobot_trading.modes.trading_mode import (  # noqa: E402
     AbstractTradingMode,
-    StateZones,
     TradingModeError,
     TradingModeState,
 )
@@ -232,7 +235,6 @@ __all__ += [
     "OrdersChannel",
     "RecentTradesChannel",
     "SlippageModel",
-    "StateZones",
     "SymbolData",
     "TickerChannel",
     "Trade",

@@ -6,7 +6,6 @@ import logging
 from decimal import Decimal
 
 import jsonschema
-import numpy as np
 import pytest
 from sim_helpers import H1, T0, D, ManualClock, candle, manager
 
@@ -274,145 +273,8 @@ async def test_daily_trading_mode_on_real_candles_keeps_the_books_exact():
     await em.stop()
 
 
-async def test_first_action_finds_the_evaluation_the_mode_acts_on_and_commit_takes_the_rest():
-    """Candle runs: the mode judges a run of evaluations ahead without changing anything."""
-    em, mode, _ = await _setup({"buy_amount": "0.1", "order_type": "market"})
-    nan = float("nan")
-    # neutral states are taken without a decision (DailyTradingMode creates nothing on them)
-    assert mode.first_action(BTC, [nan, 0.1, -0.2, 0.0, 0.6, 0.7]) == 4
-    assert mode.states == {} and mode.evaluations == {}
-    mode.commit_run(BTC, [nan, 0.1, -0.2, 0.0])
-    assert mode.states[BTC] is ot.TradingModeState.NEUTRAL and mode.evaluations[BTC] == 0.0
-    assert mode.first_action(BTC, [0.1, 0.2]) == 2  # nothing to act on
-    assert mode.first_action(BTC, [0.1, 1.5]) == 1  # out of range: delivered, so it is reported
-    await mode.set_evaluation(BTC, 0.6)
-    await mode.join()
-    assert len(em.trader.trades(BTC)) == 1
-    assert mode.first_action(BTC, [0.7, 0.55, -0.9]) == 2  # the same LONG state does nothing
-    await em.stop()
-
-
-async def test_a_mode_acting_on_every_evaluation_cannot_take_runs():
-    em, mode, _ = await _setup({"act_on_state_change_only": False})
-    assert mode.supports_candle_runs is False and mode.first_action(BTC, [0.0, 0.1]) == 0
-    await em.stop()
-
-
-async def test_daily_trading_mode_states_are_zones_of_the_evaluation():
-    em, mode, _ = await _setup({"buy_threshold": 0.3, "strong_buy_threshold": 0.8, "sell_threshold": -0.3})
-    S = ot.TradingModeState
-
-    def documented(v: float) -> ot.TradingModeState:  # the config's words, independently of the zones
-        if v >= 0.8:
-            return S.VERY_LONG
-        if v >= 0.3:
-            return S.LONG
-        if v <= -0.8:
-            return S.VERY_SHORT
-        return S.SHORT if v <= -0.3 else S.NEUTRAL
-
-    values = [-1.0, -0.8, -0.7999, -0.3, -0.2999, 0.0, 0.2999, 0.3, 0.5, 0.8, 0.81, 1.0]
-    values += np.random.default_rng(3).uniform(-1, 1, 300).tolist()
-    assert [mode.decide_state(BTC, v) for v in values] == [documented(v) for v in values]
-    states = list(S)
-    codes = mode.state_codes(BTC, np.array(values))
-    assert [states[code] for code in codes.tolist()] == [documented(v) for v in values]
-    await em.stop()
-
-
-def _walk_oracle(zones: ot.StateZones, values: list[float], start: int, state) -> tuple[int, object]:
-    for index in range(start, len(values)):
-        value = values[index]
-        if value != value:
-            continue
-        if not -1.0 <= value <= 1.0:
-            return index, "outside"
-        if zones.state_of(value) is not state:
-            return index, zones.state_of(value)
-    return len(values), state
-
-
-@pytest.mark.parametrize("seed", range(6))
-def test_state_zones_walk_to_the_first_change_of_state(seed):
-    """The walk candle runs use (compiled in the compiled build) against a plain loop."""
-    S = ot.TradingModeState
-    rng = np.random.default_rng(seed)
-    edges = sorted(rng.choice([-0.8, -0.5, -0.5, 0.0, 0.2, 0.2, 0.7], size=4, replace=False).tolist())
-    upward = tuple(bool(flag) for flag in rng.integers(0, 2, size=4))
-    zones = ot.StateZones(tuple(edges), upward, (S.VERY_SHORT, S.SHORT, S.NEUTRAL, S.LONG, S.VERY_LONG))
-    values = rng.choice([*edges, -1.0, 1.0, float("nan"), 1.5, -1.01], size=400).tolist()
-    values += rng.uniform(-1, 1, 400).tolist()
-    array = np.array(values)
-    states = list(S)
-    for start in (0, 1, 57, 399, 799, 800):
-        for state in (None, *S):
-            code = -1 if state is None else states.index(state)
-            index, found = zones.next_change(array, start, code)
-            expected_index, expected = _walk_oracle(zones, values, start, state)
-            assert index == expected_index
-            if expected == "outside":
-                assert found == -1
-            elif index < len(values):
-                assert states[found] is expected
-            else:
-                assert found == code
-
-
-def test_state_zones_refuse_a_bad_shape():
-    S = ot.TradingModeState
-    with pytest.raises(ot.TradingModeError, match="sorted"):
-        ot.StateZones((0.5, 0.1), (False, True), (S.SHORT, S.NEUTRAL, S.LONG))
-    with pytest.raises(ot.TradingModeError, match="one state more"):
-        ot.StateZones((0.1,), (False,), (S.SHORT,))
+async def test_a_nan_evaluation_puts_a_symbol_in_no_state():
+    em, mode, _ = await _setup()
     with pytest.raises(ot.TradingModeError, match="NaN"):
-        ot.StateZones((0.1,), (False,), (S.SHORT, S.LONG)).state_of(float("nan"))
-
-
-async def test_first_action_walking_zones_agrees_with_judging_each_evaluation():
-    """A mode without zones (decide_state on each evaluation) and the Daily mode's zone walk find the same
-    first action and leave the same state, whatever the state they start from and what acts."""
-
-    class NoZones(ot.DailyTradingMode):
-        def state_zones(self, symbol):  # the base's generic path (it still decides with the zones)
-            return None if self.generic else super().state_zones(symbol)
-
-    rng = np.random.default_rng(11)
-    for balances in ({"USDT": "10000", "BTC": "1"}, {"USDT": "10000", "BTC": "0"}):
-        em = await manager(balances, clock=ManualClock(T0))
-        await em.push_candle(BTC, "1h", candle(T0, "100", "101", "99", "100"))
-        mode = NoZones(em, [BTC], {"buy_amount": "10a%", "sell_amount": "100a%", "order_type": "market"})
-        for _ in range(60):
-            values = rng.uniform(-1, 1, int(rng.integers(1, 120))) * rng.choice([0.35, 1.0])
-            values[rng.random(len(values)) < 0.1] = np.nan
-            if rng.random() < 0.2:
-                values[int(rng.integers(0, len(values)))] = rng.choice([1.3, -2.0])
-            mode.states[BTC] = rng.choice([None, *ot.TradingModeState])
-            if mode.states[BTC] is None:
-                del mode.states[BTC]
-            mode.generic = True
-            expected = mode.first_action(BTC, values)
-            mode.generic = False
-            assert mode.first_action(BTC, values) == expected
-            before = dict(mode.states)
-            mode.commit_run(BTC, values[:expected])
-            walked = dict(mode.states)
-            mode.states = before
-            mode.generic = True
-            mode.commit_run(BTC, values[:expected])
-            assert mode.states == walked
-        await em.stop()
-
-
-async def test_a_sell_decision_with_nothing_to_sell_is_not_an_action():
-    """Candle runs skip decisions that would create and cancel nothing with the account as it is."""
-    em, mode, _ = await _setup({"sell_amount": "100a%", "buy_amount": "10a%"}, balances={"USDT": "1000"})
-    assert mode.acts_on(BTC, ot.TradingModeState.SHORT) is False  # no BTC
-    assert mode.acts_on(BTC, ot.TradingModeState.NEUTRAL) is False
-    assert mode.acts_on(BTC, ot.TradingModeState.LONG) is True
-    assert mode.first_action(BTC, [-0.6, 0.0, -0.7, 0.6]) == 3
-    empty, mode2, _ = await _setup({"buy_amount": "10a%"}, balances={"USDT": "0", "BTC": "0"})
-    assert mode2.acts_on(BTC, ot.TradingModeState.LONG) is False
-    fixed, mode3, _ = await _setup({"buy_amount": "0.1"}, balances={"USDT": "0"})
-    assert mode3.acts_on(BTC, ot.TradingModeState.LONG) is True  # a fixed amount: the trader decides
-    for each in (em, empty, fixed):
-        await each.stop()
+        mode.decide_state(BTC, float("nan"))
+    await em.stop()

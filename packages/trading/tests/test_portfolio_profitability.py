@@ -138,26 +138,41 @@ def test_traded_symbols_default_to_every_priced_pair():
     assert manager.profitability().market_average_percent == D("5")  # (+20 - 10) / 2
 
 
-def test_a_run_of_points_reads_back_as_points_recorded_one_by_one():
-    """Candle runs record thousands of points at once: value = constant + holding x price."""
-    import numpy as np
+def test_equity_curve_values_each_step_as_record_value_does():
+    """Holdings change twice, prices move every step, ETH is valued through ETH/BTC x BTC/USDT: the curve
+    valued at once equals recording the value at each step (to float precision)."""
+    rng = np.random.default_rng(7)
+    times = np.arange(1, 41, dtype=np.int64) * 60_000
+    btc = 20_000 + np.cumsum(rng.normal(0, 50, len(times)))
+    eth_btc = 0.05 + np.cumsum(rng.normal(0, 0.0005, len(times)))
+    holdings = [
+        (0, {"USDT": D("1000"), "BTC": D("0.5"), "ETH": D("0")}),
+        (int(times[9]), {"USDT": D("0"), "BTC": D("0.55"), "ETH": D("3.2")}),
+        (int(times[30]), {"USDT": D("11000.25"), "BTC": D("0"), "ETH": D("3.2")}),
+    ]
+    # ETH/BTC gets its first price at the 3rd step: before it, ETH (not held yet) needs none
+    prices = {"BTC/USDT": (times, btc), "ETH/BTC": (times[2:], eth_btc[2:])}
+    kept, values = ot.equity_curve(times, holdings, prices, "USDT")
+    clock = SimulatedClock(0)
+    expected = []
+    for step, time in enumerate(times.tolist()):
+        clock.now = time
+        current = [totals for at, totals in holdings if at <= time][-1]
+        manager = ot.PortfolioManager(ot.Portfolio(dict(current)), "USDT", clock=clock)
+        manager.update_price("BTC/USDT", D(repr(float(btc[step]))))
+        if step >= 2:
+            manager.update_price("ETH/BTC", D(repr(float(eth_btc[step]))))
+        expected.append(float(manager.record_value()))
+    assert kept.tolist() == times.tolist()
+    np.testing.assert_allclose(values, expected, rtol=1e-12)
 
-    constant, holding = D("100.5"), D("0.123456789012345678901234567891")
-    prices = np.array([0.00158785, 27123.5, 3.0])
-    lazy, eager = ot.PortfolioHistory("USDT"), ot.PortfolioHistory("USDT")
-    lazy.record(1_000, D(1))
-    lazy.record_run(np.array([2_000, 3_000, 4_000]), constant, holding, prices)
-    lazy.record(5_000, D(7))
-    eager.record(1_000, D(1))
-    for time, price in zip((2_000, 3_000, 4_000), prices.tolist(), strict=True):
-        eager.record(time, constant + holding * D(repr(price)))
-    eager.record(5_000, D(7))
-    assert lazy.points() == eager.points() and len(lazy) == 5 and lazy.last == (5_000, D(7))
-    assert np.array_equal(lazy.timestamps(), eager.timestamps())
-    np.testing.assert_allclose(lazy.values(), eager.values(), rtol=1e-15)
-    assert lazy.max_drawdown_percent() == eager.max_drawdown_percent()
-    with pytest.raises(ot.InvalidTimestampError):
-        lazy.record_run(np.array([4_500, 6_000]), constant, holding, prices[:2])
-    lazy.record_run(np.array([6_000]), constant, holding, prices[:1])
-    lazy.record(6_000, D(9))  # the same instant replaces the run's last point
-    assert lazy.last == (6_000, D(9)) and len(lazy) == 6
+
+def test_equity_curve_leaves_out_steps_a_held_asset_cannot_be_valued():
+    times = np.array([1_000, 2_000, 3_000], dtype=np.int64)
+    holdings = [(0, {"USDT": D("10"), "XRP": D("5")})]
+    prices = {"XRP/USDT": (np.array([2_000, 3_000]), np.array([0.5, 0.6]))}
+    kept, values = ot.equity_curve(times, holdings, prices, "USDT")
+    assert kept.tolist() == [2_000, 3_000]
+    np.testing.assert_allclose(values, [12.5, 13.0])
+    none, _ = ot.equity_curve(times, holdings, {}, "USDT")  # no price chain at all
+    assert len(none) == 0

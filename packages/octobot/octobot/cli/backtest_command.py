@@ -46,13 +46,6 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         default=None,
         help="show a progress bar on stderr (default: when stderr is a terminal)",
     )
-    parser.add_argument(
-        "--candle-runs",
-        action=argparse.BooleanOptionalAction,
-        default=True,
-        help="take the candles on which nothing happens in one call per stage (default; same results); "
-        "--no-candle-runs pushes every candle through the channels",
-    )
     parser.add_argument("--html", type=Path, help="also write the report as a self-contained HTML file")
     parser.add_argument("--json", type=Path, help="also write the report's figures as JSON")
     parser.set_defaults(handler=run)
@@ -78,7 +71,6 @@ def run(args: argparse.Namespace, context: CliContext) -> int:
                 start_ms=None if args.start is None else iso_ms(args.start, "--start"),
                 end_ms=None if args.end is None else iso_ms(args.end, "--end"),
                 progress=advance,
-                candle_runs=args.candle_runs,
             )
         )
     if args.report == "text":

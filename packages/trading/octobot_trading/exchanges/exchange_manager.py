@@ -24,8 +24,6 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from types import TracebackType
 
-import numpy as np
-
 import octobot_channel as oc
 from octobot_trading.candles import DEFAULT_MAX_SIZE
 from octobot_trading.channels.exchange_channels import create_exchange_channels
@@ -203,39 +201,6 @@ class ExchangeManager:
                         "candle": list(candle),
                     }
                 )
-
-    # --- candle runs (backtesting) -----------------------------------------------------------------
-    def accepts_candle_run(self, symbol: str, time_frame: str | TimeFrame) -> bool:
-        """Whether closed candles of (``symbol``, ``time_frame``) may be taken as a run
-        (:meth:`push_candle_run`): a simulated exchange in synchronized mode, with nothing that the
-        candles could fill, trigger or expire (no open order at all), and ``time_frame`` already the
-        symbol's price time frame."""
-        if not (self.simulated and self._started and self.synchronizer is not None):
-            return False
-        account = self.account
-        if account.open_orders or account.notifications or account.balance_changed:
-            return False
-        price_tf = self._price_time_frames.get(symbol)
-        if price_tf is None or price_tf is not parse_time_frame(time_frame):
-            return False
-        return self.connector.open_orders_count(symbol) == 0  # type: ignore[attr-defined]
-
-    def push_candle_run(self, symbol: str, time_frame: str | TimeFrame, candles: np.ndarray) -> None:
-        """Closed candles (an (n, 6) array, oldest first) stored at once, without messages: the caller
-        (a backtest's candle-run coordinator) has checked :meth:`accepts_candle_run` and hands their
-        evaluations to the consumers itself. The last close becomes the symbol's price."""
-        tf = parse_time_frame(time_frame)
-        if len(candles) == 0:
-            return
-        if not self.accepts_candle_run(symbol, tf):
-            raise ExchangeManagerError(
-                f"{self.exchange_id}: a run of {symbol} {tf.value} candles is not possible now (open "
-                "orders, pending notifications, or not the symbol's price time frame); push them one by one"
-            )
-        data = self._symbols[symbol]
-        data.candle_buffer(tf).load(candles)
-        last = candles[-1].tolist()
-        self._take_price(data, symbol, tf, int(last[0]), last)  # no order: the simulator only records it
 
     def _take_price(
         self, data: SymbolData, symbol: str, tf: TimeFrame, open_time: int, candle: Sequence

@@ -15,13 +15,7 @@ import logging
 from decimal import Decimal
 from typing import ClassVar
 
-from octobot_trading.modes.amounts import AmountUnit, parse_amount
-from octobot_trading.modes.trading_mode import (
-    AbstractTradingMode,
-    StateZones,
-    TradingModeError,
-    TradingModeState,
-)
+from octobot_trading.modes.trading_mode import AbstractTradingMode, TradingModeError, TradingModeState
 from octobot_trading.orders.enums import OrderKind, OrderSide
 from octobot_trading.orders.groups import OneCancelsTheOther
 from octobot_trading.orders.order import Order
@@ -79,7 +73,6 @@ class DailyTradingMode(AbstractTradingMode):
 
     def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
-        self._zones: dict[tuple, StateZones] = {}  # by thresholds (candle runs ask often)
         c = self.config
         if not (
             c["strong_sell_threshold"]
@@ -94,48 +87,24 @@ class DailyTradingMode(AbstractTradingMode):
             )
 
     def decide_state(self, symbol: str, evaluation: float) -> TradingModeState:
-        return self._threshold_zones().state_of(evaluation)
-
-    def state_zones(self, symbol: str) -> StateZones:
-        return self._threshold_zones()
-
-    def _threshold_zones(self) -> StateZones:
         """At or above ``strong_buy_threshold``: VERY_LONG; at or above ``buy_threshold``: LONG; at or below
         ``strong_sell_threshold``: VERY_SHORT; at or below ``sell_threshold``: SHORT; else NEUTRAL."""
+        if evaluation != evaluation:
+            raise TradingModeError(f"{self.get_name()}: a NaN evaluation puts {symbol} in no state")
         c = self.config
-        key = (c["strong_sell_threshold"], c["sell_threshold"], c["buy_threshold"], c["strong_buy_threshold"])
-        zones = self._zones.get(key)
-        if zones is None:
-            zones = self._zones[key] = StateZones(
-                edges=tuple(float(edge) for edge in key),
-                upward=(False, False, True, True),
-                states=(
-                    TradingModeState.VERY_SHORT,
-                    TradingModeState.SHORT,
-                    TradingModeState.NEUTRAL,
-                    TradingModeState.LONG,
-                    TradingModeState.VERY_LONG,
-                ),
+        if evaluation >= c["buy_threshold"]:
+            return (
+                TradingModeState.VERY_LONG
+                if evaluation >= c["strong_buy_threshold"]
+                else TradingModeState.LONG
             )
-        return zones
-
-    def acts_on(self, symbol: str, state: TradingModeState) -> bool:
-        if state is TradingModeState.NEUTRAL:
-            return False  # create_orders returns at once
-        if self.exchange_manager.trader.open_orders(symbol):
-            return True  # it may cancel them
-        buying = state in (TradingModeState.VERY_LONG, TradingModeState.LONG)
-        text = self.config["buy_amount" if buying else "sell_amount"]
-        spec = parse_amount(text)  # cached by text
-        if spec.unit in (AmountUnit.BASE, AmountUnit.QUOTE):
-            return spec.value > 0
-        # a share of a holding: nothing to spend sizes the order at 0 ("nothing to buy/sell")
-        rules = self.exchange_manager.markets.rules(symbol)
-        asset = rules.quote if buying else rules.base
-        portfolio = self.exchange_manager.portfolio
-        total = spec.unit is AmountUnit.PERCENT_TOTAL
-        holding = portfolio.total(asset) if total else portfolio.available(asset)
-        return spec.value > 0 and holding > 0
+        if evaluation <= c["sell_threshold"]:
+            return (
+                TradingModeState.VERY_SHORT
+                if evaluation <= c["strong_sell_threshold"]
+                else TradingModeState.SHORT
+            )
+        return TradingModeState.NEUTRAL
 
     async def create_orders(self, symbol: str, state: TradingModeState, evaluation: float) -> list[Order]:
         if state is TradingModeState.NEUTRAL:
