@@ -68,8 +68,8 @@ class FollowBothMode(ot.AbstractTradingMode):
     def decide_state(self, symbol, evaluation):
         return ot.TradingModeState.NEUTRAL
 
-    async def create_orders(self, symbol, state, evaluation):
-        return []
+    def plan_orders(self, symbol, state, evaluation):
+        return ot.OrderPlan(symbol)
 '''
 
 

@@ -57,29 +57,21 @@ class ProtectedEntryMode(ot.AbstractTradingMode):
     def decide_state(self, symbol, evaluation):
         return ot.TradingModeState.LONG
 
-    async def create_orders(self, symbol, state, evaluation):
-        trader = self.exchange_manager.trader
-        if trader.open_orders(symbol):
-            return []
+    def plan_orders(self, symbol, state, evaluation):
+        if self.exchange_manager.trader.open_orders(symbol):
+            return ot.OrderPlan(symbol)
         price = self.current_price(symbol)
-        group = ot.OneCancelsTheOther()
         stop_price = price * Decimal("0.8")
         if self.config["stop_kind"] == "stop_limit":  # what a spot exchange offers
-            stop = trader.new_order(
-                symbol, "sell", "stop_limit", "0.99", price=stop_price, trigger_price=stop_price
-            )
+            stop = ot.OrderRequest("sell", "stop_limit", Decimal("0.99"), stop_price, stop_price)
         else:
-            stop = trader.new_order(symbol, "sell", "stop_loss", "0.99", trigger_price=stop_price)
-        take = trader.new_order(
-            symbol, "sell", "take_profit_limit", "0.99", price=price * Decimal("1.3"),
-            trigger_price=price * Decimal("1.3"),
+            stop = ot.OrderRequest("sell", "stop_loss", Decimal("0.99"), trigger_price=stop_price)
+        target = price * Decimal("1.3")
+        take = ot.OrderRequest("sell", "take_profit_limit", Decimal("0.99"), target, target)
+        entry = ot.OrderRequest(
+            "buy", "limit", "1", price * Decimal("0.995"), chained=(stop, take), one_cancels_the_other=True
         )
-        group.add(stop)
-        group.add(take)
-        entry = await trader.create_order(
-            symbol, "buy", "limit", "1", price=price * Decimal("0.995"), chained=[stop, take]
-        )
-        return [entry]
+        return ot.OrderPlan(symbol, create=(entry,))
 """
 
 

@@ -278,3 +278,40 @@ async def test_a_nan_evaluation_puts_a_symbol_in_no_state():
     with pytest.raises(ot.TradingModeError, match="NaN"):
         mode.decide_state(BTC, float("nan"))
     await em.stop()
+
+
+async def test_planning_changes_nothing_and_executing_the_plan_sizes_after_its_cancels():
+    """plan_orders reads the account; the base executes: cancels first, then sizes "100a%" on the funds
+    the cancel freed (one definition: the same plan live, in paper trading and in backtests)."""
+    em, mode, _ = await _setup({"buy_amount": "100a%", "sell_amount": "100a%"}, balances={"USDT": "1000"})
+    await mode.set_evaluation(BTC, 0.5)  # LONG: a limit buy locking all the USDT
+    await mode.join()
+    (buy,) = em.trader.open_orders(BTC)
+    assert em.portfolio.available("USDT") < D("0.01")  # all but the rounding of the amount
+    before = (em.portfolio.totals(), em.portfolio.available("USDT"), list(em.trader.open_orders(BTC)))
+    plan = mode.plan_orders(BTC, ot.TradingModeState.LONG, 0.5)
+    plan_again = mode.plan_orders(BTC, ot.TradingModeState.LONG, 0.5)
+    assert plan == plan_again and plan.cancel == (buy,) and len(plan.create) == 1
+    assert plan.create[0].amount == "100a%" and plan.create[0].price == D("99.5")
+    after = (em.portfolio.totals(), em.portfolio.available("USDT"), list(em.trader.open_orders(BTC)))
+    assert before == after and buy.is_active  # planning touched nothing
+    created = await mode.execute_plan(plan)
+    assert buy.status is ot.OrderStatus.CANCELLED
+    (replacement,) = created
+    assert replacement.amount * replacement.price <= D(1000) and replacement.amount > D("10.0")
+    assert not mode.plan_orders(BTC, ot.TradingModeState.NEUTRAL, 0.0)  # empty: the mode does not act
+    await em.stop()
+
+
+async def test_a_plan_refuses_amounts_it_cannot_size_naming_the_mode():
+    em, mode, _ = await _setup({"buy_amount": "1"}, balances={"USDT": "1000"})
+    orphan = ot.OrderPlan(BTC, create=(ot.OrderRequest("buy", "market", None),))
+    with pytest.raises(ot.TradingModeError, match="only a chained order may leave its amount"):
+        await mode.execute_plan(orphan)
+    texted = ot.OrderRequest("sell", "stop_loss", "50a%", trigger_price=D(90))
+    with pytest.raises(ot.TradingModeError, match="sized when its parent fills"):
+        await mode.execute_plan(
+            ot.OrderPlan(BTC, create=(ot.OrderRequest("buy", "market", "1", chained=(texted,)),))
+        )
+    assert em.trader.open_orders(BTC) == [] and em.trader.trades(BTC) == []
+    await em.stop()

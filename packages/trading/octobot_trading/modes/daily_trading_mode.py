@@ -15,9 +15,9 @@ import logging
 from decimal import Decimal
 from typing import ClassVar
 
+from octobot_trading.modes.order_plan import OrderPlan, OrderRequest
 from octobot_trading.modes.trading_mode import AbstractTradingMode, TradingModeError, TradingModeState
 from octobot_trading.orders.enums import OrderKind, OrderSide
-from octobot_trading.orders.groups import OneCancelsTheOther
 from octobot_trading.orders.order import Order
 
 logger = logging.getLogger(__name__)
@@ -106,74 +106,50 @@ class DailyTradingMode(AbstractTradingMode):
             )
         return TradingModeState.NEUTRAL
 
-    async def create_orders(self, symbol: str, state: TradingModeState, evaluation: float) -> list[Order]:
+    def plan_orders(self, symbol: str, state: TradingModeState, evaluation: float) -> OrderPlan:
         if state is TradingModeState.NEUTRAL:
-            return []
-        trader = self.exchange_manager.trader
+            return OrderPlan(symbol)
+        name = self.get_name()
         buying = state in (TradingModeState.VERY_LONG, TradingModeState.LONG)
+        cancel: tuple[Order, ...] = ()
         if self.config["cancel_open_orders"]:
-            for order in trader.open_orders(symbol):
-                # a buy keeps the stop-losses and take-profits protecting earlier buys; a sell replaces them
-                if (
-                    order.tag == self.get_name()
-                    and order.is_active
-                    and (not buying or order.parent_id is None)
-                ):
-                    await trader.cancel_order(order)
+            # a buy keeps the stop-losses and take-profits protecting earlier buys; a sell replaces them
+            cancel = tuple(
+                order
+                for order in self.exchange_manager.trader.open_orders(symbol)
+                if order.tag == name and order.is_active and (not buying or order.parent_id is None)
+            )
         price = self.current_price(symbol)
-        side = OrderSide.BUY if buying else OrderSide.SELL
         strong = state in (TradingModeState.VERY_LONG, TradingModeState.VERY_SHORT)
         market = strong or self.config["order_type"] == "market"
         offset = Decimal(str(self.config["limit_offset_percent"])) / HUNDRED
         order_price = None if market else (price * (1 - offset) if buying else price * (1 + offset))
-        reference = order_price or price
-        amount = self.size(symbol, side, self.config["buy_amount" if buying else "sell_amount"], reference)
-        if amount <= ZERO:
-            logger.info("%s: nothing to %s on %s", self.get_name(), side.value, symbol)
-            return []
-        chained = self._protection(symbol, amount, reference) if buying else []
-        order = await trader.create_order(
-            symbol,
-            side,
+        protection = self._protection(order_price or price) if buying else ()
+        entry = OrderRequest(
+            OrderSide.BUY if buying else OrderSide.SELL,
             OrderKind.MARKET if market else OrderKind.LIMIT,
-            amount,
+            self.config["buy_amount" if buying else "sell_amount"],
             order_price,
-            chained=chained,
-            tag=self.get_name(),
+            chained=protection,
+            one_cancels_the_other=len(protection) > 1,
+            tag=name,
         )
-        return [order, *chained]
+        return OrderPlan(symbol, cancel, (entry,))
 
-    def _protection(self, symbol: str, amount: Decimal, entry: Decimal) -> list[Order]:
-        """Stop-loss and take-profit of a buy, as chained orders sharing one OCO group."""
-        trader = self.exchange_manager.trader
+    def _protection(self, entry: Decimal) -> tuple[OrderRequest, ...]:
+        """Stop-loss and take-profit of a buy, selling what the buy brings (one OCO group when both)."""
         stop_pct, profit_pct = self.config["stop_loss_percent"], self.config["take_profit_percent"]
-        if stop_pct is None and profit_pct is None:
-            return []
-        # sell what the buy will bring, minus the fee charged in base
-        rules = self.exchange_manager.markets.rules(symbol)
-        sell_amount = rules.adjust_amount(amount * (1 - rules.fee_rate(True)))
-        group = OneCancelsTheOther() if stop_pct is not None and profit_pct is not None else None
         orders = []
         if stop_pct is not None:
             level = entry * (1 - Decimal(str(stop_pct)) / HUNDRED)
             orders.append(
-                trader.new_order(
-                    symbol,
-                    OrderSide.SELL,
-                    OrderKind.STOP_LOSS,
-                    sell_amount,
-                    trigger_price=level,
-                    tag=self.get_name(),
+                OrderRequest(
+                    OrderSide.SELL, OrderKind.STOP_LOSS, None, trigger_price=level, tag=self.get_name()
                 )
             )
         if profit_pct is not None:
             level = entry * (1 + Decimal(str(profit_pct)) / HUNDRED)
             orders.append(
-                trader.new_order(
-                    symbol, OrderSide.SELL, OrderKind.LIMIT, sell_amount, price=level, tag=self.get_name()
-                )
+                OrderRequest(OrderSide.SELL, OrderKind.LIMIT, None, price=level, tag=self.get_name())
             )
-        if group is not None:
-            for order in orders:
-                group.add(order)
-        return orders
+        return tuple(orders)

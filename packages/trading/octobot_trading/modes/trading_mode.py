@@ -21,8 +21,10 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import octobot_channel as oc
 from octobot_trading.modes.amounts import parse_amount
+from octobot_trading.modes.order_plan import OrderPlan, OrderRequest
 from octobot_trading.orders.enums import OrderSide
 from octobot_trading.orders.errors import InvalidOrderError, NoPriceError
+from octobot_trading.orders.groups import OneCancelsTheOther
 
 if TYPE_CHECKING:
     from octobot_trading.exchanges.exchange_manager import ExchangeManager
@@ -46,8 +48,12 @@ class TradingModeError(InvalidOrderError):
 
 
 class AbstractTradingMode:
-    """Base of trading modes (tentacle kind ``trading_mode``); subclasses implement
-    :meth:`decide_state` and :meth:`create_orders`."""
+    """Base of trading modes (tentacle kind ``trading_mode``).
+
+    Subclasses implement two pure methods: :meth:`decide_state` (the state an evaluation puts a symbol
+    in) and :meth:`plan_orders` (what to cancel and create for a decision, as an `OrderPlan`, read from
+    the account without changing it). The base executes the plan while holding the portfolio's lock.
+    """
 
     TENTACLE_KIND: ClassVar[str] = "trading_mode"
     TENTACLE_VERSION: ClassVar[str] = "0.1.0"
@@ -176,7 +182,8 @@ class AbstractTradingMode:
         state = TradingModeState(message["state"])
         async with self.exchange_manager.portfolio.async_lock:
             try:
-                orders = await self.create_orders(symbol, state, message["evaluation"])
+                plan = self.plan_orders(symbol, state, message["evaluation"])
+                orders = await self.execute_plan(plan) if plan else []
             except Exception as error:  # logged per symbol: one bad order never stops the mode
                 self.last_errors[symbol] = error
                 logger.error(
@@ -191,8 +198,79 @@ class AbstractTradingMode:
         self.last_errors.pop(symbol, None)
         self.created_orders.extend(orders)
 
-    async def create_orders(self, symbol: str, state: TradingModeState, evaluation: float) -> list[Order]:
+    def plan_orders(self, symbol: str, state: TradingModeState, evaluation: float) -> OrderPlan:
+        """What to cancel and create for a decision (an empty plan: do nothing). Must not change
+        anything: read the account, prices and open orders, return the plan."""
         raise NotImplementedError
+
+    async def execute_plan(self, plan: OrderPlan) -> list[Order]:
+        """Cancel, then create (amount texts sized on the funds the cancels freed); returns the orders
+        created, each followed by its chained orders."""
+        trader = self.exchange_manager.trader
+        for order in plan.cancel:
+            if order.is_active:
+                await trader.cancel_order(order)
+        created: list[Order] = []
+        for request in plan.create:
+            order = await self._create(plan.symbol, request)
+            if order is not None:
+                created.extend([order, *order.chained])
+        return created
+
+    async def _create(self, symbol: str, request: OrderRequest) -> Order | None:
+        reference = request.price or request.trigger_price or self.current_price(symbol)
+        amount = request.amount
+        if amount is None:
+            raise TradingModeError(
+                f"{self.get_name()}: only a chained order may leave its amount to its parent; give the "
+                f"{request.side.value} {request.kind.value} order of {symbol} an amount"
+            )
+        if isinstance(amount, str):
+            amount = self.size(symbol, request.side, amount, reference)
+        if amount <= ZERO:
+            logger.info("%s: nothing to %s on %s", self.get_name(), request.side.value, symbol)
+            return None
+        trader = self.exchange_manager.trader
+        chained = [self._new_chained(symbol, child, amount) for child in request.chained]
+        if request.one_cancels_the_other and len(chained) > 1:
+            group = OneCancelsTheOther()
+            for child in chained:
+                group.add(child)
+        return await trader.create_order(
+            symbol,
+            request.side,
+            request.kind,
+            amount,
+            request.price,
+            request.trigger_price,
+            request.trailing_percent,
+            chained=chained,
+            tag=request.tag or self.get_name(),
+            expires_at=request.expires_at,
+        )
+
+    def _new_chained(self, symbol: str, request: OrderRequest, parent_amount: Decimal) -> Order:
+        if request.chained:
+            raise TradingModeError(f"{self.get_name()}: a chained order cannot carry chained orders itself")
+        amount = request.amount
+        if amount is None:  # what the parent brings, minus the fee charged in the received asset
+            rules = self.exchange_manager.markets.rules(symbol)
+            amount = rules.adjust_amount(parent_amount * (1 - rules.fee_rate(True)))
+        elif isinstance(amount, str):
+            raise TradingModeError(
+                f"{self.get_name()}: a chained order is sized when its parent fills: give it an amount in "
+                "base units or None (what the parent brings), not an amount text"
+            )
+        return self.exchange_manager.trader.new_order(
+            symbol,
+            request.side,
+            request.kind,
+            amount,
+            request.price,
+            request.trigger_price,
+            request.trailing_percent,
+            request.tag or self.get_name(),
+        )
 
     # --- helpers for subclasses ------------------------------------------------------------------
     def current_price(self, symbol: str) -> Decimal:
