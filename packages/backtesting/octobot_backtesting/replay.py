@@ -1,3 +1,4 @@
+# cython: annotation_typing=False
 """The replay engine: recorded candles pushed into ExchangeManagers by a simulated clock, deterministically.
 
 How a run goes:

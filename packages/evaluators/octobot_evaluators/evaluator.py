@@ -1,3 +1,4 @@
+# cython: annotation_typing=False
 """The base of every evaluator and strategy: identity, config, history needs, and publishing.
 
 Why class attributes: the orchestrator reads a tentacle's kind, defaults, config schema, history needs

@@ -1,3 +1,4 @@
+# cython: annotation_typing=False
 """Strategies: combine evaluations into one, after a full TA cycle or any real-time/social evaluation.
 
 Why the cycle rule lives here: a strategy must see a consistent picture, so it waits until every TA
@@ -7,8 +8,7 @@ instant. It never consumes strategy evaluations, so it never wakes itself up.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 
 import octobot_channel as oc
 from octobot_evaluators.commands import send_refresh
@@ -19,9 +19,9 @@ from octobot_evaluators.evaluator_type import EvaluatorType
 from octobot_evaluators.matrix_key import MatrixKey
 
 
-@dataclass(frozen=True)
-class StrategyTrigger:
-    """Why a strategy runs: a complete TA cycle, or one real-time or social evaluation."""
+class StrategyTrigger(NamedTuple):
+    """Why a strategy runs: a complete TA cycle, or one real-time or social evaluation (a named tuple:
+    one is made per strategy run)."""
 
     evaluator_type: EvaluatorType
     symbol: str
@@ -103,8 +103,12 @@ class Strategy(AbstractEvaluator):
         if answers_refresh:
             del self._pending_refresh[symbol]
         self._last_cycle[symbol] = max(time, self._last_cycle.get(symbol, -1))
-        key = _message_key(message)
-        await self.run(StrategyTrigger(EvaluatorType.TA, symbol, time, key, message["refresh"]))
+        # run() inlined: this is the strategy's per-candle path
+        trigger = StrategyTrigger(EvaluatorType.TA, symbol, time, _message_key(message), message["refresh"])
+        self._symbol, self._time_frame, self._time = symbol, None, time
+        delivered = self._publish(self.evaluate(trigger), symbol, None, time)
+        if delivered is not None:
+            await delivered
 
     async def _on_instant(self, message: dict[str, Any]) -> None:
         symbol, time = message["symbol"], message["evaluation_time"]

@@ -1,3 +1,4 @@
+# cython: annotation_typing=False
 """Technical (TA) evaluators: run on each closed candle of their (symbol, time frame), and on refresh."""
 
 from __future__ import annotations

@@ -82,6 +82,22 @@ async def test_rsi_evaluator_signs_on_real_data_match_ta_lib(matrix, buffers: Bu
     np.testing.assert_allclose(evaluated, expected, atol=1e-9)
 
 
+async def test_rsi_evaluator_warms_up_again_after_its_buffer_is_refilled(matrix, buffers: Buffers) -> None:
+    """A cleared and reloaded buffer (a reconnection refetching history) is not one new candle: the
+    evaluator's indicator restarts from the new history and agrees with TA-Lib on it."""
+    rows = load_csv("ETH_BTC-5m.csv")[:600]
+    context = oe.EvaluatorContext(matrix, "binance", candles=buffers)
+    evaluator = RSIMomentumEvaluator(context, [SYMBOL], ["5m"])
+    await replay(evaluator, buffers, rows[:200])
+    buffer = buffers(SYMBOL, "5m")
+    buffer.clear()
+    buffer.load(rows[300:500])  # history after a gap, then one candle at a time again
+    values = await replay(evaluator, buffers, rows[500:600])
+    rsi = talib.RSI(rows[300:600, 4], timeperiod=14)[200:]
+    expected = [rsi_to_evaluation(r, 30.0, 70.0) for r in rsi]
+    np.testing.assert_allclose(np.array(values, dtype=float), expected, atol=1e-9)
+
+
 async def test_rsi_evaluator_on_a_refresh_uses_the_forming_candle_without_keeping_it(matrix, buffers) -> None:
     rows = load_csv("ETH_BTC-5m.csv")[:200]
     context = oe.EvaluatorContext(matrix, "binance", candles=buffers)

@@ -12,6 +12,7 @@ Copy one (``view.copy()``) to keep it across candles.
 from __future__ import annotations
 
 import logging
+import math
 from typing import NamedTuple
 
 import cython
@@ -173,7 +174,7 @@ class CandleBuffer:
         self._current_timestamp = -1
 
     def clear(self) -> None:
-        self._count = 0
+        # _count goes on: `appended` stays monotonic, so a reader can tell new candles from a refill
         self._stored = 0
         self._has_current = False
         self._last_timestamp = -1
@@ -189,6 +190,20 @@ class CandleBuffer:
     def last_timestamp(self) -> int | None:
         """Open time of the last closed candle, None when empty."""
         return self._last_timestamp if self._stored else None
+
+    @property
+    def appended(self) -> int:
+        """Closed candles ever appended (loads included, never decreasing, not reset by `clear`): a
+        reader that saw ``appended == k`` and now sees ``k + 1`` with more than one candle held knows
+        exactly one candle closed since, right after the last one it read."""
+        return self._count
+
+    @property
+    def last_close(self) -> float:
+        """Close of the last closed candle (NaN when empty): no array slice for the common read."""
+        if not self._stored:
+            return math.nan
+        return float(self._values[_CLOSE, (self._count - 1) % self._size])
 
     @property
     def last_candle(self) -> Candle | None:

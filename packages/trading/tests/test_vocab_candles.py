@@ -242,3 +242,19 @@ def test_bulk_loads_that_wrap_around_the_ring_read_back_as_appends():
         assert np.array_equal(loaded.timestamps(), appended.timestamps())
         assert np.array_equal(loaded.closes(), appended.closes())
         assert np.array_equal(loaded.volumes(), appended.volumes())
+
+
+def test_appended_counts_every_closed_candle_and_never_goes_back():
+    """A reader tells "one new candle right after the last one I read" from a refill by this counter."""
+    buffer = ot.CandleBuffer("BTC/USDT", "1m", max_size=3)
+    assert buffer.appended == 0 and math.isnan(buffer.last_close)
+    for minute in range(5):
+        buffer.append(minute * 60_000, 1.0, 2.0, 0.5, 1.0 + minute, 10.0)
+    assert buffer.appended == 5 and len(buffer) == 3 and buffer.last_close == 5.0
+    assert type(buffer.last_close) is float
+    buffer.update(5 * 60_000, 1.0, 9.0, 0.5, 8.0, 1.0)  # the forming candle is not a closed one
+    assert buffer.appended == 5 and buffer.last_close == 5.0
+    buffer.clear()
+    assert buffer.appended == 5 and len(buffer) == 0 and math.isnan(buffer.last_close)
+    buffer.load(np.array([[6 * 60_000, 1.0, 2.0, 0.5, 7.0, 1.0], [7 * 60_000, 1.0, 2.0, 0.5, 7.5, 1.0]]))
+    assert buffer.appended == 7 and buffer.last_close == 7.5 and buffer.closes().tolist() == [7.0, 7.5]

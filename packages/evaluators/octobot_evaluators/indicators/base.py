@@ -1,3 +1,4 @@
+# cython: annotation_typing=False
 """The incremental indicator protocol: O(1) update per candle, replace or peek the forming candle.
 
 Why snapshots: a real-time evaluator re-evaluates the candle still forming many times before it closes.

@@ -1,3 +1,4 @@
+# cython: annotation_typing=False
 """ExchangeManager: one exchange account, everything it needs, in one channel scope.
 
 Why one object per account: a bot may trade on several exchanges and the optimizer runs thousands of

@@ -1,3 +1,4 @@
+# cython: annotation_typing=False
 """Market data of one exchange manager, and the interface of what feeds it.
 
 A market-data source (the live ccxt connector's streams, a backtesting replay) pushes into an exchange

@@ -1,3 +1,4 @@
+# cython: annotation_typing=False
 """Trading-mode base: decide a state from evaluations, then size and create orders.
 
 Why two halves joined by the Mode channel (as in OctoBot): deciding is cheap and happens on every
@@ -15,6 +16,7 @@ evaluation it received).
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable
 from decimal import Decimal
 from enum import Enum
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -73,6 +75,7 @@ class AbstractTradingMode:
         self.exchange_manager = exchange_manager
         self.symbols = list(symbols)
         self.config: dict[str, Any] = {**self.DEFAULT_CONFIG, **(config or {})}
+        self._state_changes_only = bool(self.config.get("act_on_state_change_only", True))
         self.time_frame = time_frame
         self.states: dict[str, TradingModeState] = {}
         self.evaluations: dict[str, float] = {}
@@ -136,7 +139,9 @@ class AbstractTradingMode:
                 f"{self.get_name()}: evaluation must be in [-1, 1] (+1 = strongest buy), got {evaluation}"
             )
         self.evaluations[symbol] = evaluation
-        await self._decide(symbol, evaluation, time, force=False)
+        decided = self._decide(symbol, evaluation, time, force=False)
+        if decided is not None:
+            await decided
 
     async def _on_candle(self, message: dict) -> None:
         symbol = message["symbol"]
@@ -145,19 +150,25 @@ class AbstractTradingMode:
         evaluation = self.evaluation_from_candle(symbol, message["time_frame"], message["candle"])
         if evaluation is None:
             return
-        await self._decide(symbol, evaluation, None, force=True)
+        decided = self._decide(symbol, evaluation, None, force=True)
+        if decided is not None:
+            await decided
 
     def evaluation_from_candle(self, symbol: str, time_frame: str, candle: list) -> float | None:
         """Evaluation to act on when a candle closes (candle trigger); default: the latest received."""
         return self.evaluations.get(symbol)
 
-    async def _decide(self, symbol: str, evaluation: float, time: int | None, force: bool) -> None:
+    def _decide(
+        self, symbol: str, evaluation: float, time: int | None, force: bool
+    ) -> Awaitable[None] | None:
+        """Take the state; the decision's delivery on the Mode channel to await, or None when the state
+        did not change (no coroutine made per evaluation that changes nothing)."""
         state = self.decide_state(symbol, evaluation)
         previous = self.states.get(symbol)
         self.states[symbol] = state
-        if state is previous and not force and self.config.get("act_on_state_change_only", True):
-            return
-        await self.exchange_manager.get_channel("ModeChannel").send(
+        if state is previous and not force and self._state_changes_only:
+            return None
+        return self.exchange_manager.get_channel("ModeChannel").send(
             {
                 "exchange": self.exchange_manager.exchange_id,
                 "symbol": symbol,

@@ -1,3 +1,4 @@
+# cython: annotation_typing=False
 """The exchange simulator: the connector of paper trading and backtesting.
 
 Why it is built from small models: each behaviour a user may want to change (the intra-candle path, fees,

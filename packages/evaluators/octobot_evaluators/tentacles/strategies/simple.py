@@ -1,3 +1,4 @@
+# cython: annotation_typing=False
 """Simple strategy: the plain average of the active evaluators' opinions."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# cython: annotation_typing=False
 """Keeps incremental indicators in step with a candle buffer: O(1) per closed candle.
 
 Why: a TA evaluator is called once per closed candle; recomputing an indicator over the whole history each
@@ -22,24 +23,34 @@ class CloseFeed:
         self._factory = factory
         self.indicators: tuple[Indicator, ...] = factory()
         self._last_time: int | None = None
+        self._seen = -1  # candles.appended when last synced
 
     def reset(self) -> None:
         self.indicators = self._factory()
         self._last_time = None
+        self._seen = -1
 
     def sync(self, candles: CandleBuffer) -> None:
         """Feed every closed candle of ``candles`` newer than the last one consumed."""
+        appended = candles.appended
+        if appended == self._seen:
+            return  # nothing new
+        if appended == self._seen + 1 and self._last_time is not None and len(candles) > 1:
+            # the usual step: exactly one candle closed since, right after the one consumed
+            close = candles.last_close
+            for indicator in self.indicators:
+                indicator.update(close)
+            self._seen = appended
+            self._last_time = candles.last_timestamp
+            return
+        self._catch_up(candles)
+        self._seen = appended
+
+    def _catch_up(self, candles: CandleBuffer) -> None:
+        """Feed what is new after anything but a single new candle (first call, gap, refill)."""
         last = candles.last_timestamp
         if last is None or last == self._last_time:
             return  # empty, or nothing new
-        if self._last_time is not None:
-            recent = candles.timestamps(2)
-            if len(recent) == 2 and recent[0] == self._last_time:  # the usual step: one new candle
-                close = float(candles.closes(1)[0])
-                for indicator in self.indicators:
-                    indicator.update(close)
-                self._last_time = last
-                return
         times = candles.timestamps()
         if len(times) == 0:
             return

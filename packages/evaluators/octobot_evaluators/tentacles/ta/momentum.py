@@ -1,3 +1,4 @@
+# cython: annotation_typing=False
 """RSI momentum evaluator: oversold is a buy signal, overbought a sell signal."""
 
 from __future__ import annotations
