@@ -166,6 +166,7 @@ from octobot_trading.exchanges.market_data import MarketDataSink, MarketDataSour
 from octobot_trading.ids import IdCounter  # noqa: E402
 from octobot_trading.modes.amounts import AmountSpec, AmountUnit, InvalidAmountSyntaxError, parse_amount  # noqa: E402
 from octobot_trading.modes.daily_trading_mode import DailyTradingMode  # noqa: E402
+from octobot_trading.modes.grid_trading_mode import GridSettings, GridTradingMode  # noqa: E402
 from octobot_trading.modes.order_plan import OrderPlan, OrderRequest  # noqa: E402
 from octobot_trading.modes.trading_mode import (  # noqa: E402
     AbstractTradingMode,
@@ -212,6 +213,8 @@ __all__ += [
     "FeeAsset",
     "FeeModel",
     "FillModel",
+    "GridSettings",
+    "GridTradingMode",
     "IdCounter",
     "InsufficientFundsError",
     "InvalidAmountSyntaxError",
