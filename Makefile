@@ -39,6 +39,7 @@ $(VENV)/.installed: $(VPY) tools/requirements-dev.txt $(wildcard packages/*/pypr
 lint: install
 	$(VPY) -m ruff check .
 	$(VPY) -m ruff format --check .
+	$(VPY) tools/check_cython.py
 
 format: install
 	$(VPY) -m ruff check --fix .
