@@ -48,6 +48,7 @@ lint: install
 	$(VPY) -m ruff check .
 	$(VPY) -m ruff format --check .
 	$(VPY) tools/check_cython.py
+	$(VPY) tools/check_cibuildwheel.py
 
 format: install
 	$(VPY) -m ruff check --fix .

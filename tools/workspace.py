@@ -90,5 +90,9 @@ def third_party_requirements(packages: list[Package], extras: tuple[str, ...]) -
 
 
 if __name__ == "__main__":
-    # the package folders, for the Makefile and the CI workflow (stdlib only: runs before any install)
-    print(" ".join(PACKAGE_DIRS))
+    # for the Makefile and the CI workflow: the package folders (stdlib only: runs before any install), or
+    # with --compiled the import names of the packages that have hot modules (what cibuildwheel builds)
+    if sys.argv[1:] == ["--compiled"]:
+        print(" ".join(p.import_name for p in load_packages() if p.hot_modules()))
+    else:
+        print(" ".join(PACKAGE_DIRS))
