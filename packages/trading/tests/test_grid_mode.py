@@ -6,10 +6,11 @@ from decimal import ROUND_DOWN, Decimal
 
 import jsonschema
 import pytest
-from sim_helpers import H1, T0, D, ManualClock, candle, manager, read_csv_candles, shared_csv
 
 import octobot_channel as oc
 import octobot_trading as ot
+
+from .sim_helpers import H1, T0, D, ManualClock, candle, manager, read_csv_candles, shared_csv
 
 BTC = "BTC/USDT"
 GRID = {
