@@ -1,6 +1,6 @@
 """Public API of octobot-trading: everything other packages may use, re-exported by ``__init__``.
 
-Each engineer owns one block below; edit only yours. Each block extends ``__all__`` with its names.
+Grouped by area; each group extends ``__all__`` with its names.
 """
 
 from __future__ import annotations
@@ -141,7 +141,6 @@ __all__ += [
     "sort_time_frames",
     "to_decimal",
 ]
-# --- end vocabulary, markets, portfolio ---
 
 # --- orders, simulator, trader, exchanges, channels, modes ---
 from octobot_trading.channels.exchange_channels import (  # noqa: E402
@@ -250,7 +249,6 @@ __all__ += [
     "create_exchange_channels",
     "parse_amount",
 ]
-# --- end orders, simulator, trader, exchanges, channels, modes ---
 
 # --- persistence, live ---
 from octobot_trading.live.connector import LiveOrderConnector  # noqa: E402
@@ -279,4 +277,3 @@ __all__ += [
     "StoredState",
     "restore_account",
 ]
-# --- end persistence, live ---
