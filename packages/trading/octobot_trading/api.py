@@ -160,20 +160,17 @@ from octobot_trading.channels.exchange_channels import (  # noqa: E402
 )
 from octobot_trading.exchanges.account import Account  # noqa: E402
 from octobot_trading.exchanges.connector import ExchangeConnector  # noqa: E402
+from octobot_trading.exchanges.errors import ExchangeManagerError  # noqa: E402
 from octobot_trading.exchanges.exchange_manager import ExchangeManager  # noqa: E402
 from octobot_trading.exchanges.market_data import MarketDataSink, MarketDataSource, SymbolData  # noqa: E402
 from octobot_trading.ids import IdCounter  # noqa: E402
 from octobot_trading.modes.amounts import AmountSpec, AmountUnit, InvalidAmountSyntaxError, parse_amount  # noqa: E402
 from octobot_trading.modes.daily_trading_mode import DailyTradingMode  # noqa: E402
+from octobot_trading.modes.errors import TradingModeError  # noqa: E402
 from octobot_trading.modes.order_plan import OrderPlan, OrderRequest  # noqa: E402
-from octobot_trading.modes.trading_mode import (  # noqa: E402
-    AbstractTradingMode,
-    TradingModeError,
-    TradingModeState,
-)
+from octobot_trading.modes.trading_mode import AbstractTradingMode, TradingModeState  # noqa: E402
 from octobot_trading.orders.enums import OrderKind, OrderSide, OrderStatus  # noqa: E402
 from octobot_trading.orders.errors import (  # noqa: E402
-    ExchangeManagerError,
     InsufficientFundsError,
     InvalidOrderError,
     InvalidOrderTransitionError,
