@@ -24,9 +24,10 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import octobot_channel as oc
 from octobot_trading.modes.amounts import parse_amount
+from octobot_trading.modes.errors import TradingModeError
 from octobot_trading.modes.order_plan import OrderPlan, OrderRequest
 from octobot_trading.orders.enums import OrderSide
-from octobot_trading.orders.errors import InvalidOrderError, NoPriceError
+from octobot_trading.orders.errors import NoPriceError
 from octobot_trading.orders.groups import OneCancelsTheOther
 
 if TYPE_CHECKING:
@@ -44,10 +45,6 @@ class TradingModeState(str, Enum):
     NEUTRAL = "neutral"
     SHORT = "short"
     VERY_SHORT = "very_short"
-
-
-class TradingModeError(InvalidOrderError):
-    """A trading mode's config is invalid."""
 
 
 class AbstractTradingMode:
@@ -219,7 +216,7 @@ class AbstractTradingMode:
         if evaluation is None or symbol not in self.symbols:
             return
         if not -1.0 <= evaluation <= 1.0:
-            raise ValueError(
+            raise TradingModeError(
                 f"{self.get_name()}: evaluation must be in [-1, 1] (+1 = strongest buy), got {evaluation}"
             )
         self.evaluations[symbol] = evaluation
