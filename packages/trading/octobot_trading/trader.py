@@ -293,20 +293,52 @@ class Trader:
             self.account.notify_order(order)
         return order
 
-    def _submit_chained(self, child: Order) -> None:
-        child.created_at = self.clock.now_ms()
-        try:
-            self.submit(child)
-        except Exception as error:  # a failing child must not undo its parent's fill
-            logger.error(
-                "%s: chained order %s of %s could not be created: %s",
+    def _submit_chained(self, parent: Order) -> None:
+        """Create the pending chained orders of ``parent``, which just filled.
+
+        A leg below the market's minimum (a small entry, or what is left of a reduced one) cannot
+        exist on the exchange: it is not created, and one warning per parent says so (the position
+        then has no such protection); any other failure is an error, and never undoes the parent.
+        """
+        below: list[str] = []
+        for child in parent.chained:
+            if child.status is not OrderStatus.PENDING:
+                continue
+            child.created_at = self.clock.now_ms()
+            try:
+                if child.amount <= ZERO:
+                    raise OrderBelowMinimumError(
+                        f"{child.symbol}: amount {child.amount} rounds to nothing",
+                        symbol=child.symbol,
+                        limit="amount",
+                        value=child.amount,
+                        bound=ZERO,
+                    )
+                self.submit(child)
+            except OrderBelowMinimumError as error:
+                below.append(f"{child.side.value} {child.kind.value} {child.amount} ({error})")
+                if child.status is OrderStatus.PENDING:
+                    child.set_status(OrderStatus.REJECTED, self.clock.now_ms())
+            except Exception as error:  # a failing child must not undo its parent's fill
+                logger.error(
+                    "%s: chained order %s of %s could not be created: %s",
+                    self.exchange_id,
+                    child,
+                    child.parent_id,
+                    error,
+                )
+                if child.status is OrderStatus.PENDING:
+                    child.set_status(OrderStatus.REJECTED, self.clock.now_ms())
+        if below:
+            logger.warning(
+                "%s: %s filled %s: %d chained order(s) below the market minimum not created, the position "
+                "is unprotected by them: %s; raise the entry amount",
                 self.exchange_id,
-                child,
-                child.parent_id,
-                error,
+                parent.order_id,
+                parent.filled,
+                len(below),
+                "; ".join(below),
             )
-            if child.status is OrderStatus.PENDING:
-                child.set_status(OrderStatus.REJECTED, self.clock.now_ms())
 
     async def cancel_order(self, order: Order | str) -> Order:
         """Cancel an open order; its locked funds come back exactly."""

@@ -68,7 +68,7 @@ class Account:
         #: whether a channel has consumers (set by the exchange manager): messages nobody reads are
         #: not even built
         self.wants: Callable[[str], bool] = _always
-        #: set by the trader: activates the chained orders of a filled order
+        #: set by the trader: activates the chained orders of a filled order (given the parent)
         self.submit_chained: Callable[[Order], None] | None = None
         #: set by the trader: takes an order off the exchange (OCO legs)
         self.cancel_on_exchange: Callable[[Order], None] | None = None
@@ -262,9 +262,21 @@ class Account:
             for other in group.others(order):
                 self.cancel_leg(other)
         if order.status is OrderStatus.FILLED and order.chained and self.submit_chained is not None:
-            for child in order.chained:
-                if child.status is OrderStatus.PENDING:
-                    self.submit_chained(child)
+            self._size_chained(order, rules, base)
+            self.submit_chained(order)
+
+    @staticmethod
+    def _size_chained(parent: Order, rules: MarketRules, base: str) -> None:
+        """Size the chained orders left to their parent from what it really brought: its filled amount
+        minus the fee charged in the base it received, on the market's precision (a fill reduced for
+        want of funds or a maker fee lower than forecast changes it)."""
+        brought = parent.filled
+        if parent.side is OrderSide.BUY:
+            brought = EXACT.subtract(brought, parent.fees.get(base, ZERO))
+        brought = rules.adjust_amount(brought)
+        for child in parent.chained:
+            if child.sized_by_parent and child.status is OrderStatus.PENDING:
+                child.amount = brought
 
     def expire(self, order: Order) -> None:
         """The exchange expired ``order``: its funds come back (chained orders die with it)."""

@@ -63,6 +63,9 @@ class Order:
     #: orders created (pending) when this one fills: its stop-loss and take-profits
     chained: list[Order] = field(default_factory=list)
     parent_id: str | None = None
+    #: a chained order sized when its parent fills: what the parent brought (filled minus the fee
+    #: charged in the received asset), on the market's precision
+    sized_by_parent: bool = False
     #: best price seen since a trailing stop opened (highest for a sell, lowest for a buy)
     trailing_extreme: Decimal | None = None
     tag: str | None = None
