@@ -85,6 +85,7 @@ class Trader:
         #: sends what the account recorded on the channels (set by the exchange manager)
         self.notify: Callable[[], Awaitable[None]] | None = None
         account.submit_chained = self._submit_chained
+        account.revive_chained = self._revive_chained
         account.cancel_on_exchange = connector.cancel
 
     async def _notify(self) -> None:
@@ -339,6 +340,33 @@ class Trader:
                 len(below),
                 "; ".join(below),
             )
+
+    def _revive_chained(self, parent: Order) -> None:
+        """Replace the chained orders of ``parent`` that its cancel killed by new pending copies (new
+        ids, one new group for the legs that shared one): ``parent`` filled after all."""
+        groups: dict[int, OneCancelsTheOther] = {}
+        revived: list[Order] = []
+        for child in parent.chained:
+            if child.status is not OrderStatus.CANCELLED or child.locked_asset is not None:
+                revived.append(child)  # it existed on the exchange: not one the cancel killed pending
+                continue
+            copy = self.new_order(
+                child.symbol,
+                child.side,
+                child.kind,
+                child.amount,
+                child.price,
+                child.trigger_price,
+                child.trailing_percent,
+                child.tag,
+            )
+            copy.parent_id = parent.order_id
+            copy.sized_by_parent = child.sized_by_parent
+            copy.expires_at = child.expires_at
+            if isinstance(child.group, OneCancelsTheOther):
+                groups.setdefault(id(child.group), OneCancelsTheOther()).add(copy)
+            revived.append(copy)
+        parent.chained = revived
 
     async def cancel_order(self, order: Order | str) -> Order:
         """Cancel an open order; its locked funds come back exactly."""
