@@ -44,7 +44,9 @@ class _Parser(argparse.ArgumentParser):
     """argparse, but a usage error is returned as an exit code instead of killing the caller's process."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        raise _UsageError(f"{self.prog}: {message} (see `{self.prog} --help`)")
+        command = self.prog.removeprefix("octobot").strip()
+        where = f"{command}: " if command else ""
+        raise _UsageError(f"octobot: error: {where}{message} (see `{self.prog} --help`)")
 
 
 class _UsageError(Exception):
@@ -75,7 +77,7 @@ def _package_levels(values: list[str]) -> dict[str, str]:
     for value in values:
         name, _, level = value.partition("=")
         if not name or not level:
-            raise _UsageError(f"octobot: --log expects LOGGER=LEVEL, got {value!r}")
+            raise _UsageError(f"octobot: error: --log expects LOGGER=LEVEL, e.g. ccxt=WARNING, got {value!r}")
         levels[name] = level
     return levels
 
