@@ -22,6 +22,7 @@ import octobot_backtesting as ob
 import octobot_channel as oc
 import octobot_trading as ot
 from octobot.bot import OctoBot
+from octobot.data_errors import data_error
 from octobot.errors import DataError
 from octobot.profile import Profile
 
@@ -38,8 +39,11 @@ class BacktestOutcome:
 
 
 def _describe(path: Path) -> ob.DataFileDescription:
-    with ob.DataFileReader(path) as reader:
-        return reader.description
+    try:
+        with ob.DataFileReader(path) as reader:
+            return reader.description
+    except ob.BacktestingError as error:
+        raise data_error(error) from error
 
 
 def match_data_files(profile: Profile, data_files: Sequence[Path]) -> dict[str, Path]:
@@ -87,6 +91,7 @@ async def run_backtest(
     start_ms: int | None = None,
     end_ms: int | None = None,
     progress: Callable[[float], None] | None = None,
+    window: str = ob.COMMON,
 ) -> BacktestOutcome:
     """Replay ``data_files`` through a bot running ``profile``; the bot is stopped whatever happens.
 
@@ -119,11 +124,12 @@ async def run_backtest(
             end_ms=end_ms,
             warmup_candles=warmup,
             progress=progress,
+            window=window,
         )
         try:
             replayed = await replay.run()
         except ob.BacktestingError as error:
-            raise DataError(str(error)) from error
+            raise data_error(error) from error
         open_orders = [order for manager in managers.values() for order in manager.trader.open_orders()]
     finally:
         await bot.stop()

@@ -268,5 +268,7 @@ def _exchange_name(exchange: str | None, found: set[str], paths: list[Path]) -> 
     if len(folders) == 1 and (folder := folders.pop()) in ccxt.exchanges:
         return folder
     raise ImporterError(
-        "the sources do not say which exchange they come from; pass exchange= (for instance 'binance')"
+        "the sources do not say which exchange they come from",
+        fix_key="exchange",
+        fix="pass exchange= (for instance exchange='binance')",
     )

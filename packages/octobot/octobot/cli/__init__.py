@@ -14,6 +14,7 @@ import traceback
 from collections.abc import Sequence
 from typing import TextIO
 
+import octobot_backtesting as ob
 from octobot import __version__
 from octobot.cli import (
     backtest_command,
@@ -24,6 +25,7 @@ from octobot.cli import (
     tentacles_command,
 )
 from octobot.cli.context import CliContext
+from octobot.data_errors import data_error
 from octobot.errors import ExitCode, OctoBotError
 from octobot.home import UserHome
 from octobot.logging_setup import setup_logging
@@ -124,6 +126,10 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
     except OctoBotError as error:
         _report(err, error, debug)
         return int(error.exit_code)
+    except ob.BacktestingError as error:  # data files, importers, collectors: the user's data
+        wrapped = data_error(error)
+        _report(err, wrapped, debug)
+        return int(wrapped.exit_code)
     except Exception as error:
         _report(err, error, debug, unexpected=True)
         return ExitCode.UNEXPECTED
