@@ -184,6 +184,23 @@ def _close_times(opens: np.ndarray, time_frame: str) -> np.ndarray:
     return opens + ot.parse_time_frame(time_frame).ms
 
 
+def _gap_warnings(candles: dict[str, Any], time_frame: str) -> list[str]:
+    """A warning per gap in the replayed candles of the run window (logged too): the bot saw no price
+    there, so orders could not fill and the figures step over it."""
+    warnings = []
+    for pair, replayed in candles.items():
+        if len(replayed) < 2:
+            continue
+        for gap in ob.find_gaps(pair, time_frame, np.asarray(replayed[:, 0], dtype=np.int64)):
+            warning = (
+                f"{pair} {time_frame}: {gap.missing} candle(s) missing from {ot.ms_to_iso(gap.start_ms)} "
+                f"up to {ot.ms_to_iso(gap.end_ms)} in the run window (no price then: no fill, no signal)"
+            )
+            logger.warning("%s", warning)
+            warnings.append(warning)
+    return warnings
+
+
 #: time frames whose candles do not all last the same (months) or are not on the epoch grid (weeks)
 _CALENDAR_TIME_FRAMES = frozenset({"1w", "1M"})
 
@@ -217,6 +234,7 @@ def _run_result(
     equity_times, equity_values = _equity(
         manager, holdings[exchange], candles, time_frame, profile.reference_market
     )
+    data_warnings = _gap_warnings(candles, time_frame)
     orders_by_kind: dict[str, int] = {}
     for trade in trades:
         orders_by_kind[trade.kind] = orders_by_kind.get(trade.kind, 0) + 1
@@ -243,6 +261,7 @@ def _run_result(
             for order in open_orders
         ],
         run_duration_s=duration,
+        data_warnings=data_warnings,
         candles_processed=replayed.candles_pushed,
         metadata={
             "profile": profile.name,

@@ -15,6 +15,8 @@ _CLI_FIXES = {
     "overwrite": "delete it or add --overwrite to replace it",
     "exchange": "give it with --exchange, e.g. --exchange binance",
     "timestamp_unit": "if the file's timestamps are in seconds, add --timestamp-unit s",
+    "time_frame": "rename the file for the time frame of its candles (like ETH_BTC-5m.csv) or give that "
+    "time frame with --time-frame",
     "window": "give data files that cover the same period, or add --window union",
     "prices": 'add a pair linking that asset to the reference market to the profile\'s "pairs", or change '
     "its reference_market",

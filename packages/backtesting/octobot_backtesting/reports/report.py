@@ -142,6 +142,7 @@ class RunReport:
                 "candles_per_second": self.candles_per_second,
             },
             "metadata": mask_secrets(r.metadata),
+            "data_warnings": list(r.data_warnings),
         }
 
     def to_json(self, indent: int | None = 2) -> str:

@@ -100,6 +100,8 @@ class RunResult:
     start_prices: Mapping[str, Decimal] = field(default_factory=dict)
     end_prices: Mapping[str, Decimal] = field(default_factory=dict)
     metadata: Mapping[str, Any] = field(default_factory=dict)
+    #: what the reader of the figures should know about the data (gaps in the run window)
+    data_warnings: Sequence[str] = ()
 
     def __post_init__(self) -> None:
         if self.end_ms < self.start_ms:

@@ -75,7 +75,7 @@ def iso_ms(text: str, option: str) -> int:
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
-        raise DataError(
+        raise UsageError(
             f"{option}: '{text}' is not an ISO date; write it like 2024-01-01 or 2024-01-01T12:00"
         ) from None
     if moment.tzinfo is None:
@@ -160,7 +160,11 @@ def _run(args: argparse.Namespace, context: CliContext) -> int:
         for issue in report.issues:
             context.print(str(issue))
         context.print(f"{path}: {len(report.errors)} error(s), {len(report.warnings)} warning(s)")
-        return ExitCode.OK if report.ok else ExitCode.DATA_ERROR
+        if not report.ok:
+            raise DataError(
+                f"{path}: {len(report.errors)} error(s) in its candles (listed above); fix the source and "
+                "import it again with `octobot data import SOURCE --to NAME --overwrite`"
+            )
     elif args.action == "import":
         for source in args.sources:
             if not source.exists():
