@@ -59,6 +59,17 @@ def _imported(source: Path, home: UserHome) -> Path:
     return destination
 
 
+def ensure_data_file(path: Path, home: UserHome) -> Path:
+    """``path`` when it is one of our data files, else its import into the user's data folder (done once;
+    a later call reuses it). DataError when it holds no candles we can read."""
+    found = _series_of(path)
+    if found is None:
+        raise DataError(
+            f"{path} is not a candle file (our data files, OctoBot .data, freqtrade/ccxt CSV or JSON)"
+        )
+    return path if found[0] == "ours" else _imported(path, home)
+
+
 def find_backtest_data(profile: Profile, folders: Sequence[Path], home: UserHome) -> Path:
     """The first file of ``folders`` with every (pair, time frame) of ``profile``, imported if needed."""
     wanted = {(pair, str(time_frame)) for pair in profile.pairs for time_frame in profile.time_frames}
