@@ -49,25 +49,31 @@ def _candidates(folders: Iterable[Path]) -> Iterable[Path]:
             yield from sorted(path for path in folder.rglob("*") if path.is_file() and path.suffix != ".part")
 
 
-def _imported(source: Path, home: UserHome) -> Path:
+def _imported(source: Path, home: UserHome, exchange: str | None = None) -> Path:
+    """``source`` imported into the user's data folder (once); ``exchange`` names the exchange of files
+    that do not record it (CSV, JSON)."""
     destination = home.data / f"{IMPORTED_PREFIX}{source.stem}.sqlite"
     if destination.exists() and destination.stat().st_mtime >= source.stat().st_mtime:
         return destination
     home.data.mkdir(parents=True, exist_ok=True)
     logger.warning("importing %s into %s (once; later runs reuse it)", source, destination)
-    ob.import_files([source], destination, overwrite=True)
+    try:
+        ob.import_files([source], destination, exchange=exchange, overwrite=True)
+    except ob.BacktestingError as error:
+        raise DataError(f"cannot import {source}: {error}") from error
     return destination
 
 
-def ensure_data_file(path: Path, home: UserHome) -> Path:
+def ensure_data_file(path: Path, home: UserHome, exchange: str | None = None) -> Path:
     """``path`` when it is one of our data files, else its import into the user's data folder (done once;
-    a later call reuses it). DataError when it holds no candles we can read."""
+    a later call reuses it; ``exchange`` for files that do not record theirs). DataError when it holds no
+    candles we can read."""
     found = _series_of(path)
     if found is None:
         raise DataError(
             f"{path} is not a candle file (our data files, OctoBot .data, freqtrade/ccxt CSV or JSON)"
         )
-    return path if found[0] == "ours" else _imported(path, home)
+    return path if found[0] == "ours" else _imported(path, home, exchange)
 
 
 def find_backtest_data(profile: Profile, folders: Sequence[Path], home: UserHome) -> Path:
@@ -78,7 +84,8 @@ def find_backtest_data(profile: Profile, folders: Sequence[Path], home: UserHome
         if found is None or not wanted <= found[1]:
             continue
         kind, _ = found
-        chosen = path if kind == "ours" else _imported(path, home)
+        exchange = profile.exchanges[0] if profile.exchanges else None
+        chosen = path if kind == "ours" else _imported(path, home, exchange)
         logger.info("backtesting %s on %s", profile.name, chosen)
         return chosen
     pairs = ", ".join(profile.pairs)

@@ -42,7 +42,7 @@ import octobot_trading as ot
 from octobot.backtest import match_data_files
 from octobot.bot import OctoBot
 from octobot.chain_record import ChainRecord, ChainRecorder
-from octobot.data_discovery import ensure_data_file
+from octobot.data_discovery import ensure_data_file, find_backtest_data
 from octobot.errors import ConfigError, DataError
 from octobot.home import UserHome
 from octobot.live_like_feed import LiveLikeFeed, ManualClock
@@ -349,10 +349,10 @@ def _close_instant(time_frame: str) -> Callable[[int], int]:
     return to_close
 
 
-def _usable_data_file(path: Path, home: UserHome) -> Path:
+def _usable_data_file(path: Path, home: UserHome, exchange: str) -> Path:
     if not path.is_file():
         raise DataError(f"no data file at {path}: pass --data FILE (see `octobot data list`)")
-    return ensure_data_file(path, home)
+    return ensure_data_file(path, home, exchange)
 
 
 async def check_profile_async(
@@ -367,7 +367,9 @@ async def check_profile_async(
     home: UserHome | None = None,
 ) -> TentacleCheckReport:
     """Run ``profile`` (loaded with a registry) both ways on ``data`` and compare (see the module doc)."""
-    data_file = await asyncio.to_thread(_usable_data_file, Path(data), home or UserHome.resolve(None))
+    data_file = await asyncio.to_thread(
+        _usable_data_file, Path(data), home or UserHome.resolve(None), profile.exchanges[0]
+    )
     report = TentacleCheckReport(
         subject=subject or f"profile {profile.name}",
         kind=kind,
@@ -406,8 +408,9 @@ async def check_profile_async(
 
 async def check_tentacle_async(
     tentacle: str | type,
-    data: Path | str,
+    data: Path | str | None = None,
     *,
+    data_dirs: Sequence[Path] = (),
     registry: TentacleRegistry | None = None,
     profile: Profile | str | Path | None = None,
     pairs: Sequence[str] | None = None,
@@ -417,8 +420,15 @@ async def check_tentacle_async(
     tolerance: float = 0.0,
     home: UserHome | None = None,
 ) -> TentacleCheckReport:
-    """Check one tentacle, by name (from ``registry``, default: installed and user tentacles) or class."""
-    registry = registry or TentacleRegistry.discover()
+    """Check one tentacle, by name (from ``registry``, default: installed and user tentacles) or class.
+
+    ``data``: a candle file (ours, or OctoBot/CSV/JSON: imported once into the user's data folder); None:
+    the first file of the user's data folder, then of ``data_dirs``, holding every pair and time frame of
+    the checked profile (as `octobot backtest` finds it). ``candles``: at most that many candles of the
+    smallest time frame after the warm-up (None: the whole file).
+    """
+    home = home or UserHome.resolve(None)
+    registry = registry or TentacleRegistry.discover(home.tentacles)
     if isinstance(tentacle, type):
         problems = class_problems(tentacle)
         try:
@@ -442,6 +452,8 @@ async def check_tentacle_async(
     checked = profile_for_tentacle(
         info, profile, registry, pairs=pairs, time_frames=time_frames, config=config
     )
+    if data is None:
+        data = await asyncio.to_thread(find_backtest_data, checked, [home.data, *data_dirs], home)
     return await check_profile_async(
         checked,
         data,
@@ -454,7 +466,9 @@ async def check_tentacle_async(
     )
 
 
-def check_tentacle(tentacle: str | type, data: Path | str, **options: Any) -> TentacleCheckReport:
+def check_tentacle(
+    tentacle: str | type, data: Path | str | None = None, **options: Any
+) -> TentacleCheckReport:
     """`check_tentacle_async` from synchronous code (a CLI, a plain test)."""
     return asyncio.run(check_tentacle_async(tentacle, data, **options))
 

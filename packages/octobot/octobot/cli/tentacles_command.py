@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from octobot.cli.context import CliContext
+from octobot.cli.tentacle_check_command import add_check_parser, run_check
 from octobot.errors import ExitCode
 from octobot.tentacle_kind import TentacleKind, parse_kind
 from octobot.tentacle_template import TEMPLATE_KINDS, create_tentacle
@@ -34,10 +35,13 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     )
     new.add_argument("name", help="class name of the new tentacle, e.g. MyRSIEvaluator")
     new.add_argument("--force", action="store_true", help="overwrite existing files")
+    add_check_parser(actions)
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace, context: CliContext) -> int:
+    if args.action == "check":
+        return run_check(args, context)
     if args.action == "new":
         files = create_tentacle(args.name, args.kind, context.home.tentacles, force=args.force)
         for path in files:
