@@ -36,6 +36,8 @@ class Difference:
     right: Any
     left_name: str = "backtest"
     right_name: str = "live"
+    #: the evaluator or strategy whose evaluation differs (None for the other aspects)
+    tentacle: str | None = None
 
     def __str__(self) -> str:
         when = f" at {ot.ms_to_iso(self.time_ms)}" if self.time_ms is not None else ""
@@ -82,8 +84,10 @@ def compare_records(
     """
     differences: list[Difference] = []
 
-    def differ(aspect: str, subject: str, time_ms: int | None, a: Any, b: Any) -> None:
-        differences.append(Difference(aspect, subject, time_ms, a, b, *names))
+    def differ(
+        aspect: str, subject: str, time_ms: int | None, a: Any, b: Any, tentacle: str | None = None
+    ) -> None:
+        differences.append(Difference(aspect, subject, time_ms, a, b, *names, tentacle))
 
     _compare_pushes(left, right, differ)
     _compare_evaluations(left, right, differ, tolerance)
@@ -131,7 +135,7 @@ def _compare_evaluations(
         for instant in sorted(set(a) | set(b)):
             value_a, value_b = a.get(instant, MISSING), b.get(instant, MISSING)
             if not _same_value(value_a, value_b, tolerance):
-                differ("evaluation", subject, instant, value_a, value_b)
+                differ("evaluation", subject, instant, value_a, value_b, name)
 
 
 def _order_key(order: OrderRecord) -> tuple:

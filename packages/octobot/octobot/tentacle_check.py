@@ -10,7 +10,10 @@ candles three times:
    and the candle in construction before each close, history loaded like a live start; see
    `octobot.live_like_feed`), compared with the backtest: the evaluation per closed candle of every
    evaluator and strategy, the orders, the trades (a live fill happens inside the candle, a backtest fill
-   at its close: both are counted at the candle's close) and the end portfolio;
+   at its close: both are counted at the candle's close) and the end portfolio. What counts against a
+   tentacle is what it decides (`focus_of`): an evaluator's or a strategy's evaluation per closed
+   candle, a trading mode's orders, trades and portfolio, everything for a profile; other differences
+   are listed apart;
 
 plus the contract (`octobot.tentacle_contract`): kind declared, DEFAULT_CONFIG valid against CONFIG_SCHEMA,
 plain trigger methods, and a trading mode's ``plan_orders`` probed at the end of the backtest: it must
@@ -87,8 +90,10 @@ class TentacleCheckReport:
     evaluations: int = 0  # (key, candle) evaluations compared
     orders: int = 0
     trades: int = 0
-    #: backtest vs live-like run
+    #: backtest vs live-like run, in what the checked tentacle decides (see `focus_of`)
     differences: list[Difference] = field(default_factory=list)
+    #: backtest vs live-like run elsewhere in the chain (told, not counted: see the module doc)
+    other_differences: list[Difference] = field(default_factory=list)
     #: first backtest vs second backtest
     determinism: list[Difference] = field(default_factory=list)
     contract: list[str] = field(default_factory=list)
@@ -113,6 +118,7 @@ class TentacleCheckReport:
         for title, differences in (
             ("two backtests differ (hidden state or wall clock?)", self.determinism),
             ("backtest and live differ", self.differences),
+            ("elsewhere in the chain, backtest and live differ (not counted)", self.other_differences),
         ):
             if differences:
                 lines.append(f"{title}: {len(differences)} difference(s)")
@@ -349,6 +355,26 @@ def _close_instant(time_frame: str) -> Callable[[int], int]:
     return to_close
 
 
+def focus_of(kind: str, name: str | None) -> Callable[[Difference], bool]:
+    """Which backtest/live differences count against a tentacle of ``kind``: an evaluator or a strategy
+    answers for its evaluation per closed candle, a trading mode for its orders, trades and portfolio;
+    a profile, an interface or a notifier for everything. (A real-time evaluator acts inside candles
+    live, where a backtest, fed closed candles only, cannot follow: what the chain does with those
+    intra-candle evaluations is told, not counted.) Differing candles always count: the runs did not
+    see the same market."""
+    if kind in _EVALUATION_KINDS:
+        return lambda d: d.aspect == "candles" or (d.aspect == "evaluation" and d.tentacle == name)
+    if kind == TentacleKind.TRADING_MODE.value:
+        return lambda d: d.aspect in ("candles", "order", "trade", "portfolio")
+    return lambda d: True
+
+
+_EVALUATION_KINDS = frozenset(
+    kind.value
+    for kind in (TentacleKind.TA, TentacleKind.REAL_TIME, TentacleKind.SOCIAL, TentacleKind.STRATEGY)
+)
+
+
 def _usable_data_file(path: Path, home: UserHome, exchange: str) -> Path:
     if not path.is_file():
         raise DataError(f"no data file at {path}: pass --data FILE (see `octobot data list`)")
@@ -395,12 +421,11 @@ async def check_profile_async(
     report.orders, report.trades = len(first.orders), len(first.trades)
     report.determinism = compare_records(first, second, names=("run 1", "run 2"), tolerance=0.0)
     smallest = ot.smallest_time_frame(profile.time_frames).value
-    report.differences = compare_records(
-        first, live, tolerance=tolerance, trade_time=_close_instant(smallest)
-    )
-    if subject is not None:  # the checked tentacle's own differences first
-        for differences in (report.determinism, report.differences):
-            differences.sort(key=lambda difference: f" {subject} " not in f" {difference.subject} ")
+    differences = compare_records(first, live, tolerance=tolerance, trade_time=_close_instant(smallest))
+    counted = focus_of(kind, subject)
+    report.differences = [difference for difference in differences if counted(difference)]
+    report.other_differences = [difference for difference in differences if not counted(difference)]
+    report.determinism.sort(key=lambda difference: difference.tentacle != subject)  # its own first
     if not first.pushes:
         report.notes.append("no candle was replayed: widen the window (--candles) or pick another file")
     return report

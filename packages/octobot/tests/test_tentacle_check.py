@@ -3,6 +3,7 @@ live on real data, and tentacles that do not are reported precisely (candle time
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from decimal import Decimal
 from pathlib import Path
@@ -120,19 +121,26 @@ async def test_a_wall_clock_evaluator_is_reported(home: octobot.UserHome, btc_fi
     assert "TA WallClockEvaluator BTC/USDT 1h" in subjects
 
 
-async def test_an_evaluator_acting_inside_candles_live_shows_in_the_orders(
+async def test_an_evaluator_acting_inside_candles_live_is_told_apart_and_fails_its_profile(
     home: octobot.UserHome, btc_file: Path
 ) -> None:
     report = await check_tentacle_async(TickEvaluator, btc_file, candles=30, home=home)
-    assert report.determinism == []  # deterministic, yet not the same live
-    orders = [difference for difference in report.differences if difference.aspect == "order"]
-    assert orders and orders[0].left is not orders[0].right
-    live_only = [
-        d
-        for d in orders
-        if d.left_name == "backtest" and str(d).split(": backtest ")[1].startswith("nothing")
-    ]
-    assert live_only  # orders created inside a candle, which the backtest never sees
+    # its own evaluation per closed candle is the same both ways: the evaluator passes
+    assert report.ok and report.determinism == [] and report.differences == []
+    # the strategy and the mode act on its intra-candle evaluations live, which a backtest never feeds
+    orders = [difference for difference in report.other_differences if difference.aspect == "order"]
+    assert any(str(difference).split(": backtest ")[1].startswith("nothing,") for difference in orders)
+    assert any("(not counted)" in line for line in report.lines())
+    registry = octobot.TentacleRegistry.discover()
+    registry.add(TickEvaluator)
+    base = octobot.load_profile("default", registry, home)
+    profile = dataclasses.replace(
+        base,
+        evaluators=[*base.evaluators, "TickEvaluator"],
+        tentacles={**base.tentacles, "TickEvaluator": registry.get("TickEvaluator")},
+    )
+    whole = await check_profile_async(profile, btc_file, candles=30, home=home)
+    assert not whole.ok and any(difference.aspect == "order" for difference in whole.differences)
 
 
 # ----------------------------------------------------------------------------- the contract
