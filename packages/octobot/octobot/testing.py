@@ -1,11 +1,15 @@
 """Test helpers for tentacle authors: the equivalence check as an assertion, and pytest fixtures.
 
-    from octobot.testing import assert_tentacle_equivalent, octobot_home, tentacle_check_sources
+    from octobot.testing import assert_tentacle_equivalent, check_sources_or_skip
 
-    def test_my_evaluator_behaves_the_same_in_a_backtest_and_live(octobot_home, tentacle_check_sources):
-        assert_tentacle_equivalent(MyEvaluator, sources=tentacle_check_sources, candles=300)
+    def test_my_evaluator_behaves_the_same_in_a_backtest_and_live(tmp_path):
+        assert_tentacle_equivalent(
+            MyEvaluator, sources=check_sources_or_skip(), candles=300, home=octobot.UserHome(tmp_path)
+        )
 
-(or ``pytest_plugins = ["octobot.testing"]`` in your top-level conftest.py for the fixtures). Candles come
+(``home``: a private user folder, where data files are imported; the fixtures ``octobot_home`` and
+``tentacle_check_sources`` do the same through ``pytest_plugins = ["octobot.testing"]`` in your top-level
+conftest.py). Candles come
 from ``$OCTOBOT_CHECK_DATA`` (a data file, or folders searched like `octobot backtest` searches them,
 separated by ``os.pathsep``) and the user's data folder.
 
@@ -37,6 +41,7 @@ __all__ = [
     "assert_tentacle_equivalent",
     "assert_tentacle_equivalent_async",
     "check_data_sources",
+    "check_sources_or_skip",
     "octobot_home",
     "tentacle_check_sources",
 ]
@@ -96,10 +101,10 @@ def octobot_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Us
     yield home
 
 
-@pytest.fixture
-def tentacle_check_sources() -> list[Path]:
-    """``$OCTOBOT_CHECK_DATA`` as paths; skips the test when it is unset and the user's data folder holds
-    no file (collect some with `octobot data collect`, or point the variable at candle files)."""
+def check_sources_or_skip() -> list[Path]:
+    """``$OCTOBOT_CHECK_DATA`` as paths; skips the calling test when it is unset and the user's data
+    folder holds no file (collect some with `octobot data collect`, or point the variable at candle
+    files)."""
     sources = check_data_sources()
     if not sources:
         data = UserHome.resolve(None).data
@@ -109,3 +114,9 @@ def tentacle_check_sources() -> list[Path]:
                 "collect data with `octobot data collect`"
             )
     return sources
+
+
+@pytest.fixture
+def tentacle_check_sources() -> list[Path]:
+    """`check_sources_or_skip` as a fixture."""
+    return check_sources_or_skip()
