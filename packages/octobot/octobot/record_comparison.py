@@ -142,14 +142,29 @@ def _order_key(order: OrderRecord) -> tuple:
     return (order.created_at, order.exchange, order.symbol, order.side, order.kind, order.amount)
 
 
-def _compare_orders(left: list[OrderRecord], right: list[OrderRecord], differ: Callable[..., None]) -> None:
-    ordered_a, ordered_b = sorted(left, key=_order_key), sorted(right, key=_order_key)
-    for index in range(max(len(ordered_a), len(ordered_b))):
-        a = ordered_a[index] if index < len(ordered_a) else MISSING
-        b = ordered_b[index] if index < len(ordered_b) else MISSING
+def _trade_key(trade: TradeRecord) -> tuple:
+    return (trade.time, trade.exchange, trade.symbol, trade.side)
+
+
+def _compare_in_order(
+    aspect: str,
+    left: list[Any],
+    right: list[Any],
+    differ: Callable[..., None],
+    when: Callable[[Any], int],
+) -> None:
+    """Pair the n-th item of each side (both in time order); every pair that differs is told."""
+    for index in range(max(len(left), len(right))):
+        a = left[index] if index < len(left) else MISSING
+        b = right[index] if index < len(right) else MISSING
         if a != b:
             where = a if a is not MISSING else b
-            differ("order", f"#{index + 1} {where.exchange} {where.symbol}", where.created_at, a, b)
+            differ(aspect, f"#{index + 1} {where.exchange} {where.symbol}", when(where), a, b)
+
+
+def _compare_orders(left: list[OrderRecord], right: list[OrderRecord], differ: Callable[..., None]) -> None:
+    ordered = (sorted(left, key=_order_key), sorted(right, key=_order_key))
+    _compare_in_order("order", *ordered, differ, lambda order: order.created_at)
 
 
 def _compare_trades(
@@ -160,12 +175,6 @@ def _compare_trades(
 ) -> None:
     def mapped(trades: list[TradeRecord]) -> list[TradeRecord]:
         values = [dataclasses.replace(trade, time=trade_time(trade.time)) for trade in trades]
-        return sorted(values, key=lambda trade: (trade.time, trade.exchange, trade.symbol, trade.side))
+        return sorted(values, key=_trade_key)
 
-    trades_a, trades_b = mapped(left), mapped(right)
-    for index in range(max(len(trades_a), len(trades_b))):
-        a = trades_a[index] if index < len(trades_a) else MISSING
-        b = trades_b[index] if index < len(trades_b) else MISSING
-        if a != b:
-            where = a if a is not MISSING else b
-            differ("trade", f"#{index + 1} {where.exchange} {where.symbol}", where.time, a, b)
+    _compare_in_order("trade", mapped(left), mapped(right), differ, lambda trade: trade.time)
