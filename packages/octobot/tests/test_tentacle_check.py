@@ -68,6 +68,18 @@ async def test_every_builtin_profile_behaves_the_same_in_a_backtest_and_live(
     assert report.trades > 0 and report.orders >= report.trades
 
 
+async def test_several_pairs_trade_the_same_in_a_backtest_and_live(home: octobot.UserHome) -> None:
+    path = shared_data() / "octobot" / "ExchangeHistoryDataCollector_1711122002.311132.data"
+    if not path.is_file():
+        pytest.skip(f"real market data not found at {path}: set OCTOBOT_SHARED_DATA")
+    pairs = ["BTC/USDT", "ETH/USDT", "SOL/USDT"]
+    report = await check_tentacle_async(
+        "DailyTradingMode", path, registry=SHIPPED, pairs=pairs, time_frames=["4h"], home=home, candles=200
+    )
+    assert report.ok, "\n".join(report.lines())
+    assert report.pairs == pairs and report.trades > 0 and report.candles == 3 * 200
+
+
 # ----------------------------------------------------------------------------- tentacles that differ
 class CallCountingEvaluator(oe.TechnicalEvaluator):
     """Keeps state in the class: a second run in the same process starts elsewhere."""
