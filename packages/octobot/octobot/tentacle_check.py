@@ -259,8 +259,7 @@ def _window(profile: Profile, data_file: Path, warmup: int, candles: int | None)
     ``candles`` of them."""
     smallest = ot.smallest_time_frame(profile.time_frames)
     with ob.DataFileReader(data_file) as reader:
-        series = [reader.read_ohlcv(pair, smallest.value) for pair in profile.pairs]
-    opens = series[0][:, 0].astype(np.int64) if series and len(series[0]) else np.empty(0, np.int64)
+        opens = reader.read_ohlcv(profile.pairs[0], smallest.value)[:, 0].astype(np.int64)
     if len(opens) < 2:
         raise DataError(f"{data_file} has fewer than 2 candles of {profile.pairs[0]} {smallest.value}")
     first = min(warmup, len(opens) - 2)
@@ -321,11 +320,18 @@ async def _live_like(
         """As a live start loads it: the ``count`` candles closed by the start."""
         if count <= 0:
             return 0
-        with ob.DataFileReader(data_file) as reader:
-            rows = reader.read_ohlcv(symbol, time_frame, end_ms=window.start_ms)
         tf = ot.parse_time_frame(time_frame)
-        closed = rows[[ot.candle_close_time(int(t), tf) <= window.start_ms for t in rows[:, 0]]]
-        history = closed[-count:]
+        calendar = tf is ot.TimeFrame.ONE_MONTH  # candles of different lengths: read from the start
+        since = None if calendar else window.start_ms - (count + 1) * tf.ms
+        with ob.DataFileReader(data_file) as reader:
+            rows = reader.read_ohlcv(symbol, time_frame, since, window.start_ms)
+            if since is not None and len(rows) <= count:  # gaps: the history goes further back
+                rows = reader.read_ohlcv(symbol, time_frame, None, window.start_ms)
+        if calendar:
+            closes = np.array([ot.candle_close_time(int(t), tf) for t in rows[:, 0]], dtype=np.int64)
+        else:
+            closes = rows[:, 0].astype(np.int64) + tf.ms
+        history = rows[closes <= window.start_ms][-count:]
         if len(history):
             manager.symbol_data(symbol).candle_buffer(time_frame).load(history)
         return len(history)
