@@ -13,6 +13,7 @@ import pytest
 from conftest import run_cli, shared_data
 
 import octobot
+import octobot_backtesting as ob
 import octobot_evaluators as oe
 import octobot_trading as ot
 from octobot.errors import ExitCode
@@ -276,3 +277,21 @@ def test_the_command_lists_the_differences_and_exits_not_equivalent(
 def test_the_command_names_a_missing_data_file(home: octobot.UserHome) -> None:
     code, _, err = run_cli("tentacles", "check", "RSIMomentumEvaluator", "--data", "nowhere.sqlite")
     assert code == ExitCode.NOT_FOUND and "data file 'nowhere.sqlite' not found" in err
+
+
+async def test_a_csv_file_is_imported_once_under_the_profile_exchange(home: octobot.UserHome) -> None:
+    path = shared_data() / "freqtrade" / "XRP_ETH-5m.csv"
+    if not path.is_file():
+        pytest.skip(f"real market data not found at {path}: set OCTOBOT_SHARED_DATA")
+    report = await check_tentacle_async(
+        "RSIMomentumEvaluator",
+        path,
+        registry=SHIPPED,
+        pairs=["XRP/ETH"],
+        time_frames=["5m"],
+        candles=50,
+        home=home,
+    )
+    assert report.ok and report.data_file == home.data / "imported-XRP_ETH-5m.sqlite"
+    with ob.DataFileReader(report.data_file) as reader:
+        assert reader.description.exchange == "binance"
