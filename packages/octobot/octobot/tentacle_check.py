@@ -161,6 +161,7 @@ def profile_for_tentacle(
         interfaces = [*[name for name in interfaces if name != info.name], info.name]
     names = [mode, *strategies, *evaluators, *interfaces]
     tentacles = {name: base.tentacles.get(name) or registry.get(name) for name in names}
+    tentacles[info.name] = info  # the class checked, even when the base profile has one of that name
     configs = {name: base.tentacle_config(name) if name in base.tentacles else {} for name in names}
     for name, each in tentacles.items():
         if name not in base.tentacles:
