@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
-from conftest import run_cli, shared_data
 
 import octobot
 import octobot_backtesting as ob
@@ -21,6 +20,8 @@ from octobot.record_comparison import Difference
 from octobot.tentacle_check import check_profile_async, check_tentacle_async
 from octobot.tentacle_contract import class_problems
 from octobot.testing import assert_tentacle_equivalent_async
+
+from .helpers import run_cli, shared_data
 
 #: a slice of real candles: enough for the default strategy to trade, quick enough for every tentacle
 CANDLES = 150

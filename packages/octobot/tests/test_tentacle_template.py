@@ -9,12 +9,13 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import run_cli, shared_data
 
 import octobot
 from octobot.errors import ExitCode
 from octobot.tentacle_check import check_tentacle_async
 from octobot.tentacle_template import TEMPLATE_KINDS
+
+from .helpers import run_cli, shared_data
 
 #: kind -> (class name, module, default config, generated tests)
 KINDS = {
