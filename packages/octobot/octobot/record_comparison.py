@@ -7,6 +7,7 @@ live run part ways, to find the line of code that depends on something else than
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -74,13 +75,14 @@ def compare_records(
     *,
     names: tuple[str, str] = ("backtest", "live"),
     tolerance: float = 0.0,
-    trade_time: Callable[[int], int] | None = None,
+    event_time: Callable[[int], int] | None = None,
 ) -> list[Difference]:
     """Every difference between two runs, candles first, then evaluations, orders, trades, portfolios.
 
     ``tolerance``: absolute difference allowed between two float evaluations (0: exactly equal).
-    ``trade_time``: maps a fill time before comparing (a live fill happens inside the candle, a backtest
-    fill at its close: both map to the candle's close instant).
+    ``event_time``: maps the time of a fill and of an order's creation before comparing (live, a fill
+    happens inside the candle, and so do the orders a mode creates when one of its orders fills; in a
+    backtest both happen at the candle's close: both map to the candle's close instant).
     """
     differences: list[Difference] = []
 
@@ -91,8 +93,9 @@ def compare_records(
 
     _compare_pushes(left, right, differ)
     _compare_evaluations(left, right, differ, tolerance)
-    _compare_orders(left.orders, right.orders, differ)
-    _compare_trades(left.trades, right.trades, differ, trade_time or (lambda time: time))
+    event_time = event_time or (lambda time: time)
+    _compare_orders(left.orders, right.orders, differ, event_time)
+    _compare_trades(left.trades, right.trades, differ, event_time)
     for exchange in sorted(set(left.portfolios) | set(right.portfolios)):
         a, b = left.portfolios.get(exchange, {}), right.portfolios.get(exchange, {})
         for asset in sorted(set(a) | set(b)):
@@ -153,28 +156,44 @@ def _compare_in_order(
     differ: Callable[..., None],
     when: Callable[[Any], int],
 ) -> None:
-    """Pair the n-th item of each side (both in time order); every pair that differs is told."""
-    for index in range(max(len(left), len(right))):
-        a = left[index] if index < len(left) else MISSING
-        b = right[index] if index < len(right) else MISSING
-        if a != b:
-            where = a if a is not MISSING else b
-            differ(aspect, f"#{index + 1} {where.exchange} {where.symbol}", when(where), a, b)
+    """Both sides in time order, aligned on their equal items (an extra or a missing item is told as
+    such instead of shifting every later pair); every item without its equal is told."""
+
+    def tell(index: int, a: Any, b: Any) -> None:
+        where = a if a is not MISSING else b
+        differ(aspect, f"#{index + 1} {where.exchange} {where.symbol}", when(where), a, b)
+
+    matcher = difflib.SequenceMatcher(a=left, b=right, autojunk=False)
+    for tag, low_a, high_a, low_b, high_b in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        for offset in range(max(high_a - low_a, high_b - low_b)):
+            a = left[low_a + offset] if low_a + offset < high_a else MISSING
+            b = right[low_b + offset] if low_b + offset < high_b else MISSING
+            tell(low_a + offset if a is not MISSING else low_b + offset, a, b)
 
 
-def _compare_orders(left: list[OrderRecord], right: list[OrderRecord], differ: Callable[..., None]) -> None:
-    ordered = (sorted(left, key=_order_key), sorted(right, key=_order_key))
-    _compare_in_order("order", *ordered, differ, lambda order: order.created_at)
+def _compare_orders(
+    left: list[OrderRecord],
+    right: list[OrderRecord],
+    differ: Callable[..., None],
+    event_time: Callable[[int], int],
+) -> None:
+    def mapped(orders: list[OrderRecord]) -> list[OrderRecord]:
+        values = [dataclasses.replace(order, created_at=event_time(order.created_at)) for order in orders]
+        return sorted(values, key=_order_key)
+
+    _compare_in_order("order", mapped(left), mapped(right), differ, lambda order: order.created_at)
 
 
 def _compare_trades(
     left: list[TradeRecord],
     right: list[TradeRecord],
     differ: Callable[..., None],
-    trade_time: Callable[[int], int],
+    event_time: Callable[[int], int],
 ) -> None:
     def mapped(trades: list[TradeRecord]) -> list[TradeRecord]:
-        values = [dataclasses.replace(trade, time=trade_time(trade.time)) for trade in trades]
+        values = [dataclasses.replace(trade, time=event_time(trade.time)) for trade in trades]
         return sorted(values, key=_trade_key)
 
     _compare_in_order("trade", mapped(left), mapped(right), differ, lambda trade: trade.time)

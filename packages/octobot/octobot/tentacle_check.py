@@ -9,8 +9,9 @@ candles three times:
 2. a live-like run: normal-mode channels with a task per consumer, fed as a live feed feeds a bot (tickers
    and the candle in construction before each close, history loaded like a live start; see
    `octobot.live_like_feed`), compared with the backtest: the evaluation per closed candle of every
-   evaluator and strategy, the orders, the trades (a live fill happens inside the candle, a backtest fill
-   at its close: both are counted at the candle's close) and the end portfolio. What counts against a
+   evaluator and strategy, the orders, the trades (a live fill, and an order created on a fill, happen
+   inside the candle, a backtest's at its close: both are counted at the candle's close) and the end
+   portfolio. What counts against a
    tentacle is what it decides (`focus_of`): an evaluator's or a strategy's evaluation per closed
    candle, a trading mode's orders, trades and portfolio, everything for a profile; other differences
    are listed apart;
@@ -353,7 +354,7 @@ async def _live_like(
 
 
 def _close_instant(time_frame: str) -> Callable[[int], int]:
-    """Maps a fill time to the close of the candle (of the smallest time frame) it happened in."""
+    """Maps a fill or order time to the close of the candle (of the smallest time frame) it happened in."""
     length = ot.parse_time_frame(time_frame).ms
 
     def to_close(time_ms: int) -> int:
@@ -428,7 +429,7 @@ async def check_profile_async(
     report.orders, report.trades = len(first.orders), len(first.trades)
     report.determinism = compare_records(first, second, names=("run 1", "run 2"), tolerance=0.0)
     smallest = ot.smallest_time_frame(profile.time_frames).value
-    differences = compare_records(first, live, tolerance=tolerance, trade_time=_close_instant(smallest))
+    differences = compare_records(first, live, tolerance=tolerance, event_time=_close_instant(smallest))
     counted = focus_of(kind, subject)
     report.differences = [difference for difference in differences if counted(difference)]
     report.other_differences = [difference for difference in differences if not counted(difference)]

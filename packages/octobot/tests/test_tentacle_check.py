@@ -50,7 +50,26 @@ def test_the_shipped_tentacles_are_all_found() -> None:
     assert expected <= set(SHIPPED.names())
 
 
-@pytest.mark.parametrize("name", SHIPPED.names())
+#: shipped tentacles the check finds different, and why (strict: fixing it makes the test fail until the
+#: entry is removed)
+KNOWN_DIFFERENT = {
+    "GridTradingMode": (
+        "a mirror order created when a grid order fills inside a candle fills live on a later price of the "
+        "same candle, but in a backtest only from the next candle (the simulator defers orders created "
+        "during a candle's walk): live trades one candle earlier and ends with another portfolio"
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        pytest.param(name, marks=pytest.mark.xfail(reason=KNOWN_DIFFERENT[name], strict=True))
+        if name in KNOWN_DIFFERENT
+        else name
+        for name in SHIPPED.names()
+    ],
+)
 async def test_every_shipped_tentacle_behaves_the_same_in_a_backtest_and_live(
     home: octobot.UserHome, btc_file: Path, name: str
 ) -> None:
