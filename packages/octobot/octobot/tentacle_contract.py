@@ -17,10 +17,18 @@ from octobot.tentacle_kind import parse_kind
 
 #: the plain (not async) methods of each base an author implements
 _PLAIN_METHODS = {
-    "trading_mode": ("decide_state", "plan_orders", "evaluation_from_candle"),
+    "trading_mode": (
+        "decide_state",
+        "plan_orders",
+        "plan_on_start",
+        "plan_on_fill",
+        "evaluation_from_candle",
+    ),
 }
 #: the evaluations a trading mode's plan_orders is probed with (+1 strongest buy)
 PROBE_EVALUATIONS = (-1.0, -0.5, 0.0, 0.5, 1.0)
+#: filled orders of a mode its plan_on_fill is probed with
+PROBED_FILLS = 5
 
 
 def class_problems(tentacle: type) -> list[str]:
@@ -79,38 +87,58 @@ def _account_view(mode: ot.AbstractTradingMode) -> tuple[Any, ...]:
 
 
 def plan_orders_problems(mode: ot.AbstractTradingMode) -> list[str]:
-    """Call ``decide_state`` and ``plan_orders`` of a running mode on each of its symbols with several
-    evaluations; each call must return a plan and change nothing (portfolio, open orders, trades, the
-    mode's own states)."""
+    """Call the planning methods of a running mode: ``decide_state`` + ``plan_orders`` on each of its
+    symbols with several evaluations, ``plan_on_start`` on each symbol and ``plan_on_fill`` on a few of its
+    filled orders; each call must return a plan (or None for the hooks) and change nothing (portfolio, open
+    orders, trades, the mode's own states)."""
     problems: list[str] = []
-    name = mode.get_name()
+    calls: list[tuple[str, Any, bool]] = []  # (call text, thunk, None allowed)
     for symbol in mode.symbols:
         for evaluation in PROBE_EVALUATIONS:
-            before = _account_view(mode)
-            try:
-                state = mode.decide_state(symbol, evaluation)
-                plan = mode.plan_orders(symbol, state, evaluation)
-            except ot.OctobotTradingError:
-                plan = None  # a refusal (no price yet, nothing to sell): not a contract breach
-            except Exception as error:  # the mode logs these per symbol and keeps running: say it
-                problems.append(
-                    f"{name}.plan_orders({symbol!r}, evaluation={evaluation}) raised "
-                    f"{type(error).__name__}: {error}"
+            calls.append(
+                (
+                    f"plan_orders({symbol!r}, evaluation={evaluation})",
+                    lambda s=symbol, e=evaluation: mode.plan_orders(s, mode.decide_state(s, e), e),
+                    False,
                 )
-                plan = None
-            after = _account_view(mode)
-            if after != before:
-                problems.append(
-                    f"{name}.plan_orders({symbol!r}, evaluation={evaluation}) changed "
-                    f"{_what_changed(before, after)}: it must only return an OrderPlan (the framework "
-                    "executes it)"
-                )
-            elif plan is not None and not isinstance(plan, ot.OrderPlan):
-                problems.append(
-                    f"{name}.plan_orders({symbol!r}, evaluation={evaluation}) returned "
-                    f"{type(plan).__name__}, not an OrderPlan (return ot.OrderPlan(symbol) to do nothing)"
-                )
+            )
+        calls.append((f"plan_on_start({symbol!r})", lambda s=symbol: mode.plan_on_start(s), True))
+    filled = [
+        order
+        for order in mode.exchange_manager.trader.closed_orders()
+        if order.tag == mode.get_name() and order.status is ot.OrderStatus.FILLED
+    ]
+    for order in filled[:PROBED_FILLS]:
+        calls.append((f"plan_on_fill({order!r})", lambda o=order: mode.plan_on_fill(o), True))
+    for text, call, none_allowed in calls:
+        problem = _probe(mode, text, call, none_allowed)
+        if problem:
+            problems.append(problem)
     return problems
+
+
+def _probe(mode: ot.AbstractTradingMode, text: str, call: Any, none_allowed: bool) -> str | None:
+    name = mode.get_name()
+    before = _account_view(mode)
+    try:
+        plan = call()
+    except ot.OctobotTradingError:
+        plan = None  # a refusal (no price yet, nothing to sell): not a contract breach
+        none_allowed = True
+    except Exception as error:  # the mode logs these per symbol and keeps running: say it
+        return f"{name}.{text} raised {type(error).__name__}: {error}"
+    after = _account_view(mode)
+    if after != before:
+        return (
+            f"{name}.{text} changed {_what_changed(before, after)}: it must only return an OrderPlan "
+            "(the framework executes it)"
+        )
+    if not isinstance(plan, ot.OrderPlan) and not (plan is None and none_allowed):
+        return (
+            f"{name}.{text} returned {type(plan).__name__}, not an OrderPlan "
+            "(return ot.OrderPlan(symbol) to do nothing)"
+        )
+    return None
 
 
 def _what_changed(before: tuple[Any, ...], after: tuple[Any, ...]) -> str:

@@ -189,6 +189,18 @@ class PlanningWithSideEffectsMode(ot.DailyTradingMode):
         return super().plan_orders(symbol, state, evaluation)
 
 
+class StartingWithSideEffectsMode(ot.DailyTradingMode):
+    """Locks funds in its start hook: plan_on_start must only return a plan."""
+
+    NAME: ClassVar[str | None] = "StartingWithSideEffectsMode"
+
+    def plan_on_start(self, symbol: str) -> ot.OrderPlan | None:
+        portfolio = self.exchange_manager.portfolio
+        if portfolio.available("USDT") >= 1:
+            portfolio.lock("USDT", Decimal(1))
+        return None
+
+
 class BadDefaultsMode(ot.DailyTradingMode):
     NAME: ClassVar[str | None] = "BadDefaultsMode"
     DEFAULT_CONFIG: ClassVar[dict] = {**ot.DailyTradingMode.DEFAULT_CONFIG, "order_type": "iceberg"}
@@ -210,6 +222,16 @@ async def test_a_plan_orders_with_side_effects_breaks_the_contract(
         "PlanningWithSideEffectsMode.plan_orders('BTC/USDT', evaluation=1.0) changed the portfolio" in line
         for line in report.contract
     )
+
+
+async def test_a_start_hook_with_side_effects_breaks_the_contract(
+    home: octobot.UserHome, btc_file: Path
+) -> None:
+    report = await check_tentacle_async(StartingWithSideEffectsMode, btc_file, candles=20, home=home)
+    assert report.contract == [
+        "StartingWithSideEffectsMode.plan_on_start('BTC/USDT') changed the portfolio: it must only return "
+        "an OrderPlan (the framework executes it)"
+    ]
 
 
 def test_contract_problems_of_a_class_name_the_attribute_and_the_fix() -> None:
