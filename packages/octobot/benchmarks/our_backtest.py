@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import resource
 import time
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
@@ -89,6 +92,20 @@ def run_profile(
         peak_memory_mb=peak_rss_mb(),
         extra={"trades_by_symbol": _trades_by_symbol(report["trades"])},
     )
+
+
+def run_profile_isolated(profile_folder: Path, data_file: Path) -> tuple[EngineRun, float]:
+    """`run_profile` in a fresh process that runs only that backtest, so that its peak memory is the
+    backtest's; returns the run and the memory the process held before the backtest (interpreter,
+    imports)."""
+    with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as pool:
+        return pool.submit(_isolated, str(profile_folder), str(data_file)).result()
+
+
+def _isolated(profile_folder: str, data_file: str) -> tuple[EngineRun, float]:
+    logging.disable(logging.INFO)
+    before = peak_rss_mb()
+    return run_profile(Path(profile_folder), Path(data_file)), before
 
 
 def peak_rss_mb() -> float:
