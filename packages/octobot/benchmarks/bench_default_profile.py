@@ -116,7 +116,11 @@ def main() -> int:
         print(f"octobot ({build_label()} build), backtrader {backtrader_rules.backtrader_version()}")
         baselines = [theirs] if theirs else []
         print_runs(f"default profile, 1 pair, {args.candles:,} chained real 1m candles", [ours, *baselines])
-        rows.append(json_row(f"default profile, 1 pair, {args.candles:,} 1m", ours, baselines))
+        rows.append(
+            json_row(
+                f"default profile, 1 pair, {args.candles:,} 1m", ours, baselines, targets={"compiled": 10}
+            )
+        )
         if theirs and (problem := check_trade_counts(ours, theirs, TOLERANCE)):
             failures.append(f"default profile, 1 pair: {problem}")
 
@@ -148,7 +152,9 @@ def main() -> int:
             [EngineRun("backtrader 1 pair", reference.seconds, reference.candles, reference.trades, 0.0)]
             if reference
             else [],
+            targets={"compiled": 5},
             memory_mb=many.peak_memory_mb,
+            memory_limit_mb=1024,
         )
     )
     if args.json:
