@@ -136,7 +136,7 @@ class AbstractTradingMode:
         )
         self._orders_consumer = consumer
         self._consumers.append((mode_channel, consumer))
-        if self.config.get("trigger") == "candles":
+        if self.acts_on_candles():
             ohlcv = self.exchange_manager.get_channel("OHLCVChannel")
             filters: dict[str, Any] = {
                 "exchange": self.exchange_manager.exchange_id,
@@ -264,6 +264,10 @@ class AbstractTradingMode:
         decided = self._decide(symbol, evaluation, None, force=True)
         if decided is not None:
             await decided
+
+    def acts_on_candles(self) -> bool:
+        """True when the mode decides on every closed candle of its symbols (``"trigger": "candles"``)."""
+        return self.config.get("trigger") == "candles"
 
     def evaluation_from_candle(self, symbol: str, time_frame: str, candle: list) -> float | None:
         """Evaluation to act on when a candle closes (candle trigger); default: the latest received."""
