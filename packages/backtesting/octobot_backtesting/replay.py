@@ -36,7 +36,7 @@ import heapq
 import logging
 import os
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -121,7 +121,7 @@ class _Series:
     source: str
     #: replayed from memory and read ahead by pieces; else streamed chunk by chunk from ``chunks``
     in_memory: bool
-    chunks: Iterator[np.ndarray] | None = None
+    chunks: Generator[np.ndarray, None, None] | None = None
     chunk: np.ndarray | None = None
     closes: np.ndarray | None = None
     position: int = 0
@@ -357,6 +357,7 @@ class Replay:
         if not self.warmup_candles:
             return 0
         candles = item.head if item.in_memory else self._read_from(item, start, start - 1)
+        assert candles is not None  # an in-memory series has read its first piece before the warm-up
         history = candles[_close_times(candles, item.time_frame) <= start][-self.warmup_candles :]
         if len(history):
             item.manager.symbol_data(item.symbol).candle_buffer(item.time_frame).load(history)
@@ -373,7 +374,7 @@ class Replay:
             )
         item.head = None
         await self._next_chunk(item)
-        while item.chunk is not None:
+        while item.chunk is not None and item.closes is not None:  # set together
             item.position = int(np.searchsorted(item.closes, start, side="right"))
             if item.position < len(item.chunk):
                 return
@@ -420,7 +421,9 @@ class Replay:
         offset = item.position - item.rows_start
         rows = item.rows
         if rows is None or not 0 <= offset < len(rows):
-            block = item.chunk[item.position : item.position + ROWS_BLOCK]
+            chunk = item.chunk
+            assert chunk is not None  # only a series positioned on a chunk is pushed
+            block = chunk[item.position : item.position + ROWS_BLOCK]
             rows = item.rows = list(
                 zip(
                     block[:, TIMESTAMP].astype(np.int64).tolist(),
@@ -452,7 +455,7 @@ class Replay:
         heap = [
             (int(item.closes[item.position]), item.order, index)
             for index, item in enumerate(series)
-            if item.chunk is not None
+            if item.closes is not None  # set with the chunk: None past the last one
         ]
         heapq.heapify(heap)
         advance_to = self.clock.advance_to
@@ -478,7 +481,7 @@ class Replay:
                 steps += 1
                 if failures:  # the instant before the bad piece was pushed and drained whole
                     raise failures[0]
-                if instant >= next_mark:
+                if instant >= next_mark and progress is not None:
                     progress(min(1.0, (instant - begin) / span))
                     next_mark = instant + span // 100
             if progress is not None:
@@ -503,14 +506,16 @@ class Replay:
         when this one is done, and put the series back in the heap at its next close time."""
         item.pushed += count
         item.position += count
-        if item.position == len(item.chunk):
+        chunk = item.chunk
+        if chunk is None or item.position == len(chunk):
             try:
                 await self._next_chunk(item)
             except Exception as error:  # a piece failed validation (or reading): stop once drained
                 self._failures.append(error)
                 return
-        if item.chunk is not None:
-            heapq.heappush(heap, (int(item.closes[item.position]), order, index))
+        closes = item.closes
+        if closes is not None:  # set with the chunk: None past the last one
+            heapq.heappush(heap, (int(closes[item.position]), order, index))
 
 
 def _close_times(candles: np.ndarray, time_frame: str) -> np.ndarray:

@@ -12,6 +12,7 @@ import logging
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -230,7 +231,7 @@ class _SeriesChecker:
             self._report(
                 kind,
                 times[rows],
-                lambda position, _, rows=rows, text=text: _with_values(text, candles[rows[position]]),
+                partial(_describe_row, text, candles, rows),
             )
 
     def finish(self) -> list[ValidationIssue]:
@@ -247,6 +248,11 @@ class _SeriesChecker:
                     )
                 )
         return self.issues
+
+
+def _describe_row(text: str, candles: np.ndarray, rows: np.ndarray, position: int, _timestamp: int) -> str:
+    """The message of the issue at ``rows[position]``: ``text`` with that candle's values."""
+    return _with_values(text, candles[rows[position]])
 
 
 def _with_values(text: str, candle: np.ndarray) -> str:

@@ -49,7 +49,7 @@ class Channel:
     ) -> None:
         self.scope = scope
         self.name = name or self.get_name()
-        self.internal_producer = None
+        self.internal_producer: Producer | None = None
         self._consumers: list = []
         self._producers: list = []
         self._routes: tuple = ()  # consumers by priority, then subscription order; replaced, never mutated
@@ -276,7 +276,8 @@ class Channel:
                     if field in consumer._required:
                         raise MissingMessageFieldError(self.full_name, field, consumer.name)
 
-    def _deliver(self, routes: tuple, message: dict, exclude: object, start):  # start: C-typed in the .pxd
+    def _deliver(self, routes, message, exclude, start):  # type: (tuple, dict, object, int) -> int
+        # typed by a comment: the .pxd gives the compiled build its C types (Py_ssize_t start)
         """Queue ``message`` to every matching consumer of ``routes`` from index ``start``.
 
         Returns -1 when done, or the index of a consumer whose queue is full: the producer waits for room

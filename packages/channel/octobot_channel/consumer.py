@@ -141,7 +141,8 @@ class Consumer:
         self._active = False
         self._pending: list | None = None  # the synchronizer's pending list of this consumer's level
         self._task: asyncio.Task | None = None
-        self._loop: asyncio.AbstractEventLoop | None = None
+        # set by attach(), before any message can arrive
+        self._loop: asyncio.AbstractEventLoop = None  # type: ignore[assignment]
 
     # ----------------------------------------------------------------- public read-only state
     @property
@@ -192,7 +193,8 @@ class Consumer:
     # ----------------------------------------------------------------- hot path (called by the channel)
     def _accepts(self, message: dict) -> bool:
         """Filter check; the channel guarantees every filtered field is present."""
-        for field, value, kind in self._filter_items:
+        # the channel calls it only for a consumer that filters: the items are set
+        for field, value, kind in self._filter_items:  # type: ignore[union-attr]
             if kind == _EQUAL:
                 if message[field] != value:
                     return False

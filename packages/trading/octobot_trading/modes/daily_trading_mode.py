@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 from decimal import Decimal
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from octobot_trading.modes.errors import TradingModeError
 from octobot_trading.modes.order_plan import OrderPlan, OrderRequest
@@ -72,7 +72,7 @@ class DailyTradingMode(AbstractTradingMode):
         "required": ["buy_threshold", "sell_threshold", "buy_amount", "sell_amount"],
     }
 
-    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         c = self.config
         if not (

@@ -80,7 +80,7 @@ class AbstractTradingMode:
         self.last_errors: dict[str, Exception] = {}
         self.created_orders: list[Order] = []
         self._consumers: list[tuple[oc.Channel, oc.Consumer]] = []
-        self._orders_consumer: oc.Consumer | None = None
+        self._orders_consumer: oc.SupervisedConsumer | None = None
         for symbol in self.symbols:
             exchange_manager.symbol_data(symbol)  # fails early on an unknown symbol
 
@@ -91,15 +91,15 @@ class AbstractTradingMode:
     # --- lifecycle -------------------------------------------------------------------------------
     async def start(self) -> None:
         mode_channel = self.exchange_manager.get_channel("ModeChannel")
-        consumer = await mode_channel.new_consumer(
+        orders = oc.SupervisedConsumer(
             self._on_decision,
             priority=oc.Priority.OPTIONAL,  # trading modes act last in a synchronized step
             filters={"exchange": self.exchange_manager.exchange_id, "trading_mode": self.get_name()},
             name=f"{self.get_name()}-orders",
-            supervised=True,
         )
-        self._orders_consumer = consumer
-        self._consumers.append((mode_channel, consumer))
+        await mode_channel.add_consumer(orders)
+        self._orders_consumer = orders
+        self._consumers.append((mode_channel, orders))
         if self.config.get("trigger") == "candles":
             ohlcv = self.exchange_manager.get_channel("OHLCVChannel")
             filters: dict[str, Any] = {
@@ -220,9 +220,9 @@ class AbstractTradingMode:
                 await trader.cancel_order(order)
         created: list[Order] = []
         for request in plan.create:
-            order = await self._create(plan.symbol, request)
-            if order is not None:
-                created.extend([order, *order.chained])
+            new = await self._create(plan.symbol, request)
+            if new is not None:
+                created.extend([new, *new.chained])
         return created
 
     async def _create(self, symbol: str, request: OrderRequest) -> Order | None:
