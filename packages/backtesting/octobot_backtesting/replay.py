@@ -234,6 +234,7 @@ class Replay:
                 reader.close()
 
     async def _in_worker(self, function: Callable[..., Any], *args: Any) -> Any:
+        # the worker exists while a run is going on, the only time this is called
         return await asyncio.wrap_future(self._worker.submit(function, *args))  # type: ignore[union-attr]
 
     # --- preparation (worker thread) ---------------------------------------------------------------
@@ -349,7 +350,7 @@ class Replay:
 
     def _request(self, item: _Series) -> None:
         """Queues the next pieces of ``item`` for the worker, up to PIECES_AHEAD."""
-        submit = self._worker.submit  # type: ignore[union-attr]
+        submit = self._worker.submit  # type: ignore[union-attr]  # called during a run: the worker exists
         while item.piece_ranges and len(item.pending) < PIECES_AHEAD:
             item.pending.append(submit(self._read_piece, item, item.piece_ranges.popleft()))
 

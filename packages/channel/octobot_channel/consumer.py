@@ -141,7 +141,7 @@ class Consumer:
         self._active = False
         self._pending: list | None = None  # the synchronizer's pending list of this consumer's level
         self._task: asyncio.Task | None = None
-        # set by attach(), before any message can arrive
+        # set by attach(), before any message can arrive (typed as set: every use comes after it)
         self._loop: asyncio.AbstractEventLoop = None  # type: ignore[assignment]
 
     # ----------------------------------------------------------------- public read-only state

@@ -167,6 +167,7 @@ from octobot_trading.ids import IdCounter  # noqa: E402
 from octobot_trading.modes.amounts import AmountSpec, AmountUnit, InvalidAmountSyntaxError, parse_amount  # noqa: E402
 from octobot_trading.modes.daily_trading_mode import DailyTradingMode  # noqa: E402
 from octobot_trading.modes.errors import TradingModeError  # noqa: E402
+from octobot_trading.modes.grid_trading_mode import GridSettings, GridTradingMode  # noqa: E402
 from octobot_trading.modes.order_plan import OrderPlan, OrderRequest  # noqa: E402
 from octobot_trading.modes.trading_mode import AbstractTradingMode, TradingModeState  # noqa: E402
 from octobot_trading.orders.enums import OrderKind, OrderSide, OrderStatus  # noqa: E402
@@ -208,6 +209,8 @@ __all__ += [
     "FeeAsset",
     "FeeModel",
     "FillModel",
+    "GridSettings",
+    "GridTradingMode",
     "IdCounter",
     "InsufficientFundsError",
     "InvalidAmountSyntaxError",

@@ -12,7 +12,7 @@ import logging
 import sys
 import traceback
 from collections.abc import Sequence
-from typing import TextIO
+from typing import NoReturn, TextIO
 
 from octobot import __version__
 from octobot.cli import (
@@ -43,7 +43,7 @@ _LONG_RUNNING = ("run", "backtest")
 class _Parser(argparse.ArgumentParser):
     """argparse, but a usage error is returned as an exit code instead of killing the caller's process."""
 
-    def error(self, message: str) -> None:  # type: ignore[override]
+    def error(self, message: str) -> NoReturn:
         raise _UsageError(f"{self.prog}: {message} (see `{self.prog} --help`)")
 
 
