@@ -176,7 +176,7 @@ class Channel:
         self._routes = routes
         required: dict = {}
         for consumer in routes:
-            for field in consumer._required:
+            for field in consumer.required_fields:
                 required[field] = None
         self._required_fields = tuple(required)
         self._build_index(routes)
@@ -273,7 +273,7 @@ class Channel:
         for field in self._required_fields:
             if field not in message:
                 for consumer in self._routes:
-                    if field in consumer._required:
+                    if field in consumer.required_fields:
                         raise MissingMessageFieldError(self.full_name, field, consumer.name)
 
     def _deliver(self, routes, message, exclude, start):  # type: (tuple, dict, object, int) -> int

@@ -123,7 +123,7 @@ class Consumer:
         self.level = level
         self._filter_items = _compile_filters(filters)
         # every field a message must carry for this consumer: the filtered ones, then the expected ones
-        self._required = tuple(dict.fromkeys([*self.filters, *self.expected_fields]))
+        self.required_fields = tuple(dict.fromkeys([*self.filters, *self.expected_fields]))
         self._maxsize = max_queue_size
         self._limit = max_queue_size or _UNBOUNDED  # synchronized consumers: always _UNBOUNDED
         #: messages waiting for the callback; the synchronizer drains it inline (read it, never fill it)
@@ -167,7 +167,7 @@ class Consumer:
         """Whether this consumer would receive ``message`` (a missing filtered field never matches)."""
         if self._filter_items is None:
             return True
-        for field in self._required:
+        for field in self.required_fields:
             if field not in message:
                 return False
         return self.accepts(message)
