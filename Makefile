@@ -32,7 +32,7 @@ help:
 	@echo "make test-dev  every package's tests on the editable install (.venv), while developing"
 	@echo "make bench   every package's benchmarks, pure and compiled side by side"
 	@echo "make wheels  sdist + pure wheel + compiled wheel per package into dist/, twine-checked"
-	@echo "make install / lint / format / clean"
+	@echo "make install / lint (ruff, mypy) / format / clean"
 
 $(VPY):
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,7 @@ $(VENV)/.installed: $(VPY) tools/requirements-dev.txt $(wildcard packages/*/pypr
 lint: install
 	$(VPY) -m ruff check .
 	$(VPY) -m ruff format --check .
+	$(VPY) -m mypy
 	$(VPY) tools/check_cython.py
 	$(VPY) tools/check_cibuildwheel.py
 
@@ -109,7 +110,7 @@ bench: compiled-env
 	$(VPY) tools/bench.py --pure $(VPY) --compiled $(CPY)
 
 clean:
-	rm -rf $(VENV) $(CVENV) .venv-* dist build .pytest_cache .ruff_cache .octobot reports
+	rm -rf $(VENV) $(CVENV) .venv-* dist build .pytest_cache .ruff_cache .mypy_cache .octobot reports
 	rm -rf packages/*/build packages/*/*.egg-info
 	find packages -name '*.so' -delete -o -name '*.pyd' -delete -o -name '*.c' -delete
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from decimal import Decimal
 from typing import Any
 
@@ -94,7 +94,7 @@ class LiveOrderConnector(ExchangeConnector):
         self.on_error = on_error
         self.persist: Callable[[], Awaitable[Any]] | None = None
         self.notify: Callable[[], Awaitable[None]] | None = None
-        self.on_account_error: Callable[[], Awaitable[None]] | None = None
+        self.on_account_error: Callable[[], Coroutine[Any, Any, object]] | None = None
         #: orders whose create answer was lost and that the exchange could not confirm yet
         self.unconfirmed: set[str] = set()
         #: list client ids sent / cancelled (the second leg's request is then not sent again)
@@ -161,8 +161,8 @@ class LiveOrderConnector(ExchangeConnector):
         while self._tasks:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
 
-    def _spawn(self, coroutine: Awaitable[None]) -> None:
-        task = asyncio.get_running_loop().create_task(coroutine)  # type: ignore[arg-type]
+    def _spawn(self, coroutine: Coroutine[Any, Any, object]) -> None:
+        task = asyncio.get_running_loop().create_task(coroutine)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 

@@ -144,8 +144,8 @@ class GridTradingMode(AbstractTradingMode):
             ("", config),
             *((f"pair_settings.{s}.", {**config, **o}) for s, o in pairs.items()),
         ]:
-            spread, increment = settings.get("flat_spread"), settings.get("flat_increment")
-            if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in (spread, increment)):
+            spread, increment = _number(settings.get("flat_spread")), _number(settings.get("flat_increment"))
+            if spread is None or increment is None:
                 continue  # the JSON Schema names a missing or non-numeric value
             if spread <= 0 or increment <= 0:
                 problems.append(
@@ -226,7 +226,7 @@ class GridTradingMode(AbstractTradingMode):
                 symbol,
                 skipped,
             )
-        return OrderPlan(symbol, create=requests)
+        return OrderPlan(symbol, create=tuple(requests))
 
     def plan_on_fill(self, order: Order) -> OrderPlan:
         symbol = order.symbol
@@ -261,7 +261,7 @@ class GridTradingMode(AbstractTradingMode):
                 price,
             )
             return OrderPlan(symbol)
-        return OrderPlan(symbol, create=[self._limit(side, amount, price)])
+        return OrderPlan(symbol, create=(self._limit(side, amount, price),))
 
     def _limit(self, side: OrderSide, amount: Decimal, price: Decimal) -> OrderRequest:
         return OrderRequest(side, OrderKind.LIMIT, amount, price, tag=self.get_name())
@@ -279,3 +279,8 @@ class GridTradingMode(AbstractTradingMode):
             elif asset == rules.base and self.settings[symbol].sell_orders_count:
                 users += 1
         return available / max(users, 1)
+
+
+def _number(value: object) -> float | None:
+    """``value`` when it is a plain number (not a bool), else None."""
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None

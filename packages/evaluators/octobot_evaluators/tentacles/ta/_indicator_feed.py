@@ -85,9 +85,10 @@ class CloseFeeds:
 
     def __init__(self, factory: Callable[[], tuple[Indicator, ...]]) -> None:
         self._factory = factory
-        self._feeds: dict[tuple[str, str], CloseFeed] = {}
+        self._feeds: dict[tuple[str | None, str | None], CloseFeed] = {}
 
-    def get(self, symbol: str, time_frame: str) -> CloseFeed:
+    def get(self, symbol: str | None, time_frame: str | None) -> CloseFeed:
+        """The feed of (symbol, time frame), as an evaluator's context names them, made on first use."""
         feed = self._feeds.get((symbol, time_frame))
         if feed is None:
             feed = self._feeds[(symbol, time_frame)] = CloseFeed(self._factory)
