@@ -10,10 +10,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import make_candles
 
 import octobot_backtesting as ob
 from octobot_backtesting.validation import IssueKind, Severity
+
+from .helpers import make_candles
 
 M5, H1 = 300_000, 3_600_000
 START = 1_700_000_400_000 - 1_700_000_400_000 % H1

@@ -8,11 +8,12 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import run_cli, shared_data
 
 import octobot_backtesting as ob
 from octobot.data_errors import cli_message
 from octobot.errors import ExitCode
+
+from .helpers import run_cli, shared_data
 
 BACKTESTING_SOURCES = Path(__file__).resolve().parents[2] / "backtesting" / "octobot_backtesting"
 

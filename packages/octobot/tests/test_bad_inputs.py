@@ -17,10 +17,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import run_cli, shared_data, write_profile
 
 import octobot
 from octobot.errors import ExitCode
+
+from .helpers import run_cli, shared_data, write_profile
 
 Setup = Callable[[octobot.UserHome, Path], list[str]]
 FREQTRADE_CSV = "freqtrade/ETH_BTC-5m.csv"

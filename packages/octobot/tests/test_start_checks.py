@@ -9,9 +9,10 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import run_cli
 
 from octobot.errors import ExitCode
+
+from .helpers import run_cli
 
 CASES = [
     pytest.param(

@@ -8,13 +8,14 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from sim_helpers import EMULATOR_HISTORY as HISTORY
-from sim_helpers import EMULATOR_PAIR as PAIR
-from sim_helpers import needs_eth_btc
 
 import octobot_trading as ot
 from octobot_trading.ccxt_connector import CcxtLiveConnector, Credentials
 from octobot_trading.emulator import ExchangeEmulator
+
+from .sim_helpers import EMULATOR_HISTORY as HISTORY
+from .sim_helpers import EMULATOR_PAIR as PAIR
+from .sim_helpers import needs_eth_btc
 
 pytestmark = needs_eth_btc
 

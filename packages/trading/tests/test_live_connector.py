@@ -12,8 +12,6 @@ from decimal import Decimal
 
 import numpy as np
 import pytest
-from sim_helpers import EMULATOR_HISTORY as HISTORY
-from sim_helpers import needs_eth_btc
 
 import octobot_trading as ot
 from octobot_trading.ccxt_connector import (
@@ -32,6 +30,9 @@ from octobot_trading.ccxt_connector import (
     RetryPolicy,
 )
 from octobot_trading.emulator import ExchangeEmulator
+
+from .sim_helpers import EMULATOR_HISTORY as HISTORY
+from .sim_helpers import needs_eth_btc
 
 SYMBOL = "ETH/BTC"
 FIVE_MINUTES = 300_000

@@ -16,8 +16,9 @@ from decimal import Decimal
 from typing import Any, ClassVar
 
 from octobot_trading.modes.config_problem import ConfigProblem
+from octobot_trading.modes.errors import TradingModeError
 from octobot_trading.modes.order_plan import OrderPlan, OrderRequest
-from octobot_trading.modes.trading_mode import AbstractTradingMode, TradingModeError, TradingModeState
+from octobot_trading.modes.trading_mode import AbstractTradingMode, TradingModeState
 from octobot_trading.orders.enums import OrderKind, OrderSide
 from octobot_trading.orders.order import Order
 
