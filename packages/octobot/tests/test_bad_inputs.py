@@ -433,6 +433,11 @@ CASES = {
         ["backtest: argument --report", "octobot backtest --help"],
     ),
     "cli-missing-argument": (_argv("profiles", "copy", "default"), ExitCode.USAGE, ["required", "target"]),
+    "cli-unknown-kind": (
+        _argv("tentacles", "list", "--kind", "indicator"),
+        ExitCode.USAGE,
+        ["argument --kind", "valid kinds: ta, real_time"],
+    ),
     "cli-bad-log-option": (
         _argv("--log", "ccxt", "config", "path"),
         ExitCode.USAGE,
@@ -561,3 +566,11 @@ def test_a_real_process_exits_with_the_code_and_one_line(home, tmp_path, argv, c
     ]
     assert len(result.stderr.strip().splitlines()) == 1 and words in result.stderr
     assert _snapshot(home.root) == before
+
+
+def test_the_help_of_kind_lists_every_kind():
+    code, out, _ = run_cli("tentacles", "list", "--help")
+    assert code == ExitCode.OK
+    help_text = " ".join(out.split())
+    for kind in octobot.TentacleKind:
+        assert kind.value in help_text
