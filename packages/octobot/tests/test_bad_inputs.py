@@ -326,6 +326,21 @@ CASES = {
         ExitCode.DATA_ERROR,
         ["candles are 5m apart, not 1h", "--time-frame"],
     ),
+    "import-csv-without-its-name": (
+        _file(
+            "candles.csv",
+            "timestamp,open,high,low,close,volume\n1700000000000,1,1,1,1,1\n",
+            "data",
+            "import",
+            "{file}",
+            "--exchange",
+            "binance",
+            "--to",
+            "x",
+        ),
+        ExitCode.DATA_ERROR,
+        ["candles.csv", "--symbol and --time-frame"],
+    ),
     "import-missing-source": (
         _argv("data", "import", "{tmp}/none.csv", "--to", "x"),
         ExitCode.NOT_FOUND,
