@@ -46,7 +46,7 @@ import octobot_trading as ot
 from octobot.backtest import match_data_files
 from octobot.bot import OctoBot
 from octobot.chain_record import ChainRecord, ChainRecorder
-from octobot.data_discovery import ensure_data_file, find_backtest_data
+from octobot.data_discovery import as_data_file, find_backtest_data
 from octobot.errors import ConfigError, DataError
 from octobot.home import UserHome
 from octobot.live_like_feed import LiveLikeFeed, ManualClock
@@ -386,7 +386,7 @@ _EVALUATION_KINDS = frozenset(
 def _usable_data_file(path: Path, home: UserHome, exchange: str) -> Path:
     if not path.is_file():
         raise DataError(f"no data file at {path}: pass --data FILE (see `octobot data list`)")
-    return ensure_data_file(path, home, exchange)
+    return as_data_file(path, home, exchange)
 
 
 async def check_profile_async(
