@@ -51,7 +51,9 @@ class _TrendStrength(Indicator):
 
 
 class ADXMomentumEvaluator(SignalEvaluator):
-    """ADX trend strength, signed against the trend (OctoBot's reading): in a rising market (fast EMA
+    """ADX trend strength signed against the trend's direction (a fast vs a slow EMA).
+
+    ADX trend strength, signed against the trend (OctoBot's reading): in a rising market (fast EMA
     above the slow EMA) negative, in a falling one positive. Above ``neutral_adx``: the ADX over its
     recent peak once it topped, else its proximity to ``strong_adx`` x 0.75; below: how weak it is
     between ``neutral_adx`` and ``weak_adx`` (a change of trend to come)."""

@@ -43,7 +43,9 @@ class _BandPosition(Indicator):
 
 
 class BBMomentumEvaluator(SignalEvaluator):
-    """Position of the close in its Bollinger bands: above the upper band -1 (overbought), below the
+    """Position of the close in its Bollinger bands: -1 above the upper band, +1 below the lower.
+
+    Position of the close in its Bollinger bands: above the upper band -1 (overbought), below the
     lower band +1 (oversold), a squared distance from the middle band in between."""
 
     NAME: ClassVar[str | None] = "BBMomentumEvaluator"

@@ -57,7 +57,9 @@ class _Cross(Indicator):
 
 
 class DeathAndGoldenCrossEvaluator(SignalEvaluator):
-    """Golden cross (the fast average crosses above the slow one) +1, death cross -1, on the candle of the
+    """Golden cross +1, death cross -1 of a fast and a slow moving average (50/200 SMA).
+
+    Golden cross (the fast average crosses above the slow one) +1, death cross -1, on the candle of the
     cross; in between no opinion (``cross_only``) or the side of the fast average."""
 
     NAME: ClassVar[str | None] = "DeathAndGoldenCrossEvaluator"

@@ -33,7 +33,9 @@ class _EMAGap(Indicator):
 
 
 class EMADivergenceTrendEvaluator(SignalEvaluator):
-    """Gap between the close and its EMA in percent: at or below ``long_percent`` +1 (far under its
+    """The close far from its EMA in percent: +1 far below, -1 far above, else no opinion.
+
+    Gap between the close and its EMA in percent: at or below ``long_percent`` +1 (far under its
     average), at or above ``short_percent`` -1, no opinion in between (as OctoBot)."""
 
     NAME: ClassVar[str | None] = "EMADivergenceTrendEvaluator"

@@ -32,7 +32,9 @@ class _EMAThreshold(Indicator):
 
 
 class EMAMomentumEvaluator(SignalEvaluator):
-    """-1 when the close is at least ``price_threshold_percent`` above its EMA (stretched up), +1 when
+    """The close beyond a percent threshold around its EMA: -1 above, +1 below, 0 within.
+
+    -1 when the close is at least ``price_threshold_percent`` above its EMA (stretched up), +1 when
     that far below, 0 in between; ``reverse_signal`` swaps the two (trend following)."""
 
     NAME: ClassVar[str | None] = "EMAMomentumEvaluator"

@@ -133,7 +133,9 @@ def _check_periods(name: str, config: dict[str, Any]) -> None:
 
 
 class KlingerOscillatorMomentumEvaluator(SignalEvaluator):
-    """Klinger volume oscillator: minus the KVO - signal difference over its standard deviation (last
+    """Klinger volume oscillator against its signal, scaled by its deviation: a fading inflow sells.
+
+    Klinger volume oscillator: minus the KVO - signal difference over its standard deviation (last
     ``deviation_period`` differences) x 0.2 while the current wave grows, x 1 (beyond one deviation) or
     0.5 once its peak is behind it, clamped to [-1, 1]: volume flowing in is a sell once it fades."""
 
@@ -178,7 +180,9 @@ class KlingerOscillatorMomentumEvaluator(SignalEvaluator):
 
 
 class KlingerOscillatorReversalConfirmationMomentumEvaluator(SignalEvaluator):
-    """1 when the KVO - signal difference has just made a bottom below zero (the lowest of the last 7
+    """1 when the Klinger oscillator confirms a bottom below its signal line, else 0.
+
+    1 when the KVO - signal difference has just made a bottom below zero (the lowest of the last 7
     differences of its wave is one of the last 2, and the newest rose back by more than 10 % of it), 0
     otherwise: the confirmation of a dip's reversal that the dip analyser strategy waits for."""
 

@@ -56,9 +56,10 @@ class _MACDWave(Indicator):
 
 
 class MACDMomentumEvaluator(SignalEvaluator):
-    """MACD histogram waves: the evaluation's sign flips at each zero cross of the histogram; its size is
-    the histogram over the extreme of its current wave (1 at the extreme), times 1 for a double wave
-    and 0.75 for a single one. As in OctoBot, a negative histogram is a buy (the move down is losing
+    """MACD histogram waves: the sign flips at each zero cross, the size is the wave's progress.
+
+    The size is |histogram| over the extreme of its current wave (1 at the extreme), times 1 for a
+    double wave and 0.75 for a single one. As in OctoBot, a negative histogram is a buy (the move down is losing
     steam) unless ``trend_following`` is set (then a positive histogram is a buy)."""
 
     NAME: ClassVar[str | None] = "MACDMomentumEvaluator"

@@ -99,7 +99,9 @@ class _RSIDip(Indicator):
 
 
 class RSIWeightMomentumEvaluator(SignalEvaluator):
-    """Dip detector: when the RSI has just made a bottom, the first slow RSI zone (mean of the last
+    """Dip detector: a fresh RSI bottom weighted (price, volume) by its slow and fast RSI zones.
+
+    Dip detector: when the RSI has just made a bottom, the first slow RSI zone (mean of the last
     ``slow_eval_count`` RSI values) below its threshold and, in it, the first fast zone (mean of the last
     ``fast_eval_count``, and the RSI itself) below its threshold give a price and a volume weight (1-3),
     published as one buy evaluation in (0, 1] (`octobot_evaluators.dip_weights` reads them back); 0 when

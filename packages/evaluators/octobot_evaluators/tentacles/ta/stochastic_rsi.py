@@ -47,7 +47,9 @@ class _StochasticRSILevel(Indicator):
 
 
 class StochasticRSIVolatilityEvaluator(SignalEvaluator):
-    """Stochastic RSI %K (0-100): at or above ``high_level`` -1, at or below ``low_level`` +1, otherwise
+    """Stochastic RSI: +1 at the bottom of the RSI's recent range, -1 at its top.
+
+    Stochastic RSI %K (0-100): at or above ``high_level`` -1, at or below ``low_level`` +1, otherwise
     0.5 - %K / 100 (from +0.5 at the bottom of the range to -0.5 at its top)."""
 
     NAME: ClassVar[str | None] = "StochasticRSIVolatilityEvaluator"

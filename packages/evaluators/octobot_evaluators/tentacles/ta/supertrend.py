@@ -32,7 +32,9 @@ class _SuperTrendSide(Indicator):
 
 
 class SuperTrendEvaluator(SignalEvaluator):
-    """SuperTrend (TradingView's, on a Wilder ATR): +1 in an up-trend, -1 in a down-trend; with
+    """SuperTrend direction (+1 up-trend, -1 down-trend), or only its reversals.
+
+    SuperTrend (TradingView's, on a Wilder ATR): +1 in an up-trend, -1 in a down-trend; with
     ``reversals_only``, +-1 only on the candle the trend flips and no opinion otherwise."""
 
     NAME: ClassVar[str | None] = "SuperTrendEvaluator"
