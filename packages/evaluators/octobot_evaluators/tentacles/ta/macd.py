@@ -59,8 +59,8 @@ class MACDMomentumEvaluator(SignalEvaluator):
     """MACD histogram waves: the sign flips at each zero cross, the size is the wave's progress.
 
     The size is |histogram| over the extreme of its current wave (1 at the extreme), times 1 for a
-    double wave and 0.75 for a single one. As in OctoBot, a negative histogram is a buy (the move down is losing
-    steam) unless ``trend_following`` is set (then a positive histogram is a buy)."""
+    double wave and 0.75 for a single one. As in OctoBot, a negative histogram is a buy (the move down
+    is losing steam) unless ``trend_following`` is set (then a positive histogram is a buy)."""
 
     NAME: ClassVar[str | None] = "MACDMomentumEvaluator"
     TENTACLE_VERSION: ClassVar[str] = "1.0.0"
