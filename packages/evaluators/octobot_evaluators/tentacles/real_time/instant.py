@@ -1,3 +1,4 @@
+# cython: annotation_typing=False
 """Real-time evaluators on the smallest time frame: instant fluctuations and the instant moving average.
 
 Why the smallest time frame: they react to what happens inside the current move, so they watch the

@@ -1,3 +1,4 @@
+# cython: annotation_typing=False
 """What several built-in strategies share: a time frame -> weight setting and TA keys by name."""
 
 from __future__ import annotations

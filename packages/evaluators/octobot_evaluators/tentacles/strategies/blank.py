@@ -1,3 +1,4 @@
+# cython: annotation_typing=False
 """Blank strategy: passes the evaluation that woke it through, unchanged."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# cython: annotation_typing=False
 """Dip analyser strategy: an RSI weighted dip, once the Klinger oscillator confirms the reversal."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# cython: annotation_typing=False
 """Mixed strategy: the mean of each kind of evaluation (TA, real-time, social), then their weighted mean."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# cython: annotation_typing=False
 """Move signals strategy: a Klinger signal confirmed by the Bollinger position, over 30m, 1h and 4h."""
 
 from __future__ import annotations

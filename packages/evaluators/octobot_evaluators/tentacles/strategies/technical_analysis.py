@@ -1,3 +1,4 @@
+# cython: annotation_typing=False
 """Technical analysis strategy: the TA evaluations averaged with a weight per time frame."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# cython: annotation_typing=False
 """The base of the built-in TA evaluators whose whole evaluation is one incremental indicator.
 
 Why an indicator: the evaluation often needs a little memory beyond the indicator values (the extreme of

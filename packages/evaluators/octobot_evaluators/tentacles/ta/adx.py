@@ -1,3 +1,4 @@
+# cython: annotation_typing=False
 """ADX momentum evaluator: trend strength (ADX) with the trend's direction (a fast vs a slow EMA)."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# cython: annotation_typing=False
 """Bollinger bands momentum evaluator: where the close stands in the bands."""
 
 from __future__ import annotations

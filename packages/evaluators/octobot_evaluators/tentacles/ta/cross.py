@@ -1,3 +1,4 @@
+# cython: annotation_typing=False
 """Golden and death cross evaluator: a fast moving average crossing a slow one (50/200 by default)."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# cython: annotation_typing=False
 """EMA divergence evaluator: the close far enough from its EMA, in percent."""
 
 from __future__ import annotations

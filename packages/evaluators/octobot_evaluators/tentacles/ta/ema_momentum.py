@@ -1,3 +1,4 @@
+# cython: annotation_typing=False
 """EMA momentum evaluator: the close beyond a threshold around its EMA."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# cython: annotation_typing=False
 """Klinger oscillator evaluators: the KVO against its signal line, and the confirmation of a bottom."""
 
 from __future__ import annotations

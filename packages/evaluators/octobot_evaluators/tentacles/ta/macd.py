@@ -1,3 +1,4 @@
+# cython: annotation_typing=False
 """MACD momentum evaluator: where the MACD histogram stands within its current wave."""
 
 from __future__ import annotations

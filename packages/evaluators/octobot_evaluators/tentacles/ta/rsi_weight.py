@@ -1,3 +1,4 @@
+# cython: annotation_typing=False
 """RSI weight evaluator: a dip detector weighting a fresh RSI bottom by its slow and fast RSI zones."""
 
 from __future__ import annotations

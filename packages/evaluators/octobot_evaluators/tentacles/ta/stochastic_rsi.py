@@ -1,3 +1,4 @@
+# cython: annotation_typing=False
 """Stochastic RSI evaluator: where the RSI stands within its recent range."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# cython: annotation_typing=False
 """SuperTrend evaluator: the direction of the SuperTrend line, or only its reversals."""
 
 from __future__ import annotations
