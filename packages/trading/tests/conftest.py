@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from sim_helpers import ETH_BTC_FILE
 
 from octobot_trading.emulator import load_candles
+
+from .sim_helpers import ETH_BTC_FILE
 
 
 @pytest.fixture(scope="module")

@@ -11,11 +11,12 @@ import ccxt
 import ccxt.async_support as ccxt_async
 import numpy as np
 import pytest
-from sim_helpers import EMULATOR_HISTORY as HISTORY
-from sim_helpers import ETH_BTC_FILE, needs_eth_btc
-from sim_helpers import SHARED_DATA as DATA
 
 from octobot_trading.emulator import EmulatorError, ExchangeEmulator, load_candles
+
+from .sim_helpers import EMULATOR_HISTORY as HISTORY
+from .sim_helpers import ETH_BTC_FILE, needs_eth_btc
+from .sim_helpers import SHARED_DATA as DATA
 
 pytestmark = needs_eth_btc
 

@@ -7,8 +7,6 @@ from decimal import ROUND_DOWN, Decimal
 
 import numpy as np
 import pytest
-from sim_helpers import EMULATOR_HISTORY as HISTORY
-from sim_helpers import needs_eth_btc
 
 import octobot_trading as ot
 from octobot_trading.ccxt_connector import (
@@ -24,6 +22,9 @@ from octobot_trading.ccxt_connector import (
     UnsupportedExchangeError,
 )
 from octobot_trading.emulator import ExchangeEmulator
+
+from .sim_helpers import EMULATOR_HISTORY as HISTORY
+from .sim_helpers import needs_eth_btc
 
 SYMBOL = "ETH/BTC"
 OCO = "/api/v3/orderList/oco"

@@ -9,10 +9,14 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from sim_helpers import EMULATOR_HISTORY as HISTORY
-from sim_helpers import EMULATOR_PAIR as PAIR
-from sim_helpers import needs_eth_btc
-from test_live import (
+
+import octobot_trading as ot
+from octobot_trading.emulator import ExchangeEmulator
+
+from .sim_helpers import EMULATOR_HISTORY as HISTORY
+from .sim_helpers import EMULATOR_PAIR as PAIR
+from .sim_helpers import needs_eth_btc
+from .test_live import (
     Live,
     emulator_orders,
     emulator_totals,
@@ -20,9 +24,6 @@ from test_live import (
     floor_tick,
     tick,
 )
-
-import octobot_trading as ot
-from octobot_trading.emulator import ExchangeEmulator
 
 OCO = "/api/v3/orderList/oco"
 
