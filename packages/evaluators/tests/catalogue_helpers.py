@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import numpy as np
-from conftest import Buffers
 
 import octobot_evaluators as oe
+
+from .helpers import Buffers
 
 SYMBOL = "ETH/BTC"
 

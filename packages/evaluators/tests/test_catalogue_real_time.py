@@ -7,8 +7,6 @@ from decimal import Decimal
 
 import numpy as np
 import pytest
-from catalogue_helpers import SYMBOL
-from conftest import load_csv, start_exchange_manager
 
 import octobot_channel as oc
 import octobot_evaluators as oe
@@ -18,6 +16,9 @@ from octobot_evaluators.tentacles.real_time.instant import (
     moving_average_gap_evaluation,
 )
 from octobot_trading import Candle
+
+from .catalogue_helpers import SYMBOL
+from .helpers import load_csv, start_exchange_manager
 
 M1 = 60_000
 

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from catalogue_helpers import SYMBOL
-from conftest import load_csv, resample, start_exchange_manager
 
 import octobot_channel as oc
 import octobot_evaluators as oe
@@ -26,6 +24,9 @@ from octobot_evaluators.tentacles.ta.klinger import (
 from octobot_evaluators.tentacles.ta.macd import MACDMomentumEvaluator
 from octobot_evaluators.tentacles.ta.momentum import RSIMomentumEvaluator
 from octobot_evaluators.tentacles.ta.rsi_weight import RSIWeightMomentumEvaluator
+
+from .catalogue_helpers import SYMBOL
+from .helpers import load_csv, resample, start_exchange_manager
 
 STRATEGIES = (
     TechnicalAnalysisStrategyEvaluator,

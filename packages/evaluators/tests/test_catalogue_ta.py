@@ -8,8 +8,6 @@ import math
 import numpy as np
 import pytest
 import talib
-from catalogue_helpers import SYMBOL, as_array, flat_rows, replay
-from conftest import Buffers, load_csv
 
 import octobot_channel as oc
 import octobot_evaluators as oe
@@ -27,6 +25,9 @@ from octobot_evaluators.tentacles.ta.rsi_weight import RSIWeightMomentumEvaluato
 from octobot_evaluators.tentacles.ta.stochastic_rsi import StochasticRSIVolatilityEvaluator
 from octobot_evaluators.tentacles.ta.supertrend import SuperTrendEvaluator
 from octobot_trading import InvalidCandleError
+
+from .catalogue_helpers import SYMBOL, as_array, flat_rows, replay
+from .helpers import Buffers, load_csv
 
 CATALOGUE = (
     MACDMomentumEvaluator,
