@@ -15,7 +15,7 @@ from octobot_evaluators.tentacles.real_time.instant import (
     InstantMAEvaluator,
     moving_average_gap_evaluation,
 )
-from octobot_trading import Candle
+from octobot_trading import Candle, InvalidCandleError
 
 from .catalogue_helpers import SYMBOL
 from .helpers import load_csv, start_exchange_manager
@@ -105,6 +105,25 @@ async def test_instant_fluctuations_watch_the_smallest_time_frame_and_forming_ca
     await evaluator.new_candle(SYMBOL, "1m", again, closed=False, time=int(last[0]) + M1 + 9_000)
     assert matrix.get(key).time == int(last[0]) + M1 + 5_000  # moved less than 0.15: nothing published
     assert evaluator._closes[SYMBOL].count == 10  # forming candles are not kept
+
+
+@pytest.mark.parametrize("cls", (InstantFluctuationsEvaluator, InstantMAEvaluator), ids=lambda c: c.__name__)
+async def test_a_nan_candle_is_refused_clearly_and_changes_nothing(cls, matrix, rows) -> None:
+    evaluator = make(cls, matrix)
+    await feed_closed(evaluator, rows[:20])
+    key = evaluator.matrix_key(SYMBOL)
+    before = matrix.get(key)
+    bad = Candle(int(rows[20][0]), rows[20][1], rows[20][2], rows[20][3], float("nan"), rows[20][5])
+    with pytest.raises(InvalidCandleError, match=f"{cls.__name__}: refused .* NaN"):
+        await evaluator.new_candle(SYMBOL, "1m", bad, closed=True, time=int(rows[20][0]) + M1)
+    assert matrix.get(key) is before
+    other = oe.EvaluationMatrix()
+    await other.start(oc.Synchronizer())
+    try:  # then it goes on as if the bad candle never came
+        expected = [(index - 20, value) for index, value in await feed_closed(make(cls, other), rows[:40])]
+        assert await feed_closed(evaluator, rows[20:40]) == [item for item in expected if item[0] >= 0]
+    finally:
+        await other.stop()
 
 
 async def test_instant_fluctuations_stay_silent_on_flat_prices(matrix) -> None:

@@ -18,7 +18,7 @@ from octobot_evaluators.indicators import SMA
 from octobot_evaluators.indicators._window import RollingWindow
 from octobot_evaluators.real_time import RealTimeEvaluator
 from octobot_evaluators.time_frames import time_frame_ms
-from octobot_trading import Candle, TimeFrame
+from octobot_trading import Candle, InvalidCandleError, TimeFrame
 
 #: OctoBot's windows (closed candles) the last price and volume are compared with.
 SEGMENTS = (10, 8, 6, 5, 4, 3, 2, 1)
@@ -49,6 +49,14 @@ class _WatchedTimeFrame(RealTimeEvaluator):
         if self._watched is None:
             self._watched = time_frame
         return time_frame == self._watched
+
+    def check_candle(self, candle: Candle) -> None:
+        """Refuse a candle with a NaN or infinite close or volume: it would poison the windows."""
+        if not (math.isfinite(candle.close) and math.isfinite(candle.volume)):
+            raise InvalidCandleError(
+                f"{self.name}: refused the {self.symbol} {self.time_frame} candle at {candle.timestamp}: "
+                f"NaN or infinite close or volume in {tuple(candle)}; fix or skip this candle"
+            )
 
 
 def fluctuation_evaluation(
@@ -138,6 +146,7 @@ class InstantFluctuationsEvaluator(_WatchedTimeFrame):
     def on_candle(self, candle: Candle, *, closed: bool) -> float | _Unchanged | None:
         if not self.watches(self.time_frame):
             return UNCHANGED
+        self.check_candle(candle)
         symbol = self.symbol
         closes = self._closes.get(symbol)
         if closes is None:
@@ -225,6 +234,7 @@ class InstantMAEvaluator(_WatchedTimeFrame):
     def on_candle(self, candle: Candle, *, closed: bool) -> float | _Unchanged | None:
         if not self.watches(self.time_frame):
             return UNCHANGED
+        self.check_candle(candle)
         average = self._averages.get(self.symbol)
         if average is None:
             average = self._averages[self.symbol] = SMA(self.config["period"])
