@@ -82,7 +82,9 @@ class DataFileWriter:
         if not exchange:
             raise DataFileError("exchange must be a non-empty name (for instance 'binance')")
         if self.path.exists() and not overwrite:
-            raise DataFileExistsError(f"{self.path} already exists: delete it or pass overwrite=True")
+            raise DataFileExistsError(
+                f"{self.path} already exists", fix_key="overwrite", fix="delete it or pass overwrite=True"
+            )
         self.exchange = exchange
         self.origin = origin
         self.overwrite = overwrite

@@ -298,8 +298,9 @@ class Replay:
             end = min(end, self.requested_end_ms)
         if start >= end:
             raise ReplayError(
-                f"empty run window [{start}, {end}) ms: the series do not overlap ({self.window} window); "
-                "use window='union' or pick files that cover the same period"
+                f"empty run window [{start}, {end}) ms: the series do not overlap ({self.window} window)",
+                fix_key="window",
+                fix="use window='union' or pick files that cover the same period",
             )
         return start, end
 

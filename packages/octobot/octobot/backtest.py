@@ -23,6 +23,7 @@ import octobot_backtesting as ob
 import octobot_channel as oc
 import octobot_trading as ot
 from octobot.bot import OctoBot
+from octobot.data_errors import data_error
 from octobot.errors import DataError
 from octobot.profile import Profile
 
@@ -42,8 +43,11 @@ class BacktestOutcome:
 
 
 def _describe(path: Path) -> ob.DataFileDescription:
-    with ob.DataFileReader(path) as reader:
-        return reader.description
+    try:
+        with ob.DataFileReader(path) as reader:
+            return reader.description
+    except ob.BacktestingError as error:
+        raise data_error(error) from error
 
 
 def match_data_files(profile: Profile, data_files: Sequence[Path]) -> dict[str, Path]:
@@ -91,6 +95,7 @@ async def run_backtest(
     start_ms: int | None = None,
     end_ms: int | None = None,
     progress: Callable[[float], None] | None = None,
+    window: str = ob.COMMON,
 ) -> BacktestOutcome:
     """Replay ``data_files`` through a bot running ``profile``; the bot is stopped whatever happens.
 
@@ -123,12 +128,13 @@ async def run_backtest(
             end_ms=end_ms,
             warmup_candles=warmup,
             progress=progress,
+            window=window,
         )
         interrupted_at: int | None = None
         try:
             replayed = await replay.run()
         except ob.BacktestingError as error:
-            raise DataError(str(error)) from error
+            raise data_error(error) from error
         except asyncio.CancelledError:
             partial = _interrupted(replay, clock)
             if partial is None:
@@ -208,6 +214,23 @@ def _close_times(opens: np.ndarray, time_frame: str) -> np.ndarray:
     return opens + ot.parse_time_frame(time_frame).ms
 
 
+def _gap_warnings(candles: dict[str, Any], time_frame: str) -> list[str]:
+    """A warning per gap in the replayed candles of the run window (logged too): the bot saw no price
+    there, so orders could not fill and the figures step over it."""
+    warnings = []
+    for pair, replayed in candles.items():
+        if len(replayed) < 2:
+            continue
+        for gap in ob.find_gaps(pair, time_frame, np.asarray(replayed[:, 0], dtype=np.int64)):
+            warning = (
+                f"{pair} {time_frame}: {gap.missing} candle(s) missing from {ot.ms_to_iso(gap.start_ms)} "
+                f"up to {ot.ms_to_iso(gap.end_ms)} in the run window (no price then: no fill, no signal)"
+            )
+            logger.warning("%s", warning)
+            warnings.append(warning)
+    return warnings
+
+
 #: time frames whose candles do not all last the same (months) or are not on the epoch grid (weeks)
 _CALENDAR_TIME_FRAMES = frozenset({"1w", "1M"})
 
@@ -241,6 +264,7 @@ def _run_result(
     equity_times, equity_values = _equity(
         manager, holdings[exchange], candles, time_frame, profile.reference_market
     )
+    data_warnings = _gap_warnings(candles, time_frame)
     orders_by_kind: dict[str, int] = {}
     for trade in trades:
         orders_by_kind[trade.kind] = orders_by_kind.get(trade.kind, 0) + 1
@@ -267,6 +291,7 @@ def _run_result(
             for order in open_orders
         ],
         run_duration_s=duration,
+        data_warnings=data_warnings,
         candles_processed=replayed.candles_pushed,
         metadata={
             "profile": profile.name,

@@ -37,6 +37,12 @@ class OctoBotError(Exception):
     exit_code: ExitCode = ExitCode.UNEXPECTED
 
 
+class UsageError(OctoBotError):
+    """A command-line flag whose value cannot be used (an unknown exchange id, for instance)."""
+
+    exit_code = ExitCode.USAGE
+
+
 class NotFoundError(OctoBotError):
     exit_code = ExitCode.NOT_FOUND
 

@@ -165,6 +165,7 @@ from octobot_trading.exchanges.exchange_manager import ExchangeManager  # noqa: 
 from octobot_trading.exchanges.market_data import MarketDataSink, MarketDataSource, SymbolData  # noqa: E402
 from octobot_trading.ids import IdCounter  # noqa: E402
 from octobot_trading.modes.amounts import AmountSpec, AmountUnit, InvalidAmountSyntaxError, parse_amount  # noqa: E402
+from octobot_trading.modes.config_problem import ConfigProblem  # noqa: E402
 from octobot_trading.modes.daily_trading_mode import DailyTradingMode  # noqa: E402
 from octobot_trading.modes.errors import TradingModeError  # noqa: E402
 from octobot_trading.modes.grid_trading_mode import GridSettings, GridTradingMode  # noqa: E402
@@ -201,6 +202,7 @@ __all__ += [
     "AmountUnit",
     "BalanceChannel",
     "BalanceProfitabilityChannel",
+    "ConfigProblem",
     "DailyTradingMode",
     "ExchangeConnector",
     "ExchangeManager",

@@ -392,3 +392,34 @@ async def test_a_sell_below_the_market_minimum_is_nothing_to_sell_never_a_trade(
     assert "nothing to sell" in caplog.text and "below the minimum" in caplog.text
     assert em.portfolio.total("BTC") == D("0.00004")
     await em.stop()
+
+
+@pytest.mark.parametrize(
+    ("change", "key", "words"),
+    [
+        ({"buy_amount": "500%"}, "buy_amount", "more than 100 %"),
+        ({"sell_amount": "0"}, "sell_amount", "must be positive"),
+        ({"buy_amount": "lots"}, "buy_amount", "cannot read amount"),
+        ({"buy_threshold": -0.5}, "buy_threshold", "thresholds must satisfy"),
+    ],
+)
+def test_config_problems_name_the_key_and_the_fix(change, key, words):
+    config = {**ot.DailyTradingMode.DEFAULT_CONFIG, **change}
+    problems = ot.DailyTradingMode.config_problems(config)
+    assert [problem.key for problem in problems] == [key]
+    assert words in problems[0].message
+    assert "e.g." in problems[0].message or "write 0.1" in problems[0].message
+
+
+def test_config_problems_of_the_default_config_are_none():
+    assert ot.DailyTradingMode.config_problems(dict(ot.DailyTradingMode.DEFAULT_CONFIG)) == []
+
+
+async def test_check_config_is_what_the_mode_runs_at_start():
+    """The same classmethod the profile validation calls refuses the mode at construction."""
+    with pytest.raises(ot.TradingModeError, match="DailyTradingMode: buy_amount: amount '0' must be"):
+        ot.DailyTradingMode.check_config({"buy_amount": "0"})
+    em = await manager()
+    with pytest.raises(ot.TradingModeError, match="buy_amount"):
+        ot.DailyTradingMode(em, [BTC], {"buy_amount": "0"})
+    await em.stop()

@@ -161,6 +161,13 @@ def _script_json(payload: str) -> str:
     return payload.replace("</", "<\\/")
 
 
+def _warnings(warnings: list[str]) -> str:
+    if not warnings:
+        return ""
+    items = "".join(f"<li>{html.escape(warning)}</li>" for warning in warnings)
+    return f"\n<h2>Data warnings ({len(warnings)})</h2><ul>{items}</ul>"
+
+
 def render_html(report: RunReport, *, title: str, max_candles_per_chart: int) -> str:
     data = report.to_dict()
     profit = data["profitability"]
@@ -209,7 +216,7 @@ def render_html(report: RunReport, *, title: str, max_candles_per_chart: int) ->
 <script type="text/javascript">{get_plotlyjs()}</script></head>
 <body>
 <h1>{html.escape(title)}{" (interrupted: partial run)" if interrupted else ""}</h1>
-<h2>Figures</h2>{_table(figures)}
+<h2>Figures</h2>{_table(figures)}{_warnings(data["data_warnings"])}
 <h2>Market change per symbol</h2>{_table(sorted(data["symbol_changes_pct"].items()), ("symbol", "change %"))}
 <h2>Portfolio</h2>{_table(portfolio, ("asset", "start", "end"))}
 <h2>Orders by kind</h2>{_table(sorted(data["orders_by_kind"].items()), ("kind", "orders"))}

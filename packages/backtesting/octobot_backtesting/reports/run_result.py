@@ -103,6 +103,8 @@ class RunResult:
     metadata: Mapping[str, Any] = field(default_factory=dict)
     #: the instant (ms) a run stopped at when the user interrupted it (Ctrl+C); None: it ran to its end
     interrupted_at_ms: int | None = None
+    #: what the reader of the figures should know about the data (gaps in the run window)
+    data_warnings: Sequence[str] = ()
 
     def __post_init__(self) -> None:
         if self.end_ms < self.start_ms:

@@ -96,4 +96,7 @@ def render_text(report: RunReport) -> str:
             f"  {o.symbol:<12} {o.side:<4} {o.kind:<12} {_num(o.amount)} @ {_num(o.price)}"
             for o in r.open_orders
         ]
+    if r.data_warnings:
+        lines += ["", f"Data warnings ({len(r.data_warnings)})"]
+        lines += [f"  {warning}" for warning in r.data_warnings]
     return "\n".join(lines) + "\n"

@@ -24,7 +24,8 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import octobot_channel as oc
 from octobot_trading.errors import OrderBelowMinimumError
-from octobot_trading.modes.amounts import parse_amount
+from octobot_trading.modes.amounts import InvalidAmountSyntaxError, parse_amount
+from octobot_trading.modes.config_problem import ConfigProblem
 from octobot_trading.modes.errors import TradingModeError
 from octobot_trading.modes.order_plan import OrderPlan, OrderRequest
 from octobot_trading.orders.enums import OrderSide
@@ -63,6 +64,8 @@ class AbstractTradingMode:
     REQUIRED_STRATEGIES: ClassVar[tuple[str, ...]] = ("*",)
     DEFAULT_CONFIG: ClassVar[dict] = {"trigger": "evaluations"}
     CONFIG_SCHEMA: ClassVar[dict] = {"type": "object"}
+    #: config keys holding an amount text (``0.1``, ``25q``, ``2%``, ``12a%``), checked by config_problems
+    AMOUNT_KEYS: ClassVar[tuple[str, ...]] = ()
 
     def __init__(
         self,
@@ -74,6 +77,7 @@ class AbstractTradingMode:
         self.exchange_manager = exchange_manager
         self.symbols = list(symbols)
         self.config: dict[str, Any] = {**self.DEFAULT_CONFIG, **(config or {})}
+        self.check_config(self.config)
         self._state_changes_only = bool(self.config.get("act_on_state_change_only", True))
         self.time_frame = time_frame
         self.states: dict[str, TradingModeState] = {}
@@ -94,6 +98,31 @@ class AbstractTradingMode:
     @classmethod
     def get_name(cls) -> str:
         return cls.NAME or cls.__name__
+
+    @classmethod
+    def config_problems(cls, config: dict[str, Any]) -> list[ConfigProblem]:
+        """What makes ``config`` (DEFAULT_CONFIG already merged in) unusable beyond its JSON Schema:
+        amount texts of AMOUNT_KEYS, and what a subclass adds (relations between keys).
+
+        The one place for these checks: `octobot profiles validate` and the mode's start both call it,
+        so a config that validates never fails at start. Subclasses extend the list from ``super()``.
+        """
+        problems = []
+        for key in cls.AMOUNT_KEYS:
+            if config.get(key) is None:
+                continue
+            try:
+                parse_amount(config[key])
+            except InvalidAmountSyntaxError as error:
+                problems.append(ConfigProblem(key, str(error)))
+        return problems
+
+    @classmethod
+    def check_config(cls, config: dict[str, Any]) -> None:
+        """Raise TradingModeError naming the mode, the key and the fix of the first config problem."""
+        problems = cls.config_problems({**cls.DEFAULT_CONFIG, **config})
+        if problems:
+            raise TradingModeError(f"{cls.get_name()}: {problems[0]}")
 
     # --- lifecycle -------------------------------------------------------------------------------
     async def start(self) -> None:
