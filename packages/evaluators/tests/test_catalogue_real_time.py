@@ -18,7 +18,7 @@ from octobot_evaluators.tentacles.real_time.instant import (
 from octobot_trading import Candle, InvalidCandleError
 
 from .catalogue_helpers import SYMBOL
-from .helpers import load_csv, start_exchange_manager
+from .helpers import Buffers, load_csv, start_exchange_manager
 
 M1 = 60_000
 
@@ -174,3 +174,30 @@ async def test_instant_moving_average_through_the_exchange_channels() -> None:
         await chain.stop()
         await matrix.stop()
         await manager.stop()
+
+
+@pytest.mark.parametrize("cls", (InstantFluctuationsEvaluator, InstantMAEvaluator), ids=lambda c: c.__name__)
+async def test_loaded_history_seeds_the_windows_as_if_it_had_been_pushed(cls, matrix, rows) -> None:
+    """A live start loads history into the buffers without pushing it through the channels: the first
+    evaluation reads it, so a live bot and a backtest that pushed every candle agree from the start."""
+    buffers = Buffers()
+    buffers(SYMBOL, "1m").load(rows[:300])
+    seeded = cls(oe.EvaluatorContext(matrix, "binance", candles=buffers), [SYMBOL], ["1m", "5m"], None)
+    seeded_published = []
+    key = seeded.matrix_key(SYMBOL)
+    for index, row in enumerate(rows[300:400]):
+        buffers(SYMBOL, "1m").append(*row)  # the exchange manager appends, then sends the candle
+        before = matrix.get(key)
+        candle = Candle(int(row[0]), *map(float, row[1:]))
+        await seeded.new_candle(SYMBOL, "1m", candle, closed=True, time=int(row[0]) + M1)
+        if matrix.get(key) is not before:
+            seeded_published.append((index + 300, matrix.get_value(key)))
+    other = oe.EvaluationMatrix()
+    await other.start(oc.Synchronizer())
+    try:
+        pushed = [item for item in await feed_closed(make(cls, other), rows[:400]) if item[0] >= 300]
+    finally:
+        await other.stop()
+    if cls is InstantMAEvaluator:
+        assert len(pushed) == 100
+    assert seeded_published == pushed

@@ -4,7 +4,9 @@
 Why the smallest time frame: they react to what happens inside the current move, so they watch the
 candles that move first; `time_frame` picks another one. Their memory is a few closed candles per
 symbol, updated in O(1) (a fixed window) per closed candle; a forming candle or a live price is compared
-with it without changing it.
+with it without changing it. Why they seed that memory from the candle buffer on their first call: a
+live bot loads its history into the buffers without pushing it through the channels, a backtest may
+push it; reading the buffer makes both start from the same candles.
 """
 
 from __future__ import annotations
@@ -49,6 +51,17 @@ class _WatchedTimeFrame(RealTimeEvaluator):
         if self._watched is None:
             self._watched = time_frame
         return time_frame == self._watched
+
+    def closed_history(self, count: int) -> tuple[list[float], list[float], int]:
+        """Closes and volumes of the last ``count`` closed candles of the watched time frame of
+        ``self.symbol`` already in the candle buffer, and the open time of the last one (-1 if none)."""
+        if self.context.candles is None or self._watched is None:
+            return [], [], -1
+        buffer = self.context.candles(self.symbol, self._watched)
+        last = buffer.last_timestamp
+        if last is None:
+            return [], [], -1
+        return buffer.closes(count).tolist(), buffer.volumes(count).tolist(), last
 
     def check_candle(self, candle: Candle) -> None:
         """Refuse a candle with a NaN or infinite close or volume: it would poison the windows."""
@@ -138,9 +151,11 @@ class InstantFluctuationsEvaluator(_WatchedTimeFrame):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # per symbol: closes and volumes of the last closed candles, and the last note published
+        # per symbol: closes and volumes of the last closed candles, the open time of the last one, and
+        # the last note published
         self._closes: dict[str, RollingWindow] = {}
         self._volumes: dict[str, RollingWindow] = {}
+        self._last_times: dict[str, int] = {}
         self._published: dict[str, float] = {}
 
     def on_candle(self, candle: Candle, *, closed: bool) -> float | _Unchanged | None:
@@ -151,11 +166,16 @@ class InstantFluctuationsEvaluator(_WatchedTimeFrame):
         closes = self._closes.get(symbol)
         if closes is None:
             closes = self._closes[symbol] = RollingWindow(SEGMENTS[0])
-            self._volumes[symbol] = RollingWindow(SEGMENTS[0])
+            volumes = self._volumes[symbol] = RollingWindow(SEGMENTS[0])
+            history_closes, history_volumes, self._last_times[symbol] = self.closed_history(SEGMENTS[0])
+            for close, volume in zip(history_closes, history_volumes, strict=True):
+                closes.push(close)
+                volumes.push(volume)
         volumes = self._volumes[symbol]
-        if closed:
+        if closed and candle.timestamp > self._last_times[symbol]:
             closes.push(candle.close)
             volumes.push(candle.volume)
+            self._last_times[symbol] = candle.timestamp
         if closes.count < SEGMENTS[0]:
             return UNCHANGED  # warming up: not every window is full yet
         mean_prices = [_mean_of_last(closes, size) for size in SEGMENTS]
@@ -172,6 +192,7 @@ class InstantFluctuationsEvaluator(_WatchedTimeFrame):
         await super().reset()
         self._closes.clear()
         self._volumes.clear()
+        self._last_times.clear()
         self._published.clear()
 
 
@@ -226,6 +247,7 @@ class InstantMAEvaluator(_WatchedTimeFrame):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._averages: dict[str, SMA] = {}
+        self._last_times: dict[str, int] = {}
 
     @property
     def required_history(self) -> int:
@@ -235,22 +257,33 @@ class InstantMAEvaluator(_WatchedTimeFrame):
         if not self.watches(self.time_frame):
             return UNCHANGED
         self.check_candle(candle)
-        average = self._averages.get(self.symbol)
-        if average is None:
-            average = self._averages[self.symbol] = SMA(self.config["period"])
-        if closed:
+        symbol = self.symbol
+        average = self._average(symbol)
+        if closed and candle.timestamp > self._last_times[symbol]:
             average.update(candle.close)
+            self._last_times[symbol] = candle.timestamp
         return self._evaluate(candle.close)
 
     def on_price(self, price: Decimal | float) -> float | _Unchanged | None:
         return self._evaluate(float(price))
 
+    def _average(self, symbol: str) -> SMA:
+        """The SMA of ``symbol``, seeded from the candle buffer on first use."""
+        average = self._averages.get(symbol)
+        if average is None:
+            average = self._averages[symbol] = SMA(self.config["period"])
+            closes, _, self._last_times[symbol] = self.closed_history(self.config["period"])
+            if closes:
+                average.warm_up(closes)
+        return average
+
     def _evaluate(self, price: float) -> float | _Unchanged:
-        average = self._averages.get(self.symbol)
-        if average is None or not average.ready:
+        average = self._average(self.symbol)
+        if not average.ready:
             return UNCHANGED
         return moving_average_gap_evaluation(price, average.value, self.config["threshold_percent"])
 
     async def reset(self) -> None:
         await super().reset()
         self._averages.clear()
+        self._last_times.clear()
