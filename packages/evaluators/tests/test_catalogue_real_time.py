@@ -92,7 +92,8 @@ async def test_instant_fluctuations_match_the_windows_computed_with_numpy(matrix
 
 
 async def test_instant_fluctuations_watch_the_smallest_time_frame_and_forming_candles(matrix, rows) -> None:
-    evaluator = make(InstantFluctuationsEvaluator, matrix, {"price_difference_threshold_percent": 0.5})
+    config = {"price_difference_threshold_percent": 0.5, "react_to_forming_candles": True}
+    evaluator = make(InstantFluctuationsEvaluator, matrix, config)
     await feed_closed(evaluator, rows[:10], time_frame="5m")  # not the smallest: ignored
     key = evaluator.matrix_key(SYMBOL)
     assert matrix.get(key) is None
@@ -104,7 +105,30 @@ async def test_instant_fluctuations_watch_the_smallest_time_frame_and_forming_ca
     again = jump._replace(close=last[4] * 1.031)
     await evaluator.new_candle(SYMBOL, "1m", again, closed=False, time=int(last[0]) + M1 + 9_000)
     assert matrix.get(key).time == int(last[0]) + M1 + 5_000  # moved less than 0.15: nothing published
-    assert evaluator._closes[SYMBOL].count == 10  # forming candles are not kept
+    # the forming candles are not kept: the candle, once closed, is compared with the 10 closed candles
+    # and itself, as by an evaluator that never saw it forming (delta 0: every evaluation is published)
+    every = {**config, "min_triggering_delta": 0.0}
+    matrices = [oe.EvaluationMatrix(), oe.EvaluationMatrix()]
+    results = []
+    for watched_forming, other in zip((True, False), matrices, strict=True):
+        await other.start(oc.Synchronizer())
+        try:
+            twin = make(InstantFluctuationsEvaluator, other, every)
+            await feed_closed(twin, rows[:10])
+            if watched_forming:
+                for forming in (jump, again):
+                    await twin.new_candle(SYMBOL, "1m", forming, closed=False, time=int(last[0]) + M1 + 1)
+            await twin.new_candle(SYMBOL, "1m", again, closed=True, time=int(last[0]) + 2 * M1)
+            results.append(other.get_value(twin.matrix_key(SYMBOL)))
+        finally:
+            await other.stop()
+    assert results[0] == results[1] and results[0] < -0.5
+    # by default, forming candles are not evaluated: a backtest on candles never sees them
+    default = make(InstantFluctuationsEvaluator, matrix, {"price_difference_threshold_percent": 0.5})
+    await feed_closed(default, rows[:10])
+    published = matrix.get(key)
+    await default.new_candle(SYMBOL, "1m", jump, closed=False, time=int(last[0]) + M1 + 5_000)
+    assert matrix.get(key) is published
 
 
 @pytest.mark.parametrize("cls", (InstantFluctuationsEvaluator, InstantMAEvaluator), ids=lambda c: c.__name__)
@@ -147,7 +171,8 @@ async def test_instant_moving_average_on_candles_and_live_prices(matrix, rows) -
     price = average[-1] * 0.98
     await evaluator.new_price(SYMBOL, Decimal(str(price)), int(rows[399][0]) + M1 + 1)
     assert matrix.get_value(key) == pytest.approx(0.02, rel=1e-6)
-    assert evaluator._averages[SYMBOL].value == pytest.approx(average[-1], rel=1e-12)
+    await evaluator.new_price(SYMBOL, Decimal(str(average[-1])), int(rows[399][0]) + M1 + 2)
+    assert matrix.get_value(key) == 0.0  # on the average, which the live price did not move
     assert moving_average_gap_evaluation(3.0, 1.0, 0.5) == -1.0  # capped
 
 

@@ -12,11 +12,11 @@ push it; reading the buffer makes both start from the same candles.
 from __future__ import annotations
 
 import math
+from collections import deque
 from decimal import Decimal
 from typing import Any, ClassVar
 
 from octobot_evaluators.evaluation import UNCHANGED, _Unchanged
-from octobot_evaluators.indicators import SMA
 from octobot_evaluators.indicators._window import RollingWindow
 from octobot_evaluators.real_time import RealTimeEvaluator
 from octobot_evaluators.time_frames import time_frame_ms
@@ -102,10 +102,12 @@ def fluctuation_evaluation(
 class InstantFluctuationsEvaluator(_WatchedTimeFrame):
     """Price or volume moving more than a threshold within the smallest time frame, against the move.
 
-    On each candle of the watched time frame (closed, or still forming), the close and the volume are
-    compared with their means over the last 10, 8, 6, 5, 4, 3, 2 and 1 closed candles: see
-    `fluctuation_evaluation`. It publishes only when the note moved by at least `min_triggering_delta`
-    since the last note it published (OctoBot's rule), so a quiet market wakes no strategy.
+    On each closed candle of the watched time frame (and, with `react_to_forming_candles`, on the candle
+    still forming, as OctoBot does live), the close and the volume are compared with their means over the
+    last 10, 8, 6, 5, 4, 3, 2 and 1 closed candles: see `fluctuation_evaluation`. It publishes only when
+    the note moved by at least `min_triggering_delta` since the last note it published (OctoBot's rule),
+    so a quiet market wakes no strategy. Why forming candles are opt-in: a backtest on candles never sees
+    them, so a bot reacting to them trades differently live than in its backtests.
     """
 
     NAME: ClassVar[str | None] = "InstantFluctuationsEvaluator"
@@ -115,6 +117,7 @@ class InstantFluctuationsEvaluator(_WatchedTimeFrame):
         "price_difference_threshold_percent": 1.0,
         "volume_difference_threshold_percent": 400.0,
         "min_triggering_delta": 0.15,
+        "react_to_forming_candles": False,
     }
     CONFIG_SCHEMA: ClassVar[dict[str, Any]] = {
         "type": "object",
@@ -138,12 +141,17 @@ class InstantFluctuationsEvaluator(_WatchedTimeFrame):
                 "maximum": 2,
                 "title": "Change of the evaluation since the last one published needed to publish again",
             },
+            "react_to_forming_candles": {
+                "type": "boolean",
+                "title": "Also evaluate the candle still forming (live only: a backtest on candles cannot)",
+            },
         },
         "required": [
             "time_frame",
             "price_difference_threshold_percent",
             "volume_difference_threshold_percent",
             "min_triggering_delta",
+            "react_to_forming_candles",
         ],
         "additionalProperties": False,
     }
@@ -159,7 +167,7 @@ class InstantFluctuationsEvaluator(_WatchedTimeFrame):
         self._published: dict[str, float] = {}
 
     def on_candle(self, candle: Candle, *, closed: bool) -> float | _Unchanged | None:
-        if not self.watches(self.time_frame):
+        if not self.watches(self.time_frame) or not (closed or self.config["react_to_forming_candles"]):
             return UNCHANGED
         self.check_candle(candle)
         symbol = self.symbol
@@ -214,7 +222,8 @@ def moving_average_gap_evaluation(price: float, average: float, threshold_percen
 class InstantMAEvaluator(_WatchedTimeFrame):
     """Live price against a short moving average of the closes: above it is a sell, below a buy.
 
-    The SMA of the last `period` closed candles of the watched time frame (O(1) per closed candle); each
+    The SMA of the last `period` closed candles of the watched time frame (exactly rounded: the same
+    whatever history it started from, so a backtest and a live run agree to the last digit); each
     closed candle, forming candle and live price (ticker, mark price) is compared with it: see
     `moving_average_gap_evaluation`. Nothing is published until the average is warm.
     """
@@ -246,7 +255,7 @@ class InstantMAEvaluator(_WatchedTimeFrame):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._averages: dict[str, SMA] = {}
+        self._averages: dict[str, deque[float]] = {}
         self._last_times: dict[str, int] = {}
 
     @property
@@ -254,34 +263,34 @@ class InstantMAEvaluator(_WatchedTimeFrame):
         return self.config["period"]
 
     def on_candle(self, candle: Candle, *, closed: bool) -> float | _Unchanged | None:
-        if not self.watches(self.time_frame):
+        if not self.watches(self.time_frame) or not (closed or self.config["react_to_forming_candles"]):
             return UNCHANGED
         self.check_candle(candle)
         symbol = self.symbol
-        average = self._average(symbol)
+        closes = self._closes_of(symbol)
         if closed and candle.timestamp > self._last_times[symbol]:
-            average.update(candle.close)
+            closes.append(candle.close)
             self._last_times[symbol] = candle.timestamp
         return self._evaluate(candle.close)
 
     def on_price(self, price: Decimal | float) -> float | _Unchanged | None:
         return self._evaluate(float(price))
 
-    def _average(self, symbol: str) -> SMA:
-        """The SMA of ``symbol``, seeded from the candle buffer on first use."""
-        average = self._averages.get(symbol)
-        if average is None:
-            average = self._averages[symbol] = SMA(self.config["period"])
-            closes, _, self._last_times[symbol] = self.closed_history(self.config["period"])
-            if closes:
-                average.warm_up(closes)
-        return average
+    def _closes_of(self, symbol: str) -> deque[float]:
+        """The last closes of ``symbol``, seeded from the candle buffer on first use."""
+        closes = self._averages.get(symbol)
+        if closes is None:
+            period = self.config["period"]
+            history, _, self._last_times[symbol] = self.closed_history(period)
+            closes = self._averages[symbol] = deque(history, maxlen=period)
+        return closes
 
     def _evaluate(self, price: float) -> float | _Unchanged:
-        average = self._average(self.symbol)
-        if not average.ready:
-            return UNCHANGED
-        return moving_average_gap_evaluation(price, average.value, self.config["threshold_percent"])
+        closes = self._closes_of(self.symbol)
+        if len(closes) < self.config["period"]:
+            return UNCHANGED  # warming up
+        average = math.fsum(closes) / len(closes)
+        return moving_average_gap_evaluation(price, average, self.config["threshold_percent"])
 
     async def reset(self) -> None:
         await super().reset()

@@ -97,7 +97,7 @@ class DeathAndGoldenCrossEvaluator(SignalEvaluator):
         "required": ["fast_period", "slow_period", "fast_ma_type", "slow_ma_type", "cross_only"],
         "additionalProperties": False,
     }
-    REQUIRED_HISTORY: ClassVar[int] = 600
+    REQUIRED_HISTORY: ClassVar[int] = 210
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -109,7 +109,9 @@ class DeathAndGoldenCrossEvaluator(SignalEvaluator):
 
     @property
     def required_history(self) -> int:
-        return 3 * self.config["slow_period"]
+        """The candles both averages need before their first value (a 200 SMA: 200), plus a few: a cross
+        needs the side of the candle before."""
+        return self.new_signal().lookback + 11
 
     def new_signal(self) -> Indicator:
         config = self.config
