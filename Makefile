@@ -8,7 +8,7 @@ VENV := .venv
 VPY := $(VENV)/bin/python
 CVENV := .venv-compiled
 CPY := $(CVENV)/bin/python
-PACKAGES := channel trading evaluators backtesting octobot
+PACKAGES := channel trading evaluators backtesting emulator octobot
 PYTEST_ARGS ?= -q -p no:cacheprovider --timeout=300
 PIP_QUIET := PIP_DISABLE_PIP_VERSION_CHECK=1
 # make run: the user data folder of the demo run, where it may give data (DATA=file), and the real data

@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGES_DIR = ROOT / "packages"
 DIST_DIR = ROOT / "dist"
 #: dependency order: a package only depends on packages before it
-PACKAGE_DIRS = ("channel", "trading", "evaluators", "backtesting", "octobot")
+PACKAGE_DIRS = ("channel", "trading", "evaluators", "backtesting", "emulator", "octobot")
 
 _NAME_RE = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
 

@@ -9,7 +9,7 @@ from decimal import Decimal
 from conftest import write_profile
 from test_paper import HISTORY, PAIR, PAPER_TENTACLES, BotProcess, candles, paper_profile, stored_state
 
-from octobot_trading.emulator import ExchangeEmulator
+from octobot_exchange_emulator import ExchangeEmulator
 
 __all__ = ["candles"]  # the fixture
 

@@ -16,7 +16,7 @@ from conftest import shared_data, write_profile
 
 import octobot
 import octobot_trading as ot
-from octobot_trading.emulator import ExchangeEmulator, load_candles
+from octobot_exchange_emulator import ExchangeEmulator, load_candles
 
 PAIR = "ETH/BTC"
 HISTORY = 200

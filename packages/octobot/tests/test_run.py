@@ -13,7 +13,7 @@ from conftest import run_cli
 
 import octobot_backtesting as ob
 from octobot.errors import ExitCode
-from octobot_trading.ccxt_connector.testing import BinanceLikeServer
+from octobot_exchange_emulator import BinanceLikeServer
 
 
 async def _read_until(stream: asyncio.StreamReader, marker: str, seen: list[str]) -> None:

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from sim_helpers import EMULATOR_HISTORY as HISTORY
-from sim_helpers import EMULATOR_PAIR as PAIR
-from sim_helpers import needs_eth_btc
+from emulator_helpers import EMULATOR_HISTORY as HISTORY
+from emulator_helpers import EMULATOR_PAIR as PAIR
+from emulator_helpers import needs_eth_btc
 from test_live import (
     Live,
     emulator_orders,
@@ -22,7 +22,7 @@ from test_live import (
 )
 
 import octobot_trading as ot
-from octobot_trading.emulator import ExchangeEmulator
+from octobot_exchange_emulator import ExchangeEmulator
 
 OCO = "/api/v3/orderList/oco"
 

@@ -8,11 +8,11 @@ from decimal import ROUND_DOWN, Decimal
 import ccxt.pro
 import numpy as np
 import pytest
-from sim_helpers import EMULATOR_HISTORY as HISTORY
-from sim_helpers import ETH_BTC_FILE, needs_eth_btc
-from sim_helpers import SHARED_DATA as DATA
+from emulator_helpers import EMULATOR_HISTORY as HISTORY
+from emulator_helpers import ETH_BTC_FILE, needs_eth_btc
+from emulator_helpers import SHARED_DATA as DATA
 
-from octobot_trading.emulator import ExchangeEmulator, load_candles
+from octobot_exchange_emulator import ExchangeEmulator, load_candles
 
 pytestmark = needs_eth_btc
 

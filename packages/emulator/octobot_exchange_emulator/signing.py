@@ -8,7 +8,7 @@ import time
 from collections.abc import Sequence
 from urllib.parse import parse_qsl
 
-from octobot_trading.emulator.errors import ApiError
+from octobot_exchange_emulator.errors import ApiError
 
 #: Binance refuses timestamps more than this ahead of its clock
 MAX_AHEAD_MS = 1000

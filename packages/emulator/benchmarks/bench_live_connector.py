@@ -27,8 +27,8 @@ from pathlib import Path
 import ccxt.async_support as ccxt_async
 
 import octobot_trading as ot
+from octobot_exchange_emulator import ExchangeEmulator, load_candles
 from octobot_trading.ccxt_connector import CcxtLiveConnector, Credentials, RequestBudget
-from octobot_trading.emulator import ExchangeEmulator, load_candles
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 DATA = Path(os.environ.get("OCTOBOT_SHARED_DATA", REPO_ROOT.parent / "shared" / "data"))

@@ -20,10 +20,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from octobot_trading.emulator import errors
-from octobot_trading.emulator.errors import ApiError
-from octobot_trading.emulator.market import EIGHT_PLACES, MarketSpec, parse_decimal
-from octobot_trading.emulator.orders import (
+from octobot_exchange_emulator import errors
+from octobot_exchange_emulator.errors import ApiError
+from octobot_exchange_emulator.market import EIGHT_PLACES, MarketSpec, parse_decimal
+from octobot_exchange_emulator.orders import (
     LIMIT_TYPES,
     ORDER_TYPES,
     SELL_ABOVE_TYPES,
@@ -120,7 +120,7 @@ class Account:
         ]
 
     def balance_entries(self, assets: list[str] | None = None) -> list[dict]:
-        from octobot_trading.emulator.market import fmt
+        from octobot_exchange_emulator.market import fmt
 
         names = sorted(self.free) if assets is None else assets
         return [

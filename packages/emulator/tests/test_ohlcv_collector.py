@@ -11,9 +11,9 @@ import pytest
 from octobot_backtesting import DataFileExistsError, DataFileReader, OctoBotFileReader, SimulatedClock
 from octobot_backtesting.collectors import STAGING_SUFFIX, CollectorError, OhlcvCollector, collect_ohlcv
 from octobot_backtesting.collectors.ohlcv_collector import CollectionRequest
+from octobot_exchange_emulator import BinanceLikeServer
 from octobot_trading import OctobotTradingError
 from octobot_trading.ccxt_connector import CcxtMarketData, RetryPolicy, UnknownExchangeSymbolError
-from octobot_trading.ccxt_connector.testing import BinanceLikeServer
 
 FOUR_SYMBOLS_FILE = "ExchangeHistoryDataCollector_1711122002.311132.data"  # 4 symbols, 4h, 500 each
 BTC_2018_FILE = "AbstractExchangeHistoryCollector_1581774962.1269426.data"  # BTC/USDT, 14 time frames

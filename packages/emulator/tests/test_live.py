@@ -8,13 +8,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from sim_helpers import EMULATOR_HISTORY as HISTORY
-from sim_helpers import EMULATOR_PAIR as PAIR
-from sim_helpers import needs_eth_btc
+from emulator_helpers import EMULATOR_HISTORY as HISTORY
+from emulator_helpers import EMULATOR_PAIR as PAIR
+from emulator_helpers import needs_eth_btc
 
 import octobot_trading as ot
+from octobot_exchange_emulator import ExchangeEmulator
 from octobot_trading.ccxt_connector import CcxtLiveConnector, Credentials
-from octobot_trading.emulator import ExchangeEmulator
 
 pytestmark = needs_eth_btc
 

@@ -12,11 +12,11 @@ import ccxt
 import ccxt.async_support as ccxt_async
 import numpy as np
 import pytest
-from sim_helpers import EMULATOR_HISTORY as HISTORY
-from sim_helpers import EMULATOR_PAIR as PAIR
-from sim_helpers import needs_eth_btc
+from emulator_helpers import EMULATOR_HISTORY as HISTORY
+from emulator_helpers import EMULATOR_PAIR as PAIR
+from emulator_helpers import needs_eth_btc
 
-from octobot_trading.emulator import ExchangeEmulator
+from octobot_exchange_emulator import ExchangeEmulator
 
 pytestmark = needs_eth_btc
 

@@ -29,12 +29,12 @@ import numpy as np
 try:
     import octobot_backtesting as ob
 except ImportError:  # running from a checkout without the package installed
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "backtesting"))
     import octobot_backtesting as ob
 import ccxt.async_support as ccxt_async
 
+from octobot_exchange_emulator import BinanceLikeServer
 from octobot_trading.ccxt_connector import CcxtMarketData
-from octobot_trading.ccxt_connector.testing import BinanceLikeServer
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 PAIRS = ("ETH_BTC", "LTC_BTC", "XLM_BTC", "NXT_BTC", "DASH_BTC", "XMR_BTC", "ZEC_BTC", "ETC_BTC")

@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from octobot_exchange_emulator import BinanceLikeServer
 from octobot_trading import OctobotTradingError, TimeFrame
 from octobot_trading.ccxt_connector import (
     CcxtMarketData,
@@ -22,7 +23,6 @@ from octobot_trading.ccxt_connector import (
     UnsupportedExchangeError,
     UnsupportedTimeFrameError,
 )
-from octobot_trading.ccxt_connector.testing import BinanceLikeServer
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 SHARED_DATA = Path(os.environ.get("OCTOBOT_SHARED_DATA", REPO_ROOT.parent / "shared" / "data"))

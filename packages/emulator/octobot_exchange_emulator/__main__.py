@@ -1,4 +1,4 @@
-"""Rehearse a live run: ``python -m octobot_trading.emulator --data FILE --symbol BTC/USDT --port 8765``.
+"""Rehearse a live run: ``python -m octobot_exchange_emulator --data FILE --symbol BTC/USDT --port 8765``.
 
 Starts the exchange emulator on 127.0.0.1, prints its URL, the API key and secret to use and the ccxt
 constructor arguments (one JSON line), then replays the data at ``--speed`` times real time until the
@@ -15,8 +15,8 @@ import logging
 import sys
 from decimal import Decimal, InvalidOperation
 
-from octobot_trading.emulator.errors import EmulatorError
-from octobot_trading.emulator.server import ExchangeEmulator
+from octobot_exchange_emulator.errors import EmulatorError
+from octobot_exchange_emulator.server import ExchangeEmulator
 
 logger = logging.getLogger(__name__)
 
@@ -33,7 +33,7 @@ def _balance(text: str) -> tuple[str, Decimal]:
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m octobot_trading.emulator", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m octobot_exchange_emulator", description=__doc__)
     parser.add_argument("--data", required=True, help="freqtrade candle file (.csv or .json)")
     parser.add_argument("--symbol", required=True, help="ccxt symbol the data is for, e.g. BTC/USDT")
     parser.add_argument("--time-frame", default=None, help="candle time frame (default: inferred)")

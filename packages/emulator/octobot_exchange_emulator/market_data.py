@@ -6,10 +6,10 @@ from decimal import ROUND_DOWN, Decimal
 
 import numpy as np
 
-from octobot_trading.ccxt_connector.testing.binance_server import _kline
-from octobot_trading.emulator.errors import ApiError
-from octobot_trading.emulator.market import MarketSpec, fmt
-from octobot_trading.emulator.replay import SymbolReplay, to_decimal
+from octobot_exchange_emulator.errors import ApiError
+from octobot_exchange_emulator.history_server import _kline
+from octobot_exchange_emulator.market import MarketSpec, fmt
+from octobot_exchange_emulator.replay import SymbolReplay, to_decimal
 from octobot_trading.time_frames import TimeFrame, parse_time_frame
 from octobot_trading.timestamps import candle_open_time
 

@@ -15,7 +15,7 @@ from decimal import Decimal
 
 import numpy as np
 
-from octobot_trading.emulator.errors import EmulatorDataError
+from octobot_exchange_emulator.errors import EmulatorDataError
 from octobot_trading.simulator.fill_model import FillModel
 from octobot_trading.time_frames import TimeFrame
 

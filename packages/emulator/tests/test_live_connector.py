@@ -12,10 +12,11 @@ from decimal import Decimal
 
 import numpy as np
 import pytest
-from sim_helpers import EMULATOR_HISTORY as HISTORY
-from sim_helpers import needs_eth_btc
+from emulator_helpers import EMULATOR_HISTORY as HISTORY
+from emulator_helpers import needs_eth_btc
 
 import octobot_trading as ot
+from octobot_exchange_emulator import ExchangeEmulator
 from octobot_trading.ccxt_connector import (
     BinanceProfile,
     CandlePoller,
@@ -31,7 +32,6 @@ from octobot_trading.ccxt_connector import (
     RequestBudget,
     RetryPolicy,
 )
-from octobot_trading.emulator import ExchangeEmulator
 
 SYMBOL = "ETH/BTC"
 FIVE_MINUTES = 300_000

@@ -11,11 +11,11 @@ import ccxt
 import ccxt.async_support as ccxt_async
 import numpy as np
 import pytest
-from sim_helpers import EMULATOR_HISTORY as HISTORY
-from sim_helpers import ETH_BTC_FILE, needs_eth_btc
-from sim_helpers import SHARED_DATA as DATA
+from emulator_helpers import EMULATOR_HISTORY as HISTORY
+from emulator_helpers import ETH_BTC_FILE, needs_eth_btc
+from emulator_helpers import SHARED_DATA as DATA
 
-from octobot_trading.emulator import EmulatorError, ExchangeEmulator, load_candles
+from octobot_exchange_emulator import EmulatorError, ExchangeEmulator, load_candles
 
 pytestmark = needs_eth_btc
 
@@ -399,7 +399,7 @@ async def test_command_line_serves_the_data_file_to_ccxt():
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
-        "octobot_trading.emulator",
+        "octobot_exchange_emulator",
         "--data",
         str(ETH_BTC_FILE),
         "--symbol",
@@ -430,7 +430,7 @@ async def test_command_line_serves_the_data_file_to_ccxt():
 
 
 def test_command_line_refuses_a_missing_file(tmp_path):
-    from octobot_trading.emulator.__main__ import main
+    from octobot_exchange_emulator.__main__ import main
 
     assert main(["--data", str(tmp_path / "none.csv"), "--symbol", "ETH/BTC", "--port", "0"]) == 2
 
@@ -523,7 +523,7 @@ async def test_several_markets_step_on_one_clock():
 
 
 def test_data_files_and_bad_arrays(tmp_path):
-    from octobot_trading.emulator import EmulatorDataError, infer_time_frame
+    from octobot_exchange_emulator import EmulatorDataError, infer_time_frame
 
     json_candles = load_candles(DATA / "freqtrade" / "UNITTEST_BTC-1m.json")
     assert json_candles.shape[1] == 6 and infer_time_frame(json_candles) == "1m"

@@ -7,10 +7,11 @@ from decimal import ROUND_DOWN, Decimal
 
 import numpy as np
 import pytest
-from sim_helpers import EMULATOR_HISTORY as HISTORY
-from sim_helpers import needs_eth_btc
+from emulator_helpers import EMULATOR_HISTORY as HISTORY
+from emulator_helpers import needs_eth_btc
 
 import octobot_trading as ot
+from octobot_exchange_emulator import ExchangeEmulator
 from octobot_trading.ccxt_connector import (
     CcxtLiveConnector,
     Credentials,
@@ -23,7 +24,6 @@ from octobot_trading.ccxt_connector import (
     RetryPolicy,
     UnsupportedExchangeError,
 )
-from octobot_trading.emulator import ExchangeEmulator
 
 SYMBOL = "ETH/BTC"
 OCO = "/api/v3/orderList/oco"

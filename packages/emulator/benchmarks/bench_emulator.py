@@ -17,7 +17,7 @@ from pathlib import Path
 
 import ccxt.async_support as ccxt_async
 
-from octobot_trading.emulator import ExchangeEmulator, load_candles
+from octobot_exchange_emulator import ExchangeEmulator, load_candles
 
 DATA = Path(
     os.environ.get("OCTOBOT_SHARED_DATA", Path(__file__).resolve().parents[3].parent / "shared" / "data")

@@ -27,15 +27,15 @@ from typing import TYPE_CHECKING
 
 from aiohttp import WSMsgType, web
 
-from octobot_trading.emulator import market_data
-from octobot_trading.emulator.errors import ApiError
-from octobot_trading.emulator.market import fmt
-from octobot_trading.emulator.orders import EmulatedOrder, EmulatedTrade
-from octobot_trading.emulator.signing import check_api_key, check_timestamp, sign
+from octobot_exchange_emulator import market_data
+from octobot_exchange_emulator.errors import ApiError
+from octobot_exchange_emulator.market import fmt
+from octobot_exchange_emulator.orders import EmulatedOrder, EmulatedTrade
+from octobot_exchange_emulator.signing import check_api_key, check_timestamp, sign
 from octobot_trading.time_frames import parse_time_frame
 
 if TYPE_CHECKING:
-    from octobot_trading.emulator.server import ExchangeEmulator
+    from octobot_exchange_emulator.server import ExchangeEmulator
 
 logger = logging.getLogger(__name__)
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from octobot_trading.emulator.errors import EmulatorDataError
+from octobot_exchange_emulator.errors import EmulatorDataError
 from octobot_trading.time_frames import ALL_TIME_FRAMES, TimeFrame
 
 logger = logging.getLogger(__name__)

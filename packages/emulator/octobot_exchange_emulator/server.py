@@ -25,15 +25,15 @@ import ccxt
 import numpy as np
 from aiohttp import web
 
-from octobot_trading.emulator import market_data
-from octobot_trading.emulator.account import Account
-from octobot_trading.emulator.data import check_candles, infer_time_frame, load_candles
-from octobot_trading.emulator.errors import ApiError, EmulatorError, invalid_symbol
-from octobot_trading.emulator.faults import FaultKind, FaultPlan, error_body
-from octobot_trading.emulator.market import MarketSpec
-from octobot_trading.emulator.replay import PriceReplay
-from octobot_trading.emulator.signing import check_api_key, check_signed
-from octobot_trading.emulator.streams import StreamHub
+from octobot_exchange_emulator import market_data
+from octobot_exchange_emulator.account import Account
+from octobot_exchange_emulator.data import check_candles, infer_time_frame, load_candles
+from octobot_exchange_emulator.errors import ApiError, EmulatorError, invalid_symbol
+from octobot_exchange_emulator.faults import FaultKind, FaultPlan, error_body
+from octobot_exchange_emulator.market import MarketSpec
+from octobot_exchange_emulator.replay import PriceReplay
+from octobot_exchange_emulator.signing import check_api_key, check_signed
+from octobot_exchange_emulator.streams import StreamHub
 from octobot_trading.symbols import parse_symbol
 from octobot_trading.time_frames import TimeFrame, parse_time_frame
 
@@ -475,7 +475,7 @@ class ExchangeEmulator:
         return answers[0] if "symbol" in params else answers
 
     async def _ticker_price(self, request: web.Request, params: dict) -> object:
-        from octobot_trading.emulator.market import fmt
+        from octobot_exchange_emulator.market import fmt
 
         answers = [
             {"symbol": self.markets[s].market_id, "price": fmt(self.replay.symbols[s].last_price)}
@@ -491,7 +491,7 @@ class ExchangeEmulator:
         return answers[0] if "symbol" in params else answers
 
     async def _avg_price(self, request: web.Request, params: dict) -> object:
-        from octobot_trading.emulator.market import fmt
+        from octobot_exchange_emulator.market import fmt
 
         symbol = self._symbol(params)
         return {"mins": 5, "price": fmt(self.replay.symbols[symbol].last_price), "closeTime": self.now_ms}

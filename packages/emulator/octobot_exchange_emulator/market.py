@@ -13,8 +13,8 @@ from decimal import ROUND_DOWN, Decimal
 
 import numpy as np
 
-from octobot_trading.ccxt_connector.testing.binance_server import _spot_market
-from octobot_trading.emulator.errors import ApiError, filter_failure
+from octobot_exchange_emulator.errors import ApiError, filter_failure
+from octobot_exchange_emulator.history_server import _spot_market
 from octobot_trading.symbols import parse_symbol
 
 EIGHT_PLACES = Decimal("0.00000001")

@@ -1,0 +1,24 @@
+"""Public API of the exchange emulator."""
+
+from octobot_exchange_emulator.data import infer_time_frame, load_candles
+from octobot_exchange_emulator.errors import ApiError, EmulatorDataError, EmulatorError
+from octobot_exchange_emulator.faults import Fault, FaultKind, FaultPlan
+from octobot_exchange_emulator.history_server import BinanceLikeServer
+from octobot_exchange_emulator.market import MarketSpec
+from octobot_exchange_emulator.server import ExchangeEmulator, RecordedRequest, ccxt_config
+
+__all__ = [
+    "ApiError",
+    "BinanceLikeServer",
+    "EmulatorDataError",
+    "EmulatorError",
+    "ExchangeEmulator",
+    "Fault",
+    "FaultKind",
+    "FaultPlan",
+    "MarketSpec",
+    "RecordedRequest",
+    "ccxt_config",
+    "infer_time_frame",
+    "load_candles",
+]
