@@ -1,6 +1,11 @@
 """Public API of the exchange emulator."""
 
-from octobot_exchange_emulator.data import infer_time_frame, load_candles
+from octobot_exchange_emulator.candle_sources import (
+    PriceSeries,
+    infer_time_frame,
+    load_candles,
+    read_price_series,
+)
 from octobot_exchange_emulator.errors import ApiError, EmulatorDataError, EmulatorError
 from octobot_exchange_emulator.faults import Fault, FaultKind, FaultPlan
 from octobot_exchange_emulator.history_server import BinanceLikeServer
@@ -17,8 +22,10 @@ __all__ = [
     "FaultKind",
     "FaultPlan",
     "MarketSpec",
+    "PriceSeries",
     "RecordedRequest",
     "ccxt_config",
     "infer_time_frame",
     "load_candles",
+    "read_price_series",
 ]

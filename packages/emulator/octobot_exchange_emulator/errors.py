@@ -7,11 +7,9 @@ error code and message so that ccxt maps it to the same exception a real Binance
 
 from __future__ import annotations
 
-from octobot_trading.errors import OctobotTradingError
 
-
-class EmulatorError(OctobotTradingError):
-    """Base of every error of the exchange emulator."""
+class EmulatorError(Exception):
+    """Base of every error of the exchange emulator (the root of this package's errors)."""
 
 
 class EmulatorDataError(EmulatorError, ValueError):

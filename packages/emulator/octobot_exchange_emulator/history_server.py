@@ -1,5 +1,10 @@
-"""A loopback HTTP server (aiohttp.web on 127.0.0.1, random port) that answers like Binance's public
-spot endpoints, for tests of anything that talks to an exchange through ccxt.
+"""The static side of the emulator: a loopback HTTP server (aiohttp.web on 127.0.0.1, random port) that
+answers Binance's public spot endpoints with every candle of every (symbol, time frame) at once, with no
+clock and no account, for tests of what downloads history (data collectors).
+
+Why beside ``ExchangeEmulator`` and not inside it: the emulator replays ONE time frame per symbol on a
+clock and serves only the candles closed so far; a collector test needs independent series per time frame,
+all of them served from the start. Both share Binance's answer shapes (``binance_format``).
 
 Why a real server rather than mocks: ccxt's own binance client is pointed at it (its ``urls['api']``
 entries are overridden, nothing of ccxt is patched), so the tests exercise ccxt's request building,
@@ -23,13 +28,13 @@ import ccxt
 import numpy as np
 from aiohttp import web
 
+from octobot_exchange_emulator import binance_format
+from octobot_exchange_emulator.errors import ApiError
 from octobot_trading.symbols import parse_symbol
 from octobot_trading.time_frames import parse_time_frame
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_LIMIT = 500
-MAX_LIMIT = 1000
 _SERVER_TIME_MS = 1_800_000_000_000
 
 #: bodies Binance sends with these statuses (its error codes are what ccxt maps to exceptions)
@@ -181,7 +186,10 @@ class BinanceLikeServer:
         return self._answer(request, {"timezone": "UTC", "serverTime": _SERVER_TIME_MS, "symbols": []})
 
     async def _exchange_info(self, request: web.Request) -> web.Response:
-        symbols = [_spot_market(market_id, symbol) for market_id, symbol in sorted(self._market_ids.items())]
+        symbols = [
+            binance_format.spot_market(market_id, symbol)
+            for market_id, symbol in sorted(self._market_ids.items())
+        ]
         return self._answer(
             request,
             {
@@ -211,93 +219,7 @@ class BinanceLikeServer:
         if candles is None:
             return self._answer(request, {"code": -1120, "msg": "Invalid interval."}, 400)
         try:
-            limit = int(query.get("limit", DEFAULT_LIMIT))
-            start = int(query["startTime"]) if "startTime" in query else None
-            end = int(query["endTime"]) if "endTime" in query else None
-        except ValueError:
-            return self._answer(
-                request, {"code": -1100, "msg": "Illegal characters found in a parameter."}, 400
-            )
-        if not 1 <= limit <= MAX_LIMIT:
-            return self._answer(request, {"code": -1130, "msg": "Invalid data sent for a parameter."}, 400)
-        times = candles[:, 0]
-        last = len(candles) if end is None else int(np.searchsorted(times, end, side="right"))
-        if start is not None:
-            first = int(np.searchsorted(times, start, side="left"))
-            selected = candles[first : min(last, first + limit)]
-        else:  # Binance: the most recent candles (before endTime)
-            selected = candles[max(0, last - limit) : last]
-        step = parse_time_frame(interval).ms
-        return self._answer(request, [_kline(row, step) for row in selected])
-
-
-def _number(value: float) -> str:
-    return format(value, ".8f")
-
-
-def _kline(row: np.ndarray, step_ms: int) -> list:
-    open_time = int(row[0])
-    volume = float(row[5])
-    return [
-        open_time,
-        _number(row[1]),
-        _number(row[2]),
-        _number(row[3]),
-        _number(row[4]),
-        _number(volume),
-        open_time + step_ms - 1,
-        _number(volume * float(row[4])),
-        100,
-        _number(volume / 2),
-        _number(volume * float(row[4]) / 2),
-        "0",
-    ]
-
-
-def _spot_market(market_id: str, symbol: str) -> dict:
-    parsed = parse_symbol(symbol)
-    return {
-        "symbol": market_id,
-        "status": "TRADING",
-        "baseAsset": parsed.base,
-        "baseAssetPrecision": 8,
-        "quoteAsset": parsed.quote,
-        "quotePrecision": 8,
-        "quoteAssetPrecision": 8,
-        "baseCommissionPrecision": 8,
-        "quoteCommissionPrecision": 8,
-        "orderTypes": ["LIMIT", "LIMIT_MAKER", "MARKET", "STOP_LOSS_LIMIT", "TAKE_PROFIT_LIMIT"],
-        "icebergAllowed": True,
-        "ocoAllowed": True,
-        "quoteOrderQtyMarketAllowed": True,
-        "allowTrailingStop": True,
-        "cancelReplaceAllowed": True,
-        "isSpotTradingAllowed": True,
-        "isMarginTradingAllowed": False,
-        "filters": [
-            {
-                "filterType": "PRICE_FILTER",
-                "minPrice": "0.01000000",
-                "maxPrice": "1000000.00000000",
-                "tickSize": "0.01000000",
-            },
-            {
-                "filterType": "LOT_SIZE",
-                "minQty": "0.00001000",
-                "maxQty": "9000.00000000",
-                "stepSize": "0.00001000",
-            },
-            {
-                "filterType": "NOTIONAL",
-                "minNotional": "5.00000000",
-                "applyMinToMarket": True,
-                "maxNotional": "9000000.00000000",
-                "applyMaxToMarket": False,
-                "avgPriceMins": 5,
-            },
-        ],
-        "permissions": [],
-        "permissionSets": [["SPOT"]],
-        "defaultSelfTradePreventionMode": "EXPIRE_MAKER",
-        "allowedSelfTradePreventionModes": ["EXPIRE_TAKER", "EXPIRE_MAKER", "EXPIRE_BOTH"],
-    }
+            rows = binance_format.klines(candles, query, parse_time_frame(interval).ms)
+        except ApiError as error:
+            return self._answer(request, error.body(), error.status)
+        return self._answer(request, rows)

@@ -13,8 +13,8 @@ from decimal import ROUND_DOWN, Decimal
 
 import numpy as np
 
+from octobot_exchange_emulator import binance_format
 from octobot_exchange_emulator.errors import ApiError, filter_failure
-from octobot_exchange_emulator.history_server import _spot_market
 from octobot_trading.symbols import parse_symbol
 
 EIGHT_PLACES = Decimal("0.00000001")
@@ -90,7 +90,7 @@ class MarketSpec:
 
     def exchange_info(self) -> dict:
         """The market's entry in /api/v3/exchangeInfo."""
-        market = _spot_market(self.market_id, self.symbol)
+        market = binance_format.spot_market(self.market_id, self.symbol)
         # what the emulator serves (real Binance spot lists the same seven; ccxt refuses a type not listed)
         market["orderTypes"] = [
             "LIMIT",

@@ -6,16 +6,14 @@ from decimal import ROUND_DOWN, Decimal
 
 import numpy as np
 
+from octobot_exchange_emulator import binance_format
 from octobot_exchange_emulator.errors import ApiError
-from octobot_exchange_emulator.history_server import _kline
 from octobot_exchange_emulator.market import MarketSpec, fmt
 from octobot_exchange_emulator.replay import SymbolReplay, to_decimal
 from octobot_trading.time_frames import TimeFrame, parse_time_frame
 from octobot_trading.timestamps import candle_open_time
 
 DAY_MS = 86_400_000
-DEFAULT_KLINES = 500
-MAX_KLINES = 1000
 DEPTH_LIMITS = (5, 10, 20, 50, 100, 500, 1000, 5000)
 #: levels per side of the emulated book (a deeper /depth request gets these; depth diffs cover them all)
 BOOK_LEVELS = 100
@@ -56,23 +54,7 @@ def candles_for(replay: SymbolReplay, base: TimeFrame, interval: str, now_ms: in
 
 def klines(replay: SymbolReplay, base: TimeFrame, query: dict[str, str], now_ms: int) -> list[list]:
     candles = candles_for(replay, base, query.get("interval", ""), now_ms)
-    try:
-        limit = int(query.get("limit", DEFAULT_KLINES))
-        start = int(query["startTime"]) if "startTime" in query else None
-        end = int(query["endTime"]) if "endTime" in query else None
-    except ValueError as error:
-        raise ApiError(-1100, "Illegal characters found in a parameter.") from error
-    if not 1 <= limit <= MAX_KLINES:
-        raise ApiError(-1130, "Invalid data sent for a parameter.")
-    times = candles[:, 0]
-    last = len(candles) if end is None else int(np.searchsorted(times, end, side="right"))
-    if start is not None:
-        first = int(np.searchsorted(times, start, side="left"))
-        selected = candles[first : min(last, first + limit)]
-    else:
-        selected = candles[max(0, last - limit) : last]
-    step = parse_time_frame(query["interval"]).ms
-    return [_kline(row, step) for row in selected]
+    return binance_format.klines(candles, query, parse_time_frame(query["interval"]).ms)
 
 
 def best_prices(spec: MarketSpec, last: Decimal) -> tuple[Decimal, Decimal]:

@@ -27,8 +27,13 @@ from aiohttp import web
 
 from octobot_exchange_emulator import market_data
 from octobot_exchange_emulator.account import Account
-from octobot_exchange_emulator.data import check_candles, infer_time_frame, load_candles
-from octobot_exchange_emulator.errors import ApiError, EmulatorError, invalid_symbol
+from octobot_exchange_emulator.candle_sources import (
+    PriceSeries,
+    check_candles,
+    infer_time_frame,
+    read_price_series,
+)
+from octobot_exchange_emulator.errors import ApiError, EmulatorDataError, EmulatorError, invalid_symbol
 from octobot_exchange_emulator.faults import FaultKind, FaultPlan, error_body
 from octobot_exchange_emulator.market import MarketSpec
 from octobot_exchange_emulator.replay import PriceReplay
@@ -101,13 +106,14 @@ class ExchangeEmulator:
         self.server_clock = server_clock
         if not candles:
             raise EmulatorError("give at least one symbol's candles, e.g. {'BTC/USDT': 'BTC_USDT-5m.csv'}")
-        arrays = {
-            str(parse_symbol(symbol)): load_candles(value)
+        series = [
+            read_price_series(value, symbol, time_frame)
             if isinstance(value, (str, Path))
-            else check_candles(value, symbol)
+            else PriceSeries(str(parse_symbol(symbol)), None, check_candles(value, symbol))
             for symbol, value in candles.items()
-        }
-        frame = parse_time_frame(time_frame) if time_frame else infer_time_frame(next(iter(arrays.values())))
+        ]
+        arrays = {one.symbol: one.candles for one in series}
+        frame = _one_time_frame(series, time_frame)
         self.replay = PriceReplay(arrays, frame, history)
         self.time_frame = frame
         specs = dict(markets or {})
@@ -770,6 +776,19 @@ class ExchangeEmulator:
             raise ApiError(-1125, "This listenKey does not exist.")
         self.listen_keys.discard(params["listenKey"])
         return {}
+
+
+def _one_time_frame(series: list[PriceSeries], time_frame: str | TimeFrame | None) -> TimeFrame:
+    """The time frame every symbol replays on: the one asked for, else the files', else inferred."""
+    if time_frame:
+        return parse_time_frame(time_frame)
+    frames = {one.time_frame for one in series if one.time_frame is not None}
+    if len(frames) > 1:
+        told = ", ".join(f"{one.symbol} {one.time_frame}" for one in series if one.time_frame is not None)
+        raise EmulatorDataError(
+            f"every symbol replays on one time frame, the files give {told}: pass time_frame="
+        )
+    return frames.pop() if frames else infer_time_frame(series[0].candles)
 
 
 @functools.cache
