@@ -10,6 +10,7 @@ from octobot_exchange_emulator.errors import ApiError, EmulatorDataError, Emulat
 from octobot_exchange_emulator.faults import Fault, FaultKind, FaultPlan
 from octobot_exchange_emulator.history_server import BinanceLikeServer
 from octobot_exchange_emulator.market import MarketSpec
+from octobot_exchange_emulator.random_faults import RandomFaults
 from octobot_exchange_emulator.server import ExchangeEmulator, RecordedRequest, ccxt_config
 
 __all__ = [
@@ -23,6 +24,7 @@ __all__ = [
     "FaultPlan",
     "MarketSpec",
     "PriceSeries",
+    "RandomFaults",
     "RecordedRequest",
     "ccxt_config",
     "infer_time_frame",

@@ -12,6 +12,8 @@ import enum
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from octobot_exchange_emulator.random_faults import RandomFaultDraws, RandomFaults
+
 
 class FaultKind(str, enum.Enum):
     HTTP_ERROR = "http_error"  # answer with an HTTP status (5xx, 429, 418) instead of processing
@@ -76,6 +78,8 @@ class FaultPlan:
         #: streams held silent: stream names, or None for every stream
         self.silenced: set[str | None] = set()
         self.on_resume: list = []
+        #: faults drawn at random for each request (``randomize``), after the armed ones
+        self.random: RandomFaultDraws | None = None
 
     def _arm(self, fault: Fault) -> Fault:
         self.armed.append(fault)
@@ -132,6 +136,14 @@ class FaultPlan:
     def is_silenced(self, stream: str) -> bool:
         return None in self.silenced or stream in self.silenced
 
+    def randomize(self, faults: RandomFaults | None) -> None:
+        """Draw faults at random for every REST request from now on (None: stop drawing)."""
+        self.random = RandomFaultDraws(faults) if faults is not None and faults.active else None
+
+    def delay_s(self) -> float:
+        """How long the next answer waits (the random latency; 0 without ``randomize``)."""
+        return self.random.delay_s() if self.random is not None else 0.0
+
     def release(self) -> None:
         """Let every held (timeout) request answer."""
         for fault in self.armed:
@@ -143,11 +155,21 @@ class FaultPlan:
         self.armed.clear()
         self.partial_fills.clear()
         self.silenced.clear()
+        self.random = None
 
     def take(self, method: str, path: str) -> Fault | None:
-        """The first armed fault for this request, counted as fired."""
+        """The first armed fault for this request, counted as fired; else a random one, if drawn."""
         for fault in self.armed:
             if fault.matches(method, path):
                 fault.fired += 1
                 return fault
-        return None
+        draws = self.random
+        kind = draws.kind(method) if draws is not None else None
+        if draws is None or kind is None:
+            return None
+        retry_after = draws.faults.retry_after
+        if kind == "http_error":
+            return Fault(FaultKind.HTTP_ERROR, path, method, 1, 503, retry_after, fired=1)
+        if kind == "rate_limit":
+            return Fault(FaultKind.HTTP_ERROR, path, method, 1, 429, retry_after, fired=1)
+        return Fault(FaultKind.DROP if kind == "drop" else FaultKind.LOST_ANSWER, path, method, 1, fired=1)

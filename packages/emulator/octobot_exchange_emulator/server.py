@@ -329,6 +329,9 @@ class ExchangeEmulator:
         signed = "signature" in params
         params.pop("signature", None)
         fault = self.faults.take(request.method, request.path)
+        delay = self.faults.delay_s()
+        if delay > 0:
+            await asyncio.sleep(delay)
 
         def record(status: int) -> None:
             self.requests.append(
