@@ -25,7 +25,7 @@ from octobot_trading.ccxt_connector.errors import (
     translate_ccxt_error,
 )
 from octobot_trading.ccxt_connector.feeds import LiveFeed
-from octobot_trading.ccxt_connector.live import LIVE_RETRY_POLICY, CcxtLiveConnector
+from octobot_trading.ccxt_connector.live_connector import LIVE_RETRY_POLICY, CcxtLiveConnector
 from octobot_trading.ccxt_connector.market_data import DEFAULT_OHLCV_LIMIT, CcxtMarketData
 from octobot_trading.ccxt_connector.poller import CandleMark, CandlePoller
 from octobot_trading.ccxt_connector.profiles import (

@@ -29,7 +29,7 @@ from octobot_trading.exchanges.market_data import MarketDataSink, MarketDataSour
 from octobot_trading.time_frames import TimeFrame, parse_time_frame
 
 if TYPE_CHECKING:
-    from octobot_trading.ccxt_connector.live import CcxtLiveConnector
+    from octobot_trading.ccxt_connector.live_connector import CcxtLiveConnector
 
 logger = logging.getLogger(__name__)
 
