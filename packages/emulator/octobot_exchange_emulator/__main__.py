@@ -21,8 +21,8 @@ from typing import NoReturn
 
 from octobot_exchange_emulator.candle_sources import read_price_series
 from octobot_exchange_emulator.errors import EmulatorDataError, EmulatorError
+from octobot_exchange_emulator.exchange_emulator import ExchangeEmulator
 from octobot_exchange_emulator.random_faults import RandomFaults
-from octobot_exchange_emulator.server import ExchangeEmulator
 from octobot_trading import InvalidSymbolError, TimeFrame, UnknownTimeFrameError, normalize_symbol
 from octobot_trading import parse_time_frame as _parse_time_frame
 

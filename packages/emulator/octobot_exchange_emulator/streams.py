@@ -27,15 +27,15 @@ from typing import TYPE_CHECKING
 
 from aiohttp import WSMsgType, web
 
-from octobot_exchange_emulator import market_data
+from octobot_exchange_emulator import market_answers
+from octobot_exchange_emulator.emulated_orders import EmulatedOrder, EmulatedTrade
 from octobot_exchange_emulator.errors import ApiError
-from octobot_exchange_emulator.market import fmt
-from octobot_exchange_emulator.orders import EmulatedOrder, EmulatedTrade
+from octobot_exchange_emulator.market_spec import fmt
 from octobot_exchange_emulator.signing import check_api_key, check_timestamp, sign
 from octobot_trading.time_frames import parse_time_frame
 
 if TYPE_CHECKING:
-    from octobot_exchange_emulator.server import ExchangeEmulator
+    from octobot_exchange_emulator.exchange_emulator import ExchangeEmulator
 
 logger = logging.getLogger(__name__)
 
@@ -63,7 +63,7 @@ class StreamHub:
         self._books: dict[str, tuple[dict[str, str], dict[str, str]]] = {}
         self._next_subscription_id = 0
         emulator.account.listeners.append(self._on_account_event)
-        emulator._step_listeners.append(self._on_step)
+        emulator.add_step_listener(self._on_step)
         self.snapshot_books()
 
     def register(self, app: web.Application) -> None:
@@ -259,16 +259,16 @@ class StreamHub:
                     interval = channel[len("kline_") :]
                     self._queue(stream, self._kline_event(spec.market_id, replay, interval, now))
                 elif channel == "ticker":
-                    ticker = market_data.ticker_24hr(spec, replay, now)
+                    ticker = market_answers.ticker_24hr(spec, replay, now)
                     self._queue(stream, _ticker_event(ticker, now))
                 elif channel == "miniTicker":
-                    ticker = market_data.ticker_24hr(spec, replay, now)
+                    ticker = market_answers.ticker_24hr(spec, replay, now)
                     self._queue(stream, _mini_ticker_event(ticker, now))
                 elif channel in ("trade", "aggTrade"):
                     for trade in list(replay.trades)[-4:]:
                         self._queue(stream, _trade_event(channel, spec.market_id, trade, now))
                 elif channel == "bookTicker":
-                    book = market_data.book_ticker(spec, replay)
+                    book = market_answers.book_ticker(spec, replay)
                     self._queue(stream, {"u": replay.update_id, "s": spec.market_id} | _bbo(book))
             depth_streams = [s for s in wanted if s.split("@", 1)[1].startswith("depth")]
             if depth_streams:
@@ -281,12 +281,12 @@ class StreamHub:
         """The candle of ``interval`` the closed candle's trades went to: closed (x=true) for the data's
         own time frame, the current group for a larger one. No event for the candle opening now: it has
         no trade yet (nor does the trade stream)."""
-        candles = market_data.candles_for(replay, self.emulator.time_frame, interval, None)
+        candles = market_answers.candles_for(replay, self.emulator.time_frame, interval, None)
         return _kline(market_id, interval, candles[-1], parse_time_frame(interval).ms, now)
 
     def _book_levels(self, symbol: str) -> tuple[dict[str, str], dict[str, str]]:
         spec, replay = self.emulator.markets[symbol], self.emulator.replay.symbols[symbol]
-        book = market_data.depth(spec, replay, market_data.BOOK_LEVELS, replay.update_id)
+        book = market_answers.depth(spec, replay, market_answers.BOOK_LEVELS, replay.update_id)
         return dict(book["bids"]), dict(book["asks"])
 
     def _depth_event(self, symbol: str, now: int) -> dict:

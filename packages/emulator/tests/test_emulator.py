@@ -619,7 +619,7 @@ async def test_signed_requests_keep_working_on_the_market_clock_of_a_fast_replay
     async with ExchangeEmulator({"ETH/BTC": candles}, history=HISTORY, server_clock="market") as emu:
         exchange = client(emu, options={**emu.ccxt_config()["options"], "adjustForTimeDifference": True})
         steps: asyncio.Queue[int] = asyncio.Queue()
-        emu._step_listeners.append(lambda moves: steps.put_nowait(emu.now_ms))
+        emu.add_step_listener(lambda moves: steps.put_nowait(emu.now_ms))
         try:
             await exchange.load_markets()  # measures the offset on the market clock
             synced_at = emu.now_ms

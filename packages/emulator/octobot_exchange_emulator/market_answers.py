@@ -8,8 +8,8 @@ import numpy as np
 
 from octobot_exchange_emulator import binance_format
 from octobot_exchange_emulator.errors import ApiError
-from octobot_exchange_emulator.market import MarketSpec, fmt
-from octobot_exchange_emulator.replay import SymbolReplay, to_decimal
+from octobot_exchange_emulator.market_spec import MarketSpec, fmt
+from octobot_exchange_emulator.price_replay import SymbolReplay, to_decimal
 from octobot_trading.time_frames import TimeFrame, parse_time_frame
 from octobot_trading.timestamps import candle_open_time
 

@@ -21,9 +21,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from octobot_exchange_emulator import errors
-from octobot_exchange_emulator.errors import ApiError
-from octobot_exchange_emulator.market import EIGHT_PLACES, MarketSpec, parse_decimal
-from octobot_exchange_emulator.orders import (
+from octobot_exchange_emulator.emulated_orders import (
     LIMIT_TYPES,
     ORDER_TYPES,
     SELL_ABOVE_TYPES,
@@ -35,6 +33,8 @@ from octobot_exchange_emulator.orders import (
     EmulatedOrderList,
     EmulatedTrade,
 )
+from octobot_exchange_emulator.errors import ApiError
+from octobot_exchange_emulator.market_spec import EIGHT_PLACES, MarketSpec, parse_decimal
 
 logger = logging.getLogger(__name__)
 
@@ -120,7 +120,7 @@ class Account:
         ]
 
     def balance_entries(self, assets: list[str] | None = None) -> list[dict]:
-        from octobot_exchange_emulator.market import fmt
+        from octobot_exchange_emulator.market_spec import fmt
 
         names = sorted(self.free) if assets is None else assets
         return [

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from octobot_exchange_emulator.market import fmt
+from octobot_exchange_emulator.market_spec import fmt
 
 ZERO = Decimal(0)
 
