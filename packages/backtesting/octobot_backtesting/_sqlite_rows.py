@@ -10,8 +10,12 @@ using the sqlite3 module, with the same results.
 
 from __future__ import annotations
 
-import cython
 import numpy as np
+
+try:
+    import cython
+except ImportError:  # pure build without Cython installed (see octobot_channel.cython_shim)
+    from octobot_channel import cython_shim as cython
 
 #: True when the C loop is there (compiled build).
 AVAILABLE: bool = cython.compiled

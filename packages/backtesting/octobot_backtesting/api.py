@@ -116,7 +116,7 @@ __all__ = [
     "validate_data_file",
 ]
 
-# --- reports and collectors (owned by the reports/collectors engineer) ---
+# --- reports and collectors ---
 from octobot_backtesting.collectors import (
     STAGING_SUFFIX,
     CollectedSeries,
@@ -154,4 +154,3 @@ __all__ += [
     "build_report",
     "collect_ohlcv",
 ]
-# --- end reports and collectors ---

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from octobot_trading import UnknownTimeFrameError
+
 
 class BacktestingError(Exception):
     """Base of every error raised by octobot-backtesting."""
@@ -43,5 +45,6 @@ class ClockError(BacktestingError):
     """The simulated clock was asked to go backwards or was misused."""
 
 
-class TimeFrameError(BacktestingError, ValueError):
-    """A time frame is unknown (octobot_trading's message says which ones exist)."""
+class TimeFrameError(BacktestingError, UnknownTimeFrameError):
+    """A time frame is unknown: octobot_trading's error (its message says which ones exist), also a
+    ``BacktestingError`` so that one ``except`` catches everything this package raises."""

@@ -2,9 +2,10 @@ import sqlite3
 
 import numpy as np
 import pytest
-from conftest import make_candles
 
 import octobot_backtesting as ob
+
+from .helpers import make_candles
 
 START = 1_600_000_000_000
 SERIES = {

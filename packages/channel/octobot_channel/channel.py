@@ -61,7 +61,7 @@ class Channel:
         self._synchronizer = synchronizer
         self._pending_by_level = None
         if synchronizer is not None:
-            self._pending_by_level = synchronizer._attach(self)
+            self._pending_by_level = synchronizer.attach(self)
 
     @classmethod
     def get_name(cls) -> str:
@@ -108,7 +108,7 @@ class Channel:
         return [
             consumer
             for consumer in self._routes
-            if (priority is None or consumer._level <= priority)
+            if (priority is None or consumer.level <= priority)
             and (not selection or consumer.accepts(selection))
         ]
 
@@ -153,7 +153,7 @@ class Channel:
                         f"consumer {consumer.name} filters on {field!r}, which channel {self.full_name} "
                         f"does not offer: filter on one of {list(allowed)}"
                     )
-        consumer._attach(self, self._pending_by_level)
+        consumer.attach(self, self._pending_by_level)
         self._consumers.append(consumer)
         self._rebuild_routes()
         if len(self._consumers) == 1:
@@ -192,7 +192,7 @@ class Channel:
         distinct: dict = {}
         for consumer in routes:
             for field in consumer.filters:
-                values = consumer._index_values(field)
+                values = consumer.index_values(field)
                 if values is not None:
                     counts[field] = counts.get(field, 0) + 1
                     distinct.setdefault(field, set()).update(values)
@@ -207,7 +207,7 @@ class Channel:
         buckets: dict = {}
         unconstrained = []
         for position, consumer in enumerate(routes):
-            values = consumer._index_values(field)
+            values = consumer.index_values(field)
             if values is None:
                 unconstrained.append(position)
             else:
@@ -262,13 +262,11 @@ class Channel:
 
     async def _pause_producers(self) -> None:
         for producer in tuple(self._producers):
-            producer._paused = True
-            await producer.pause()
+            await producer.channel_paused()
 
     async def _resume_producers(self) -> None:
         for producer in tuple(self._producers):
-            producer._paused = False
-            await producer.resume()
+            await producer.channel_resumed()
 
     # ----------------------------------------------------------------- delivery (hot path)
     def _check_fields(self, message: dict) -> None:
@@ -316,7 +314,7 @@ class Channel:
         if self.internal_producer is not None:
             await self.internal_producer.stop()
         if self._synchronizer is not None:
-            self._synchronizer._detach(self)
+            self._synchronizer.detach(self)
 
     def _ensure_open(self) -> None:
         if self._closed:
@@ -324,4 +322,4 @@ class Channel:
 
 
 def _level_of(consumer: Consumer) -> int:
-    return consumer._level
+    return consumer.level

@@ -10,12 +10,12 @@ cdef class Consumer:
     cdef public dict filters
     cdef public tuple expected_fields
     cdef public object channel
-    cdef public int _level
+    cdef public int level
     cdef public object _filter_items
     cdef public tuple _required
     cdef public Py_ssize_t _maxsize
     cdef public Py_ssize_t _limit
-    cdef public object _queue
+    cdef public object queue
     cdef public object _append
     cdef public object _popleft
     cdef public object _waiter
@@ -34,8 +34,9 @@ cdef class Consumer:
     cdef bint _put(self, dict message) except -1
     cdef _wake_putter(self)
     cdef _release_joiners(self)
-    cdef _log_failure(self)
-    cpdef _attach(self, object channel, list pending_by_level)
+    cpdef drained(self)
+    cpdef log_failure(self)
+    cpdef attach(self, object channel, list pending_by_level)
 
 
 cdef class InternalConsumer(Consumer):

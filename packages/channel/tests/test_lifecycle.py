@@ -5,9 +5,10 @@ import gc
 import logging
 
 import pytest
-from conftest import Recorder, run_until
 
 import octobot_channel as oc
+
+from .helpers import Recorder, run_until
 
 
 class TickerChannel(oc.Channel):

@@ -6,9 +6,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from emulator_helpers import ETH_BTC_FILE, SHARED_DATA
 
 from octobot_exchange_emulator import load_candles
+
+from .helpers import ETH_BTC_FILE, SHARED_DATA
 
 
 @pytest.fixture(scope="module")

@@ -6,10 +6,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from emulator_helpers import ETH_BTC_FILE, SHARED_DATA, needs_eth_btc
 
 import octobot_backtesting as ob
 from octobot_exchange_emulator import EmulatorDataError, ExchangeEmulator, load_candles, read_price_series
+
+from .helpers import ETH_BTC_FILE, SHARED_DATA, needs_eth_btc
 
 pytestmark = needs_eth_btc
 FOUR_SYMBOLS = SHARED_DATA / "octobot" / "ExchangeHistoryDataCollector_1711122002.311132.data"

@@ -12,11 +12,12 @@ from pathlib import Path
 import aiohttp
 import ccxt.async_support as ccxt_async
 import pytest
-from emulator_helpers import ETH_BTC_FILE, SHARED_DATA, needs_eth_btc
 
 import octobot_backtesting as ob
 from octobot_exchange_emulator import ExchangeEmulator, RandomFaults, load_candles
 from octobot_exchange_emulator.__main__ import build_emulator, main, parse_args
+
+from .helpers import ETH_BTC_FILE, SHARED_DATA, needs_eth_btc
 
 pytestmark = needs_eth_btc
 LTC_BTC_FILE = SHARED_DATA / "freqtrade" / "LTC_BTC-5m.csv"

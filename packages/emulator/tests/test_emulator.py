@@ -11,11 +11,12 @@ import ccxt
 import ccxt.async_support as ccxt_async
 import numpy as np
 import pytest
-from emulator_helpers import EMULATOR_HISTORY as HISTORY
-from emulator_helpers import ETH_BTC_FILE, needs_eth_btc
-from emulator_helpers import SHARED_DATA as DATA
 
 from octobot_exchange_emulator import EmulatorError, ExchangeEmulator, load_candles
+
+from .helpers import EMULATOR_HISTORY as HISTORY
+from .helpers import ETH_BTC_FILE, needs_eth_btc
+from .helpers import SHARED_DATA as DATA
 
 pytestmark = needs_eth_btc
 

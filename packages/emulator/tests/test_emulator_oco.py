@@ -12,11 +12,12 @@ import ccxt
 import ccxt.async_support as ccxt_async
 import numpy as np
 import pytest
-from emulator_helpers import EMULATOR_HISTORY as HISTORY
-from emulator_helpers import EMULATOR_PAIR as PAIR
-from emulator_helpers import needs_eth_btc
 
 from octobot_exchange_emulator import ExchangeEmulator
+
+from .helpers import EMULATOR_HISTORY as HISTORY
+from .helpers import EMULATOR_PAIR as PAIR
+from .helpers import needs_eth_btc
 
 pytestmark = needs_eth_btc
 

@@ -8,11 +8,12 @@ from decimal import ROUND_DOWN, Decimal
 import ccxt.pro
 import numpy as np
 import pytest
-from emulator_helpers import EMULATOR_HISTORY as HISTORY
-from emulator_helpers import ETH_BTC_FILE, needs_eth_btc
-from emulator_helpers import SHARED_DATA as DATA
 
 from octobot_exchange_emulator import ExchangeEmulator, load_candles
+
+from .helpers import EMULATOR_HISTORY as HISTORY
+from .helpers import ETH_BTC_FILE, needs_eth_btc
+from .helpers import SHARED_DATA as DATA
 
 pytestmark = needs_eth_btc
 

@@ -8,13 +8,14 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from emulator_helpers import EMULATOR_HISTORY as HISTORY
-from emulator_helpers import EMULATOR_PAIR as PAIR
-from emulator_helpers import needs_eth_btc
 
 import octobot_trading as ot
 from octobot_exchange_emulator import ExchangeEmulator
 from octobot_trading.ccxt_connector import CcxtLiveConnector, Credentials
+
+from .helpers import EMULATOR_HISTORY as HISTORY
+from .helpers import EMULATOR_PAIR as PAIR
+from .helpers import needs_eth_btc
 
 pytestmark = needs_eth_btc
 

@@ -12,8 +12,6 @@ from decimal import Decimal
 
 import numpy as np
 import pytest
-from emulator_helpers import EMULATOR_HISTORY as HISTORY
-from emulator_helpers import needs_eth_btc
 
 import octobot_trading as ot
 from octobot_exchange_emulator import ExchangeEmulator
@@ -32,6 +30,9 @@ from octobot_trading.ccxt_connector import (
     RequestBudget,
     RetryPolicy,
 )
+
+from .helpers import EMULATOR_HISTORY as HISTORY
+from .helpers import needs_eth_btc
 
 SYMBOL = "ETH/BTC"
 FIVE_MINUTES = 300_000

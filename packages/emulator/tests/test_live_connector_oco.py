@@ -7,8 +7,6 @@ from decimal import ROUND_DOWN, Decimal
 
 import numpy as np
 import pytest
-from emulator_helpers import EMULATOR_HISTORY as HISTORY
-from emulator_helpers import needs_eth_btc
 
 import octobot_trading as ot
 from octobot_exchange_emulator import ExchangeEmulator
@@ -24,6 +22,9 @@ from octobot_trading.ccxt_connector import (
     RetryPolicy,
     UnsupportedExchangeError,
 )
+
+from .helpers import EMULATOR_HISTORY as HISTORY
+from .helpers import needs_eth_btc
 
 SYMBOL = "ETH/BTC"
 OCO = "/api/v3/orderList/oco"

@@ -9,10 +9,14 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from emulator_helpers import EMULATOR_HISTORY as HISTORY
-from emulator_helpers import EMULATOR_PAIR as PAIR
-from emulator_helpers import needs_eth_btc
-from test_live import (
+
+import octobot_trading as ot
+from octobot_exchange_emulator import ExchangeEmulator
+
+from .helpers import EMULATOR_HISTORY as HISTORY
+from .helpers import EMULATOR_PAIR as PAIR
+from .helpers import needs_eth_btc
+from .test_live import (
     Live,
     emulator_orders,
     emulator_totals,
@@ -20,9 +24,6 @@ from test_live import (
     floor_tick,
     tick,
 )
-
-import octobot_trading as ot
-from octobot_exchange_emulator import ExchangeEmulator
 
 OCO = "/api/v3/orderList/oco"
 

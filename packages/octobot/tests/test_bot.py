@@ -9,13 +9,14 @@ from decimal import Decimal
 
 import numpy as np
 import pytest
-from conftest import run_cli
 
 import octobot
 import octobot_backtesting as ob
 import octobot_channel as oc
 import octobot_evaluators as oe
 from octobot.bot import OctoBot
+
+from .helpers import run_cli
 
 HOUR_MS = 3_600_000
 

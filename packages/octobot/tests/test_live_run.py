@@ -6,10 +6,10 @@ from __future__ import annotations
 import signal
 from decimal import Decimal
 
-from conftest import write_profile
-from test_paper import HISTORY, PAIR, PAPER_TENTACLES, BotProcess, candles, paper_profile, stored_state
-
 from octobot_exchange_emulator import ExchangeEmulator
+
+from .helpers import write_profile
+from .test_paper import HISTORY, PAIR, PAPER_TENTACLES, BotProcess, candles, paper_profile, stored_state
 
 __all__ = ["candles"]  # the fixture
 

@@ -7,10 +7,11 @@ import subprocess
 import sys
 
 import pytest
-from conftest import run_cli
 
 import octobot
 from octobot.errors import ExitCode
+
+from .helpers import run_cli
 
 
 @pytest.mark.parametrize(

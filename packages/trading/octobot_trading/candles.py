@@ -15,8 +15,12 @@ import logging
 import math
 from typing import NamedTuple
 
-import cython
 import numpy as np
+
+try:
+    import cython
+except ImportError:  # pure build without Cython installed (see octobot_channel.cython_shim)
+    from octobot_channel import cython_shim as cython
 
 from octobot_trading.errors import CandleOrderError, InvalidCandleError
 from octobot_trading.time_frames import TimeFrame, parse_time_frame

@@ -379,6 +379,10 @@ class Trader:
     def open_orders(self, symbol: str | None = None) -> list[Order]:
         return [o for o in self.account.open_orders.values() if symbol is None or o.symbol == symbol]
 
+    def closed_orders(self, symbol: str | None = None) -> list[Order]:
+        """Orders filled, cancelled, rejected or expired, oldest first."""
+        return [o for o in self.account.closed_orders if symbol is None or o.symbol == symbol]
+
     def trades(self, symbol: str | None = None) -> list[Trade]:
         return [t for t in self.account.trades if symbol is None or t.symbol == symbol]
 

@@ -7,10 +7,11 @@ from decimal import Decimal
 
 import jsonschema
 import pytest
-from sim_helpers import H1, T0, D, ManualClock, candle, manager
 
 import octobot_channel as oc
 import octobot_trading as ot
+
+from .sim_helpers import H1, T0, D, ManualClock, candle, manager
 
 BTC = "BTC/USDT"
 ETH = "ETH/USDT"
@@ -223,7 +224,7 @@ async def test_a_trailing_stop_created_without_a_trigger_is_placed_on_the_next_p
 
 
 async def test_daily_trading_mode_on_real_candles_keeps_the_books_exact():
-    from sim_helpers import read_csv_candles, shared_csv
+    from .sim_helpers import read_csv_candles, shared_csv
 
     path = shared_csv("ETH_BTC-5m.csv")
     if path is None:

@@ -7,9 +7,10 @@ import sqlite3
 from decimal import Decimal
 
 import pytest
-from sim_helpers import H1, T0, D, ManualClock, candle, manager
 
 import octobot_trading as ot
+
+from .sim_helpers import H1, T0, D, ManualClock, candle, manager
 
 BTC = "BTC/USDT"
 

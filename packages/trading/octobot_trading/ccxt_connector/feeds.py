@@ -218,9 +218,11 @@ class LiveFeed(MarketDataSource):
     async def _rest_poller(self, key: StreamKey, immediately: bool) -> None:
         kind, symbol, tf = key
         if kind == "ohlcv":
+            if self._sink is None:  # stopped before the poller started
+                return
             poller = CandlePoller(
                 self.connector,
-                _CountingSink(self, key),
+                _CountingSink(self._sink, self.messages, key),
                 symbol,
                 tf,  # type: ignore[arg-type]
                 now_ms=self.now_ms,
@@ -300,18 +302,19 @@ class LiveFeed(MarketDataSource):
 
 
 class _CountingSink:
-    """Passes a candle poller's pushes to the feed's sink, counting each poll as a message."""
+    """Passes a candle poller's pushes to the feed's sink, counting each poll as a message of ``key``."""
 
-    def __init__(self, feed: LiveFeed, key: StreamKey) -> None:
-        self._feed = feed
+    def __init__(self, sink: MarketDataSink, messages: dict[StreamKey, int], key: StreamKey) -> None:
+        self._sink = sink
+        self._messages = messages
         self._key = key
 
     async def push_candle(self, symbol: str, tf: TimeFrame, candle: list) -> None:
-        self._feed.messages[self._key] += 1
-        await self._feed._sink.push_candle(symbol, tf, candle)  # type: ignore[union-attr]
+        self._messages[self._key] += 1
+        await self._sink.push_candle(symbol, tf, candle)
 
     async def push_kline(self, symbol: str, tf: TimeFrame, candle: list) -> None:
-        await self._feed._sink.push_kline(symbol, tf, candle)  # type: ignore[union-attr]
+        await self._sink.push_kline(symbol, tf, candle)
 
 
 def _safe(error: BaseException, connector: CcxtLiveConnector) -> str:

@@ -23,6 +23,7 @@ from octobot_trading.orders.errors import InsufficientFundsError, OrderNotFoundE
 from octobot_trading.orders.groups import OneCancelsTheOther
 from octobot_trading.orders.order import Order
 from octobot_trading.orders.trade import Trade
+from octobot_trading.portfolio.portfolio import Portfolio
 from octobot_trading.timestamps import Clock
 
 logger = logging.getLogger(__name__)
@@ -51,7 +52,7 @@ def _always(_name: str) -> bool:
 class Account:
     """Orders (open and closed), trades with realised PnL, and the funds they lock in ``portfolio``."""
 
-    def __init__(self, exchange_id: str, markets: Markets, portfolio: object, clock: Clock) -> None:
+    def __init__(self, exchange_id: str, markets: Markets, portfolio: Portfolio, clock: Clock) -> None:
         self.exchange_id = exchange_id
         self.markets = markets
         self.portfolio = portfolio
@@ -83,10 +84,10 @@ class Account:
 
     # --- portfolio access (the only place that talks to the portfolio) ---------------------------
     def available(self, asset: str) -> Decimal:
-        return self.portfolio.available(asset)  # type: ignore[attr-defined]
+        return self.portfolio.available(asset)
 
     def total(self, asset: str) -> Decimal:
-        return self.portfolio.total(asset)  # type: ignore[attr-defined]
+        return self.portfolio.total(asset)
 
     def lock(self, order: Order, asset: str, amount: Decimal) -> None:
         """Reserve ``amount`` of ``asset`` for ``order``; InsufficientFundsError when not available.
@@ -109,7 +110,7 @@ class Account:
                 available=available,
             )
         if amount > ZERO:
-            self.portfolio.lock(asset, amount)  # type: ignore[attr-defined]
+            self.portfolio.lock(asset, amount)
         order.locked_asset = asset
         order.locked_amount = amount
         self.balance_changed = True
@@ -122,7 +123,7 @@ class Account:
             group.hand_over_lock(order)
         amount = order.locked_amount
         if amount > ZERO and order.locked_asset is not None:
-            self.portfolio.unlock(order.locked_asset, amount)  # type: ignore[attr-defined]
+            self.portfolio.unlock(order.locked_asset, amount)
             self.balance_changed = True
         order.locked_amount = ZERO
         return amount
@@ -186,7 +187,7 @@ class Account:
         else:
             share = order.locked_amount * amount / remaining_before
         if share > ZERO:
-            self.portfolio.unlock(order.locked_asset, share)  # type: ignore[attr-defined]
+            self.portfolio.unlock(order.locked_asset, share)
             order.locked_amount = EXACT.subtract(order.locked_amount, share)
         if order.side is OrderSide.BUY:
             # a buy stop filled past its level (a gap) may cost more than its reservation: it then
@@ -220,9 +221,9 @@ class Account:
         else:
             changes = {base: amount.copy_negate(), quote: cost}
         changes[fee_asset] = EXACT.subtract(changes.get(fee_asset, ZERO), fee)
-        self.portfolio.apply(changes)  # type: ignore[attr-defined]
+        self.portfolio.apply(changes)
         self.balance_changed = True
-        pnl = self._realise(order, amount, price, fee_asset, fee, base, quote)
+        pnl = self._realise(order.symbol, order.side, amount, price, fee_asset, fee, base, quote)
         order.record_fill(amount, price, fee_asset, fee, now)
         trade = Trade(
             trade_id=f"{self.exchange_id}-t{next(self.trade_ids)}",
@@ -281,9 +282,19 @@ class Account:
             self.cancel_on_exchange(order)
         self.close(order, OrderStatus.CANCELLED)
 
+    def restore_trade(self, trade: Trade) -> None:
+        """List a trade of an earlier session and rebuild the holding it left (a state restore replays the
+        stored trades in order, so the PnL of later sells is measured against the same average cost)."""
+        self.trades.append(trade)
+        _rules, base, quote = self.market(trade.symbol)
+        self._realise(
+            trade.symbol, trade.side, trade.amount, trade.price, trade.fee_asset, trade.fee, base, quote
+        )
+
     def _realise(
         self,
-        order: Order,
+        symbol: str,
+        side: OrderSide,
         amount: Decimal,
         price: Decimal,
         fee_asset: str,
@@ -291,13 +302,13 @@ class Account:
         base: str,
         quote: str,
     ) -> Decimal:
-        """Update the holding of ``order.symbol``; the PnL a sell realises against its average cost."""
-        position = self._positions.get(order.symbol)
+        """Update the holding of ``symbol``; the PnL a sell realises against its average cost."""
+        position = self._positions.get(symbol)
         if position is None:
-            position = self._positions[order.symbol] = _Position()
+            position = self._positions[symbol] = _Position()
         gross = amount * price
         fee_in_quote = fee if fee_asset == quote else fee * price if fee_asset == base else ZERO
-        if order.side is OrderSide.BUY:
+        if side is OrderSide.BUY:
             received = EXACT.subtract(amount, fee) if fee_asset == base else amount
             position.cost += gross + (fee if fee_asset == quote else ZERO)
             position.amount += received

@@ -310,7 +310,7 @@ class LiveOrderConnector(ExchangeConnector):
             self._cancelled_lists.add(list_client_id)
             leg = answer.leg(self.links.client_ids.get(order.order_id, ""))
         except ExchangeOrderNotFoundError:
-            leg = await self._lookup(order)
+            leg = await self.lookup(order)
         if leg is not None and not leg.is_closed:
             # the list was done already (the other leg triggered and the exchange expired it): a list
             # cancel may leave this leg open, so it is cancelled on its own
@@ -342,7 +342,7 @@ class LiveOrderConnector(ExchangeConnector):
                     order.symbol, exchange_order_id=exchange_id, client_order_id=client_id
                 )
             except ExchangeOrderNotFoundError:
-                answer = await self._lookup(order)
+                answer = await self.lookup(order)
             except ExchangeError as error:
                 logger.error("cancel of order %s failed: %s; the next sync checks it", order.order_id, error)
                 self._failed(order, error)
@@ -445,7 +445,7 @@ class LiveOrderConnector(ExchangeConnector):
             self._replaced[old] = order_id
         return new
 
-    async def _lookup(self, order: Order) -> ExchangeOrder | None:
+    async def lookup(self, order: Order) -> ExchangeOrder | None:
         """The exchange's view of ``order``: by exchange id when known, else by client id."""
         exchange_id = self.links.exchange_ids.get(order.order_id)
         if exchange_id is not None:

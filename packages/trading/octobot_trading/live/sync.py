@@ -70,7 +70,7 @@ class LiveAccountSync:
                 continue
             self.connector.orders.setdefault(order.order_id, order)
             report.checked.append(order.order_id)
-            update = await self.connector._lookup(order)
+            update = await self.connector.lookup(order)
             if update is None:
                 if self._is_protective(order):
                     self._recreate(order)

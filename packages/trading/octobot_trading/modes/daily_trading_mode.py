@@ -15,8 +15,9 @@ import logging
 from decimal import Decimal
 from typing import ClassVar
 
+from octobot_trading.modes.errors import TradingModeError
 from octobot_trading.modes.order_plan import OrderPlan, OrderRequest
-from octobot_trading.modes.trading_mode import AbstractTradingMode, TradingModeError, TradingModeState
+from octobot_trading.modes.trading_mode import AbstractTradingMode, TradingModeState
 from octobot_trading.orders.enums import OrderKind, OrderSide
 from octobot_trading.orders.order import Order
 

@@ -15,17 +15,19 @@ evaluation it received).
 
 from __future__ import annotations
 
+import functools
 import logging
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from decimal import Decimal
 from enum import Enum
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import octobot_channel as oc
 from octobot_trading.modes.amounts import parse_amount
+from octobot_trading.modes.errors import TradingModeError
 from octobot_trading.modes.order_plan import OrderPlan, OrderRequest
 from octobot_trading.orders.enums import OrderSide
-from octobot_trading.orders.errors import InvalidOrderError, NoPriceError
+from octobot_trading.orders.errors import NoPriceError
 from octobot_trading.orders.groups import OneCancelsTheOther
 
 if TYPE_CHECKING:
@@ -43,10 +45,6 @@ class TradingModeState(str, Enum):
     NEUTRAL = "neutral"
     SHORT = "short"
     VERY_SHORT = "very_short"
-
-
-class TradingModeError(InvalidOrderError):
-    """A trading mode's config is invalid."""
 
 
 class AbstractTradingMode:
@@ -84,6 +82,11 @@ class AbstractTradingMode:
         self.created_orders: list[Order] = []
         self._consumers: list[tuple[oc.Channel, oc.Consumer]] = []
         self._orders_consumer: oc.Consumer | None = None
+        #: this mode's orders by id (created here, or open on the account with its tag at start)
+        self._own_orders: dict[str, Order] = {}
+        #: symbols whose plan_on_start has not run yet (they had no price when the mode started)
+        self._unstarted: set[str] = set()
+        self._first_candle_consumer: tuple[oc.Channel, oc.Consumer] | None = None
         for symbol in self.symbols:
             exchange_manager.symbol_data(symbol)  # fails early on an unknown symbol
 
@@ -116,6 +119,84 @@ class AbstractTradingMode:
                 name=f"{self.get_name()}-candles",
             )
             self._consumers.append((ohlcv, consumer))
+        for order in self.exchange_manager.trader.open_orders():
+            if order.symbol in self.symbols and order.tag == self.get_name():
+                self._own_orders[order.order_id] = order  # a restart: fills of these still count
+        if self._overrides("plan_on_fill"):
+            orders = self.exchange_manager.get_channel("OrdersChannel")
+            consumer = await orders.new_consumer(
+                self._on_order,
+                priority=oc.Priority.OPTIONAL,
+                filters={"exchange": self.exchange_manager.exchange_id},
+                name=f"{self.get_name()}-fills",
+            )
+            self._consumers.append((orders, consumer))
+        if self._overrides("plan_on_start"):
+            await self._start_symbols()
+
+    def _overrides(self, method: str) -> bool:
+        return getattr(type(self), method) is not getattr(AbstractTradingMode, method)
+
+    async def _start_symbols(self) -> None:
+        """Run plan_on_start for each symbol with a price now; the others at their first closed candle."""
+        for symbol in self.symbols:
+            if self.exchange_manager.last_price(symbol) is None:
+                self._unstarted.add(symbol)
+            else:
+                await self._act(symbol, "its start", functools.partial(self.plan_on_start, symbol))
+        if self._unstarted:
+            ohlcv = self.exchange_manager.get_channel("OHLCVChannel")
+            consumer = await ohlcv.new_consumer(
+                self._on_first_candle,
+                priority=oc.Priority.OPTIONAL,
+                filters={"exchange": self.exchange_manager.exchange_id},
+                name=f"{self.get_name()}-first-candles",
+            )
+            self._first_candle_consumer = (ohlcv, consumer)
+            self._consumers.append(self._first_candle_consumer)
+
+    async def _on_first_candle(self, message: dict) -> None:
+        symbol = message["symbol"]
+        if symbol not in self._unstarted or self.exchange_manager.last_price(symbol) is None:
+            return
+        self._unstarted.discard(symbol)
+        await self._act(symbol, "its start", functools.partial(self.plan_on_start, symbol))
+        if not self._unstarted and self._first_candle_consumer is not None:
+            channel, consumer = self._first_candle_consumer
+            self._first_candle_consumer = None
+            self._consumers.remove((channel, consumer))
+            await channel.remove_consumer(consumer)  # every symbol started: no cost per candle any more
+
+    async def _on_order(self, message: dict) -> None:
+        update = message["order"]
+        if update.get("status") != "filled":
+            return
+        order = self._own_orders.get(update["id"])
+        if order is None or order.symbol not in self.symbols:
+            return
+        planner = functools.partial(self.plan_on_fill, order)
+        await self._act(order.symbol, f"the fill of {order.order_id}", planner)
+
+    async def _act(self, symbol: str, occasion: str, planner: Callable[[], OrderPlan | None]) -> None:
+        """Plan and execute under the portfolio's lock, so two plans never size orders from the same
+        funds; an error is logged and kept per symbol (one bad order never stops the mode)."""
+        async with self.exchange_manager.portfolio.async_lock:
+            try:
+                plan = planner()
+                orders = await self.execute_plan(plan) if plan else []
+            except Exception as error:
+                self.last_errors[symbol] = error
+                logger.error(
+                    "%s on %s %s: cannot create orders for %s: %s",
+                    self.get_name(),
+                    self.exchange_manager.exchange_id,
+                    symbol,
+                    occasion,
+                    error,
+                )
+                return
+        self.last_errors.pop(symbol, None)
+        self.created_orders.extend(orders)
 
     async def join(self) -> None:
         """Return once every decision sent so far has been acted on (normal mode; in synchronized
@@ -135,7 +216,7 @@ class AbstractTradingMode:
         if evaluation is None or symbol not in self.symbols:
             return
         if not -1.0 <= evaluation <= 1.0:
-            raise ValueError(
+            raise TradingModeError(
                 f"{self.get_name()}: evaluation must be in [-1, 1] (+1 = strongest buy), got {evaluation}"
             )
         self.evaluations[symbol] = evaluation
@@ -191,28 +272,28 @@ class AbstractTradingMode:
     async def _on_decision(self, message: dict) -> None:
         symbol = message["symbol"]
         state = TradingModeState(message["state"])
-        async with self.exchange_manager.portfolio.async_lock:
-            try:
-                plan = self.plan_orders(symbol, state, message["evaluation"])
-                orders = await self.execute_plan(plan) if plan else []
-            except Exception as error:  # logged per symbol: one bad order never stops the mode
-                self.last_errors[symbol] = error
-                logger.error(
-                    "%s on %s %s: cannot create orders for %s: %s",
-                    self.get_name(),
-                    self.exchange_manager.exchange_id,
-                    symbol,
-                    state.value,
-                    error,
-                )
-                return
-        self.last_errors.pop(symbol, None)
-        self.created_orders.extend(orders)
+        evaluation = message["evaluation"]
+        await self._act(symbol, state.value, lambda: self.plan_orders(symbol, state, evaluation))
 
     def plan_orders(self, symbol: str, state: TradingModeState, evaluation: float) -> OrderPlan:
         """What to cancel and create for a decision (an empty plan: do nothing). Must not change
         anything: read the account, prices and open orders, return the plan."""
         raise NotImplementedError
+
+    def plan_on_start(self, symbol: str) -> OrderPlan | None:
+        """Orders to place when the mode starts on ``symbol`` (once its price is known), such as a grid's
+        initial layout; None or an empty plan: nothing. Must not change anything. Orders this mode left
+        open before a restart are in :meth:`own_open_orders` already: plan around them."""
+        return None
+
+    def plan_on_fill(self, order: Order) -> OrderPlan | None:
+        """What to do when ``order``, one of this mode's orders, filled completely (a grid's mirror
+        order); None or an empty plan: nothing. Must not change anything."""
+        return None
+
+    def own_open_orders(self, symbol: str) -> list[Order]:
+        """This mode's open orders on ``symbol`` (created by it, or open with its tag when it started)."""
+        return [o for o in self._own_orders.values() if o.symbol == symbol and o.is_active]
 
     async def execute_plan(self, plan: OrderPlan) -> list[Order]:
         """Cancel, then create (amount texts sized on the funds the cancels freed); returns the orders
@@ -226,6 +307,8 @@ class AbstractTradingMode:
             order = await self._create(plan.symbol, request)
             if order is not None:
                 created.extend([order, *order.chained])
+                for made in (order, *order.chained):
+                    self._own_orders[made.order_id] = made
         return created
 
     async def _create(self, symbol: str, request: OrderRequest) -> Order | None:

@@ -1,4 +1,4 @@
-"""Errors of orders, the trader, the simulator and the exchange manager.
+"""Errors of orders, the trader and the simulator.
 
 They derive from the package root :class:`~octobot_trading.errors.OctobotTradingError`; the market limit
 errors (minimum amount / cost) are the markets module's own and are raised as they are.
@@ -46,7 +46,3 @@ class InsufficientFundsError(OrderError):
 
 class NoPriceError(OrderError):
     """A market order (or a sizing) needs a current price and no market data has been received yet."""
-
-
-class ExchangeManagerError(OctobotTradingError):
-    """The exchange manager is misconfigured or used out of order (not started, stopped...)."""

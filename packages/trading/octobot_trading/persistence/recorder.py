@@ -115,7 +115,7 @@ class AccountRecorder:
         portfolio = json.dumps(self.manager.portfolio.snapshot().to_dict(), sort_keys=True)
         if portfolio != self._portfolio:
             change.portfolio = json.loads(portfolio)
-        history = self.manager._portfolio_manager.history  # no price sync needed: points only
+        history = self.manager.portfolio_history  # no price sync needed: points only
         points = history.points()
         change.history = [(ts, str(value)) for ts, value in points[self._history_seen :]]
         if self.counters is not None:

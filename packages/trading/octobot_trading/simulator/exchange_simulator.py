@@ -125,11 +125,11 @@ class ExchangeSimulator(ExchangeConnector):
         self,
         symbol: str,
         open_time: int,
-        open_: Decimal,
-        high: Decimal,
-        low: Decimal,
-        close: Decimal,
-        volume: Decimal | None = None,
+        open_: Decimal | float,
+        high: Decimal | float,
+        low: Decimal | float,
+        close: Decimal | float,
+        volume: Decimal | float | None = None,
     ) -> None:
         """Walk a closed candle's path; its prices are dated from ``open_time``.
 
