@@ -244,7 +244,7 @@ class LiveFeed(MarketDataSource):
         """The REST equivalent of a stream message (in ccxt's shape, so one handler serves both)."""
         kind, symbol, _ = key
         client = self.connector.client
-        request = self.connector._request  # the connector's budgeted, retried request path
+        request = self.connector.request  # the connector's budgeted, retried request path
         if kind == "ticker":
             return await request(lambda: client.fetch_ticker(symbol), f"poll the {symbol} ticker")
         if kind == "trades":

@@ -289,6 +289,12 @@ class CcxtTransport(CcxtMarketData):
 
         return await call_with_retries(attempt, self.retry_policy, on_retry=count_retry, sleep=self.sleep)
 
+    async def request(self, call: Callable[[], Awaitable[Any]], action: str) -> Any:
+        """A read through the connector's request path: the shared budget, errors translated with secrets
+        masked, transient failures retried. For the connector's own feeds and pollers, which call the ccxt
+        client (``client``) in ways the connector has no method for; ``action`` names it in errors."""
+        return await self._request(call, action)
+
     # --- capabilities ----------------------------------------------------------------------------
 
     def has_stream(self, kind: str) -> bool:
