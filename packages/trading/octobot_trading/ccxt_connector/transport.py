@@ -34,8 +34,8 @@ from octobot_trading.ccxt_connector.errors import (
     mask_exception,
     translate_ccxt_error,
 )
-from octobot_trading.ccxt_connector.market_data import CcxtMarketData
 from octobot_trading.ccxt_connector.profiles import ErrorKind, ExchangeProfile, profile_for
+from octobot_trading.ccxt_connector.public_market_data import CcxtMarketData
 from octobot_trading.ccxt_connector.retry import RetryPolicy, call_with_retries
 from octobot_trading.ccxt_connector.structures import OrderBook, public_trade_from_ccxt, ticker_from_ccxt
 from octobot_trading.markets import Markets
