@@ -409,7 +409,7 @@ class Account:
                     quantity = min(quantity, max(allowed, ZERO))
                     if quantity < order.remaining:
                         order.done_this_candle = True
-                if quantity > 0:
+                if quantity > 0 and order.price is not None:  # a resting order here is a limit order
                     order_list = self._take_list_lock(order)
                     self._fill(order, spec, quantity, order.price, maker=True, now_ms=now_ms)
                     if order_list is not None:  # filled, even partly: the other legs expire

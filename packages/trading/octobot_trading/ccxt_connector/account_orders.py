@@ -132,7 +132,11 @@ class CcxtAccountOrders(CcxtTransport):
         return self.client_order_ids.next()
 
     def _order_request(
-        self, kind: OrderKind, price: Decimal | str | None, trigger_price: Decimal | str | None, symbol: str
+        self,
+        kind: OrderKind,
+        price: Decimal | str | int | None,
+        trigger_price: Decimal | str | int | None,
+        symbol: str,
     ) -> tuple[str, str | None, dict[str, Any]]:
         """(ccxt type, price, params) of an order of ``kind``."""
         params: dict[str, Any] = {}
@@ -372,5 +376,5 @@ class CcxtAccountOrders(CcxtTransport):
             except ExchangeInsufficientFundsError as error:
                 base, quote = symbol.split(":")[0].split("/")
                 error.asset = quote if side is OrderSide.BUY else base
-                error.required = to_decimal(amount, "amount") if side is OrderSide.SELL else None  # type: ignore[assignment]
+                error.required = to_decimal(amount, "amount") if side is OrderSide.SELL else None
                 raise
