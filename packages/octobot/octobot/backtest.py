@@ -8,6 +8,7 @@ trades live; only the clock, the channel mode and the exchange connector (the si
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import time
 from collections.abc import Callable, Sequence
@@ -27,6 +28,7 @@ from octobot.errors import DataError
 from octobot.profile import Profile
 
 logger = logging.getLogger(__name__)
+iso = ot.ms_to_iso
 
 
 @dataclass
@@ -36,6 +38,8 @@ class BacktestOutcome:
     report: ob.RunReport
     replay: ob.ReplayResult
     data_files: dict[str, Path]
+    #: the user interrupted the run (Ctrl+C): the report covers the replay up to then
+    interrupted: bool = False
 
 
 def _describe(path: Path) -> ob.DataFileDescription:
@@ -126,10 +130,16 @@ async def run_backtest(
             progress=progress,
             window=window,
         )
+        interrupted_at: int | None = None
         try:
             replayed = await replay.run()
         except ob.BacktestingError as error:
             raise data_error(error) from error
+        except asyncio.CancelledError:
+            partial = _interrupted(replay, clock)
+            if partial is None:
+                raise
+            replayed, interrupted_at = partial
         open_orders = [order for manager in managers.values() for order in manager.trader.open_orders()]
     finally:
         await bot.stop()
@@ -137,7 +147,27 @@ async def run_backtest(
     result = _run_result(
         profile, managers, files, smallest, replayed, open_orders, duration, replay, holdings
     )
-    return BacktestOutcome(report=ob.build_report(result), replay=replayed, data_files=files)
+    if interrupted_at is not None:
+        result = dataclasses.replace(result, interrupted_at_ms=interrupted_at)
+        logger.warning(
+            "backtest interrupted at %s: the report covers the run up to then", ot.ms_to_iso(interrupted_at)
+        )
+    report = ob.build_report(result)
+    return BacktestOutcome(
+        report=report, replay=replayed, data_files=files, interrupted=interrupted_at is not None
+    )
+
+
+def _interrupted(replay: ob.Replay, clock: ob.SimulatedClock) -> tuple[ob.ReplayResult, int] | None:
+    """The partial result of a replay the user interrupted (Ctrl+C cancels the run's task), and the
+    instant it stopped at; None when there is nothing to report (interrupted before the first instant)
+    or when the cancel came from elsewhere too (then it goes on)."""
+    task = asyncio.current_task()
+    if task is None or replay.result is None or not replay.result.steps or task.uncancel() > 0:
+        return None
+    stopped = clock.now_ms()
+    partial = dataclasses.replace(replay.result, end_ms=max(replay.result.start_ms, stopped - 1))
+    return partial, stopped
 
 
 async def _record_holdings(manager: ot.ExchangeManager) -> list[tuple[int, dict[str, Decimal]]]:

@@ -51,6 +51,8 @@ def _candidates(folders: Iterable[Path]) -> Iterable[Path]:
 
 
 def _imported(source: Path, home: UserHome, exchange: str | None = None) -> Path:
+    """``source`` imported into the user's data folder (once); ``exchange`` names the exchange of files
+    that do not record it (CSV, JSON)."""
     destination = home.data / f"{IMPORTED_PREFIX}{source.stem}.sqlite"
     if destination.exists() and destination.stat().st_mtime >= source.stat().st_mtime:
         return destination
@@ -97,7 +99,8 @@ def find_backtest_data(profile: Profile, folders: Sequence[Path], home: UserHome
         if found is None or not wanted <= found[1]:
             continue
         kind, _ = found
-        chosen = path if kind == "ours" else _imported(path, home, profile.exchanges[0])
+        exchange = profile.exchanges[0] if profile.exchanges else None
+        chosen = path if kind == "ours" else _imported(path, home, exchange)
         logger.info("backtesting %s on %s", profile.name, chosen)
         return chosen
     pairs = ", ".join(profile.pairs)

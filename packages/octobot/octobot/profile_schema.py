@@ -105,7 +105,7 @@ PROFILE_SCHEMA: dict[str, Any] = {
             "x-expected": f'a list of time frames (e.g. ["1h"]) or "{FROM_STRATEGIES}"',
         },
         "trading_mode": {"type": "string", "minLength": 1},
-        "strategies": {**_NAME_LIST, "minItems": 1},
+        "strategies": _NAME_LIST,
         "evaluators": _NAME_LIST,
         "interfaces": _NAME_LIST,
         "risk": _amount("a risk between 0 and 1", maximum=1, mark=None),

@@ -140,6 +140,7 @@ class RunReport:
                 "duration_s": r.run_duration_s,
                 "candles_processed": r.candles_processed,
                 "candles_per_second": self.candles_per_second,
+                "interrupted_at": None if r.interrupted_at_ms is None else ms_to_iso(r.interrupted_at_ms),
             },
             "metadata": mask_secrets(r.metadata),
             "data_warnings": list(r.data_warnings),

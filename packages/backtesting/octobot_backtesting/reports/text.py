@@ -41,6 +41,11 @@ def render_text(report: RunReport) -> str:
     r = report.result
     ref = r.reference_market
     lines = [
+        *(
+            [f"INTERRUPTED at {ms_to_iso(r.interrupted_at_ms)}: a partial run, its figures stop there", ""]
+            if r.interrupted_at_ms is not None
+            else []
+        ),
         f"Run {ms_to_iso(r.start_ms)} -> {ms_to_iso(r.end_ms)}  (reference market {ref})",
         "",
         f"  start value           {_num(report.start_value)} {ref}",

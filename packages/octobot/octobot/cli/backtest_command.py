@@ -97,4 +97,7 @@ def run(args: argparse.Namespace, context: CliContext) -> int:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(outcome.report.to_json(), encoding="utf-8")
         context.print(f"figures written to {args.json}")
+    if outcome.interrupted:
+        context.err.write("octobot: interrupted: the report above covers the run up to the interruption\n")
+        return ExitCode.INTERRUPTED
     return ExitCode.OK

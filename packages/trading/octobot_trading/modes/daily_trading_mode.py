@@ -18,6 +18,7 @@ from typing import Any, ClassVar
 from octobot_trading.modes.config_problem import ConfigProblem
 from octobot_trading.modes.errors import TradingModeError
 from octobot_trading.modes.order_plan import OrderPlan, OrderRequest
+from octobot_trading.modes.protections import protections
 from octobot_trading.modes.trading_mode import AbstractTradingMode, TradingModeState
 from octobot_trading.orders.enums import OrderKind, OrderSide
 from octobot_trading.orders.order import Order
@@ -147,18 +148,5 @@ class DailyTradingMode(AbstractTradingMode):
 
     def _protection(self, entry: Decimal) -> tuple[OrderRequest, ...]:
         """Stop-loss and take-profit of a buy, selling what the buy brings (one OCO group when both)."""
-        stop_pct, profit_pct = self.config["stop_loss_percent"], self.config["take_profit_percent"]
-        orders = []
-        if stop_pct is not None:
-            level = entry * (1 - Decimal(str(stop_pct)) / HUNDRED)
-            orders.append(
-                OrderRequest(
-                    OrderSide.SELL, OrderKind.STOP_LOSS, None, trigger_price=level, tag=self.get_name()
-                )
-            )
-        if profit_pct is not None:
-            level = entry * (1 + Decimal(str(profit_pct)) / HUNDRED)
-            orders.append(
-                OrderRequest(OrderSide.SELL, OrderKind.LIMIT, None, price=level, tag=self.get_name())
-            )
-        return tuple(orders)
+        c = self.config
+        return protections(entry, c["stop_loss_percent"], c["take_profit_percent"], self.get_name())

@@ -138,40 +138,34 @@ class GridTradingMode(AbstractTradingMode):
 
     @classmethod
     def config_problems(cls, config: dict[str, Any]) -> list[ConfigProblem]:
-        """The spread and increment of the grid, and of each pair's overrides (checked at start by the
-        base class and by `octobot profiles validate`)."""
         problems = super().config_problems(config)
-        overrides = config.get("pair_settings") or {}
-        scopes = [("", config)] + [
-            (f"pair_settings.{pair}.", {**config, **values})
-            for pair, values in overrides.items()
-            if isinstance(values, dict)
-        ]
-        for prefix, merged in scopes:
-            spread = Decimal(str(merged.get("flat_spread", 0)))
-            increment = Decimal(str(merged.get("flat_increment", 0)))
-            if spread <= ZERO or increment <= ZERO:
-                key = "flat_spread" if spread <= ZERO else "flat_increment"
+        pairs = config.get("pair_settings") or {}
+        for prefix, settings in [
+            ("", config),
+            *((f"pair_settings.{s}.", {**config, **o}) for s, o in pairs.items()),
+        ]:
+            spread, increment = settings.get("flat_spread"), settings.get("flat_increment")
+            if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in (spread, increment)):
+                continue  # the JSON Schema names a missing or non-numeric value
+            if spread <= 0 or increment <= 0:
                 problems.append(
                     ConfigProblem(
-                        prefix + key,
-                        f"flat_spread and flat_increment must be positive (got {spread} and {increment}), "
-                        "e.g. flat_spread 1.0 and flat_increment 0.5",
+                        f"{prefix}flat_spread" if spread <= 0 else f"{prefix}flat_increment",
+                        f"flat_spread and flat_increment must be positive (got {spread} and {increment}); "
+                        "e.g. 1 % and 0.5 % of the price, in quote units",
                     )
                 )
             elif increment >= spread:
                 problems.append(
                     ConfigProblem(
-                        prefix + "flat_increment",
-                        f"flat_increment ({increment}) must be below flat_spread ({spread}): a mirror "
-                        "order is placed spread - increment away from its fill; e.g. flat_spread 1.0, "
-                        "flat_increment 0.5",
+                        f"{prefix}flat_increment",
+                        f"flat_increment ({increment}) must be below flat_spread ({spread}): a mirror order "
+                        "is placed spread - increment away from its fill; e.g. half the spread",
                     )
                 )
         return problems
 
     def _settings(self, symbol: str) -> GridSettings:
-        """The pair's settings (already checked by config_problems when the mode was built)."""
         merged = {**self.config, **self.config.get("pair_settings", {}).get(symbol, {})}
         spread = Decimal(str(merged["flat_spread"]))
         increment = Decimal(str(merged["flat_increment"]))
