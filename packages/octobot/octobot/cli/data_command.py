@@ -182,7 +182,7 @@ def _run(args: argparse.Namespace, context: CliContext) -> int:
         checked_time_frames(args.resample, "--resample")
         destination = data_path(args.to, context, must_exist=False)
         destination.parent.mkdir(parents=True, exist_ok=True)
-        report = ob.import_files(
+        imported = ob.import_files(
             args.sources,
             destination,
             exchange=args.exchange,
@@ -192,14 +192,14 @@ def _run(args: argparse.Namespace, context: CliContext) -> int:
             timestamp_unit=args.timestamp_unit,
             overwrite=args.overwrite,
         )
-        for (symbol, time_frame), count in sorted(report.series.items()):
-            built = report.resampled.get((symbol, time_frame))
+        for (symbol, time_frame), count in sorted(imported.series.items()):
+            built = imported.resampled.get((symbol, time_frame))
             context.print(
                 f"{symbol} {time_frame}: {count} candles" + (f" (resampled from {built})" if built else "")
             )
-        for issue in report.issues:
+        for issue in imported.issues:
             context.print(str(issue))
-        context.print(f"wrote {report.path}")
+        context.print(f"wrote {imported.path}")
     elif args.action == "delete":
         path = data_path(args.file, context)
         ob.delete_data_file(path)
