@@ -135,7 +135,8 @@ def check(package: Package, by_name: dict[str, Package]) -> None:
         venv.EnvBuilder(with_pip=True).create(folder)
         python = str(Path(folder) / "bin" / "python")
         if requirements:
-            _pip(python, "install", *dict.fromkeys(requirements))
+            # --no-compile: no byte-compiling of every installed file; Python compiles what is imported
+            _pip(python, "install", "--no-compile", *dict.fromkeys(requirements))
         for kind, wheel in _wheels(package).items():
             siblings = [
                 _wheels(p)[kind if kind in _wheels(p) else "pure"] for p in closure if p is not package

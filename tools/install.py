@@ -69,7 +69,9 @@ def main() -> int:
     else:
         packages_to_install = packages
     extras = tuple(e for e in args.extras.split(",") if e)
-    pip = [args.python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+    # --no-compile: no byte-compiling of every installed file (plotly alone has thousands); Python
+    # compiles what is imported
+    pip = [args.python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-compile"]
 
     requirements = third_party_requirements(packages_to_install, extras)
     if requirements:

@@ -72,6 +72,8 @@ IN_MEMORY_CANDLES = 2_000_000
 FIRST_PIECE_CANDLES = 16_384
 #: Read ahead: candles of the smallest time frame per piece (about 3 MB of float64, read in about 0.1 s).
 PIECE_CANDLES = 65_536
+#: The replay looks for a cancel (Ctrl+C) every CANCEL_CHECK_MASK + 1 instants (a power of two).
+CANCEL_CHECK_MASK = 255
 #: Read ahead: pieces of a series queued for the worker beyond the one being replayed.
 PIECES_AHEAD = 2
 #: Read ahead while replaying: in the compiled build, where the reader's C loop steps SQLite with the GIL
@@ -200,6 +202,8 @@ class Replay:
         self._readers: list[DataFileReader] = []
         #: what stopped the reading of a series mid-run (raised once the current instant is drained)
         self._failures: list[Exception] = []
+        #: what was replayed so far (also after a cancelled run: the partial result)
+        self.result: ReplayResult | None = None
 
     async def run(self) -> ReplayResult:
         """Validates, warms up and replays; returns what was pushed."""
@@ -217,7 +221,7 @@ class Replay:
                 )
             await self._in_worker(self._read_heads, series, start, end)
             self.clock.advance_to(start)
-            result = ReplayResult(start, end)
+            result = self.result = ReplayResult(start, end)
             for item in series:
                 result.warmup_candles_loaded += await self._in_worker(self._warm_up, item, start)
             for item in series:
@@ -295,8 +299,9 @@ class Replay:
             end = min(end, self.requested_end_ms)
         if start >= end:
             raise ReplayError(
-                f"empty run window [{start}, {end}) ms: the series do not overlap ({self.window} window); "
-                "use window='union' or pick files that cover the same period"
+                f"empty run window [{start}, {end}) ms: the series do not overlap ({self.window} window)",
+                fix_key="window",
+                fix="use window='union' or pick files that cover the same period",
             )
         return start, end
 
@@ -469,6 +474,7 @@ class Replay:
         begin = heap[0][0] if heap else end  # the first instant of the run
         span = max(1, end - begin)
         next_mark = begin if progress is not None else end + 1  # one comparison a step when unused
+        task = asyncio.current_task()
         try:
             while heap and heap[0][0] <= end:
                 instant = heap[0][0]
@@ -482,6 +488,10 @@ class Replay:
                 steps += 1
                 if failures:  # the instant before the bad piece was pushed and drained whole
                     raise failures[0]
+                if not steps & CANCEL_CHECK_MASK and task is not None and task.cancelling():
+                    # a step never suspends, so a cancel (Ctrl+C) would wait for the end of the run:
+                    # yield once to receive it, between two whole instants
+                    await asyncio.sleep(0)
                 if instant >= next_mark and progress is not None:
                     progress(min(1.0, (instant - begin) / span))
                     next_mark = instant + span // 100

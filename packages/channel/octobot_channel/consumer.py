@@ -163,6 +163,12 @@ class Consumer:
     def is_stopped(self) -> bool:
         return self._stopped
 
+    @property
+    def is_idle(self) -> bool:
+        """True when every message queued so far has been fully processed (a tool waiting for a
+        normal-mode chain to settle polls it on every consumer)."""
+        return self._stopped or not (self.queue or self._active)
+
     def matches(self, message: Mapping[str, Any]) -> bool:
         """Whether this consumer would receive ``message`` (a missing filtered field never matches)."""
         if self._filter_items is None:
@@ -396,11 +402,6 @@ class SupervisedConsumer(Consumer):
     def __init__(self, callback: Callback | None = None, **kwargs: Any) -> None:
         super().__init__(callback, **kwargs)
         self._supervised = True
-
-    @property
-    def is_idle(self) -> bool:
-        """True when every message queued so far has been fully processed."""
-        return self._stopped or not (self.queue or self._active)
 
     async def join(self) -> None:
         """Return once every message queued before (and during) this call has been processed.

@@ -45,9 +45,15 @@ def real_one_minute_series(data: Path | None = None) -> list[tuple[str, np.ndarr
     return cleaned
 
 
-def chained_series(count: int, data: Path | None = None) -> np.ndarray:
-    """``count`` contiguous 1m candles chained from the real series (see the module docstring)."""
+def chained_series(count: int, data: Path | None = None, variant: int = 0) -> np.ndarray:
+    """``count`` contiguous 1m candles chained from the real series (see the module docstring).
+
+    ``variant`` k > 0 gives another series of the same real candles (for several pairs): the real
+    series are chained from the k-th one on, the first one entered ``k * 997`` candles in.
+    """
     segments = [candles for _, candles in real_one_minute_series(data)]
+    segments = segments[variant % len(segments) :] + segments[: variant % len(segments)]
+    segments[0] = segments[0][(variant * 997) % (len(segments[0]) // 2) :]
     parts: list[np.ndarray] = []
     built = 0
     last_close = float(segments[0][0, 4])
@@ -62,6 +68,12 @@ def chained_series(count: int, data: Path | None = None) -> np.ndarray:
     candles = np.concatenate(parts)
     candles[:, 0] = START_MS + MINUTE_MS * np.arange(len(candles), dtype=np.float64)
     return candles
+
+
+def pair_series(pairs: list[str], count: int, data: Path | None = None) -> dict[str, np.ndarray]:
+    """One chained series of ``count`` candles per pair, each a different variant (see `chained_series`);
+    the first pair's is ``chained_series(count)``."""
+    return {pair: chained_series(count, data, variant=index) for index, pair in enumerate(pairs)}
 
 
 def year_of_one_minute_candles(data: Path | None = None) -> np.ndarray:

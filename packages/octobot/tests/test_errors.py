@@ -15,6 +15,8 @@ def _public_exceptions() -> dict[str, type]:
     for module_info in pkgutil.walk_packages(octobot.__path__, "octobot."):
         if module_info.name.endswith("__main__"):  # running it would start the command
             continue
+        if module_info.name.startswith("octobot.tentacle_templates."):
+            continue  # files `tentacles new` copies into a user's folder, importable only from there
         module = importlib.import_module(module_info.name)
         for name, value in vars(module).items():
             if inspect.isclass(value) and value.__module__ == module.__name__ and not name.startswith("_"):

@@ -165,10 +165,13 @@ from octobot_trading.exchanges.exchange_manager import ExchangeManager  # noqa: 
 from octobot_trading.exchanges.market_data import MarketDataSink, MarketDataSource, SymbolData  # noqa: E402
 from octobot_trading.ids import IdCounter  # noqa: E402
 from octobot_trading.modes.amounts import AmountSpec, AmountUnit, InvalidAmountSyntaxError, parse_amount  # noqa: E402
+from octobot_trading.modes.config_problem import ConfigProblem  # noqa: E402
 from octobot_trading.modes.daily_trading_mode import DailyTradingMode  # noqa: E402
+from octobot_trading.modes.dca_trading_mode import DCATradingMode  # noqa: E402
 from octobot_trading.modes.errors import TradingModeError  # noqa: E402
 from octobot_trading.modes.grid_trading_mode import GridSettings, GridTradingMode  # noqa: E402
 from octobot_trading.modes.order_plan import OrderPlan, OrderRequest  # noqa: E402
+from octobot_trading.modes.protections import protections  # noqa: E402
 from octobot_trading.modes.trading_mode import AbstractTradingMode, TradingModeState  # noqa: E402
 from octobot_trading.orders.enums import OrderKind, OrderSide, OrderStatus  # noqa: E402
 from octobot_trading.orders.errors import (  # noqa: E402
@@ -201,6 +204,8 @@ __all__ += [
     "AmountUnit",
     "BalanceChannel",
     "BalanceProfitabilityChannel",
+    "ConfigProblem",
+    "DCATradingMode",
     "DailyTradingMode",
     "ExchangeConnector",
     "ExchangeManager",
@@ -248,6 +253,7 @@ __all__ += [
     "can_transition",
     "create_exchange_channels",
     "parse_amount",
+    "protections",
 ]
 
 # --- persistence, live ---

@@ -220,6 +220,10 @@ class MarketRules:
         """The smallest amount increment (for significant digits: at the magnitude of ``near``)."""
         return _step(self.amount_precision, self.amount_precision_mode, near)
 
+    def price_step(self, near: Decimal | None = None) -> Decimal | None:
+        """The smallest price increment, in quote (for significant digits: at the magnitude of ``near``)."""
+        return _step(self.price_precision, self.price_precision_mode, near)
+
     # --- limits ----------------------------------------------------------------------------------
 
     @property

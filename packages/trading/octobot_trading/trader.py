@@ -85,6 +85,7 @@ class Trader:
         #: sends what the account recorded on the channels (set by the exchange manager)
         self.notify: Callable[[], Awaitable[None]] | None = None
         account.submit_chained = self._submit_chained
+        account.revive_chained = self._revive_chained
         account.cancel_on_exchange = connector.cancel
 
     async def _notify(self) -> None:
@@ -294,20 +295,79 @@ class Trader:
             self.account.notify_order(order)
         return order
 
-    def _submit_chained(self, child: Order) -> None:
-        child.created_at = self.clock.now_ms()
-        try:
-            self.submit(child)
-        except Exception as error:  # a failing child must not undo its parent's fill
-            logger.error(
-                "%s: chained order %s of %s could not be created: %s",
+    def _submit_chained(self, parent: Order) -> None:
+        """Create the pending chained orders of ``parent``, which just filled.
+
+        A leg below the market's minimum (a small entry, or what is left of a reduced one) cannot
+        exist on the exchange: it is not created, and one warning per parent says so (the position
+        then has no such protection); any other failure is an error, and never undoes the parent.
+        """
+        below: list[str] = []
+        for child in parent.chained:
+            if child.status is not OrderStatus.PENDING:
+                continue
+            child.created_at = self.clock.now_ms()
+            try:
+                if child.amount <= ZERO:
+                    raise OrderBelowMinimumError(
+                        f"{child.symbol}: amount {child.amount} rounds to nothing",
+                        symbol=child.symbol,
+                        limit="amount",
+                        value=child.amount,
+                        bound=ZERO,
+                    )
+                self.submit(child)
+            except OrderBelowMinimumError as error:
+                below.append(f"{child.side.value} {child.kind.value} {child.amount} ({error})")
+                if child.status is OrderStatus.PENDING:
+                    child.set_status(OrderStatus.REJECTED, self.clock.now_ms())
+            except Exception as error:  # a failing child must not undo its parent's fill
+                logger.error(
+                    "%s: chained order %s of %s could not be created: %s",
+                    self.exchange_id,
+                    child,
+                    child.parent_id,
+                    error,
+                )
+                if child.status is OrderStatus.PENDING:
+                    child.set_status(OrderStatus.REJECTED, self.clock.now_ms())
+        if below:
+            logger.warning(
+                "%s: %s filled %s: %d chained order(s) below the market minimum not created, the position "
+                "is unprotected by them: %s; raise the entry amount",
                 self.exchange_id,
-                child,
-                child.parent_id,
-                error,
+                parent.order_id,
+                parent.filled,
+                len(below),
+                "; ".join(below),
             )
-            if child.status is OrderStatus.PENDING:
-                child.set_status(OrderStatus.REJECTED, self.clock.now_ms())
+
+    def _revive_chained(self, parent: Order) -> None:
+        """Replace the chained orders of ``parent`` that its cancel killed by new pending copies (new
+        ids, one new group for the legs that shared one): ``parent`` filled after all."""
+        groups: dict[int, OneCancelsTheOther] = {}
+        revived: list[Order] = []
+        for child in parent.chained:
+            if child.status is not OrderStatus.CANCELLED or child.locked_asset is not None:
+                revived.append(child)  # it existed on the exchange: not one the cancel killed pending
+                continue
+            copy = self.new_order(
+                child.symbol,
+                child.side,
+                child.kind,
+                child.amount,
+                child.price,
+                child.trigger_price,
+                child.trailing_percent,
+                child.tag,
+            )
+            copy.parent_id = parent.order_id
+            copy.sized_by_parent = child.sized_by_parent
+            copy.expires_at = child.expires_at
+            if isinstance(child.group, OneCancelsTheOther):
+                groups.setdefault(id(child.group), OneCancelsTheOther()).add(copy)
+            revived.append(copy)
+        parent.chained = revived
 
     async def cancel_order(self, order: Order | str) -> Order:
         """Cancel an open order; its locked funds come back exactly."""

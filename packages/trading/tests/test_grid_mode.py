@@ -168,7 +168,7 @@ async def test_grid_on_real_candles_every_fill_has_its_mirror_and_nothing_is_los
     if path is None:
         pytest.skip("shared market data not found")
     pair, five_minutes = "ETH/BTC", 300_000
-    rows = read_csv_candles(path)[:1500]
+    rows = read_csv_candles(path)[:3000]
     spread = (Decimal(str(rows[0][4])) * D("0.01")).quantize(D("0.00001"))  # 1 % of the first close
     increment = (spread / 2).quantize(D("0.00001"))
     sync = oc.Synchronizer()
@@ -201,6 +201,11 @@ async def test_grid_on_real_candles_every_fill_has_its_mirror_and_nothing_is_los
         else:
             assert (ot.OrderSide.BUY, order.price - distance) in created, f"no mirror for {order}"
     assert mode.last_errors == {}
+    for order in filled:  # a limit order never fills at a worse price than its limit
+        if order.side is ot.OrderSide.BUY:
+            assert order.average_price <= order.price, order
+        else:
+            assert order.average_price >= order.price, order
     # every fill is one trade, counted once; the grid keeps its size (a fill becomes its mirror)
     assert sum(1 for _ in em.trader.trades(pair)) == sum(1 for o in filled)
     assert len(em.trader.open_orders(pair)) == 10

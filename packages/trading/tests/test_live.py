@@ -258,3 +258,38 @@ async def test_an_order_the_exchange_refuses_is_closed_and_its_funds_released(li
     assert manager.portfolio.total("BTC") == Decimal("0.01")
     state = await manager.store.load()
     assert state.orders[order.order_id]["status"] == "cancelled"
+
+
+async def test_a_fill_racing_a_cancel_is_recorded_once_in_the_books_and_the_state_file(
+    live, emulator, candles
+):
+    """The exchange fills the order before the bot's cancel reaches it: the exchange's word wins: the
+    order is filled, its trade is in the history (and the state file) once, its protections are placed,
+    and the balances equal the exchange's."""
+    manager = await live.start()
+    price, steps = first_low_below(emulator, candles)
+    stop = floor_tick(price * Decimal("0.9"), tick(emulator))
+    take = floor_tick(price * Decimal("1.2"), tick(emulator))
+    order = await _protected_entry(manager, price, stop, take)
+    await manager.order_connector.join()
+    await emulator.advance(steps)  # filled on the exchange; no stream: the bot does not know yet
+    assert emulator_orders(emulator, status=None)[0].status == "FILLED"
+    await manager.trader.cancel_order(order)
+    assert order.status is ot.OrderStatus.CANCELLED  # what the bot believes until the exchange answers
+    await manager.order_connector.join()
+    assert order.status is ot.OrderStatus.FILLED and order.filled == Decimal("0.4")
+    trades = manager.trader.trades()
+    assert [t.order_id for t in trades] == [order.order_id] and trades[0].amount == Decimal("0.4")
+    # the stop-loss and take-profit the cancel had dropped are on the exchange now
+    await manager.order_connector.join()
+    protections = sorted(o.kind.value for o in manager.trader.open_orders(PAIR))
+    assert protections == ["stop_limit", "take_profit_limit"]
+    assert len(emulator_orders(emulator)) in (1, 2)  # one order list or two orders
+    await manager.reconcile()  # the exchange's view again: nothing counted twice
+    assert len(manager.trader.trades()) == 1
+    totals = emulator_totals(emulator)
+    assert {asset: manager.portfolio.total(asset) for asset in totals} == totals
+    state = await manager.store.load()
+    assert [t["order_id"] for t in state.trades] == [order.order_id]
+    stored = state.orders[order.order_id]
+    assert stored["status"] == "filled" and Decimal(stored["filled"]) == Decimal("0.4")

@@ -612,3 +612,22 @@ async def test_rest_fallback_for_own_orders_reports_orders_that_closed_between_p
         Decimal("0.5"),
     )
     assert feed.modes == {("orders", None, None): "rest"}
+
+
+async def test_the_clock_advice_fits_its_cause(candles, caplog):
+    """A machine clock a few seconds off: sync it with NTP. An exchange on a market clock years behind
+    (a replayed market): no NTP advice, the log says the exchange keeps a clock of its own."""
+    async with ExchangeEmulator({SYMBOL: candles}, history=HISTORY) as emu:
+        with caplog.at_level(logging.INFO):
+            async with make_connector(emu, clock=SkewedClock(5_000)) as live:
+                await live.sync_time()
+    assert "NTP" in caplog.text and "clock of its own" not in caplog.text
+    caplog.clear()
+    async with ExchangeEmulator({SYMBOL: candles}, history=HISTORY, server_clock="market") as emu:
+        with caplog.at_level(logging.INFO):
+            async with make_connector(emu) as live:
+                await live.sync_time()
+                assert live.time_offset_ms > 86_400_000  # the recorded market is years old
+                await live.fetch_balance()  # stamped on the market clock: accepted
+    assert "NTP" not in caplog.text
+    assert "keeps a clock of its own" in caplog.text and "days behind the local clock" in caplog.text

@@ -29,7 +29,13 @@ from octobot_backtesting.importers.file_names import parse_candle_file_name
 from octobot_backtesting.importers.octobot_files import OctoBotFileReader, is_octobot_file
 from octobot_backtesting.importers.text_candles import read_csv_candles, read_json_candles
 from octobot_backtesting.resampling import check_resampling, resample_candles
-from octobot_backtesting.validation import IssueKind, Severity, ValidationIssue, validate_candles
+from octobot_backtesting.validation import (
+    IssueKind,
+    Severity,
+    ValidationIssue,
+    most_common_spacing,
+    validate_candles,
+)
 from octobot_trading import normalize_symbol
 
 logger = logging.getLogger(__name__)
@@ -178,10 +184,14 @@ def _series_name(path: Path, symbol: str | None, time_frame: str | None) -> tupl
 
 
 def _normalized(series: _Series, issues: list[ValidationIssue]) -> np.ndarray:
-    """Sorted, identical duplicates dropped; every finding of the source's validation kept in ``issues``."""
+    """Sorted, identical duplicates dropped; every finding of the source's validation kept in ``issues``.
+
+    The sorted candles are validated (two swapped rows are one disorder, not two false gaps); the
+    disorder itself is reported once.
+    """
     candles = series.candles
-    report = validate_candles(candles, series.symbol, series.time_frame)
-    if bad_times := [found for found in report.issues if found.kind is IssueKind.BAD_TIMESTAMP]:
+    raw = validate_candles(candles, series.symbol, series.time_frame)
+    if bad_times := [found for found in raw.issues if found.kind is IssueKind.BAD_TIMESTAMP]:
         raise ImporterError(
             f"{series.source}: {series.symbol} {series.time_frame}: {len(bad_times)} row(s) without a usable "
             f"timestamp (first: {bad_times[0].message}); fix the source and import again"
@@ -200,13 +210,44 @@ def _normalized(series: _Series, issues: list[ValidationIssue]) -> np.ndarray:
         )
     keep = np.ones(len(ordered), dtype=bool)
     keep[same_time + 1] = False
+    report = validate_candles(ordered, series.symbol, series.time_frame)
+    if any(found.kind is IssueKind.TOO_CLOSE for found in report.issues):
+        spacing = most_common_spacing(ordered[keep][:, TIMESTAMP])
+        raise ImporterError(
+            f"{series.source}: {series.symbol} candles are {spacing} apart, not {series.time_frame} as its "
+            "name or the given time frame says",
+            fix_key="time_frame",
+            fix=f"rename the file for its time frame (like BASE_QUOTE-{spacing}.csv) or pass "
+            f"time_frame='{spacing}'",
+        )
+    disorder = _out_of_order(candles[:, TIMESTAMP], series)
+    if disorder is not None:
+        issues.append(disorder)
     for found in report.issues:
         if found.kind is IssueKind.DUPLICATE:
             found = _downgraded(found, "an identical copy was dropped on import")
-        elif found.kind is IssueKind.OUT_OF_ORDER:
-            found = _downgraded(found, "the candles were sorted on import")
         issues.append(found)
     return ordered[keep]
+
+
+def _out_of_order(times: np.ndarray, series: _Series) -> ValidationIssue | None:
+    """One warning for every row of the source that follows a later one (they were sorted)."""
+    if len(times) < 2:
+        return None
+    late = times[1:] < np.maximum.accumulate(times)[:-1]
+    count = int(np.count_nonzero(late))
+    if not count:
+        return None
+    first = int(times[1:][late][0])
+    return ValidationIssue(
+        Severity.WARNING,
+        IssueKind.OUT_OF_ORDER,
+        series.symbol,
+        series.time_frame,
+        first,
+        f"{count} candle(s) out of order in the source (first: {first} follows a later one); "
+        "the candles were sorted on import",
+    )
 
 
 def _same_candle(first: np.ndarray, second: np.ndarray) -> bool:
@@ -268,5 +309,7 @@ def _exchange_name(exchange: str | None, found: set[str], paths: list[Path]) -> 
     if len(folders) == 1 and (folder := folders.pop()) in ccxt.exchanges:
         return folder
     raise ImporterError(
-        "the sources do not say which exchange they come from; pass exchange= (for instance 'binance')"
+        "the sources do not say which exchange they come from",
+        fix_key="exchange",
+        fix="pass exchange= (for instance exchange='binance')",
     )

@@ -36,9 +36,9 @@ def _unit_factor(timestamp_unit: str) -> int:
 def _check_unit(path: Path, first_ms: float, timestamp_unit: str) -> None:
     if timestamp_unit == "ms" and 0 <= first_ms < _SMALLEST_MS:
         raise ImporterError(
-            f"{path.name}: the first timestamp {int(first_ms)} is too small for milliseconds; if "
-            "the file is in "
-            "seconds, pass timestamp_unit='s'"
+            f"{path.name}: the first timestamp {int(first_ms)} is too small for milliseconds",
+            fix_key="timestamp_unit",
+            fix="if the file is in seconds, pass timestamp_unit='s'",
         )
 
 

@@ -162,11 +162,20 @@ def _script_json(payload: str) -> str:
     return payload.replace("</", "<\\/")
 
 
+def _warnings(warnings: list[str]) -> str:
+    if not warnings:
+        return ""
+    items = "".join(f"<li>{html.escape(warning)}</li>" for warning in warnings)
+    return f"\n<h2>Data warnings ({len(warnings)})</h2><ul>{items}</ul>"
+
+
 def render_html(report: RunReport, *, title: str, max_candles_per_chart: int) -> str:
     data = report.to_dict()
     profit = data["profitability"]
     ref = data["reference_market"]
+    interrupted = data["run"]["interrupted_at"]
     figures = [
+        *([("interrupted at (partial run)", interrupted)] if interrupted else []),
         ("period", f"{data['start']} → {data['end']}"),
         (f"start value ({ref})", profit["start_value"]),
         (f"end value ({ref})", profit["end_value"]),
@@ -207,8 +216,8 @@ def render_html(report: RunReport, *, title: str, max_candles_per_chart: int) ->
 <html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title><style>{_STYLE}</style>
 <script type="text/javascript">{get_plotlyjs()}</script></head>
 <body>
-<h1>{html.escape(title)}</h1>
-<h2>Figures</h2>{_table(figures)}
+<h1>{html.escape(title)}{" (interrupted: partial run)" if interrupted else ""}</h1>
+<h2>Figures</h2>{_table(figures)}{_warnings(data["data_warnings"])}
 <h2>Market change per symbol</h2>{_table(sorted(data["symbol_changes_pct"].items()), ("symbol", "change %"))}
 <h2>Portfolio</h2>{_table(portfolio, ("asset", "start", "end"))}
 <h2>Orders by kind</h2>{_table(sorted(data["orders_by_kind"].items()), ("kind", "orders"))}

@@ -62,6 +62,21 @@ from octobot_trading.timestamps import Clock, WallClock
 
 logger = logging.getLogger(__name__)
 
+#: a local clock this close to the exchange's is fine (ms)
+CLOCK_TOLERANCE_MS = 1_000
+#: an offset this large is no machine clock drift: the exchange runs a clock of its own (ms)
+OWN_CLOCK_MS = 3_600_000
+
+
+def _duration(ms: int) -> str:
+    """``ms`` for reading: days, hours or minutes."""
+    for unit, size in (("day", 86_400_000), ("hour", 3_600_000), ("minute", 60_000)):
+        if ms >= size:
+            count = ms // size
+            return f"{count} {unit}{'s' if count > 1 else ''}"
+    return f"{ms} ms"
+
+
 #: what a create request gives back: an order or an order list
 _Sent = TypeVar("_Sent")
 
@@ -232,14 +247,31 @@ class CcxtLiveConnector(CcxtMarketData):
         option = self.profile.time_difference_option
         if option:
             self._client.options[option] = self.time_offset_ms
-        if abs(self.time_offset_ms) > 1000:
+        self._advise_on_clock()
+        return self.time_offset_ms
+
+    def _advise_on_clock(self) -> None:
+        """Say what the measured offset means, with the advice that fits its cause: a few seconds is a
+        drifting machine clock (NTP fixes it); hours or more is no drift: the exchange keeps a clock of
+        its own (a replayed market, a test exchange), and NTP would change nothing."""
+        offset = self.time_offset_ms
+        if abs(offset) <= CLOCK_TOLERANCE_MS:
+            return
+        if abs(offset) < OWN_CLOCK_MS:
             logger.warning(
                 "%s: local clock is %+d ms off the exchange's; requests are stamped on the "
                 "exchange's clock (sync the machine's clock with NTP)",
                 self.exchange_id,
-                self.time_offset_ms,
+                offset,
             )
-        return self.time_offset_ms
+            return
+        logger.info(
+            "%s: the exchange's clock is %s %s the local clock: it keeps a clock of its own (a replayed or "
+            "test market), not a drift of this machine's; requests are stamped on the exchange's clock",
+            self.exchange_id,
+            _duration(abs(offset)),
+            "behind" if offset > 0 else "ahead of",
+        )
 
     def server_time_ms(self) -> int:
         """The exchange's clock now, as far as the local clock and the measured offset tell."""

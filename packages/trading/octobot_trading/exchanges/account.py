@@ -59,6 +59,9 @@ class Account:
         self.clock = clock
         self.open_orders: dict[str, Order] = {}
         self.closed_orders: list[Order] = []
+        #: closed orders changed after they closed (a fill that raced their cancel), in order: the
+        #: state recorder writes them again
+        self.revised_orders: list[Order] = []
         self.trades: list[Trade] = []
         self.notifications: list[tuple[str, dict]] = []
         self.balance_changed = False
@@ -69,8 +72,10 @@ class Account:
         #: whether a channel has consumers (set by the exchange manager): messages nobody reads are
         #: not even built
         self.wants: Callable[[str], bool] = _always
-        #: set by the trader: activates the chained orders of a filled order
+        #: set by the trader: activates the chained orders of a filled order (given the parent)
         self.submit_chained: Callable[[Order], None] | None = None
+        #: set by the trader: new pending copies of the chained orders a cancel killed (a late fill)
+        self.revive_chained: Callable[[Order], None] | None = None
         #: set by the trader: takes an order off the exchange (OCO legs)
         self.cancel_on_exchange: Callable[[Order], None] | None = None
 
@@ -215,16 +220,77 @@ class Account:
                     self.closed_orders.append(order)
                     self.notify_order(order)
                     return
+        self.portfolio.apply(self._changes(order, amount, cost, fee_asset, fee, base, quote))
+        self.balance_changed = True
+        pnl = self._realise(order.symbol, order.side, amount, price, fee_asset, fee, base, quote)
+        order.record_fill(amount, price, fee_asset, fee, now)
+        self._record_trade(order, amount, price, cost, fee_asset, fee, taker, pnl, now)
+        if order.status is OrderStatus.FILLED:
+            self.release(order)  # rounding leftovers of the reservation, if any
+            self.open_orders.pop(order.order_id, None)
+            self.closed_orders.append(order)
+        self.notify_order(order)
+        if isinstance(group, OneCancelsTheOther):
+            for other in group.others(order):
+                self.cancel_leg(other)
+        if order.status is OrderStatus.FILLED and order.chained and self.submit_chained is not None:
+            self._size_chained(order, rules, base)
+            self.submit_chained(order)
+
+    def apply_fill_after_cancel(
+        self, order: Order, amount: Decimal, price: Decimal, fee_asset: str, fee: Decimal, taker: bool
+    ) -> None:
+        """A fill the exchange made before the bot's cancel reached it (live): the order is closed here
+        as cancelled and its funds released, but the exchange's word wins: the order takes the fill,
+        the trade (with its realised PnL) is recorded once, and the portfolio changes by it.
+
+        Raises PortfolioError when the released funds were spent meanwhile: the trade stays recorded
+        and the caller takes the balances from the exchange.
+        """
+        now = self.clock.now_ms()
+        rules, base, quote = self.market(order.symbol)
+        cost = rules.cost(amount, price)
+        pnl = self._realise(order.symbol, order.side, amount, price, fee_asset, fee, base, quote)
+        order.record_fill_after_cancel(amount, price, fee_asset, fee, now)
+        self._record_trade(order, amount, price, cost, fee_asset, fee, taker, pnl, now)
+        self.revised_orders.append(order)
+        self.notify_order(order)
+        try:
+            self.portfolio.apply(self._changes(order, amount, cost, fee_asset, fee, base, quote))
+            self.balance_changed = True
+        finally:
+            if order.status is OrderStatus.FILLED and order.chained and self.revive_chained is not None:
+                # its protections died with the cancel; the position exists: they are created now
+                self.revive_chained(order)
+                self._size_chained(order, rules, base)
+                if self.submit_chained is not None:
+                    self.submit_chained(order)
+
+    @staticmethod
+    def _changes(
+        order: Order, amount: Decimal, cost: Decimal, fee_asset: str, fee: Decimal, base: str, quote: str
+    ) -> dict[str, Decimal]:
+        """What one fill changes in the portfolio (total and available alike)."""
         # copy_negate and EXACT: a unary minus or a subtraction would round to 28 digits
         if order.side is OrderSide.BUY:
             changes = {quote: cost.copy_negate(), base: amount}
         else:
             changes = {base: amount.copy_negate(), quote: cost}
         changes[fee_asset] = EXACT.subtract(changes.get(fee_asset, ZERO), fee)
-        self.portfolio.apply(changes)
-        self.balance_changed = True
-        pnl = self._realise(order.symbol, order.side, amount, price, fee_asset, fee, base, quote)
-        order.record_fill(amount, price, fee_asset, fee, now)
+        return changes
+
+    def _record_trade(
+        self,
+        order: Order,
+        amount: Decimal,
+        price: Decimal,
+        cost: Decimal,
+        fee_asset: str,
+        fee: Decimal,
+        taker: bool,
+        pnl: Decimal,
+        now: int,
+    ) -> None:
         trade = Trade(
             trade_id=f"{self.exchange_id}-t{next(self.trade_ids)}",
             order_id=order.order_id,
@@ -254,18 +320,19 @@ class Account:
                     },
                 )
             )
-        if order.status is OrderStatus.FILLED:
-            self.release(order)  # rounding leftovers of the reservation, if any
-            self.open_orders.pop(order.order_id, None)
-            self.closed_orders.append(order)
-        self.notify_order(order)
-        if isinstance(group, OneCancelsTheOther):
-            for other in group.others(order):
-                self.cancel_leg(other)
-        if order.status is OrderStatus.FILLED and order.chained and self.submit_chained is not None:
-            for child in order.chained:
-                if child.status is OrderStatus.PENDING:
-                    self.submit_chained(child)
+
+    @staticmethod
+    def _size_chained(parent: Order, rules: MarketRules, base: str) -> None:
+        """Size the chained orders left to their parent from what it really brought: its filled amount
+        minus the fee charged in the base it received, on the market's precision (a fill reduced for
+        want of funds or a maker fee lower than forecast changes it)."""
+        brought = parent.filled
+        if parent.side is OrderSide.BUY:
+            brought = EXACT.subtract(brought, parent.fees.get(base, ZERO))
+        brought = rules.adjust_amount(brought)
+        for child in parent.chained:
+            if child.sized_by_parent and child.status is OrderStatus.PENDING:
+                child.amount = brought
 
     def expire(self, order: Order) -> None:
         """The exchange expired ``order``: its funds come back (chained orders die with it)."""

@@ -350,15 +350,21 @@ class LiveOrderConnector(ExchangeConnector):
             await self._check_cancelled(order, answer)
 
     async def _check_cancelled(self, order: Order, answer: ExchangeOrder | None) -> None:
-        """The exchange's view of a cancelled order: a fill that came first makes the books resync."""
+        """The exchange's view of a cancelled order: a fill that came first is the exchange's word (the
+        order takes it, its trade is recorded once) and the balances are taken from the exchange."""
         if answer is not None and answer.filled > order.filled:
-            # it filled before the cancel reached the exchange: the bot already released its funds,
-            # so the balances are taken from the exchange
             logger.warning(
-                "order %s filled %s before its cancel reached the exchange", order.order_id, answer.filled
+                "order %s filled %s before its cancel reached the exchange: recorded",
+                order.order_id,
+                answer.filled,
             )
-            if self.on_account_error is not None:
+            self.apply_fills(order, answer)
+            self.orders.pop(order.order_id, None)
+            await self._notify()
+            if self.on_account_error is not None:  # the funds the cancel released may be spent already
                 await self.on_account_error()
+        elif order.is_closed:
+            self.orders.pop(order.order_id, None)
 
     async def _edit(self, order: Order) -> None:
         async with self._lock:
@@ -502,7 +508,11 @@ class LiveOrderConnector(ExchangeConnector):
     def apply_fills(self, order: Order, update: ExchangeOrder) -> bool:
         """Report the part of ``update.filled`` the bot has not seen, at its own average price and fee."""
         new = update.filled - order.filled
-        if new <= ZERO or (not order.is_active and order.status is not OrderStatus.CANCELLING):
+        # a cancelled order may still fill: the exchange filled it before the bot's cancel arrived
+        after_cancel = order.status is OrderStatus.CANCELLED
+        if new <= ZERO or (
+            not order.is_active and order.status is not OrderStatus.CANCELLING and not after_cancel
+        ):
             return False
         new_cost = update.cost - order.filled_cost if update.cost else new * (update.average_price or ZERO)
         price = new_cost / new if new_cost > ZERO else (update.average_price or order.price or ZERO)
@@ -519,7 +529,10 @@ class LiveOrderConnector(ExchangeConnector):
         if self.on_fill is None:
             raise RuntimeError("the live connector has no fill handler: attach it to an ExchangeManager")
         try:
-            self.on_fill(order, new, price, fee_asset, fee, taker)
+            if after_cancel and self.account is not None:
+                self.account.apply_fill_after_cancel(order, new, price, fee_asset, fee, taker)
+            else:
+                self.on_fill(order, new, price, fee_asset, fee, taker)
         except PortfolioError as error:
             logger.error("fill of order %s not applied to the portfolio: %s; syncing balances", order, error)
             if self.on_account_error is not None:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, ClassVar
 
-from octobot_trading.modes.errors import TradingModeError
+from octobot_trading.modes.config_problem import ConfigProblem, json_number
 from octobot_trading.modes.order_plan import OrderPlan, OrderRequest
 from octobot_trading.modes.trading_mode import AbstractTradingMode, TradingModeState
 from octobot_trading.orders.enums import OrderKind, OrderSide
@@ -136,20 +136,42 @@ class GridTradingMode(AbstractTradingMode):
         super().__init__(*args, **kwargs)
         self.settings: dict[str, GridSettings] = {symbol: self._settings(symbol) for symbol in self.symbols}
 
+    @classmethod
+    def config_problems(cls, config: dict[str, Any]) -> list[ConfigProblem]:
+        problems = super().config_problems(config)
+        pairs = config.get("pair_settings") or {}
+        for prefix, settings in [
+            ("", config),
+            *((f"pair_settings.{s}.", {**config, **o}) for s, o in pairs.items()),
+        ]:
+            spread, increment = (
+                json_number(settings.get("flat_spread")),
+                json_number(settings.get("flat_increment")),
+            )
+            if spread is None or increment is None:
+                continue  # the JSON Schema names a missing or non-numeric value
+            if spread <= 0 or increment <= 0:
+                problems.append(
+                    ConfigProblem(
+                        f"{prefix}flat_spread" if spread <= 0 else f"{prefix}flat_increment",
+                        f"flat_spread and flat_increment must be positive (got {spread} and {increment}); "
+                        "e.g. 1 % and 0.5 % of the price, in quote units",
+                    )
+                )
+            elif increment >= spread:
+                problems.append(
+                    ConfigProblem(
+                        f"{prefix}flat_increment",
+                        f"flat_increment ({increment}) must be below flat_spread ({spread}): a mirror order "
+                        "is placed spread - increment away from its fill; e.g. half the spread",
+                    )
+                )
+        return problems
+
     def _settings(self, symbol: str) -> GridSettings:
         merged = {**self.config, **self.config.get("pair_settings", {}).get(symbol, {})}
         spread = Decimal(str(merged["flat_spread"]))
         increment = Decimal(str(merged["flat_increment"]))
-        if spread <= ZERO or increment <= ZERO:
-            raise TradingModeError(
-                f"{self.get_name()} on {symbol}: flat_spread and flat_increment must be positive "
-                f"(got {spread} and {increment})"
-            )
-        if increment >= spread:
-            raise TradingModeError(
-                f"{self.get_name()} on {symbol}: flat_increment ({increment}) must be below flat_spread "
-                f"({spread}): a mirror order is placed spread - increment away from its fill"
-            )
         return GridSettings(
             spread,
             increment,

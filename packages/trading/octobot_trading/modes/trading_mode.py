@@ -23,7 +23,9 @@ from enum import Enum
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import octobot_channel as oc
-from octobot_trading.modes.amounts import parse_amount
+from octobot_trading.errors import OrderBelowMinimumError
+from octobot_trading.modes.amounts import InvalidAmountSyntaxError, parse_amount
+from octobot_trading.modes.config_problem import ConfigProblem
 from octobot_trading.modes.errors import TradingModeError
 from octobot_trading.modes.order_plan import OrderPlan, OrderRequest
 from octobot_trading.orders.enums import OrderSide
@@ -62,6 +64,8 @@ class AbstractTradingMode:
     REQUIRED_STRATEGIES: ClassVar[tuple[str, ...]] = ("*",)
     DEFAULT_CONFIG: ClassVar[dict] = {"trigger": "evaluations"}
     CONFIG_SCHEMA: ClassVar[dict] = {"type": "object"}
+    #: config keys holding an amount text (``0.1``, ``25q``, ``2%``, ``12a%``), checked by config_problems
+    AMOUNT_KEYS: ClassVar[tuple[str, ...]] = ()
 
     def __init__(
         self,
@@ -73,6 +77,7 @@ class AbstractTradingMode:
         self.exchange_manager = exchange_manager
         self.symbols = list(symbols)
         self.config: dict[str, Any] = {**self.DEFAULT_CONFIG, **(config or {})}
+        self.check_config(self.config)
         self._state_changes_only = bool(self.config.get("act_on_state_change_only", True))
         self.time_frame = time_frame
         self.states: dict[str, TradingModeState] = {}
@@ -94,6 +99,31 @@ class AbstractTradingMode:
     def get_name(cls) -> str:
         return cls.NAME or cls.__name__
 
+    @classmethod
+    def config_problems(cls, config: dict[str, Any]) -> list[ConfigProblem]:
+        """What makes ``config`` (DEFAULT_CONFIG already merged in) unusable beyond its JSON Schema:
+        amount texts of AMOUNT_KEYS, and what a subclass adds (relations between keys).
+
+        The one place for these checks: `octobot profiles validate` and the mode's start both call it,
+        so a config that validates never fails at start. Subclasses extend the list from ``super()``.
+        """
+        problems = []
+        for key in cls.AMOUNT_KEYS:
+            if config.get(key) is None:
+                continue
+            try:
+                parse_amount(config[key])
+            except InvalidAmountSyntaxError as error:
+                problems.append(ConfigProblem(key, str(error)))
+        return problems
+
+    @classmethod
+    def check_config(cls, config: dict[str, Any]) -> None:
+        """Raise TradingModeError naming the mode, the key and the fix of the first config problem."""
+        problems = cls.config_problems({**cls.DEFAULT_CONFIG, **config})
+        if problems:
+            raise TradingModeError(f"{cls.get_name()}: {problems[0]}")
+
     # --- lifecycle -------------------------------------------------------------------------------
     async def start(self) -> None:
         mode_channel = self.exchange_manager.get_channel("ModeChannel")
@@ -106,7 +136,7 @@ class AbstractTradingMode:
         await mode_channel.add_consumer(decisions)
         self._orders_consumer = decisions
         self._consumers.append((mode_channel, decisions))
-        if self.config.get("trigger") == "candles":
+        if self.acts_on_candles():
             ohlcv = self.exchange_manager.get_channel("OHLCVChannel")
             filters: dict[str, Any] = {
                 "exchange": self.exchange_manager.exchange_id,
@@ -235,6 +265,10 @@ class AbstractTradingMode:
         if decided is not None:
             await decided
 
+    def acts_on_candles(self) -> bool:
+        """True when the mode decides on every closed candle of its symbols (``"trigger": "candles"``)."""
+        return self.config.get("trigger") == "candles"
+
     def evaluation_from_candle(self, symbol: str, time_frame: str, candle: list) -> float | None:
         """Evaluation to act on when a candle closes (candle trigger); default: the latest received."""
         return self.evaluations.get(symbol)
@@ -324,6 +358,8 @@ class AbstractTradingMode:
         if amount <= ZERO:
             logger.info("%s: nothing to %s on %s", self.get_name(), request.side.value, symbol)
             return None
+        if request.side is OrderSide.SELL and not self._sellable(symbol, amount, reference):
+            return None
         trader = self.exchange_manager.trader
         chained = [self._new_chained(symbol, child, amount) for child in request.chained]
         if request.one_cancels_the_other and len(chained) > 1:
@@ -343,11 +379,28 @@ class AbstractTradingMode:
             expires_at=request.expires_at,
         )
 
+    def _sellable(self, symbol: str, amount: Decimal, price: Decimal) -> bool:
+        """A sell below the market's minimum (the dust a position leaves) is nothing to sell: the
+        exchange would refuse it, so it is neither an error nor a trade."""
+        try:
+            self.exchange_manager.markets.rules(symbol).check_order(amount, price)
+        except OrderBelowMinimumError as error:
+            logger.info(
+                "%s: nothing to sell on %s: %s is below the minimum (%s)",
+                self.get_name(),
+                symbol,
+                amount,
+                error,
+            )
+            return False
+        return True
+
     def _new_chained(self, symbol: str, request: OrderRequest, parent_amount: Decimal) -> Order:
         if request.chained:
             raise TradingModeError(f"{self.get_name()}: a chained order cannot carry chained orders itself")
         amount = request.amount
-        if amount is None:  # what the parent brings, minus the fee charged in the received asset
+        sized_by_parent = amount is None
+        if amount is None:  # a forecast: the account sizes it again from the parent's real fill
             rules = self.exchange_manager.markets.rules(symbol)
             amount = rules.adjust_amount(parent_amount * (1 - rules.fee_rate(True)))
         elif isinstance(amount, str):
@@ -355,7 +408,7 @@ class AbstractTradingMode:
                 f"{self.get_name()}: a chained order is sized when its parent fills: give it an amount in "
                 "base units or None (what the parent brings), not an amount text"
             )
-        return self.exchange_manager.trader.new_order(
+        order = self.exchange_manager.trader.new_order(
             symbol,
             request.side,
             request.kind,
@@ -365,6 +418,8 @@ class AbstractTradingMode:
             request.trailing_percent,
             request.tag or self.get_name(),
         )
+        order.sized_by_parent = sized_by_parent
+        return order
 
     # --- helpers for subclasses ------------------------------------------------------------------
     def current_price(self, symbol: str) -> Decimal:

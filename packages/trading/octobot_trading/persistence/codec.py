@@ -38,6 +38,7 @@ _PLAIN = (
     "locked_asset",
     "forecast_fee_asset",
     "parent_id",
+    "sized_by_parent",
     "tag",
     "expires_at",
 )

@@ -46,6 +46,7 @@ class AccountRecorder:
         self.counters = counters
         self._saved_orders: dict[str, str] = {}
         self._closed_seen = 0
+        self._revised_seen = self._revised_next = 0
         self._trades_seen = 0
         self._history_seen = 0
         self._portfolio: str | None = None
@@ -112,6 +113,8 @@ class AccountRecorder:
         for order in closed[self._closed_seen :]:
             if order.order_id not in saved:
                 change.orders.append(json.loads(self._encode(order)))
+        for order in account.revised_orders[self._revised_seen :]:  # closed, then changed (a late fill)
+            change.orders.append(json.loads(self._encode(order)))
         change.trades = [trade_to_record(t) for t in account.trades[self._trades_seen :]]
         portfolio = json.dumps(self.manager.portfolio.snapshot().to_dict(), sort_keys=True)
         if portfolio != self._portfolio:
@@ -122,6 +125,7 @@ class AccountRecorder:
         if self.counters is not None:
             counters = self.counters()
             change.counters = {k: v for k, v in counters.items() if self._counters.get(k) != v}
+        self._revised_next = len(account.revised_orders)
         return change, saved, len(closed), len(account.trades), len(points)
 
     async def save(self) -> int:
@@ -135,6 +139,7 @@ class AccountRecorder:
             new_trades = await self.store.write(change) if change else 0
             self._saved_orders = saved
             self._closed_seen, self._trades_seen, self._history_seen = closed_seen, trades_seen, history_seen
+            self._revised_seen = self._revised_next
             if change.portfolio is not None:
                 self._portfolio = json.dumps(change.portfolio, sort_keys=True)
             self._counters.update(change.counters)

@@ -1,0 +1,79 @@
+"""What one engine did on one benchmark case, and how two engines are compared.
+
+Why one shape for every engine: each case prints the same columns for ours and the baselines, writes
+the same JSON row for tools/bench.py, and checks the same agreement (trade counts within a stated
+tolerance) before anything is reported.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class EngineRun:
+    """Figures of one run. ``seconds`` covers the engine's run only (data preparation is outside)."""
+
+    engine: str
+    seconds: float
+    candles: int
+    trades: int
+    final_equity: float
+    #: a digest of every trade and the end portfolio (ours only): equal digests mean identical results
+    digest: str | None = None
+    peak_memory_mb: float | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def candles_per_s(self) -> float:
+        return self.candles / self.seconds if self.seconds > 0 else float("inf")
+
+
+def results_digest(trades: list[dict[str, Any]], end_portfolio: dict[str, Any]) -> str:
+    """sha256 of the trades (every field) and the end portfolio, Decimals as their exact text."""
+    payload = json.dumps({"trades": trades, "end": end_portfolio}, sort_keys=True, default=str)
+    return hashlib.sha256(payload.encode()).hexdigest()[:16]
+
+
+def print_runs(title: str, runs: list[EngineRun]) -> None:
+    print(f"\n{title}")
+    print(f"  {'engine':<12}{'candles':>10}{'candles/s':>12}{'seconds':>9}{'final equity':>16}{'trades':>8}")
+    for run in runs:
+        print(
+            f"  {run.engine:<12}{run.candles:>10,}{run.candles_per_s:>12,.0f}{run.seconds:>9.2f}"
+            f"{run.final_equity:>16,.2f}{run.trades:>8}"
+        )
+    ours = runs[0]
+    for other in runs[1:]:
+        gap = abs(ours.final_equity - other.final_equity) / abs(other.final_equity or 1.0)
+        print(
+            f"  ours / {other.engine}: {ours.candles_per_s / other.candles_per_s:.2f}x the candles/s; "
+            f"final equities {gap:.3%} apart; trades {ours.trades} / {other.trades}"
+        )
+
+
+def check_trade_counts(ours: EngineRun, other: EngineRun, tolerance: float) -> str | None:
+    """None when the trade counts agree within ``tolerance`` (a share of the baseline's count, at least
+    one trade), else what differs."""
+    allowed = max(1, round(tolerance * other.trades))
+    if abs(ours.trades - other.trades) <= allowed:
+        return None
+    return (
+        f"trade counts disagree: ours {ours.trades}, {other.engine} {other.trades} "
+        f"(allowed difference {allowed}, {tolerance:.0%})"
+    )
+
+
+def json_row(case: str, ours: EngineRun, baselines: list[EngineRun], **extra: Any) -> dict[str, Any]:
+    """A row for tools/bench.py; ``check`` is compared between the pure and the compiled build."""
+    return {
+        "case": case,
+        "unit": "candles/s",
+        "ours": ours.candles_per_s,
+        "baselines": {run.engine: run.candles_per_s for run in baselines},
+        "check": {"trades": ours.trades, "final_equity": round(ours.final_equity, 8), "digest": ours.digest},
+        **extra,
+    }
