@@ -262,11 +262,6 @@ class _SeriesChecker:
         return self.issues
 
 
-def _describe_row(text: str, candles: np.ndarray, rows: np.ndarray, position: int, _timestamp: int) -> str:
-    """The message of the issue at ``rows[position]``: ``text`` with that candle's values."""
-    return _with_values(text, candles[rows[position]])
-
-
 def _spacing(step_ms: int) -> str:
     """``5m`` for 300000, else the milliseconds."""
     for name in ("1m", "3m", "5m", "15m", "30m", "1h", "2h", "4h", "6h", "8h", "12h", "1d"):
@@ -283,6 +278,11 @@ def most_common_spacing(times: np.ndarray) -> str | None:
         return None
     values, counts = np.unique(steps, return_counts=True)
     return _spacing(int(values[np.argmax(counts)]))
+
+
+def _describe_row(text: str, candles: np.ndarray, rows: np.ndarray, position: int, _timestamp: int) -> str:
+    """The message of the issue at ``rows[position]``: ``text`` with that candle's values."""
+    return _with_values(text, candles[rows[position]])
 
 
 def _with_values(text: str, candle: np.ndarray) -> str:

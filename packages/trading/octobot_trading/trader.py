@@ -247,7 +247,8 @@ class Trader:
         tag: str | None = None,
         expires_at: int | None = None,
     ) -> Order:
-        """Validate, lock the funds and send an order; returns it (a market order comes back filled).
+        """Validate, lock the funds and send an order; returns it (a simulated market order comes back filled,
+        unless a latency model delays it to its arrival).
 
         ``expires_at`` (ms): the exchange expires the order from then on (good-till-date).
 

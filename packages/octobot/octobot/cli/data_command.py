@@ -62,6 +62,11 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "--to", required=True, help="data file to write: a path or a name in the data folder"
     )
     collect.add_argument("--overwrite", action="store_true", help="replace an existing data file")
+    collect.add_argument(
+        "--restart",
+        action="store_true",
+        help="discard what an interrupted collection into the same file left, instead of resuming it",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -222,6 +227,7 @@ def _collect(args: argparse.Namespace, context: CliContext) -> int:
             end_ms=end_ms,
             exchange_config=context.user_config.ccxt_config(args.exchange),
             overwrite=args.overwrite,
+            restart=args.restart,
         )
     )
     for series in result.series:

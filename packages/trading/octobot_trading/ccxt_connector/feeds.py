@@ -26,6 +26,7 @@ from octobot_trading.ccxt_connector.structures import (
     public_trade_from_ccxt,
     ticker_from_ccxt,
 )
+from octobot_trading.ccxt_connector.ws_futures import consume_ws_rejections
 from octobot_trading.exchanges.market_data import MarketDataSink, MarketDataSource
 from octobot_trading.time_frames import TimeFrame, parse_time_frame
 
@@ -122,6 +123,8 @@ class LiveFeed(MarketDataSource):
         for tf in self.time_frames:
             self.connector.check_time_frame(tf)
         self._sink = sink
+        if self.use_streams:
+            consume_ws_rejections(self.connector.client)
         loop = asyncio.get_running_loop()
         for key in self.keys:
             if self.use_streams and self.connector.has_stream(key[0]):

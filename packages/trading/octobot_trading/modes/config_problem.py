@@ -19,11 +19,3 @@ class ConfigProblem:
 
     def __str__(self) -> str:
         return f"{self.key}: {self.message}"
-
-
-def json_number(value: object) -> int | float | None:
-    """``value`` when it is a JSON number (a bool is not one), else None: the rules between numbers are
-    checked once the values are numbers (the JSON Schema names a missing or non-numeric one)."""
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return value
-    return None

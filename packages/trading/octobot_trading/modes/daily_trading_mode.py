@@ -15,7 +15,7 @@ import logging
 from decimal import Decimal
 from typing import Any, ClassVar
 
-from octobot_trading.modes.config_problem import ConfigProblem, json_number
+from octobot_trading.modes.config_problem import ConfigProblem
 from octobot_trading.modes.errors import TradingModeError
 from octobot_trading.modes.order_plan import OrderPlan, OrderRequest
 from octobot_trading.modes.protections import protections
@@ -83,19 +83,13 @@ class DailyTradingMode(AbstractTradingMode):
     def config_problems(cls, config: dict[str, Any]) -> list[ConfigProblem]:
         problems = super().config_problems(config)
         names = ("strong_sell_threshold", "sell_threshold", "buy_threshold", "strong_buy_threshold")
-        values = [json_number(config.get(name)) for name in names]
-        strong_sell, sell, buy, strong_buy = values
-        if (
-            strong_sell is not None
-            and sell is not None
-            and buy is not None
-            and strong_buy is not None
-            and not strong_sell <= sell < buy <= strong_buy
-        ):
-            got = ", ".join(f"{name} {value}" for name, value in zip(names, values, strict=True))
+        read = [config.get(name) for name in names]
+        values = [float(v) for v in read if isinstance(v, int | float) and not isinstance(v, bool)]
+        if len(values) == len(names) and not values[0] <= values[1] < values[2] <= values[3]:
+            got = ", ".join(f"{name} {value}" for name, value in zip(names, read, strict=True))
             problems.append(
                 ConfigProblem(
-                    "buy_threshold" if sell >= buy else names[0 if strong_sell > sell else 3],
+                    "buy_threshold" if values[1] >= values[2] else names[0 if values[0] > values[1] else 3],
                     f"thresholds must satisfy strong_sell_threshold <= sell_threshold < buy_threshold <= "
                     f"strong_buy_threshold (got {got}); e.g. -0.8, -0.3, 0.3, 0.8",
                 )

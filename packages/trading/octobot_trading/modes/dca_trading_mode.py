@@ -207,7 +207,7 @@ class DCATradingMode(AbstractTradingMode):
         offset = Decimal(str(c["entry_offset_percent"])) / HUNDRED
         spacing = Decimal(str(c["secondary_entries_spacing_percent"])) / HUNDRED
         rules = self.exchange_manager.markets.rules(symbol)
-        requests = []
+        requests: list[OrderRequest] = []
         market = c["entry_type"] == "market"
         first = price if market else rules.adjust_price(price * (1 - offset))
         requests.append(

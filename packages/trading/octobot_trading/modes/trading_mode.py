@@ -398,16 +398,18 @@ class AbstractTradingMode:
     def _new_chained(self, symbol: str, request: OrderRequest, parent_amount: Decimal) -> Order:
         if request.chained:
             raise TradingModeError(f"{self.get_name()}: a chained order cannot carry chained orders itself")
-        amount = request.amount
-        sized_by_parent = amount is None
-        if amount is None:  # a forecast: the account sizes it again from the parent's real fill
+        requested = request.amount
+        sized_by_parent = requested is None
+        if requested is None:  # a forecast: the account sizes it again from the parent's real fill
             rules = self.exchange_manager.markets.rules(symbol)
             amount = rules.adjust_amount(parent_amount * (1 - rules.fee_rate(True)))
-        elif isinstance(amount, str):
+        elif isinstance(requested, str):
             raise TradingModeError(
                 f"{self.get_name()}: a chained order is sized when its parent fills: give it an amount in "
                 "base units or None (what the parent brings), not an amount text"
             )
+        else:
+            amount = requested
         order = self.exchange_manager.trader.new_order(
             symbol,
             request.side,
