@@ -71,7 +71,7 @@ SOAK_ROUNDS ?= 200
 SOAK_SEED ?= 20261203
 soak: install
 	OCTOBOT_SOAK_ROUNDS=$(SOAK_ROUNDS) OCTOBOT_SOAK_SEED=$(SOAK_SEED) OCTOBOT_EXPECT_COMPILED=0 \
-	  $(VPY) -m pytest packages/trading/tests/test_soak.py -q -p no:cacheprovider --timeout=0
+	  $(VPY) -m pytest packages/emulator/tests/test_soak.py -q -p no:cacheprovider --timeout=0
 
 wheels: install
 	$(VPY) tools/build_wheels.py

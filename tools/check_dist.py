@@ -71,6 +71,26 @@ with tempfile.TemporaryDirectory() as folder:
     with ob.DataFileReader(path) as reader:
         np.testing.assert_array_equal(reader.read_ohlcv("BTC/USDT", "1m"), rows)
 """,
+    "octobot-exchange-emulator": r"""
+import asyncio
+from decimal import Decimal
+import aiohttp
+import numpy as np
+import octobot_exchange_emulator as emulator
+
+rows = np.array([[1_600_000_000_000 + i * 60_000.0, 100.0, 101.0, 99.0, 100.5, 10.0] for i in range(20)])
+
+async def main():
+    exchange = emulator.ExchangeEmulator({"BTC/USDT": rows}, balances={"USDT": Decimal(100)}, history=10)
+    async with exchange as emu:
+        async with aiohttp.ClientSession() as session:
+            async with session.get(emu.url + "/api/v3/klines?symbol=BTCUSDT&interval=1m") as answer:
+                klines = await answer.json()
+        assert len(klines) == 11, klines  # the closed history and the candle forming now
+        assert await emu.advance(3) == 3 and emu.balance("USDT") == (Decimal(100), 0)
+
+asyncio.run(main())
+""",
     "octobot": r"""
 import io
 import octobot

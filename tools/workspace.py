@@ -12,7 +12,7 @@ PACKAGES_DIR = ROOT / "packages"
 DIST_DIR = ROOT / "dist"
 #: The one list of the packages (folders of packages/), in dependency order: a package only depends on
 #: packages before it. The Makefile and the CI workflow read it (`python tools/workspace.py`).
-PACKAGE_DIRS = ("channel", "trading", "evaluators", "backtesting", "octobot")
+PACKAGE_DIRS = ("channel", "trading", "evaluators", "backtesting", "emulator", "octobot")
 
 _NAME_RE = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
 

@@ -484,9 +484,11 @@ CASES = {
 @pytest.fixture
 def fast_retries(monkeypatch: pytest.MonkeyPatch) -> None:
     """A refused connection is retried in milliseconds, not seconds (the error stays the same)."""
-    from octobot_trading.ccxt_connector import RetryPolicy, market_data
+    from octobot_trading.ccxt_connector import RetryPolicy, public_market_data
 
-    monkeypatch.setattr(market_data, "RetryPolicy", lambda: RetryPolicy(base_delay_s=0.001, max_delay_s=0.01))
+    monkeypatch.setattr(
+        public_market_data, "RetryPolicy", lambda: RetryPolicy(base_delay_s=0.001, max_delay_s=0.01)
+    )
 
 
 @pytest.mark.parametrize(("setup", "code", "words"), list(CASES.values()), ids=list(CASES))

@@ -7,7 +7,7 @@ import signal
 from decimal import Decimal
 
 from octobot.errors import ExitCode
-from octobot_trading.emulator import ExchangeEmulator
+from octobot_exchange_emulator import ExchangeEmulator
 
 from .helpers import write_profile
 from .test_paper import HISTORY, PAIR, PAPER_TENTACLES, BotProcess, candles, paper_profile, stored_state

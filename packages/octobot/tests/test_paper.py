@@ -15,7 +15,7 @@ import pytest
 
 import octobot
 import octobot_trading as ot
-from octobot_trading.emulator import ExchangeEmulator, load_candles
+from octobot_exchange_emulator import ExchangeEmulator, load_candles
 
 from .helpers import shared_data, write_profile
 

@@ -12,7 +12,7 @@ import pytest
 
 import octobot_backtesting as ob
 from octobot.errors import ExitCode
-from octobot_trading.ccxt_connector.testing import BinanceLikeServer
+from octobot_exchange_emulator import BinanceLikeServer
 
 from .helpers import run_cli
 

@@ -63,6 +63,36 @@ class _Series:
     source: str
 
 
+@dataclass(slots=True)
+class CandleFiles:
+    """Every series of some candle files, read and normalized as an import would, nothing written."""
+
+    #: (symbol, time frame) -> candles (sorted by open time, identical duplicates dropped)
+    series: dict[tuple[str, str], np.ndarray] = field(default_factory=dict)
+    #: exchanges the sources record (OctoBot and octobot-backtesting data files name theirs)
+    exchanges: set[str] = field(default_factory=set)
+    issues: list[ValidationIssue] = field(default_factory=list)
+
+
+def read_candle_files(
+    sources: Iterable[str | os.PathLike] | str | os.PathLike,
+    *,
+    symbol: str | None = None,
+    time_frame: str | None = None,
+    timestamp_unit: str = "ms",
+) -> CandleFiles:
+    """Reads every series of ``sources`` in memory: whatever ``import_files`` accepts (this project's data
+    files, OctoBot ``.data`` files, CSV, ccxt/freqtrade JSON), with the same checks and fixes.
+
+    Why: a tool that replays candles (the exchange emulator) reads every format the bot reads without a
+    data file on disk and without a reader of its own.
+    """
+    read = CandleFiles()
+    collected = _collect(_paths(sources), symbol, time_frame, timestamp_unit, read.exchanges, read.issues)
+    read.series = {key: series.candles for key, series in collected.items()}
+    return read
+
+
 def import_files(
     sources: Iterable[str | os.PathLike] | str | os.PathLike,
     destination: str | os.PathLike,
@@ -81,24 +111,10 @@ def import_files(
     the folder name when it is a ccxt exchange id (freqtrade's ``data/binance/``). ``resample_to`` lists
     longer time frames to build from the longest imported time frame that divides them.
     """
-    paths = (
-        [Path(sources)] if isinstance(sources, str | os.PathLike) else [Path(source) for source in sources]
-    )
-    if not paths:
-        raise ImporterError("no source file given to import")
+    paths = _paths(sources)
     report = ImportReport(Path(destination))
     exchanges: set[str] = set()
-    collected: dict[tuple[str, str], _Series] = {}
-    for path in paths:
-        for series in _read_source(path, symbol, time_frame, timestamp_unit, exchanges):
-            key = (series.symbol, series.time_frame)
-            if key in collected:
-                raise ImporterError(
-                    f"{series.symbol} {series.time_frame} comes from both {collected[key].source} and "
-                    f"{series.source}; import them into separate files and merge them, or import one"
-                )
-            series.candles = _normalized(series, report.issues)
-            collected[key] = series
+    collected = _collect(paths, symbol, time_frame, timestamp_unit, exchanges, report.issues)
     for target in resample_to:
         _resample_into(collected, checked_time_frame(target).value, report)
     exchange = _exchange_name(exchange, exchanges, paths)
@@ -112,6 +128,38 @@ def import_files(
         "imported %d series into %s with %d issue(s)", len(report.series), report.path, len(report.issues)
     )
     return report
+
+
+def _paths(sources: Iterable[str | os.PathLike] | str | os.PathLike) -> list[Path]:
+    paths = (
+        [Path(sources)] if isinstance(sources, str | os.PathLike) else [Path(source) for source in sources]
+    )
+    if not paths:
+        raise ImporterError("no source file given to import")
+    return paths
+
+
+def _collect(
+    paths: list[Path],
+    symbol: str | None,
+    time_frame: str | None,
+    timestamp_unit: str,
+    exchanges: set[str],
+    issues: list[ValidationIssue],
+) -> dict[tuple[str, str], _Series]:
+    """Every series of ``paths``, normalized; a series found in two sources is refused."""
+    collected: dict[tuple[str, str], _Series] = {}
+    for path in paths:
+        for series in _read_source(path, symbol, time_frame, timestamp_unit, exchanges):
+            key = (series.symbol, series.time_frame)
+            if key in collected:
+                raise ImporterError(
+                    f"{series.symbol} {series.time_frame} comes from both {collected[key].source} and "
+                    f"{series.source}; import them into separate files and merge them, or import one"
+                )
+            series.candles = _normalized(series, issues)
+            collected[key] = series
+    return collected
 
 
 def _read_source(

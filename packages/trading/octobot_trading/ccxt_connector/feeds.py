@@ -31,7 +31,7 @@ from octobot_trading.exchanges.market_data import MarketDataSink, MarketDataSour
 from octobot_trading.time_frames import TimeFrame, parse_time_frame
 
 if TYPE_CHECKING:
-    from octobot_trading.ccxt_connector.live import CcxtLiveConnector
+    from octobot_trading.ccxt_connector.live_connector import CcxtLiveConnector
 
 logger = logging.getLogger(__name__)
 
@@ -248,7 +248,7 @@ class LiveFeed(MarketDataSource):
         """The REST equivalent of a stream message (in ccxt's shape, so one handler serves both)."""
         kind, symbol, _ = key
         client = self.connector.client
-        request = self.connector._request  # the connector's budgeted, retried request path
+        request = self.connector.request  # the connector's budgeted, retried request path
         if kind == "ticker":
             return await request(lambda: client.fetch_ticker(symbol), f"poll the {symbol} ticker")
         if kind == "trades":

@@ -19,7 +19,7 @@ from octobot_trading.time_frames import TimeFrame, parse_time_frame
 from octobot_trading.timestamps import candle_close_time, candle_open_time
 
 if TYPE_CHECKING:
-    from octobot_trading.ccxt_connector.live import CcxtLiveConnector
+    from octobot_trading.ccxt_connector.live_connector import CcxtLiveConnector
 
 logger = logging.getLogger(__name__)
 
