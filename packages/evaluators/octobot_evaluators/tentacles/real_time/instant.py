@@ -172,6 +172,7 @@ class InstantFluctuationsEvaluator(_WatchedTimeFrame):
             return UNCHANGED
         self.check_candle(candle)
         symbol = self.symbol
+        assert symbol is not None  # a real-time trigger always names its symbol
         closes = self._closes.get(symbol)
         if closes is None:
             closes = self._closes[symbol] = RollingWindow(SEGMENTS[0])
@@ -268,6 +269,7 @@ class InstantMAEvaluator(_WatchedTimeFrame):
             return UNCHANGED
         self.check_candle(candle)
         symbol = self.symbol
+        assert symbol is not None  # a real-time trigger always names its symbol
         closes = self._closes_of(symbol)
         if closed and candle.timestamp > self._last_times[symbol]:
             closes.append(candle.close)
@@ -287,7 +289,9 @@ class InstantMAEvaluator(_WatchedTimeFrame):
         return closes
 
     def _evaluate(self, price: float) -> float | _Unchanged:
-        closes = self._closes_of(self.symbol)
+        symbol = self.symbol
+        assert symbol is not None  # a real-time trigger always names its symbol
+        closes = self._closes_of(symbol)
         if len(closes) < self.config["period"]:
             return UNCHANGED  # warming up
         average = math.fsum(closes) / len(closes)
