@@ -67,7 +67,7 @@ def _table(results: dict[str, dict | None]) -> tuple[list[str], list[str]]:
     lines, problems = [], []
     for case, by_build in _rows(results).items():
         pure, compiled = by_build.get("pure"), by_build.get("compiled")
-        unit = (pure or compiled)["unit"]  # type: ignore[index]
+        unit = (pure or compiled or {}).get("unit", "")
         pure_value = pure["ours"] if pure else None
         compiled_value = compiled["ours"] if compiled else None
         speedup = f"{compiled_value / pure_value:.2f}x" if pure_value and compiled_value else "-"
