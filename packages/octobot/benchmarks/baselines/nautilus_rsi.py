@@ -13,7 +13,7 @@ Why the results are close but not equal to ours (the trade counts agree within 5
   makes about 30 fewer fills with the same final equity to the cent as backtrader's;
 - nautilus's RSI with Wilder smoothing seeds its averages with the first move, TA-Lib's (ours and
   backtrader's) with the mean of the first 14: the values differ during the first few hundred candles,
-  so a zone entry near a threshold can happen at another candle there; later they agree to 1e-12;
+  so a zone entry near a threshold can happen at another candle there, before they converge;
 - prices are Price objects of fixed precision: the prices are scaled by 1e6 (near 2,000; volumes are
   kept, so that a bar's volume, which nautilus uses as the liquidity of its book, covers every order as
   ours and backtrader's do without a volume cap) and rounded to 1e-8, a relative change below 1e-11;
