@@ -1,4 +1,5 @@
 # The two commands: `make run` and `make test`. Everything they need is installed from here.
+# `make test` tests what users install: the pure and the compiled wheels, each in a brand-new environment.
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := help
@@ -8,7 +9,11 @@ VENV := .venv
 VPY := $(VENV)/bin/python
 CVENV := .venv-compiled
 CPY := $(CVENV)/bin/python
-PACKAGES := channel trading evaluators backtesting octobot
+PVENV := .venv-pure
+PPY := $(PVENV)/bin/python
+# the package folders, in dependency order: tools/workspace.py holds the one list
+PACKAGES := $(shell $(PYTHON) tools/workspace.py)
+TEST_DIRS := $(PACKAGES:%=packages/%/tests)
 PYTEST_ARGS ?= -q -p no:cacheprovider --timeout=300
 PIP_QUIET := PIP_DISABLE_PIP_VERSION_CHECK=1
 # make run: the user data folder of the demo run, where it may give data (DATA=file), and the real data
@@ -17,14 +22,18 @@ DATA ?=
 SHARED_DATA ?= $(abspath $(CURDIR)/../shared/data)
 REPORT ?= reports/default-backtest.html
 
-.PHONY: help install lint format test test-pure test-compiled compiled-env wheels dist-check run bench clean
+.PHONY: help install lint format test test-pure test-compiled test-dev soak pure-env compiled-env wheels dist-check \
+	run bench clean
 
 help:
 	@echo "make run     backtest of the default profile on real data, with its report (DATA=file to choose)"
-	@echo "make test    lint, then every package's tests on the pure and on the compiled build"
+	@echo "make test    lint, then every package's tests on the pure and on the compiled wheels, each installed"
+	@echo "             in a brand-new environment (.venv-pure without Cython, .venv-compiled)"
+	@echo "make test-dev  every package's tests on the editable install (.venv), while developing"
+	@echo "make soak    a long soak of the live account on the exchange emulator (SOAK_ROUNDS, SOAK_SEED)"
 	@echo "make bench   every package's benchmarks, pure and compiled side by side"
 	@echo "make wheels  sdist + pure wheel + compiled wheel per package into dist/, twine-checked"
-	@echo "make install / lint / format / clean"
+	@echo "make install / lint (ruff, mypy) / format / clean"
 
 $(VPY):
 	$(PYTHON) -m venv $(VENV)
@@ -39,22 +48,49 @@ $(VENV)/.installed: $(VPY) tools/requirements-dev.txt $(wildcard packages/*/pypr
 lint: install
 	$(VPY) -m ruff check .
 	$(VPY) -m ruff format --check .
+	$(VPY) -m mypy
+	$(VPY) tools/check_cython.py
+	$(VPY) tools/check_cibuildwheel.py
 
 format: install
 	$(VPY) -m ruff check --fix .
 	$(VPY) -m ruff format .
 
 test: lint test-pure test-compiled dist-check
-	@echo "make test: all passed (pure and compiled builds)"
+	@echo "make test: all passed (pure and compiled wheels)"
 
-test-pure: install
+# development: the tests on the editable install, package by package
+test-dev: install
 	@for pkg in $(PACKAGES); do \
-	  echo "=== $$pkg (pure) ==="; \
+	  echo "=== $$pkg (editable) ==="; \
 	  OCTOBOT_EXPECT_COMPILED=0 $(VPY) -m pytest packages/$$pkg/tests $(PYTEST_ARGS) || exit 1; \
 	done
 
+# the soak of `make test` (a few rounds), long: seeded random faults, the live invariants after each round
+SOAK_ROUNDS ?= 200
+SOAK_SEED ?= 20261203
+soak: install
+	OCTOBOT_SOAK_ROUNDS=$(SOAK_ROUNDS) OCTOBOT_SOAK_SEED=$(SOAK_SEED) OCTOBOT_EXPECT_COMPILED=0 \
+	  $(VPY) -m pytest packages/emulator/tests/test_soak.py -q -p no:cacheprovider --timeout=0
+
 wheels: install
 	$(VPY) tools/build_wheels.py
+
+# a brand-new environment without Cython holding the pure py3-none-any wheels of every package
+pure-env: wheels
+	rm -rf $(PVENV)
+	$(PYTHON) -m venv $(PVENV)
+	$(PIP_QUIET) $(PPY) -m pip install --quiet --upgrade pip
+	$(PPY) tools/install.py --python $(PPY) --from-dist --pure --extras test
+	$(PPY) tools/check_pure.py
+
+# every package's tests in one pytest call on the installed pure wheels, then the backtest of `make run`
+test-pure: pure-env
+	@echo "=== $(PACKAGES) (pure wheels) ==="
+	OCTOBOT_EXPECT_COMPILED=0 OCTOBOT_EXPECT_INSTALLED=1 $(PPY) -m pytest $(TEST_DIRS) $(PYTEST_ARGS)
+	rm -rf $(PVENV)/home
+	OCTOBOT_HOME=$(PVENV)/home $(PVENV)/bin/octobot backtest --profile default \
+	  $(if $(DATA),--data $(DATA),--data-dir $(SHARED_DATA)) --html $(PVENV)/default-backtest.html
 
 # a brand-new environment holding what `pip install octobot` gives, from the freshly built wheels
 compiled-env: wheels
@@ -65,10 +101,8 @@ compiled-env: wheels
 	$(CPY) tools/check_compiled.py
 
 test-compiled: compiled-env
-	@for pkg in $(PACKAGES); do \
-	  echo "=== $$pkg (compiled) ==="; \
-	  OCTOBOT_EXPECT_COMPILED=1 $(CPY) -m pytest packages/$$pkg/tests $(PYTEST_ARGS) || exit 1; \
-	done
+	@echo "=== $(PACKAGES) (compiled wheels) ==="
+	OCTOBOT_EXPECT_COMPILED=1 OCTOBOT_EXPECT_INSTALLED=1 $(CPY) -m pytest $(TEST_DIRS) $(PYTEST_ARGS)
 
 dist-check: wheels
 	$(VPY) tools/check_dist.py
@@ -84,7 +118,7 @@ bench: compiled-env
 	$(VPY) tools/bench.py --pure $(VPY) --compiled $(CPY)
 
 clean:
-	rm -rf $(VENV) $(CVENV) .venv-* dist build .pytest_cache .ruff_cache .octobot reports
+	rm -rf $(VENV) $(CVENV) .venv-* dist build .pytest_cache .ruff_cache .mypy_cache .octobot reports
 	rm -rf packages/*/build packages/*/*.egg-info
 	find packages -name '*.so' -delete -o -name '*.pyd' -delete -o -name '*.c' -delete
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

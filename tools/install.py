@@ -12,6 +12,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 from workspace import DIST_DIR, ROOT, load_packages, requirement_name, third_party_requirements
 
@@ -32,15 +33,25 @@ def _run(command: list[str], env: dict | None = None, label: str | None = None) 
     subprocess.run(command, check=True, env=env, cwd=ROOT)
 
 
+def _pure_wheel(name: str, version: str) -> Path:
+    wheel = DIST_DIR / f"{name.replace('-', '_')}-{version}-py3-none-any.whl"
+    if not wheel.is_file():
+        sys.exit(f"install: error: {wheel} is missing: run `make wheels` first")
+    return wheel
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--python", required=True, help="interpreter of the target virtual environment")
     mode = parser.add_mutually_exclusive_group(required=True)
     mode.add_argument("--editable", action="store_true", help="install ours editable, pure Python")
     mode.add_argument("--from-dist", action="store_true", help="install ours from dist/ (--no-index)")
+    parser.add_argument("--pure", action="store_true", help="with --from-dist: the pure py3-none-any wheels")
     parser.add_argument("--extras", default="", help="comma-separated extras, e.g. test,bench")
     parser.add_argument("--only", default="", help="install just this distribution (with what it needs)")
     args = parser.parse_args()
+    if args.pure and not args.from_dist:
+        parser.error("--pure goes with --from-dist (an editable install is always pure)")
 
     packages = load_packages()
     if args.only:
@@ -58,7 +69,9 @@ def main() -> int:
     else:
         packages_to_install = packages
     extras = tuple(e for e in args.extras.split(",") if e)
-    pip = [args.python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+    # --no-compile: no byte-compiling of every installed file (plotly alone has thousands); Python
+    # compiles what is imported
+    pip = [args.python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-compile"]
 
     requirements = third_party_requirements(packages_to_install, extras)
     if requirements:
@@ -68,11 +81,15 @@ def main() -> int:
         env = {**os.environ, "OCTOBOT_PURE_PYTHON": "1"}
         editables = [arg for p in packages_to_install for arg in ("-e", str(p.directory))]
         _run([*pip, "--no-index", "--no-deps", "--no-build-isolation", *editables], env=env)
+    elif args.pure:
+        # pip prefers a platform wheel to a py3-none-any one: name each pure wheel instead
+        wheels = [str(_pure_wheel(p.name, p.version)) for p in packages_to_install]
+        _run([*pip, "--no-index", *wheels])
     else:
-        top = args.only or packages_to_install[-1].name
-        version = next(p.version for p in packages if p.name == top)
         # the environment is new: third-party requirements are already there, ours come from dist/ only
-        _run([*pip, "--no-index", "--find-links", str(DIST_DIR), f"{top}=={version}"])
+        # (pip takes the platform wheel, compiled, over the pure one)
+        wanted = [f"{p.name}=={p.version}" for p in packages_to_install]
+        _run([*pip, "--no-index", "--find-links", str(DIST_DIR), *wanted])
 
     expected = {p.name: (p.version, p.import_name) for p in packages_to_install}
     print("installed:")

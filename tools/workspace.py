@@ -7,16 +7,12 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
-
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES_DIR = ROOT / "packages"
 DIST_DIR = ROOT / "dist"
-#: dependency order: a package only depends on packages before it
-PACKAGE_DIRS = ("channel", "trading", "evaluators", "backtesting", "octobot")
+#: The one list of the packages (folders of packages/), in dependency order: a package only depends on
+#: packages before it. The Makefile and the CI workflow read it (`python tools/workspace.py`).
+PACKAGE_DIRS = ("channel", "trading", "evaluators", "backtesting", "emulator", "octobot")
 
 _NAME_RE = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
 
@@ -52,6 +48,11 @@ def requirement_name(requirement: str) -> str:
 
 
 def load_packages() -> list[Package]:
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - Python 3.10
+        import tomli as tomllib
+
     packages = []
     for directory in PACKAGE_DIRS:
         path = PACKAGES_DIR / directory
@@ -86,3 +87,12 @@ def third_party_requirements(packages: list[Package], extras: tuple[str, ...]) -
             if requirement_name(requirement) not in ours:
                 seen.setdefault(requirement, None)
     return list(seen)
+
+
+if __name__ == "__main__":
+    # for the Makefile and the CI workflow: the package folders (stdlib only: runs before any install), or
+    # with --compiled the import names of the packages that have hot modules (what cibuildwheel builds)
+    if sys.argv[1:] == ["--compiled"]:
+        print(" ".join(p.import_name for p in load_packages() if p.hot_modules()))
+    else:
+        print(" ".join(PACKAGE_DIRS))

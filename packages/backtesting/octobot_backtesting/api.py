@@ -38,7 +38,7 @@ from octobot_backtesting.errors import (
 )
 from octobot_backtesting.gaps import Gap, find_gaps
 from octobot_backtesting.importers.file_names import parse_candle_file_name
-from octobot_backtesting.importers.importing import ImportReport, import_files
+from octobot_backtesting.importers.importing import CandleFiles, ImportReport, import_files, read_candle_files
 from octobot_backtesting.importers.octobot_files import OctoBotFileReader
 from octobot_backtesting.importers.text_candles import read_csv_candles, read_json_candles
 from octobot_backtesting.replay import (
@@ -70,6 +70,7 @@ __all__ = [
     "UNION",
     "VOLUME",
     "BacktestingError",
+    "CandleFiles",
     "ClockError",
     "DataFileDescription",
     "DataFileError",
@@ -107,6 +108,7 @@ __all__ = [
     "list_data_files",
     "merge_data_files",
     "parse_candle_file_name",
+    "read_candle_files",
     "read_csv_candles",
     "read_json_candles",
     "resample_candles",
@@ -114,7 +116,7 @@ __all__ = [
     "validate_data_file",
 ]
 
-# --- reports and collectors (owned by the reports/collectors engineer) ---
+# --- reports and collectors ---
 from octobot_backtesting.collectors import (
     STAGING_SUFFIX,
     CollectedSeries,
@@ -152,4 +154,3 @@ __all__ += [
     "build_report",
     "collect_ohlcv",
 ]
-# --- end reports and collectors ---

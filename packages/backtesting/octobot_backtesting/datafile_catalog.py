@@ -11,7 +11,7 @@ import numpy as np
 
 from octobot_backtesting import _schema
 from octobot_backtesting.datafile_reader import TIMESTAMP, DataFileReader
-from octobot_backtesting.datafile_writer import DataFileWriter
+from octobot_backtesting.datafile_writer import DataFileWriter, stale_parts
 from octobot_backtesting.description import DataFileDescription, DataFileSummary, SeriesInfo
 from octobot_backtesting.errors import DataFileError, MergeConflictError
 from octobot_backtesting.gaps import Gap, find_gaps
@@ -79,7 +79,8 @@ def delete_data_file(path: str | os.PathLike) -> None:
     path = Path(path)
     DataFileReader(path).close()  # raises DataFileError for a missing file or one of another format
     path.unlink()
-    path.with_name(path.name + _schema.PART_SUFFIX).unlink(missing_ok=True)
+    for leftover in stale_parts(path):
+        leftover.unlink(missing_ok=True)
     logger.info("deleted %s", path)
 
 

@@ -6,7 +6,7 @@ import json
 import logging
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,10 +48,55 @@ class SeriesRange:
         return (self.last_timestamp_ms - self.first_timestamp_ms) // step + 1
 
 
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+_APPLICATION_ID_OFFSET = 68
+
+
+def _header(path: Path) -> bytes:
+    """The first 100 bytes (SQLite's header); DataFileError when the file cannot be read."""
+    try:
+        with path.open("rb") as file:
+            return file.read(100)
+    except OSError as error:
+        raise DataFileError(
+            f"{path}: cannot read it ({error.strerror or error}); check its permissions (chmod u+r)"
+        ) from None
+
+
+def not_a_data_file_error(path: Path, detail: str = "") -> DataFileError:
+    """Why ``path`` cannot be read as a data file, said from its first bytes: empty, not SQLite at all,
+    one of ours but damaged (truncated), or another SQLite file (an OctoBot .data file, for instance)."""
+    header = _header(path)
+    why = f" ({detail})" if detail else ""
+    if not header:
+        return DataFileError(
+            f"{path} is empty", fix_key="rewrite", fix="delete it, then write it again (import or collect)"
+        )
+    if not header.startswith(_SQLITE_MAGIC):
+        return DataFileError(
+            f"{path} is not a data file (not SQLite){why}",
+            fix_key="import",
+            fix="if it is a CSV or JSON candle file, convert it with octobot_backtesting.import_files",
+        )
+    application_id = int.from_bytes(header[_APPLICATION_ID_OFFSET : _APPLICATION_ID_OFFSET + 4], "big")
+    if application_id == _schema.APPLICATION_ID:
+        return DataFileError(
+            f"{path} is a damaged data file (truncated or overwritten){why}",
+            fix_key="rewrite",
+            fix="delete it, then write it again (import or collect)",
+        )
+    return DataFileError(
+        f"{path} is a SQLite file but not an octobot-backtesting data file",
+        fix_key="import",
+        fix="if it is an OctoBot .data file, convert it with octobot_backtesting.import_files",
+    )
+
+
 def open_sqlite_read_only(path: Path) -> sqlite3.Connection:
     """A read-only connection usable from a worker thread (``asyncio.to_thread``)."""
     if not path.is_file():
         raise DataFileError(f"{path}: no such data file")
+    _header(path)  # an unreadable file is said as such, not as "not a data file"
     try:
         return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False)
     except sqlite3.Error as error:
@@ -101,14 +146,14 @@ class DataFileReader:
 
     def _read_description(self) -> DataFileDescription:
         if not is_our_data_file(self._connection):
-            raise DataFileError(
-                f"{self.path} is not an octobot-backtesting data file; if it is an OctoBot, CSV or JSON "
-                "candle file, convert it with octobot_backtesting.import_files"
-            )
-        row = self._connection.execute(
-            "SELECT format, format_version, exchange, symbols, time_frames, first_timestamp, last_timestamp, "
-            "created_at, origin FROM description"
-        ).fetchone()
+            raise not_a_data_file_error(self.path)
+        try:
+            row = self._connection.execute(
+                "SELECT format, format_version, exchange, symbols, time_frames, first_timestamp, "
+                "last_timestamp, created_at, origin FROM description"
+            ).fetchone()
+        except sqlite3.DatabaseError as error:
+            raise not_a_data_file_error(self.path, str(error)) from None
         if row is None:
             raise DataFileError(
                 f"{self.path} has no description: it is incomplete; delete it and write again"
@@ -199,7 +244,7 @@ class DataFileReader:
         start_ms: int | None = None,
         end_ms: int | None = None,
         chunk_size: int = DEFAULT_CHUNK_SIZE,
-    ) -> Iterator[np.ndarray]:
+    ) -> Generator[np.ndarray, None, None]:
         """Yields (k, 6) float64 arrays of candles in time order, open time in [start_ms, end_ms]."""
         if chunk_size < 1:
             raise DataFileError(f"chunk_size must be at least 1, got {chunk_size}")

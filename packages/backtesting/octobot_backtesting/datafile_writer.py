@@ -1,10 +1,13 @@
-"""Writes a data file atomically: into ``<name>.part``, renamed to ``<name>`` only once complete."""
+"""Writes a data file atomically: into ``<name>.<pid>-<token>.part``, renamed to ``<name>`` only once
+complete."""
 
 from __future__ import annotations
 
+import glob
 import json
 import logging
 import os
+import secrets
 import sqlite3
 import time
 from pathlib import Path
@@ -25,8 +28,37 @@ _INSERT_OHLCV = (
 
 
 def part_path(path: Path) -> Path:
-    """Where ``path`` is written until it is complete."""
-    return path.with_name(path.name + _schema.PART_SUFFIX)
+    """Where ``path`` is written until it is complete: a name of this writer only (process id and a
+    random token), in the same folder, so two runs writing the same file never share a ``.part``."""
+    return path.with_name(f"{path.name}.{os.getpid()}-{secrets.token_hex(4)}{_schema.PART_SUFFIX}")
+
+
+def stale_parts(path: Path) -> list[Path]:
+    """The ``.part`` files of ``path`` left by writers that are gone (a crash): their process no longer
+    runs. Those of a live writer are kept (another run may be writing the same file right now)."""
+    found = []
+    for part in path.parent.glob(f"{glob.escape(path.name)}.*{_schema.PART_SUFFIX}"):
+        owner = part.name[len(path.name) + 1 : -len(_schema.PART_SUFFIX)].split("-", 1)[0]
+        if not owner.isdigit() or not _running(int(owner)):
+            found.append(part)
+    legacy = path.with_name(path.name + _schema.PART_SUFFIX)  # the shared name of earlier versions
+    if legacy.exists():
+        found.append(legacy)
+    return found
+
+
+def _running(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process: alive
+        return True
+    except OSError:
+        return False
+    return True
 
 
 class DataFileWriter:
@@ -35,7 +67,10 @@ class DataFileWriter:
     Why ``.part`` then rename: the description table is written last and the rename is atomic, so a crash
     or an exception leaves either no file or a ``.part`` file that readers and listings refuse; never a
     half file that looks whole. Durability settings are relaxed while writing for speed, since a crashed
-    ``.part`` file is worthless anyway.
+    ``.part`` file is worthless anyway. Each writer has its own ``.part`` name: two runs sharing a
+    home folder never write into, rename or delete each other's. When both create the same new file,
+    the first to finish publishes it; the other gets a ``DataFileExistsError`` (with ``overwrite``, the
+    last one replaces it atomically: a reader of the first keeps a whole file).
     """
 
     def __init__(
@@ -47,16 +82,20 @@ class DataFileWriter:
         if not exchange:
             raise DataFileError("exchange must be a non-empty name (for instance 'binance')")
         if self.path.exists() and not overwrite:
-            raise DataFileExistsError(f"{self.path} already exists: delete it or pass overwrite=True")
+            raise DataFileExistsError(
+                f"{self.path} already exists", fix_key="overwrite", fix="delete it or pass overwrite=True"
+            )
         self.exchange = exchange
         self.origin = origin
+        self.overwrite = overwrite
         self._part = part_path(self.path)
         self._connection: sqlite3.Connection | None = None
         self._series: set[tuple[str, str]] = set()
 
     def __enter__(self) -> DataFileWriter:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._part.unlink(missing_ok=True)  # a leftover of an earlier crash
+        for leftover in stale_parts(self.path):  # of an earlier crash
+            leftover.unlink(missing_ok=True)
         connection = sqlite3.connect(self._part, isolation_level=None)
         connection.execute("PRAGMA journal_mode = OFF")
         connection.execute("PRAGMA synchronous = OFF")
@@ -148,9 +187,34 @@ class DataFileWriter:
         except BaseException:
             self._abort()
             raise
-        os.replace(self._part, self.path)
+        self._publish()
         _fsync_directory(self.path.parent)  # the rename itself survives a power cut
         logger.info("wrote %s: %d series from %s", self.path, len(self._series), self.origin)
+
+    def _publish(self) -> None:
+        """Give the complete ``.part`` its real name, atomically; without ``overwrite`` it never
+        replaces a file another run published meanwhile (a hard link fails when the name exists)."""
+        if self.overwrite:
+            os.replace(self._part, self.path)
+            return
+        try:
+            os.link(self._part, self.path)
+        except FileExistsError:
+            self._part.unlink(missing_ok=True)
+            raise DataFileExistsError(
+                f"{self.path} was created by another run while this one wrote it; this copy was dropped: "
+                "use that file, or write again with overwrite to replace it"
+            ) from None
+        except OSError:  # no hard links on this file system: the rename, checked just before
+            if self.path.exists():
+                self._part.unlink(missing_ok=True)
+                raise DataFileExistsError(
+                    f"{self.path} was created by another run while this one wrote it; this copy was "
+                    "dropped: use that file, or write again with overwrite to replace it"
+                ) from None
+            os.replace(self._part, self.path)
+            return
+        self._part.unlink()
 
     def _abort(self) -> None:
         if self._connection is not None:

@@ -2,9 +2,22 @@
 
 from __future__ import annotations
 
+from octobot_trading import UnknownTimeFrameError
+
 
 class BacktestingError(Exception):
-    """Base of every error raised by octobot-backtesting."""
+    """Base of every error raised by octobot-backtesting.
+
+    ``fix_key`` names the fix of an error a caller can word its own way (the Python parameter
+    ``fix_key`` here, a command-line flag in the `octobot` command); ``fix`` is its Python wording, put
+    at the end of the message, and ``reason`` the message without it.
+    """
+
+    def __init__(self, reason: str, *, fix_key: str | None = None, fix: str | None = None) -> None:
+        super().__init__(reason if fix is None else f"{reason}; {fix}")
+        self.reason = reason
+        self.fix_key = fix_key
+        self.fix = fix
 
 
 class DataFileError(BacktestingError):
@@ -12,7 +25,7 @@ class DataFileError(BacktestingError):
 
 
 class DataFileExistsError(DataFileError):
-    """Writing would overwrite an existing data file (pass ``overwrite=True`` to allow it)."""
+    """Writing would overwrite an existing data file (``overwrite=True`` allows it)."""
 
 
 class SeriesNotFoundError(DataFileError):
@@ -43,5 +56,6 @@ class ClockError(BacktestingError):
     """The simulated clock was asked to go backwards or was misused."""
 
 
-class TimeFrameError(BacktestingError, ValueError):
-    """A time frame is unknown (octobot_trading's message says which ones exist)."""
+class TimeFrameError(BacktestingError, UnknownTimeFrameError):
+    """A time frame is unknown: octobot_trading's error (its message says which ones exist), also a
+    ``BacktestingError`` so that one ``except`` catches everything this package raises."""

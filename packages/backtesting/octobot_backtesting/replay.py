@@ -36,7 +36,7 @@ import heapq
 import logging
 import os
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -72,6 +72,8 @@ IN_MEMORY_CANDLES = 2_000_000
 FIRST_PIECE_CANDLES = 16_384
 #: Read ahead: candles of the smallest time frame per piece (about 3 MB of float64, read in about 0.1 s).
 PIECE_CANDLES = 65_536
+#: The replay looks for a cancel (Ctrl+C) every CANCEL_CHECK_MASK + 1 instants (a power of two).
+CANCEL_CHECK_MASK = 255
 #: Read ahead: pieces of a series queued for the worker beyond the one being replayed.
 PIECES_AHEAD = 2
 #: Read ahead while replaying: in the compiled build, where the reader's C loop steps SQLite with the GIL
@@ -121,7 +123,7 @@ class _Series:
     source: str
     #: replayed from memory and read ahead by pieces; else streamed chunk by chunk from ``chunks``
     in_memory: bool
-    chunks: Iterator[np.ndarray] | None = None
+    chunks: Generator[np.ndarray, None, None] | None = None
     chunk: np.ndarray | None = None
     closes: np.ndarray | None = None
     position: int = 0
@@ -200,6 +202,8 @@ class Replay:
         self._readers: list[DataFileReader] = []
         #: what stopped the reading of a series mid-run (raised once the current instant is drained)
         self._failures: list[Exception] = []
+        #: what was replayed so far (also after a cancelled run: the partial result)
+        self.result: ReplayResult | None = None
 
     async def run(self) -> ReplayResult:
         """Validates, warms up and replays; returns what was pushed."""
@@ -217,7 +221,7 @@ class Replay:
                 )
             await self._in_worker(self._read_heads, series, start, end)
             self.clock.advance_to(start)
-            result = ReplayResult(start, end)
+            result = self.result = ReplayResult(start, end)
             for item in series:
                 result.warmup_candles_loaded += await self._in_worker(self._warm_up, item, start)
             for item in series:
@@ -234,6 +238,7 @@ class Replay:
                 reader.close()
 
     async def _in_worker(self, function: Callable[..., Any], *args: Any) -> Any:
+        # the worker exists while a run is going on, the only time this is called
         return await asyncio.wrap_future(self._worker.submit(function, *args))  # type: ignore[union-attr]
 
     # --- preparation (worker thread) ---------------------------------------------------------------
@@ -294,8 +299,9 @@ class Replay:
             end = min(end, self.requested_end_ms)
         if start >= end:
             raise ReplayError(
-                f"empty run window [{start}, {end}) ms: the series do not overlap ({self.window} window); "
-                "use window='union' or pick files that cover the same period"
+                f"empty run window [{start}, {end}) ms: the series do not overlap ({self.window} window)",
+                fix_key="window",
+                fix="use window='union' or pick files that cover the same period",
             )
         return start, end
 
@@ -349,7 +355,7 @@ class Replay:
 
     def _request(self, item: _Series) -> None:
         """Queues the next pieces of ``item`` for the worker, up to PIECES_AHEAD."""
-        submit = self._worker.submit  # type: ignore[union-attr]
+        submit = self._worker.submit  # type: ignore[union-attr]  # called during a run: the worker exists
         while item.piece_ranges and len(item.pending) < PIECES_AHEAD:
             item.pending.append(submit(self._read_piece, item, item.piece_ranges.popleft()))
 
@@ -357,6 +363,7 @@ class Replay:
         if not self.warmup_candles:
             return 0
         candles = item.head if item.in_memory else self._read_from(item, start, start - 1)
+        assert candles is not None  # an in-memory series has read its first piece before the warm-up
         history = candles[_close_times(candles, item.time_frame) <= start][-self.warmup_candles :]
         if len(history):
             item.manager.symbol_data(item.symbol).candle_buffer(item.time_frame).load(history)
@@ -373,7 +380,7 @@ class Replay:
             )
         item.head = None
         await self._next_chunk(item)
-        while item.chunk is not None:
+        while item.chunk is not None and item.closes is not None:  # set together
             item.position = int(np.searchsorted(item.closes, start, side="right"))
             if item.position < len(item.chunk):
                 return
@@ -420,7 +427,9 @@ class Replay:
         offset = item.position - item.rows_start
         rows = item.rows
         if rows is None or not 0 <= offset < len(rows):
-            block = item.chunk[item.position : item.position + ROWS_BLOCK]
+            chunk = item.chunk
+            assert chunk is not None  # only a series positioned on a chunk is pushed
+            block = chunk[item.position : item.position + ROWS_BLOCK]
             rows = item.rows = list(
                 zip(
                     block[:, TIMESTAMP].astype(np.int64).tolist(),
@@ -452,7 +461,7 @@ class Replay:
         heap = [
             (int(item.closes[item.position]), item.order, index)
             for index, item in enumerate(series)
-            if item.chunk is not None
+            if item.closes is not None  # set with the chunk: None past the last one
         ]
         heapq.heapify(heap)
         advance_to = self.clock.advance_to
@@ -465,6 +474,7 @@ class Replay:
         begin = heap[0][0] if heap else end  # the first instant of the run
         span = max(1, end - begin)
         next_mark = begin if progress is not None else end + 1  # one comparison a step when unused
+        task = asyncio.current_task()
         try:
             while heap and heap[0][0] <= end:
                 instant = heap[0][0]
@@ -478,7 +488,11 @@ class Replay:
                 steps += 1
                 if failures:  # the instant before the bad piece was pushed and drained whole
                     raise failures[0]
-                if instant >= next_mark:
+                if not steps & CANCEL_CHECK_MASK and task is not None and task.cancelling():
+                    # a step never suspends, so a cancel (Ctrl+C) would wait for the end of the run:
+                    # yield once to receive it, between two whole instants
+                    await asyncio.sleep(0)
+                if instant >= next_mark and progress is not None:
                     progress(min(1.0, (instant - begin) / span))
                     next_mark = instant + span // 100
             if progress is not None:
@@ -503,14 +517,16 @@ class Replay:
         when this one is done, and put the series back in the heap at its next close time."""
         item.pushed += count
         item.position += count
-        if item.position == len(item.chunk):
+        chunk = item.chunk
+        if chunk is None or item.position == len(chunk):
             try:
                 await self._next_chunk(item)
             except Exception as error:  # a piece failed validation (or reading): stop once drained
                 self._failures.append(error)
                 return
-        if item.chunk is not None:
-            heapq.heappush(heap, (int(item.closes[item.position]), order, index))
+        closes = item.closes
+        if closes is not None:  # set with the chunk: None past the last one
+            heapq.heappush(heap, (int(closes[item.position]), order, index))
 
 
 def _close_times(candles: np.ndarray, time_frame: str) -> np.ndarray:

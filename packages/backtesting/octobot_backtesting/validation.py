@@ -12,6 +12,7 @@ import logging
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -54,6 +55,7 @@ class IssueKind(enum.Enum):
     DUPLICATE = "duplicate candle"
     OUT_OF_ORDER = "out-of-order candle"
     MISALIGNED = "misaligned open time"
+    TOO_CLOSE = "candles closer than their time frame"
     NAN_VALUE = "NaN value"
     NON_POSITIVE_PRICE = "non-positive price"
     NEGATIVE_VOLUME = "negative volume"
@@ -184,6 +186,17 @@ class _SeriesChecker:
             after[steps < 0],
             lambda _, ts: f"candle at {ts} follows a later one; sort by time",
         )
+        if self.step_ms is not None:  # shorter candles than the time frame says (5m data named -1h)
+            close = (steps > 0) & (steps < self.step_ms)
+            close_steps = steps[close]
+            self._report(
+                IssueKind.TOO_CLOSE,
+                after[close],
+                lambda position, ts: (
+                    f"candle at {ts} opens {_spacing(int(close_steps[position]))} after the previous one, "
+                    f"less than one {self.time_frame} candle: these are not {self.time_frame} candles"
+                ),
+            )
         if self.grid_origin_ms is not None:
             self._report(
                 IssueKind.MISALIGNED,
@@ -230,7 +243,7 @@ class _SeriesChecker:
             self._report(
                 kind,
                 times[rows],
-                lambda position, _, rows=rows, text=text: _with_values(text, candles[rows[position]]),
+                partial(_describe_row, text, candles, rows),
             )
 
     def finish(self) -> list[ValidationIssue]:
@@ -247,6 +260,29 @@ class _SeriesChecker:
                     )
                 )
         return self.issues
+
+
+def _spacing(step_ms: int) -> str:
+    """``5m`` for 300000, else the milliseconds."""
+    for name in ("1m", "3m", "5m", "15m", "30m", "1h", "2h", "4h", "6h", "8h", "12h", "1d"):
+        if time_frame_ms(name) == step_ms:
+            return name
+    return f"{step_ms} ms"
+
+
+def most_common_spacing(times: np.ndarray) -> str | None:
+    """The most frequent positive step between sorted open times, as a time frame when it is one."""
+    steps = np.diff(np.asarray(times, dtype=np.int64))
+    steps = steps[steps > 0]
+    if not len(steps):
+        return None
+    values, counts = np.unique(steps, return_counts=True)
+    return _spacing(int(values[np.argmax(counts)]))
+
+
+def _describe_row(text: str, candles: np.ndarray, rows: np.ndarray, position: int, _timestamp: int) -> str:
+    """The message of the issue at ``rows[position]``: ``text`` with that candle's values."""
+    return _with_values(text, candles[rows[position]])
 
 
 def _with_values(text: str, candle: np.ndarray) -> str:

@@ -1,23 +1,17 @@
-"""Fixtures shared by the tests: the real market data folder and synthetic candle series."""
+"""Fixtures shared by the tests: the real market data folder (candle series are in helpers.py)."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-import numpy as np
 import pytest
 
-REPO_ROOT = Path(__file__).resolve().parents[3]
-
-
-def _shared_data() -> Path:
-    return Path(os.environ.get("OCTOBOT_SHARED_DATA", REPO_ROOT.parent / "shared" / "data"))
+from .helpers import shared_data_folder
 
 
 @pytest.fixture(scope="session")
 def shared_data() -> Path:
-    path = _shared_data()
+    path = shared_data_folder()
     if not path.is_dir():
         pytest.skip(
             f"real market data not found at {path} (set OCTOBOT_SHARED_DATA to the shared/data folder)"
@@ -33,15 +27,3 @@ def freqtrade_data(shared_data: Path) -> Path:
 @pytest.fixture(scope="session")
 def octobot_data(shared_data: Path) -> Path:
     return shared_data / "octobot"
-
-
-def make_candles(start_ms: int, step_ms: int, count: int, seed: int = 0) -> np.ndarray:
-    """A consistent random-walk series: low <= open, close <= high, positive prices and volumes."""
-    rng = np.random.default_rng(seed)
-    closes = 100 * np.exp(np.cumsum(rng.normal(0, 0.01, count)))
-    opens = np.concatenate(([100.0], closes[:-1]))
-    highs = np.maximum(opens, closes) * (1 + rng.uniform(0, 0.01, count))
-    lows = np.minimum(opens, closes) * (1 - rng.uniform(0, 0.01, count))
-    volumes = rng.uniform(1, 1000, count)
-    times = start_ms + step_ms * np.arange(count)
-    return np.column_stack((times, opens, highs, lows, closes, volumes))

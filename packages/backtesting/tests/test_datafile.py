@@ -2,9 +2,10 @@ import sqlite3
 
 import numpy as np
 import pytest
-from conftest import make_candles
 
 import octobot_backtesting as ob
+
+from .helpers import make_candles
 
 START = 1_600_000_000_000
 SERIES = {
@@ -79,7 +80,7 @@ def test_failed_write_leaves_no_file_that_looks_whole(tmp_path):
     with pytest.raises(RuntimeError), ob.DataFileWriter(path, exchange="binance", origin="test") as writer:
         writer.write_ohlcv("BTC/USDT", "1m", make_candles(START, 60_000, 100))
         assert not path.exists()  # only the .part file exists while writing
-        assert (tmp_path / "crash.data.part").exists()
+        assert [p.suffix for p in tmp_path.glob("crash.data.*")] == [".part"]
         raise RuntimeError("collector died")
     assert not path.exists()
     assert list(tmp_path.iterdir()) == []
@@ -89,8 +90,8 @@ def test_a_leftover_part_file_is_refused_and_not_listed(tmp_path):
     # a process killed mid-write leaves a .part file behind: simulate it with an unfinished writer
     writer = ob.DataFileWriter(tmp_path / "killed.data", exchange="binance", origin="test").__enter__()
     writer.write_ohlcv("BTC/USDT", "1m", make_candles(START, 60_000, 10))
-    part = tmp_path / "killed.data.part"
-    assert part.exists() and not (tmp_path / "killed.data").exists()
+    (part,) = tmp_path.glob("killed.data.*.part")
+    assert not (tmp_path / "killed.data").exists()
     with pytest.raises(ob.DataFileError, match="incomplete"):
         ob.DataFileReader(part)
     assert ob.list_data_files(tmp_path) == []
@@ -206,3 +207,49 @@ def test_a_long_read_in_two_halves_gives_the_same_rows(written, monkeypatch):
     assert len(halves) == len(whole) + 2 and np.all(halves[1:, 0] > halves[:-1, 0])
     assert np.array_equal(np.delete(halves, [1, 1 + len(candles) // 2 + 1], axis=0), whole)
     assert np.array_equal(np.delete(window_halves, len(candles) // 2 - 3 + 1, axis=0), window)
+
+
+def test_two_writers_of_one_file_never_share_a_part_and_the_loser_is_told(tmp_path):
+    """Two runs sharing a home folder: each writes its own .part; the first to finish publishes the
+    file, the second gets a clear error (no FileNotFoundError on a .part the other renamed)."""
+    path = tmp_path / "same.data"
+    first = ob.DataFileWriter(path, exchange="binance", origin="first").__enter__()
+    second = ob.DataFileWriter(path, exchange="binance", origin="second").__enter__()
+    first.write_ohlcv("BTC/USDT", "1m", make_candles(START, 60_000, 10))
+    second.write_ohlcv("BTC/USDT", "1m", make_candles(START, 60_000, 20))
+    assert len(list(tmp_path.glob("same.data.*.part"))) == 2
+    first.__exit__(None, None, None)
+    with pytest.raises(ob.DataFileExistsError, match="created by another run while this one wrote it"):
+        second.__exit__(None, None, None)
+    with ob.DataFileReader(path) as reader:
+        assert reader.description.origin == "first" and len(reader.read_ohlcv("BTC/USDT", "1m")) == 10
+    assert list(tmp_path.iterdir()) == [path]
+
+
+def test_with_overwrite_the_last_writer_replaces_the_file_atomically(tmp_path):
+    path = tmp_path / "same.data"
+    first = ob.DataFileWriter(path, exchange="binance", origin="first", overwrite=True).__enter__()
+    second = ob.DataFileWriter(path, exchange="binance", origin="second", overwrite=True).__enter__()
+    for writer in (first, second):
+        writer.write_ohlcv("BTC/USDT", "1m", make_candles(START, 60_000, 5))
+    first.__exit__(None, None, None)
+    with ob.DataFileReader(path) as reading_first:
+        second.__exit__(None, None, None)  # replaced under an open reader: it keeps the whole first file
+        assert reading_first.description.origin == "first"
+        assert len(reading_first.read_ohlcv("BTC/USDT", "1m")) == 5
+    with ob.DataFileReader(path) as reader:
+        assert reader.description.origin == "second"
+    assert list(tmp_path.iterdir()) == [path]
+
+
+def test_a_new_writer_removes_the_part_of_a_dead_writer_only(tmp_path):
+    path = tmp_path / "x.data"
+    dead = tmp_path / "x.data.999999999-deadbeef.part"  # no such process
+    dead.write_bytes(b"half")
+    alive = ob.DataFileWriter(path, exchange="binance", origin="alive").__enter__()
+    with ob.DataFileWriter(path, exchange="binance", origin="other", overwrite=True) as writer:
+        writer.write_ohlcv("BTC/USDT", "1m", make_candles(START, 60_000, 3))
+    assert not dead.exists()
+    assert len(list(tmp_path.glob("x.data.*.part"))) == 1  # the live writer's part is left alone
+    alive.__exit__(RuntimeError, RuntimeError("stop"), None)
+    assert list(tmp_path.iterdir()) == [path]

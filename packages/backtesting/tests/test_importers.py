@@ -233,3 +233,28 @@ def test_a_candle_without_timestamp_stops_the_import(tmp_path):
     source.write_text(json.dumps([[1_700_000_040_000, 1, 2, 1, 2, 1], [None, 1, 2, 1, 2, 1]]))
     with pytest.raises(ob.ImporterError, match="without a usable timestamp"):
         ob.import_files(source, tmp_path / "out.data", exchange="binance")
+
+
+def test_reading_candle_files_gives_what_an_import_writes_and_writes_nothing(
+    freqtrade_data, octobot_data, tmp_path
+):
+    sources = [freqtrade_data / "ETH_BTC-5m.csv", octobot_data / FOUR_SYMBOLS]
+    before = sorted(tmp_path.iterdir())
+    read = ob.read_candle_files(sources)
+    assert sorted(tmp_path.iterdir()) == before
+    assert "binance" in read.exchanges
+    report = ob.import_files(sources, tmp_path / "both.data", exchange="binance")
+    assert {key: len(candles) for key, candles in read.series.items()} == report.series
+    with ob.DataFileReader(tmp_path / "both.data") as reader:
+        for (symbol, time_frame), candles in read.series.items():
+            np.testing.assert_array_equal(reader.read_ohlcv(symbol, time_frame), candles)
+
+
+def test_reading_out_of_order_rows_sorts_them_and_reports_it(tmp_path):
+    source = tmp_path / "BTC_USDT-1h.csv"
+    hour = 1_700_000_000_000 - 1_700_000_000_000 % 3_600_000
+    rows = [f"{hour + 3_600_000},1,2,1,2,5", f"{hour},1,2,1,1,5"]
+    source.write_text("timestamp,open,high,low,close,volume\n" + "\n".join(rows) + "\n")
+    read = ob.read_candle_files(source)
+    assert read.series[("BTC/USDT", "1h")][:, 0].tolist() == [hour, hour + 3_600_000]
+    assert [issue.kind for issue in read.issues] == [IssueKind.OUT_OF_ORDER]

@@ -15,12 +15,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import make_candles
 
 import octobot_backtesting as ob
 import octobot_backtesting.replay as replay_module
 import octobot_channel as oc
 import octobot_trading as ot
+
+from .helpers import make_candles
 
 M1, M5, M15 = 60_000, 300_000, 900_000
 START = 1_699_920_000_000  # a day boundary: every time frame's grid

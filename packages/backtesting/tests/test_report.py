@@ -280,8 +280,8 @@ async def test_a_run_through_an_exchange_manager_is_reported():
             manager.portfolio_manager.record_value()
             if index == 0:  # fills at the last price, 110; 0.1 % fee paid in BTC: 1.998 held
                 await manager.trader.create_order("BTC/USDT", "buy", "market", D("2"))
-            elif index == 1:  # the 120 high of the third candle fills it
-                await manager.trader.create_order("BTC/USDT", "sell", "limit", D("1"), price=D("115"))
+            elif index == 1:  # above the last price, 120: the 121 high of the third candle fills it
+                await manager.trader.create_order("BTC/USDT", "sell", "limit", D("1"), price=D("121"))
             elif index == 2:  # never reached: still open at the end
                 await manager.trader.create_order("BTC/USDT", "sell", "limit", D("0.998"), price=D("200"))
         result = RunResult.from_exchange_manager(
@@ -292,14 +292,14 @@ async def test_a_run_through_an_exchange_manager_is_reported():
 
     assert [(t.side, t.kind, t.price, t.amount) for t in report.trades] == [
         ("buy", "market", D("110"), D("2")),
-        ("sell", "limit", D("115"), D("1")),
+        ("sell", "limit", D("121"), D("1")),
     ]
     assert report.trade_exits == [False, True]
     assert result.orders_by_kind == {"market": 1, "limit": 2}
     assert [(o.price, o.amount) for o in result.open_orders] == [(D("200"), D("0.998"))]
-    # 1000 - 220 (buy) + 115 - 0.115 (sell fee) = 894.885 USDT, and 0.998 BTC at the last close, 105
-    assert result.end_portfolio == {"USDT": D("894.885"), "BTC": D("0.998")}
-    assert report.end_value == D("894.885") + D("0.998") * 105
+    # 1000 - 220 (buy) + 121 - 0.121 (sell fee) = 900.879 USDT, and 0.998 BTC at the last close, 105
+    assert result.end_portfolio == {"USDT": D("900.879"), "BTC": D("0.998")}
+    assert report.end_value == D("900.879") + D("0.998") * 105
     assert float(report.end_value) == pytest.approx(float(result.equity_values[-1]))
     assert report.exposure_pct == pytest.approx(75)  # in a position from 01:00 to the end at 04:00
-    assert report.total_fees == {"BTC": D("0.002"), "USDT": D("0.115")}
+    assert report.total_fees == {"BTC": D("0.002"), "USDT": D("0.121")}

@@ -2,10 +2,11 @@ from collections import defaultdict
 
 import numpy as np
 import pytest
-from conftest import make_candles
 
 import octobot_backtesting as ob
 from octobot_backtesting import IssueKind
+
+from .helpers import make_candles
 
 
 def _independent_hourly(rows):

@@ -1,9 +1,10 @@
 import numpy as np
 import pytest
-from conftest import make_candles
 
 import octobot_backtesting as ob
 from octobot_backtesting import IssueKind, Severity
+
+from .helpers import make_candles
 
 START = 1_700_000_000_000 - 1_700_000_000_000 % 300_000
 STEP = 300_000

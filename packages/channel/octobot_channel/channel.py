@@ -49,7 +49,7 @@ class Channel:
     ) -> None:
         self.scope = scope
         self.name = name or self.get_name()
-        self.internal_producer = None
+        self.internal_producer: Producer | None = None
         self._consumers: list = []
         self._producers: list = []
         self._routes: tuple = ()  # consumers by priority, then subscription order; replaced, never mutated
@@ -61,7 +61,7 @@ class Channel:
         self._synchronizer = synchronizer
         self._pending_by_level = None
         if synchronizer is not None:
-            self._pending_by_level = synchronizer._attach(self)
+            self._pending_by_level = synchronizer.attach(self)
 
     @classmethod
     def get_name(cls) -> str:
@@ -108,7 +108,7 @@ class Channel:
         return [
             consumer
             for consumer in self._routes
-            if (priority is None or consumer._level <= priority)
+            if (priority is None or consumer.level <= priority)
             and (not selection or consumer.accepts(selection))
         ]
 
@@ -153,7 +153,7 @@ class Channel:
                         f"consumer {consumer.name} filters on {field!r}, which channel {self.full_name} "
                         f"does not offer: filter on one of {list(allowed)}"
                     )
-        consumer._attach(self, self._pending_by_level)
+        consumer.attach(self, self._pending_by_level)
         self._consumers.append(consumer)
         self._rebuild_routes()
         if len(self._consumers) == 1:
@@ -176,7 +176,7 @@ class Channel:
         self._routes = routes
         required: dict = {}
         for consumer in routes:
-            for field in consumer._required:
+            for field in consumer.required_fields:
                 required[field] = None
         self._required_fields = tuple(required)
         self._build_index(routes)
@@ -192,7 +192,7 @@ class Channel:
         distinct: dict = {}
         for consumer in routes:
             for field in consumer.filters:
-                values = consumer._index_values(field)
+                values = consumer.index_values(field)
                 if values is not None:
                     counts[field] = counts.get(field, 0) + 1
                     distinct.setdefault(field, set()).update(values)
@@ -207,7 +207,7 @@ class Channel:
         buckets: dict = {}
         unconstrained = []
         for position, consumer in enumerate(routes):
-            values = consumer._index_values(field)
+            values = consumer.index_values(field)
             if values is None:
                 unconstrained.append(position)
             else:
@@ -262,23 +262,22 @@ class Channel:
 
     async def _pause_producers(self) -> None:
         for producer in tuple(self._producers):
-            producer._paused = True
-            await producer.pause()
+            await producer.channel_paused()
 
     async def _resume_producers(self) -> None:
         for producer in tuple(self._producers):
-            producer._paused = False
-            await producer.resume()
+            await producer.channel_resumed()
 
     # ----------------------------------------------------------------- delivery (hot path)
     def _check_fields(self, message: dict) -> None:
         for field in self._required_fields:
             if field not in message:
                 for consumer in self._routes:
-                    if field in consumer._required:
+                    if field in consumer.required_fields:
                         raise MissingMessageFieldError(self.full_name, field, consumer.name)
 
-    def _deliver(self, routes: tuple, message: dict, exclude: object, start):  # start: C-typed in the .pxd
+    def _deliver(self, routes, message, exclude, start):  # type: (tuple, dict, object, int) -> int
+        # typed by a comment: the .pxd gives the compiled build its C types (Py_ssize_t start)
         """Queue ``message`` to every matching consumer of ``routes`` from index ``start``.
 
         Returns -1 when done, or the index of a consumer whose queue is full: the producer waits for room
@@ -316,7 +315,7 @@ class Channel:
         if self.internal_producer is not None:
             await self.internal_producer.stop()
         if self._synchronizer is not None:
-            self._synchronizer._detach(self)
+            self._synchronizer.detach(self)
 
     def _ensure_open(self) -> None:
         if self._closed:
@@ -324,4 +323,4 @@ class Channel:
 
 
 def _level_of(consumer: Consumer) -> int:
-    return consumer._level
+    return consumer.level

@@ -10,12 +10,12 @@ cdef class Consumer:
     cdef public dict filters
     cdef public tuple expected_fields
     cdef public object channel
-    cdef public int _level
+    cdef public int level
     cdef public object _filter_items
-    cdef public tuple _required
+    cdef public tuple required_fields
     cdef public Py_ssize_t _maxsize
     cdef public Py_ssize_t _limit
-    cdef public object _queue
+    cdef public object queue
     cdef public object _append
     cdef public object _popleft
     cdef public object _waiter
@@ -29,13 +29,15 @@ cdef class Consumer:
     cdef public object _task
     cdef public object _loop
 
+    # the delivery protocol with the channel (the hot path): C calls, no Python dispatch per message
     @cython.locals(kind=int)
     cdef bint _accepts(self, dict message) except -1
     cdef bint _put(self, dict message) except -1
     cdef _wake_putter(self)
     cdef _release_joiners(self)
-    cdef _log_failure(self)
-    cpdef _attach(self, object channel, list pending_by_level)
+    cpdef drained(self)
+    cpdef log_failure(self)
+    cpdef attach(self, object channel, list pending_by_level)
 
 
 cdef class InternalConsumer(Consumer):

@@ -119,15 +119,17 @@ class Consumer:
         self.filters = dict(filters) if filters else {}
         self.expected_fields = tuple(expected_fields)
         self.channel = None
-        self._level = level
+        #: the priority as an int (0 = HIGH): the channel sorts and the synchronizer lists consumers by it
+        self.level = level
         self._filter_items = _compile_filters(filters)
         # every field a message must carry for this consumer: the filtered ones, then the expected ones
-        self._required = tuple(dict.fromkeys([*self.filters, *self.expected_fields]))
+        self.required_fields = tuple(dict.fromkeys([*self.filters, *self.expected_fields]))
         self._maxsize = max_queue_size
         self._limit = max_queue_size or _UNBOUNDED  # synchronized consumers: always _UNBOUNDED
-        self._queue: deque = deque()
-        self._append = self._queue.append  # bound once: the compiled build then skips a lookup per message
-        self._popleft = self._queue.popleft
+        #: messages waiting for the callback; the synchronizer drains it inline (read it, never fill it)
+        self.queue: deque = deque()
+        self._append = self.queue.append  # bound once: the compiled build then skips a lookup per message
+        self._popleft = self.queue.popleft
         self._waiter: asyncio.Future | None = None
         self._putters: deque = deque()
         self._joiners: list = []
@@ -139,17 +141,18 @@ class Consumer:
         self._active = False
         self._pending: list | None = None  # the synchronizer's pending list of this consumer's level
         self._task: asyncio.Task | None = None
-        self._loop: asyncio.AbstractEventLoop | None = None
+        # set by attach(), before any message can arrive (typed as set: every use comes after it)
+        self._loop: asyncio.AbstractEventLoop = None  # type: ignore[assignment]
 
     # ----------------------------------------------------------------- public read-only state
     @property
     def priority(self) -> Priority:
-        return Priority(self._level)
+        return Priority(self.level)
 
     @property
     def queue_size(self) -> int:
         """Messages waiting in this consumer's queue."""
-        return len(self._queue)
+        return len(self.queue)
 
     @property
     def max_queue_size(self) -> int:
@@ -160,11 +163,17 @@ class Consumer:
     def is_stopped(self) -> bool:
         return self._stopped
 
+    @property
+    def is_idle(self) -> bool:
+        """True when every message queued so far has been fully processed (a tool waiting for a
+        normal-mode chain to settle polls it on every consumer)."""
+        return self._stopped or not (self.queue or self._active)
+
     def matches(self, message: Mapping[str, Any]) -> bool:
         """Whether this consumer would receive ``message`` (a missing filtered field never matches)."""
         if self._filter_items is None:
             return True
-        for field in self._required:
+        for field in self.required_fields:
             if field not in message:
                 return False
         return self.accepts(message)
@@ -190,7 +199,8 @@ class Consumer:
     # ----------------------------------------------------------------- hot path (called by the channel)
     def _accepts(self, message: dict) -> bool:
         """Filter check; the channel guarantees every filtered field is present."""
-        for field, value, kind in self._filter_items:
+        # the channel calls it only for a consumer that filters: the items are set
+        for field, value, kind in self._filter_items:  # type: ignore[union-attr]
             if kind == _EQUAL:
                 if message[field] != value:
                     return False
@@ -198,7 +208,7 @@ class Consumer:
                 return False
         return True
 
-    def _index_values(self, field: str) -> tuple | None:
+    def index_values(self, field: str) -> tuple | None:
         """The hashable values this consumer accepts for ``field``; None when it does not restrict it."""
         if self._filter_items is None:
             return None
@@ -220,7 +230,7 @@ class Consumer:
         """Queue ``message``; False when the queue is full (the producer must wait for room)."""
         if self._stopped:
             return True  # removed while the producer waited: nothing left to deliver to
-        if len(self._queue) >= self._limit:
+        if len(self.queue) >= self._limit:
             return False
         self._append(message)
         if self._active:
@@ -241,7 +251,7 @@ class Consumer:
 
     async def _wait_for_room(self) -> None:
         """Back-pressure: wait until the queue has room or the consumer is stopped."""
-        while not self._stopped and len(self._queue) >= self._limit:
+        while not self._stopped and len(self.queue) >= self._limit:
             putter = self._loop.create_future()
             self._putters.append(putter)
             try:
@@ -252,7 +262,7 @@ class Consumer:
                     self._putters.remove(putter)
                 except ValueError:
                     pass
-                if not self._stopped and len(self._queue) < self._limit:
+                if not self._stopped and len(self.queue) < self._limit:
                     self._wake_putter()  # hand the wake-up we may have received to the next producer
                 raise
 
@@ -271,7 +281,14 @@ class Consumer:
             if not joiner.done():
                 joiner.set_result(None)
 
-    def _log_failure(self) -> None:
+    def drained(self) -> None:
+        """The synchronizer emptied this consumer's queue: it is idle again and its joiners are released."""
+        self._active = False
+        if self._joiners:
+            self._release_joiners()
+
+    def log_failure(self) -> None:
+        """Log the exception being handled as a failure of this consumer's callback (it keeps consuming)."""
         channel = self.channel
         logger.exception(
             "consumer %s of channel %s raised while processing a message; it keeps consuming",
@@ -280,7 +297,7 @@ class Consumer:
         )
 
     # ----------------------------------------------------------------- lifecycle
-    def _attach(self, channel: Any, pending_by_level: list | None) -> None:
+    def attach(self, channel: Any, pending_by_level: list | None) -> None:
         """Bind to ``channel``; in synchronized mode, to its synchronizer's pending list of our level."""
         if self._attached:
             raise InvalidConsumerError(
@@ -290,12 +307,12 @@ class Consumer:
         self.channel = channel
         self._loop = asyncio.get_running_loop()
         if pending_by_level is not None:
-            self._pending = pending_by_level[self._level]
+            self._pending = pending_by_level[self.level]
             self._limit = _UNBOUNDED  # the synchronizer, not back-pressure, bounds a step
 
     async def _run(self) -> None:
         """Normal mode: drain the whole backlog, then park on one future until the next message."""
-        queue = self._queue
+        queue = self.queue
         popleft = self._popleft
         putters = self._putters
         callback = self.callback
@@ -309,7 +326,7 @@ class Consumer:
                     try:
                         await callback(message)
                     except Exception:
-                        self._log_failure()
+                        self.log_failure()
                     continue
                 # idle: everything queued so far is processed (stop() empties the queue, so we end here)
                 if self._joiners:
@@ -337,7 +354,7 @@ class Consumer:
         if self._stopped:
             return
         self._stopped = True
-        self._queue.clear()
+        self.queue.clear()
         while self._putters:
             self._wake_putter()
         self._release_joiners()
@@ -385,11 +402,6 @@ class SupervisedConsumer(Consumer):
     def __init__(self, callback: Callback | None = None, **kwargs: Any) -> None:
         super().__init__(callback, **kwargs)
         self._supervised = True
-
-    @property
-    def is_idle(self) -> bool:
-        """True when every message queued so far has been fully processed."""
-        return self._stopped or not (self._queue or self._active)
 
     async def join(self) -> None:
         """Return once every message queued before (and during) this call has been processed.

@@ -81,8 +81,7 @@ class Producer:
         self.channel.register_producer(self)
         self.is_running = True
         if self.channel.is_paused and not self._paused:
-            self._paused = True
-            await self.pause()
+            await self.channel_paused()
 
     async def stop(self) -> None:
         """Stop producing: cancels the tasks made with ``create_task`` and waits for them to end."""
@@ -94,6 +93,18 @@ class Producer:
             task.cancel()
         if tasks:
             await asyncio.wait(tasks)
+
+    async def channel_paused(self) -> None:
+        """Called by the channel when its last consumer left: ``is_paused`` turns true, then ``pause`` runs
+        (so ``is_paused`` is right even when an override of ``pause`` does not call ``super()``)."""
+        self._paused = True
+        await self.pause()
+
+    async def channel_resumed(self) -> None:
+        """Called by the channel when a consumer subscribes again: ``is_paused`` turns false, then ``resume``
+        runs."""
+        self._paused = False
+        await self.resume()
 
     async def pause(self) -> None:
         """Hook: the channel has no consumer left."""
@@ -110,7 +121,7 @@ class Producer:
 
     async def wait_for_processing(self) -> None:
         """Wait until every supervised consumer of the channel has processed what it was sent."""
-        joins = [consumer.join() for consumer in self.channel._routes if hasattr(consumer, "join")]
+        joins = [consumer.join() for consumer in self.channel.consumers if hasattr(consumer, "join")]
         if joins:
             await asyncio.gather(*joins)
 

@@ -12,8 +12,8 @@ cdef class Synchronizer:
     cdef public bint _draining
     cdef public object _idle
 
-    cpdef list _attach(self, object channel)
-    cpdef _detach(self, object channel)
+    cpdef list attach(self, object channel)
+    cpdef detach(self, object channel)
 
     cdef _ensure_not_draining(self)
     cdef object _next_batch(self)

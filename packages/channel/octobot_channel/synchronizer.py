@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from octobot_channel.errors import SynchronizerError
 from octobot_channel.priority import LEVEL_COUNT
@@ -48,16 +48,18 @@ class Synchronizer:
         """True when some consumer has a message waiting for the next ``drain``."""
         for pending in self._pending_by_level:
             for consumer in pending:
-                if consumer._queue:
+                if consumer.queue:
                     return True
         return False
 
-    def _attach(self, channel: Channel) -> list:
+    def attach(self, channel: Channel) -> list:
+        """Drain ``channel`` too; returns the pending lists (by level) its consumers join on a message."""
         if channel not in self._channels:
             self._channels.append(channel)
         return self._pending_by_level
 
-    def _detach(self, channel: Channel) -> None:
+    def detach(self, channel: Channel) -> None:
+        """Stop draining ``channel`` (it was stopped)."""
         if channel in self._channels:
             self._channels.remove(channel)
 
@@ -99,19 +101,17 @@ class Synchronizer:
                     consumer = _as_consumer(batch[index])
                     index += 1
                     # the consumer's loop, inlined: one coroutine per drain instead of one per consumer
-                    queue = consumer._queue
-                    popleft = consumer._popleft
+                    queue = consumer.queue
+                    popleft = queue.popleft
                     callback = consumer.callback
                     while queue:  # stop() empties the queue
                         message = popleft()
                         try:
                             await callback(message)
                         except Exception:
-                            consumer._log_failure()
+                            consumer.log_failure()
                         processed += 1
-                    consumer._active = False
-                    if consumer._joiners:
-                        consumer._release_joiners()
+                    consumer.drained()
                 batch = self._next_batch()
             return processed
         finally:
@@ -119,7 +119,7 @@ class Synchronizer:
             if batch is not None and index > 0:
                 # interrupted (cancelled): the current consumer and the rest stay listed, in order
                 rest = batch[index - 1 :]
-                _as_consumer(rest[0])._pending[0:0] = rest
+                self._pending_by_level[_as_consumer(rest[0]).level][0:0] = rest
 
     def _next_batch(self) -> list | None:
         """The pending consumers of the first non-empty level (HIGH first), unlisted; None when idle."""
@@ -134,6 +134,6 @@ class Synchronizer:
         return f"<Synchronizer {self.name!r} channels={len(self._channels)}>"
 
 
-def _as_consumer(item: object) -> Consumer:
+def _as_consumer(item: Any) -> Consumer:
     """Identity; typed in the .pxd so the compiled drain loop reads consumers' fields directly."""
     return item

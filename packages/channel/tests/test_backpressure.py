@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import asyncio
 
-from conftest import run_until
-
 import octobot_channel as oc
+
+from .helpers import run_until
 
 
 class TickerChannel(oc.Channel):

@@ -1,9 +1,10 @@
 from __future__ import annotations
 
 import pytest
-from conftest import Recorder
 
 import octobot_channel as oc
+
+from .helpers import Recorder
 
 
 class OHLCVChannel(oc.Channel):
@@ -67,7 +68,7 @@ async def test_filters_and_wildcard(channel: oc.Channel) -> None:
         await channel.send(message)
     await settle(channel)
     if not channel.is_synchronized:  # the unsupervised ones are not joined: let them finish too
-        from conftest import run_until
+        from .helpers import run_until
 
         await run_until(lambda: len(eth_1h) == 1 and len(majors) == 3)
     assert [m["close"] for m in btc_any] == [1, 2]
@@ -155,7 +156,7 @@ async def test_internal_consumer(channel: oc.Channel) -> None:
     await channel.send(candle("BTC/USDT", "1h", 3))
     await settle(channel)
     if not channel.is_synchronized:
-        from conftest import run_until
+        from .helpers import run_until
 
         await run_until(lambda: len(collector.closes) == 2)
     assert collector.closes == [1, 3]

@@ -4,9 +4,10 @@ import asyncio
 import logging
 
 import pytest
-from conftest import Recorder
 
 import octobot_channel as oc
+
+from .helpers import Recorder
 
 
 class TickerChannel(oc.Channel):

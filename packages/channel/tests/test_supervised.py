@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import asyncio
 
-from conftest import run_until
-
 import octobot_channel as oc
+
+from .helpers import run_until
 
 
 class TickerChannel(oc.Channel):
@@ -46,3 +46,20 @@ async def test_join_in_synchronized_mode_returns_after_the_drain(registry: oc.Ch
     await channel.send({"n": 1})
     await asyncio.gather(consumer.join(), synchronizer.drain())
     assert processed == [1] and consumer.is_idle
+
+
+async def test_every_consumer_tells_whether_it_is_idle(registry: oc.ChannelRegistry) -> None:
+    channel = await registry.create_channel(TickerChannel, "idle")
+    gate = asyncio.Event()
+
+    async def gated(message: dict) -> None:
+        await gate.wait()
+
+    consumer = await channel.new_consumer(gated)
+    assert not isinstance(consumer, oc.SupervisedConsumer) and consumer.is_idle
+    await channel.send({"n": 1})
+    assert not consumer.is_idle  # queued
+    await run_until(lambda: consumer.queue_size == 0)
+    assert not consumer.is_idle  # its callback is running
+    gate.set()
+    await run_until(lambda: consumer.is_idle)

@@ -15,11 +15,8 @@ from octobot_evaluators.indicators import __all__ as _indicators_all
 
 __version__ = "0.1.0"
 
-#: hot modules (those with a .pxd); the indicators block appends its own
+#: hot modules (those with a .pxd)
 _HOT_MODULES: list[ModuleType] = [_matrix, _evaluation_entry]
-
-# --- indicators ---
-# --- end indicators ---
 
 #: True when this package's hot modules run as compiled extensions (see DESIGN.md §6).
 COMPILED: bool = all_compiled(*_HOT_MODULES)

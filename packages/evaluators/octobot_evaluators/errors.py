@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import octobot_trading
+
 
 class EvaluatorsError(Exception):
     """Base of every error raised by octobot_evaluators."""
@@ -23,5 +25,6 @@ class MatrixError(EvaluatorsError):
     """Misuse of an evaluation matrix (not started, unknown key, bad query)."""
 
 
-class UnknownTimeFrameError(EvaluatorsError, ValueError):
-    """A time frame the package cannot turn into a duration."""
+class UnknownTimeFrameError(EvaluatorsError, octobot_trading.UnknownTimeFrameError):
+    """A time frame the package cannot turn into a duration: octobot_trading's error (its message lists the
+    valid ones), also an ``EvaluatorsError`` so that one ``except`` catches everything this package raises."""

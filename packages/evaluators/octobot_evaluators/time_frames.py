@@ -26,7 +26,7 @@ def time_frame_ms(time_frame: str) -> int:
     """Duration of a time frame in milliseconds; raises UnknownTimeFrameError naming it."""
     try:
         return octobot_trading.parse_time_frame(time_frame).ms
-    except ValueError as error:  # octobot_trading.UnknownTimeFrameError, with its suggestion
+    except octobot_trading.UnknownTimeFrameError as error:  # its message has the suggestion
         raise UnknownTimeFrameError(str(error)) from None
 
 

@@ -1,7 +1,7 @@
 """Real candles for the indicator tests, read from the shared data folder (never copied into the repo).
 
-A helper module rather than conftest.py fixtures: the tests import it by name (pytest puts the tests
-folder on sys.path), and conftest.py stays free for the rest of the package's tests.
+A helper module rather than conftest.py fixtures: the tests import it relatively (the tests folder is a
+package), and conftest.py stays free for the rest of the package's tests.
 """
 
 from __future__ import annotations

@@ -7,7 +7,6 @@ import math
 import numpy as np
 import pytest
 import talib
-from conftest import Buffers, load_csv, resample, start_exchange_manager
 
 import octobot_channel as oc
 import octobot_evaluators as oe
@@ -18,6 +17,8 @@ from octobot_evaluators.tentacles.ta.trend import (
     DoubleMovingAverageTrendEvaluator,
     moving_average_gap_to_evaluation,
 )
+
+from .helpers import Buffers, load_csv, resample, start_exchange_manager
 
 M5, H = 300_000, 3_600_000
 SYMBOL = "ETH/BTC"

@@ -7,11 +7,12 @@ from typing import Any, ClassVar
 
 import numpy as np
 import pytest
-from conftest import Buffers, load_csv
 
 import octobot_channel as oc
 import octobot_evaluators as oe
 from octobot_evaluators import EvaluatorType
+
+from .helpers import Buffers, load_csv
 
 
 class LastMoveEvaluator(oe.TechnicalEvaluator):

@@ -7,9 +7,10 @@ from decimal import Decimal
 
 import numpy as np
 import pytest
-from indicator_data import assert_series_match, load_candles
 
 import octobot_evaluators.indicators as ind
+
+from .indicator_data import assert_series_match, load_candles
 
 # (id, incremental factory, vectorised function, input columns); both built with the same parameters
 CASES = [

@@ -7,9 +7,10 @@ import math
 import numpy as np
 import pytest
 import talib
-from indicator_data import DATASETS, assert_series_match, load_candles
 
 import octobot_evaluators.indicators as ind
+
+from .indicator_data import DATASETS, assert_series_match, load_candles
 
 NAN = math.nan
 

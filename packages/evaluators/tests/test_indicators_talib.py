@@ -5,9 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import talib
-from indicator_data import DATASETS, assert_series_match, load_candles
 
 import octobot_evaluators.indicators as ind
+
+from .indicator_data import DATASETS, assert_series_match, load_candles
 
 
 @pytest.fixture(params=DATASETS)

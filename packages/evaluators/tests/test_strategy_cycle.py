@@ -11,12 +11,13 @@ from typing import ClassVar
 
 import numpy as np
 import pytest
-from conftest import load_csv, resample, start_exchange_manager
-from test_evaluator_bases import LastMoveEvaluator
 
 import octobot_channel as oc
 import octobot_evaluators as oe
 from octobot_evaluators import EvaluatorType
+
+from .helpers import load_csv, resample, start_exchange_manager
+from .test_evaluator_bases import LastMoveEvaluator
 
 M5, M15, H = 300_000, 900_000, 3_600_000
 SYMBOL = "ETH/BTC"

@@ -6,14 +6,15 @@ from decimal import Decimal
 from typing import Any, ClassVar
 
 import pytest
-from conftest import load_csv, start_exchange_manager
-from test_evaluator_bases import LastMoveEvaluator, WildcardMove
-from test_strategy_cycle import RecordingStrategy
 
 import octobot_channel as oc
 import octobot_evaluators as oe
 from octobot_evaluators import EvaluatorType
 from octobot_evaluators.tentacles.ta.momentum import RSIMomentumEvaluator
+
+from .helpers import load_csv, start_exchange_manager
+from .test_evaluator_bases import LastMoveEvaluator, WildcardMove
+from .test_strategy_cycle import RecordingStrategy
 
 M5 = 300_000
 SYMBOL = "ETH/BTC"

@@ -24,8 +24,8 @@ from decimal import ROUND_DOWN, Decimal
 from pathlib import Path
 
 import octobot_trading as ot
+from octobot_exchange_emulator import ExchangeEmulator, load_candles
 from octobot_trading.ccxt_connector import CcxtLiveConnector, Credentials, LiveFeed
-from octobot_trading.emulator import ExchangeEmulator, load_candles
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 DATA = Path(os.environ.get("OCTOBOT_SHARED_DATA", REPO_ROOT.parent / "shared" / "data"))

@@ -32,11 +32,19 @@ from octobot.profile_store import (
     import_profile,
     list_profiles,
 )
+from octobot.record_comparison import Difference
 from octobot.secret_masking import SecretMaskingFilter, SecretMaskingFormatter, mask, register_secret
+from octobot.tentacle_check import (
+    TentacleCheckReport,
+    check_profile,
+    check_profile_async,
+    check_tentacle,
+    check_tentacle_async,
+)
 from octobot.tentacle_info import ENTRY_POINT_GROUP, TentacleInfo
 from octobot.tentacle_kind import TentacleKind
 from octobot.tentacle_registry import TentacleRegistry
-from octobot.tentacle_template import create_tentacle
+from octobot.tentacle_template import TEMPLATE_KINDS, create_tentacle
 from octobot.user_config import UserConfig, load_user_config
 from octobot.user_tentacle_loader import TentacleLoadError
 
@@ -44,6 +52,7 @@ __all__ = [
     "ENTRY_POINT_GROUP",
     "HOME_ENV",
     "PROFILE_SCHEMA",
+    "TEMPLATE_KINDS",
     "AlreadyExistsError",
     "BadPortfolioError",
     "BadSymbolError",
@@ -51,6 +60,7 @@ __all__ = [
     "BotError",
     "ConfigError",
     "DataError",
+    "Difference",
     "ExitCode",
     "InsecureUserConfigError",
     "MalformedJSONError",
@@ -61,6 +71,7 @@ __all__ = [
     "ProfileSummary",
     "SecretMaskingFilter",
     "SecretMaskingFormatter",
+    "TentacleCheckReport",
     "TentacleError",
     "TentacleInfo",
     "TentacleKind",
@@ -70,6 +81,10 @@ __all__ = [
     "UserConfig",
     "UserHome",
     "builtin_profiles_dir",
+    "check_profile",
+    "check_profile_async",
+    "check_tentacle",
+    "check_tentacle_async",
     "copy_profile",
     "create_tentacle",
     "export_profile",

@@ -8,6 +8,7 @@ trades live; only the clock, the channel mode and the exchange connector (the si
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import time
 from collections.abc import Callable, Sequence
@@ -22,10 +23,12 @@ import octobot_backtesting as ob
 import octobot_channel as oc
 import octobot_trading as ot
 from octobot.bot import OctoBot
+from octobot.data_errors import data_error
 from octobot.errors import DataError
 from octobot.profile import Profile
 
 logger = logging.getLogger(__name__)
+iso = ot.ms_to_iso
 
 
 @dataclass
@@ -35,11 +38,16 @@ class BacktestOutcome:
     report: ob.RunReport
     replay: ob.ReplayResult
     data_files: dict[str, Path]
+    #: the user interrupted the run (Ctrl+C): the report covers the replay up to then
+    interrupted: bool = False
 
 
 def _describe(path: Path) -> ob.DataFileDescription:
-    with ob.DataFileReader(path) as reader:
-        return reader.description
+    try:
+        with ob.DataFileReader(path) as reader:
+            return reader.description
+    except ob.BacktestingError as error:
+        raise data_error(error) from error
 
 
 def match_data_files(profile: Profile, data_files: Sequence[Path]) -> dict[str, Path]:
@@ -87,6 +95,7 @@ async def run_backtest(
     start_ms: int | None = None,
     end_ms: int | None = None,
     progress: Callable[[float], None] | None = None,
+    window: str = ob.COMMON,
 ) -> BacktestOutcome:
     """Replay ``data_files`` through a bot running ``profile``; the bot is stopped whatever happens.
 
@@ -119,11 +128,18 @@ async def run_backtest(
             end_ms=end_ms,
             warmup_candles=warmup,
             progress=progress,
+            window=window,
         )
+        interrupted_at: int | None = None
         try:
             replayed = await replay.run()
         except ob.BacktestingError as error:
-            raise DataError(str(error)) from error
+            raise data_error(error) from error
+        except asyncio.CancelledError:
+            partial = _interrupted(replay, clock)
+            if partial is None:
+                raise
+            replayed, interrupted_at = partial
         open_orders = [order for manager in managers.values() for order in manager.trader.open_orders()]
     finally:
         await bot.stop()
@@ -131,7 +147,27 @@ async def run_backtest(
     result = _run_result(
         profile, managers, files, smallest, replayed, open_orders, duration, replay, holdings
     )
-    return BacktestOutcome(report=ob.build_report(result), replay=replayed, data_files=files)
+    if interrupted_at is not None:
+        result = dataclasses.replace(result, interrupted_at_ms=interrupted_at)
+        logger.warning(
+            "backtest interrupted at %s: the report covers the run up to then", ot.ms_to_iso(interrupted_at)
+        )
+    report = ob.build_report(result)
+    return BacktestOutcome(
+        report=report, replay=replayed, data_files=files, interrupted=interrupted_at is not None
+    )
+
+
+def _interrupted(replay: ob.Replay, clock: ob.SimulatedClock) -> tuple[ob.ReplayResult, int] | None:
+    """The partial result of a replay the user interrupted (Ctrl+C cancels the run's task), and the
+    instant it stopped at; None when there is nothing to report (interrupted before the first instant)
+    or when the cancel came from elsewhere too (then it goes on)."""
+    task = asyncio.current_task()
+    if task is None or replay.result is None or not replay.result.steps or task.uncancel() > 0:
+        return None
+    stopped = clock.now_ms()
+    partial = dataclasses.replace(replay.result, end_ms=max(replay.result.start_ms, stopped - 1))
+    return partial, stopped
 
 
 async def _record_holdings(manager: ot.ExchangeManager) -> list[tuple[int, dict[str, Decimal]]]:
@@ -178,6 +214,23 @@ def _close_times(opens: np.ndarray, time_frame: str) -> np.ndarray:
     return opens + ot.parse_time_frame(time_frame).ms
 
 
+def _gap_warnings(candles: dict[str, Any], time_frame: str) -> list[str]:
+    """A warning per gap in the replayed candles of the run window (logged too): the bot saw no price
+    there, so orders could not fill and the figures step over it."""
+    warnings = []
+    for pair, replayed in candles.items():
+        if len(replayed) < 2:
+            continue
+        for gap in ob.find_gaps(pair, time_frame, np.asarray(replayed[:, 0], dtype=np.int64)):
+            warning = (
+                f"{pair} {time_frame}: {gap.missing} candle(s) missing from {ot.ms_to_iso(gap.start_ms)} "
+                f"up to {ot.ms_to_iso(gap.end_ms)} in the run window (no price then: no fill, no signal)"
+            )
+            logger.warning("%s", warning)
+            warnings.append(warning)
+    return warnings
+
+
 #: time frames whose candles do not all last the same (months) or are not on the epoch grid (weeks)
 _CALENDAR_TIME_FRAMES = frozenset({"1w", "1M"})
 
@@ -203,7 +256,7 @@ def _run_result(
                 replayed_candles = reader.read_ohlcv(pair, time_frame, replayed.start_ms, replayed.end_ms)
         candles[pair] = replayed_candles
     end_portfolio: dict[str, Decimal] = {}
-    trades = []
+    trades: list[ob.TradeRecord] = []
     for each in managers.values():
         for asset, amount in each.portfolio.totals().items():
             end_portfolio[asset] = end_portfolio.get(asset, Decimal(0)) + amount
@@ -211,6 +264,7 @@ def _run_result(
     equity_times, equity_values = _equity(
         manager, holdings[exchange], candles, time_frame, profile.reference_market
     )
+    data_warnings = _gap_warnings(candles, time_frame)
     orders_by_kind: dict[str, int] = {}
     for trade in trades:
         orders_by_kind[trade.kind] = orders_by_kind.get(trade.kind, 0) + 1
@@ -237,6 +291,7 @@ def _run_result(
             for order in open_orders
         ],
         run_duration_s=duration,
+        data_warnings=data_warnings,
         candles_processed=replayed.candles_pushed,
         metadata={
             "profile": profile.name,

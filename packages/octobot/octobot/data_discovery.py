@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import octobot_backtesting as ob
+from octobot.data_errors import data_error
 from octobot.errors import DataError
 from octobot.home import UserHome
 from octobot.profile import Profile
@@ -49,14 +50,45 @@ def _candidates(folders: Iterable[Path]) -> Iterable[Path]:
             yield from sorted(path for path in folder.rglob("*") if path.is_file() and path.suffix != ".part")
 
 
-def _imported(source: Path, home: UserHome) -> Path:
+def _imported(source: Path, home: UserHome, exchange: str | None = None) -> Path:
+    """``source`` imported into the user's data folder (once); ``exchange`` names the exchange of files
+    that do not record it (CSV, JSON)."""
     destination = home.data / f"{IMPORTED_PREFIX}{source.stem}.sqlite"
     if destination.exists() and destination.stat().st_mtime >= source.stat().st_mtime:
         return destination
     home.data.mkdir(parents=True, exist_ok=True)
     logger.warning("importing %s into %s (once; later runs reuse it)", source, destination)
-    ob.import_files([source], destination, overwrite=True)
+    try:
+        # a CSV/JSON file does not say its exchange: it is the profile's (an OctoBot file records its own)
+        text_file = source.suffix.lower() in _CANDLE_SUFFIXES
+        ob.import_files([source], destination, exchange=exchange if text_file else None, overwrite=True)
+    except ob.BacktestingError as error:
+        raise data_error(error) from error
     return destination
+
+
+def as_data_file(path: Path, home: UserHome, exchange: str | None = None) -> Path:
+    """``path`` when it is one of our data files; an OctoBot .data, CSV or JSON candle file imported
+    once into the user's data folder (as the search does; ``exchange`` is a CSV/JSON file's exchange);
+    else the DataError saying what it is and what to give instead."""
+    found = _series_of(path)
+    if found is not None:
+        return path if found[0] == "ours" else _imported(path, home, exchange)
+    try:
+        with ob.DataFileReader(path):
+            pass
+    except ob.BacktestingError as error:
+        if getattr(error, "fix_key", None) != "import":
+            raise data_error(error) from error
+    if path.suffix.lower() in _CANDLE_SUFFIXES:
+        raise DataError(
+            f"{path}: its name does not say its pair and time frame (like ETH_BTC-5m.csv); import it with "
+            f"`octobot data import {path} --symbol ETH/BTC --time-frame 5m --to NAME`, then pass --data NAME"
+        )
+    raise DataError(
+        f"{path} is neither a data file nor a candle file this bot imports; give a data file (see "
+        "`octobot data list`), an OctoBot .data file, or CSV/JSON candles named like ETH_BTC-5m.csv"
+    )
 
 
 def find_backtest_data(profile: Profile, folders: Sequence[Path], home: UserHome) -> Path:
@@ -67,7 +99,8 @@ def find_backtest_data(profile: Profile, folders: Sequence[Path], home: UserHome
         if found is None or not wanted <= found[1]:
             continue
         kind, _ = found
-        chosen = path if kind == "ours" else _imported(path, home)
+        exchange = profile.exchanges[0] if profile.exchanges else None
+        chosen = path if kind == "ours" else _imported(path, home, exchange)
         logger.info("backtesting %s on %s", profile.name, chosen)
         return chosen
     pairs = ", ".join(profile.pairs)

@@ -28,6 +28,7 @@ class ExitCode(IntEnum):
     DATA_ERROR = 13  # backtesting data files and collectors
     ALREADY_EXISTS = 14
     BOT_ERROR = 15  # failure while starting, running or stopping the bot
+    NOT_EQUIVALENT = 20  # `octobot tentacles check`: a tentacle behaves differently in a backtest and live
     INTERRUPTED = 130
 
 
@@ -35,6 +36,12 @@ class OctoBotError(Exception):
     """Base of every error raised by the `octobot` package."""
 
     exit_code: ExitCode = ExitCode.UNEXPECTED
+
+
+class UsageError(OctoBotError):
+    """A command-line flag whose value cannot be used (an unknown exchange id, for instance)."""
+
+    exit_code = ExitCode.USAGE
 
 
 class NotFoundError(OctoBotError):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -50,7 +51,8 @@ def to_json_text(value: Any) -> str:
 def write_json(path: Path, value: Any, mode: int | None = None) -> None:
     """Write ``value`` to ``path`` atomically (a temporary file renamed), with ``mode`` when given."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(path.name + ".part")
+    # a name of this writer only: two runs writing the same file never share (or rename) one .part
+    temporary = path.with_name(f"{path.name}.{os.getpid()}-{secrets.token_hex(4)}.part")
     flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
     fd = os.open(temporary, flags, 0o666 if mode is None else mode)
     try:

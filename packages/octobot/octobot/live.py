@@ -66,6 +66,8 @@ async def run_live(
             await connector.start()
             every_market = await connector.markets()
             markets = ot.Markets({pair: every_market[pair] for pair in profile.pairs}, exchange_id=exchange)
+            # the key is checked before the state file exists: a wrong secret leaves nothing behind
+            await connector.fetch_balance()
         except (ExchangeError, KeyError) as error:
             raise BotError(f"{exchange}: {error}") from error
         path = state_path(home, profile, exchange, LIVE, state_folder)

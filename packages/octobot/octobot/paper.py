@@ -44,7 +44,7 @@ def exchange_url_config(url: str, api_key: str | None = None, secret: str | None
     proxy): ``http://127.0.0.1:PORT``."""
     if not re.match(r"^https?://[^/\s]+$", url.rstrip("/")):
         raise BotError(f"--exchange-url {url!r} is not a base URL; expected e.g. http://127.0.0.1:8000")
-    from octobot_trading.emulator import ccxt_config
+    from octobot_exchange_emulator import ccxt_config
 
     config = ccxt_config(url.rstrip("/"), api_key or "", secret or "")
     if not api_key:

@@ -17,6 +17,7 @@ from typing import Any
 from octobot.errors import BadTimeFrameError, ConfigError, MissingRequirementError
 from octobot.home import UserHome
 from octobot.json_files import read_json
+from octobot.profile_checks import check_fees, check_reference_market, check_spot_pairs, check_tentacle_config
 from octobot.profile_schema import FROM_STRATEGIES, PROFILE_FILE, PROFILE_SCHEMA, TIME_FRAMES
 from octobot.profile_store import find_profile
 from octobot.suggestions import did_you_mean
@@ -160,6 +161,9 @@ def load_profile(
             f"{source}: simulator.starting_portfolio holds nothing to trade with; "
             'give at least one positive amount, e.g. {"USDT": 1000}'
         )
+    check_fees(profile, source)
+    check_spot_pairs(profile, source)
+    check_reference_market(profile, source)
     if registry is not None:
         _resolve_tentacles(profile, registry, source)
     elif profile.time_frames == []:
@@ -201,6 +205,8 @@ def _resolve_tentacles(profile: Profile, registry: TentacleRegistry, source: Pat
                 raise ConfigError(f"{files[info.name]}: expected a JSON object of {info.name}'s settings")
             config.update(override)
             validate(config, info.config_schema, files[info.name])
+        where = files.get(info.name, f"{info.name}.DEFAULT_CONFIG")
+        check_tentacle_config(info, config, where)
         profile.tentacle_configs[info.name] = config
 
     if not profile.time_frames:

@@ -55,7 +55,14 @@ def _amount(what: str, maximum: int | None = None, mark: str | None = "amount") 
     if maximum is not None:
         number["maximum"] = maximum
     schema: dict[str, Any] = {
-        "anyOf": [number, {"type": "string", "pattern": _AMOUNT_PATTERN}],
+        "anyOf": [
+            number,
+            {
+                "type": "string",
+                "pattern": _AMOUNT_PATTERN,
+                "x-expected": f"{what} as a decimal number like 0.1",
+            },
+        ],
         "x-expected": f"{what} (a number or a decimal string)",
     }
     if mark:
@@ -98,11 +105,15 @@ PROFILE_SCHEMA: dict[str, Any] = {
             "x-expected": f'a list of time frames (e.g. ["1h"]) or "{FROM_STRATEGIES}"',
         },
         "trading_mode": {"type": "string", "minLength": 1},
-        "strategies": {**_NAME_LIST, "minItems": 1},
+        "strategies": _NAME_LIST,
         "evaluators": _NAME_LIST,
         "interfaces": _NAME_LIST,
         "risk": _amount("a risk between 0 and 1", maximum=1, mark=None),
-        "reference_market": {"type": "string", "pattern": f"^{_CODE}$"},
+        "reference_market": {
+            "type": "string",
+            "pattern": f"^{_CODE}$",
+            "x-expected": "a currency code like 'USDT'",
+        },
         "simulator": {
             "type": "object",
             "additionalProperties": False,

@@ -15,7 +15,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from octobot.errors import AlreadyExistsError, ConfigError, NotFoundError
+from octobot.errors import AlreadyExistsError, ConfigError, NotFoundError, UsageError
 from octobot.home import UserHome
 from octobot.json_files import read_json, write_json
 from octobot.profile_schema import PROFILE_FILE, PROFILE_SCHEMA
@@ -105,11 +105,23 @@ def find_profile(name_or_path: str | Path, home: UserHome | None = None) -> Path
     )
 
 
+def _check_not_builtin(new_id: str, force: bool, flag: str) -> None:
+    """A user profile named like a built-in one hides it everywhere (user profiles are looked up first):
+    only with ``force``, never silently."""
+    if not force and (builtin_profiles_dir() / new_id / PROFILE_FILE).is_file():
+        raise UsageError(
+            f"profile id '{new_id}' is the id of a built-in profile, which a user profile of that id would "
+            f"hide; choose another id (e.g. 'my-{new_id}'), or add --force to hide the built-in one"
+            + (f" (or {flag})" if flag else "")
+        )
+
+
 def copy_profile(source: str | Path, new_id: str, home: UserHome | None = None, force: bool = False) -> Path:
     """Copy a profile (built-in or user) to ``$OCTOBOT_HOME/profiles/<new_id>`` and rename it there."""
     user_home = (home or UserHome.resolve()).ensure()
     origin = find_profile(source, user_home)
     target = user_home.profiles / check_profile_id(new_id)
+    _check_not_builtin(new_id, force, "")
     if target.exists():
         if not force:
             raise AlreadyExistsError(
@@ -178,6 +190,7 @@ def import_profile(
     with bundle, tempfile.TemporaryDirectory(dir=user_home.profiles) as scratch:
         top, members = _safe_members(bundle, archive)
         target = user_home.profiles / check_profile_id(new_id or top)
+        _check_not_builtin(target.name, force, "--name ANOTHER_ID")
         if target.exists() and not force:
             raise AlreadyExistsError(
                 f"profile '{target.name}' already exists at {target} (use --force or --name)"

@@ -25,6 +25,31 @@ def _amount(value: Any) -> str:
     return text
 
 
+#: the places of a value when no market of the exchange tells the asset's precision
+DEFAULT_PLACES = 8
+
+
+def value_places(markets: ot.Markets, asset: str) -> int:
+    """How many decimals a value in ``asset`` is shown with: the finest precision the exchange's markets
+    give ``asset`` (its amount step where it is the base, its price step where it is the quote), so
+    0.99359553 BTC does not read "1 BTC"; ``DEFAULT_PLACES`` when no market tells."""
+    steps = []
+    for symbol in markets:
+        rules = markets[symbol]
+        if rules.is_default:
+            continue
+        for step in (
+            rules.amount_step() if rules.base == asset else None,
+            rules.price_step() if rules.quote == asset else None,
+        ):
+            if step is not None and step > 0:
+                steps.append(step)
+    if not steps:
+        return DEFAULT_PLACES
+    exponent = min(steps).normalize().as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else DEFAULT_PLACES
+
+
 class StatusLine(ot.MarketDataSource):
     """Prints ``<exchange> | pairs ... | open orders N | value V REF | last signal ...`` (as a market data
     source, so the bot starts it last and stops it first)."""
@@ -35,6 +60,7 @@ class StatusLine(ot.MarketDataSource):
         self.time_frame = time_frame
         self.out = out
         self.last_signal: str = "none yet"
+        self.places = value_places(manager.markets, manager.portfolio_manager.reference_market)
         self.lines = 0
         self._consumers: list[tuple[oc.Channel, oc.Consumer]] = []
 
@@ -62,7 +88,7 @@ class StatusLine(ot.MarketDataSource):
         manager = self.manager
         reference = manager.portfolio_manager.reference_market
         try:
-            value = f"{_amount(round(manager.portfolio_manager.value(strict=True), 2))} {reference}"
+            value = f"{_amount(round(manager.portfolio_manager.value(strict=True), self.places))} {reference}"
         except ot.OctobotTradingError:
             value = f"? {reference} (no price yet)"
         return (

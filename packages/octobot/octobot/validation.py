@@ -53,7 +53,20 @@ def _expected(error: ValidationError) -> str:
         return "one of " + ", ".join(_describe(v) for v in error.validator_value)
     if error.validator == "additionalProperties":
         return "only the keys " + ", ".join(sorted(schema.get("properties", {})))
+    if error.validator == "pattern":  # a raw regex helps nobody: say what the text should look like
+        description = schema.get("description")
+        return f"text in the form: {description}" if description else "text in another form (see the docs)"
     return error.message
+
+
+def _nearest_expected(error: ValidationError) -> str | None:
+    """The ``x-expected`` of the error's subschema or of the nearest enclosing one (an anyOf's)."""
+    current: ValidationError | None = error
+    while current is not None:
+        if isinstance(current.schema, dict) and "x-expected" in current.schema:
+            return str(current.schema["x-expected"])
+        current = current.parent
+    return None
 
 
 def register_suggester(mark: str, suggest: Callable[[str], str | None]) -> None:
@@ -120,6 +133,7 @@ def format_error(error: ValidationError, source: Path | str) -> ConfigError:
     else:
         schema = marked.schema if marked is not None else leaf.schema
         expected = schema.get("x-expected") if isinstance(schema, dict) else None
+        expected = expected or _nearest_expected(leaf)
         message = (
             f"{source}: bad value {_describe(leaf.instance)} at {where}{_hint(leaf, mark)} "
             f"(expected {expected or _expected(leaf)})"

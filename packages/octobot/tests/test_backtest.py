@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 
-from conftest import run_cli
-
 from octobot.errors import ExitCode
+
+from .helpers import run_cli
 
 
 def test_backtest_of_the_default_profile_on_real_data(home, builtin_tentacles, btc_data_file, tmp_path):

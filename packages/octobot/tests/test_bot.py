@@ -9,13 +9,14 @@ from decimal import Decimal
 
 import numpy as np
 import pytest
-from conftest import run_cli
 
 import octobot
 import octobot_backtesting as ob
 import octobot_channel as oc
 import octobot_evaluators as oe
 from octobot.bot import OctoBot
+
+from .helpers import run_cli
 
 HOUR_MS = 3_600_000
 
@@ -100,11 +101,10 @@ async def test_the_bot_wires_the_chain_and_trades_on_real_candles(home, builtin_
 
 async def test_a_failure_during_start_unwinds_everything(home, builtin_tentacles):
     run_cli("profiles", "copy", "default", "broken")
-    mode_file = home.profiles / "broken" / "DailyTradingMode.json"
-    config = json.loads(mode_file.read_text())
-    config.update(buy_threshold=-0.5, sell_threshold=0.5)  # each valid, together impossible
-    mode_file.write_text(json.dumps(config))
     profile = _default_profile(home, "broken")
+    # each valid, together impossible: refused by the profile's load, and by the mode itself when a
+    # profile built in Python skips that load
+    profile.tentacle_configs["DailyTradingMode"].update(buy_threshold=-0.5, sell_threshold=0.5)
     tasks_before = _other_tasks()
     bot = OctoBot(profile, clock=ob.SimulatedClock(0), synchronizer=oc.Synchronizer())
     with pytest.raises(octobot.BotError, match=r"failed to start: .*threshold"):

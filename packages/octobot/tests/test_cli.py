@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from conftest import run_cli
-
 import octobot
 from octobot.errors import ExitCode
+
+from .helpers import run_cli
 
 
 def test_version():

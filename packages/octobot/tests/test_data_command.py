@@ -7,11 +7,12 @@ import json
 
 import numpy as np
 import pytest
-from conftest import run_cli, shared_data
 
 import octobot_backtesting as ob
 from octobot.errors import ExitCode
-from octobot_trading.ccxt_connector.testing import BinanceLikeServer
+from octobot_exchange_emulator import BinanceLikeServer
+
+from .helpers import run_cli, shared_data
 
 
 def test_import_list_inspect_validate_delete_a_real_octobot_file(home, octobot_btc_file):

@@ -7,12 +7,13 @@ import shutil
 
 import numpy as np
 import pytest
-from conftest import shared_data
 
 import octobot
 import octobot_backtesting as ob
 from octobot.data_discovery import IMPORTED_PREFIX, find_backtest_data
 from octobot.errors import DataError
+
+from .helpers import shared_data
 
 
 @pytest.fixture

@@ -6,10 +6,11 @@ from __future__ import annotations
 import signal
 from decimal import Decimal
 
-from conftest import write_profile
-from test_paper import HISTORY, PAIR, PAPER_TENTACLES, BotProcess, candles, paper_profile, stored_state
+from octobot.errors import ExitCode
+from octobot_exchange_emulator import ExchangeEmulator
 
-from octobot_trading.emulator import ExchangeEmulator
+from .helpers import write_profile
+from .test_paper import HISTORY, PAIR, PAPER_TENTACLES, BotProcess, candles, paper_profile, stored_state
 
 __all__ = ["candles"]  # the fixture
 
@@ -126,3 +127,33 @@ async def test_live_run_killed_and_restarted_keeps_its_stop_loss_and_take_profit
     state = await stored_state(state_folder / "real-binance-live.sqlite")
     assert sorted(r["kind"] for r in state.open_orders) == ["stop_limit", "take_profit_limit"]
     assert len(state.trades) == 1
+
+
+async def test_a_wrong_secret_fails_in_one_line_and_leaves_no_state_file(home, candles, tmp_path):
+    (home.tentacles / "paper_tentacles.py").write_text(PAPER_TENTACLES)
+    profile = paper_profile()
+    profile["name"] = "real"
+    profile["simulator"] = {"enabled": False}
+    write_profile(home, profile, name="real")
+    state_folder = tmp_path / "state"
+    async with ExchangeEmulator({PAIR: candles}, history=HISTORY) as emulator:
+        env = {
+            "OCTOBOT_EXCHANGE_BINANCE_API_KEY": emulator.api_key,
+            "OCTOBOT_EXCHANGE_BINANCE_API_SECRET": "not-" + emulator.secret,
+        }
+        argv = [
+            "run",
+            "--profile",
+            "real",
+            "--exchange-url",
+            emulator.url,
+            "--state-folder",
+            str(state_folder),
+        ]
+        bot = await BotProcess(home, argv, env).start()
+        out, err = await bot.process.communicate()
+    output = out.decode() + err.decode()
+    assert bot.process.returncode == ExitCode.BOT_ERROR, output
+    assert "Traceback" not in output and "octobot: error: binance:" in output
+    assert not state_folder.exists() or list(state_folder.rglob("*")) == []
+    assert emulator.secret not in output

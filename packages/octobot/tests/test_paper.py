@@ -12,11 +12,12 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from conftest import shared_data, write_profile
 
 import octobot
 import octobot_trading as ot
-from octobot_trading.emulator import ExchangeEmulator, load_candles
+from octobot_exchange_emulator import ExchangeEmulator, load_candles
+
+from .helpers import shared_data, write_profile
 
 PAIR = "ETH/BTC"
 HISTORY = 200

@@ -6,10 +6,11 @@ import json
 import zipfile
 
 import pytest
-from conftest import run_cli, valid_profile, write_profile
 
 import octobot
 from octobot.errors import ExitCode
+
+from .helpers import run_cli, valid_profile, write_profile
 
 
 def _json_files(folder) -> dict[str, object]:

@@ -8,10 +8,11 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from conftest import run_cli, valid_profile, write_profile
 
 import octobot
 from octobot.errors import ExitCode
+
+from .helpers import run_cli, valid_profile, write_profile
 
 PACKAGE_ROOT = Path(__file__).resolve().parents[1]
 

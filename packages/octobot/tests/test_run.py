@@ -9,11 +9,12 @@ import signal
 import sys
 
 import pytest
-from conftest import run_cli
 
 import octobot_backtesting as ob
 from octobot.errors import ExitCode
-from octobot_trading.ccxt_connector.testing import BinanceLikeServer
+from octobot_exchange_emulator import BinanceLikeServer
+
+from .helpers import run_cli
 
 
 async def _read_until(stream: asyncio.StreamReader, marker: str, seen: list[str]) -> None:

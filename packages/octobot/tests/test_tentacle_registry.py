@@ -5,11 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import dedent, run_cli
 
 import octobot
 from octobot.tentacle_kind import parse_kind
 from octobot_evaluators import EvaluatorType
+
+from .helpers import dedent, run_cli
 
 
 def _fake_distribution(root: Path, module: str, source: str, entry_points: dict[str, str]) -> None:

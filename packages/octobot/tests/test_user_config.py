@@ -7,11 +7,12 @@ import logging
 import stat
 
 import pytest
-from conftest import run_cli
 
 import octobot
 from octobot.errors import ExitCode
 from octobot.secret_masking import forget_secrets
+
+from .helpers import run_cli
 
 API_KEY = "x7Hq2LmP9vR4tY8wZ1aB3cD5eF6gJ0kN"  # key-like: 32 letters and digits
 API_SECRET = "s3cr3t-V4lue"  # short and not key-like: masked only because it is registered

@@ -1,6 +1,6 @@
 """Public API of octobot-trading: everything other packages may use, re-exported by ``__init__``.
 
-Each engineer owns one block below; edit only yours. Each block extends ``__all__`` with its names.
+Grouped by area; each group extends ``__all__`` with its names.
 """
 
 from __future__ import annotations
@@ -141,7 +141,6 @@ __all__ += [
     "sort_time_frames",
     "to_decimal",
 ]
-# --- end vocabulary, markets, portfolio ---
 
 # --- orders, simulator, trader, exchanges, channels, modes ---
 from octobot_trading.channels.exchange_channels import (  # noqa: E402
@@ -161,20 +160,21 @@ from octobot_trading.channels.exchange_channels import (  # noqa: E402
 )
 from octobot_trading.exchanges.account import Account  # noqa: E402
 from octobot_trading.exchanges.connector import ExchangeConnector  # noqa: E402
+from octobot_trading.exchanges.errors import ExchangeManagerError  # noqa: E402
 from octobot_trading.exchanges.exchange_manager import ExchangeManager  # noqa: E402
 from octobot_trading.exchanges.market_data import MarketDataSink, MarketDataSource, SymbolData  # noqa: E402
 from octobot_trading.ids import IdCounter  # noqa: E402
 from octobot_trading.modes.amounts import AmountSpec, AmountUnit, InvalidAmountSyntaxError, parse_amount  # noqa: E402
+from octobot_trading.modes.config_problem import ConfigProblem  # noqa: E402
 from octobot_trading.modes.daily_trading_mode import DailyTradingMode  # noqa: E402
+from octobot_trading.modes.dca_trading_mode import DCATradingMode  # noqa: E402
+from octobot_trading.modes.errors import TradingModeError  # noqa: E402
+from octobot_trading.modes.grid_trading_mode import GridSettings, GridTradingMode  # noqa: E402
 from octobot_trading.modes.order_plan import OrderPlan, OrderRequest  # noqa: E402
-from octobot_trading.modes.trading_mode import (  # noqa: E402
-    AbstractTradingMode,
-    TradingModeError,
-    TradingModeState,
-)
+from octobot_trading.modes.protections import protections  # noqa: E402
+from octobot_trading.modes.trading_mode import AbstractTradingMode, TradingModeState  # noqa: E402
 from octobot_trading.orders.enums import OrderKind, OrderSide, OrderStatus  # noqa: E402
 from octobot_trading.orders.errors import (  # noqa: E402
-    ExchangeManagerError,
     InsufficientFundsError,
     InvalidOrderError,
     InvalidOrderTransitionError,
@@ -204,6 +204,8 @@ __all__ += [
     "AmountUnit",
     "BalanceChannel",
     "BalanceProfitabilityChannel",
+    "ConfigProblem",
+    "DCATradingMode",
     "DailyTradingMode",
     "ExchangeConnector",
     "ExchangeManager",
@@ -212,6 +214,8 @@ __all__ += [
     "FeeAsset",
     "FeeModel",
     "FillModel",
+    "GridSettings",
+    "GridTradingMode",
     "IdCounter",
     "InsufficientFundsError",
     "InvalidAmountSyntaxError",
@@ -249,8 +253,8 @@ __all__ += [
     "can_transition",
     "create_exchange_channels",
     "parse_amount",
+    "protections",
 ]
-# --- end orders, simulator, trader, exchanges, channels, modes ---
 
 # --- persistence, live ---
 from octobot_trading.live.connector import LiveOrderConnector  # noqa: E402
@@ -279,4 +283,3 @@ __all__ += [
     "StoredState",
     "restore_account",
 ]
-# --- end persistence, live ---

@@ -15,8 +15,12 @@ import logging
 import math
 from typing import NamedTuple
 
-import cython
 import numpy as np
+
+try:
+    import cython
+except ImportError:  # pure build without Cython installed (see octobot_channel.cython_shim)
+    from octobot_channel import cython_shim as cython
 
 from octobot_trading.errors import CandleOrderError, InvalidCandleError
 from octobot_trading.time_frames import TimeFrame, parse_time_frame
@@ -361,7 +365,7 @@ class CandleBuffer:
                     f"{self._where()}: cannot {action} a candle with timestamp {timestamp!r}; "
                     "timestamps are int ms UTC"
                 )
-        ts = int(timestamp)  # type: ignore[call-overload]
+        ts = int(timestamp)
         # one sum checks all five: a non-number raises TypeError, a NaN or infinity makes it NaN/inf
         try:
             total = open + high + low + close + volume

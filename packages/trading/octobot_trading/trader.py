@@ -85,6 +85,7 @@ class Trader:
         #: sends what the account recorded on the channels (set by the exchange manager)
         self.notify: Callable[[], Awaitable[None]] | None = None
         account.submit_chained = self._submit_chained
+        account.revive_chained = self._revive_chained
         account.cancel_on_exchange = connector.cancel
 
     async def _notify(self) -> None:
@@ -127,16 +128,16 @@ class Trader:
             price = _adjust_price(rules, to_decimal(price, "price"))
         elif price is not None:
             raise InvalidOrderError(f"{symbol}: a {kind.value} order takes no limit price; use trigger_price")
+        trigger = None if trigger_price is None else to_decimal(trigger_price, "trigger_price")
         if kind in _TRIGGERED:
-            if trigger_price is None:
+            if trigger is None:
                 raise InvalidOrderError(f"{symbol}: a {kind.value} order needs trigger_price=...")
-            trigger_price = _adjust_price(rules, to_decimal(trigger_price, "trigger_price"))
-        if kind.is_trailing:
-            if trailing_percent is None or to_decimal(trailing_percent, "trailing_percent") <= ZERO:
-                raise InvalidOrderError(
-                    f"{symbol}: a {kind.value} order needs trailing_percent > 0 (e.g. 2 for 2%)"
-                )
-            trailing_percent = to_decimal(trailing_percent, "trailing_percent")
+            trigger = _adjust_price(rules, trigger)
+        trailing = None if trailing_percent is None else to_decimal(trailing_percent, "trailing_percent")
+        if kind.is_trailing and (trailing is None or trailing <= ZERO):
+            raise InvalidOrderError(
+                f"{symbol}: a {kind.value} order needs trailing_percent > 0 (e.g. 2 for 2%)"
+            )
         return Order(
             order_id=f"{self.exchange_id}-{next(self.order_ids)}",
             exchange_id=self.exchange_id,
@@ -145,9 +146,9 @@ class Trader:
             kind=kind,
             amount=amount,
             created_at=self.clock.now_ms(),
-            price=price,  # type: ignore[arg-type]
-            trigger_price=trigger_price,  # type: ignore[arg-type]
-            trailing_percent=trailing_percent,  # type: ignore[arg-type]
+            price=price,
+            trigger_price=trigger,
+            trailing_percent=trailing,
             tag=tag,
         )
 
@@ -155,8 +156,9 @@ class Trader:
         price = order.reference_price()
         if price is None:  # market or trailing without trigger: the current price
             price = self.connector.last_price(order.symbol)
-            if price is not None and order.kind.is_trailing:
-                distance = price * order.trailing_percent / 100  # type: ignore[operator]
+            percent = order.trailing_percent
+            if price is not None and order.kind.is_trailing and percent is not None:
+                distance = price * percent / 100
                 price = price - distance if order.side is OrderSide.SELL else price + distance
         if price is None:
             raise NoPriceError(
@@ -245,7 +247,8 @@ class Trader:
         tag: str | None = None,
         expires_at: int | None = None,
     ) -> Order:
-        """Validate, lock the funds and send an order; returns it (a market order comes back filled).
+        """Validate, lock the funds and send an order; returns it (a simulated market order comes back filled,
+        unless a latency model delays it to its arrival).
 
         ``expires_at`` (ms): the exchange expires the order from then on (good-till-date).
 
@@ -293,20 +296,79 @@ class Trader:
             self.account.notify_order(order)
         return order
 
-    def _submit_chained(self, child: Order) -> None:
-        child.created_at = self.clock.now_ms()
-        try:
-            self.submit(child)
-        except Exception as error:  # a failing child must not undo its parent's fill
-            logger.error(
-                "%s: chained order %s of %s could not be created: %s",
+    def _submit_chained(self, parent: Order) -> None:
+        """Create the pending chained orders of ``parent``, which just filled.
+
+        A leg below the market's minimum (a small entry, or what is left of a reduced one) cannot
+        exist on the exchange: it is not created, and one warning per parent says so (the position
+        then has no such protection); any other failure is an error, and never undoes the parent.
+        """
+        below: list[str] = []
+        for child in parent.chained:
+            if child.status is not OrderStatus.PENDING:
+                continue
+            child.created_at = self.clock.now_ms()
+            try:
+                if child.amount <= ZERO:
+                    raise OrderBelowMinimumError(
+                        f"{child.symbol}: amount {child.amount} rounds to nothing",
+                        symbol=child.symbol,
+                        limit="amount",
+                        value=child.amount,
+                        bound=ZERO,
+                    )
+                self.submit(child)
+            except OrderBelowMinimumError as error:
+                below.append(f"{child.side.value} {child.kind.value} {child.amount} ({error})")
+                if child.status is OrderStatus.PENDING:
+                    child.set_status(OrderStatus.REJECTED, self.clock.now_ms())
+            except Exception as error:  # a failing child must not undo its parent's fill
+                logger.error(
+                    "%s: chained order %s of %s could not be created: %s",
+                    self.exchange_id,
+                    child,
+                    child.parent_id,
+                    error,
+                )
+                if child.status is OrderStatus.PENDING:
+                    child.set_status(OrderStatus.REJECTED, self.clock.now_ms())
+        if below:
+            logger.warning(
+                "%s: %s filled %s: %d chained order(s) below the market minimum not created, the position "
+                "is unprotected by them: %s; raise the entry amount",
                 self.exchange_id,
-                child,
-                child.parent_id,
-                error,
+                parent.order_id,
+                parent.filled,
+                len(below),
+                "; ".join(below),
             )
-            if child.status is OrderStatus.PENDING:
-                child.set_status(OrderStatus.REJECTED, self.clock.now_ms())
+
+    def _revive_chained(self, parent: Order) -> None:
+        """Replace the chained orders of ``parent`` that its cancel killed by new pending copies (new
+        ids, one new group for the legs that shared one): ``parent`` filled after all."""
+        groups: dict[int, OneCancelsTheOther] = {}
+        revived: list[Order] = []
+        for child in parent.chained:
+            if child.status is not OrderStatus.CANCELLED or child.locked_asset is not None:
+                revived.append(child)  # it existed on the exchange: not one the cancel killed pending
+                continue
+            copy = self.new_order(
+                child.symbol,
+                child.side,
+                child.kind,
+                child.amount,
+                child.price,
+                child.trigger_price,
+                child.trailing_percent,
+                child.tag,
+            )
+            copy.parent_id = parent.order_id
+            copy.sized_by_parent = child.sized_by_parent
+            copy.expires_at = child.expires_at
+            if isinstance(child.group, OneCancelsTheOther):
+                groups.setdefault(id(child.group), OneCancelsTheOther()).add(copy)
+            revived.append(copy)
+        parent.chained = revived
 
     async def cancel_order(self, order: Order | str) -> Order:
         """Cancel an open order; its locked funds come back exactly."""
@@ -378,6 +440,10 @@ class Trader:
     # --- queries ---------------------------------------------------------------------------------
     def open_orders(self, symbol: str | None = None) -> list[Order]:
         return [o for o in self.account.open_orders.values() if symbol is None or o.symbol == symbol]
+
+    def closed_orders(self, symbol: str | None = None) -> list[Order]:
+        """Orders filled, cancelled, rejected or expired, oldest first."""
+        return [o for o in self.account.closed_orders if symbol is None or o.symbol == symbol]
 
     def trades(self, symbol: str | None = None) -> list[Trade]:
         return [t for t in self.account.trades if symbol is None or t.symbol == symbol]

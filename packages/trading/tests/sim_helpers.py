@@ -10,19 +10,11 @@ from decimal import Decimal
 from pathlib import Path
 
 import ccxt
-import pytest
 
 import octobot_trading as ot
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 SHARED_DATA = Path(os.environ.get("OCTOBOT_SHARED_DATA", REPO_ROOT.parent / "shared" / "data"))
-#: the real candles the exchange emulator tests replay, their pair and the closed history served first
-ETH_BTC_FILE = SHARED_DATA / "freqtrade" / "ETH_BTC-5m.csv"
-EMULATOR_PAIR = "ETH/BTC"
-EMULATOR_HISTORY = 200
-needs_eth_btc = pytest.mark.skipif(
-    not ETH_BTC_FILE.is_file(), reason=f"shared market data not found at {SHARED_DATA}"
-)
 H1 = 3_600_000
 T0 = 1_700_000_000_000 - 1_700_000_000_000 % H1  # an hour boundary
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from sim_helpers import H1, T0, D, ManualClock, candle, manager, read_csv_candles, shared_csv
 
 import octobot_channel as oc
 import octobot_trading as ot
+
+from .sim_helpers import H1, T0, D, ManualClock, candle, manager, read_csv_candles, shared_csv
 
 BTC = "BTC/USDT"
 ETH = "ETH/USDT"

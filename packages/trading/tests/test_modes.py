@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import logging
-from decimal import Decimal
+from decimal import Context, Decimal
 
 import jsonschema
 import pytest
-from sim_helpers import H1, T0, D, ManualClock, candle, manager
 
 import octobot_channel as oc
 import octobot_trading as ot
+
+from .sim_helpers import H1, T0, D, ManualClock, candle, manager
 
 BTC = "BTC/USDT"
 ETH = "ETH/USDT"
@@ -223,7 +224,7 @@ async def test_a_trailing_stop_created_without_a_trigger_is_placed_on_the_next_p
 
 
 async def test_daily_trading_mode_on_real_candles_keeps_the_books_exact():
-    from sim_helpers import read_csv_candles, shared_csv
+    from .sim_helpers import read_csv_candles, shared_csv
 
     path = shared_csv("ETH_BTC-5m.csv")
     if path is None:
@@ -314,4 +315,111 @@ async def test_a_plan_refuses_amounts_it_cannot_size_naming_the_mode():
             ot.OrderPlan(BTC, create=(ot.OrderRequest("buy", "market", "1", chained=(texted,)),))
         )
     assert em.trader.open_orders(BTC) == [] and em.trader.trades(BTC) == []
+    await em.stop()
+
+
+async def _default_rules_manager(balances: dict[str, str], clock: ManualClock) -> ot.ExchangeManager:
+    """The permissive rules of a backtest on recorded data: no precision, no limits, 0.1 % fees."""
+    markets = ot.Markets({"ETH/BTC": ot.MarketRules.default("ETH/BTC")}, exchange_id="binance")
+    em = ot.ExchangeManager(
+        "binance",
+        markets,
+        portfolio={k: Decimal(v) for k, v in balances.items()},
+        clock=clock,
+        connector=ot.ExchangeSimulator(markets, fee_model=ot.FeeModel(maker=D("0.0005"), taker=D("0.001"))),
+    )
+    return await em.start()
+
+
+async def test_chained_legs_are_sized_from_what_the_parent_brought_never_dust(caplog):
+    """A maker fill (fee lower than the taker forecast) on unrounded amounts: both legs of the OCO sell
+    exactly what the buy brought; none fails on a 1E-28 shortfall and nothing is left behind."""
+    clock = ManualClock(T0)
+    em = await _default_rules_manager({"BTC": "1"}, clock)
+    await em.push_candle("ETH/BTC", "5m", candle(T0, "0.0966145", "0.0967", "0.0965", "0.0966145"))
+    clock.now = T0 + 300_000
+    config = {"buy_amount": "10a%", "stop_loss_percent": 2, "take_profit_percent": 1}
+    mode = ot.DailyTradingMode(em, ["ETH/BTC"], {**config, "limit_offset_percent": 0.1})
+    await mode.start()
+    with caplog.at_level(logging.WARNING):
+        await mode.set_evaluation("ETH/BTC", 0.5)
+        await mode.join()
+        (entry,) = em.trader.open_orders("ETH/BTC")
+        await em.push_candle("ETH/BTC", "5m", candle(clock.now, "0.0966", "0.0966", "0.0960", "0.0962"))
+    assert entry.status is ot.OrderStatus.FILLED and not entry.taker
+    brought = Context(prec=100).subtract(entry.filled, entry.fees["ETH"])  # exact: no 28-digit rounding
+    legs = sorted(em.trader.open_orders("ETH/BTC"), key=lambda o: o.kind.value)
+    assert [o.kind for o in legs] == [ot.OrderKind.LIMIT, ot.OrderKind.STOP_LOSS]  # take-profit kept
+    assert [o.amount for o in legs] == [brought, brought], (brought, legs)
+    assert legs[0].group is legs[1].group
+    assert em.portfolio.locked("ETH") == brought == em.portfolio.total("ETH")
+    assert "could not be created" not in caplog.text and "not created" not in caplog.text
+    # the take-profit sells it all: no dust is left to sell later
+    await em.push_candle("ETH/BTC", "5m", candle(clock.now + 300_000, "0.0962", "0.0990", "0.0961", "0.0985"))
+    assert em.portfolio.total("ETH") == 0 and em.trader.open_orders("ETH/BTC") == []
+    await mode.stop()
+    await em.stop()
+
+
+async def test_a_chained_leg_below_the_market_minimum_is_not_created_and_said_once(caplog):
+    em, _, _ = await _setup(balances={"USDT": "1000"})
+    # 0.05 BTC at 100 is the 5 USDT minimum; after the 0.1 % fee the legs would be 4.99 USDT
+    stop = em.trader.new_order(BTC, "sell", "stop_loss", "0.05", trigger_price="95")
+    take = em.trader.new_order(BTC, "sell", "limit", "0.05", price="100.05")
+    stop.sized_by_parent = take.sized_by_parent = True
+    group = ot.OneCancelsTheOther()
+    group.add(stop)
+    group.add(take)
+    with caplog.at_level(logging.WARNING):
+        entry = await em.trader.create_order(BTC, "buy", "market", "0.05", chained=[stop, take])
+    assert entry.status is ot.OrderStatus.FILLED
+    assert stop.status is take.status is ot.OrderStatus.REJECTED and em.trader.open_orders() == []
+    assert stop.amount == take.amount == D("0.04995")
+    warnings = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert len(warnings) == 1 and warnings[0].levelno == logging.WARNING
+    assert "2 chained order(s) below the market minimum not created" in warnings[0].getMessage()
+    assert em.portfolio.locked("BTC") == 0 and em.portfolio.total("BTC") == D("0.04995")
+    await em.stop()
+
+
+async def test_a_sell_below_the_market_minimum_is_nothing_to_sell_never_a_trade(caplog):
+    em, mode, _ = await _setup({"sell_amount": "100a%", "order_type": "market"}, balances={"BTC": "0.00004"})
+    with caplog.at_level(logging.INFO):
+        await mode.set_evaluation(BTC, -0.9)  # VERY_SHORT: market sell of all the 0.004 USDT of BTC
+        await mode.join()
+    assert em.trader.trades() == [] and em.trader.open_orders() == []
+    assert BTC not in mode.last_errors
+    assert "nothing to sell" in caplog.text and "below the minimum" in caplog.text
+    assert em.portfolio.total("BTC") == D("0.00004")
+    await em.stop()
+
+
+@pytest.mark.parametrize(
+    ("change", "key", "words"),
+    [
+        ({"buy_amount": "500%"}, "buy_amount", "more than 100 %"),
+        ({"sell_amount": "0"}, "sell_amount", "must be positive"),
+        ({"buy_amount": "lots"}, "buy_amount", "cannot read amount"),
+        ({"buy_threshold": -0.5}, "buy_threshold", "thresholds must satisfy"),
+    ],
+)
+def test_config_problems_name_the_key_and_the_fix(change, key, words):
+    config = {**ot.DailyTradingMode.DEFAULT_CONFIG, **change}
+    problems = ot.DailyTradingMode.config_problems(config)
+    assert [problem.key for problem in problems] == [key]
+    assert words in problems[0].message
+    assert "e.g." in problems[0].message or "write 0.1" in problems[0].message
+
+
+def test_config_problems_of_the_default_config_are_none():
+    assert ot.DailyTradingMode.config_problems(dict(ot.DailyTradingMode.DEFAULT_CONFIG)) == []
+
+
+async def test_check_config_is_what_the_mode_runs_at_start():
+    """The same classmethod the profile validation calls refuses the mode at construction."""
+    with pytest.raises(ot.TradingModeError, match="DailyTradingMode: buy_amount: amount '0' must be"):
+        ot.DailyTradingMode.check_config({"buy_amount": "0"})
+    em = await manager()
+    with pytest.raises(ot.TradingModeError, match="buy_amount"):
+        ot.DailyTradingMode(em, [BTC], {"buy_amount": "0"})
     await em.stop()

@@ -5,9 +5,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from sim_helpers import D
 
 import octobot_trading as ot
+
+from .sim_helpers import D
 
 BTC = "BTC/USDT"
 

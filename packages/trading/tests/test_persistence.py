@@ -7,9 +7,10 @@ import sqlite3
 from decimal import Decimal
 
 import pytest
-from sim_helpers import H1, T0, D, ManualClock, candle, manager
 
 import octobot_trading as ot
+
+from .sim_helpers import H1, T0, D, ManualClock, candle, manager
 
 BTC = "BTC/USDT"
 
@@ -257,3 +258,27 @@ async def test_restore_moves_the_public_id_factories_past_the_stored_ids(tmp_pat
     em.account.trade_ids.reserve_above(5)  # never backwards
     assert next(em.account.trade_ids) == 78
     await em.stop()
+
+
+async def test_the_write_ahead_log_is_checkpointed_during_the_run(tmp_path):
+    """A long run writes thousands of changes: the -wal file beside the state file stays bounded
+    instead of growing until a clean stop."""
+    path = tmp_path / "state.sqlite"
+    wal = tmp_path / "state.sqlite-wal"
+    largest = 0
+    async with ot.StateStore(path) as store:
+        for index in range(600):
+            await store.write(
+                ot.StateChange(
+                    orders=[_order_record(f"o-{index}")],
+                    trades=[_trade_record(f"t-{index}", f"o-{index}")],
+                    portfolio=PORTFOLIO,
+                    counters={"orders": index},
+                )
+            )
+            largest = max(largest, wal.stat().st_size if wal.exists() else 0)
+        assert path.stat().st_size > 100 * 1024  # the changes reached the state file itself
+    assert 0 < largest <= 1024 * 1024
+    async with ot.StateStore(path) as store:
+        state = await store.load()
+    assert len(state.orders) == 600 and len(state.trades) == 600

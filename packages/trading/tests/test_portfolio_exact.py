@@ -61,7 +61,7 @@ async def test_selling_a_whole_long_digit_holding_on_a_market_without_precision_
     """A backtest's default market has no precision: a buy leaves a holding of 30+ digits; a market
     sell of all of it must fill (a unary minus rounded the fill's balance change up at 28 digits, the
     fill was refused and the order could not even be rejected)."""
-    from sim_helpers import ManualClock, candle
+    from .sim_helpers import ManualClock, candle
 
     markets = ot.Markets({"BTC/USDT": ot.MarketRules.default("BTC/USDT")}, exchange_id="sim")
     holding = Decimal("5671225.24046029303142639053883")

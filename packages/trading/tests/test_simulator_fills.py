@@ -5,9 +5,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from sim_helpers import H1, T0, D, ManualClock, candle, manager
 
 import octobot_trading as ot
+
+from .sim_helpers import H1, T0, D, ManualClock, candle, manager
 
 BTC = "BTC/USDT"
 
@@ -302,4 +303,60 @@ async def test_a_triggered_stop_partly_filled_by_the_volume_cap_fills_its_rest_a
     assert stop.status is ot.OrderStatus.FILLED
     assert [t.price for t in em.trader.trades()] == [D(95), D(97)]
     assert em.portfolio.total("BTC") == D(2) and em.portfolio.locked("BTC") == 0
+    await em.stop()
+
+
+async def test_a_marketable_limit_order_fills_at_once_at_the_market_as_taker():
+    em, _ = await _setup()
+    buy = await em.trader.create_order(BTC, "buy", "limit", "1", price="200")  # last price 100
+    assert buy.status is ot.OrderStatus.FILLED and buy.average_price == D(100)
+    sell = await em.trader.create_order(BTC, "sell", "limit", "0.5", price="50")
+    assert sell.status is ot.OrderStatus.FILLED and sell.average_price == D(100)
+    assert [(t.price, t.taker) for t in em.trader.trades()] == [(D(100), True), (D(100), True)]
+    # it paid the market price, not its limit: 100 USDT for 1 BTC, the rest of the lock came back
+    assert em.portfolio.locked("USDT") == 0 and em.portfolio.total("USDT") == D(10000) - D(100) + D(50) - D(
+        "0.05"
+    )
+    await em.stop()
+
+
+async def test_a_marketable_limit_under_latency_takes_the_market_at_its_arrival_not_its_limit():
+    em, clock = await _setup()
+    em.connector.latency_model = ot.LatencyModel(delay_ms=30_000)
+    buy = await em.trader.create_order(BTC, "buy", "limit", "1", price="200")
+    assert buy.status is ot.OrderStatus.OPEN  # still on its way
+    await _next(em, clock, "100", "100", "100", "100")  # opened before its arrival
+    assert buy.filled == 0
+    await _next(em, clock, "101", "102", "100", "101")
+    assert buy.status is ot.OrderStatus.FILLED and buy.average_price == D(101)
+    assert em.trader.trades()[-1].taker
+    await em.stop()
+
+
+async def test_latency_applies_to_market_orders_they_fill_at_the_price_at_their_arrival():
+    em, clock = await _setup()
+    em.connector.latency_model = ot.LatencyModel(delay_ms=30_000)
+    order = await em.trader.create_order(BTC, "buy", "market", "0.2")
+    assert order.status is ot.OrderStatus.OPEN and order.filled == 0
+    assert em.portfolio.locked("USDT") > 0
+    await _next(em, clock, "100", "100", "100", "100")  # opened 30 s before it arrives
+    assert order.filled == 0
+    await _next(em, clock, "110", "111", "109", "110")
+    assert order.status is ot.OrderStatus.FILLED and order.average_price == D(110)
+    trade = em.trader.trades()[-1]
+    assert trade.taker and trade.price == D(110)
+    assert em.portfolio.locked("USDT") == 0
+    assert em.portfolio.total("USDT") == D(10000) - D(22)
+    await em.stop()
+
+
+async def test_a_market_order_on_its_way_can_be_cancelled():
+    em, clock = await _setup()
+    em.connector.latency_model = ot.LatencyModel(delay_ms=30_000)
+    order = await em.trader.create_order(BTC, "sell", "market", "0.2")
+    await em.trader.cancel_order(order)
+    await _next(em, clock, "100", "100", "100", "100")
+    await _next(em, clock, "110", "111", "109", "110")
+    assert order.status is ot.OrderStatus.CANCELLED and em.trader.trades() == []
+    assert em.portfolio.locked("BTC") == 0
     await em.stop()

@@ -5,9 +5,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from sim_helpers import H1, T0, D, ManualClock, candle, manager
 
 import octobot_trading as ot
+
+from .sim_helpers import H1, T0, D, ManualClock, candle, manager
 
 BTC = "BTC/USDT"
 
@@ -49,8 +50,9 @@ async def test_order_below_minimum_amount_or_cost_raises_the_market_error():
 
 async def test_round_up_to_minimum_is_opt_in():
     em, _ = await _setup()
-    order = await em.trader.create_order(BTC, "buy", "limit", "0.01", price="100", round_up_to_minimum=True)
-    assert order.amount == D("0.05")  # 5 USDT minimum cost at 100
+    # a resting limit (below the last price 100: a marketable one would fill at once)
+    order = await em.trader.create_order(BTC, "buy", "limit", "0.01", price="50", round_up_to_minimum=True)
+    assert order.amount == D("0.1")  # 5 USDT minimum cost at 50
     assert em.portfolio.locked("USDT") == D(5)
     await em.stop()
 

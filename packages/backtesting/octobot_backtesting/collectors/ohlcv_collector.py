@@ -23,7 +23,7 @@ from octobot_backtesting.collectors.staging import StagingFile, staging_path
 from octobot_backtesting.datafile_writer import DataFileWriter
 from octobot_backtesting.errors import DataFileExistsError
 from octobot_backtesting.gaps import Gap, find_gaps
-from octobot_trading.ccxt_connector import CcxtMarketData, ExchangeError, RetryPolicy
+from octobot_trading.ccxt_connector import CcxtMarketData, ExchangeError, ExchangeNetworkError, RetryPolicy
 from octobot_trading.time_frames import TimeFrame, parse_time_frame, sort_time_frames
 from octobot_trading.timestamps import Clock, WallClock, candle_open_time, check_ms
 
@@ -139,15 +139,26 @@ class OhlcvCollector:
 
     async def run(self) -> CollectionResult:
         if self.path.exists() and not self._overwrite:
-            raise DataFileExistsError(f"{self.path} already exists: delete it or pass overwrite=True")
+            raise DataFileExistsError(
+                f"{self.path} already exists", fix_key="overwrite", fix="delete it or pass overwrite=True"
+            )
         owned = self._connector is None
-        connector = self._connector or CcxtMarketData(
-            self.request.exchange, config=self._exchange_config, retry_policy=self._retry_policy
-        )
+        try:
+            connector = self._connector or CcxtMarketData(
+                self.request.exchange, config=self._exchange_config, retry_policy=self._retry_policy
+            )
+        except ExchangeError as error:
+            raise CollectorError(f"cannot collect from {self.request.exchange!r}: {error}") from error
         requests_before, retries_before = connector.requests, connector.retries
         try:
-            # a bad symbol or time frame raises the connector's own error, before any download
-            await self._check_request(connector)
+            try:  # a bad symbol or time frame raises the connector's own error, before any download
+                await self._check_request(connector)
+            except ExchangeNetworkError as error:
+                raise CollectorError(
+                    f"cannot reach {self.request.exchange} to collect candles ({error})",
+                    fix_key="network",
+                    fix="check the network connection (or the exchange's urls in exchange_config) and retry",
+                ) from error
             self.path.parent.mkdir(parents=True, exist_ok=True)
             stage = await asyncio.to_thread(
                 StagingFile, self.staging_path, self.request.to_dict(), restart=self._restart

@@ -29,7 +29,13 @@ from octobot_backtesting.importers.file_names import parse_candle_file_name
 from octobot_backtesting.importers.octobot_files import OctoBotFileReader, is_octobot_file
 from octobot_backtesting.importers.text_candles import read_csv_candles, read_json_candles
 from octobot_backtesting.resampling import check_resampling, resample_candles
-from octobot_backtesting.validation import IssueKind, Severity, ValidationIssue, validate_candles
+from octobot_backtesting.validation import (
+    IssueKind,
+    Severity,
+    ValidationIssue,
+    most_common_spacing,
+    validate_candles,
+)
 from octobot_trading import normalize_symbol
 
 logger = logging.getLogger(__name__)
@@ -57,6 +63,36 @@ class _Series:
     source: str
 
 
+@dataclass(slots=True)
+class CandleFiles:
+    """Every series of some candle files, read and normalized as an import would, nothing written."""
+
+    #: (symbol, time frame) -> candles (sorted by open time, identical duplicates dropped)
+    series: dict[tuple[str, str], np.ndarray] = field(default_factory=dict)
+    #: exchanges the sources record (OctoBot and octobot-backtesting data files name theirs)
+    exchanges: set[str] = field(default_factory=set)
+    issues: list[ValidationIssue] = field(default_factory=list)
+
+
+def read_candle_files(
+    sources: Iterable[str | os.PathLike] | str | os.PathLike,
+    *,
+    symbol: str | None = None,
+    time_frame: str | None = None,
+    timestamp_unit: str = "ms",
+) -> CandleFiles:
+    """Reads every series of ``sources`` in memory: whatever ``import_files`` accepts (this project's data
+    files, OctoBot ``.data`` files, CSV, ccxt/freqtrade JSON), with the same checks and fixes.
+
+    Why: a tool that replays candles (the exchange emulator) reads every format the bot reads without a
+    data file on disk and without a reader of its own.
+    """
+    read = CandleFiles()
+    collected = _collect(_paths(sources), symbol, time_frame, timestamp_unit, read.exchanges, read.issues)
+    read.series = {key: series.candles for key, series in collected.items()}
+    return read
+
+
 def import_files(
     sources: Iterable[str | os.PathLike] | str | os.PathLike,
     destination: str | os.PathLike,
@@ -75,24 +111,10 @@ def import_files(
     the folder name when it is a ccxt exchange id (freqtrade's ``data/binance/``). ``resample_to`` lists
     longer time frames to build from the longest imported time frame that divides them.
     """
-    paths = (
-        [Path(sources)] if isinstance(sources, str | os.PathLike) else [Path(source) for source in sources]
-    )
-    if not paths:
-        raise ImporterError("no source file given to import")
+    paths = _paths(sources)
     report = ImportReport(Path(destination))
     exchanges: set[str] = set()
-    collected: dict[tuple[str, str], _Series] = {}
-    for path in paths:
-        for series in _read_source(path, symbol, time_frame, timestamp_unit, exchanges):
-            key = (series.symbol, series.time_frame)
-            if key in collected:
-                raise ImporterError(
-                    f"{series.symbol} {series.time_frame} comes from both {collected[key].source} and "
-                    f"{series.source}; import them into separate files and merge them, or import one"
-                )
-            series.candles = _normalized(series, report.issues)
-            collected[key] = series
+    collected = _collect(paths, symbol, time_frame, timestamp_unit, exchanges, report.issues)
     for target in resample_to:
         _resample_into(collected, checked_time_frame(target).value, report)
     exchange = _exchange_name(exchange, exchanges, paths)
@@ -106,6 +128,38 @@ def import_files(
         "imported %d series into %s with %d issue(s)", len(report.series), report.path, len(report.issues)
     )
     return report
+
+
+def _paths(sources: Iterable[str | os.PathLike] | str | os.PathLike) -> list[Path]:
+    paths = (
+        [Path(sources)] if isinstance(sources, str | os.PathLike) else [Path(source) for source in sources]
+    )
+    if not paths:
+        raise ImporterError("no source file given to import")
+    return paths
+
+
+def _collect(
+    paths: list[Path],
+    symbol: str | None,
+    time_frame: str | None,
+    timestamp_unit: str,
+    exchanges: set[str],
+    issues: list[ValidationIssue],
+) -> dict[tuple[str, str], _Series]:
+    """Every series of ``paths``, normalized; a series found in two sources is refused."""
+    collected: dict[tuple[str, str], _Series] = {}
+    for path in paths:
+        for series in _read_source(path, symbol, time_frame, timestamp_unit, exchanges):
+            key = (series.symbol, series.time_frame)
+            if key in collected:
+                raise ImporterError(
+                    f"{series.symbol} {series.time_frame} comes from both {collected[key].source} and "
+                    f"{series.source}; import them into separate files and merge them, or import one"
+                )
+            series.candles = _normalized(series, issues)
+            collected[key] = series
+    return collected
 
 
 def _read_source(
@@ -167,8 +221,9 @@ def _series_name(path: Path, symbol: str | None, time_frame: str | None) -> tupl
             )
             raise ImporterError(
                 f"{path.name} does not say which symbol and time frame it holds and its name is not "
-                "freqtrade's "
-                f"('BASE_QUOTE-5m.csv'); pass {missing}= explicitly"
+                "freqtrade's ('BASE_QUOTE-5m.csv')",
+                fix_key="symbol_time_frame",
+                fix=f"pass {missing}= explicitly",
             ) from None
         symbol, time_frame = symbol or named_symbol, time_frame or named_time_frame
     try:
@@ -178,10 +233,14 @@ def _series_name(path: Path, symbol: str | None, time_frame: str | None) -> tupl
 
 
 def _normalized(series: _Series, issues: list[ValidationIssue]) -> np.ndarray:
-    """Sorted, identical duplicates dropped; every finding of the source's validation kept in ``issues``."""
+    """Sorted, identical duplicates dropped; every finding of the source's validation kept in ``issues``.
+
+    The sorted candles are validated (two swapped rows are one disorder, not two false gaps); the
+    disorder itself is reported once.
+    """
     candles = series.candles
-    report = validate_candles(candles, series.symbol, series.time_frame)
-    if bad_times := [found for found in report.issues if found.kind is IssueKind.BAD_TIMESTAMP]:
+    raw = validate_candles(candles, series.symbol, series.time_frame)
+    if bad_times := [found for found in raw.issues if found.kind is IssueKind.BAD_TIMESTAMP]:
         raise ImporterError(
             f"{series.source}: {series.symbol} {series.time_frame}: {len(bad_times)} row(s) without a usable "
             f"timestamp (first: {bad_times[0].message}); fix the source and import again"
@@ -200,13 +259,44 @@ def _normalized(series: _Series, issues: list[ValidationIssue]) -> np.ndarray:
         )
     keep = np.ones(len(ordered), dtype=bool)
     keep[same_time + 1] = False
+    report = validate_candles(ordered, series.symbol, series.time_frame)
+    if any(found.kind is IssueKind.TOO_CLOSE for found in report.issues):
+        spacing = most_common_spacing(ordered[keep][:, TIMESTAMP])
+        raise ImporterError(
+            f"{series.source}: {series.symbol} candles are {spacing} apart, not {series.time_frame} as its "
+            "name or the given time frame says",
+            fix_key="time_frame",
+            fix=f"rename the file for its time frame (like BASE_QUOTE-{spacing}.csv) or pass "
+            f"time_frame='{spacing}'",
+        )
+    disorder = _out_of_order(candles[:, TIMESTAMP], series)
+    if disorder is not None:
+        issues.append(disorder)
     for found in report.issues:
         if found.kind is IssueKind.DUPLICATE:
             found = _downgraded(found, "an identical copy was dropped on import")
-        elif found.kind is IssueKind.OUT_OF_ORDER:
-            found = _downgraded(found, "the candles were sorted on import")
         issues.append(found)
     return ordered[keep]
+
+
+def _out_of_order(times: np.ndarray, series: _Series) -> ValidationIssue | None:
+    """One warning for every row of the source that follows a later one (they were sorted)."""
+    if len(times) < 2:
+        return None
+    late = times[1:] < np.maximum.accumulate(times)[:-1]
+    count = int(np.count_nonzero(late))
+    if not count:
+        return None
+    first = int(times[1:][late][0])
+    return ValidationIssue(
+        Severity.WARNING,
+        IssueKind.OUT_OF_ORDER,
+        series.symbol,
+        series.time_frame,
+        first,
+        f"{count} candle(s) out of order in the source (first: {first} follows a later one); "
+        "the candles were sorted on import",
+    )
 
 
 def _same_candle(first: np.ndarray, second: np.ndarray) -> bool:
@@ -268,5 +358,7 @@ def _exchange_name(exchange: str | None, found: set[str], paths: list[Path]) -> 
     if len(folders) == 1 and (folder := folders.pop()) in ccxt.exchanges:
         return folder
     raise ImporterError(
-        "the sources do not say which exchange they come from; pass exchange= (for instance 'binance')"
+        "the sources do not say which exchange they come from",
+        fix_key="exchange",
+        fix="pass exchange= (for instance exchange='binance')",
     )

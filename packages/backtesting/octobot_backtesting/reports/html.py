@@ -9,6 +9,7 @@ candle charts; nothing is fetched from the network. The chart is stored as JSON 
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -51,7 +52,7 @@ def downsample(candles: np.ndarray, max_candles: int) -> np.ndarray:
     )
 
 
-def _times(ms: np.ndarray | list[int]) -> np.ndarray:
+def _times(ms: np.ndarray | Sequence[int]) -> np.ndarray:
     return np.asarray(ms, dtype=np.int64).astype("datetime64[ms]")
 
 
@@ -148,7 +149,7 @@ def _cell(value: object) -> str:
     return "n/a" if value is None else str(value)
 
 
-def _table(rows: list[tuple[object, ...]], header: tuple[str, ...] | None = None) -> str:
+def _table(rows: Sequence[tuple[object, ...]], header: tuple[str, ...] | None = None) -> str:
     head = "<tr>" + "".join(f"<th>{html.escape(h)}</th>" for h in header) + "</tr>" if header else ""
     body = "".join(
         "<tr>" + "".join(f"<td>{html.escape(_cell(c))}</td>" for c in row) + "</tr>" for row in rows
@@ -161,11 +162,20 @@ def _script_json(payload: str) -> str:
     return payload.replace("</", "<\\/")
 
 
+def _warnings(warnings: list[str]) -> str:
+    if not warnings:
+        return ""
+    items = "".join(f"<li>{html.escape(warning)}</li>" for warning in warnings)
+    return f"\n<h2>Data warnings ({len(warnings)})</h2><ul>{items}</ul>"
+
+
 def render_html(report: RunReport, *, title: str, max_candles_per_chart: int) -> str:
     data = report.to_dict()
     profit = data["profitability"]
     ref = data["reference_market"]
+    interrupted = data["run"]["interrupted_at"]
     figures = [
+        *([("interrupted at (partial run)", interrupted)] if interrupted else []),
         ("period", f"{data['start']} → {data['end']}"),
         (f"start value ({ref})", profit["start_value"]),
         (f"end value ({ref})", profit["end_value"]),
@@ -206,8 +216,8 @@ def render_html(report: RunReport, *, title: str, max_candles_per_chart: int) ->
 <html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title><style>{_STYLE}</style>
 <script type="text/javascript">{get_plotlyjs()}</script></head>
 <body>
-<h1>{html.escape(title)}</h1>
-<h2>Figures</h2>{_table(figures)}
+<h1>{html.escape(title)}{" (interrupted: partial run)" if interrupted else ""}</h1>
+<h2>Figures</h2>{_table(figures)}{_warnings(data["data_warnings"])}
 <h2>Market change per symbol</h2>{_table(sorted(data["symbol_changes_pct"].items()), ("symbol", "change %"))}
 <h2>Portfolio</h2>{_table(portfolio, ("asset", "start", "end"))}
 <h2>Orders by kind</h2>{_table(sorted(data["orders_by_kind"].items()), ("kind", "orders"))}

@@ -140,8 +140,10 @@ class RunReport:
                 "duration_s": r.run_duration_s,
                 "candles_processed": r.candles_processed,
                 "candles_per_second": self.candles_per_second,
+                "interrupted_at": None if r.interrupted_at_ms is None else ms_to_iso(r.interrupted_at_ms),
             },
             "metadata": mask_secrets(r.metadata),
+            "data_warnings": list(r.data_warnings),
         }
 
     def to_json(self, indent: int | None = 2) -> str:
@@ -262,6 +264,7 @@ def _price(result: RunResult, asset: str, *, at_start: bool) -> Decimal:
         return 1 / Decimal(str(float(inverse[0, 1] if at_start else inverse[-1, 4])))
     which = "start_prices" if at_start else "end_prices"
     raise ReportError(
-        f"cannot value {asset} in {reference}: no {asset}/{reference} candles in the run; give its price in "
-        f"RunResult.{which}"
+        f"cannot value {asset} in {reference}: no {asset}/{reference} candles in the run",
+        fix_key="prices",
+        fix=f"give its price in RunResult.{which}",
     )

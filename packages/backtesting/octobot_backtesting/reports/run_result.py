@@ -80,7 +80,8 @@ class RunResult:
     ``reference_market`` after each step of the run. Start and end prices of an asset default to the first
     open and last close of ``ASSET/<reference_market>`` in ``candles``; ``start_prices`` / ``end_prices``
     give them for assets without such candles. ``metadata`` (profile, strategy, settings) is copied into
-    the report with anything that looks like a secret masked.
+    the report with anything that looks like a secret masked. ``interrupted_at_ms``: a partial run's
+    report says so, with the instant it stopped at.
     """
 
     start_ms: int
@@ -100,6 +101,10 @@ class RunResult:
     start_prices: Mapping[str, Decimal] = field(default_factory=dict)
     end_prices: Mapping[str, Decimal] = field(default_factory=dict)
     metadata: Mapping[str, Any] = field(default_factory=dict)
+    #: the instant (ms) a run stopped at when the user interrupted it (Ctrl+C); None: it ran to its end
+    interrupted_at_ms: int | None = None
+    #: what the reader of the figures should know about the data (gaps in the run window)
+    data_warnings: Sequence[str] = ()
 
     def __post_init__(self) -> None:
         if self.end_ms < self.start_ms:

@@ -41,6 +41,11 @@ def render_text(report: RunReport) -> str:
     r = report.result
     ref = r.reference_market
     lines = [
+        *(
+            [f"INTERRUPTED at {ms_to_iso(r.interrupted_at_ms)}: a partial run, its figures stop there", ""]
+            if r.interrupted_at_ms is not None
+            else []
+        ),
         f"Run {ms_to_iso(r.start_ms)} -> {ms_to_iso(r.end_ms)}  (reference market {ref})",
         "",
         f"  start value           {_num(report.start_value)} {ref}",
@@ -91,4 +96,7 @@ def render_text(report: RunReport) -> str:
             f"  {o.symbol:<12} {o.side:<4} {o.kind:<12} {_num(o.amount)} @ {_num(o.price)}"
             for o in r.open_orders
         ]
+    if r.data_warnings:
+        lines += ["", f"Data warnings ({len(r.data_warnings)})"]
+        lines += [f"  {warning}" for warning in r.data_warnings]
     return "\n".join(lines) + "\n"

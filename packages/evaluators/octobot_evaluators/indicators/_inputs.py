@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import TypeVar
 
 import numpy as np
 
 from octobot_evaluators.indicators.errors import IndicatorInputError, IndicatorParameterError
 
 NAN = math.nan
+#: a field of an indicator's value tuple: a float from ``update``, an array from the vectorised function
+Number = TypeVar("Number")
 #: Below this magnitude a sum of ranges or of moves counts as zero (TA-Lib's TA_EPSILON since 0.6).
 ZERO_EPSILON = 1e-14
 

@@ -6,6 +6,9 @@ About 0.1 microsecond per value: a warm-up over a few thousand candles costs wel
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
 
 from octobot_evaluators.indicators._inputs import nans
@@ -53,7 +56,7 @@ def ema_series(values: np.ndarray, period: int) -> np.ndarray:
     return out
 
 
-def on_tail(function, values: np.ndarray, start: int, *args) -> np.ndarray:
+def on_tail(function: Callable[..., np.ndarray], values: np.ndarray, start: int, *args: Any) -> np.ndarray:
     """`function` applied to `values[start:]` (the valid part of a series), placed back at `start`."""
     out = nans(len(values))
     if start < len(values):

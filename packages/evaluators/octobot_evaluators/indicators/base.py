@@ -10,7 +10,7 @@ new value, and `peek` computes without committing anything.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
@@ -112,8 +112,9 @@ class Indicator:
     def _nan_value(self) -> Any:
         return math.nan
 
-    def _step(self, *values: float) -> Any:  # pragma: no cover - abstract
-        raise NotImplementedError
+    #: consumes one candle's values (``INPUTS`` order) and returns the output: each subclass defines it with
+    #: its own parameters, hence a loose type here
+    _step: Callable[..., Any]
 
     def _inputs(self, values: tuple) -> tuple:
         if len(values) != len(self.INPUTS):

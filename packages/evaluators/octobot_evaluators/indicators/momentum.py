@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import NamedTuple
+from typing import Generic, NamedTuple
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 from octobot_evaluators.indicators._inputs import (
     NAN,
+    Number,
     as_same_length,
     as_series,
     check_period,
@@ -30,15 +31,15 @@ Series = Sequence[float] | np.ndarray
 FLAT_RSI = 50.0
 
 
-class MACDValue(NamedTuple):
-    macd: float
-    signal: float
-    histogram: float
+class MACDValue(NamedTuple, Generic[Number]):
+    macd: Number
+    signal: Number
+    histogram: Number
 
 
-class StochasticValue(NamedTuple):
-    k: float
-    d: float
+class StochasticValue(NamedTuple, Generic[Number]):
+    k: Number
+    d: Number
 
 
 # ---------------------------------------------------------------- RSI

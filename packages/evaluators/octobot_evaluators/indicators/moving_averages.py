@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
@@ -290,7 +290,7 @@ class KAMA(Indicator):
         return self._prev
 
 
-_INCREMENTAL: dict[MAType, type[Indicator]] = {
+_INCREMENTAL: dict[MAType, Callable[[int], Indicator]] = {
     MAType.SMA: SMA,
     MAType.EMA: EMA,
     MAType.WMA: WMA,

@@ -3,21 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import NamedTuple
+from typing import Generic, NamedTuple
 
 import numpy as np
 
-from octobot_evaluators.indicators._inputs import NAN, as_same_length, nans
+from octobot_evaluators.indicators._inputs import NAN, Number, as_same_length, nans
 from octobot_evaluators.indicators.base import Indicator
 
 Series = Sequence[float] | np.ndarray
 
 
-class HeikinAshiValue(NamedTuple):
-    open: float
-    high: float
-    low: float
-    close: float
+class HeikinAshiValue(NamedTuple, Generic[Number]):
+    open: Number
+    high: Number
+    low: Number
+    close: Number
 
 
 def hl2(high: Series, low: Series) -> np.ndarray:

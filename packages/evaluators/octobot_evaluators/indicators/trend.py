@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import NamedTuple
+from typing import Generic, NamedTuple
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 from octobot_evaluators.indicators._inputs import (
     NAN,
+    Number,
     as_same_length,
     as_series,
     check_period,
@@ -29,9 +30,9 @@ UP = 1.0
 DOWN = -1.0
 
 
-class SuperTrendValue(NamedTuple):
-    supertrend: float
-    direction: float
+class SuperTrendValue(NamedTuple, Generic[Number]):
+    supertrend: Number
+    direction: Number
 
 
 # ---------------------------------------------------------------- ADX

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import NamedTuple
+from typing import Generic, NamedTuple
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 from octobot_evaluators.indicators._inputs import (
     NAN,
+    Number,
     as_same_length,
     as_series,
     check_period,
@@ -24,10 +25,10 @@ from octobot_evaluators.indicators.base import Indicator
 Series = Sequence[float] | np.ndarray
 
 
-class BollingerValue(NamedTuple):
-    upper: float
-    middle: float
-    lower: float
+class BollingerValue(NamedTuple, Generic[Number]):
+    upper: Number
+    middle: Number
+    lower: Number
 
 
 # ---------------------------------------------------------------- true range

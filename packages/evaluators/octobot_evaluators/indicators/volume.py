@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import NamedTuple
+from typing import Generic, NamedTuple
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from octobot_evaluators.indicators._inputs import NAN, as_same_length, check_period, nans
+from octobot_evaluators.indicators._inputs import NAN, Number, as_same_length, check_period, nans
 from octobot_evaluators.indicators._recursions import ema_series, on_tail
 from octobot_evaluators.indicators._window import RollingWindow
 from octobot_evaluators.indicators.base import Indicator
@@ -19,9 +19,9 @@ from octobot_evaluators.indicators.moving_averages import EMA
 Series = Sequence[float] | np.ndarray
 
 
-class KlingerValue(NamedTuple):
-    kvo: float
-    signal: float
+class KlingerValue(NamedTuple, Generic[Number]):
+    kvo: Number
+    signal: Number
 
 
 # ---------------------------------------------------------------- VWMA

@@ -12,8 +12,9 @@ import logging
 import sys
 import traceback
 from collections.abc import Sequence
-from typing import TextIO
+from typing import NoReturn, TextIO
 
+import octobot_backtesting as ob
 from octobot import __version__
 from octobot.cli import (
     backtest_command,
@@ -24,6 +25,7 @@ from octobot.cli import (
     tentacles_command,
 )
 from octobot.cli.context import CliContext
+from octobot.data_errors import data_error
 from octobot.errors import ExitCode, OctoBotError
 from octobot.home import UserHome
 from octobot.logging_setup import setup_logging
@@ -43,8 +45,10 @@ _LONG_RUNNING = ("run", "backtest")
 class _Parser(argparse.ArgumentParser):
     """argparse, but a usage error is returned as an exit code instead of killing the caller's process."""
 
-    def error(self, message: str) -> None:  # type: ignore[override]
-        raise _UsageError(f"{self.prog}: {message} (see `{self.prog} --help`)")
+    def error(self, message: str) -> NoReturn:
+        command = self.prog.removeprefix("octobot").strip()
+        where = f"{command}: " if command else ""
+        raise _UsageError(f"octobot: error: {where}{message} (see `{self.prog} --help`)")
 
 
 class _UsageError(Exception):
@@ -75,7 +79,7 @@ def _package_levels(values: list[str]) -> dict[str, str]:
     for value in values:
         name, _, level = value.partition("=")
         if not name or not level:
-            raise _UsageError(f"octobot: --log expects LOGGER=LEVEL, got {value!r}")
+            raise _UsageError(f"octobot: error: --log expects LOGGER=LEVEL, e.g. ccxt=WARNING, got {value!r}")
         levels[name] = level
     return levels
 
@@ -122,6 +126,10 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
     except OctoBotError as error:
         _report(err, error, debug)
         return int(error.exit_code)
+    except ob.BacktestingError as error:  # data files, importers, collectors: the user's data
+        wrapped = data_error(error)
+        _report(err, wrapped, debug)
+        return int(wrapped.exit_code)
     except Exception as error:
         _report(err, error, debug, unexpected=True)
         return ExitCode.UNEXPECTED

@@ -11,7 +11,7 @@ from tqdm import tqdm
 from octobot.backtest import run_backtest
 from octobot.cli.context import CliContext
 from octobot.cli.data_command import data_path, iso_ms
-from octobot.data_discovery import find_backtest_data
+from octobot.data_discovery import as_data_file, find_backtest_data
 from octobot.errors import ExitCode
 from octobot.profile import load_profile
 from octobot.profile_store import DEFAULT_PROFILE
@@ -21,7 +21,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("backtest", help="replay a profile on recorded data and report the run")
     parser.add_argument("--profile", default=DEFAULT_PROFILE, help="profile id or folder (default: default)")
     parser.add_argument(
-        "--data", action="append", help="data file: a path or a name in the data folder (repeatable)"
+        "--data",
+        action="append",
+        help="data file: a path or a name in the data folder (repeatable); an OctoBot .data, CSV or JSON "
+        "candle file is imported once into the data folder",
     )
     parser.add_argument(
         "--data-dir",
@@ -30,6 +33,13 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         default=[],
         help="without --data: also search this folder for candles of the profile's pairs and time frames "
         "(after the data folder; OctoBot, CSV and JSON files are imported once)",
+    )
+    parser.add_argument(
+        "--window",
+        choices=("common", "union"),
+        default="common",
+        help="with several data files: replay the period they all cover (common, default) or all of "
+        "their periods (union)",
     )
     parser.add_argument("--start", help="first instant of the run, ISO date (UTC)")
     parser.add_argument("--end", help="last instant of the run, ISO date (UTC)")
@@ -54,7 +64,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace, context: CliContext) -> int:
     profile = load_profile(args.profile, context.registry, context.home)
     if args.data:
-        files = [data_path(name, context) for name in args.data]
+        exchange = profile.exchanges[0]
+        files = [as_data_file(data_path(name, context), context.home, exchange) for name in args.data]
     else:
         files = [find_backtest_data(profile, [context.home.data, *args.data_dir], context.home)]
         context.print(f"data: {files[0]}")
@@ -71,6 +82,7 @@ def run(args: argparse.Namespace, context: CliContext) -> int:
                 start_ms=None if args.start is None else iso_ms(args.start, "--start"),
                 end_ms=None if args.end is None else iso_ms(args.end, "--end"),
                 progress=advance,
+                window=args.window,
             )
         )
     if args.report == "text":
@@ -85,4 +97,7 @@ def run(args: argparse.Namespace, context: CliContext) -> int:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(outcome.report.to_json(), encoding="utf-8")
         context.print(f"figures written to {args.json}")
+    if outcome.interrupted:
+        context.err.write("octobot: interrupted: the report above covers the run up to the interruption\n")
+        return ExitCode.INTERRUPTED
     return ExitCode.OK

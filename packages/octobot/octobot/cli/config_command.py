@@ -6,6 +6,7 @@ import argparse
 
 from octobot.cli.context import CliContext
 from octobot.errors import ExitCode
+from octobot.user_config import create_user_config
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -17,6 +18,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace, context: CliContext) -> int:
+    if args.action == "path" and not context.home.user_config.exists():
+        create_user_config(context.home.ensure().user_config)
     config = context.user_config
     if args.action == "show":
         context.print_json(config.redacted())

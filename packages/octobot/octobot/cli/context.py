@@ -26,9 +26,10 @@ class CliContext:
 
     @property
     def user_config(self) -> UserConfig:
-        """The user settings (read once; created owner-only when missing)."""
+        """The user settings (read once). A missing file reads as empty and is not created here: a
+        command that fails leaves the user's folder as it was (`octobot config path` creates it)."""
         if self._user_config is None:
-            self._user_config = load_user_config(self.home)
+            self._user_config = load_user_config(self.home, create=False)
         return self._user_config
 
     @property

@@ -15,7 +15,10 @@ from pathlib import Path
 
 import octobot_backtesting as ob
 from octobot.cli.context import CliContext
-from octobot.errors import DataError, ExitCode, NotFoundError
+from octobot.cli.flags import checked_exchange, checked_symbols, checked_time_frames
+from octobot.data_errors import data_error
+from octobot.errors import BadSymbolError, BadTimeFrameError, DataError, ExitCode, NotFoundError, UsageError
+from octobot_trading import ccxt_connector as ccxt_errors
 
 DATA_SUFFIX = ".sqlite"
 
@@ -40,6 +43,12 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     imported.add_argument("--symbol", help="symbol of a CSV/JSON file not named like ETH_BTC-5m.csv")
     imported.add_argument("--time-frame", help="time frame of a CSV/JSON file not named like ETH_BTC-5m.csv")
     imported.add_argument("--resample", action="append", default=[], help="also build this longer time frame")
+    imported.add_argument(
+        "--timestamp-unit",
+        choices=("ms", "s"),
+        default="ms",
+        help="unit of a CSV/JSON file's integer timestamps: ms (default) or s",
+    )
     imported.add_argument("--overwrite", action="store_true", help="replace an existing data file")
     delete = actions.add_parser("delete", help="delete a data file")
     delete.add_argument("file")
@@ -53,6 +62,11 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "--to", required=True, help="data file to write: a path or a name in the data folder"
     )
     collect.add_argument("--overwrite", action="store_true", help="replace an existing data file")
+    collect.add_argument(
+        "--restart",
+        action="store_true",
+        help="discard what an interrupted collection into the same file left, instead of resuming it",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -66,7 +80,7 @@ def iso_ms(text: str, option: str) -> int:
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
-        raise DataError(
+        raise UsageError(
             f"{option}: '{text}' is not an ISO date; write it like 2024-01-01 or 2024-01-01T12:00"
         ) from None
     if moment.tzinfo is None:
@@ -95,7 +109,13 @@ def _backtesting_errors() -> Iterator[None]:
     try:
         yield
     except ob.BacktestingError as error:
-        raise DataError(str(error)) from error
+        raise data_error(error) from error
+    except ccxt_errors.UnknownExchangeSymbolError as error:  # what the exchange lists, known once connected
+        raise BadSymbolError(f"--symbol: {error}") from error
+    except ccxt_errors.UnsupportedTimeFrameError as error:
+        raise BadTimeFrameError(f"--time-frame: {error}") from error
+    except ccxt_errors.UnsupportedExchangeError as error:
+        raise UsageError(f"--exchange: {error}") from error
 
 
 def run(args: argparse.Namespace, context: CliContext) -> int:
@@ -145,30 +165,41 @@ def _run(args: argparse.Namespace, context: CliContext) -> int:
         for issue in report.issues:
             context.print(str(issue))
         context.print(f"{path}: {len(report.errors)} error(s), {len(report.warnings)} warning(s)")
-        return ExitCode.OK if report.ok else ExitCode.DATA_ERROR
+        if not report.ok:
+            raise DataError(
+                f"{path}: {len(report.errors)} error(s) in its candles (listed above); fix the source and "
+                "import it again with `octobot data import SOURCE --to NAME --overwrite`"
+            )
     elif args.action == "import":
         for source in args.sources:
             if not source.exists():
                 raise NotFoundError(f"{source}: file not found")
+        if args.exchange is not None:
+            checked_exchange(args.exchange)
+        if args.symbol is not None:
+            checked_symbols([args.symbol])
+        checked_time_frames([args.time_frame] if args.time_frame else [])
+        checked_time_frames(args.resample, "--resample")
         destination = data_path(args.to, context, must_exist=False)
         destination.parent.mkdir(parents=True, exist_ok=True)
-        report = ob.import_files(
+        imported = ob.import_files(
             args.sources,
             destination,
             exchange=args.exchange,
             symbol=args.symbol,
             time_frame=args.time_frame,
             resample_to=args.resample,
+            timestamp_unit=args.timestamp_unit,
             overwrite=args.overwrite,
         )
-        for (symbol, time_frame), count in sorted(report.series.items()):
-            built = report.resampled.get((symbol, time_frame))
+        for (symbol, time_frame), count in sorted(imported.series.items()):
+            built = imported.resampled.get((symbol, time_frame))
             context.print(
                 f"{symbol} {time_frame}: {count} candles" + (f" (resampled from {built})" if built else "")
             )
-        for issue in report.issues:
+        for issue in imported.issues:
             context.print(str(issue))
-        context.print(f"wrote {report.path}")
+        context.print(f"wrote {imported.path}")
     elif args.action == "delete":
         path = data_path(args.file, context)
         ob.delete_data_file(path)
@@ -179,6 +210,11 @@ def _run(args: argparse.Namespace, context: CliContext) -> int:
 
 
 def _collect(args: argparse.Namespace, context: CliContext) -> int:
+    checked_exchange(args.exchange)
+    checked_symbols(args.symbol)
+    checked_time_frames(args.time_frame)
+    start_ms = iso_ms(args.start, "--start")
+    end_ms = None if args.end is None else iso_ms(args.end, "--end")
     destination = data_path(args.to, context, must_exist=False)
     destination.parent.mkdir(parents=True, exist_ok=True)
     result = asyncio.run(
@@ -187,10 +223,11 @@ def _collect(args: argparse.Namespace, context: CliContext) -> int:
             exchange=args.exchange,
             symbols=args.symbol,
             time_frames=args.time_frame,
-            start_ms=iso_ms(args.start, "--start"),
-            end_ms=None if args.end is None else iso_ms(args.end, "--end"),
+            start_ms=start_ms,
+            end_ms=end_ms,
             exchange_config=context.user_config.ccxt_config(args.exchange),
             overwrite=args.overwrite,
+            restart=args.restart,
         )
     )
     for series in result.series:

@@ -10,7 +10,14 @@ from octobot.errors import ExitCode
 from octobot.json_files import read_json
 from octobot.profile import load_profile
 from octobot.profile_schema import PROFILE_FILE
-from octobot.profile_store import copy_profile, export_profile, find_profile, import_profile, list_profiles
+from octobot.profile_store import (
+    builtin_profiles_dir,
+    copy_profile,
+    export_profile,
+    find_profile,
+    import_profile,
+    list_profiles,
+)
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -24,14 +31,22 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     copy = actions.add_parser("copy", help="copy a profile into your user profiles, to edit it")
     copy.add_argument("source", help="profile id or folder")
     copy.add_argument("target", help="id of the new profile")
-    copy.add_argument("--force", action="store_true", help="replace an existing profile of that id")
+    copy.add_argument(
+        "--force",
+        action="store_true",
+        help="replace an existing profile of that id, or hide the built-in profile of that id",
+    )
     export = actions.add_parser("export", help="write a profile into a zip file")
     export.add_argument("profile", help="profile id or folder")
     export.add_argument("archive", type=Path, help="zip file to write")
     imported = actions.add_parser("import", help="add a profile from a zip file made by `export`")
     imported.add_argument("archive", type=Path, help="zip file to read")
     imported.add_argument("--name", help="id of the imported profile (default: the folder in the zip)")
-    imported.add_argument("--force", action="store_true", help="replace an existing profile of that id")
+    imported.add_argument(
+        "--force",
+        action="store_true",
+        help="replace an existing profile of that id, or hide the built-in profile of that id",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -57,6 +72,10 @@ def run(args: argparse.Namespace, context: CliContext) -> int:
         context.print(f"profile '{profile.name}' ({profile.path}) is valid: {markets}; {tentacles}")
     elif args.action == "copy":
         context.print(f"copied to {copy_profile(args.source, args.target, home, force=args.force)}")
+        if (builtin_profiles_dir() / args.target / PROFILE_FILE).is_file():
+            context.print(
+                f"the built-in profile '{args.target}' is hidden by this copy; delete it to see it again"
+            )
     elif args.action == "export":
         context.print(f"exported to {export_profile(args.profile, args.archive, home)}")
     elif args.action == "import":

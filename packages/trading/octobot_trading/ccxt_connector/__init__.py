@@ -25,9 +25,8 @@ from octobot_trading.ccxt_connector.errors import (
     translate_ccxt_error,
 )
 from octobot_trading.ccxt_connector.feeds import LiveFeed
-from octobot_trading.ccxt_connector.live import LIVE_RETRY_POLICY, CcxtLiveConnector
-from octobot_trading.ccxt_connector.market_data import DEFAULT_OHLCV_LIMIT, CcxtMarketData
-from octobot_trading.ccxt_connector.poller import CandleMark, CandlePoller
+from octobot_trading.ccxt_connector.live_connector import LIVE_RETRY_POLICY, CcxtLiveConnector
+from octobot_trading.ccxt_connector.poller import CandleMark, CandlePoller, CandleSink
 from octobot_trading.ccxt_connector.profiles import (
     BinanceProfile,
     ErrorKind,
@@ -37,6 +36,7 @@ from octobot_trading.ccxt_connector.profiles import (
     profile_for,
     register_profile,
 )
+from octobot_trading.ccxt_connector.public_market_data import DEFAULT_OHLCV_LIMIT, CcxtMarketData
 from octobot_trading.ccxt_connector.retry import RetryPolicy, call_with_retries
 from octobot_trading.ccxt_connector.structures import (
     ExchangeOrder,
@@ -51,6 +51,7 @@ __all__ = [
     "BinanceProfile",
     "CandleMark",
     "CandlePoller",
+    "CandleSink",
     "CcxtLiveConnector",
     "CcxtMarketData",
     "ClientOrderIds",

@@ -3,9 +3,6 @@
 Why translate: callers (collectors, the trader, the orchestrator) must not depend on ccxt's exception
 tree; they catch ``ExchangeError`` (a ``OctobotTradingError``) and, to decide whether to try again, the
 ``ExchangeNetworkError`` branch. The ccxt exception stays reachable as ``__cause__`` for debugging.
-
-NOTE for the owner of ``octobot_trading/errors.py``: these classes live here because that module had no
-exchange errors yet; move them there (and keep re-exporting them from here) when convenient.
 """
 
 from __future__ import annotations
@@ -88,8 +85,8 @@ class ExchangeInsufficientFundsError(ExchangeRequestError, InsufficientFundsErro
             self,
             message,
             asset=asset,
-            required=required,  # type: ignore[arg-type]
-            available=available,  # type: ignore[arg-type]
+            required=required,
+            available=available,
         )
         self.exchange = exchange
 

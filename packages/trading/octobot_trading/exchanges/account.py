@@ -23,6 +23,7 @@ from octobot_trading.orders.errors import InsufficientFundsError, OrderNotFoundE
 from octobot_trading.orders.groups import OneCancelsTheOther
 from octobot_trading.orders.order import Order
 from octobot_trading.orders.trade import Trade
+from octobot_trading.portfolio.portfolio import Portfolio
 from octobot_trading.timestamps import Clock
 
 logger = logging.getLogger(__name__)
@@ -51,13 +52,16 @@ def _always(_name: str) -> bool:
 class Account:
     """Orders (open and closed), trades with realised PnL, and the funds they lock in ``portfolio``."""
 
-    def __init__(self, exchange_id: str, markets: Markets, portfolio: object, clock: Clock) -> None:
+    def __init__(self, exchange_id: str, markets: Markets, portfolio: Portfolio, clock: Clock) -> None:
         self.exchange_id = exchange_id
         self.markets = markets
         self.portfolio = portfolio
         self.clock = clock
         self.open_orders: dict[str, Order] = {}
         self.closed_orders: list[Order] = []
+        #: closed orders changed after they closed (a fill that raced their cancel), in order: the
+        #: state recorder writes them again
+        self.revised_orders: list[Order] = []
         self.trades: list[Trade] = []
         self.notifications: list[tuple[str, dict]] = []
         self.balance_changed = False
@@ -68,8 +72,10 @@ class Account:
         #: whether a channel has consumers (set by the exchange manager): messages nobody reads are
         #: not even built
         self.wants: Callable[[str], bool] = _always
-        #: set by the trader: activates the chained orders of a filled order
+        #: set by the trader: activates the chained orders of a filled order (given the parent)
         self.submit_chained: Callable[[Order], None] | None = None
+        #: set by the trader: new pending copies of the chained orders a cancel killed (a late fill)
+        self.revive_chained: Callable[[Order], None] | None = None
         #: set by the trader: takes an order off the exchange (OCO legs)
         self.cancel_on_exchange: Callable[[Order], None] | None = None
 
@@ -83,10 +89,10 @@ class Account:
 
     # --- portfolio access (the only place that talks to the portfolio) ---------------------------
     def available(self, asset: str) -> Decimal:
-        return self.portfolio.available(asset)  # type: ignore[attr-defined]
+        return self.portfolio.available(asset)
 
     def total(self, asset: str) -> Decimal:
-        return self.portfolio.total(asset)  # type: ignore[attr-defined]
+        return self.portfolio.total(asset)
 
     def lock(self, order: Order, asset: str, amount: Decimal) -> None:
         """Reserve ``amount`` of ``asset`` for ``order``; InsufficientFundsError when not available.
@@ -109,7 +115,7 @@ class Account:
                 available=available,
             )
         if amount > ZERO:
-            self.portfolio.lock(asset, amount)  # type: ignore[attr-defined]
+            self.portfolio.lock(asset, amount)
         order.locked_asset = asset
         order.locked_amount = amount
         self.balance_changed = True
@@ -122,7 +128,7 @@ class Account:
             group.hand_over_lock(order)
         amount = order.locked_amount
         if amount > ZERO and order.locked_asset is not None:
-            self.portfolio.unlock(order.locked_asset, amount)  # type: ignore[attr-defined]
+            self.portfolio.unlock(order.locked_asset, amount)
             self.balance_changed = True
         order.locked_amount = ZERO
         return amount
@@ -185,8 +191,8 @@ class Account:
             share = order.locked_amount
         else:
             share = order.locked_amount * amount / remaining_before
-        if share > ZERO:
-            self.portfolio.unlock(order.locked_asset, share)  # type: ignore[attr-defined]
+        if share > ZERO and order.locked_asset is not None:  # a reservation always names its asset
+            self.portfolio.unlock(order.locked_asset, share)
             order.locked_amount = EXACT.subtract(order.locked_amount, share)
         if order.side is OrderSide.BUY:
             # a buy stop filled past its level (a gap) may cost more than its reservation: it then
@@ -214,16 +220,77 @@ class Account:
                     self.closed_orders.append(order)
                     self.notify_order(order)
                     return
+        self.portfolio.apply(self._changes(order, amount, cost, fee_asset, fee, base, quote))
+        self.balance_changed = True
+        pnl = self._realise(order.symbol, order.side, amount, price, fee_asset, fee, base, quote)
+        order.record_fill(amount, price, fee_asset, fee, now)
+        self._record_trade(order, amount, price, cost, fee_asset, fee, taker, pnl, now)
+        if order.status is OrderStatus.FILLED:
+            self.release(order)  # rounding leftovers of the reservation, if any
+            self.open_orders.pop(order.order_id, None)
+            self.closed_orders.append(order)
+        self.notify_order(order)
+        if isinstance(group, OneCancelsTheOther):
+            for other in group.others(order):
+                self.cancel_leg(other)
+        if order.status is OrderStatus.FILLED and order.chained and self.submit_chained is not None:
+            self._size_chained(order, rules, base)
+            self.submit_chained(order)
+
+    def apply_fill_after_cancel(
+        self, order: Order, amount: Decimal, price: Decimal, fee_asset: str, fee: Decimal, taker: bool
+    ) -> None:
+        """A fill the exchange made before the bot's cancel reached it (live): the order is closed here
+        as cancelled and its funds released, but the exchange's word wins: the order takes the fill,
+        the trade (with its realised PnL) is recorded once, and the portfolio changes by it.
+
+        Raises PortfolioError when the released funds were spent meanwhile: the trade stays recorded
+        and the caller takes the balances from the exchange.
+        """
+        now = self.clock.now_ms()
+        rules, base, quote = self.market(order.symbol)
+        cost = rules.cost(amount, price)
+        pnl = self._realise(order.symbol, order.side, amount, price, fee_asset, fee, base, quote)
+        order.record_fill_after_cancel(amount, price, fee_asset, fee, now)
+        self._record_trade(order, amount, price, cost, fee_asset, fee, taker, pnl, now)
+        self.revised_orders.append(order)
+        self.notify_order(order)
+        try:
+            self.portfolio.apply(self._changes(order, amount, cost, fee_asset, fee, base, quote))
+            self.balance_changed = True
+        finally:
+            if order.status is OrderStatus.FILLED and order.chained and self.revive_chained is not None:
+                # its protections died with the cancel; the position exists: they are created now
+                self.revive_chained(order)
+                self._size_chained(order, rules, base)
+                if self.submit_chained is not None:
+                    self.submit_chained(order)
+
+    @staticmethod
+    def _changes(
+        order: Order, amount: Decimal, cost: Decimal, fee_asset: str, fee: Decimal, base: str, quote: str
+    ) -> dict[str, Decimal]:
+        """What one fill changes in the portfolio (total and available alike)."""
         # copy_negate and EXACT: a unary minus or a subtraction would round to 28 digits
         if order.side is OrderSide.BUY:
             changes = {quote: cost.copy_negate(), base: amount}
         else:
             changes = {base: amount.copy_negate(), quote: cost}
         changes[fee_asset] = EXACT.subtract(changes.get(fee_asset, ZERO), fee)
-        self.portfolio.apply(changes)  # type: ignore[attr-defined]
-        self.balance_changed = True
-        pnl = self._realise(order, amount, price, fee_asset, fee, base, quote)
-        order.record_fill(amount, price, fee_asset, fee, now)
+        return changes
+
+    def _record_trade(
+        self,
+        order: Order,
+        amount: Decimal,
+        price: Decimal,
+        cost: Decimal,
+        fee_asset: str,
+        fee: Decimal,
+        taker: bool,
+        pnl: Decimal,
+        now: int,
+    ) -> None:
         trade = Trade(
             trade_id=f"{self.exchange_id}-t{next(self.trade_ids)}",
             order_id=order.order_id,
@@ -253,18 +320,19 @@ class Account:
                     },
                 )
             )
-        if order.status is OrderStatus.FILLED:
-            self.release(order)  # rounding leftovers of the reservation, if any
-            self.open_orders.pop(order.order_id, None)
-            self.closed_orders.append(order)
-        self.notify_order(order)
-        if isinstance(group, OneCancelsTheOther):
-            for other in group.others(order):
-                self.cancel_leg(other)
-        if order.status is OrderStatus.FILLED and order.chained and self.submit_chained is not None:
-            for child in order.chained:
-                if child.status is OrderStatus.PENDING:
-                    self.submit_chained(child)
+
+    @staticmethod
+    def _size_chained(parent: Order, rules: MarketRules, base: str) -> None:
+        """Size the chained orders left to their parent from what it really brought: its filled amount
+        minus the fee charged in the base it received, on the market's precision (a fill reduced for
+        want of funds or a maker fee lower than forecast changes it)."""
+        brought = parent.filled
+        if parent.side is OrderSide.BUY:
+            brought = EXACT.subtract(brought, parent.fees.get(base, ZERO))
+        brought = rules.adjust_amount(brought)
+        for child in parent.chained:
+            if child.sized_by_parent and child.status is OrderStatus.PENDING:
+                child.amount = brought
 
     def expire(self, order: Order) -> None:
         """The exchange expired ``order``: its funds come back (chained orders die with it)."""
@@ -281,9 +349,19 @@ class Account:
             self.cancel_on_exchange(order)
         self.close(order, OrderStatus.CANCELLED)
 
+    def restore_trade(self, trade: Trade) -> None:
+        """List a trade of an earlier session and rebuild the holding it left (a state restore replays the
+        stored trades in order, so the PnL of later sells is measured against the same average cost)."""
+        self.trades.append(trade)
+        _rules, base, quote = self.market(trade.symbol)
+        self._realise(
+            trade.symbol, trade.side, trade.amount, trade.price, trade.fee_asset, trade.fee, base, quote
+        )
+
     def _realise(
         self,
-        order: Order,
+        symbol: str,
+        side: OrderSide,
         amount: Decimal,
         price: Decimal,
         fee_asset: str,
@@ -291,13 +369,13 @@ class Account:
         base: str,
         quote: str,
     ) -> Decimal:
-        """Update the holding of ``order.symbol``; the PnL a sell realises against its average cost."""
-        position = self._positions.get(order.symbol)
+        """Update the holding of ``symbol``; the PnL a sell realises against its average cost."""
+        position = self._positions.get(symbol)
         if position is None:
-            position = self._positions[order.symbol] = _Position()
+            position = self._positions[symbol] = _Position()
         gross = amount * price
         fee_in_quote = fee if fee_asset == quote else fee * price if fee_asset == base else ZERO
-        if order.side is OrderSide.BUY:
+        if side is OrderSide.BUY:
             received = EXACT.subtract(amount, fee) if fee_asset == base else amount
             position.cost += gross + (fee if fee_asset == quote else ZERO)
             position.amount += received

@@ -48,3 +48,21 @@ class ExchangeConnector(ABC):
     @abstractmethod
     def reindex(self, order: Order) -> None:
         """Apply an edit of ``order``'s amount or levels."""
+
+    # market data: the exchange manager hands it to a simulated connector (``is_simulated``) only, which
+    # matches its orders against it; a real exchange matches on its side, so these do nothing by default
+
+    def process_candle(  # noqa: B027 - optional hook
+        self,
+        symbol: str,
+        open_time: int,
+        open_: Decimal | float,
+        high: Decimal | float,
+        low: Decimal | float,
+        close: Decimal | float,
+        volume: Decimal | float | None = None,
+    ) -> None:
+        """A closed candle of ``symbol`` opened at ``open_time`` (floats: a replay's raw candle)."""
+
+    def process_price(self, symbol: str, price: Decimal, time: int) -> None:  # noqa: B027 - optional hook
+        """A traded price of ``symbol`` at ``time``."""

@@ -31,10 +31,11 @@ from octobot_trading.channels.exchange_channels import create_exchange_channels
 from octobot_trading.errors import ValuationError
 from octobot_trading.exchanges.account import Account
 from octobot_trading.exchanges.connector import ExchangeConnector
+from octobot_trading.exchanges.errors import ExchangeManagerError
 from octobot_trading.exchanges.market_data import SymbolData
 from octobot_trading.markets import TICK_SIZE, Markets, to_decimal
-from octobot_trading.orders.errors import ExchangeManagerError, UnknownSymbolError
-from octobot_trading.portfolio import Portfolio, PortfolioManager
+from octobot_trading.orders.errors import UnknownSymbolError
+from octobot_trading.portfolio import Portfolio, PortfolioHistory, PortfolioManager
 from octobot_trading.simulator.exchange_simulator import ExchangeSimulator
 from octobot_trading.time_frames import TimeFrame, parse_time_frame
 from octobot_trading.timestamps import Clock, WallClock, candle_close_time
@@ -151,6 +152,11 @@ class ExchangeManager:
         return data
 
     @property
+    def portfolio_history(self) -> PortfolioHistory:
+        """The portfolio values recorded so far (read as they are: no price sync)."""
+        return self._portfolio_manager.history
+
+    @property
     def portfolio_manager(self) -> PortfolioManager:
         """Values the portfolio in the reference market and tracks its profitability (prices synced
         on access: the hot price path only records them)."""
@@ -213,7 +219,7 @@ class ExchangeManager:
         if not data.priced:
             self._price_seen(data, close)
         if self.simulated:
-            self.connector.process_candle(  # type: ignore[attr-defined]
+            self.connector.process_candle(
                 symbol, open_time, candle[1], candle[2], candle[3], close, candle[5]
             )
 
@@ -236,7 +242,7 @@ class ExchangeManager:
         data.set_price(price, time)
         self._price_seen(data, price)
         if self.simulated:
-            self.connector.process_price(symbol, price, time)  # type: ignore[attr-defined]
+            self.connector.process_price(symbol, price, time)
         await self.flush()
 
     async def push_ticker(self, symbol: str, ticker: dict) -> None:

@@ -11,8 +11,9 @@ REST, before and after a reconnection) is applied once.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from decimal import Decimal
 from typing import Any
 
@@ -94,7 +95,7 @@ class LiveOrderConnector(ExchangeConnector):
         self.on_error = on_error
         self.persist: Callable[[], Awaitable[Any]] | None = None
         self.notify: Callable[[], Awaitable[None]] | None = None
-        self.on_account_error: Callable[[], Awaitable[None]] | None = None
+        self.on_account_error: Callable[[], Coroutine[Any, Any, object]] | None = None
         #: orders whose create answer was lost and that the exchange could not confirm yet
         self.unconfirmed: set[str] = set()
         #: list client ids sent / cancelled (the second leg's request is then not sent again)
@@ -161,8 +162,8 @@ class LiveOrderConnector(ExchangeConnector):
         while self._tasks:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
 
-    def _spawn(self, coroutine: Awaitable[None]) -> None:
-        task = asyncio.get_running_loop().create_task(coroutine)  # type: ignore[arg-type]
+    def _spawn(self, coroutine: Coroutine[Any, Any, object]) -> None:
+        task = asyncio.get_running_loop().create_task(coroutine)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
@@ -310,7 +311,7 @@ class LiveOrderConnector(ExchangeConnector):
             self._cancelled_lists.add(list_client_id)
             leg = answer.leg(self.links.client_ids.get(order.order_id, ""))
         except ExchangeOrderNotFoundError:
-            leg = await self._lookup(order)
+            leg = await self.lookup(order)
         if leg is not None and not leg.is_closed:
             # the list was done already (the other leg triggered and the exchange expired it): a list
             # cancel may leave this leg open, so it is cancelled on its own
@@ -342,7 +343,7 @@ class LiveOrderConnector(ExchangeConnector):
                     order.symbol, exchange_order_id=exchange_id, client_order_id=client_id
                 )
             except ExchangeOrderNotFoundError:
-                answer = await self._lookup(order)
+                answer = await self.lookup(order)
             except ExchangeError as error:
                 logger.error("cancel of order %s failed: %s; the next sync checks it", order.order_id, error)
                 self._failed(order, error)
@@ -350,15 +351,21 @@ class LiveOrderConnector(ExchangeConnector):
             await self._check_cancelled(order, answer)
 
     async def _check_cancelled(self, order: Order, answer: ExchangeOrder | None) -> None:
-        """The exchange's view of a cancelled order: a fill that came first makes the books resync."""
+        """The exchange's view of a cancelled order: a fill that came first is the exchange's word (the
+        order takes it, its trade is recorded once) and the balances are taken from the exchange."""
         if answer is not None and answer.filled > order.filled:
-            # it filled before the cancel reached the exchange: the bot already released its funds,
-            # so the balances are taken from the exchange
             logger.warning(
-                "order %s filled %s before its cancel reached the exchange", order.order_id, answer.filled
+                "order %s filled %s before its cancel reached the exchange: recorded",
+                order.order_id,
+                answer.filled,
             )
-            if self.on_account_error is not None:
+            self.apply_fills(order, await self._with_fees(order, answer))
+            self.orders.pop(order.order_id, None)
+            await self._notify()
+            if self.on_account_error is not None:  # the funds the cancel released may be spent already
                 await self.on_account_error()
+        elif order.is_closed:
+            self.orders.pop(order.order_id, None)
 
     async def _edit(self, order: Order) -> None:
         async with self._lock:
@@ -445,7 +452,7 @@ class LiveOrderConnector(ExchangeConnector):
             self._replaced[old] = order_id
         return new
 
-    async def _lookup(self, order: Order) -> ExchangeOrder | None:
+    async def lookup(self, order: Order) -> ExchangeOrder | None:
         """The exchange's view of ``order``: by exchange id when known, else by client id."""
         exchange_id = self.links.exchange_ids.get(order.order_id)
         if exchange_id is not None:
@@ -477,11 +484,13 @@ class LiveOrderConnector(ExchangeConnector):
             order = self.orders.get(replaced) if replaced is not None else None
             if order is None:
                 return False
+            update = await self._with_fees(order, update)
             if self.apply_fills(order, update):  # the replaced exchange order filled before its cancel
                 await self._notify()
             return True
         self.links.bind(order.order_id, update.exchange_order_id)
         self.unconfirmed.discard(order.order_id)
+        update = await self._with_fees(order, update)
         changed = self.apply_fills(order, update)
         if order.is_active and update.status in (
             OrderStatus.CANCELLED,
@@ -499,10 +508,35 @@ class LiveOrderConnector(ExchangeConnector):
             await self._notify()
         return True
 
+    async def _with_fees(self, order: Order, update: ExchangeOrder) -> ExchangeOrder:
+        """``update`` with the fees of its fills: an order as the exchange's order endpoints tell it (a
+        lookup, a reconciliation) carries none, and a fill recorded without its fee would size the
+        orders chained to it on more than the account received. They come from the account's trades
+        (no fee known when that request fails: the balances are synced from the exchange anyway)."""
+        if update.fees or update.filled <= order.filled or not update.exchange_order_id:
+            return update
+        fetch = getattr(self.exchange, "fetch_my_trades", None)
+        if fetch is None:
+            return update
+        try:
+            trades = await fetch(order.symbol)
+        except ExchangeError as error:
+            logger.warning("order %s: the fees of its fills are unknown (%s)", order.order_id, error)
+            return update
+        fees: dict[str, Decimal] = {}
+        for trade in trades:
+            if trade.exchange_order_id == update.exchange_order_id and trade.fee_asset:
+                fees[trade.fee_asset] = fees.get(trade.fee_asset, ZERO) + trade.fee
+        return dataclasses.replace(update, fees=fees) if fees else update
+
     def apply_fills(self, order: Order, update: ExchangeOrder) -> bool:
         """Report the part of ``update.filled`` the bot has not seen, at its own average price and fee."""
         new = update.filled - order.filled
-        if new <= ZERO or (not order.is_active and order.status is not OrderStatus.CANCELLING):
+        # a cancelled order may still fill: the exchange filled it before the bot's cancel arrived
+        after_cancel = order.status is OrderStatus.CANCELLED
+        if new <= ZERO or (
+            not order.is_active and order.status is not OrderStatus.CANCELLING and not after_cancel
+        ):
             return False
         new_cost = update.cost - order.filled_cost if update.cost else new * (update.average_price or ZERO)
         price = new_cost / new if new_cost > ZERO else (update.average_price or order.price or ZERO)
@@ -519,7 +553,10 @@ class LiveOrderConnector(ExchangeConnector):
         if self.on_fill is None:
             raise RuntimeError("the live connector has no fill handler: attach it to an ExchangeManager")
         try:
-            self.on_fill(order, new, price, fee_asset, fee, taker)
+            if after_cancel and self.account is not None:
+                self.account.apply_fill_after_cancel(order, new, price, fee_asset, fee, taker)
+            else:
+                self.on_fill(order, new, price, fee_asset, fee, taker)
         except PortfolioError as error:
             logger.error("fill of order %s not applied to the portfolio: %s; syncing balances", order, error)
             if self.on_account_error is not None:

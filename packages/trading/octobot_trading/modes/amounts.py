@@ -107,7 +107,9 @@ def _syntax_message(text: object) -> str:
 
 def _checked(text: object, value: Decimal, unit: AmountUnit) -> AmountSpec:
     if value <= ZERO:
-        raise InvalidAmountSyntaxError(f"amount {text!r} must be positive")
+        raise InvalidAmountSyntaxError(f"amount {text!r} must be positive, e.g. 0.1, 25q, 2% or 12a%")
     if unit in (AmountUnit.PERCENT_TOTAL, AmountUnit.PERCENT_AVAILABLE) and value > HUNDRED:
-        raise InvalidAmountSyntaxError(f"amount {text!r} is more than 100 %")
+        raise InvalidAmountSyntaxError(
+            f"amount {text!r} is more than 100 %: write at most 100%, e.g. 100a% for all the available funds"
+        )
     return AmountSpec(value, unit)

@@ -13,10 +13,13 @@ from __future__ import annotations
 
 import logging
 from decimal import Decimal
-from typing import ClassVar
+from typing import Any, ClassVar
 
+from octobot_trading.modes.config_problem import ConfigProblem
+from octobot_trading.modes.errors import TradingModeError
 from octobot_trading.modes.order_plan import OrderPlan, OrderRequest
-from octobot_trading.modes.trading_mode import AbstractTradingMode, TradingModeError, TradingModeState
+from octobot_trading.modes.protections import protections
+from octobot_trading.modes.trading_mode import AbstractTradingMode, TradingModeState
 from octobot_trading.orders.enums import OrderKind, OrderSide
 from octobot_trading.orders.order import Order
 
@@ -24,6 +27,9 @@ logger = logging.getLogger(__name__)
 
 HUNDRED = Decimal(100)
 ZERO = Decimal(0)
+_AMOUNT_FORM = (
+    "an amount like 0.1 (base units), 25q (quote units), 2% (of the total) or 12a% (of the available)"
+)
 _AMOUNT_PATTERN = r"^\s*[0-9]*\.?[0-9]+\s*(q|t%|a%|%)?\s*$"
 
 
@@ -61,8 +67,8 @@ class DailyTradingMode(AbstractTradingMode):
             "strong_sell_threshold": {"type": "number", "minimum": -1, "maximum": 1},
             "order_type": {"enum": ["limit", "market"]},
             "limit_offset_percent": {"type": "number", "minimum": 0, "maximum": 50},
-            "buy_amount": {"type": "string", "pattern": _AMOUNT_PATTERN},
-            "sell_amount": {"type": "string", "pattern": _AMOUNT_PATTERN},
+            "buy_amount": {"type": "string", "pattern": _AMOUNT_PATTERN, "x-expected": _AMOUNT_FORM},
+            "sell_amount": {"type": "string", "pattern": _AMOUNT_PATTERN, "x-expected": _AMOUNT_FORM},
             "stop_loss_percent": {"type": ["number", "null"], "exclusiveMinimum": 0, "exclusiveMaximum": 100},
             "take_profit_percent": {"type": ["number", "null"], "exclusiveMinimum": 0},
             "cancel_open_orders": {"type": "boolean"},
@@ -71,20 +77,24 @@ class DailyTradingMode(AbstractTradingMode):
         "required": ["buy_threshold", "sell_threshold", "buy_amount", "sell_amount"],
     }
 
-    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
-        super().__init__(*args, **kwargs)
-        c = self.config
-        if not (
-            c["strong_sell_threshold"]
-            <= c["sell_threshold"]
-            < c["buy_threshold"]
-            <= c["strong_buy_threshold"]
-        ):
-            raise TradingModeError(
-                f"{self.get_name()}: thresholds must satisfy strong_sell <= sell < buy <= strong_buy, got "
-                f"{c['strong_sell_threshold']}, {c['sell_threshold']}, {c['buy_threshold']}, "
-                f"{c['strong_buy_threshold']}"
+    AMOUNT_KEYS: ClassVar[tuple[str, ...]] = ("buy_amount", "sell_amount")
+
+    @classmethod
+    def config_problems(cls, config: dict[str, Any]) -> list[ConfigProblem]:
+        problems = super().config_problems(config)
+        names = ("strong_sell_threshold", "sell_threshold", "buy_threshold", "strong_buy_threshold")
+        read = [config.get(name) for name in names]
+        values = [float(v) for v in read if isinstance(v, int | float) and not isinstance(v, bool)]
+        if len(values) == len(names) and not values[0] <= values[1] < values[2] <= values[3]:
+            got = ", ".join(f"{name} {value}" for name, value in zip(names, read, strict=True))
+            problems.append(
+                ConfigProblem(
+                    "buy_threshold" if values[1] >= values[2] else names[0 if values[0] > values[1] else 3],
+                    f"thresholds must satisfy strong_sell_threshold <= sell_threshold < buy_threshold <= "
+                    f"strong_buy_threshold (got {got}); e.g. -0.8, -0.3, 0.3, 0.8",
+                )
             )
+        return problems
 
     def decide_state(self, symbol: str, evaluation: float) -> TradingModeState:
         """At or above ``strong_buy_threshold``: VERY_LONG; at or above ``buy_threshold``: LONG; at or below
@@ -138,18 +148,5 @@ class DailyTradingMode(AbstractTradingMode):
 
     def _protection(self, entry: Decimal) -> tuple[OrderRequest, ...]:
         """Stop-loss and take-profit of a buy, selling what the buy brings (one OCO group when both)."""
-        stop_pct, profit_pct = self.config["stop_loss_percent"], self.config["take_profit_percent"]
-        orders = []
-        if stop_pct is not None:
-            level = entry * (1 - Decimal(str(stop_pct)) / HUNDRED)
-            orders.append(
-                OrderRequest(
-                    OrderSide.SELL, OrderKind.STOP_LOSS, None, trigger_price=level, tag=self.get_name()
-                )
-            )
-        if profit_pct is not None:
-            level = entry * (1 + Decimal(str(profit_pct)) / HUNDRED)
-            orders.append(
-                OrderRequest(OrderSide.SELL, OrderKind.LIMIT, None, price=level, tag=self.get_name())
-            )
-        return tuple(orders)
+        c = self.config
+        return protections(entry, c["stop_loss_percent"], c["take_profit_percent"], self.get_name())

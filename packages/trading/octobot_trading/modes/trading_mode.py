@@ -15,17 +15,21 @@ evaluation it received).
 
 from __future__ import annotations
 
+import functools
 import logging
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from decimal import Decimal
 from enum import Enum
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import octobot_channel as oc
-from octobot_trading.modes.amounts import parse_amount
+from octobot_trading.errors import OrderBelowMinimumError
+from octobot_trading.modes.amounts import InvalidAmountSyntaxError, parse_amount
+from octobot_trading.modes.config_problem import ConfigProblem
+from octobot_trading.modes.errors import TradingModeError
 from octobot_trading.modes.order_plan import OrderPlan, OrderRequest
 from octobot_trading.orders.enums import OrderSide
-from octobot_trading.orders.errors import InvalidOrderError, NoPriceError
+from octobot_trading.orders.errors import NoPriceError
 from octobot_trading.orders.groups import OneCancelsTheOther
 
 if TYPE_CHECKING:
@@ -45,10 +49,6 @@ class TradingModeState(str, Enum):
     VERY_SHORT = "very_short"
 
 
-class TradingModeError(InvalidOrderError):
-    """A trading mode's config is invalid."""
-
-
 class AbstractTradingMode:
     """Base of trading modes (tentacle kind ``trading_mode``).
 
@@ -64,6 +64,8 @@ class AbstractTradingMode:
     REQUIRED_STRATEGIES: ClassVar[tuple[str, ...]] = ("*",)
     DEFAULT_CONFIG: ClassVar[dict] = {"trigger": "evaluations"}
     CONFIG_SCHEMA: ClassVar[dict] = {"type": "object"}
+    #: config keys holding an amount text (``0.1``, ``25q``, ``2%``, ``12a%``), checked by config_problems
+    AMOUNT_KEYS: ClassVar[tuple[str, ...]] = ()
 
     def __init__(
         self,
@@ -75,6 +77,7 @@ class AbstractTradingMode:
         self.exchange_manager = exchange_manager
         self.symbols = list(symbols)
         self.config: dict[str, Any] = {**self.DEFAULT_CONFIG, **(config or {})}
+        self.check_config(self.config)
         self._state_changes_only = bool(self.config.get("act_on_state_change_only", True))
         self.time_frame = time_frame
         self.states: dict[str, TradingModeState] = {}
@@ -83,7 +86,12 @@ class AbstractTradingMode:
         self.last_errors: dict[str, Exception] = {}
         self.created_orders: list[Order] = []
         self._consumers: list[tuple[oc.Channel, oc.Consumer]] = []
-        self._orders_consumer: oc.Consumer | None = None
+        self._orders_consumer: oc.SupervisedConsumer | None = None
+        #: this mode's orders by id (created here, or open on the account with its tag at start)
+        self._own_orders: dict[str, Order] = {}
+        #: symbols whose plan_on_start has not run yet (they had no price when the mode started)
+        self._unstarted: set[str] = set()
+        self._first_candle_consumer: tuple[oc.Channel, oc.Consumer] | None = None
         for symbol in self.symbols:
             exchange_manager.symbol_data(symbol)  # fails early on an unknown symbol
 
@@ -91,19 +99,44 @@ class AbstractTradingMode:
     def get_name(cls) -> str:
         return cls.NAME or cls.__name__
 
+    @classmethod
+    def config_problems(cls, config: dict[str, Any]) -> list[ConfigProblem]:
+        """What makes ``config`` (DEFAULT_CONFIG already merged in) unusable beyond its JSON Schema:
+        amount texts of AMOUNT_KEYS, and what a subclass adds (relations between keys).
+
+        The one place for these checks: `octobot profiles validate` and the mode's start both call it,
+        so a config that validates never fails at start. Subclasses extend the list from ``super()``.
+        """
+        problems = []
+        for key in cls.AMOUNT_KEYS:
+            if config.get(key) is None:
+                continue
+            try:
+                parse_amount(config[key])
+            except InvalidAmountSyntaxError as error:
+                problems.append(ConfigProblem(key, str(error)))
+        return problems
+
+    @classmethod
+    def check_config(cls, config: dict[str, Any]) -> None:
+        """Raise TradingModeError naming the mode, the key and the fix of the first config problem."""
+        problems = cls.config_problems({**cls.DEFAULT_CONFIG, **config})
+        if problems:
+            raise TradingModeError(f"{cls.get_name()}: {problems[0]}")
+
     # --- lifecycle -------------------------------------------------------------------------------
     async def start(self) -> None:
         mode_channel = self.exchange_manager.get_channel("ModeChannel")
-        consumer = await mode_channel.new_consumer(
+        decisions = oc.SupervisedConsumer(
             self._on_decision,
             priority=oc.Priority.OPTIONAL,  # trading modes act last in a synchronized step
             filters={"exchange": self.exchange_manager.exchange_id, "trading_mode": self.get_name()},
             name=f"{self.get_name()}-orders",
-            supervised=True,
         )
-        self._orders_consumer = consumer
-        self._consumers.append((mode_channel, consumer))
-        if self.config.get("trigger") == "candles":
+        await mode_channel.add_consumer(decisions)
+        self._orders_consumer = decisions
+        self._consumers.append((mode_channel, decisions))
+        if self.acts_on_candles():
             ohlcv = self.exchange_manager.get_channel("OHLCVChannel")
             filters: dict[str, Any] = {
                 "exchange": self.exchange_manager.exchange_id,
@@ -116,6 +149,84 @@ class AbstractTradingMode:
                 name=f"{self.get_name()}-candles",
             )
             self._consumers.append((ohlcv, consumer))
+        for order in self.exchange_manager.trader.open_orders():
+            if order.symbol in self.symbols and order.tag == self.get_name():
+                self._own_orders[order.order_id] = order  # a restart: fills of these still count
+        if self._overrides("plan_on_fill"):
+            orders = self.exchange_manager.get_channel("OrdersChannel")
+            consumer = await orders.new_consumer(
+                self._on_order,
+                priority=oc.Priority.OPTIONAL,
+                filters={"exchange": self.exchange_manager.exchange_id},
+                name=f"{self.get_name()}-fills",
+            )
+            self._consumers.append((orders, consumer))
+        if self._overrides("plan_on_start"):
+            await self._start_symbols()
+
+    def _overrides(self, method: str) -> bool:
+        return getattr(type(self), method) is not getattr(AbstractTradingMode, method)
+
+    async def _start_symbols(self) -> None:
+        """Run plan_on_start for each symbol with a price now; the others at their first closed candle."""
+        for symbol in self.symbols:
+            if self.exchange_manager.last_price(symbol) is None:
+                self._unstarted.add(symbol)
+            else:
+                await self._act(symbol, "its start", functools.partial(self.plan_on_start, symbol))
+        if self._unstarted:
+            ohlcv = self.exchange_manager.get_channel("OHLCVChannel")
+            consumer = await ohlcv.new_consumer(
+                self._on_first_candle,
+                priority=oc.Priority.OPTIONAL,
+                filters={"exchange": self.exchange_manager.exchange_id},
+                name=f"{self.get_name()}-first-candles",
+            )
+            self._first_candle_consumer = (ohlcv, consumer)
+            self._consumers.append(self._first_candle_consumer)
+
+    async def _on_first_candle(self, message: dict) -> None:
+        symbol = message["symbol"]
+        if symbol not in self._unstarted or self.exchange_manager.last_price(symbol) is None:
+            return
+        self._unstarted.discard(symbol)
+        await self._act(symbol, "its start", functools.partial(self.plan_on_start, symbol))
+        if not self._unstarted and self._first_candle_consumer is not None:
+            channel, consumer = self._first_candle_consumer
+            self._first_candle_consumer = None
+            self._consumers.remove((channel, consumer))
+            await channel.remove_consumer(consumer)  # every symbol started: no cost per candle any more
+
+    async def _on_order(self, message: dict) -> None:
+        update = message["order"]
+        if update.get("status") != "filled":
+            return
+        order = self._own_orders.get(update["id"])
+        if order is None or order.symbol not in self.symbols:
+            return
+        planner = functools.partial(self.plan_on_fill, order)
+        await self._act(order.symbol, f"the fill of {order.order_id}", planner)
+
+    async def _act(self, symbol: str, occasion: str, planner: Callable[[], OrderPlan | None]) -> None:
+        """Plan and execute under the portfolio's lock, so two plans never size orders from the same
+        funds; an error is logged and kept per symbol (one bad order never stops the mode)."""
+        async with self.exchange_manager.portfolio.async_lock:
+            try:
+                plan = planner()
+                orders = await self.execute_plan(plan) if plan else []
+            except Exception as error:
+                self.last_errors[symbol] = error
+                logger.error(
+                    "%s on %s %s: cannot create orders for %s: %s",
+                    self.get_name(),
+                    self.exchange_manager.exchange_id,
+                    symbol,
+                    occasion,
+                    error,
+                )
+                return
+        self.last_errors.pop(symbol, None)
+        self.created_orders.extend(orders)
 
     async def join(self) -> None:
         """Return once every decision sent so far has been acted on (normal mode; in synchronized
@@ -135,7 +246,7 @@ class AbstractTradingMode:
         if evaluation is None or symbol not in self.symbols:
             return
         if not -1.0 <= evaluation <= 1.0:
-            raise ValueError(
+            raise TradingModeError(
                 f"{self.get_name()}: evaluation must be in [-1, 1] (+1 = strongest buy), got {evaluation}"
             )
         self.evaluations[symbol] = evaluation
@@ -153,6 +264,10 @@ class AbstractTradingMode:
         decided = self._decide(symbol, evaluation, None, force=True)
         if decided is not None:
             await decided
+
+    def acts_on_candles(self) -> bool:
+        """True when the mode decides on every closed candle of its symbols (``"trigger": "candles"``)."""
+        return self.config.get("trigger") == "candles"
 
     def evaluation_from_candle(self, symbol: str, time_frame: str, candle: list) -> float | None:
         """Evaluation to act on when a candle closes (candle trigger); default: the latest received."""
@@ -191,28 +306,28 @@ class AbstractTradingMode:
     async def _on_decision(self, message: dict) -> None:
         symbol = message["symbol"]
         state = TradingModeState(message["state"])
-        async with self.exchange_manager.portfolio.async_lock:
-            try:
-                plan = self.plan_orders(symbol, state, message["evaluation"])
-                orders = await self.execute_plan(plan) if plan else []
-            except Exception as error:  # logged per symbol: one bad order never stops the mode
-                self.last_errors[symbol] = error
-                logger.error(
-                    "%s on %s %s: cannot create orders for %s: %s",
-                    self.get_name(),
-                    self.exchange_manager.exchange_id,
-                    symbol,
-                    state.value,
-                    error,
-                )
-                return
-        self.last_errors.pop(symbol, None)
-        self.created_orders.extend(orders)
+        evaluation = message["evaluation"]
+        await self._act(symbol, state.value, lambda: self.plan_orders(symbol, state, evaluation))
 
     def plan_orders(self, symbol: str, state: TradingModeState, evaluation: float) -> OrderPlan:
         """What to cancel and create for a decision (an empty plan: do nothing). Must not change
         anything: read the account, prices and open orders, return the plan."""
         raise NotImplementedError
+
+    def plan_on_start(self, symbol: str) -> OrderPlan | None:
+        """Orders to place when the mode starts on ``symbol`` (once its price is known), such as a grid's
+        initial layout; None or an empty plan: nothing. Must not change anything. Orders this mode left
+        open before a restart are in :meth:`own_open_orders` already: plan around them."""
+        return None
+
+    def plan_on_fill(self, order: Order) -> OrderPlan | None:
+        """What to do when ``order``, one of this mode's orders, filled completely (a grid's mirror
+        order); None or an empty plan: nothing. Must not change anything."""
+        return None
+
+    def own_open_orders(self, symbol: str) -> list[Order]:
+        """This mode's open orders on ``symbol`` (created by it, or open with its tag when it started)."""
+        return [o for o in self._own_orders.values() if o.symbol == symbol and o.is_active]
 
     async def execute_plan(self, plan: OrderPlan) -> list[Order]:
         """Cancel, then create (amount texts sized on the funds the cancels freed); returns the orders
@@ -223,9 +338,11 @@ class AbstractTradingMode:
                 await trader.cancel_order(order)
         created: list[Order] = []
         for request in plan.create:
-            order = await self._create(plan.symbol, request)
-            if order is not None:
-                created.extend([order, *order.chained])
+            new = await self._create(plan.symbol, request)
+            if new is not None:
+                created.extend([new, *new.chained])
+                for made in (new, *new.chained):
+                    self._own_orders[made.order_id] = made
         return created
 
     async def _create(self, symbol: str, request: OrderRequest) -> Order | None:
@@ -240,6 +357,8 @@ class AbstractTradingMode:
             amount = self.size(symbol, request.side, amount, reference)
         if amount <= ZERO:
             logger.info("%s: nothing to %s on %s", self.get_name(), request.side.value, symbol)
+            return None
+        if request.side is OrderSide.SELL and not self._sellable(symbol, amount, reference):
             return None
         trader = self.exchange_manager.trader
         chained = [self._new_chained(symbol, child, amount) for child in request.chained]
@@ -260,19 +379,38 @@ class AbstractTradingMode:
             expires_at=request.expires_at,
         )
 
+    def _sellable(self, symbol: str, amount: Decimal, price: Decimal) -> bool:
+        """A sell below the market's minimum (the dust a position leaves) is nothing to sell: the
+        exchange would refuse it, so it is neither an error nor a trade."""
+        try:
+            self.exchange_manager.markets.rules(symbol).check_order(amount, price)
+        except OrderBelowMinimumError as error:
+            logger.info(
+                "%s: nothing to sell on %s: %s is below the minimum (%s)",
+                self.get_name(),
+                symbol,
+                amount,
+                error,
+            )
+            return False
+        return True
+
     def _new_chained(self, symbol: str, request: OrderRequest, parent_amount: Decimal) -> Order:
         if request.chained:
             raise TradingModeError(f"{self.get_name()}: a chained order cannot carry chained orders itself")
-        amount = request.amount
-        if amount is None:  # what the parent brings, minus the fee charged in the received asset
+        requested = request.amount
+        sized_by_parent = requested is None
+        if requested is None:  # a forecast: the account sizes it again from the parent's real fill
             rules = self.exchange_manager.markets.rules(symbol)
             amount = rules.adjust_amount(parent_amount * (1 - rules.fee_rate(True)))
-        elif isinstance(amount, str):
+        elif isinstance(requested, str):
             raise TradingModeError(
                 f"{self.get_name()}: a chained order is sized when its parent fills: give it an amount in "
                 "base units or None (what the parent brings), not an amount text"
             )
-        return self.exchange_manager.trader.new_order(
+        else:
+            amount = requested
+        order = self.exchange_manager.trader.new_order(
             symbol,
             request.side,
             request.kind,
@@ -282,6 +420,8 @@ class AbstractTradingMode:
             request.trailing_percent,
             request.tag or self.get_name(),
         )
+        order.sized_by_parent = sized_by_parent
+        return order
 
     # --- helpers for subclasses ------------------------------------------------------------------
     def current_price(self, symbol: str) -> Decimal:

@@ -1,4 +1,4 @@
-"""Errors of orders, the trader, the simulator and the exchange manager.
+"""Errors of orders, the trader and the simulator.
 
 They derive from the package root :class:`~octobot_trading.errors.OctobotTradingError`; the market limit
 errors (minimum amount / cost) are the markets module's own and are raised as they are.
@@ -35,9 +35,12 @@ class UnknownSymbolError(OrderError, ValueError):
 
 
 class InsufficientFundsError(OrderError):
-    """The portfolio has not enough available funds for the order."""
+    """The portfolio has not enough available funds for the order (``required`` and ``available`` are
+    None only when an exchange refused the order without saying them)."""
 
-    def __init__(self, message: str, *, asset: str, required: Decimal, available: Decimal) -> None:
+    def __init__(
+        self, message: str, *, asset: str, required: Decimal | None, available: Decimal | None
+    ) -> None:
         super().__init__(message)
         self.asset = asset
         self.required = required
@@ -46,7 +49,3 @@ class InsufficientFundsError(OrderError):
 
 class NoPriceError(OrderError):
     """A market order (or a sizing) needs a current price and no market data has been received yet."""
-
-
-class ExchangeManagerError(OctobotTradingError):
-    """The exchange manager is misconfigured or used out of order (not started, stopped...)."""

@@ -9,10 +9,14 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from octobot_trading.exact import EXACT
 from octobot_trading.orders.enums import OrderKind, OrderSide, OrderStatus
 from octobot_trading.orders.state_machine import check_transition
+
+if TYPE_CHECKING:
+    from octobot_trading.orders.groups import OneCancelsTheOther
 
 logger = logging.getLogger(__name__)
 
@@ -59,10 +63,13 @@ class Order:
     forecast_fee: Decimal = ZERO
     forecast_fee_asset: str | None = None
     #: one-cancels-the-other group, if any
-    group: object | None = None
+    group: OneCancelsTheOther | None = None
     #: orders created (pending) when this one fills: its stop-loss and take-profits
     chained: list[Order] = field(default_factory=list)
     parent_id: str | None = None
+    #: a chained order sized when its parent fills: what the parent brought (filled minus the fee
+    #: charged in the received asset), on the market's precision
+    sized_by_parent: bool = False
     #: best price seen since a trailing stop opened (highest for a sell, lowest for a buy)
     trailing_extreme: Decimal | None = None
     tag: str | None = None
@@ -117,6 +124,22 @@ class Order:
             self.fees[fee_asset] = self.fees.get(fee_asset, ZERO) + fee
         status = OrderStatus.FILLED if self.filled >= self.amount else OrderStatus.PARTIALLY_FILLED
         self.set_status(status, time)
+
+    def record_fill_after_cancel(
+        self, amount: Decimal, price: Decimal, fee_asset: str, fee: Decimal, time: int
+    ) -> None:
+        """A fill the exchange made before the bot's cancel reached it: the order, closed here as
+        cancelled, takes the exchange's word (filled once whole; a partial fill stays cancelled)."""
+        if self.status is not OrderStatus.CANCELLED:
+            raise ValueError(f"order {self.order_id}: only a cancelled order gets a fill after its cancel")
+        self.filled = EXACT.add(self.filled, amount)
+        self.filled_cost = EXACT.add(self.filled_cost, EXACT.multiply(amount, price))
+        if fee:
+            self.fees[fee_asset] = self.fees.get(fee_asset, ZERO) + fee
+        if self.filled >= self.amount:
+            logger.debug("order %s: cancelled -> filled (the exchange filled it first)", self.order_id)
+            self.status = OrderStatus.FILLED
+        self.updated_at = time
 
     def to_dict(self) -> dict:
         """A plain view of the order, the one carried by the Orders channel."""

@@ -46,12 +46,13 @@ class AccountRecorder:
         self.counters = counters
         self._saved_orders: dict[str, str] = {}
         self._closed_seen = 0
+        self._revised_seen = self._revised_next = 0
         self._trades_seen = 0
         self._history_seen = 0
         self._portfolio: str | None = None
         self._counters: dict[str, int] = {}
         self._lock = asyncio.Lock()
-        self._consumers: list[tuple[oc.Channel, oc.Consumer]] = []
+        self._consumers: list[tuple[oc.Channel, oc.SupervisedConsumer]] = []
         #: called after each committed change (status lines, benchmarks): (change, new trades)
         self.on_saved: Callable[[StateChange, int], None] | None = None
 
@@ -68,9 +69,10 @@ class AccountRecorder:
                 self._saved_orders[order.order_id] = self._encode(order)
         for name in _CHANNELS:
             channel = self.manager.get_channel(name)
-            consumer = await channel.new_consumer(
-                self._on_message, priority=oc.Priority.HIGH, name=f"state-recorder-{name}", supervised=True
+            consumer = oc.SupervisedConsumer(
+                self._on_message, priority=oc.Priority.HIGH, name=f"state-recorder-{name}"
             )
+            await channel.add_consumer(consumer)
             self._consumers.append((channel, consumer))
         await self.save()
 
@@ -86,7 +88,7 @@ class AccountRecorder:
     async def join(self) -> None:
         """Return once every change announced so far is written."""
         for _channel, consumer in self._consumers:
-            await consumer.join()  # type: ignore[attr-defined]
+            await consumer.join()
 
     async def _on_message(self, message: dict) -> None:
         await self.save()
@@ -111,16 +113,19 @@ class AccountRecorder:
         for order in closed[self._closed_seen :]:
             if order.order_id not in saved:
                 change.orders.append(json.loads(self._encode(order)))
+        for order in account.revised_orders[self._revised_seen :]:  # closed, then changed (a late fill)
+            change.orders.append(json.loads(self._encode(order)))
         change.trades = [trade_to_record(t) for t in account.trades[self._trades_seen :]]
         portfolio = json.dumps(self.manager.portfolio.snapshot().to_dict(), sort_keys=True)
         if portfolio != self._portfolio:
             change.portfolio = json.loads(portfolio)
-        history = self.manager._portfolio_manager.history  # no price sync needed: points only
+        history = self.manager.portfolio_history  # no price sync needed: points only
         points = history.points()
         change.history = [(ts, str(value)) for ts, value in points[self._history_seen :]]
         if self.counters is not None:
             counters = self.counters()
             change.counters = {k: v for k, v in counters.items() if self._counters.get(k) != v}
+        self._revised_next = len(account.revised_orders)
         return change, saved, len(closed), len(account.trades), len(points)
 
     async def save(self) -> int:
@@ -134,6 +139,7 @@ class AccountRecorder:
             new_trades = await self.store.write(change) if change else 0
             self._saved_orders = saved
             self._closed_seen, self._trades_seen, self._history_seen = closed_seen, trades_seen, history_seen
+            self._revised_seen = self._revised_next
             if change.portfolio is not None:
                 self._portfolio = json.dumps(change.portfolio, sort_keys=True)
             self._counters.update(change.counters)

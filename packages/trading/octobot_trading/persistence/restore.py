@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 import re
 from decimal import Decimal
-from types import SimpleNamespace
 
 from octobot_trading.exchanges.exchange_manager import ExchangeManager
 from octobot_trading.orders.enums import OrderKind, OrderStatus
@@ -73,18 +72,7 @@ def restore_account(manager: ExchangeManager, state: StoredState, *, resubmit: b
     for group in groups.values():
         group.orders = [o for o in group.orders if o.order_id in account.open_orders or o.parent_id]
     for record in state.trades:
-        trade = trade_from_record(record)
-        account.trades.append(trade)
-        _rules, base, quote = account.market(trade.symbol)
-        account._realise(  # the holding that realised PnL is measured against
-            SimpleNamespace(symbol=trade.symbol, side=trade.side),  # type: ignore[arg-type]
-            trade.amount,
-            trade.price,
-            trade.fee_asset,
-            trade.fee,
-            base,
-            quote,
-        )
+        account.restore_trade(trade_from_record(record))
     account.trade_ids.reserve_above(max_id_suffix([t["id"] for t in state.trades]))
     manager.trader.order_ids.reserve_above(
         max(max_id_suffix(_all_ids(list(state.orders.values()))), state.counters.get("order_id", 0))

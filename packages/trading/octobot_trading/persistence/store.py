@@ -24,6 +24,9 @@ from octobot_trading.persistence.errors import StateClosedError, StateFileError
 logger = logging.getLogger(__name__)
 
 FORMAT_VERSION = 1
+#: the write-ahead log is checkpointed into the state file, and truncated, once it grows past this size
+#: (SQLite's own automatic checkpoint only comes at about 4 MB, and never shrinks the file)
+WAL_LIMIT_BYTES = 512 * 1024
 _T = TypeVar("_T")
 
 _SCHEMA = """
@@ -231,7 +234,23 @@ class StateStore:
             raise
         connection.execute("COMMIT")
         self.writes += 1
+        self._checkpoint_if_large()
         return new_trades
+
+    def _checkpoint_if_large(self) -> None:
+        """Fold the write-ahead log into the state file during the run, not only at a clean stop."""
+        try:
+            size = os.stat(self._wal_path).st_size
+        except FileNotFoundError:
+            return
+        if size > WAL_LIMIT_BYTES:
+            busy = self._connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]  # type: ignore[union-attr]
+            if busy:  # a reader of another process holds it: tried again at the next write
+                logger.debug("state store %s: checkpoint postponed (busy)", self.path)
+
+    @property
+    def _wal_path(self) -> str:
+        return f"{self.path}-wal"
 
     def _load(self) -> StoredState:
         connection = self._connection

@@ -5,9 +5,11 @@ Why it is built from small models: each behaviour a user may want to change (the
 slippage, latency) is one object passed in, so a profile can swap one without touching the others.
 
 Matching rules (deterministic):
-- a market order fills at once at the current price, as taker (plus slippage if any);
-- a limit order fills at its own price once the market trades through it, as maker (a limit that was
-  already marketable when created pays the taker fee);
+- a market order fills at the price at its arrival (``created_at`` + latency), as taker (plus slippage
+  if any): at once at the current price without latency, else at the first price dated from its arrival;
+- a limit order that is marketable when it arrives (a buy at or above the last price, a sell at or
+  below) fills at once at the market, as taker, as on an exchange (never at a worse limit); otherwise
+  it fills at its own price once the market trades through it, as maker;
 - stops, take-profits and trailing stops fire on their level and fill at that level (or at the open of a
   candle that gapped through it: the worse price), as taker; their limit flavour then rests as a limit
   order at ``price`` (filling at once, as taker, when that limit is marketable);
@@ -125,11 +127,11 @@ class ExchangeSimulator(ExchangeConnector):
         self,
         symbol: str,
         open_time: int,
-        open_: Decimal,
-        high: Decimal,
-        low: Decimal,
-        close: Decimal,
-        volume: Decimal | None = None,
+        open_: Decimal | float,
+        high: Decimal | float,
+        low: Decimal | float,
+        close: Decimal | float,
+        volume: Decimal | float | None = None,
     ) -> None:
         """Walk a closed candle's path; its prices are dated from ``open_time``.
 
@@ -168,8 +170,12 @@ class ExchangeSimulator(ExchangeConnector):
             if book.pending_market:
                 pending, book.pending_market = book.pending_market, []
                 for order in pending:
-                    if order.is_active:
-                        self._fill(book, order, self.slippage_model.apply(first, order.is_buy), True)
+                    if not order.is_active:
+                        continue
+                    if order.active_from > time:  # a market order still on its way (latency)
+                        book.pending_market.append(order)
+                        continue
+                    self._fill(book, order, self.slippage_model.apply(first, order.is_buy), True)
             if gap_first or len(points) == 1:
                 # the market jumped there: whatever was crossed fires at this price
                 self._fire_up(book, first, first, time, True)
@@ -222,6 +228,7 @@ class ExchangeSimulator(ExchangeConnector):
 
     @staticmethod
     def _level(order: Order) -> Decimal:
+        # an indexed order has the level it rests at (the trader refuses one without it)
         return order.price if order.rests_as_limit else order.trigger_price  # type: ignore[return-value]
 
     def _update_trailing(self, book: _SymbolBook, start: Decimal, end: Decimal) -> None:
@@ -245,12 +252,10 @@ class ExchangeSimulator(ExchangeConnector):
 
     @staticmethod
     def _trailing_level(order: Order) -> Decimal:
-        distance = order.trailing_extreme * order.trailing_percent / HUNDRED  # type: ignore[operator]
-        return (
-            order.trailing_extreme - distance
-            if order.side is OrderSide.SELL
-            else order.trailing_extreme + distance
-        )  # type: ignore[operator]
+        extreme, percent = order.trailing_extreme, order.trailing_percent
+        assert extreme is not None and percent is not None  # set on every trailing order before this
+        distance = extreme * percent / HUNDRED
+        return extreme - distance if order.side is OrderSide.SELL else extreme + distance
 
     def _fire(self, book: _SymbolBook, order: Order, price: Decimal, time: int) -> None:
         if not order.is_active:
@@ -264,6 +269,7 @@ class ExchangeSimulator(ExchangeConnector):
                 book.trailing.remove(order)
             if order.kind.becomes_limit:
                 limit = order.price
+                # a stop-limit has its limit price (the trader refuses one without it)
                 marketable = price >= limit if order.side is OrderSide.SELL else price <= limit  # type: ignore[operator]
                 if not marketable:
                     self._index(book, order)  # now rests as a limit at its price
@@ -274,9 +280,19 @@ class ExchangeSimulator(ExchangeConnector):
             self._fill(book, order, self.slippage_model.apply(price, order.is_buy), True)
             return
         if order.rests_as_limit:
-            self._fill(book, order, order.price, order.taker)  # type: ignore[arg-type]
+            if order.taker and not order.filled:
+                # marketable when it arrived: takes the market, never worse than its limit
+                self._fill(book, order, self._taker_limit_price(order, price), True)
+                return
+            self._fill(book, order, order.price, order.taker)  # type: ignore[arg-type]  # a resting limit has its price
             return
         self._fill(book, order, self.slippage_model.apply(price, order.is_buy), True)
+
+    def _taker_limit_price(self, order: Order, market: Decimal) -> Decimal:
+        """The price a marketable limit order takes: the market (with slippage), capped by its limit."""
+        price = self.slippage_model.apply(market, order.is_buy)
+        limit: Decimal = order.price  # type: ignore[assignment]
+        return min(price, limit) if order.is_buy else max(price, limit)
 
     def _fill(self, book: _SymbolBook, order: Order, price: Decimal, taker: bool) -> None:
         amount = self.fill_model.fillable(order.remaining, self._event_volume)
@@ -332,12 +348,10 @@ class ExchangeSimulator(ExchangeConnector):
                 )
             order.taker = True
             order.set_status(OrderStatus.OPEN, time)
-            previous_time, self._event_time = self._event_time, time
-            previous_volume, self._event_volume = self._event_volume, None
-            try:
-                self._fill(book, order, self.slippage_model.apply(book.last_price, order.is_buy), True)
-            finally:
-                self._event_time, self._event_volume = previous_time, previous_volume
+            if order.active_from > time:  # latency: it fills at the first price of its arrival
+                book.pending_market.append(order)
+                return
+            self._fill_now(book, order, self.slippage_model.apply(book.last_price, order.is_buy), time)
             return
         if order.kind is OrderKind.LIMIT:
             order.taker = self.is_marketable(order)
@@ -345,6 +359,11 @@ class ExchangeSimulator(ExchangeConnector):
         if order.expires_at is not None:
             self._expiry_seq += 1
             heapq.heappush(book.expiries, (order.expires_at, self._expiry_seq, order))
+        if order.taker and order.kind is OrderKind.LIMIT and not self._walking and order.active_from <= time:
+            # marketable on arrival: it takes the market at once, as on an exchange (a rest the
+            # account could not pay for waits on the book)
+            self._fill_now(book, order, self._taker_limit_price(order, book.last_price), time)  # type: ignore[arg-type]
+            return
         if self._walking:
             book.deferred.append(order)
             if order.kind.is_trailing and order not in book.trailing:
@@ -352,6 +371,15 @@ class ExchangeSimulator(ExchangeConnector):
                 order.trailing_extreme = book.last_price
         else:
             self._index(book, order)
+
+    def _fill_now(self, book: _SymbolBook, order: Order, price: Decimal, time: int) -> None:
+        """Fill ``order`` on its submission, outside any price event (no volume cap applies)."""
+        previous_time, self._event_time = self._event_time, time
+        previous_volume, self._event_volume = self._event_volume, None
+        try:
+            self._fill(book, order, price, True)
+        finally:
+            self._event_time, self._event_volume = previous_time, previous_volume
 
     def cancel(self, order: Order) -> None:
         """Take ``order`` off the book (the trader changes its status and unlocks its funds)."""

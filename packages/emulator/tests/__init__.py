@@ -1,0 +1,1 @@
+"""The tests of octobot-exchange-emulator: a package, so that one pytest call runs every package's tests."""
