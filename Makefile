@@ -22,17 +22,18 @@ DATA ?=
 SHARED_DATA ?= $(abspath $(CURDIR)/../shared/data)
 REPORT ?= reports/default-backtest.html
 
-.PHONY: help install lint format test test-pure test-compiled test-dev pure-env compiled-env wheels dist-check run \
-	bench clean
+.PHONY: help install lint format test test-pure test-compiled test-dev soak pure-env compiled-env wheels dist-check \
+	run bench clean
 
 help:
 	@echo "make run     backtest of the default profile on real data, with its report (DATA=file to choose)"
 	@echo "make test    lint, then every package's tests on the pure and on the compiled wheels, each installed"
 	@echo "             in a brand-new environment (.venv-pure without Cython, .venv-compiled)"
 	@echo "make test-dev  every package's tests on the editable install (.venv), while developing"
+	@echo "make soak    a long soak of the live account on the exchange emulator (SOAK_ROUNDS, SOAK_SEED)"
 	@echo "make bench   every package's benchmarks, pure and compiled side by side"
 	@echo "make wheels  sdist + pure wheel + compiled wheel per package into dist/, twine-checked"
-	@echo "make install / lint / format / clean"
+	@echo "make install / lint (ruff, mypy) / format / clean"
 
 $(VPY):
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +48,7 @@ $(VENV)/.installed: $(VPY) tools/requirements-dev.txt $(wildcard packages/*/pypr
 lint: install
 	$(VPY) -m ruff check .
 	$(VPY) -m ruff format --check .
+	$(VPY) -m mypy
 	$(VPY) tools/check_cython.py
 	$(VPY) tools/check_cibuildwheel.py
 
@@ -63,6 +65,13 @@ test-dev: install
 	  echo "=== $$pkg (editable) ==="; \
 	  OCTOBOT_EXPECT_COMPILED=0 $(VPY) -m pytest packages/$$pkg/tests $(PYTEST_ARGS) || exit 1; \
 	done
+
+# the soak of `make test` (a few rounds), long: seeded random faults, the live invariants after each round
+SOAK_ROUNDS ?= 200
+SOAK_SEED ?= 20261203
+soak: install
+	OCTOBOT_SOAK_ROUNDS=$(SOAK_ROUNDS) OCTOBOT_SOAK_SEED=$(SOAK_SEED) OCTOBOT_EXPECT_COMPILED=0 \
+	  $(VPY) -m pytest packages/emulator/tests/test_soak.py -q -p no:cacheprovider --timeout=0
 
 wheels: install
 	$(VPY) tools/build_wheels.py
@@ -109,7 +118,7 @@ bench: compiled-env
 	$(VPY) tools/bench.py --pure $(VPY) --compiled $(CPY)
 
 clean:
-	rm -rf $(VENV) $(CVENV) .venv-* dist build .pytest_cache .ruff_cache .octobot reports
+	rm -rf $(VENV) $(CVENV) .venv-* dist build .pytest_cache .ruff_cache .mypy_cache .octobot reports
 	rm -rf packages/*/build packages/*/*.egg-info
 	find packages -name '*.so' -delete -o -name '*.pyd' -delete -o -name '*.c' -delete
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

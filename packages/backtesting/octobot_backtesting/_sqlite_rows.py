@@ -25,5 +25,6 @@ def fill_rows(uri: str, sql: str, parameters: tuple, out: np.ndarray) -> int:
     """Runs ``sql`` (six numeric columns) on the read-only ``uri`` and writes up to ``len(out)`` rows into
     ``out``, a C-contiguous float64 (n, 6) array (NULL becomes NaN); returns the number of rows written."""
     if cython.compiled:
-        return _c_fill_rows(uri.encode(), sql.encode(), parameters, out)  # noqa: F821 (declared in the .pxd)
+        # declared and defined in the .pxd: the name exists in the compiled build only
+        return _c_fill_rows(uri.encode(), sql.encode(), parameters, out)  # type: ignore[name-defined]  # noqa: F821
     raise RuntimeError("fill_rows needs the compiled build; check AVAILABLE first")

@@ -6,7 +6,7 @@ import json
 import logging
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -244,7 +244,7 @@ class DataFileReader:
         start_ms: int | None = None,
         end_ms: int | None = None,
         chunk_size: int = DEFAULT_CHUNK_SIZE,
-    ) -> Iterator[np.ndarray]:
+    ) -> Generator[np.ndarray, None, None]:
         """Yields (k, 6) float64 arrays of candles in time order, open time in [start_ms, end_ms]."""
         if chunk_size < 1:
             raise DataFileError(f"chunk_size must be at least 1, got {chunk_size}")

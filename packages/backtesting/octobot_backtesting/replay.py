@@ -36,7 +36,7 @@ import heapq
 import logging
 import os
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -123,7 +123,7 @@ class _Series:
     source: str
     #: replayed from memory and read ahead by pieces; else streamed chunk by chunk from ``chunks``
     in_memory: bool
-    chunks: Iterator[np.ndarray] | None = None
+    chunks: Generator[np.ndarray, None, None] | None = None
     chunk: np.ndarray | None = None
     closes: np.ndarray | None = None
     position: int = 0
@@ -238,6 +238,7 @@ class Replay:
                 reader.close()
 
     async def _in_worker(self, function: Callable[..., Any], *args: Any) -> Any:
+        # the worker exists while a run is going on, the only time this is called
         return await asyncio.wrap_future(self._worker.submit(function, *args))  # type: ignore[union-attr]
 
     # --- preparation (worker thread) ---------------------------------------------------------------
@@ -354,7 +355,7 @@ class Replay:
 
     def _request(self, item: _Series) -> None:
         """Queues the next pieces of ``item`` for the worker, up to PIECES_AHEAD."""
-        submit = self._worker.submit  # type: ignore[union-attr]
+        submit = self._worker.submit  # type: ignore[union-attr]  # called during a run: the worker exists
         while item.piece_ranges and len(item.pending) < PIECES_AHEAD:
             item.pending.append(submit(self._read_piece, item, item.piece_ranges.popleft()))
 
@@ -362,6 +363,7 @@ class Replay:
         if not self.warmup_candles:
             return 0
         candles = item.head if item.in_memory else self._read_from(item, start, start - 1)
+        assert candles is not None  # an in-memory series has read its first piece before the warm-up
         history = candles[_close_times(candles, item.time_frame) <= start][-self.warmup_candles :]
         if len(history):
             item.manager.symbol_data(item.symbol).candle_buffer(item.time_frame).load(history)
@@ -378,7 +380,7 @@ class Replay:
             )
         item.head = None
         await self._next_chunk(item)
-        while item.chunk is not None:
+        while item.chunk is not None and item.closes is not None:  # set together
             item.position = int(np.searchsorted(item.closes, start, side="right"))
             if item.position < len(item.chunk):
                 return
@@ -425,7 +427,9 @@ class Replay:
         offset = item.position - item.rows_start
         rows = item.rows
         if rows is None or not 0 <= offset < len(rows):
-            block = item.chunk[item.position : item.position + ROWS_BLOCK]
+            chunk = item.chunk
+            assert chunk is not None  # only a series positioned on a chunk is pushed
+            block = chunk[item.position : item.position + ROWS_BLOCK]
             rows = item.rows = list(
                 zip(
                     block[:, TIMESTAMP].astype(np.int64).tolist(),
@@ -457,7 +461,7 @@ class Replay:
         heap = [
             (int(item.closes[item.position]), item.order, index)
             for index, item in enumerate(series)
-            if item.chunk is not None
+            if item.closes is not None  # set with the chunk: None past the last one
         ]
         heapq.heapify(heap)
         advance_to = self.clock.advance_to
@@ -488,7 +492,7 @@ class Replay:
                     # a step never suspends, so a cancel (Ctrl+C) would wait for the end of the run:
                     # yield once to receive it, between two whole instants
                     await asyncio.sleep(0)
-                if instant >= next_mark:
+                if instant >= next_mark and progress is not None:
                     progress(min(1.0, (instant - begin) / span))
                     next_mark = instant + span // 100
             if progress is not None:
@@ -513,14 +517,16 @@ class Replay:
         when this one is done, and put the series back in the heap at its next close time."""
         item.pushed += count
         item.position += count
-        if item.position == len(item.chunk):
+        chunk = item.chunk
+        if chunk is None or item.position == len(chunk):
             try:
                 await self._next_chunk(item)
             except Exception as error:  # a piece failed validation (or reading): stop once drained
                 self._failures.append(error)
                 return
-        if item.chunk is not None:
-            heapq.heappush(heap, (int(item.closes[item.position]), order, index))
+        closes = item.closes
+        if closes is not None:  # set with the chunk: None past the last one
+            heapq.heappush(heap, (int(closes[item.position]), order, index))
 
 
 def _close_times(candles: np.ndarray, time_frame: str) -> np.ndarray:

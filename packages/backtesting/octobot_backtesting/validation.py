@@ -12,6 +12,7 @@ import logging
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -242,7 +243,7 @@ class _SeriesChecker:
             self._report(
                 kind,
                 times[rows],
-                lambda position, _, rows=rows, text=text: _with_values(text, candles[rows[position]]),
+                partial(_describe_row, text, candles, rows),
             )
 
     def finish(self) -> list[ValidationIssue]:
@@ -277,6 +278,11 @@ def most_common_spacing(times: np.ndarray) -> str | None:
         return None
     values, counts = np.unique(steps, return_counts=True)
     return _spacing(int(values[np.argmax(counts)]))
+
+
+def _describe_row(text: str, candles: np.ndarray, rows: np.ndarray, position: int, _timestamp: int) -> str:
+    """The message of the issue at ``rows[position]``: ``text`` with that candle's values."""
+    return _with_values(text, candles[rows[position]])
 
 
 def _with_values(text: str, candle: np.ndarray) -> str:

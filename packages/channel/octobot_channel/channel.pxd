@@ -21,6 +21,7 @@ cdef class Channel:
     cdef public object _pending_by_level
 
     cdef _rebuild_routes(self)
+    # the delivery protocol with the producer (the hot path): C calls, no Python dispatch per message
     cdef tuple _routes_for(self, dict message)
     @cython.locals(consumer=Consumer)
     cdef _check_fields(self, dict message)

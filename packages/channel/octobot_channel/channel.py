@@ -49,7 +49,7 @@ class Channel:
     ) -> None:
         self.scope = scope
         self.name = name or self.get_name()
-        self.internal_producer = None
+        self.internal_producer: Producer | None = None
         self._consumers: list = []
         self._producers: list = []
         self._routes: tuple = ()  # consumers by priority, then subscription order; replaced, never mutated
@@ -176,7 +176,7 @@ class Channel:
         self._routes = routes
         required: dict = {}
         for consumer in routes:
-            for field in consumer._required:
+            for field in consumer.required_fields:
                 required[field] = None
         self._required_fields = tuple(required)
         self._build_index(routes)
@@ -273,10 +273,11 @@ class Channel:
         for field in self._required_fields:
             if field not in message:
                 for consumer in self._routes:
-                    if field in consumer._required:
+                    if field in consumer.required_fields:
                         raise MissingMessageFieldError(self.full_name, field, consumer.name)
 
-    def _deliver(self, routes: tuple, message: dict, exclude: object, start):  # start: C-typed in the .pxd
+    def _deliver(self, routes, message, exclude, start):  # type: (tuple, dict, object, int) -> int
+        # typed by a comment: the .pxd gives the compiled build its C types (Py_ssize_t start)
         """Queue ``message`` to every matching consumer of ``routes`` from index ``start``.
 
         Returns -1 when done, or the index of a consumer whose queue is full: the producer waits for room

@@ -12,7 +12,7 @@ cdef class Consumer:
     cdef public object channel
     cdef public int level
     cdef public object _filter_items
-    cdef public tuple _required
+    cdef public tuple required_fields
     cdef public Py_ssize_t _maxsize
     cdef public Py_ssize_t _limit
     cdef public object queue
@@ -29,6 +29,7 @@ cdef class Consumer:
     cdef public object _task
     cdef public object _loop
 
+    # the delivery protocol with the channel (the hot path): C calls, no Python dispatch per message
     @cython.locals(kind=int)
     cdef bint _accepts(self, dict message) except -1
     cdef bint _put(self, dict message) except -1

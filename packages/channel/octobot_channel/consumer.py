@@ -123,7 +123,7 @@ class Consumer:
         self.level = level
         self._filter_items = _compile_filters(filters)
         # every field a message must carry for this consumer: the filtered ones, then the expected ones
-        self._required = tuple(dict.fromkeys([*self.filters, *self.expected_fields]))
+        self.required_fields = tuple(dict.fromkeys([*self.filters, *self.expected_fields]))
         self._maxsize = max_queue_size
         self._limit = max_queue_size or _UNBOUNDED  # synchronized consumers: always _UNBOUNDED
         #: messages waiting for the callback; the synchronizer drains it inline (read it, never fill it)
@@ -141,7 +141,8 @@ class Consumer:
         self._active = False
         self._pending: list | None = None  # the synchronizer's pending list of this consumer's level
         self._task: asyncio.Task | None = None
-        self._loop: asyncio.AbstractEventLoop | None = None
+        # set by attach(), before any message can arrive (typed as set: every use comes after it)
+        self._loop: asyncio.AbstractEventLoop = None  # type: ignore[assignment]
 
     # ----------------------------------------------------------------- public read-only state
     @property
@@ -172,7 +173,7 @@ class Consumer:
         """Whether this consumer would receive ``message`` (a missing filtered field never matches)."""
         if self._filter_items is None:
             return True
-        for field in self._required:
+        for field in self.required_fields:
             if field not in message:
                 return False
         return self.accepts(message)
@@ -198,7 +199,8 @@ class Consumer:
     # ----------------------------------------------------------------- hot path (called by the channel)
     def _accepts(self, message: dict) -> bool:
         """Filter check; the channel guarantees every filtered field is present."""
-        for field, value, kind in self._filter_items:
+        # the channel calls it only for a consumer that filters: the items are set
+        for field, value, kind in self._filter_items:  # type: ignore[union-attr]
             if kind == _EQUAL:
                 if message[field] != value:
                     return False

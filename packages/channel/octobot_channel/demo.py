@@ -8,10 +8,17 @@ cascades included, level by level and deterministically.
 from __future__ import annotations
 
 import asyncio
+from typing import TypedDict
 
 import octobot_channel as oc
 
-PRICES = (
+
+class Tick(TypedDict):
+    symbol: str
+    price: int
+
+
+PRICES: tuple[Tick, ...] = (
     {"symbol": "BTC/USDT", "price": 64_000},
     {"symbol": "ETH/USDT", "price": 3_100},
     {"symbol": "BTC/USDT", "price": 64_250},
@@ -31,7 +38,7 @@ class SignalChannel(oc.Channel):
 class TickerProducer(oc.Producer):
     """An internal producer: its own typed ``push`` builds the message."""
 
-    async def push(self, symbol: str, price: int) -> None:  # type: ignore[override]
+    async def push(self, symbol: str, price: int) -> None:
         await self.send({"symbol": symbol, "price": price})
 
     async def pause(self) -> None:
@@ -57,12 +64,12 @@ async def normal_mode() -> None:
     ticker = await registry.create_channel(TickerChannel, "binance")
     producer = TickerProducer(ticker)
     await producer.start()
-    dashboard = await ticker.new_consumer(
-        printer("OPTIONAL dashboard (all symbols)"), priority=oc.Priority.OPTIONAL, supervised=True
+    dashboard = oc.SupervisedConsumer(
+        printer("OPTIONAL dashboard (all symbols)"), priority=oc.Priority.OPTIONAL
     )
-    btc = await ticker.new_consumer(
-        printer("HIGH BTC price cache"), filters={"symbol": "BTC/USDT"}, supervised=True
-    )
+    await ticker.add_consumer(dashboard)
+    btc = oc.SupervisedConsumer(printer("HIGH BTC price cache"), filters={"symbol": "BTC/USDT"})
+    await ticker.add_consumer(btc)
     for tick in PRICES:
         await producer.push(**tick)
     await btc.join()  # supervised consumers: wait until they processed everything sent so far
@@ -95,7 +102,7 @@ async def synchronized_mode() -> None:
     await signals.new_consumer(printer("HIGH strategy (matrix scope)"), priority=oc.Priority.HIGH)
     producer = oc.Producer(ticker)
     for step, tick in enumerate(PRICES, start=1):
-        await producer.send(tick)
+        await producer.send(dict(tick))
         print(f"  step {step}: sent {tick}, nothing ran yet; draining")
         processed = await sync.drain()
         print(f"  step {step}: drained {processed} deliveries")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from octobot_channel.errors import SynchronizerError
 from octobot_channel.priority import LEVEL_COUNT
@@ -134,6 +134,6 @@ class Synchronizer:
         return f"<Synchronizer {self.name!r} channels={len(self._channels)}>"
 
 
-def _as_consumer(item: object) -> Consumer:
+def _as_consumer(item: Any) -> Consumer:
     """Identity; typed in the .pxd so the compiled drain loop reads consumers' fields directly."""
     return item

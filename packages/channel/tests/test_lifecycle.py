@@ -49,6 +49,27 @@ async def test_pause_and_resume_follow_subscriptions(registry: oc.ChannelRegistr
     assert not producer.is_running and producer not in channel.producers
 
 
+class ForgetfulProducer(oc.Producer):
+    """Overrides the hooks without calling ``super()``."""
+
+    async def pause(self) -> None:
+        pass
+
+    async def resume(self) -> None:
+        pass
+
+
+async def test_is_paused_follows_the_channel_even_when_hooks_skip_super(registry: oc.ChannelRegistry) -> None:
+    channel = await registry.create_channel(TickerChannel, "exchange")
+    producer = ForgetfulProducer(channel)
+    await producer.start()
+    assert producer.is_paused
+    consumer = await channel.new_consumer(Recorder([]))
+    assert not producer.is_paused  # the channel calls channel_resumed(), which sets it before the hook
+    await channel.remove_consumer(consumer)
+    assert producer.is_paused
+
+
 async def test_raising_consumer_is_logged_and_keeps_consuming(
     registry: oc.ChannelRegistry, caplog: pytest.LogCaptureFixture
 ) -> None:

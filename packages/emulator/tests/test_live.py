@@ -293,3 +293,40 @@ async def test_a_fill_racing_a_cancel_is_recorded_once_in_the_books_and_the_stat
     assert [t["order_id"] for t in state.trades] == [order.order_id]
     stored = state.orders[order.order_id]
     assert stored["status"] == "filled" and Decimal(stored["filled"]) == Decimal("0.4")
+
+
+async def test_a_fill_found_by_a_lookup_carries_the_exchange_fee_and_sizes_its_protections(
+    live, emulator, candles
+):
+    """The order endpoints tell no fee: a fill learnt from them (a reconciliation) takes its fee from the
+    account's trades, so the protections sell what the account really received, and the exchange
+    accepts them."""
+    manager = await live.start()
+    price, steps = first_low_below(emulator, candles)
+    trader = manager.trader
+    legs = [
+        trader.new_order(
+            PAIR,
+            "sell",
+            "stop_limit",
+            "0.3",
+            price=price * Decimal("0.9"),
+            trigger_price=price * Decimal("0.9"),
+        ),
+        trader.new_order(PAIR, "sell", "take_profit_limit", "0.3", price=price * 2, trigger_price=price * 2),
+    ]
+    group = ot.OneCancelsTheOther()
+    for leg in legs:
+        leg.sized_by_parent = True
+        group.add(leg)
+    entry = await trader.create_order(PAIR, "buy", "limit", "0.3", price=price, chained=legs)
+    await manager.order_connector.join()
+    await emulator.advance(steps)  # filled; no stream: found by the reconciliation
+    await manager.reconcile()
+    await manager.order_connector.join()
+    (fill,) = [t for t in emulator.account.trades]
+    assert entry.status is ot.OrderStatus.FILLED
+    assert manager.trader.trades()[0].fee == fill.commission and fill.commission > 0
+    brought = manager.markets[PAIR].adjust_amount(Decimal("0.3") - fill.commission)
+    assert [leg.amount for leg in legs] == [brought, brought]
+    assert sorted(o.status for o in emulator.account.orders.values() if o.side == "SELL") == ["NEW", "NEW"]

@@ -5,6 +5,7 @@ the emulator's replay clock), never waited for."""
 from __future__ import annotations
 
 import asyncio
+import gc
 import itertools
 import logging
 import secrets
@@ -631,3 +632,50 @@ async def test_the_clock_advice_fits_its_cause(candles, caplog):
                 await live.fetch_balance()  # stamped on the market clock: accepted
     assert "NTP" not in caplog.text
     assert "keeps a clock of its own" in caplog.text and "days behind the local clock" in caplog.text
+
+
+async def test_an_outage_leaves_no_unretrieved_future(candles):
+    """The exchange goes away while the streams run: the feed falls back to REST and keeps trying the
+    streams; no "Future exception was never retrieved" is logged for ccxt's internal futures."""
+    unhandled: list[str] = []
+    loop = asyncio.get_running_loop()
+    previous = loop.get_exception_handler()
+    loop.set_exception_handler(lambda _loop, context: unhandled.append(context["message"]))
+    try:
+        emulator = ExchangeEmulator({SYMBOL: candles}, balances={"BTC": Decimal("2")}, history=HISTORY)
+        await emulator.start()
+        connector = make_connector(emulator)
+        await connector.start()
+        manager = await ot.ExchangeManager("binance", await connector.markets()).start()
+
+        async def on_order(_update) -> None:
+            return None
+
+        feed = LiveFeed(
+            connector, [SYMBOL], ["5m"], orders=True, on_order=on_order, now_ms=lambda: emulator.now_ms
+        )
+        all_rest = asyncio.Event()
+
+        def on_mode_change(_key, _mode) -> None:
+            if all(mode == "rest" for mode in feed.modes.values()):
+                all_rest.set()
+
+        feed.on_mode_change = on_mode_change
+        await feed.start(manager)
+        try:
+            await asyncio.wait_for(emulator.streams.wait_subscribed("userData"), 10)
+            await emulator.stop()  # the outage
+            await asyncio.wait_for(all_rest.wait(), 10)
+            for _ in range(20):  # a few reconnection attempts of every stream
+                await asyncio.sleep(0.05)
+                gc.collect()
+        finally:
+            await feed.stop()
+            await manager.stop()
+            await connector.stop()
+        gc.collect()
+        await asyncio.sleep(0)
+    finally:
+        loop.set_exception_handler(previous)
+    assert set(feed.modes.values()) == {"rest"}
+    assert not [m for m in unhandled if "never retrieved" in m], unhandled

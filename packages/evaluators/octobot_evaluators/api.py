@@ -10,6 +10,7 @@ from octobot_evaluators.chain import EvaluationChain, create_evaluators
 from octobot_evaluators.channels import EvaluatorsChannel, MatrixChannel, SocialFeedChannel
 from octobot_evaluators.commands import REFRESH, RESET, send_refresh, send_reset
 from octobot_evaluators.context import CandleSource, EvaluatorContext
+from octobot_evaluators.dip_weights import dip_evaluation, dip_weights
 from octobot_evaluators.errors import (
     EvaluatorConfigError,
     EvaluatorDefinitionError,
@@ -109,6 +110,8 @@ __all__ = [
     "clamp_evaluation",
     "create_evaluators",
     "cryptocurrency_of",
+    "dip_evaluation",
+    "dip_weights",
     "is_buy",
     "is_sell",
     "on_strategy_evaluation",

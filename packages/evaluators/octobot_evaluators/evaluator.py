@@ -170,7 +170,7 @@ class AbstractEvaluator:
         if key is None:
             key = self._matrix_keys[(symbol, time_frame)] = MatrixKey(
                 self.exchange,
-                self.EVALUATOR_TYPE,  # type: ignore[arg-type]
+                self.EVALUATOR_TYPE,  # type: ignore[arg-type]  # set on every concrete class (checked at creation)
                 self.name,
                 cryptocurrency_of(symbol),
                 symbol,
@@ -260,6 +260,7 @@ class AbstractEvaluator:
         if value is UNCHANGED:
             return None
         key = self.matrix_key(symbol, time_frame)
+        # any other value than UNCHANGED goes to publish, which refuses what is not an evaluation by name
         delivered = self.matrix.publish(key, value, time, refresh=refresh)  # type: ignore[arg-type]
         self.eval_note = self.matrix.get_value(key)
         return delivered

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Awaitable, Iterable
+from typing import cast
 
 import octobot_channel as oc
 from octobot_evaluators.channels import EvaluatorsChannel, MatrixChannel, SocialFeedChannel
@@ -74,11 +75,11 @@ class EvaluationMatrix:
 
     @property
     def matrix_channel(self) -> MatrixChannel:
-        return self._require_started()[0].channel
+        return cast(MatrixChannel, self._require_started()[0].channel)
 
     @property
     def evaluators_channel(self) -> EvaluatorsChannel:
-        return self._require_started()[1].channel
+        return cast(EvaluatorsChannel, self._require_started()[1].channel)
 
     def _require_started(self) -> tuple[oc.Producer, oc.Producer]:
         if self._matrix_producer is None or self._evaluators_producer is None:
@@ -152,7 +153,7 @@ class EvaluationMatrix:
         """
         producer = self._matrix_producer
         if producer is None:
-            self._require_started()
+            producer = self._require_started()[0]  # raises: not started
         entry = self.write(key, value, time, valid_until)
         return producer.send(
             {

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 import octobot_channel as oc
 from octobot_evaluators.channels import SocialFeedChannel
@@ -34,7 +34,7 @@ class Signal:
 def _social_channel(scope: str) -> SocialFeedChannel:
     """The social feed channel of a matrix (created by `EvaluationMatrix.start`)."""
     try:
-        return oc.get_channel(SocialFeedChannel.__name__, scope=scope)
+        return cast(SocialFeedChannel, oc.get_channel(SocialFeedChannel.__name__, scope=scope))
     except oc.ChannelNotFoundError:
         raise EvaluatorsError(
             f"no social feed channel in scope {scope!r}: give the matrix id as scope and start the "
@@ -120,7 +120,7 @@ class SocialEvaluator(AbstractEvaluator):
                     f"{self.name}.on_signal evaluated {unknown}, which this instance does not watch "
                     f"(it watches {list(self.symbols)})"
                 )
-            evaluations = dict(result)
+            evaluations: dict[str, object] = dict(result)
         else:
             targets = (signal.symbol,) if signal.symbol is not None else self.symbols
             evaluations = {symbol: result for symbol in targets}

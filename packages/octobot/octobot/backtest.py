@@ -256,7 +256,7 @@ def _run_result(
                 replayed_candles = reader.read_ohlcv(pair, time_frame, replayed.start_ms, replayed.end_ms)
         candles[pair] = replayed_candles
     end_portfolio: dict[str, Decimal] = {}
-    trades = []
+    trades: list[ob.TradeRecord] = []
     for each in managers.values():
         for asset, amount in each.portfolio.totals().items():
             end_portfolio[asset] = end_portfolio.get(asset, Decimal(0)) + amount

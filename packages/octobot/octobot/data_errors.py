@@ -17,6 +17,9 @@ _CLI_FIXES = {
     "timestamp_unit": "if the file's timestamps are in seconds, add --timestamp-unit s",
     "time_frame": "rename the file for the time frame of its candles (like ETH_BTC-5m.csv) or give that "
     "time frame with --time-frame",
+    "symbol": "give the symbol with --symbol, e.g. --symbol ETH/BTC",
+    "symbol_time_frame": "rename the file like ETH_BTC-5m.csv, or give --symbol and --time-frame",
+    "restart": "run the same collection again to finish it, or add --restart to discard what it holds",
     "window": "give data files that cover the same period, or add --window union",
     "prices": 'add a pair linking that asset to the reference market to the profile\'s "pairs", or change '
     "its reference_market",

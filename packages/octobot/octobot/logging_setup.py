@@ -6,6 +6,7 @@ import logging
 import logging.handlers
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TextIO
 
 from octobot.errors import ConfigError
 from octobot.secret_masking import SecretMaskingFilter, SecretMaskingFormatter
@@ -40,7 +41,7 @@ def setup_logging(
     package_levels: Mapping[str, str | int] | None = None,
     max_bytes: int = 5_000_000,
     backup_count: int = 5,
-    console_stream=None,
+    console_stream: TextIO | None = None,
 ) -> Path | None:
     """Install the console and rotating-file handlers on the root logger; return the log file path.
 

@@ -46,7 +46,8 @@ def value_places(markets: ot.Markets, asset: str) -> int:
                 steps.append(step)
     if not steps:
         return DEFAULT_PLACES
-    return max(0, -min(steps).normalize().as_tuple().exponent)
+    exponent = min(steps).normalize().as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else DEFAULT_PLACES
 
 
 class StatusLine(ot.MarketDataSource):

@@ -50,13 +50,13 @@ def class_problems(tentacle: type) -> list[str]:
     except jsonschema.SchemaError as error:
         problems.append(f"{name}.CONFIG_SCHEMA is not a valid JSON Schema: {error.message}")
     else:
-        error = jsonschema.exceptions.best_match(
+        mismatch = jsonschema.exceptions.best_match(
             jsonschema.Draft202012Validator(schema).iter_errors(defaults)
         )
-        if error is not None:
-            where = "/".join(str(part) for part in error.absolute_path) or "<root>"
+        if mismatch is not None:
+            where = "/".join(str(part) for part in mismatch.absolute_path) or "<root>"
             problems.append(
-                f"{name}.DEFAULT_CONFIG does not satisfy CONFIG_SCHEMA at {where!r}: {error.message}"
+                f"{name}.DEFAULT_CONFIG does not satisfy CONFIG_SCHEMA at {where!r}: {mismatch.message}"
             )
     methods = tuple(getattr(tentacle, "TRIGGER_METHODS", ())) + _PLAIN_METHODS.get(kind or "", ())
     for method in methods:

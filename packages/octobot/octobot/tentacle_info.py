@@ -91,11 +91,13 @@ class TentacleInfo:
             raise TentacleError(
                 f"{where}.CONFIG_SCHEMA is not a valid JSON Schema: {error.message}"
             ) from None
-        error = jsonschema.exceptions.best_match(
+        mismatch = jsonschema.exceptions.best_match(
             jsonschema.Draft202012Validator(schema).iter_errors(default_config)
         )
-        if error is not None:
-            raise TentacleError(f"{where}.DEFAULT_CONFIG does not satisfy its CONFIG_SCHEMA: {error.message}")
+        if mismatch is not None:
+            raise TentacleError(
+                f"{where}.DEFAULT_CONFIG does not satisfy its CONFIG_SCHEMA: {mismatch.message}"
+            )
         doc = inspect.getdoc(tentacle) or ""
         return cls(
             name=tentacle_name(tentacle),

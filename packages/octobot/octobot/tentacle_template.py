@@ -1,8 +1,9 @@
 """`octobot tentacles new`: a working, tested skeleton of a user tentacle in the user tentacles folder.
 
 Why generate a test too: the fastest way to a correct tentacle is to start from one whose test already
-passes, then change the logic and the test together. The sources are real Python files in
-`octobot.tentacle_templates` (one module and one test per kind), copied with the names replaced.
+passes, then change the logic and the test together. The sources are Python files in
+`octobot.tentacle_templates` (``<kind>_module.py.tmpl`` and ``<kind>_tests.py.tmpl``), copied with the
+names replaced.
 """
 
 from __future__ import annotations
@@ -42,8 +43,8 @@ def template_sources(kind: TentacleKind) -> tuple[str, str]:
     """(module, test) template texts of ``kind``."""
     folder = resources.files("octobot.tentacle_templates")
     return (
-        folder.joinpath(f"{kind.value}_module.py").read_text(encoding="utf-8"),
-        folder.joinpath(f"{kind.value}_tests.py").read_text(encoding="utf-8"),
+        folder.joinpath(f"{kind.value}_module.py.tmpl").read_text(encoding="utf-8"),
+        folder.joinpath(f"{kind.value}_tests.py.tmpl").read_text(encoding="utf-8"),
     )
 
 

@@ -24,10 +24,13 @@ from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from octobot.home import HOME_ENV, UserHome
 from octobot.tentacle_check import TentacleCheckReport, check_tentacle_async
+
+try:  # pytest is a test requirement, not a runtime one: without it, the assertions still work
+    import pytest
+except ImportError:  # pragma: no cover - exercised by the wheel check, which installs no pytest
+    pytest = None  # type: ignore[assignment]
 
 #: where the helpers find candles: a data file, or folders, separated by os.pathsep
 DATA_ENV = "OCTOBOT_CHECK_DATA"
@@ -91,16 +94,6 @@ def assert_tentacle_equivalent(
     return asyncio.run(assert_tentacle_equivalent_async(tentacle, data, **options))
 
 
-@pytest.fixture
-def octobot_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[UserHome]:
-    """A private user folder ($OCTOBOT_HOME) for one test: profiles, tentacles and imported data stay
-    out of the real one."""
-    home = UserHome(tmp_path / "octobot-home")
-    home.ensure()
-    monkeypatch.setenv(HOME_ENV, str(home.root))
-    yield home
-
-
 def check_sources_or_skip() -> list[Path]:
     """``$OCTOBOT_CHECK_DATA`` as paths; skips the calling test when it is unset and the user's data
     folder holds no file (collect some with `octobot data collect`, or point the variable at candle
@@ -109,6 +102,8 @@ def check_sources_or_skip() -> list[Path]:
     if not sources:
         data = UserHome.resolve(None).data
         if not (data.is_dir() and any(path.is_file() for path in data.iterdir())):
+            if pytest is None:
+                raise RuntimeError(f"no candles for the equivalence check: set {DATA_ENV}")
             pytest.skip(
                 f"no candles for the equivalence check: set {DATA_ENV} to a data file or folder, or "
                 "collect data with `octobot data collect`"
@@ -116,7 +111,18 @@ def check_sources_or_skip() -> list[Path]:
     return sources
 
 
-@pytest.fixture
-def tentacle_check_sources() -> list[Path]:
-    """`check_sources_or_skip` as a fixture."""
-    return check_sources_or_skip()
+if pytest is not None:
+
+    @pytest.fixture
+    def octobot_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[UserHome]:
+        """A private user folder ($OCTOBOT_HOME) for one test: profiles, tentacles and imported data
+        stay out of the real one."""
+        home = UserHome(tmp_path / "octobot-home")
+        home.ensure()
+        monkeypatch.setenv(HOME_ENV, str(home.root))
+        yield home
+
+    @pytest.fixture
+    def tentacle_check_sources() -> list[Path]:
+        """`check_sources_or_skip` as a fixture."""
+        return check_sources_or_skip()

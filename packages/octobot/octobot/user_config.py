@@ -141,7 +141,7 @@ def _env_overrides(environ: Mapping[str, str]) -> tuple[dict[str, dict[str, str]
         rest = name[len(ENV_PREFIX) :].lower()
         if rest.startswith("exchange_"):
             target, rest = exchanges, rest[len("exchange_") :]
-            keys = EXCHANGE_CREDENTIALS
+            keys: tuple[str, ...] = EXCHANGE_CREDENTIALS
         elif rest.startswith("service_"):
             target, rest = services, rest[len("service_") :]
             keys = ()

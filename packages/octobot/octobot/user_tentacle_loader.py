@@ -76,7 +76,7 @@ def load_user_module(path: Path) -> ModuleType:
         raise ImportError(f"cannot import {path}")
     if MODULE_PREFIX not in sys.modules:  # the parent, so that relative imports inside packages work
         parent = ModuleType(MODULE_PREFIX)
-        parent.__path__ = []  # type: ignore[attr-defined]
+        parent.__path__ = []
         sys.modules[MODULE_PREFIX] = parent
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module

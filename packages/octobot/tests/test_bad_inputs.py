@@ -326,6 +326,21 @@ CASES = {
         ExitCode.DATA_ERROR,
         ["candles are 5m apart, not 1h", "--time-frame"],
     ),
+    "import-csv-without-its-name": (
+        _file(
+            "candles.csv",
+            "timestamp,open,high,low,close,volume\n1700000000000,1,1,1,1,1\n",
+            "data",
+            "import",
+            "{file}",
+            "--exchange",
+            "binance",
+            "--to",
+            "x",
+        ),
+        ExitCode.DATA_ERROR,
+        ["candles.csv", "--symbol and --time-frame"],
+    ),
     "import-missing-source": (
         _argv("data", "import", "{tmp}/none.csv", "--to", "x"),
         ExitCode.NOT_FOUND,
@@ -433,6 +448,11 @@ CASES = {
         ["backtest: argument --report", "octobot backtest --help"],
     ),
     "cli-missing-argument": (_argv("profiles", "copy", "default"), ExitCode.USAGE, ["required", "target"]),
+    "cli-unknown-kind": (
+        _argv("tentacles", "list", "--kind", "indicator"),
+        ExitCode.USAGE,
+        ["argument --kind", "valid kinds: ta, real_time"],
+    ),
     "cli-bad-log-option": (
         _argv("--log", "ccxt", "config", "path"),
         ExitCode.USAGE,
@@ -568,3 +588,11 @@ def test_a_real_process_exits_with_the_code_and_one_line(home, tmp_path, argv, c
     ]
     assert len(result.stderr.strip().splitlines()) == 1 and words in result.stderr
     assert _snapshot(home.root) == before
+
+
+def test_the_help_of_kind_lists_every_kind():
+    code, out, _ = run_cli("tentacles", "list", "--help")
+    assert code == ExitCode.OK
+    help_text = " ".join(out.split())
+    for kind in octobot.TentacleKind:
+        assert kind.value in help_text

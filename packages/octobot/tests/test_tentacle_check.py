@@ -4,6 +4,8 @@ live on real data, and tentacles that do not are reported precisely (candle time
 from __future__ import annotations
 
 import dataclasses
+import subprocess
+import sys
 import time
 from decimal import Decimal
 from pathlib import Path
@@ -352,3 +354,14 @@ async def test_a_csv_file_is_imported_once_under_the_profile_exchange(home: octo
     assert report.ok and report.data_file == home.data / "imported-XRP_ETH-5m.sqlite"
     with ob.DataFileReader(report.data_file) as reader:
         assert reader.description.exchange == "binance"
+
+
+def test_the_test_helpers_import_without_pytest() -> None:
+    """pytest is a test requirement: octobot.testing imports without it (the fixtures are then absent)."""
+    code = (
+        "import sys; sys.modules['pytest'] = None; import octobot.testing as t; "
+        "print(callable(t.assert_tentacle_equivalent), hasattr(t, 'octobot_home'))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", "False"]

@@ -72,6 +72,20 @@ def test_the_registry_loads_every_generated_kind(generated: Path) -> None:
         assert (info.kind.value, info.version, info.default_config) == (kind, "0.1.0", defaults)
 
 
+def test_every_generated_file_is_clean_python(generated: Path) -> None:
+    """Syntax errors, undefined or unused names (pyflakes' rules, through ruff)."""
+    result = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "--isolated", "--no-cache", "--select", "E9,F", "."],
+        capture_output=True,
+        text=True,
+        cwd=generated / "tentacles",
+        timeout=120,
+    )
+    if "No module named ruff" in result.stderr:
+        pytest.skip("ruff is not installed")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
 def test_every_generated_test_passes(generated: Path) -> None:
     """One pytest subprocess for every generated test file, with real candles for the equivalence tests."""
     data = shared_data() / "octobot" / "AbstractExchangeHistoryCollector_1581774962.1269426.data"

@@ -365,7 +365,7 @@ class CandleBuffer:
                     f"{self._where()}: cannot {action} a candle with timestamp {timestamp!r}; "
                     "timestamps are int ms UTC"
                 )
-        ts = int(timestamp)  # type: ignore[call-overload]
+        ts = int(timestamp)
         # one sum checks all five: a non-number raises TypeError, a NaN or infinity makes it NaN/inf
         try:
             total = open + high + low + close + volume

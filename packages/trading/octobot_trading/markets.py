@@ -17,6 +17,7 @@ import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from ccxt.base.decimal_to_precision import (
     DECIMAL_PLACES,
@@ -428,14 +429,14 @@ class Markets(Mapping[str, MarketRules]):
         return cls(rules, exchange_id)
 
     @classmethod
-    def from_ccxt_exchange(cls, exchange: object) -> Markets:
+    def from_ccxt_exchange(cls, exchange: Any) -> Markets:
         """From a ccxt exchange whose markets are loaded (``load_markets()`` or ``set_markets()``)."""
         markets = getattr(exchange, "markets", None)
         if not markets:
             raise InvalidMarketError(
                 f"{getattr(exchange, 'id', exchange)!r} has no markets loaded; call load_markets() first"
             )
-        return cls.from_ccxt_markets(markets, exchange.precisionMode, getattr(exchange, "id", ""))  # type: ignore[attr-defined]
+        return cls.from_ccxt_markets(markets, exchange.precisionMode, getattr(exchange, "id", ""))
 
     def rules(self, symbol: str | Symbol) -> MarketRules:
         key = str(parse_symbol(symbol))

@@ -62,7 +62,7 @@ def check_ms(ms: object) -> int:
     if isinstance(ms, float) and ms.is_integer():
         return int(ms)
     if hasattr(ms, "__index__"):  # numpy integers
-        return int(ms)  # type: ignore[call-overload]
+        return int(ms)
     raise InvalidTimestampError(
         f"timestamp must be int milliseconds UTC, got {ms!r} ({type(ms).__name__}); "
         "use seconds_to_ms() or iso_to_ms() to convert"

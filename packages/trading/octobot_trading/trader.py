@@ -128,16 +128,16 @@ class Trader:
             price = _adjust_price(rules, to_decimal(price, "price"))
         elif price is not None:
             raise InvalidOrderError(f"{symbol}: a {kind.value} order takes no limit price; use trigger_price")
+        trigger = None if trigger_price is None else to_decimal(trigger_price, "trigger_price")
         if kind in _TRIGGERED:
-            if trigger_price is None:
+            if trigger is None:
                 raise InvalidOrderError(f"{symbol}: a {kind.value} order needs trigger_price=...")
-            trigger_price = _adjust_price(rules, to_decimal(trigger_price, "trigger_price"))
-        if kind.is_trailing:
-            if trailing_percent is None or to_decimal(trailing_percent, "trailing_percent") <= ZERO:
-                raise InvalidOrderError(
-                    f"{symbol}: a {kind.value} order needs trailing_percent > 0 (e.g. 2 for 2%)"
-                )
-            trailing_percent = to_decimal(trailing_percent, "trailing_percent")
+            trigger = _adjust_price(rules, trigger)
+        trailing = None if trailing_percent is None else to_decimal(trailing_percent, "trailing_percent")
+        if kind.is_trailing and (trailing is None or trailing <= ZERO):
+            raise InvalidOrderError(
+                f"{symbol}: a {kind.value} order needs trailing_percent > 0 (e.g. 2 for 2%)"
+            )
         return Order(
             order_id=f"{self.exchange_id}-{next(self.order_ids)}",
             exchange_id=self.exchange_id,
@@ -146,9 +146,9 @@ class Trader:
             kind=kind,
             amount=amount,
             created_at=self.clock.now_ms(),
-            price=price,  # type: ignore[arg-type]
-            trigger_price=trigger_price,  # type: ignore[arg-type]
-            trailing_percent=trailing_percent,  # type: ignore[arg-type]
+            price=price,
+            trigger_price=trigger,
+            trailing_percent=trailing,
             tag=tag,
         )
 
@@ -156,8 +156,9 @@ class Trader:
         price = order.reference_price()
         if price is None:  # market or trailing without trigger: the current price
             price = self.connector.last_price(order.symbol)
-            if price is not None and order.kind.is_trailing:
-                distance = price * order.trailing_percent / 100  # type: ignore[operator]
+            percent = order.trailing_percent
+            if price is not None and order.kind.is_trailing and percent is not None:
+                distance = price * percent / 100
                 price = price - distance if order.side is OrderSide.SELL else price + distance
         if price is None:
             raise NoPriceError(
@@ -246,7 +247,8 @@ class Trader:
         tag: str | None = None,
         expires_at: int | None = None,
     ) -> Order:
-        """Validate, lock the funds and send an order; returns it (a market order comes back filled).
+        """Validate, lock the funds and send an order; returns it (a simulated market order comes back filled,
+        unless a latency model delays it to its arrival).
 
         ``expires_at`` (ms): the exchange expires the order from then on (good-till-date).
 

@@ -211,3 +211,11 @@ async def test_grid_on_real_candles_every_fill_has_its_mirror_and_nothing_is_los
     assert len(em.trader.open_orders(pair)) == 10
     assert all(em.portfolio.total(asset) >= 0 for asset in ("BTC", "ETH"))
     await em.stop()
+
+
+def test_grid_config_problems_name_the_key_of_a_pair_override():
+    config = {**ot.GridTradingMode.DEFAULT_CONFIG, "pair_settings": {"BTC/USDT": {"flat_increment": 5}}}
+    problems = ot.GridTradingMode.config_problems(config)
+    assert [problem.key for problem in problems] == ["pair_settings.BTC/USDT.flat_increment"]
+    assert "must be below flat_spread (1.0)" in problems[0].message
+    assert ot.GridTradingMode.config_problems(dict(ot.GridTradingMode.DEFAULT_CONFIG)) == []

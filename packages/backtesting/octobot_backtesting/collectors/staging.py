@@ -58,7 +58,9 @@ class StagingFile:
             self._check_request(request, existed)
         except sqlite3.DatabaseError as error:
             raise CollectorError(
-                f"{path} is not a readable collection staging file ({error}); delete it or pass restart=True"
+                f"{path} is not a readable collection staging file ({error})",
+                fix_key="restart",
+                fix="delete it or pass restart=True",
             ) from None
 
     def _check_request(self, request: dict, existed: bool) -> None:
@@ -71,8 +73,9 @@ class StagingFile:
         if row[0] != wanted:
             self.close()
             raise CollectorError(
-                f"{self.path} holds an interrupted collection of other parameters ({row[0]}); run that "
-                "collection again to finish it, or pass restart=True to discard it"
+                f"{self.path} holds an interrupted collection of other parameters ({row[0]})",
+                fix_key="restart",
+                fix="run that collection again to finish it, or pass restart=True to discard it",
             )
         self.resumed = existed
 

@@ -27,7 +27,9 @@ def parse_candle_file_name(path: str | Path) -> tuple[str, str]:
     if match is None:
         raise ImporterError(
             f"cannot tell the symbol and time frame of {name!r} from its name (expected freqtrade's "
-            "'BASE_QUOTE-5m.csv' or 'BASE_QUOTE_SETTLE-5m-futures.csv'); pass symbol= and time_frame="
+            "'BASE_QUOTE-5m.csv' or 'BASE_QUOTE_SETTLE-5m-futures.csv')",
+            fix_key="symbol_time_frame",
+            fix="pass symbol= and time_frame=",
         )
     candle_type = match["candle_type"]
     if candle_type not in _TRADE_CANDLE_TYPES:
@@ -42,11 +44,14 @@ def parse_candle_file_name(path: str | Path) -> tuple[str, str]:
         symbol = format_symbol(parts[0], parts[1], parts[2])
     else:
         raise ImporterError(
-            f"cannot split the pair {match['pair']!r} of {name!r} into base and quote; pass "
-            "symbol= explicitly"
+            f"cannot split the pair {match['pair']!r} of {name!r} into base and quote",
+            fix_key="symbol",
+            fix="pass symbol= explicitly",
         )
     try:
         time_frame = checked_time_frame(match["time_frame"]).value
     except ValueError as error:
-        raise ImporterError(f"{name!r}: {error}; pass time_frame= explicitly") from None
+        raise ImporterError(
+            f"{name!r}: {error}", fix_key="time_frame", fix="pass time_frame= explicitly"
+        ) from None
     return symbol, time_frame

@@ -221,8 +221,9 @@ def _series_name(path: Path, symbol: str | None, time_frame: str | None) -> tupl
             )
             raise ImporterError(
                 f"{path.name} does not say which symbol and time frame it holds and its name is not "
-                "freqtrade's "
-                f"('BASE_QUOTE-5m.csv'); pass {missing}= explicitly"
+                "freqtrade's ('BASE_QUOTE-5m.csv')",
+                fix_key="symbol_time_frame",
+                fix=f"pass {missing}= explicitly",
             ) from None
         symbol, time_frame = symbol or named_symbol, time_frame or named_time_frame
     try:

@@ -90,10 +90,10 @@ def read_csv_candles(path: str | Path, *, timestamp_unit: str = "ms") -> np.ndar
             raise ImporterError(f"{path.name} is empty")
         columns = [0, 1, 2, 3, 4, 5]
         rows: list[list[str]] = []
-        first_line = 1  # file line of rows[0]
+        first_row_line = 1  # file line of rows[0]
         if _is_header(first):
             columns = _header_columns(path, first)
-            first_line = 2
+            first_row_line = 2
         else:
             rows.append(first)
         rows.extend(reader)
@@ -104,13 +104,15 @@ def read_csv_candles(path: str | Path, *, timestamp_unit: str = "ms") -> np.ndar
             if not any(cell.strip() for cell in row):
                 candles[index] = np.nan  # blank line, removed below
                 continue
-            raise ImporterError(f"{path.name} line {first_line + index}: {width} columns expected, got {row}")
+            raise ImporterError(
+                f"{path.name} line {first_row_line + index}: {width} columns expected, got {row}"
+            )
         try:
             candles[index, 0] = _parse_time(row[columns[0]].strip(), factor)
             candles[index, 1:] = [float(row[c]) if row[c].strip() else np.nan for c in columns[1:]]
         except (ValueError, InvalidTimestampError) as error:
             raise ImporterError(
-                f"{path.name} line {first_line + index}: cannot read {row}: {error}"
+                f"{path.name} line {first_row_line + index}: cannot read {row}: {error}"
             ) from None
     candles = candles[~np.isnan(candles[:, 0])]
     if len(candles):

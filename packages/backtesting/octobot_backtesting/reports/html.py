@@ -9,6 +9,7 @@ candle charts; nothing is fetched from the network. The chart is stored as JSON 
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -51,7 +52,7 @@ def downsample(candles: np.ndarray, max_candles: int) -> np.ndarray:
     )
 
 
-def _times(ms: np.ndarray | list[int]) -> np.ndarray:
+def _times(ms: np.ndarray | Sequence[int]) -> np.ndarray:
     return np.asarray(ms, dtype=np.int64).astype("datetime64[ms]")
 
 
@@ -148,7 +149,7 @@ def _cell(value: object) -> str:
     return "n/a" if value is None else str(value)
 
 
-def _table(rows: list[tuple[object, ...]], header: tuple[str, ...] | None = None) -> str:
+def _table(rows: Sequence[tuple[object, ...]], header: tuple[str, ...] | None = None) -> str:
     head = "<tr>" + "".join(f"<th>{html.escape(h)}</th>" for h in header) + "</tr>" if header else ""
     body = "".join(
         "<tr>" + "".join(f"<td>{html.escape(_cell(c))}</td>" for c in row) + "</tr>" for row in rows

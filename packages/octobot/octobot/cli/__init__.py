@@ -12,7 +12,7 @@ import logging
 import sys
 import traceback
 from collections.abc import Sequence
-from typing import TextIO
+from typing import NoReturn, TextIO
 
 import octobot_backtesting as ob
 from octobot import __version__
@@ -45,7 +45,7 @@ _LONG_RUNNING = ("run", "backtest")
 class _Parser(argparse.ArgumentParser):
     """argparse, but a usage error is returned as an exit code instead of killing the caller's process."""
 
-    def error(self, message: str) -> None:  # type: ignore[override]
+    def error(self, message: str) -> NoReturn:
         command = self.prog.removeprefix("octobot").strip()
         where = f"{command}: " if command else ""
         raise _UsageError(f"octobot: error: {where}{message} (see `{self.prog} --help`)")

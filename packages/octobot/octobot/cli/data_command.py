@@ -62,6 +62,11 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "--to", required=True, help="data file to write: a path or a name in the data folder"
     )
     collect.add_argument("--overwrite", action="store_true", help="replace an existing data file")
+    collect.add_argument(
+        "--restart",
+        action="store_true",
+        help="discard what an interrupted collection into the same file left, instead of resuming it",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -177,7 +182,7 @@ def _run(args: argparse.Namespace, context: CliContext) -> int:
         checked_time_frames(args.resample, "--resample")
         destination = data_path(args.to, context, must_exist=False)
         destination.parent.mkdir(parents=True, exist_ok=True)
-        report = ob.import_files(
+        imported = ob.import_files(
             args.sources,
             destination,
             exchange=args.exchange,
@@ -187,14 +192,14 @@ def _run(args: argparse.Namespace, context: CliContext) -> int:
             timestamp_unit=args.timestamp_unit,
             overwrite=args.overwrite,
         )
-        for (symbol, time_frame), count in sorted(report.series.items()):
-            built = report.resampled.get((symbol, time_frame))
+        for (symbol, time_frame), count in sorted(imported.series.items()):
+            built = imported.resampled.get((symbol, time_frame))
             context.print(
                 f"{symbol} {time_frame}: {count} candles" + (f" (resampled from {built})" if built else "")
             )
-        for issue in report.issues:
+        for issue in imported.issues:
             context.print(str(issue))
-        context.print(f"wrote {report.path}")
+        context.print(f"wrote {imported.path}")
     elif args.action == "delete":
         path = data_path(args.file, context)
         ob.delete_data_file(path)
@@ -222,6 +227,7 @@ def _collect(args: argparse.Namespace, context: CliContext) -> int:
             end_ms=end_ms,
             exchange_config=context.user_config.ccxt_config(args.exchange),
             overwrite=args.overwrite,
+            restart=args.restart,
         )
     )
     for series in result.series:

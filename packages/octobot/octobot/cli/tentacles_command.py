@@ -22,7 +22,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("tentacles", help="list, inspect and create tentacles")
     actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
     listing = actions.add_parser("list", help="installed and user tentacles")
-    listing.add_argument("--kind", type=_kind, help="only this kind (ta, strategy, trading_mode...)")
+    listing.add_argument(
+        "--kind", type=_kind, help=f"only this kind, one of: {', '.join(k.value for k in TentacleKind)}"
+    )
     show = actions.add_parser("show", help="a tentacle's kind, version, origin and requirements")
     show.add_argument("name")
     config = actions.add_parser("config", help="a tentacle's default config and its JSON Schema")

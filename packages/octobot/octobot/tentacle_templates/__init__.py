@@ -1,6 +1,7 @@
-"""The sources `octobot tentacles new` copies: one ``<kind>_module.py`` and one ``<kind>_tests.py`` per kind.
+"""The sources `octobot tentacles new` copies: ``<kind>_module.py.tmpl`` and ``<kind>_tests.py.tmpl``.
 
-They are read as text, never imported from here: ``TemplateTentacle`` becomes the new class name,
-``template_tentacle`` its module name and ``TEMPLATE_TEST_PATH`` the path of its test file. Keeping them
-as real Python files lets the linter and the tests (which generate and run every kind) keep them working.
+Python files named ``.tmpl`` so that nothing imports them from here (a tool importing every module of the
+package would fail on their ``from template_tentacle import ...``): ``TemplateTentacle`` becomes the new
+class name, ``template_tentacle`` its module name and ``TEMPLATE_TEST_PATH`` the path of its test file. The
+tests generate every kind, lint the copies, and run their tests.
 """

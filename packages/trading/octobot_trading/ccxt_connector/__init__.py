@@ -26,7 +26,7 @@ from octobot_trading.ccxt_connector.errors import (
 )
 from octobot_trading.ccxt_connector.feeds import LiveFeed
 from octobot_trading.ccxt_connector.live_connector import LIVE_RETRY_POLICY, CcxtLiveConnector
-from octobot_trading.ccxt_connector.poller import CandleMark, CandlePoller
+from octobot_trading.ccxt_connector.poller import CandleMark, CandlePoller, CandleSink
 from octobot_trading.ccxt_connector.profiles import (
     BinanceProfile,
     ErrorKind,
@@ -51,6 +51,7 @@ __all__ = [
     "BinanceProfile",
     "CandleMark",
     "CandlePoller",
+    "CandleSink",
     "CcxtLiveConnector",
     "CcxtMarketData",
     "ClientOrderIds",

@@ -17,6 +17,7 @@ import asyncio
 import logging
 import threading
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from octobot_trading.timestamps import Clock, WallClock
 
@@ -58,13 +59,11 @@ class RequestBudget:
         self.waited_s = 0.0
 
     @classmethod
-    def from_rate_limit_ms(
-        cls, rate_limit_ms: float, capacity: float = 1.0, **kwargs: object
-    ) -> RequestBudget:
+    def from_rate_limit_ms(cls, rate_limit_ms: float, capacity: float = 1.0, **kwargs: Any) -> RequestBudget:
         """A budget matching ccxt's ``rateLimit`` (milliseconds between two requests of cost 1)."""
         if not rate_limit_ms > 0:
             raise ValueError(f"rate_limit_ms must be > 0, got {rate_limit_ms}")
-        return cls(1000.0 / rate_limit_ms, capacity, **kwargs)  # type: ignore[arg-type]
+        return cls(1000.0 / rate_limit_ms, capacity, **kwargs)
 
     def reserve(self, cost: float = 1.0) -> float:
         """Reserves ``cost`` on the schedule; the seconds to wait before sending (0 when free now)."""

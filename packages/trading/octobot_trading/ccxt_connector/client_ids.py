@@ -71,4 +71,4 @@ class ClientOrderIds:
 
     def is_ours(self, client_order_id: str | None) -> bool:
         """True for ids this bot (any session) generated."""
-        return bool(client_order_id) and client_order_id.startswith(f"{self.prefix}-")  # type: ignore[union-attr]
+        return client_order_id is not None and client_order_id.startswith(f"{self.prefix}-")

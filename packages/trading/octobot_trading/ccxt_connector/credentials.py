@@ -74,7 +74,7 @@ class Credentials:
 
     __str__ = __repr__
 
-    def __reduce__(self) -> object:  # never pickled into a process pool or a cache by accident
+    def __reduce__(self) -> tuple[object, ...]:  # never pickled into a process pool or a cache by accident
         raise TypeError("Credentials cannot be pickled; load them from the secrets file in each process")
 
 

@@ -85,8 +85,8 @@ class ExchangeInsufficientFundsError(ExchangeRequestError, InsufficientFundsErro
             self,
             message,
             asset=asset,
-            required=required,  # type: ignore[arg-type]
-            available=available,  # type: ignore[arg-type]
+            required=required,
+            available=available,
         )
         self.exchange = exchange
 

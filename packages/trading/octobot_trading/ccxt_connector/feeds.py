@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Iterable, Mapping
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import ccxt
@@ -25,6 +26,7 @@ from octobot_trading.ccxt_connector.structures import (
     public_trade_from_ccxt,
     ticker_from_ccxt,
 )
+from octobot_trading.ccxt_connector.ws_futures import consume_ws_rejections
 from octobot_trading.exchanges.market_data import MarketDataSink, MarketDataSource
 from octobot_trading.time_frames import TimeFrame, parse_time_frame
 
@@ -121,6 +123,8 @@ class LiveFeed(MarketDataSource):
         for tf in self.time_frames:
             self.connector.check_time_frame(tf)
         self._sink = sink
+        if self.use_streams:
+            consume_ws_rejections(self.connector.client)
         loop = asyncio.get_running_loop()
         for key in self.keys:
             if self.use_streams and self.connector.has_stream(key[0]):
@@ -218,13 +222,13 @@ class LiveFeed(MarketDataSource):
     async def _rest_poller(self, key: StreamKey, immediately: bool) -> None:
         kind, symbol, tf = key
         if kind == "ohlcv":
-            if self._sink is None:  # stopped before the poller started
+            if self._sink is None or symbol is None or tf is None:  # stopped before the poller started
                 return
             poller = CandlePoller(
                 self.connector,
                 _CountingSink(self._sink, self.messages, key),
                 symbol,
-                tf,  # type: ignore[arg-type]
+                tf,
                 now_ms=self.now_ms,
                 sleep=self.sleep,
                 close_delay_ms=self.close_delay_ms,
@@ -257,7 +261,7 @@ class LiveFeed(MarketDataSource):
         opened: list = []
         for order_symbol in self.symbols:  # per symbol: exchanges weigh the all-symbols call far heavier
             opened += await request(
-                lambda s=order_symbol: client.fetch_open_orders(s), f"poll {order_symbol} open orders"
+                partial(client.fetch_open_orders, order_symbol), f"poll {order_symbol} open orders"
             )
         # orders open at the last poll and gone now closed meanwhile (filled, cancelled): their final state
         still_open = {str(raw.get("id")) for raw in opened}
@@ -265,7 +269,7 @@ class LiveFeed(MarketDataSource):
             if order_id not in still_open:
                 opened.append(
                     await request(
-                        lambda i=order_id, s=order_symbol: client.fetch_order(i, s),
+                        partial(client.fetch_order, order_id, order_symbol),
                         f"poll closed order {order_id}",
                     )
                 )
@@ -276,27 +280,30 @@ class LiveFeed(MarketDataSource):
     async def _handle(self, key: StreamKey, data: Any) -> None:
         self.messages[key] = self.messages.get(key, 0) + 1
         sink = self._sink
-        kind, symbol, tf = key
+        kind, key_symbol, tf = key
         if sink is None:
             return
+        symbol = key_symbol or ""  # every stream but the own orders' is of one symbol
         if kind == "ohlcv":
             rows = sorted((list(row) for row in data), key=lambda row: row[0])
-            await push_candle_rows(sink, symbol, parse_time_frame(tf), rows, self.marks[key], self.now_ms())  # type: ignore[arg-type]
+            await push_candle_rows(
+                sink, symbol, parse_time_frame(tf or ""), rows, self.marks[key], self.now_ms()
+            )
         elif kind == "ticker":
-            await sink.push_ticker(symbol, ticker_from_ccxt(data, self.now_ms()))  # type: ignore[arg-type]
+            await sink.push_ticker(symbol, ticker_from_ccxt(data, self.now_ms()))
         elif kind == "trades":
-            await sink.push_recent_trades(symbol, [public_trade_from_ccxt(t) for t in data])  # type: ignore[arg-type]
+            await sink.push_recent_trades(symbol, [public_trade_from_ccxt(t) for t in data])
         elif kind == "order_book":
-            book = OrderBook.from_ccxt(symbol, data, self.now_ms())  # type: ignore[arg-type]
-            await sink.push_order_book(symbol, book.bids, book.asks, book.time)  # type: ignore[arg-type]
-        else:
+            book = OrderBook.from_ccxt(symbol, data, self.now_ms())
+            await sink.push_order_book(symbol, book.bids, book.asks, book.time)
+        elif self.on_order is not None:  # always set when own orders are streamed
             for raw in data:
                 update = ExchangeOrder.from_ccxt(raw)
                 if update.is_closed:
                     self._open_orders.pop(update.exchange_order_id, None)
                 else:
                     self._open_orders[update.exchange_order_id] = update.symbol
-                result = self.on_order(update)  # type: ignore[misc]
+                result = self.on_order(update)
                 if asyncio.iscoroutine(result):
                     await result
 
@@ -309,12 +316,12 @@ class _CountingSink:
         self._messages = messages
         self._key = key
 
-    async def push_candle(self, symbol: str, tf: TimeFrame, candle: list) -> None:
+    async def push_candle(self, symbol: str, time_frame: str | TimeFrame, candle: list) -> None:
         self._messages[self._key] += 1
-        await self._sink.push_candle(symbol, tf, candle)
+        await self._sink.push_candle(symbol, time_frame, candle)
 
-    async def push_kline(self, symbol: str, tf: TimeFrame, candle: list) -> None:
-        await self._sink.push_kline(symbol, tf, candle)
+    async def push_kline(self, symbol: str, time_frame: str | TimeFrame, candle: list) -> None:
+        await self._sink.push_kline(symbol, time_frame, candle)
 
 
 def _safe(error: BaseException, connector: CcxtLiveConnector) -> str:

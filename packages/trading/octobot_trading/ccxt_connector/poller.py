@@ -12,10 +12,9 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from octobot_trading.ccxt_connector.errors import ExchangeError
-from octobot_trading.exchanges.market_data import MarketDataSink
 from octobot_trading.time_frames import TimeFrame, parse_time_frame
 from octobot_trading.timestamps import candle_close_time, candle_open_time
 
@@ -38,8 +37,16 @@ class CandleMark:
         self.last_forming: list[float] | None = None
 
 
+class CandleSink(Protocol):
+    """Where closed candles and the candle in construction go (an exchange manager, a counting relay)."""
+
+    async def push_candle(self, symbol: str, time_frame: str | TimeFrame, candle: list) -> None: ...
+
+    async def push_kline(self, symbol: str, time_frame: str | TimeFrame, candle: list) -> None: ...
+
+
 async def push_candle_rows(
-    sink: MarketDataSink,
+    sink: CandleSink,
     symbol: str,
     tf: TimeFrame,
     rows: list,
@@ -83,7 +90,7 @@ class CandlePoller:
     def __init__(
         self,
         connector: CcxtLiveConnector,
-        sink: MarketDataSink,
+        sink: CandleSink,
         symbol: str,
         time_frame: str | TimeFrame,
         *,

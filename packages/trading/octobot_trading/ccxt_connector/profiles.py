@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import Any
 
 
 class ErrorKind(str, Enum):
@@ -105,6 +106,22 @@ class ExchangeProfile:
         exchanges with ``native_oco``."""
         raise NotImplementedError(f"{self.exchange_id} has no native one-cancels-the-other orders")
 
+    def oco_lookup_request(
+        self, market_id: str, list_id: str | None, list_client_id: str | None
+    ) -> tuple[str, dict]:
+        """(ccxt implicit API method, its params) reading an order list, by id or else client id."""
+        raise NotImplementedError(f"{self.exchange_id} has no native one-cancels-the-other orders")
+
+    def oco_cancel_request(
+        self, market_id: str, list_id: str | None, list_client_id: str | None
+    ) -> tuple[str, dict]:
+        """(ccxt implicit API method, its params) cancelling an order list, by id or else client id."""
+        raise NotImplementedError(f"{self.exchange_id} has no native one-cancels-the-other orders")
+
+    def oco_answer(self, raw: dict) -> OcoAnswer:
+        """The exchange's answer about an order list, read."""
+        raise NotImplementedError(f"{self.exchange_id} has no native one-cancels-the-other orders")
+
     def classify(self, message: str) -> ErrorKind | None:
         """What ``message`` (an exchange answer) means, when this profile knows the text."""
         lowered = message.lower()
@@ -180,7 +197,7 @@ class BinanceProfile(ExchangeProfile):
                 f"take_profit or take_profit_limit leg; got {[leg.kind for leg in legs]}"
             )
         above, below = (others[0], stops[0]) if side == "sell" else (stops[0], others[0])
-        params: dict[str, str] = {"symbol": market_id, "side": side.upper(), "quantity": amount}
+        params: dict[str, Any] = {"symbol": market_id, "side": side.upper(), "quantity": amount}
         for position, leg in (("above", above), ("below", below)):
             binance_type = _BINANCE_LEG_TYPES[leg.kind]
             params[position + "Type"] = binance_type
@@ -194,7 +211,7 @@ class BinanceProfile(ExchangeProfile):
             if binance_type in ("STOP_LOSS_LIMIT", "TAKE_PROFIT_LIMIT"):
                 params[position + "TimeInForce"] = "GTC"
             if binance_type != "LIMIT_MAKER":
-                params[position + "StopPrice"] = leg.trigger_price  # type: ignore[assignment]
+                params[position + "StopPrice"] = leg.trigger_price
         params["newOrderRespType"] = "FULL"
         params["listClientOrderId"] = list_client_id
         return "private_post_orderlist_oco", params
@@ -208,8 +225,8 @@ class BinanceProfile(ExchangeProfile):
     def oco_cancel_request(
         self, market_id: str, list_id: str | None, list_client_id: str | None
     ) -> tuple[str, dict]:
-        params = {"symbol": market_id}
-        params.update({"orderListId": list_id} if list_id else {"listClientOrderId": list_client_id})  # type: ignore[dict-item]
+        params: dict[str, Any] = {"symbol": market_id}
+        params.update({"orderListId": list_id} if list_id else {"listClientOrderId": list_client_id})
         return "private_delete_orderlist", params
 
     def oco_answer(self, raw: dict) -> OcoAnswer:

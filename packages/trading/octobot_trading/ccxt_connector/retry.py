@@ -92,7 +92,8 @@ async def call_with_retries(
             if attempt >= policy.max_attempts:
                 raise
             rate_limited = isinstance(error, ExchangeRateLimitError)
-            delay = policy.delay_s(attempt, rate_limited, error.retry_after_s if rate_limited else None)
+            retry_after = error.retry_after_s if isinstance(error, ExchangeRateLimitError) else None
+            delay = policy.delay_s(attempt, rate_limited, retry_after)
             logger.warning(
                 "attempt %d/%d failed (%s); retrying in %.2f s", attempt, policy.max_attempts, error, delay
             )

@@ -85,7 +85,8 @@ class ExchangeOrder:
             amount = filled + _dec0(order.get("remaining"), "remaining")
         status = _status(order.get("status"), filled, amount)
         # ccxt reduces Binance's STOP_LOSS_LIMIT & co. to "limit" / "market": the raw type says more
-        info = order.get("info") if isinstance(order.get("info"), dict) else {}
+        raw_info = order.get("info")
+        info: dict = raw_info if isinstance(raw_info, dict) else {}
         raw_type = str(info.get("type") or info.get("o") or "").lower()
         if raw_type not in _KINDS:
             raw_type = str(order.get("type") or "").lower()

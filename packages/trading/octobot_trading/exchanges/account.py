@@ -191,7 +191,7 @@ class Account:
             share = order.locked_amount
         else:
             share = order.locked_amount * amount / remaining_before
-        if share > ZERO:
+        if share > ZERO and order.locked_asset is not None:  # a reservation always names its asset
             self.portfolio.unlock(order.locked_asset, share)
             order.locked_amount = EXACT.subtract(order.locked_amount, share)
         if order.side is OrderSide.BUY:

@@ -11,8 +11,9 @@ REST, before and after a reconnection) is applied once.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from decimal import Decimal
 from typing import Any
 
@@ -94,7 +95,7 @@ class LiveOrderConnector(ExchangeConnector):
         self.on_error = on_error
         self.persist: Callable[[], Awaitable[Any]] | None = None
         self.notify: Callable[[], Awaitable[None]] | None = None
-        self.on_account_error: Callable[[], Awaitable[None]] | None = None
+        self.on_account_error: Callable[[], Coroutine[Any, Any, object]] | None = None
         #: orders whose create answer was lost and that the exchange could not confirm yet
         self.unconfirmed: set[str] = set()
         #: list client ids sent / cancelled (the second leg's request is then not sent again)
@@ -161,8 +162,8 @@ class LiveOrderConnector(ExchangeConnector):
         while self._tasks:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
 
-    def _spawn(self, coroutine: Awaitable[None]) -> None:
-        task = asyncio.get_running_loop().create_task(coroutine)  # type: ignore[arg-type]
+    def _spawn(self, coroutine: Coroutine[Any, Any, object]) -> None:
+        task = asyncio.get_running_loop().create_task(coroutine)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
@@ -358,7 +359,7 @@ class LiveOrderConnector(ExchangeConnector):
                 order.order_id,
                 answer.filled,
             )
-            self.apply_fills(order, answer)
+            self.apply_fills(order, await self._with_fees(order, answer))
             self.orders.pop(order.order_id, None)
             await self._notify()
             if self.on_account_error is not None:  # the funds the cancel released may be spent already
@@ -483,11 +484,13 @@ class LiveOrderConnector(ExchangeConnector):
             order = self.orders.get(replaced) if replaced is not None else None
             if order is None:
                 return False
+            update = await self._with_fees(order, update)
             if self.apply_fills(order, update):  # the replaced exchange order filled before its cancel
                 await self._notify()
             return True
         self.links.bind(order.order_id, update.exchange_order_id)
         self.unconfirmed.discard(order.order_id)
+        update = await self._with_fees(order, update)
         changed = self.apply_fills(order, update)
         if order.is_active and update.status in (
             OrderStatus.CANCELLED,
@@ -504,6 +507,27 @@ class LiveOrderConnector(ExchangeConnector):
         if changed:
             await self._notify()
         return True
+
+    async def _with_fees(self, order: Order, update: ExchangeOrder) -> ExchangeOrder:
+        """``update`` with the fees of its fills: an order as the exchange's order endpoints tell it (a
+        lookup, a reconciliation) carries none, and a fill recorded without its fee would size the
+        orders chained to it on more than the account received. They come from the account's trades
+        (no fee known when that request fails: the balances are synced from the exchange anyway)."""
+        if update.fees or update.filled <= order.filled or not update.exchange_order_id:
+            return update
+        fetch = getattr(self.exchange, "fetch_my_trades", None)
+        if fetch is None:
+            return update
+        try:
+            trades = await fetch(order.symbol)
+        except ExchangeError as error:
+            logger.warning("order %s: the fees of its fills are unknown (%s)", order.order_id, error)
+            return update
+        fees: dict[str, Decimal] = {}
+        for trade in trades:
+            if trade.exchange_order_id == update.exchange_order_id and trade.fee_asset:
+                fees[trade.fee_asset] = fees.get(trade.fee_asset, ZERO) + trade.fee
+        return dataclasses.replace(update, fees=fees) if fees else update
 
     def apply_fills(self, order: Order, update: ExchangeOrder) -> bool:
         """Report the part of ``update.filled`` the bot has not seen, at its own average price and fee."""

@@ -128,7 +128,7 @@ class LiveAccountSync:
         group = order.group
         if group is None:
             return True
-        return not any(leg.filled > ZERO for leg in group.orders)  # type: ignore[attr-defined]
+        return not any(leg.filled > ZERO for leg in group.orders)
 
     def _recreate(self, order: Order) -> None:
         """Send again a protective order the exchange never received (same client id: it never existed)."""
@@ -197,7 +197,7 @@ class LiveAccountSync:
             )
             return None
         if order.group is not None:
-            order.group.add(new)  # type: ignore[attr-defined]
+            order.group.add(new)
         new.parent_id = order.parent_id
         return new
 

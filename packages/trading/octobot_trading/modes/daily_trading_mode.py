@@ -83,10 +83,10 @@ class DailyTradingMode(AbstractTradingMode):
     def config_problems(cls, config: dict[str, Any]) -> list[ConfigProblem]:
         problems = super().config_problems(config)
         names = ("strong_sell_threshold", "sell_threshold", "buy_threshold", "strong_buy_threshold")
-        values = [config.get(name) for name in names]
-        numbers = all(isinstance(v, int | float) and not isinstance(v, bool) for v in values)
-        if numbers and not values[0] <= values[1] < values[2] <= values[3]:
-            got = ", ".join(f"{name} {value}" for name, value in zip(names, values, strict=True))
+        read = [config.get(name) for name in names]
+        values = [float(v) for v in read if isinstance(v, int | float) and not isinstance(v, bool)]
+        if len(values) == len(names) and not values[0] <= values[1] < values[2] <= values[3]:
+            got = ", ".join(f"{name} {value}" for name, value in zip(names, read, strict=True))
             problems.append(
                 ConfigProblem(
                     "buy_threshold" if values[1] >= values[2] else names[0 if values[0] > values[1] else 3],

@@ -201,13 +201,13 @@ class DCATradingMode(AbstractTradingMode):
     def _entries(self, symbol: str) -> OrderPlan:
         c = self.config
         price = self.current_price(symbol)
-        cancel = ()
+        cancel: tuple[Order, ...] = ()
         if c["cancel_unfilled_entries"]:
             cancel = tuple(o for o in self.own_open_orders(symbol) if self._is_entry(o))
         offset = Decimal(str(c["entry_offset_percent"])) / HUNDRED
         spacing = Decimal(str(c["secondary_entries_spacing_percent"])) / HUNDRED
         rules = self.exchange_manager.markets.rules(symbol)
-        requests = []
+        requests: list[OrderRequest] = []
         market = c["entry_type"] == "market"
         first = price if market else rules.adjust_price(price * (1 - offset))
         requests.append(
@@ -217,7 +217,7 @@ class DCATradingMode(AbstractTradingMode):
         for index in range(1, c["secondary_entries_count"] + 1):
             level = rules.adjust_price(price * (1 - start - spacing * index))
             requests.append(self._entry(OrderKind.LIMIT, level, level))
-        return OrderPlan(symbol, cancel=cancel, create=requests)
+        return OrderPlan(symbol, cancel=cancel, create=tuple(requests))
 
     def _entry(self, kind: OrderKind, price: Decimal | None, reference: Decimal) -> OrderRequest:
         c = self.config

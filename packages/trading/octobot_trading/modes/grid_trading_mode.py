@@ -138,34 +138,40 @@ class GridTradingMode(AbstractTradingMode):
 
     @classmethod
     def config_problems(cls, config: dict[str, Any]) -> list[ConfigProblem]:
+        """The spread and increment of the grid, and of each pair's overrides (checked at start by the
+        base class and by `octobot profiles validate`)."""
         problems = super().config_problems(config)
-        pairs = config.get("pair_settings") or {}
-        for prefix, settings in [
-            ("", config),
-            *((f"pair_settings.{s}.", {**config, **o}) for s, o in pairs.items()),
-        ]:
-            spread, increment = settings.get("flat_spread"), settings.get("flat_increment")
-            if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in (spread, increment)):
-                continue  # the JSON Schema names a missing or non-numeric value
-            if spread <= 0 or increment <= 0:
+        overrides = config.get("pair_settings") or {}
+        scopes = [("", config)] + [
+            (f"pair_settings.{pair}.", {**config, **values})
+            for pair, values in overrides.items()
+            if isinstance(values, dict)
+        ]
+        for prefix, merged in scopes:
+            spread = Decimal(str(merged.get("flat_spread", 0)))
+            increment = Decimal(str(merged.get("flat_increment", 0)))
+            if spread <= ZERO or increment <= ZERO:
+                key = "flat_spread" if spread <= ZERO else "flat_increment"
                 problems.append(
                     ConfigProblem(
-                        f"{prefix}flat_spread" if spread <= 0 else f"{prefix}flat_increment",
-                        f"flat_spread and flat_increment must be positive (got {spread} and {increment}); "
-                        "e.g. 1 % and 0.5 % of the price, in quote units",
+                        prefix + key,
+                        f"flat_spread and flat_increment must be positive (got {spread} and {increment}), "
+                        "e.g. flat_spread 1.0 and flat_increment 0.5",
                     )
                 )
             elif increment >= spread:
                 problems.append(
                     ConfigProblem(
-                        f"{prefix}flat_increment",
-                        f"flat_increment ({increment}) must be below flat_spread ({spread}): a mirror order "
-                        "is placed spread - increment away from its fill; e.g. half the spread",
+                        prefix + "flat_increment",
+                        f"flat_increment ({increment}) must be below flat_spread ({spread}): a mirror "
+                        "order is placed spread - increment away from its fill; e.g. flat_spread 1.0, "
+                        "flat_increment 0.5",
                     )
                 )
         return problems
 
     def _settings(self, symbol: str) -> GridSettings:
+        """The pair's settings (already checked by config_problems when the mode was built)."""
         merged = {**self.config, **self.config.get("pair_settings", {}).get(symbol, {})}
         spread = Decimal(str(merged["flat_spread"]))
         increment = Decimal(str(merged["flat_increment"]))
@@ -226,7 +232,7 @@ class GridTradingMode(AbstractTradingMode):
                 symbol,
                 skipped,
             )
-        return OrderPlan(symbol, create=requests)
+        return OrderPlan(symbol, create=tuple(requests))
 
     def plan_on_fill(self, order: Order) -> OrderPlan:
         symbol = order.symbol
@@ -261,7 +267,7 @@ class GridTradingMode(AbstractTradingMode):
                 price,
             )
             return OrderPlan(symbol)
-        return OrderPlan(symbol, create=[self._limit(side, amount, price)])
+        return OrderPlan(symbol, create=(self._limit(side, amount, price),))
 
     def _limit(self, side: OrderSide, amount: Decimal, price: Decimal) -> OrderRequest:
         return OrderRequest(side, OrderKind.LIMIT, amount, price, tag=self.get_name())

@@ -86,7 +86,7 @@ class AbstractTradingMode:
         self.last_errors: dict[str, Exception] = {}
         self.created_orders: list[Order] = []
         self._consumers: list[tuple[oc.Channel, oc.Consumer]] = []
-        self._orders_consumer: oc.Consumer | None = None
+        self._orders_consumer: oc.SupervisedConsumer | None = None
         #: this mode's orders by id (created here, or open on the account with its tag at start)
         self._own_orders: dict[str, Order] = {}
         #: symbols whose plan_on_start has not run yet (they had no price when the mode started)
@@ -127,15 +127,15 @@ class AbstractTradingMode:
     # --- lifecycle -------------------------------------------------------------------------------
     async def start(self) -> None:
         mode_channel = self.exchange_manager.get_channel("ModeChannel")
-        consumer = await mode_channel.new_consumer(
+        decisions = oc.SupervisedConsumer(
             self._on_decision,
             priority=oc.Priority.OPTIONAL,  # trading modes act last in a synchronized step
             filters={"exchange": self.exchange_manager.exchange_id, "trading_mode": self.get_name()},
             name=f"{self.get_name()}-orders",
-            supervised=True,
         )
-        self._orders_consumer = consumer
-        self._consumers.append((mode_channel, consumer))
+        await mode_channel.add_consumer(decisions)
+        self._orders_consumer = decisions
+        self._consumers.append((mode_channel, decisions))
         if self.acts_on_candles():
             ohlcv = self.exchange_manager.get_channel("OHLCVChannel")
             filters: dict[str, Any] = {
@@ -338,10 +338,10 @@ class AbstractTradingMode:
                 await trader.cancel_order(order)
         created: list[Order] = []
         for request in plan.create:
-            order = await self._create(plan.symbol, request)
-            if order is not None:
-                created.extend([order, *order.chained])
-                for made in (order, *order.chained):
+            new = await self._create(plan.symbol, request)
+            if new is not None:
+                created.extend([new, *new.chained])
+                for made in (new, *new.chained):
                     self._own_orders[made.order_id] = made
         return created
 
@@ -398,16 +398,18 @@ class AbstractTradingMode:
     def _new_chained(self, symbol: str, request: OrderRequest, parent_amount: Decimal) -> Order:
         if request.chained:
             raise TradingModeError(f"{self.get_name()}: a chained order cannot carry chained orders itself")
-        amount = request.amount
-        sized_by_parent = amount is None
-        if sized_by_parent:  # a forecast: the account sizes it again from the parent's real fill
+        requested = request.amount
+        sized_by_parent = requested is None
+        if requested is None:  # a forecast: the account sizes it again from the parent's real fill
             rules = self.exchange_manager.markets.rules(symbol)
             amount = rules.adjust_amount(parent_amount * (1 - rules.fee_rate(True)))
-        elif isinstance(amount, str):
+        elif isinstance(requested, str):
             raise TradingModeError(
                 f"{self.get_name()}: a chained order is sized when its parent fills: give it an amount in "
                 "base units or None (what the parent brings), not an amount text"
             )
+        else:
+            amount = requested
         order = self.exchange_manager.trader.new_order(
             symbol,
             request.side,

@@ -35,9 +35,12 @@ class UnknownSymbolError(OrderError, ValueError):
 
 
 class InsufficientFundsError(OrderError):
-    """The portfolio has not enough available funds for the order."""
+    """The portfolio has not enough available funds for the order (``required`` and ``available`` are
+    None only when an exchange refused the order without saying them)."""
 
-    def __init__(self, message: str, *, asset: str, required: Decimal, available: Decimal) -> None:
+    def __init__(
+        self, message: str, *, asset: str, required: Decimal | None, available: Decimal | None
+    ) -> None:
         super().__init__(message)
         self.asset = asset
         self.required = required

@@ -9,10 +9,14 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from octobot_trading.exact import EXACT
 from octobot_trading.orders.enums import OrderKind, OrderSide, OrderStatus
 from octobot_trading.orders.state_machine import check_transition
+
+if TYPE_CHECKING:
+    from octobot_trading.orders.groups import OneCancelsTheOther
 
 logger = logging.getLogger(__name__)
 
@@ -59,7 +63,7 @@ class Order:
     forecast_fee: Decimal = ZERO
     forecast_fee_asset: str | None = None
     #: one-cancels-the-other group, if any
-    group: object | None = None
+    group: OneCancelsTheOther | None = None
     #: orders created (pending) when this one fills: its stop-loss and take-profits
     chained: list[Order] = field(default_factory=list)
     parent_id: str | None = None

@@ -97,11 +97,11 @@ def order_from_record(record: dict[str, Any], groups: dict[str, OneCancelsTheOth
             f"stored order {record.get('id', '?')!r} cannot be read ({error!r}); the state file is damaged "
             "or from another version: move it away to start from the exchange's state"
         ) from None
-    name = record.get("group")
-    if name:
-        group = groups.get(name)
+    group_name = record.get("group")
+    if group_name:
+        group = groups.get(group_name)
         if group is None:
-            group = groups[name] = OneCancelsTheOther(name)
+            group = groups[group_name] = OneCancelsTheOther(group_name)
         if order not in group.orders:
             group.add(order)
     for child_record in record.get("chained", ()):

@@ -52,7 +52,7 @@ class AccountRecorder:
         self._portfolio: str | None = None
         self._counters: dict[str, int] = {}
         self._lock = asyncio.Lock()
-        self._consumers: list[tuple[oc.Channel, oc.Consumer]] = []
+        self._consumers: list[tuple[oc.Channel, oc.SupervisedConsumer]] = []
         #: called after each committed change (status lines, benchmarks): (change, new trades)
         self.on_saved: Callable[[StateChange, int], None] | None = None
 
@@ -69,9 +69,10 @@ class AccountRecorder:
                 self._saved_orders[order.order_id] = self._encode(order)
         for name in _CHANNELS:
             channel = self.manager.get_channel(name)
-            consumer = await channel.new_consumer(
-                self._on_message, priority=oc.Priority.HIGH, name=f"state-recorder-{name}", supervised=True
+            consumer = oc.SupervisedConsumer(
+                self._on_message, priority=oc.Priority.HIGH, name=f"state-recorder-{name}"
             )
+            await channel.add_consumer(consumer)
             self._consumers.append((channel, consumer))
         await self.save()
 
@@ -87,7 +88,7 @@ class AccountRecorder:
     async def join(self) -> None:
         """Return once every change announced so far is written."""
         for _channel, consumer in self._consumers:
-            await consumer.join()  # type: ignore[attr-defined]
+            await consumer.join()
 
     async def _on_message(self, message: dict) -> None:
         await self.save()

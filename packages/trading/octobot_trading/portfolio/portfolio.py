@@ -139,7 +139,7 @@ class Portfolio:
         }
 
     def __contains__(self, asset: object) -> bool:
-        return self._total.get(asset, ZERO) != ZERO  # type: ignore[call-overload]
+        return isinstance(asset, str) and self._total.get(asset, ZERO) != ZERO
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.assets())

@@ -26,7 +26,7 @@ ONE = Decimal(1)
 class PriceGraph:
     """Last known prices by pair; converts any asset to another through intermediate pairs."""
 
-    def __init__(self, prices: Mapping[str | Symbol, Decimal] | None = None) -> None:
+    def __init__(self, prices: Mapping[str, Decimal] | Mapping[Symbol, Decimal] | None = None) -> None:
         # (base, quote) -> price of one base in quote
         self._prices: dict[tuple[str, str], Decimal] = {}
         self._neighbours: dict[str, set[str]] = {}
@@ -140,10 +140,10 @@ class PriceGraph:
         if goal not in previous:
             return None
         path: list[str] = []
-        node: str | None = goal
-        while node is not None:
-            path.append(node)
-            node = previous[node]
+        step: str | None = goal
+        while step is not None:
+            path.append(step)
+            step = previous[step]
         return tuple(reversed(path))
 
 

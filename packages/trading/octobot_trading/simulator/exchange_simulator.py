@@ -228,6 +228,7 @@ class ExchangeSimulator(ExchangeConnector):
 
     @staticmethod
     def _level(order: Order) -> Decimal:
+        # an indexed order has the level it rests at (the trader refuses one without it)
         return order.price if order.rests_as_limit else order.trigger_price  # type: ignore[return-value]
 
     def _update_trailing(self, book: _SymbolBook, start: Decimal, end: Decimal) -> None:
@@ -251,12 +252,10 @@ class ExchangeSimulator(ExchangeConnector):
 
     @staticmethod
     def _trailing_level(order: Order) -> Decimal:
-        distance = order.trailing_extreme * order.trailing_percent / HUNDRED  # type: ignore[operator]
-        return (
-            order.trailing_extreme - distance
-            if order.side is OrderSide.SELL
-            else order.trailing_extreme + distance
-        )  # type: ignore[operator]
+        extreme, percent = order.trailing_extreme, order.trailing_percent
+        assert extreme is not None and percent is not None  # set on every trailing order before this
+        distance = extreme * percent / HUNDRED
+        return extreme - distance if order.side is OrderSide.SELL else extreme + distance
 
     def _fire(self, book: _SymbolBook, order: Order, price: Decimal, time: int) -> None:
         if not order.is_active:
@@ -270,6 +269,7 @@ class ExchangeSimulator(ExchangeConnector):
                 book.trailing.remove(order)
             if order.kind.becomes_limit:
                 limit = order.price
+                # a stop-limit has its limit price (the trader refuses one without it)
                 marketable = price >= limit if order.side is OrderSide.SELL else price <= limit  # type: ignore[operator]
                 if not marketable:
                     self._index(book, order)  # now rests as a limit at its price
@@ -284,7 +284,7 @@ class ExchangeSimulator(ExchangeConnector):
                 # marketable when it arrived: takes the market, never worse than its limit
                 self._fill(book, order, self._taker_limit_price(order, price), True)
                 return
-            self._fill(book, order, order.price, order.taker)  # type: ignore[arg-type]
+            self._fill(book, order, order.price, order.taker)  # type: ignore[arg-type]  # a resting limit has its price
             return
         self._fill(book, order, self.slippage_model.apply(price, order.is_buy), True)
 

@@ -9,6 +9,12 @@ and those that fire when it falls to it (buy limits, sell stops, buy take-profit
 from __future__ import annotations
 
 from bisect import bisect_left, insort
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # types only: the compiled build keeps them as objects (see the .pxd)
+    from decimal import Decimal
+
+    from octobot_trading.orders.order import Order
 
 UP = 1  # fires when the price rises to >= level
 DOWN = -1  # fires when the price falls to <= level
@@ -28,7 +34,7 @@ class TriggerIndex:
     def __len__(self) -> int:
         return len(self._orders)
 
-    def add(self, order: object, level: object, direction: object) -> None:  # UP or DOWN
+    def add(self, order: Order, level: Decimal, direction: object) -> None:  # UP or DOWN
         if id(order) in self._keys:
             self.remove(order)
         self._seq += 1
@@ -42,7 +48,7 @@ class TriggerIndex:
         self._orders[seq] = order
         self._keys[id(order)] = (direction, key)
 
-    def remove(self, order: object) -> bool:
+    def remove(self, order: Order) -> bool:
         """Forget ``order``; False when it was not indexed."""
         entry = self._keys.pop(id(order), None)
         if entry is None:
@@ -57,7 +63,7 @@ class TriggerIndex:
     def __contains__(self, order: object) -> bool:
         return id(order) in self._keys
 
-    def pop_up(self, price: object) -> object | None:
+    def pop_up(self, price: Decimal) -> Order | None:
         """The order with the lowest rising level ``<= price``, removed from the index; else None."""
         if self._up and -self._up[-1][0] <= price:
             key = self._up.pop()
@@ -66,7 +72,7 @@ class TriggerIndex:
             return order
         return None
 
-    def pop_down(self, price: object) -> object | None:
+    def pop_down(self, price: Decimal) -> Order | None:
         """The order with the highest falling level ``>= price``, removed from the index; else None."""
         if self._down and self._down[-1][0] >= price:
             key = self._down.pop()
@@ -75,5 +81,5 @@ class TriggerIndex:
             return order
         return None
 
-    def orders(self) -> list:
+    def orders(self) -> list[Order]:
         return list(self._orders.values())

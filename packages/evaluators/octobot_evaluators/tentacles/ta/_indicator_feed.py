@@ -61,15 +61,19 @@ class CloseFeed:
                 self.reset()  # gap larger than the buffer (or buffer reloaded): warm up again
         if start >= len(times):
             return
+        self._feed(candles, start, warm=self._last_time is None)
+        self._last_time = int(times[-1])
+
+    def _feed(self, candles: CandleBuffer, start: int, warm: bool) -> None:
+        """Feed the candles from index ``start`` on: a warm-up from scratch, or updates one by one."""
         closes = candles.closes()[start:]
-        if self._last_time is None:
+        if warm:
             for indicator in self.indicators:
                 indicator.warm_up(closes)
         else:
             for close in closes.tolist():
                 for indicator in self.indicators:
                     indicator.update(close)
-        self._last_time = int(times[-1])
 
     def values(self, candles: CandleBuffer, *, forming: bool) -> tuple[float, ...]:
         """Current values; with ``forming``, what they would be with the candle still forming (not kept)."""
@@ -80,18 +84,86 @@ class CloseFeed:
         return tuple(float(indicator.peek(current.close)) for indicator in self.indicators)
 
 
+#: Index of each candle field in a `Candle` (what an indicator's INPUTS may name).
+CANDLE_FIELDS: dict[str, int] = {"open": 1, "high": 2, "low": 3, "close": 4, "volume": 5}
+
+
+class CandleFeed(CloseFeed):
+    """Indicators fed with the candle fields their ``INPUTS`` name (high, low, close, volume...).
+
+    Why a subclass rather than a flag on `CloseFeed`: the closes-only step stays the shortest path for
+    the evaluators that only read closes; this one builds a `Candle` per step to read several fields.
+    """
+
+    def __init__(self, factory: Callable[[], tuple[Indicator, ...]]) -> None:
+        super().__init__(factory)
+        self._fields = tuple(
+            tuple(CANDLE_FIELDS[name] for name in indicator.INPUTS) for indicator in self.indicators
+        )
+
+    def sync(self, candles: CandleBuffer) -> None:
+        appended = candles.appended
+        if appended == self._seen:
+            return
+        if appended == self._seen + 1 and self._last_time is not None and len(candles) > 1:
+            candle = candles.last_candle
+            for indicator, fields in zip(self.indicators, self._fields, strict=True):
+                indicator.update(*[candle[index] for index in fields])
+            self._seen = appended
+            self._last_time = candles.last_timestamp
+            return
+        self._catch_up(candles)
+        self._seen = appended
+
+    def _feed(self, candles: CandleBuffer, start: int, warm: bool) -> None:
+        columns = {
+            "open": candles.opens,
+            "high": candles.highs,
+            "low": candles.lows,
+            "close": candles.closes,
+            "volume": candles.volumes,
+        }
+        for indicator in self.indicators:
+            series = [columns[name]()[start:] for name in indicator.INPUTS]
+            if warm:
+                indicator.warm_up(*series)
+            else:
+                for row in zip(*(array.tolist() for array in series), strict=True):
+                    indicator.update(*row)
+
+    def values(self, candles: CandleBuffer, *, forming: bool) -> tuple:  # type: ignore[override]
+        """Current outputs (floats or named tuples); with ``forming``, including the forming candle."""
+        self.sync(candles)
+        current = candles.current_candle if forming else None
+        if current is None:
+            return tuple(indicator.value for indicator in self.indicators)
+        return tuple(
+            indicator.peek(*[current[index] for index in fields])
+            for indicator, fields in zip(self.indicators, self._fields, strict=True)
+        )
+
+
 class CloseFeeds:
     """One `CloseFeed` per (symbol, time frame), made on first use: what a TA evaluator keeps."""
 
+    FEED: type[CloseFeed] = CloseFeed
+
     def __init__(self, factory: Callable[[], tuple[Indicator, ...]]) -> None:
         self._factory = factory
-        self._feeds: dict[tuple[str, str], CloseFeed] = {}
+        self._feeds: dict[tuple[str | None, str | None], CloseFeed] = {}
 
-    def get(self, symbol: str, time_frame: str) -> CloseFeed:
+    def get(self, symbol: str | None, time_frame: str | None) -> CloseFeed:
+        """The feed of (symbol, time frame), as an evaluator's context names them, made on first use."""
         feed = self._feeds.get((symbol, time_frame))
         if feed is None:
-            feed = self._feeds[(symbol, time_frame)] = CloseFeed(self._factory)
+            feed = self._feeds[(symbol, time_frame)] = self.FEED(self._factory)
         return feed
 
     def clear(self) -> None:
         self._feeds.clear()
+
+
+class CandleFeeds(CloseFeeds):
+    """One `CandleFeed` per (symbol, time frame), made on first use."""
+
+    FEED: type[CloseFeed] = CandleFeed
