@@ -98,15 +98,16 @@ class HttpFrontend:
         def record(status: int) -> None:
             self.requests.append(
                 RecordedRequest(
-                    request.method, request.path, params, signed, status, fault and fault.kind.value
+                    request.method, request.path, params, signed, status, fault.kind.value if fault else None
                 )
             )
 
         if fault is not None and fault.kind is FaultKind.HTTP_ERROR:
-            record(fault.status)  # type: ignore[arg-type]
-            text, content_type = error_body(fault.status)  # type: ignore[arg-type]
-            headers = {"Retry-After": str(fault.retry_after)} if fault.status in (418, 429) else {}
-            return web.Response(status=fault.status, text=text, content_type=content_type, headers=headers)
+            status = fault.status if fault.status is not None else 500
+            record(status)
+            text, content_type = error_body(status)
+            headers = {"Retry-After": str(fault.retry_after)} if status in (418, 429) else {}
+            return web.Response(status=status, text=text, content_type=content_type, headers=headers)
         if fault is not None and fault.kind is FaultKind.DROP:
             record(0)
             return self._drop(request)

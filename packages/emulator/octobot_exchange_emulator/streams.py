@@ -25,16 +25,19 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+import numpy as np
 from aiohttp import WSMsgType, web
 
 from octobot_exchange_emulator import market_answers
 from octobot_exchange_emulator.emulated_orders import EmulatedOrder, EmulatedTrade
 from octobot_exchange_emulator.errors import ApiError
 from octobot_exchange_emulator.market_spec import fmt
+from octobot_exchange_emulator.price_replay import PublicTrade, SymbolReplay
 from octobot_exchange_emulator.signing import check_api_key, check_timestamp, sign
 from octobot_trading.time_frames import parse_time_frame
 
 if TYPE_CHECKING:
+    from octobot_exchange_emulator.emulated_account import Account
     from octobot_exchange_emulator.exchange_emulator import ExchangeEmulator
 
 logger = logging.getLogger(__name__)
@@ -199,8 +202,8 @@ class StreamHub:
             await connection.socket.send_json({"id": request_id, "status": status, "error": error.body()})
         except (ValueError, AttributeError):
             status = 400
-            error = {"code": -1000, "msg": "Malformed request."}
-            await connection.socket.send_json({"id": request_id, "status": status, "error": error})
+            malformed = {"code": -1000, "msg": "Malformed request."}
+            await connection.socket.send_json({"id": request_id, "status": status, "error": malformed})
         finally:
             self.emulator.record_ws_request(text, method, status)
 
@@ -277,7 +280,7 @@ class StreamHub:
                     self._queue(stream, event)
             self._books[symbol] = self._book_levels(symbol)
 
-    def _kline_event(self, market_id: str, replay, interval: str, now: int) -> dict:
+    def _kline_event(self, market_id: str, replay: SymbolReplay, interval: str, now: int) -> dict:
         """The candle of ``interval`` the closed candle's trades went to: closed (x=true) for the data's
         own time frame, the current group for a larger one. No event for the candle opening now: it has
         no trade yet (nor does the trade stream)."""
@@ -333,7 +336,7 @@ class StreamHub:
             )
 
 
-def _balances(account, assets: list[str]) -> list[dict]:
+def _balances(account: Account, assets: list[str]) -> list[dict]:
     return [
         {"a": entry["asset"], "f": entry["free"], "l": entry["locked"]}
         for entry in account.balance_entries(assets)
@@ -344,7 +347,7 @@ def _bbo(book: dict) -> dict:
     return {"b": book["bidPrice"], "B": book["bidQty"], "a": book["askPrice"], "A": book["askQty"]}
 
 
-def _kline(market_id: str, interval: str, row, step: int, now: int) -> dict:
+def _kline(market_id: str, interval: str, row: np.ndarray, step: int, now: int) -> dict:
     open_time = int(row[0])
     return {
         "e": "kline",
@@ -414,7 +417,7 @@ def _mini_ticker_event(ticker: dict, now: int) -> dict:
     }
 
 
-def _trade_event(channel: str, market_id: str, trade, now: int) -> dict:
+def _trade_event(channel: str, market_id: str, trade: PublicTrade, now: int) -> dict:
     event = {
         "e": channel,
         "E": now,

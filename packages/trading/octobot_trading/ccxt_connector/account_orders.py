@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any, TypeVar, overload
 
 from octobot_trading.ccxt_connector.errors import (
     ExchangeAmbiguousOrderError,
@@ -35,6 +35,14 @@ logger = logging.getLogger(__name__)
 
 #: what a create request gives back: an order or an order list
 _Sent = TypeVar("_Sent")
+
+
+@overload
+def wire_number(value: None, what: str) -> None: ...
+
+
+@overload
+def wire_number(value: Decimal | str | int, what: str) -> str: ...
 
 
 def wire_number(value: Decimal | str | int | None, what: str) -> str | None:
@@ -132,7 +140,11 @@ class CcxtAccountOrders(CcxtTransport):
         return self.client_order_ids.next()
 
     def _order_request(
-        self, kind: OrderKind, price: Decimal | str | None, trigger_price: Decimal | str | None, symbol: str
+        self,
+        kind: OrderKind,
+        price: Decimal | str | int | None,
+        trigger_price: Decimal | str | int | None,
+        symbol: str,
     ) -> tuple[str, str | None, dict[str, Any]]:
         """(ccxt type, price, params) of an order of ``kind``."""
         params: dict[str, Any] = {}
@@ -372,5 +384,5 @@ class CcxtAccountOrders(CcxtTransport):
             except ExchangeInsufficientFundsError as error:
                 base, quote = symbol.split(":")[0].split("/")
                 error.asset = quote if side is OrderSide.BUY else base
-                error.required = to_decimal(amount, "amount") if side is OrderSide.SELL else None  # type: ignore[assignment]
+                error.required = to_decimal(amount, "amount") if side is OrderSide.SELL else None
                 raise

@@ -94,7 +94,7 @@ class CcxtOrderLists(CcxtAccountOrders):
                 side.value,
                 amount_wire,
                 requests,
-                list_client_order_id,  # type: ignore[arg-type]
+                list_client_order_id,
             )
         except ValueError as error:
             raise ExchangeInvalidOrderError(f"{symbol}: {error}", exchange=self.exchange_id) from None
@@ -107,7 +107,7 @@ class CcxtOrderLists(CcxtAccountOrders):
             return self._parse_list(symbol, raw)
 
         async def lookup(cause: ExchangeError | None) -> ExchangeOrderList | None:
-            return await self._list_lookup_after_loss(symbol, list_client_order_id, cause)  # type: ignore[arg-type]
+            return await self._list_lookup_after_loss(symbol, list_client_order_id, cause)
 
         return await self._send_once(send, parse, lookup, action, "list", symbol, side, amount)
 
