@@ -409,10 +409,9 @@ class Account:
                     quantity = min(quantity, max(allowed, ZERO))
                     if quantity < order.remaining:
                         order.done_this_candle = True
-                limit = order.price  # a resting order is a limit: it has its price
-                if quantity > 0 and limit is not None:
+                if quantity > 0 and order.price is not None:  # a resting order here is a limit order
                     order_list = self._take_list_lock(order)
-                    self._fill(order, spec, quantity, limit, maker=True, now_ms=now_ms)
+                    self._fill(order, spec, quantity, order.price, maker=True, now_ms=now_ms)
                     if order_list is not None:  # filled, even partly: the other legs expire
                         self._expire_others(order_list, order, now_ms)
                 else:

@@ -98,12 +98,17 @@ class HttpFrontend:
         def record(status: int) -> None:
             self.requests.append(
                 RecordedRequest(
-                    request.method, request.path, params, signed, status, fault.kind.value if fault else None
+                    request.method,
+                    request.path,
+                    params,
+                    signed,
+                    status,
+                    None if fault is None else fault.kind.value,
                 )
             )
 
         if fault is not None and fault.kind is FaultKind.HTTP_ERROR:
-            status = fault.status if fault.status is not None else 500
+            status = fault.status if fault.status is not None else 500  # an HTTP fault always names one
             record(status)
             text, content_type = error_body(status)
             headers = {"Retry-After": str(fault.retry_after)} if status in (418, 429) else {}

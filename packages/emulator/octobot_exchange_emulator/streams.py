@@ -25,20 +25,21 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-import numpy as np
 from aiohttp import WSMsgType, web
 
 from octobot_exchange_emulator import market_answers
 from octobot_exchange_emulator.emulated_orders import EmulatedOrder, EmulatedTrade
 from octobot_exchange_emulator.errors import ApiError
 from octobot_exchange_emulator.market_spec import fmt
-from octobot_exchange_emulator.price_replay import PublicTrade, SymbolReplay
 from octobot_exchange_emulator.signing import check_api_key, check_timestamp, sign
 from octobot_trading.time_frames import parse_time_frame
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from octobot_exchange_emulator.emulated_account import Account
     from octobot_exchange_emulator.exchange_emulator import ExchangeEmulator
+    from octobot_exchange_emulator.price_replay import PublicTrade, SymbolReplay
 
 logger = logging.getLogger(__name__)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from decimal import Decimal
-from typing import Any, TypeVar, overload
+from typing import Any, TypeVar
 
 from octobot_trading.ccxt_connector.errors import (
     ExchangeAmbiguousOrderError,
@@ -35,14 +35,6 @@ logger = logging.getLogger(__name__)
 
 #: what a create request gives back: an order or an order list
 _Sent = TypeVar("_Sent")
-
-
-@overload
-def wire_number(value: None, what: str) -> None: ...
-
-
-@overload
-def wire_number(value: Decimal | str | int, what: str) -> str: ...
 
 
 def wire_number(value: Decimal | str | int | None, what: str) -> str | None:

@@ -75,6 +75,10 @@ class CcxtOrderLists(CcxtAccountOrders):
         await self.check_symbol(symbol)
         side = OrderSide(side)
         amount_wire = wire_number(amount, "amount")
+        if amount_wire is None:
+            raise ExchangeInvalidOrderError(
+                f"{symbol}: an order list needs an amount", exchange=self.exchange_id
+            )
         requests = []
         for kind, price, trigger, client_id in legs:
             kind = OrderKind(kind)
@@ -85,8 +89,8 @@ class CcxtOrderLists(CcxtAccountOrders):
                     kind.value, wire_number(price, "price"), wire_number(trigger, "trigger_price"), client_id
                 )
             )
-        list_client_order_id = list_client_order_id or self.new_client_order_id()
-        self.profile.check_client_order_id(list_client_order_id)
+        list_id: str = list_client_order_id or self.new_client_order_id()
+        self.profile.check_client_order_id(list_id)
         market_id = self._client.market(symbol)["id"]
         try:
             method, params = self.profile.oco_request(
@@ -94,11 +98,11 @@ class CcxtOrderLists(CcxtAccountOrders):
                 side.value,
                 amount_wire,
                 requests,
-                list_client_order_id,
+                list_id,
             )
         except ValueError as error:
             raise ExchangeInvalidOrderError(f"{symbol}: {error}", exchange=self.exchange_id) from None
-        action = f"create {side.value} order list {amount_wire} {symbol} ({list_client_order_id})"
+        action = f"create {side.value} order list {amount_wire} {symbol} ({list_id})"
 
         async def send() -> Any:
             return await getattr(self._client, method)(dict(params))
@@ -107,7 +111,7 @@ class CcxtOrderLists(CcxtAccountOrders):
             return self._parse_list(symbol, raw)
 
         async def lookup(cause: ExchangeError | None) -> ExchangeOrderList | None:
-            return await self._list_lookup_after_loss(symbol, list_client_order_id, cause)
+            return await self._list_lookup_after_loss(symbol, list_id, cause)
 
         return await self._send_once(send, parse, lookup, action, "list", symbol, side, amount)
 
