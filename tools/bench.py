@@ -33,10 +33,11 @@ def _run(python: str, script: Path, label: str) -> dict | None:
     with tempfile.NamedTemporaryFile(suffix=".json") as output:
         print(f"--- {script.relative_to(ROOT)} ({label})", flush=True)
         completed = subprocess.run([python, str(script), "--json", output.name], cwd=script.parent.parent)
-        if completed.returncode != 0:
-            print(f"!!! {script.name} failed on the {label} build (exit {completed.returncode})")
-            return None
         text = Path(output.name).read_text()
+        if completed.returncode != 0:
+            # a failed check (exit 1 after writing its figures) still shows its figures
+            print(f"!!! {script.name} failed on the {label} build (exit {completed.returncode})")
+            return {**json.loads(text), "failed": True} if text.strip() else None
         if not text.strip():  # a script without --json support: its own output above is the report
             return {"rows": [], "no_json": True}
         return json.loads(text)
@@ -67,7 +68,7 @@ def _table(results: dict[str, dict | None]) -> tuple[list[str], list[str]]:
     lines, problems = [], []
     for case, by_build in _rows(results).items():
         pure, compiled = by_build.get("pure"), by_build.get("compiled")
-        unit = (pure or compiled)["unit"]  # type: ignore[index]
+        unit = (pure or compiled or {}).get("unit", "")
         pure_value = pure["ours"] if pure else None
         compiled_value = compiled["ours"] if compiled else None
         speedup = f"{compiled_value / pure_value:.2f}x" if pure_value and compiled_value else "-"
@@ -131,7 +132,9 @@ def main() -> int:
                 continue
             results = {build: _run(pythons[build], script, build) for build in BUILDS}
             failures.extend(
-                f"{script.name} failed on the {build} build" for build, r in results.items() if not r
+                f"{script.name} failed on the {build} build"
+                for build, result in results.items()
+                if not result or result.get("failed")
             )
             lines, problems = _table(results)
             report.append(f"\n## {package.name}: {script.name}")

@@ -10,7 +10,7 @@ All three run the same rules on the same real candles with the same 0.1 % fees, 
   our simulator does. Their docstrings say why their results differ slightly from ours.
 The series: real 1m candles chained end to end (long_series.py). Also times a year of 1m candles (ours).
 Checks, outside the timing: ours and backtrader agree on the orders exactly (same indicator definition),
-ours and nautilus within 2 % (its RSI is seeded differently: see its module).
+ours and nautilus within 5 % (dust re-buys it cannot express, and its RSI seeding: see its module).
 
 Run: python benchmarks/bench_backtest.py [--candles N] [--no-year] [--json PATH]
 """
@@ -34,7 +34,7 @@ import octobot
 FEE = 0.001
 STARTING_QUOTE = 10_000.0
 #: allowed difference in trade counts, as a share of the baseline's
-TOLERANCE = {"backtrader": 0.0, "nautilus": 0.02}
+TOLERANCE = {"backtrader": 0.0, "nautilus": 0.05}
 #: issue 12: every candle through the channels, against backtrader
 TARGETS = {"compiled": 10, "pure": 2.5}
 

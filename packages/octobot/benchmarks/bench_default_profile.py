@@ -10,7 +10,7 @@ Cases, each from one run:
 1. 1 pair, ``--candles`` chained real 1m candles: candles/s, ours and backtrader;
 2. 10 pairs (each its own chained series of the real candles, long_series.pair_series): the candles/s of
    all pairs together against backtrader's rate on one pair of the same length, and the peak memory
-   (ru_maxrss) of a process that runs only that backtest. The default size is reduced
+   (VmHWM, else ru_maxrss) of a process that runs only that backtest. The default size is reduced
    (``--pair-candles``, 20,000 per pair); ``--ten-pairs`` (or OCTOBOT_BENCH_TEN_PAIRS=1) runs a year of 1m
    on each pair (5.3 million candles; the data file is written once to a cache folder under the temp dir).
 Checks, outside the timing: the trade counts of ours and backtrader agree within 2 % (case 1: the pair;
@@ -132,7 +132,7 @@ def main() -> int:
         f"{many.trades} trades; final equity {many.final_equity:,.2f}"
     )
     print(
-        f"  peak memory (ru_maxrss) {many.peak_memory_mb:,.0f} MB, of which {imports_mb:,.0f} MB before "
+        f"  peak memory (VmHWM) {many.peak_memory_mb:,.0f} MB, of which {imports_mb:,.0f} MB before "
         "the backtest (interpreter and imports)"
     )
     if reference:

@@ -109,7 +109,16 @@ def _isolated(profile_folder: str, data_file: str) -> tuple[EngineRun, float]:
 
 
 def peak_rss_mb() -> float:
-    """This process's peak resident memory so far (ru_maxrss: KiB on Linux)."""
+    """This process's peak resident memory so far, in MiB.
+
+    VmHWM where /proc has it: Linux keeps ru_maxrss across exec, so a spawned process would report its
+    parent's peak when that was higher; ru_maxrss (KiB on Linux) elsewhere.
+    """
+    status = Path("/proc/self/status")
+    if status.is_file():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024.0
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
