@@ -51,12 +51,16 @@ from octobot_backtesting.clock import SimulatedClock
 from octobot_backtesting.datafile_reader import DEFAULT_CHUNK_SIZE, TIMESTAMP, DataFileReader, SeriesRange
 from octobot_backtesting.errors import BacktestingError
 from octobot_backtesting.validation import validate_candles, validate_data_file
-from octobot_trading import ExchangeManager, candle_close_time
+from octobot_trading import ExchangeManager, candle_close_time, ms_to_iso
 
 logger = logging.getLogger(__name__)
 
 COMMON = "common"
 UNION = "union"
+
+
+def _iso(ms: int | None) -> str:
+    return "..." if ms is None else ms_to_iso(ms)
 
 
 class ReplayError(BacktestingError):
@@ -293,6 +297,13 @@ class Replay:
         firsts = [item.first_open_ms for item in series]
         lasts = [item.last_close_ms for item in series]
         start, end = (max(firsts), min(lasts)) if self.window == COMMON else (min(firsts), max(lasts))
+        if start < end and not self._requested_overlap(start, end):
+            raise ReplayError(
+                f"the requested run window [{_iso(self.requested_start_ms)}, {_iso(self.requested_end_ms)}) "
+                f"holds no candle of the data, which covers [{ms_to_iso(start)}, {ms_to_iso(end)})",
+                fix_key="range",
+                fix="choose start_ms and end_ms inside that period",
+            )
         if self.requested_start_ms is not None:
             start = max(start, self.requested_start_ms)
         if self.requested_end_ms is not None:
@@ -304,6 +315,11 @@ class Replay:
                 fix="use window='union' or pick files that cover the same period",
             )
         return start, end
+
+    def _requested_overlap(self, start: int, end: int) -> bool:
+        requested_start = start if self.requested_start_ms is None else self.requested_start_ms
+        requested_end = end if self.requested_end_ms is None else self.requested_end_ms
+        return max(start, requested_start) < min(end, requested_end)
 
     def _read_heads(self, series: list[_Series], start: int, end: int) -> None:
         """Reads and validates the first piece of every series replayed from memory, and cuts the rest of

@@ -124,7 +124,7 @@ class ExchangeEmulator(AccountRoutes):
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.host, self.port)
         await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.port = self._runner.addresses[0][1]  # the bound (host, port): the port asked, or the one given
         logger.info("exchange emulator listening on %s", self.url)
 
     async def stop(self) -> None:

@@ -124,7 +124,7 @@ class BinanceLikeServer:
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.port = self._runner.addresses[0][1]  # the bound (host, port): the port asked, or the one given
 
     async def stop(self) -> None:
         if self._runner is not None:

@@ -20,6 +20,7 @@ _CLI_FIXES = {
     "symbol": "give the symbol with --symbol, e.g. --symbol ETH/BTC",
     "symbol_time_frame": "rename the file like ETH_BTC-5m.csv, or give --symbol and --time-frame",
     "restart": "run the same collection again to finish it, or add --restart to discard what it holds",
+    "range": "choose --start and --end inside that period (`octobot data inspect FILE` shows it)",
     "window": "give data files that cover the same period, or add --window union",
     "prices": 'add a pair linking that asset to the reference market to the profile\'s "pairs", or change '
     "its reference_market",

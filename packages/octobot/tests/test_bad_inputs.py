@@ -118,6 +118,19 @@ def _existing_data_file(*argv: str) -> Setup:
     return setup
 
 
+def _btc_data_file(*argv: str) -> Setup:
+    """The real OctoBot BTC/USDT file imported as ``btc`` (the default profile's pair), then ``argv``."""
+
+    def setup(home: octobot.UserHome, tmp: Path) -> list[str]:
+        source = shared_data() / "octobot" / "AbstractExchangeHistoryCollector_1581774962.1269426.data"
+        if not source.is_file():
+            pytest.skip(f"real market data not found at {source}")
+        assert run_cli("data", "import", str(source), "--to", "btc")[0] == 0
+        return list(argv)
+
+    return setup
+
+
 def _closed_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -278,6 +291,16 @@ CASES = {
         _existing_data_file("backtest", "--data", "eth"),
         ExitCode.DATA_ERROR,
         ["BTC/USDT", "octobot data collect"],
+    ),
+    "backtest-window-outside-the-data": (
+        _btc_data_file("backtest", "--data", "btc", "--start", "2030-01-01"),
+        ExitCode.DATA_ERROR,
+        ["holds no candle of the data", "--start and --end"],
+    ),
+    "backtest-start-after-end": (
+        _btc_data_file("backtest", "--data", "btc", "--start", "2018-04-20", "--end", "2018-04-10"),
+        ExitCode.USAGE,
+        ["--start 2018-04-20 is not before --end 2018-04-10"],
     ),
     # --- data import / collect / validate
     "import-unknown-exchange": (

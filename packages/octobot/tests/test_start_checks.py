@@ -11,6 +11,7 @@ import json
 import pytest
 
 from octobot.errors import ExitCode
+from octobot.profile_store import builtin_profiles_dir
 
 from .helpers import run_cli
 
@@ -98,6 +99,9 @@ def test_validate_and_backtest_refuse_the_same_way(
     assert "Traceback" not in validated[2] + started[2]
 
 
-def test_the_builtin_default_profile_passes_the_start_checks(home, builtin_tentacles):
-    code, out, err = run_cli("profiles", "validate", "default")
+@pytest.mark.parametrize(
+    "profile", sorted(path.name for path in builtin_profiles_dir().iterdir() if path.is_dir())
+)
+def test_every_builtin_profile_passes_the_start_checks(home, builtin_tentacles, profile):
+    code, out, err = run_cli("profiles", "validate", profile)
     assert code == ExitCode.OK and err == "" and "is valid" in out

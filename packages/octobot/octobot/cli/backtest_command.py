@@ -12,7 +12,7 @@ from octobot.backtest import run_backtest
 from octobot.cli.context import CliContext
 from octobot.cli.data_command import data_path, iso_ms
 from octobot.data_discovery import as_data_file, find_backtest_data
-from octobot.errors import ExitCode
+from octobot.errors import ExitCode, UsageError
 from octobot.profile import load_profile
 from octobot.profile_store import DEFAULT_PROFILE
 
@@ -63,6 +63,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace, context: CliContext) -> int:
     profile = load_profile(args.profile, context.registry, context.home)
+    start_ms = None if args.start is None else iso_ms(args.start, "--start")
+    end_ms = None if args.end is None else iso_ms(args.end, "--end")
+    if start_ms is not None and end_ms is not None and start_ms >= end_ms:
+        raise UsageError(f"--start {args.start} is not before --end {args.end}; give --start first")
     if args.data:
         exchange = profile.exchanges[0]
         files = [as_data_file(data_path(name, context), context.home, exchange) for name in args.data]
@@ -79,8 +83,8 @@ def run(args: argparse.Namespace, context: CliContext) -> int:
             run_backtest(
                 profile,
                 files,
-                start_ms=None if args.start is None else iso_ms(args.start, "--start"),
-                end_ms=None if args.end is None else iso_ms(args.end, "--end"),
+                start_ms=start_ms,
+                end_ms=end_ms,
                 progress=advance,
                 window=args.window,
             )

@@ -259,6 +259,7 @@ class CcxtAccountOrders(CcxtTransport):
                 return await self.fetch_order(symbol, exchange_order_id)
             except ExchangeOrderNotFoundError:
                 return None
+        # callers give the exchange id or else the client id: one of them is set
         return await self.find_order_by_client_id(symbol, client_order_id)  # type: ignore[arg-type]
 
     async def edit_order(

@@ -244,6 +244,7 @@ class StateStore:
         except FileNotFoundError:
             return
         if size > WAL_LIMIT_BYTES:
+            # a PRAGMA always answers one row (busy, log frames, checkpointed frames)
             busy = self._connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]  # type: ignore[union-attr]
             if busy:  # a reader of another process holds it: tried again at the next write
                 logger.debug("state store %s: checkpoint postponed (busy)", self.path)

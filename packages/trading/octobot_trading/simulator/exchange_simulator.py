@@ -291,7 +291,7 @@ class ExchangeSimulator(ExchangeConnector):
     def _taker_limit_price(self, order: Order, market: Decimal) -> Decimal:
         """The price a marketable limit order takes: the market (with slippage), capped by its limit."""
         price = self.slippage_model.apply(market, order.is_buy)
-        limit: Decimal = order.price  # type: ignore[assignment]
+        limit: Decimal = order.price  # type: ignore[assignment]  # a limit order has its price
         return min(price, limit) if order.is_buy else max(price, limit)
 
     def _fill(self, book: _SymbolBook, order: Order, price: Decimal, taker: bool) -> None:
@@ -361,7 +361,7 @@ class ExchangeSimulator(ExchangeConnector):
             heapq.heappush(book.expiries, (order.expires_at, self._expiry_seq, order))
         if order.taker and order.kind is OrderKind.LIMIT and not self._walking and order.active_from <= time:
             # marketable on arrival: it takes the market at once, as on an exchange (a rest the
-            # account could not pay for waits on the book)
+            # account could not pay for waits on the book); a marketable limit was judged on a known price
             self._fill_now(book, order, self._taker_limit_price(order, book.last_price), time)  # type: ignore[arg-type]
             return
         if self._walking:

@@ -55,9 +55,10 @@ class _WatchedTimeFrame(RealTimeEvaluator):
     def closed_history(self, count: int) -> tuple[list[float], list[float], int]:
         """Closes and volumes of the last ``count`` closed candles of the watched time frame of
         ``self.symbol`` already in the candle buffer, and the open time of the last one (-1 if none)."""
-        if self.context.candles is None or self._watched is None:
+        symbol = self.symbol
+        if self.context.candles is None or self._watched is None or symbol is None:
             return [], [], -1
-        buffer = self.context.candles(self.symbol, self._watched)
+        buffer = self.context.candles(symbol, self._watched)
         last = buffer.last_timestamp
         if last is None:
             return [], [], -1
@@ -161,16 +162,17 @@ class InstantFluctuationsEvaluator(_WatchedTimeFrame):
         super().__init__(*args, **kwargs)
         # per symbol: closes and volumes of the last closed candles, the open time of the last one, and
         # the last note published
-        self._closes: dict[str, RollingWindow] = {}
-        self._volumes: dict[str, RollingWindow] = {}
-        self._last_times: dict[str, int] = {}
-        self._published: dict[str, float] = {}
+        self._closes: dict[str | None, RollingWindow] = {}
+        self._volumes: dict[str | None, RollingWindow] = {}
+        self._last_times: dict[str | None, int] = {}
+        self._published: dict[str | None, float] = {}
 
     def on_candle(self, candle: Candle, *, closed: bool) -> float | _Unchanged | None:
         if not self.watches(self.time_frame) or not (closed or self.config["react_to_forming_candles"]):
             return UNCHANGED
         self.check_candle(candle)
         symbol = self.symbol
+        assert symbol is not None  # a real-time trigger always names its symbol
         closes = self._closes.get(symbol)
         if closes is None:
             closes = self._closes[symbol] = RollingWindow(SEGMENTS[0])
@@ -255,8 +257,8 @@ class InstantMAEvaluator(_WatchedTimeFrame):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._averages: dict[str, deque[float]] = {}
-        self._last_times: dict[str, int] = {}
+        self._averages: dict[str | None, deque[float]] = {}
+        self._last_times: dict[str | None, int] = {}
 
     @property
     def required_history(self) -> int:
@@ -267,6 +269,7 @@ class InstantMAEvaluator(_WatchedTimeFrame):
             return UNCHANGED
         self.check_candle(candle)
         symbol = self.symbol
+        assert symbol is not None  # a real-time trigger always names its symbol
         closes = self._closes_of(symbol)
         if closed and candle.timestamp > self._last_times[symbol]:
             closes.append(candle.close)
@@ -276,7 +279,7 @@ class InstantMAEvaluator(_WatchedTimeFrame):
     def on_price(self, price: Decimal | float) -> float | _Unchanged | None:
         return self._evaluate(float(price))
 
-    def _closes_of(self, symbol: str) -> deque[float]:
+    def _closes_of(self, symbol: str | None) -> deque[float]:
         """The last closes of ``symbol``, seeded from the candle buffer on first use."""
         closes = self._averages.get(symbol)
         if closes is None:
@@ -286,7 +289,9 @@ class InstantMAEvaluator(_WatchedTimeFrame):
         return closes
 
     def _evaluate(self, price: float) -> float | _Unchanged:
-        closes = self._closes_of(self.symbol)
+        symbol = self.symbol
+        assert symbol is not None  # a real-time trigger always names its symbol
+        closes = self._closes_of(symbol)
         if len(closes) < self.config["period"]:
             return UNCHANGED  # warming up
         average = math.fsum(closes) / len(closes)

@@ -105,8 +105,9 @@ class CandleFeed(CloseFeed):
         appended = candles.appended
         if appended == self._seen:
             return
-        if appended == self._seen + 1 and self._last_time is not None and len(candles) > 1:
-            candle = candles.last_candle
+        candle = candles.last_candle  # None only when empty
+        single = appended == self._seen + 1 and self._last_time is not None and len(candles) > 1
+        if single and candle is not None:
             for indicator, fields in zip(self.indicators, self._fields, strict=True):
                 indicator.update(*[candle[index] for index in fields])
             self._seen = appended
@@ -131,7 +132,7 @@ class CandleFeed(CloseFeed):
                 for row in zip(*(array.tolist() for array in series), strict=True):
                     indicator.update(*row)
 
-    def values(self, candles: CandleBuffer, *, forming: bool) -> tuple:  # type: ignore[override]
+    def values(self, candles: CandleBuffer, *, forming: bool) -> tuple:
         """Current outputs (floats or named tuples); with ``forming``, including the forming candle."""
         self.sync(candles)
         current = candles.current_candle if forming else None
