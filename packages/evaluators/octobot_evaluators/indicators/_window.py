@@ -1,3 +1,4 @@
+# cython: annotation_typing=False
 """Ring buffer of the last N inputs with running sums: what makes SMA, WMA, stdev and regression O(1).
 
 Running sums drift as values enter and leave; the window recomputes them exactly (``math.fsum``) each

@@ -1,3 +1,4 @@
+# cython: annotation_typing=False
 """Moving averages: SMA, EMA, WMA, DEMA, TEMA, KAMA, with TA-Lib's definitions and warm-up lengths."""
 
 from __future__ import annotations

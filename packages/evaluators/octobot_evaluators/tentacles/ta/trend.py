@@ -1,3 +1,4 @@
+# cython: annotation_typing=False
 """Double moving average trend evaluator: a fast average above the slow one is bullish."""
 
 from __future__ import annotations

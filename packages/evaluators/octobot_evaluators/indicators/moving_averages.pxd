@@ -1,0 +1,2 @@
+# Compiled build of moving_averages.py: plain Cython (no declarations): its classes stay Python classes; compiling
+# removes the interpreter overhead of the per-candle path.
