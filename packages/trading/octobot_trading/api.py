@@ -165,6 +165,7 @@ from octobot_trading.exchanges.exchange_manager import ExchangeManager  # noqa: 
 from octobot_trading.exchanges.market_data import MarketDataSink, MarketDataSource, SymbolData  # noqa: E402
 from octobot_trading.ids import IdCounter  # noqa: E402
 from octobot_trading.modes.amounts import AmountSpec, AmountUnit, InvalidAmountSyntaxError, parse_amount  # noqa: E402
+from octobot_trading.modes.blank_trading_mode import BlankTradingMode  # noqa: E402
 from octobot_trading.modes.config_problem import ConfigProblem  # noqa: E402
 from octobot_trading.modes.daily_trading_mode import DailyTradingMode  # noqa: E402
 from octobot_trading.modes.dca_trading_mode import DCATradingMode  # noqa: E402
@@ -204,6 +205,7 @@ __all__ += [
     "AmountUnit",
     "BalanceChannel",
     "BalanceProfitabilityChannel",
+    "BlankTradingMode",
     "ConfigProblem",
     "DCATradingMode",
     "DailyTradingMode",

@@ -423,3 +423,20 @@ async def test_check_config_is_what_the_mode_runs_at_start():
     with pytest.raises(ot.TradingModeError, match="buy_amount"):
         ot.DailyTradingMode(em, [BTC], {"buy_amount": "0"})
     await em.stop()
+
+
+async def test_the_blank_mode_reads_evaluations_and_never_trades():
+    cls = ot.BlankTradingMode
+    jsonschema.validate(cls.DEFAULT_CONFIG, cls.CONFIG_SCHEMA)
+    assert cls.REQUIRED_STRATEGIES == () and not cls.ABSTRACT
+    sync = oc.Synchronizer()
+    em = await manager({"USDT": "1000", "BTC": "1"}, clock=ManualClock(T0), synchronizer=sync)
+    await em.push_candle(BTC, "1h", candle(T0, "100", "100", "100", "100"))
+    mode = cls(em, [BTC])
+    await mode.start()
+    for evaluation in (1.0, -1.0, 0.5):
+        await mode.set_evaluation(BTC, evaluation)
+        await sync.drain()
+    assert mode.evaluations[BTC] == 0.5 and mode.states[BTC] is ot.TradingModeState.NEUTRAL
+    assert em.trader.open_orders() == [] and em.trader.trades() == []
+    await em.stop()
