@@ -83,7 +83,10 @@ async def test_every_shipped_tentacle_behaves_the_same_in_a_backtest_and_live(
 #: built-in profiles the check finds different (the reason of their trading mode), and the real data
 #: each is checked on when it is not the BTC/USDT file
 PROFILE_MODES = {"grid": "GridTradingMode"}
-PROFILE_DATA = {"grid": ("freqtrade", "ETH_BTC-5m.csv")}
+PROFILE_DATA = {
+    "grid": ("freqtrade", "ETH_BTC-5m.csv"),
+    "index": ("octobot", "ExchangeHistoryDataCollector_1711122002.311132.data"),
+}
 
 
 @pytest.mark.parametrize(

@@ -171,6 +171,7 @@ from octobot_trading.modes.daily_trading_mode import DailyTradingMode  # noqa: E
 from octobot_trading.modes.dca_trading_mode import DCATradingMode  # noqa: E402
 from octobot_trading.modes.errors import TradingModeError  # noqa: E402
 from octobot_trading.modes.grid_trading_mode import GridSettings, GridTradingMode  # noqa: E402
+from octobot_trading.modes.index_trading_mode import IndexTradingMode  # noqa: E402
 from octobot_trading.modes.order_plan import OrderPlan, OrderRequest  # noqa: E402
 from octobot_trading.modes.protections import protections  # noqa: E402
 from octobot_trading.modes.trading_mode import AbstractTradingMode, TradingModeState  # noqa: E402
@@ -219,6 +220,7 @@ __all__ += [
     "GridSettings",
     "GridTradingMode",
     "IdCounter",
+    "IndexTradingMode",
     "InsufficientFundsError",
     "InvalidAmountSyntaxError",
     "InvalidOrderError",
