@@ -54,6 +54,7 @@ def _extensions() -> list:
             modules,
             compiler_directives={"language_level": "3", "binding": True, "embedsignature": True},
             quiet=True,
+            nthreads=os.cpu_count() or 1,  # modules are independent: translate them in parallel
         )
     except Exception as error:  # a Cython error must not break the install
         _warn(f"Cython failed ({error}): building pure Python")
@@ -62,6 +63,11 @@ def _extensions() -> list:
 
 class OptionalBuildExt(build_ext):
     """Compiles what it can; a module that fails to compile stays pure Python."""
+
+    def finalize_options(self) -> None:
+        super().finalize_options()
+        if not self.parallel:  # extensions are independent: one C compiler per core
+            self.parallel = os.cpu_count() or 1
 
     def run(self) -> None:
         try:
