@@ -175,6 +175,8 @@ from octobot_trading.modes.index_trading_mode import IndexTradingMode  # noqa: E
 from octobot_trading.modes.order_plan import OrderPlan, OrderRequest  # noqa: E402
 from octobot_trading.modes.protections import protections  # noqa: E402
 from octobot_trading.modes.trading_mode import AbstractTradingMode, TradingModeState  # noqa: E402
+from octobot_trading.modes.trading_view_signal import SignalError, TradingViewSignal, parse_signal  # noqa: E402
+from octobot_trading.modes.trading_view_trading_mode import TradingViewSignalsTradingMode  # noqa: E402
 from octobot_trading.orders.enums import OrderKind, OrderSide, OrderStatus  # noqa: E402
 from octobot_trading.orders.errors import (  # noqa: E402
     InsufficientFundsError,
@@ -245,6 +247,7 @@ __all__ += [
     "OrderStatus",
     "OrdersChannel",
     "RecentTradesChannel",
+    "SignalError",
     "SlippageModel",
     "SymbolData",
     "TickerChannel",
@@ -253,10 +256,13 @@ __all__ += [
     "TradesChannel",
     "TradingModeError",
     "TradingModeState",
+    "TradingViewSignal",
+    "TradingViewSignalsTradingMode",
     "UnknownSymbolError",
     "can_transition",
     "create_exchange_channels",
     "parse_amount",
+    "parse_signal",
     "protections",
 ]
 
