@@ -174,6 +174,7 @@ from octobot_trading.modes.grid_trading_mode import GridSettings, GridTradingMod
 from octobot_trading.modes.index_trading_mode import IndexTradingMode  # noqa: E402
 from octobot_trading.modes.order_plan import OrderPlan, OrderRequest  # noqa: E402
 from octobot_trading.modes.protections import protections  # noqa: E402
+from octobot_trading.modes.signal_trading_mode import SignalTradingMode  # noqa: E402
 from octobot_trading.modes.trading_mode import AbstractTradingMode, TradingModeState  # noqa: E402
 from octobot_trading.modes.trading_view_signal import SignalError, TradingViewSignal, parse_signal  # noqa: E402
 from octobot_trading.modes.trading_view_trading_mode import TradingViewSignalsTradingMode  # noqa: E402
@@ -248,6 +249,7 @@ __all__ += [
     "OrdersChannel",
     "RecentTradesChannel",
     "SignalError",
+    "SignalTradingMode",
     "SlippageModel",
     "SymbolData",
     "TickerChannel",

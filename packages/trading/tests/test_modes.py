@@ -440,3 +440,17 @@ async def test_the_blank_mode_reads_evaluations_and_never_trades():
     assert mode.evaluations[BTC] == 0.5 and mode.states[BTC] is ot.TradingModeState.NEUTRAL
     assert em.trader.open_orders() == [] and em.trader.trades() == []
     await em.stop()
+
+
+async def test_the_signal_mode_is_the_daily_mode_with_its_own_strategy_and_defaults():
+    cls = ot.SignalTradingMode
+    assert issubclass(cls, ot.DailyTradingMode) and cls.get_name() == "SignalTradingMode"
+    assert cls.REQUIRED_STRATEGIES == ("MoveSignalsStrategyEvaluator",)
+    jsonschema.validate(cls.DEFAULT_CONFIG, cls.CONFIG_SCHEMA)
+    em = await manager()
+    mode = cls(em, [BTC])
+    # its thresholds: 0.2 already buys (the daily default waits for 0.3), 0.6 buys at the market
+    assert mode.decide_state(BTC, 0.25) is ot.TradingModeState.LONG
+    assert mode.decide_state(BTC, 0.6) is ot.TradingModeState.VERY_LONG
+    assert ot.DailyTradingMode(em, [BTC]).decide_state(BTC, 0.25) is ot.TradingModeState.NEUTRAL
+    await em.stop()
