@@ -9,7 +9,9 @@ use of the package works. The whole-bot test runs are `make test`'s pure and com
 
 from __future__ import annotations
 
+import concurrent.futures
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -176,8 +178,10 @@ def check(package: Package, by_name: dict[str, Package]) -> None:
 def main() -> int:
     packages = load_packages()
     by_name = {p.name: p for p in packages}
-    for package in packages:
-        check(package, by_name)
+    # one environment per package, independent: checked side by side (pip mostly waits on disk and unzip)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 1) + 1) as pool:
+        for done in [pool.submit(check, package, by_name) for package in packages]:
+            done.result()  # the first failure is raised with its command
     print(f"check_dist: {len(packages)} packages, each wheel installs alone and works")
     return 0
 
