@@ -152,15 +152,29 @@ class DCATradingMode(AbstractTradingMode):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._by_time = self.config["trigger"] == "time"
-        #: the last entry per symbol found in the closed orders at start (entries of earlier sessions)
-        self._earlier_entries: dict[str, int] = {}
+        #: when this mode last entered each symbol: found in the closed orders at start (earlier
+        #: sessions), then kept by execute_plan (one look-up per candle, however many entries were made)
+        self._last_entries: dict[str, int] = {}
 
     async def start(self) -> None:
-        for order in self.exchange_manager.trader.closed_orders():
+        for order in [
+            *self.exchange_manager.trader.closed_orders(),
+            *self.exchange_manager.trader.open_orders(),
+        ]:
             if self._is_entry(order) and order.symbol in self.symbols:
-                previous = self._earlier_entries.get(order.symbol, order.created_at)
-                self._earlier_entries[order.symbol] = max(previous, order.created_at)
+                self._note_entry(order)
         await super().start()
+
+    async def execute_plan(self, plan: OrderPlan) -> list[Order]:
+        created = await super().execute_plan(plan)
+        for order in created:
+            if self._is_entry(order):
+                self._note_entry(order)
+        return created
+
+    def _note_entry(self, order: Order) -> None:
+        previous = self._last_entries.get(order.symbol, order.created_at)
+        self._last_entries[order.symbol] = max(previous, order.created_at)
 
     def acts_on_candles(self) -> bool:
         return self._by_time  # the time trigger looks at the clock on every closed candle
@@ -189,11 +203,7 @@ class DCATradingMode(AbstractTradingMode):
 
     def last_entry_time(self, symbol: str) -> int | None:
         """When this mode last entered ``symbol`` (its first entry order's creation), None if never."""
-        times = [o.created_at for o in self._own_orders.values() if o.symbol == symbol and self._is_entry(o)]
-        earlier = self._earlier_entries.get(symbol)
-        if earlier is not None:
-            times.append(earlier)
-        return max(times) if times else None
+        return self._last_entries.get(symbol)
 
     def _is_entry(self, order: Order) -> bool:
         return order.tag == self.get_name() and order.side is OrderSide.BUY and order.parent_id is None

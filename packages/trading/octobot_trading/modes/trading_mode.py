@@ -49,6 +49,10 @@ class TradingModeState(str, Enum):
     VERY_SHORT = "very_short"
 
 
+#: order statuses after which an order of a mode gets no other update
+_DONE_STATUSES = frozenset({"filled", "expired", "rejected"})
+
+
 class AbstractTradingMode:
     """Base of trading modes (tentacle kind ``trading_mode``).
 
@@ -199,10 +203,13 @@ class AbstractTradingMode:
 
     async def _on_order(self, message: dict) -> None:
         update = message["order"]
-        if update.get("status") != "filled":
+        status = update.get("status")
+        if status not in _DONE_STATUSES:
             return
-        order = self._own_orders.get(update["id"])
-        if order is None or order.symbol not in self.symbols:
+        # a filled, expired or rejected order gets no further update: forget it (the index stays small
+        # however long the mode runs); a cancelled one stays, the exchange may still report its fill
+        order = self._own_orders.pop(update["id"], None)
+        if order is None or status != "filled" or order.symbol not in self.symbols:
             return
         planner = functools.partial(self.plan_on_fill, order)
         await self._act(order.symbol, f"the fill of {order.order_id}", planner)
@@ -326,7 +333,8 @@ class AbstractTradingMode:
         return None
 
     def own_open_orders(self, symbol: str) -> list[Order]:
-        """This mode's open orders on ``symbol`` (created by it, or open with its tag when it started)."""
+        """This mode's open orders on ``symbol`` (created by it, or open with its tag when it started).
+        Scans every order the mode still tracks: call it when planning an action, not on every candle."""
         return [o for o in self._own_orders.values() if o.symbol == symbol and o.is_active]
 
     async def execute_plan(self, plan: OrderPlan) -> list[Order]:
