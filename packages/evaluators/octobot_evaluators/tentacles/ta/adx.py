@@ -9,6 +9,7 @@ from typing import Any, ClassVar
 from octobot_evaluators.errors import EvaluatorConfigError
 from octobot_evaluators.indicators import ADX, EMA, Indicator
 from octobot_evaluators.indicators._window import RollingWindow
+from octobot_evaluators.tentacles.ta._config_checks import require_below
 from octobot_evaluators.tentacles.ta._signal import SignalEvaluator
 
 #: OctoBot's estimate of how far a strengthening trend has gone when its ADX has not peaked yet.
@@ -132,11 +133,7 @@ class ADXMomentumEvaluator(SignalEvaluator):
                 f"{self.name}: weak_adx < neutral_adx < strong_adx is required, got {config['weak_adx']}, "
                 f"{config['neutral_adx']}, {config['strong_adx']}"
             )
-        if config["fast_ema_period"] >= config["slow_ema_period"]:
-            raise EvaluatorConfigError(
-                f"{self.name}: fast_ema_period ({config['fast_ema_period']}) must be smaller than "
-                f"slow_ema_period ({config['slow_ema_period']})"
-            )
+        require_below(self.name, config, "fast_ema_period", "slow_ema_period")
 
     @property
     def required_history(self) -> int:

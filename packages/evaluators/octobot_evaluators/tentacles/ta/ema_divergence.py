@@ -6,8 +6,8 @@ from __future__ import annotations
 import math
 from typing import Any, ClassVar
 
-from octobot_evaluators.errors import EvaluatorConfigError
 from octobot_evaluators.indicators import EMA, Indicator
+from octobot_evaluators.tentacles.ta._config_checks import require_below
 from octobot_evaluators.tentacles.ta._signal import SignalEvaluator
 
 
@@ -66,11 +66,7 @@ class EMADivergenceTrendEvaluator(SignalEvaluator):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if self.config["long_percent"] >= self.config["short_percent"]:
-            raise EvaluatorConfigError(
-                f"{self.name}: long_percent ({self.config['long_percent']}) must be below short_percent "
-                f"({self.config['short_percent']})"
-            )
+        require_below(self.name, self.config, "long_percent", "short_percent", "below")
 
     @property
     def required_history(self) -> int:

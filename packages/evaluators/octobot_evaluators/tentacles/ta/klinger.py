@@ -6,10 +6,10 @@ from __future__ import annotations
 import math
 from typing import Any, ClassVar
 
-from octobot_evaluators.errors import EvaluatorConfigError
 from octobot_evaluators.evaluation import clamp_evaluation
 from octobot_evaluators.indicators import Indicator, Klinger
 from octobot_evaluators.indicators._window import RollingWindow
+from octobot_evaluators.tentacles.ta._config_checks import require_below
 from octobot_evaluators.tentacles.ta._signal import SignalEvaluator
 
 #: OctoBot's factors of the KVO - signal difference: 0.2 while the wave grows, once its peak is behind it
@@ -125,14 +125,6 @@ class _KlingerBottom(_KlingerWave):
         return 1.0 if confirmed else 0.0
 
 
-def _check_periods(name: str, config: dict[str, Any]) -> None:
-    if config["fast_period"] >= config["slow_period"]:
-        raise EvaluatorConfigError(
-            f"{name}: fast_period ({config['fast_period']}) must be smaller than slow_period "
-            f"({config['slow_period']})"
-        )
-
-
 class KlingerOscillatorMomentumEvaluator(SignalEvaluator):
     """Klinger volume oscillator against its signal, scaled by its deviation: a fading inflow sells.
 
@@ -166,7 +158,7 @@ class KlingerOscillatorMomentumEvaluator(SignalEvaluator):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _check_periods(self.name, self.config)
+        require_below(self.name, self.config, "fast_period", "slow_period")
 
     @property
     def required_history(self) -> int:
@@ -200,7 +192,7 @@ class KlingerOscillatorReversalConfirmationMomentumEvaluator(SignalEvaluator):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _check_periods(self.name, self.config)
+        require_below(self.name, self.config, "fast_period", "slow_period")
 
     @property
     def required_history(self) -> int:

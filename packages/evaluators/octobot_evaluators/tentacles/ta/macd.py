@@ -6,8 +6,8 @@ from __future__ import annotations
 import math
 from typing import Any, ClassVar
 
-from octobot_evaluators.errors import EvaluatorConfigError
 from octobot_evaluators.indicators import MACD, Indicator
+from octobot_evaluators.tentacles.ta._config_checks import require_below
 from octobot_evaluators.tentacles.ta._signal import SignalEvaluator
 
 #: A wave whose |histogram| fell below this share of its extreme then rose back above it is a double
@@ -104,11 +104,7 @@ class MACDMomentumEvaluator(SignalEvaluator):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if self.config["fast_period"] >= self.config["slow_period"]:
-            raise EvaluatorConfigError(
-                f"{self.name}: fast_period ({self.config['fast_period']}) must be smaller than "
-                f"slow_period ({self.config['slow_period']})"
-            )
+        require_below(self.name, self.config, "fast_period", "slow_period")
 
     @property
     def required_history(self) -> int:

@@ -6,10 +6,10 @@ from __future__ import annotations
 import math
 from typing import Any, ClassVar
 
-from octobot_evaluators.errors import EvaluatorConfigError
 from octobot_evaluators.indicators import RSI, Indicator
 from octobot_evaluators.indicators._inputs import is_zero_scaled
 from octobot_evaluators.indicators._window import RollingWindow
+from octobot_evaluators.tentacles.ta._config_checks import require_below
 from octobot_evaluators.tentacles.ta._signal import SignalEvaluator
 
 
@@ -85,11 +85,7 @@ class StochasticRSIVolatilityEvaluator(SignalEvaluator):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if self.config["low_level"] >= self.config["high_level"]:
-            raise EvaluatorConfigError(
-                f"{self.name}: low_level ({self.config['low_level']}) must be below high_level "
-                f"({self.config['high_level']})"
-            )
+        require_below(self.name, self.config, "low_level", "high_level", "below")
 
     @property
     def required_history(self) -> int:

@@ -6,9 +6,9 @@ from __future__ import annotations
 import math
 from typing import Any, ClassVar
 
-from octobot_evaluators.errors import EvaluatorConfigError
 from octobot_evaluators.indicators import MAType, new_moving_average
 from octobot_evaluators.technical import TechnicalEvaluator
+from octobot_evaluators.tentacles.ta._config_checks import require_below
 from octobot_evaluators.tentacles.ta._indicator_feed import CloseFeeds
 from octobot_trading import CandleBuffer
 
@@ -56,11 +56,8 @@ class DoubleMovingAverageTrendEvaluator(TechnicalEvaluator):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        require_below(self.name, self.config, "fast_period", "slow_period")
         fast, slow = self.config["fast_period"], self.config["slow_period"]
-        if fast >= slow:
-            raise EvaluatorConfigError(
-                f"{self.name}: fast_period ({fast}) must be smaller than slow_period ({slow})"
-            )
         ma_type = MAType[self.config["ma_type"]]
         self._feeds = CloseFeeds(
             lambda: (new_moving_average(fast, ma_type), new_moving_average(slow, ma_type))
