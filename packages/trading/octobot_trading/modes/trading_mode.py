@@ -141,32 +141,31 @@ class AbstractTradingMode:
         self._orders_consumer = decisions
         self._consumers.append((mode_channel, decisions))
         if self.acts_on_candles():
-            ohlcv = self.exchange_manager.get_channel("OHLCVChannel")
-            filters: dict[str, Any] = {
-                "exchange": self.exchange_manager.exchange_id,
-                "time_frame": self.time_frame or oc.WILDCARD,
-            }
-            consumer = await ohlcv.new_consumer(
-                self._on_candle,
-                priority=oc.Priority.OPTIONAL,
-                filters=filters,
-                name=f"{self.get_name()}-candles",
+            await self._listen(
+                "OHLCVChannel", self._on_candle, "candles", time_frame=self.time_frame or oc.WILDCARD
             )
-            self._consumers.append((ohlcv, consumer))
         for order in self.exchange_manager.trader.open_orders():
             if order.symbol in self.symbols and order.tag == self.get_name():
                 self._own_orders[order.order_id] = order  # a restart: fills of these still count
         if self._overrides("plan_on_fill"):
-            orders = self.exchange_manager.get_channel("OrdersChannel")
-            consumer = await orders.new_consumer(
-                self._on_order,
-                priority=oc.Priority.OPTIONAL,
-                filters={"exchange": self.exchange_manager.exchange_id},
-                name=f"{self.get_name()}-fills",
-            )
-            self._consumers.append((orders, consumer))
+            await self._listen("OrdersChannel", self._on_order, "fills")
         if self._overrides("plan_on_start"):
             await self._start_symbols()
+
+    async def _listen(
+        self, channel_name: str, callback: Any, purpose: str, **filters: Any
+    ) -> tuple[oc.Channel, oc.Consumer]:
+        """Consume this exchange's ``channel_name`` last in a synchronized step (modes act after
+        everything else), unsubscribed by stop()."""
+        channel = self.exchange_manager.get_channel(channel_name)
+        consumer = await channel.new_consumer(
+            callback,
+            priority=oc.Priority.OPTIONAL,
+            filters={"exchange": self.exchange_manager.exchange_id, **filters},
+            name=f"{self.get_name()}-{purpose}",
+        )
+        self._consumers.append((channel, consumer))
+        return channel, consumer
 
     def _overrides(self, method: str) -> bool:
         return getattr(type(self), method) is not getattr(AbstractTradingMode, method)
@@ -179,15 +178,9 @@ class AbstractTradingMode:
             else:
                 await self._act(symbol, "its start", functools.partial(self.plan_on_start, symbol))
         if self._unstarted:
-            ohlcv = self.exchange_manager.get_channel("OHLCVChannel")
-            consumer = await ohlcv.new_consumer(
-                self._on_first_candle,
-                priority=oc.Priority.OPTIONAL,
-                filters={"exchange": self.exchange_manager.exchange_id},
-                name=f"{self.get_name()}-first-candles",
+            self._first_candle_consumer = await self._listen(
+                "OHLCVChannel", self._on_first_candle, "first-candles"
             )
-            self._first_candle_consumer = (ohlcv, consumer)
-            self._consumers.append(self._first_candle_consumer)
 
     async def _on_first_candle(self, message: dict) -> None:
         symbol = message["symbol"]
