@@ -25,6 +25,9 @@ HUNDRED = Decimal(100)
 ZERO = Decimal(0)
 #: a buy's amount is rounded down: its cost never exceeds the funds it was sized on
 _DOWN = Context(prec=28, rounding=ROUND_DOWN)
+#: the amount texts a trading mode's CONFIG_SCHEMA accepts (``0.1``, ``25q``, ``2%``, ``2t%``, ``12a%``);
+#: config_problems then checks the value itself with parse_amount
+AMOUNT_SCHEMA_PATTERN = r"^\s*[0-9]*\.?[0-9]+\s*(q|t%|a%|%)?\s*$"
 _PATTERN = re.compile(r"^\s*(?P<number>[0-9]*\.?[0-9]+(?:[eE][-+]?[0-9]+)?)\s*(?P<unit>q|t%|a%|%)?\s*$", re.I)
 
 

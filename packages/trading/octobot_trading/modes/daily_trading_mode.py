@@ -15,6 +15,7 @@ import logging
 from decimal import Decimal
 from typing import Any, ClassVar
 
+from octobot_trading.modes.amounts import AMOUNT_SCHEMA_PATTERN
 from octobot_trading.modes.config_problem import ConfigProblem
 from octobot_trading.modes.errors import TradingModeError
 from octobot_trading.modes.order_plan import OrderPlan, OrderRequest
@@ -30,7 +31,6 @@ ZERO = Decimal(0)
 _AMOUNT_FORM = (
     "an amount like 0.1 (base units), 25q (quote units), 2% (of the total) or 12a% (of the available)"
 )
-_AMOUNT_PATTERN = r"^\s*[0-9]*\.?[0-9]+\s*(q|t%|a%|%)?\s*$"
 
 
 class DailyTradingMode(AbstractTradingMode):
@@ -67,8 +67,8 @@ class DailyTradingMode(AbstractTradingMode):
             "strong_sell_threshold": {"type": "number", "minimum": -1, "maximum": 1},
             "order_type": {"enum": ["limit", "market"]},
             "limit_offset_percent": {"type": "number", "minimum": 0, "maximum": 50},
-            "buy_amount": {"type": "string", "pattern": _AMOUNT_PATTERN, "x-expected": _AMOUNT_FORM},
-            "sell_amount": {"type": "string", "pattern": _AMOUNT_PATTERN, "x-expected": _AMOUNT_FORM},
+            "buy_amount": {"type": "string", "pattern": AMOUNT_SCHEMA_PATTERN, "x-expected": _AMOUNT_FORM},
+            "sell_amount": {"type": "string", "pattern": AMOUNT_SCHEMA_PATTERN, "x-expected": _AMOUNT_FORM},
             "stop_loss_percent": {"type": ["number", "null"], "exclusiveMinimum": 0, "exclusiveMaximum": 100},
             "take_profit_percent": {"type": ["number", "null"], "exclusiveMinimum": 0},
             "cancel_open_orders": {"type": "boolean"},

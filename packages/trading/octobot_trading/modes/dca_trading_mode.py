@@ -23,6 +23,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any, ClassVar
 
+from octobot_trading.modes.amounts import AMOUNT_SCHEMA_PATTERN
 from octobot_trading.modes.config_problem import ConfigProblem
 from octobot_trading.modes.order_plan import OrderPlan, OrderRequest
 from octobot_trading.modes.protections import protections
@@ -32,7 +33,6 @@ from octobot_trading.orders.order import Order
 
 HUNDRED = Decimal(100)
 _MINUTE_MS = 60_000
-_AMOUNT_PATTERN = r"^\s*[0-9]*\.?[0-9]+\s*(q|t%|a%|%)?\s*$"
 _PERCENT_OR_NONE = {"anyOf": [{"type": "number", "exclusiveMinimum": 0, "maximum": 1000}, {"type": "null"}]}
 
 
@@ -81,7 +81,7 @@ class DCATradingMode(AbstractTradingMode):
             },
             "buy_amount": {
                 "type": "string",
-                "pattern": _AMOUNT_PATTERN,
+                "pattern": AMOUNT_SCHEMA_PATTERN,
                 "x-expected": "an amount like '50q' (quote units), '5a%' (of the available quote) or '0.1'",
                 "description": "what each entry order buys, in the amount syntax",
             },

@@ -18,14 +18,13 @@ import functools
 import logging
 from typing import ClassVar
 
+from octobot_trading.modes.amounts import AMOUNT_SCHEMA_PATTERN
 from octobot_trading.modes.order_plan import OrderPlan, OrderRequest
 from octobot_trading.modes.trading_mode import AbstractTradingMode, TradingModeState
 from octobot_trading.modes.trading_view_signal import SignalError, TradingViewSignal, parse_signal
 from octobot_trading.orders.enums import OrderKind, OrderSide
 
 logger = logging.getLogger(__name__)
-
-_AMOUNT_PATTERN = r"^\s*[0-9]*\.?[0-9]+\s*(q|t%|a%|%)?\s*$"
 
 
 class TradingViewSignalsTradingMode(AbstractTradingMode):
@@ -45,13 +44,13 @@ class TradingViewSignalsTradingMode(AbstractTradingMode):
             "trigger": {"enum": ["evaluations"], "description": "unused: alerts drive this mode"},
             "buy_volume": {
                 "type": "string",
-                "pattern": _AMOUNT_PATTERN,
+                "pattern": AMOUNT_SCHEMA_PATTERN,
                 "x-expected": "an amount like '50q', '10a%' or '0.1'",
                 "description": "what a buy alert without VOLUME buys, in the amount syntax",
             },
             "sell_volume": {
                 "type": "string",
-                "pattern": _AMOUNT_PATTERN,
+                "pattern": AMOUNT_SCHEMA_PATTERN,
                 "x-expected": "an amount like '100a%' or '0.1'",
                 "description": "what a sell alert without VOLUME sells, in the amount syntax",
             },
