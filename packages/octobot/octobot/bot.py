@@ -9,6 +9,7 @@ half-way and a normal shutdown unwind exactly what was started, in reverse, leav
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import inspect
 import itertools
@@ -76,10 +77,17 @@ class OctoBot:
         self.strategy_links: dict[str, list[oc.Consumer]] = {}
         self.interfaces: dict[str, Any] = {}
         self._stack: contextlib.AsyncExitStack | None = None
+        #: set by `request_stop` (an interface's stop command): the runner then stops the bot
+        self.stop_requested = asyncio.Event()
 
     @property
     def running(self) -> bool:
         return self._stack is not None
+
+    def request_stop(self) -> None:
+        """Ask whatever runs the bot to stop it (as a signal does). An interface calls this rather than
+        `stop`: its own command handler would otherwise wait on the interface it is stopping."""
+        self.stop_requested.set()
 
     # ----------------------------------------------------------------- lifecycle
     async def start(self) -> OctoBot:

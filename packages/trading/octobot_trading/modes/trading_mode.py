@@ -96,6 +96,8 @@ class AbstractTradingMode:
         #: symbols whose plan_on_start has not run yet (they had no price when the mode started)
         self._unstarted: set[str] = set()
         self._first_candle_consumer: tuple[oc.Channel, oc.Consumer] | None = None
+        #: while True, executed plans drop their entry requests (see `is_entry`); cancels and exits go on
+        self.entries_paused = False
         for symbol in self.symbols:
             exchange_manager.symbol_data(symbol)  # fails early on an unknown symbol
 
@@ -337,14 +339,23 @@ class AbstractTradingMode:
         for order in plan.cancel:
             if order.is_active:
                 await trader.cancel_order(order)
+        requests = plan.create
+        if self.entries_paused and any(self.is_entry(request) for request in requests):
+            requests = tuple(request for request in requests if not self.is_entry(request))
+            logger.info("%s: entries paused: new entry orders on %s dropped", self.get_name(), plan.symbol)
         created: list[Order] = []
-        for request in plan.create:
+        for request in requests:
             new = await self._create(plan.symbol, request)
             if new is not None:
                 created.extend([new, *new.chained])
                 for made in (new, *new.chained):
                     self._own_orders[made.order_id] = made
         return created
+
+    def is_entry(self, request: OrderRequest) -> bool:
+        """Whether ``request`` opens or grows a position (dropped while entries are paused): a buy, on
+        spot markets; its chained exits go with it."""
+        return request.side is OrderSide.BUY
 
     async def _create(self, symbol: str, request: OrderRequest) -> Order | None:
         reference = request.price or request.trigger_price or self.current_price(symbol)
