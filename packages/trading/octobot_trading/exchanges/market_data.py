@@ -70,7 +70,7 @@ class SymbolData:
 
     def candle_buffer(self, time_frame: str | TimeFrame) -> CandleBuffer:
         try:  # a time frame hashes as its text: a known one is found without parsing
-            buffer = self.candles.get(time_frame)  # type: ignore[call-overload]
+            buffer = self.candles.get(time_frame)  # type: ignore[arg-type]  # a str finds its TimeFrame
         except TypeError:  # not a time frame: parse_time_frame names the problem
             buffer = None
         if buffer is not None:
