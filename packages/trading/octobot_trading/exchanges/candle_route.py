@@ -60,10 +60,9 @@ class CandleRoute:
             return
         close = candle[4]
         grid = self.grid_ms
+        close_time = open_time - open_time % grid + grid if grid else candle_close_time(open_time, self.tf)
         data = self.data
-        data.set_price(
-            close, open_time - open_time % grid + grid if grid else candle_close_time(open_time, self.tf)
-        )
+        data.set_price(close, close_time)
         if not data.priced:
             self.first_price(data)
         simulator = self.simulator
