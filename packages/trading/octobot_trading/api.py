@@ -175,6 +175,11 @@ from octobot_trading.modes.index_trading_mode import IndexTradingMode  # noqa: E
 from octobot_trading.modes.order_plan import OrderPlan, OrderRequest  # noqa: E402
 from octobot_trading.modes.protections import protections  # noqa: E402
 from octobot_trading.modes.signal_trading_mode import SignalTradingMode  # noqa: E402
+from octobot_trading.modes.staggered_orders_trading_mode import (  # noqa: E402
+    Ladder,
+    StaggeredOrdersTradingMode,
+    VolumeProfile,
+)
 from octobot_trading.modes.trading_mode import AbstractTradingMode, TradingModeState  # noqa: E402
 from octobot_trading.modes.trading_view_signal import SignalError, TradingViewSignal, parse_signal  # noqa: E402
 from octobot_trading.modes.trading_view_trading_mode import TradingViewSignalsTradingMode  # noqa: E402
@@ -229,6 +234,7 @@ __all__ += [
     "InvalidOrderError",
     "InvalidOrderTransitionError",
     "KlineChannel",
+    "Ladder",
     "LatencyModel",
     "MarkPriceChannel",
     "MarketDataSink",
@@ -251,6 +257,7 @@ __all__ += [
     "SignalError",
     "SignalTradingMode",
     "SlippageModel",
+    "StaggeredOrdersTradingMode",
     "SymbolData",
     "TickerChannel",
     "Trade",
@@ -261,6 +268,7 @@ __all__ += [
     "TradingViewSignal",
     "TradingViewSignalsTradingMode",
     "UnknownSymbolError",
+    "VolumeProfile",
     "can_transition",
     "create_exchange_channels",
     "parse_amount",

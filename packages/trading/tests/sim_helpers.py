@@ -129,6 +129,27 @@ async def manager(
     return await em.start()
 
 
+async def persistent_manager(
+    state_path: Path,
+    balances: dict[str, str] | None = None,
+    *,
+    clock: ManualClock | None = None,
+    synchronizer=None,
+) -> ot.PersistentExchangeManager:
+    """A simulated manager whose account lives in ``state_path`` (restored from it when it exists)."""
+    markets = ot.Markets.from_ccxt_markets(binance_markets(), _binance().precisionMode, "binance")
+    em = ot.PersistentExchangeManager(
+        "binance",
+        markets,
+        portfolio={k: Decimal(v) for k, v in (balances or {"USDT": "10000", "BTC": "1"}).items()},
+        clock=clock or ManualClock(),
+        synchronizer=synchronizer,
+        connector=ot.ExchangeSimulator(markets),
+        state_path=state_path,
+    )
+    return await em.start()
+
+
 def shared_csv(name: str) -> Path | None:
     path = SHARED_DATA / "freqtrade" / name
     return path if path.exists() else None
