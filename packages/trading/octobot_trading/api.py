@@ -169,6 +169,8 @@ from octobot_trading.modes.blank_trading_mode import BlankTradingMode  # noqa: E
 from octobot_trading.modes.config_problem import ConfigProblem  # noqa: E402
 from octobot_trading.modes.daily_trading_mode import DailyTradingMode  # noqa: E402
 from octobot_trading.modes.dca_trading_mode import DCATradingMode  # noqa: E402
+from octobot_trading.modes.dip_analyser_trading_mode import DipAnalyserTradingMode  # noqa: E402
+from octobot_trading.modes.dip_weights import dip_code, dip_weights  # noqa: E402
 from octobot_trading.modes.errors import TradingModeError  # noqa: E402
 from octobot_trading.modes.grid_trading_mode import GridSettings, GridTradingMode  # noqa: E402
 from octobot_trading.modes.index_trading_mode import IndexTradingMode  # noqa: E402
@@ -218,6 +220,7 @@ __all__ += [
     "ConfigProblem",
     "DCATradingMode",
     "DailyTradingMode",
+    "DipAnalyserTradingMode",
     "ExchangeConnector",
     "ExchangeManager",
     "ExchangeManagerError",
@@ -271,6 +274,8 @@ __all__ += [
     "VolumeProfile",
     "can_transition",
     "create_exchange_channels",
+    "dip_code",
+    "dip_weights",
     "parse_amount",
     "parse_signal",
     "protections",

@@ -81,6 +81,7 @@ def _binance_markets() -> dict[str, dict]:
     raws = [
         _raw("BTCUSDT", "BTC", "USDT", _FILTERS),
         _raw("ETHUSDT", "ETH", "USDT", _FILTERS),
+        _raw("SOLUSDT", "SOL", "USDT", _FILTERS),
         _raw("ETHBTC", "ETH", "BTC", eth_btc_filters),
     ]
     return {market["symbol"]: market for market in (exchange.parse_market(raw) for raw in raws)}

@@ -39,6 +39,8 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 ZERO = Decimal(0)
+#: the risk at which every mode trades its amounts and thresholds as configured (a profile's default)
+RISK_NEUTRAL = Decimal("0.5")
 
 
 class TradingModeState(str, Enum):
@@ -51,6 +53,13 @@ class TradingModeState(str, Enum):
 
 #: order statuses after which an order of a mode gets no other update
 _DONE_STATUSES = frozenset({"filled", "expired", "rejected"})
+
+
+def _checked_risk(risk: float | Decimal, mode: str) -> Decimal:
+    value = Decimal(str(risk))
+    if not ZERO <= value <= 1:
+        raise TradingModeError(f"{mode}: risk must be between 0 and 1 (0.5: as configured), got {risk}")
+    return value
 
 
 class AbstractTradingMode:
@@ -77,8 +86,11 @@ class AbstractTradingMode:
         symbols: list[str],
         config: dict | None = None,
         time_frame: str | None = None,
+        risk: float | Decimal | None = None,
     ) -> None:
         self.exchange_manager = exchange_manager
+        #: the profile's risk, 0 to 1 (None: the neutral RISK_NEUTRAL, amounts as configured)
+        self.risk = RISK_NEUTRAL if risk is None else _checked_risk(risk, self.get_name())
         self.symbols = list(symbols)
         self.config: dict[str, Any] = {**self.DEFAULT_CONFIG, **(config or {})}
         self.check_config(self.config)
