@@ -175,7 +175,10 @@ from octobot_trading.modes.errors import TradingModeError  # noqa: E402
 from octobot_trading.modes.grid_trading_mode import GridSettings, GridTradingMode  # noqa: E402
 from octobot_trading.modes.index_trading_mode import IndexTradingMode  # noqa: E402
 from octobot_trading.modes.order_plan import OrderPlan, OrderRequest  # noqa: E402
+from octobot_trading.modes.order_signal import OrderSignal, OrderSignalError, read_signal  # noqa: E402
+from octobot_trading.modes.order_signal_emitter import OrderSignalEmitter  # noqa: E402
 from octobot_trading.modes.protections import protections  # noqa: E402
+from octobot_trading.modes.remote_signals_trading_mode import RemoteSignalsTradingMode  # noqa: E402
 from octobot_trading.modes.signal_trading_mode import SignalTradingMode  # noqa: E402
 from octobot_trading.modes.staggered_orders_trading_mode import (  # noqa: E402
     Ladder,
@@ -254,9 +257,13 @@ __all__ += [
     "OrderPlan",
     "OrderRequest",
     "OrderSide",
+    "OrderSignal",
+    "OrderSignalEmitter",
+    "OrderSignalError",
     "OrderStatus",
     "OrdersChannel",
     "RecentTradesChannel",
+    "RemoteSignalsTradingMode",
     "SignalError",
     "SignalTradingMode",
     "SlippageModel",
@@ -279,6 +286,7 @@ __all__ += [
     "parse_amount",
     "parse_signal",
     "protections",
+    "read_signal",
 ]
 
 # --- persistence, live ---
