@@ -56,6 +56,8 @@ class DipAnalyserTradingMode(AbstractTradingMode):
 
     ABSTRACT: ClassVar[bool] = False
     NAME: ClassVar[str | None] = "DipAnalyserTradingMode"
+    #: the risk enters OctoBot's own dip volume formula (volume_ratio), not the generic scaling
+    RISK_SIZE_WEIGHT: ClassVar[Decimal] = Decimal(0)
     REQUIRED_STRATEGIES: ClassVar[tuple[str, ...]] = ("DipAnalyserStrategyEvaluator",)
     DEFAULT_CONFIG: ClassVar[dict] = {
         "trigger": "evaluations",

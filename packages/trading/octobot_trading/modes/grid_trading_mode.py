@@ -161,7 +161,9 @@ class GridTradingMode(LadderTradingMode):
         requests: list[OrderRequest] = []
         skipped = 0
         if settings.buy_orders_count:
-            funds = settings.buy_funds or self.shared_funds(rules.quote, portfolio.available(rules.quote))
+            funds = settings.buy_funds or self.shared_funds(
+                rules.quote, self.risk_scaled(portfolio.available(rules.quote))
+            )
             per_order = funds / settings.buy_orders_count
             prices = rungs(centre - half, settings.flat_increment, OrderSide.BUY)
             for _, exact in zip(range(settings.buy_orders_count), prices, strict=False):
@@ -174,7 +176,9 @@ class GridTradingMode(LadderTradingMode):
                 else:
                     skipped += 1
         if settings.sell_orders_count:
-            funds = settings.sell_funds or self.shared_funds(rules.base, portfolio.available(rules.base))
+            funds = settings.sell_funds or self.shared_funds(
+                rules.base, self.risk_scaled(portfolio.available(rules.base))
+            )
             amount = rules.adjust_amount(funds / settings.sell_orders_count)
             prices = rungs(centre + half, settings.flat_increment, OrderSide.SELL)
             for _, exact in zip(range(settings.sell_orders_count), prices, strict=False):

@@ -36,6 +36,8 @@ class RemoteSignalsTradingMode(AbstractTradingMode):
 
     ABSTRACT: ClassVar[bool] = False
     NAME: ClassVar[str | None] = "RemoteSignalsTradingMode"
+    #: a copy engages the emitter's share (times volume_percent): the risk does not change it
+    RISK_SIZE_WEIGHT: ClassVar[Decimal] = Decimal(0)
     REQUIRED_STRATEGIES: ClassVar[tuple[str, ...]] = ()
     DEFAULT_CONFIG: ClassVar[dict] = {"trigger": "evaluations", "emitter": "", "volume_percent": 100}
     CONFIG_SCHEMA: ClassVar[dict] = {

@@ -252,12 +252,12 @@ class StaggeredOrdersTradingMode(LadderTradingMode):
             count = _rung_count(start, bound, side, ladder.increment)
             if side is OrderSide.BUY:
                 funds = Decimal(str(config["buy_funds"])) or self.shared_funds(
-                    rules.quote, portfolio.available(rules.quote)
+                    rules.quote, self.risk_scaled(portfolio.available(rules.quote))
                 )
                 average = funds / centre / count if count else ZERO
             else:
                 funds = Decimal(str(config["sell_funds"])) or self.shared_funds(
-                    rules.base, portfolio.available(rules.base)
+                    rules.base, self.risk_scaled(portfolio.available(rules.base))
                 )
                 average = funds / count if count else ZERO
             depth = min(count, int(config["operational_depth"]))
