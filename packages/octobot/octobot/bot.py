@@ -207,7 +207,7 @@ class OctoBot:
         assert self.matrix is not None
         info = self.profile.tentacles[self.profile.trading_mode]
         mode: ot.AbstractTradingMode = info.cls(
-            manager, list(self.profile.pairs), self.profile.tentacle_config(info.name)
+            manager, list(self.profile.pairs), self.profile.tentacle_config(info.name), risk=self.profile.risk
         )
         await mode.start()
         stack.push_async_callback(self._stop_trading_mode, mode, manager)

@@ -399,6 +399,7 @@ class Trader:
             )
             copy.parent_id = parent.order_id
             copy.sized_by_parent = child.sized_by_parent
+            copy.parent_share = child.parent_share
             copy.expires_at = child.expires_at
             if isinstance(child.group, OneCancelsTheOther):
                 groups.setdefault(id(child.group), OneCancelsTheOther()).add(copy)
