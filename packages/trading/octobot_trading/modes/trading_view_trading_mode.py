@@ -8,7 +8,8 @@ An alert names the pair and what to do: ``SIGNAL=buy|sell|cancel``, ``ORDER_TYPE
 ``EXCHANGE`` (an alert for another exchange is ignored). ``SIGNAL=cancel`` cancels this mode's open
 orders on the pair (those with ``TAG`` only, when given). Parsing: `parse_signal` (trading_view_signal.py).
 
-What delivers alerts is a service feed (a webhook); the mode only needs its text: `on_signal(text)`.
+What delivers alerts is a service feed (a webhook): the mode declares it in ``REQUIRED_FEEDS`` and the
+orchestrator hands it each alert's text: `on_signal(text)`.
 Evaluations are not used. Planning is pure (`plan_for_signal`), executed under the portfolio lock.
 """
 
@@ -33,6 +34,8 @@ class TradingViewSignalsTradingMode(AbstractTradingMode):
     ABSTRACT: ClassVar[bool] = False
     NAME: ClassVar[str | None] = "TradingViewSignalsTradingMode"
     REQUIRED_STRATEGIES: ClassVar[tuple[str, ...]] = ()
+    #: the service feed whose signals' text the orchestrator gives `on_signal` (octobot's webhook)
+    REQUIRED_FEEDS: ClassVar[tuple[str, ...]] = ("WebhookFeed",)
     AMOUNT_KEYS: ClassVar[tuple[str, ...]] = ("buy_volume", "sell_volume")
     DEFAULT_CONFIG: ClassVar[dict] = {"trigger": "evaluations", "buy_volume": "10a%", "sell_volume": "100a%"}
     CONFIG_SCHEMA: ClassVar[dict] = {
