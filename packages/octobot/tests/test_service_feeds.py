@@ -177,7 +177,7 @@ async def test_a_failing_feed_logs_once_backs_off_recovers_and_never_stops_the_b
     assert len(warnings) == 3, warnings
     assert all("(service counter)" in line for line in warnings)
     assert "500" in warnings[0] and "429" in warnings[1]
-    assert any("recovered after 6 failed read(s)" in r.getMessage() for r in caplog.records)
+    assert any("recovered (6 failed read(s) so far)" in r.getMessage() for r in caplog.records)
     assert TOKEN not in caplog.text and "********" in warnings[0]  # the URL's token was masked
 
 

@@ -40,6 +40,7 @@ class FeedHealth:
         self.service = service
         self._logger = logger
         self._silence_seconds = silence_seconds
+        self._failing: dict[str | None, str] = {}  # the current error of each failing source
         self._last_error: str | None = None
         self._errors = 0
         self._signals = 0
@@ -47,25 +48,28 @@ class FeedHealth:
         self._last_activity = time.monotonic()  # start counts as activity: silence is measured from it
         self._silent = False
 
-    def failed(self, error: str, retry_in: float) -> None:
-        """A read failed with ``error`` (already free of secrets); logged when it differs from the last."""
+    def _where(self, source: str | None) -> str:
+        return f"{self.feed} (service {self.service})" + (f" {source}" if source else "")
+
+    def failed(self, error: str, retry_in: float, source: str | None = None) -> None:
+        """A read (of ``source``, for a feed of several) failed with ``error`` (already free of secrets);
+        logged when it differs from that source's current error."""
         self._errors += 1
-        if error != self._last_error:
+        if self._failing.get(source) != error:
             self._logger.warning(
-                "%s (service %s): %s; retrying in %.3gs (logged once until it changes)",
-                self.feed,
-                self.service,
+                "%s: %s; retrying in %.3gs (logged once until it changes)",
+                self._where(source),
                 error,
                 retry_in,
             )
+        self._failing[source] = error
         self._last_error = error
 
-    def succeeded(self) -> None:
-        """A read worked (with or without new items)."""
-        if self._last_error is not None:
-            self._logger.info(
-                "%s (service %s): recovered after %d failed read(s)", self.feed, self.service, self._errors
-            )
+    def succeeded(self, source: str | None = None) -> None:
+        """A read (of ``source``) worked, with or without new items."""
+        if self._failing.pop(source, None) is not None:
+            self._logger.info("%s: recovered (%d failed read(s) so far)", self._where(source), self._errors)
+        if not self._failing:
             self._last_error = None
 
     def received(self, count: int, now_ms: int) -> None:

@@ -68,6 +68,11 @@ class PollingFeed(ServiceFeed):
     async def fetch(self) -> Sequence[oe.Signal]:
         raise NotImplementedError(f"{type(self).__name__} must implement fetch()")
 
+    @property
+    def read_timeout(self) -> float:
+        """The longest one `fetch` may take (a feed reading several sources at once may need more)."""
+        return float(self.config["timeout_seconds"])
+
     async def open(self) -> None:
         """Prepare what every read uses (a client session); no network call here."""
 
@@ -94,7 +99,7 @@ class PollingFeed(ServiceFeed):
         while True:
             self.reads += 1
             try:
-                signals = await asyncio.wait_for(self.fetch(), float(self.config["timeout_seconds"]))
+                signals = await asyncio.wait_for(self.fetch(), self.read_timeout)
             except asyncio.CancelledError:
                 raise
             except Exception as error:  # a feed never stops the bot: log, back off, retry
