@@ -26,11 +26,13 @@ from octobot.errors import (
     ConfigError,
     DataError,
     ExitCode,
+    FeedError,
     InsecureUserConfigError,
     MalformedJSONError,
     MissingRequirementError,
     NotFoundError,
     OctoBotError,
+    ServiceConfigError,
     TentacleError,
     UnknownTentacleError,
 )
@@ -49,6 +51,10 @@ from octobot.profile_store import (
 )
 from octobot.record_comparison import Difference
 from octobot.secret_masking import SecretMaskingFilter, SecretMaskingFormatter, mask, register_secret
+from octobot.services.feed_health import FeedStatus
+from octobot.services.polling_feed import POLLING_DEFAULTS, POLLING_PROPERTIES, PollingFeed, backoff_seconds
+from octobot.services.service import Service, Services
+from octobot.services.service_feed import ServiceFeed
 from octobot.tentacle_check import (
     TentacleCheckReport,
     check_profile,
@@ -66,6 +72,8 @@ from octobot.user_tentacle_loader import TentacleLoadError
 __all__ = [
     "ENTRY_POINT_GROUP",
     "HOME_ENV",
+    "POLLING_DEFAULTS",
+    "POLLING_PROPERTIES",
     "PROFILE_SCHEMA",
     "TEMPLATE_KINDS",
     "AlreadyExistsError",
@@ -84,6 +92,8 @@ __all__ = [
     "DataError",
     "Difference",
     "ExitCode",
+    "FeedError",
+    "FeedStatus",
     "InsecureUserConfigError",
     "MalformedJSONError",
     "MissingRequirementError",
@@ -91,12 +101,17 @@ __all__ = [
     "OctoBot",
     "OctoBotError",
     "OrderView",
+    "PollingFeed",
     "PositionView",
     "Profile",
     "ProfileSummary",
     "ProfitSummary",
     "SecretMaskingFilter",
     "SecretMaskingFormatter",
+    "Service",
+    "ServiceConfigError",
+    "ServiceFeed",
+    "Services",
     "TentacleCheckReport",
     "TentacleError",
     "TentacleInfo",
@@ -108,6 +123,7 @@ __all__ = [
     "UnknownTentacleError",
     "UserConfig",
     "UserHome",
+    "backoff_seconds",
     "builtin_profiles_dir",
     "check_profile",
     "check_profile_async",
