@@ -101,3 +101,9 @@ class DataError(OctoBotError):
 
 class BotError(OctoBotError):
     exit_code = ExitCode.BOT_ERROR
+
+
+class WebError(OctoBotError):
+    """The web interface cannot start as asked (an exposed address without a password, a busy port)."""
+
+    exit_code = ExitCode.WEB_ERROR

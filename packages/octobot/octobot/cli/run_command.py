@@ -9,12 +9,12 @@ import logging
 from pathlib import Path
 
 from octobot.cli.context import CliContext
-from octobot.errors import ExitCode
+from octobot.errors import ExitCode, WebError
 from octobot.live import run_live
 from octobot.paper import run_paper
 from octobot.profile import Profile, load_profile
 from octobot.profile_store import selected_profile
-from octobot.web.app import DEFAULT_HOST, WebError
+from octobot.web import DEFAULT_HOST
 from octobot.web.password import load_password_hash
 from octobot.web.security import is_loopback
 

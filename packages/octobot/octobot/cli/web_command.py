@@ -11,7 +11,7 @@ import sys
 
 from octobot.cli.context import CliContext
 from octobot.errors import ExitCode, UsageError
-from octobot.web.app import DEFAULT_HOST, DEFAULT_PORT, WebServer, create_context
+from octobot.web import DEFAULT_HOST, DEFAULT_PORT
 from octobot.web.password import clear_password, set_password
 
 
@@ -59,6 +59,8 @@ def run(args: argparse.Namespace, context: CliContext) -> int:
 
 
 async def _serve(context: CliContext, host: str, port: int) -> None:
+    from octobot.web.app import WebServer, create_context  # the server's modules: only when serving
+
     web_context = create_context(context.home.ensure(), context.registry)
     server = WebServer(web_context, host, port)
     await server.start()

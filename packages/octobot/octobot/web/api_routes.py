@@ -4,6 +4,7 @@ scripts. Commands on the bot go through its control API, never around it."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from pathlib import Path
 from typing import Any
 
@@ -113,21 +114,33 @@ async def websocket(request: web.Request) -> web.StreamResponse:
 
 
 # ------------------------------------------------------------------ the running bot
+def plain(value: Any) -> Any:
+    """A control API result (dataclasses of Decimals) as JSON-ready data."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {item.name: plain(getattr(value, item.name)) for item in dataclasses.fields(value)}
+    if isinstance(value, (list, tuple)):
+        return [plain(item) for item in value]
+    return value
+
+
+async def cancel_orders(control: Any, target: str) -> list[Any]:
+    """Cancel one open order, or every one (``all``), each through the control API."""
+    if target != "all":
+        return [await control.cancel_order(target)]
+    return [await control.cancel_order(order.order_id) for order in control.orders()]
+
+
 @routes.get(f"{PREFIX}/status")
 async def status(request: web.Request) -> web.Response:
     context = context_of(request)
     if context.control is None:
         return ok({"running": False, "mode": "web", "profile": selected_profile(context.home)})
-    return ok({"running": True, "mode": "bot", **await _call(context.control.status())})
-
-
-async def _call(value: Any) -> Any:
-    return await value if asyncio.iscoroutine(value) else value
+    return ok({**plain(context.control.status()), "mode": "bot", "profile": _bot(context).profile.name})
 
 
 @routes.get(f"{PREFIX}/portfolio")
 async def portfolio(request: web.Request) -> web.Response:
-    return ok(await _call(_control(context_of(request)).balance()))
+    return ok(plain(_control(context_of(request)).balance()))
 
 
 @routes.get(f"{PREFIX}/portfolio/history")
@@ -137,45 +150,38 @@ async def portfolio_history(request: web.Request) -> web.Response:
 
 @routes.get(f"{PREFIX}/orders")
 async def orders(request: web.Request) -> web.Response:
-    return ok({"orders": await _call(_control(context_of(request)).orders())})
+    return ok({"orders": plain(_control(context_of(request)).orders())})
 
 
 @routes.delete(f"{PREFIX}/orders/{{order_id}}")
 async def cancel_order(request: web.Request) -> web.Response:
-    result = await _call(_control(context_of(request)).cancel_order(request.match_info["order_id"]))
-    return ok({"cancelled": result})
+    control = _control(context_of(request))
+    return ok({"results": plain(await cancel_orders(control, request.match_info["order_id"]))})
 
 
 @routes.delete(f"{PREFIX}/orders")
 async def cancel_all_orders(request: web.Request) -> web.Response:
-    result = await _call(_control(context_of(request)).cancel_order("all"))
-    return ok({"cancelled": result})
+    return ok({"results": plain(await cancel_orders(_control(context_of(request)), "all"))})
 
 
 @routes.get(f"{PREFIX}/trades")
 async def trades(request: web.Request) -> web.Response:
-    offset = _int_query(request, "offset", 0)
-    limit = _int_query(request, "limit", 100, MAX_PAGE)
-    everything = await _call(_control(context_of(request)).trades())
-    return ok(
-        {
-            "total": len(everything),
-            "offset": offset,
-            "limit": limit,
-            "trades": everything[offset : offset + limit],
-        }
-    )
+    page = _int_query(request, "page", 1) or 1
+    page_size = _int_query(request, "page_size", 100, MAX_PAGE) or 1
+    found = _control(context_of(request)).trades(page, page_size)
+    return ok({**plain(found), "pages": found.pages})
 
 
 @routes.get(f"{PREFIX}/profit")
 async def profit(request: web.Request) -> web.Response:
-    return ok(await _call(_control(context_of(request)).profit()))
+    days = _int_query(request, "days", 0, 36500) or None
+    return ok(plain(_control(context_of(request)).profit(days)))
 
 
 @routes.get(f"{PREFIX}/profit/daily")
 async def daily(request: web.Request) -> web.Response:
     days = _int_query(request, "days", 7, 3650)
-    return ok({"days": await _call(_control(context_of(request)).daily(days))})
+    return ok({"days": plain(_control(context_of(request)).daily(days))})
 
 
 @routes.get(f"{PREFIX}/candles")
@@ -198,20 +204,20 @@ async def command(request: web.Request) -> web.Response:
     name = request.match_info["command"]
     body = await _json_body(request)
     if name == "pause":
-        result = await _call(control.pause())
+        result = control.pause()
     elif name == "resume":
-        result = await _call(control.resume())
+        result = control.resume()
     elif name == "stop":
-        result = await _call(control.stop())
+        result = control.stop()
     elif name == "force_exit":
-        result = await _call(control.force_exit(str(body.get("target", "all"))))
+        result = await control.force_exit(str(body.get("target", "all")))
     elif name == "risk":
         if "value" not in body:
-            return bad_request('risk: give {"value": a number between 0 and 1}')
-        result = await _call(control.set_risk(body["value"]))
+            return bad_request('risk: give {"value": a number above 0 and at most 1}')
+        result = control.set_risk(body["value"])
     else:
         raise NotFoundError(f"unknown command '{name}' (pause, resume, stop, force_exit, risk)")
-    return ok({"command": name, "result": result})
+    return ok(plain(result))
 
 
 # ------------------------------------------------------------------ backtests

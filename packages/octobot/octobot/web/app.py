@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
-from octobot.errors import ExitCode, OctoBotError
+from octobot.errors import WebError
 from octobot.home import UserHome
 from octobot.tentacle_registry import TentacleRegistry
-from octobot.web import api_routes, pages
+from octobot.web import DEFAULT_HOST, DEFAULT_PORT, api_routes, pages
 from octobot.web.auth import WebAuth
 from octobot.web.backtests import BacktestJobs, BacktestRun
 from octobot.web.collects import CollectJobs, CollectRun
@@ -32,16 +32,8 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_HOST = "127.0.0.1"
-DEFAULT_PORT = 5001
 #: largest request body (an uploaded candle file)
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
-
-
-class WebError(OctoBotError):
-    """The interface cannot start as configured (an exposed address without a password, a busy port)."""
-
-    exit_code = ExitCode.WEB_ERROR
 
 
 def static_folder() -> Path:

@@ -9,7 +9,8 @@ from typing import Any, ClassVar
 from octobot.home import UserHome
 from octobot.interface_base import AbstractInterface
 from octobot.tentacle_registry import TentacleRegistry
-from octobot.web.app import DEFAULT_HOST, DEFAULT_PORT, WebServer, create_context
+from octobot.web import DEFAULT_HOST, DEFAULT_PORT
+from octobot.web.app import WebServer, create_context
 from octobot.web.hub import EventHub
 
 #: exchange channel -> websocket event type

@@ -42,39 +42,113 @@ SCHEMAS: dict[str, Any] = {
     "Token": _object(
         {"token": {"type": "string"}, "token_type": {"const": "bearer"}, "expires_in": {"type": "integer"}}
     ),
-    "Status": _object({"running": {"type": "boolean"}, "mode": {"enum": ["web", "bot"]}}),
+    "Status": _object(
+        {
+            "running": {"type": "boolean"},
+            "mode": {"enum": ["web", "bot"]},
+            "profile": {"type": "string"},
+            "paused": {"type": "boolean"},
+            "bot_id": {"type": "string"},
+            "positions": {"type": "array"},
+            "open_orders": {"type": "array", "items": _ref("Order")},
+        },
+        ["running", "mode", "profile"],
+    ),
     "Order": _object(
         {
-            "id": {"type": "string"},
+            "order_id": {"type": "string"},
             "exchange": {"type": "string"},
             "symbol": {"type": "string"},
             "side": {"enum": ["buy", "sell"]},
             "kind": {"type": "string"},
             "amount": _DECIMAL,
-            "price": _NULLABLE_DECIMAL,
             "filled": _DECIMAL,
+            "price": _NULLABLE_DECIMAL,
+            "trigger_price": _NULLABLE_DECIMAL,
             "status": {"type": "string"},
-            "created_at": _NULLABLE_MS,
-        },
-        ["id", "symbol", "side", "kind", "amount", "status"],
+            "created_at": _MS,
+            "tag": {"type": ["string", "null"]},
+        }
     ),
+    "OrderList": _object({"orders": {"type": "array", "items": _ref("Order")}}),
     "Trade": _object(
         {
-            "id": {"type": "string"},
+            "trade_id": {"type": "string"},
             "order_id": {"type": "string"},
+            "exchange": {"type": "string"},
             "symbol": {"type": "string"},
             "side": {"enum": ["buy", "sell"]},
-            "price": _DECIMAL,
             "amount": _DECIMAL,
-        },
-        ["id", "symbol", "side", "price", "amount"],
+            "price": _DECIMAL,
+            "fee": _DECIMAL,
+            "fee_asset": {"type": "string"},
+            "realised_pnl": _DECIMAL,
+            "time": _MS,
+        }
     ),
     "TradePage": _object(
         {
             "total": {"type": "integer", "minimum": 0},
-            "offset": {"type": "integer", "minimum": 0},
-            "limit": {"type": "integer", "minimum": 0},
+            "page": {"type": "integer", "minimum": 1},
+            "page_size": {"type": "integer", "minimum": 1},
+            "pages": {"type": "integer", "minimum": 1},
             "trades": {"type": "array", "items": _ref("Trade")},
+        }
+    ),
+    "CommandResult": _object(
+        {
+            "command": {"type": "string"},
+            "message": {"type": "string"},
+            "orders": {"type": "array", "items": _ref("Order")},
+        }
+    ),
+    "CancelResults": _object({"results": {"type": "array", "items": _ref("CommandResult")}}),
+    "Balance": _object(
+        {
+            "reference": {"type": "string"},
+            "total_value": _NULLABLE_DECIMAL,
+            "lines": {
+                "type": "array",
+                "items": _object(
+                    {
+                        "exchange": {"type": "string"},
+                        "asset": {"type": "string"},
+                        "total": _DECIMAL,
+                        "available": _DECIMAL,
+                        "value": _NULLABLE_DECIMAL,
+                    }
+                ),
+            },
+        }
+    ),
+    "Profit": _object(
+        {
+            "reference": {"type": "string"},
+            "days": {"type": ["integer", "null"]},
+            "since": _NULLABLE_MS,
+            "realised_pnl": _DECIMAL,
+            "trades": {"type": "integer"},
+            "winning_exits": {"type": "integer"},
+            "losing_exits": {"type": "integer"},
+            "start_value": _NULLABLE_DECIMAL,
+            "current_value": _NULLABLE_DECIMAL,
+            "profit_percent": _NULLABLE_DECIMAL,
+            "vs_market_percent": _NULLABLE_DECIMAL,
+        }
+    ),
+    "Daily": _object(
+        {
+            "days": {
+                "type": "array",
+                "items": _object(
+                    {
+                        "day": {"type": "string"},
+                        "start": _MS,
+                        "realised_pnl": _DECIMAL,
+                        "trades": {"type": "integer"},
+                    }
+                ),
+            }
         }
     ),
     "PortfolioHistory": _object(
@@ -263,7 +337,6 @@ SCHEMAS: dict[str, Any] = {
         }
     ),
     "Event": _object({"type": {"enum": list(EVENT_TYPES)}, "time": _MS, "data": {}}),
-    "CommandResult": _object({"command": {"type": "string"}, "result": {}}),
     "Any": {},
 }
 
@@ -326,22 +399,28 @@ PATHS: dict[str, Any] = {
         }
     },
     "/status": {"get": _op("bot status (running, profile, paused...) through the bot-control API", "Status")},
-    "/portfolio": {"get": _op("balances and their value", "Any")},
+    "/portfolio": {"get": _op("balances and their value in the reference market", "Balance")},
     "/portfolio/history": {"get": _op("portfolio value history per exchange", "PortfolioHistory")},
     "/orders": {
-        "get": _op("open orders", "Any"),
-        "delete": _op("cancel every open order", "Any"),
+        "get": _op("open orders, oldest first", "OrderList"),
+        "delete": _op("cancel every open order", "CancelResults"),
     },
-    "/orders/{order_id}": {"delete": _op("cancel one order", "Any", params=[_path("order_id")])},
+    "/orders/{order_id}": {"delete": _op("cancel one order", "CancelResults", params=[_path("order_id")])},
     "/trades": {
         "get": _op(
-            "trade history, paged (no cap)",
+            "trade history, newest first, paged (no cap on history)",
             "TradePage",
-            params=[_query("offset", "integer"), _query("limit", "integer", "at most 1000")],
+            params=[_query("page", "integer", "from 1"), _query("page_size", "integer", "at most 1000")],
         )
     },
-    "/profit": {"get": _op("profit since the start", "Any")},
-    "/profit/daily": {"get": _op("profit per day", "Any", params=[_query("days", "integer")])},
+    "/profit": {
+        "get": _op(
+            "realised PnL (of the last days, or all) and the change since the start",
+            "Profit",
+            params=[_query("days", "integer")],
+        )
+    },
+    "/profit/daily": {"get": _op("realised PnL per UTC day", "Daily", params=[_query("days", "integer")])},
     "/candles": {
         "get": _op(
             "candles of a traded pair",

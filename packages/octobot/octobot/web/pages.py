@@ -131,10 +131,11 @@ def _live(context: WebContext) -> dict[str, Any]:
     }
 
 
-async def _control_call(context: WebContext, method: str, *args: Any) -> Any:
+def _control_call(context: WebContext, method: str, *args: Any) -> Any:
+    """A read of the control API (None without a bot)."""
     if context.control is None:
         return None
-    return await api_routes._call(getattr(context.control, method)(*args))
+    return getattr(context.control, method)(*args)
 
 
 @routes.get("/")
@@ -145,8 +146,8 @@ async def dashboard(request: web.Request) -> web.Response:
         return render(
             request, "dashboard.html", title="Dashboard", live=None, runs=runs, profit=None, bot_status=None
         )
-    status = await _control_call(context, "status")
-    profit = await _control_call(context, "profit")
+    status = _control_call(context, "status")
+    profit = _control_call(context, "profit")
     return render(
         request,
         "dashboard.html",
@@ -161,7 +162,7 @@ async def dashboard(request: web.Request) -> web.Response:
 @routes.get("/portfolio")
 async def portfolio(request: web.Request) -> web.Response:
     context = context_of(request)
-    balance = await _control_call(context, "balance")
+    balance = _control_call(context, "balance")
     history = live_views.portfolio_history(context.bot) if context.bot is not None else []
     return render(request, "portfolio.html", title="Portfolio", balance=balance, history=history)
 
@@ -169,7 +170,7 @@ async def portfolio(request: web.Request) -> web.Response:
 @routes.get("/orders")
 async def orders(request: web.Request) -> web.Response:
     context = context_of(request)
-    found = await _control_call(context, "orders")
+    found = _control_call(context, "orders")
     return render(request, "orders.html", title="Orders", orders=found, message=request.query.get("message"))
 
 
@@ -181,7 +182,7 @@ async def cancel_orders(request: web.Request) -> web.Response:
     if context.control is None:
         raise web.HTTPFound("/orders")
     try:
-        await api_routes._call(context.control.cancel_order(target))
+        await api_routes.cancel_orders(context.control, target)
         message = "All open orders cancelled." if target == "all" else f"Order {target} cancelled."
     except OctoBotError as error:
         message = str(error)
@@ -191,21 +192,14 @@ async def cancel_orders(request: web.Request) -> web.Response:
 @routes.get("/trades")
 async def trades(request: web.Request) -> web.Response:
     context = context_of(request)
-    page = max(1, int(request.query.get("page", "1")) if request.query.get("page", "1").isdigit() else 1)
-    everything = await _control_call(context, "trades")
-    total = len(everything) if everything is not None else 0
-    pages = max(1, -(-total // TRADES_PER_PAGE))
-    page = min(page, pages)
-    shown = list(reversed(everything or []))[(page - 1) * TRADES_PER_PAGE : page * TRADES_PER_PAGE]
-    return render(
-        request,
-        "trades.html",
-        title="Trades",
-        trades=shown if everything is not None else None,
-        total=total,
-        page=page,
-        pages=pages,
-    )
+    text = request.query.get("page", "1")
+    page = max(1, int(text)) if text.isdigit() else 1
+    if context.control is None:
+        return render(request, "trades.html", title="Trades", found=None)
+    found = context.control.trades(page, TRADES_PER_PAGE)
+    if page > found.pages:
+        found = context.control.trades(found.pages, TRADES_PER_PAGE)
+    return render(request, "trades.html", title="Trades", found=found)
 
 
 @routes.get("/matrix")

@@ -49,7 +49,7 @@ function drawTrades() {
 }
 
 async function loadTrades() {
-  const data = await api('GET', '/trades?limit=1000');
+  const data = await api('GET', '/trades?page_size=1000');
   trades = data.trades;
   drawTrades();
 }
@@ -65,9 +65,9 @@ const marketPoints = [];
 function showProfit(p, time) {
   document.getElementById('portfolio-value').textContent = `${number(p.current_value)} ${p.reference}`;
   document.getElementById('bot-profit').textContent = `${number(p.profit_percent)} %`;
-  document.getElementById('market-profit').textContent = `${number(p.holding_percent)} %`;
+  document.getElementById('market-profit').textContent = `${number(p.vs_market_percent)} pts`;
   botPoints.push([time, p.profit_percent]);
-  marketPoints.push([time, p.holding_percent]);
+  marketPoints.push([time, p.market_average_percent]);
   profit.series[0].setData(lineData(botPoints));
   profit.series[1].setData(lineData(marketPoints));
   value.series[0].update({ time: Math.floor(time / 1000), value: Number(p.current_value) });
