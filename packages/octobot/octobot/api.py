@@ -18,6 +18,7 @@ from octobot.errors import (
     OctoBotError,
     TentacleError,
     UnknownTentacleError,
+    WebError,
 )
 from octobot.home import HOME_ENV, UserHome
 from octobot.logging_setup import setup_logging
@@ -47,6 +48,8 @@ from octobot.tentacle_registry import TentacleRegistry
 from octobot.tentacle_template import TEMPLATE_KINDS, create_tentacle
 from octobot.user_config import UserConfig, load_user_config
 from octobot.user_tentacle_loader import TentacleLoadError
+from octobot.web.password import clear_password as clear_web_password
+from octobot.web.password import set_password as set_web_password
 
 __all__ = [
     "ENTRY_POINT_GROUP",
@@ -80,11 +83,13 @@ __all__ = [
     "UnknownTentacleError",
     "UserConfig",
     "UserHome",
+    "WebError",
     "builtin_profiles_dir",
     "check_profile",
     "check_profile_async",
     "check_tentacle",
     "check_tentacle_async",
+    "clear_web_password",
     "copy_profile",
     "create_tentacle",
     "export_profile",
@@ -95,5 +100,6 @@ __all__ = [
     "load_user_config",
     "mask",
     "register_secret",
+    "set_web_password",
     "setup_logging",
 ]

@@ -453,6 +453,19 @@ PATHS: dict[str, Any] = {
     "/backtests/{run_id}/result": {
         "get": _op("a finished backtest's figures", "BacktestResult", params=[_path("run_id")])
     },
+    "/backtests/{run_id}/report": {
+        "get": {
+            "summary": "a finished backtest's self-contained HTML report",
+            "parameters": [_path("run_id")],
+            "responses": {
+                "200": {
+                    "description": "the report",
+                    "content": {"text/html": {"schema": {"type": "string"}}},
+                },
+                "404": {"description": "error", **_json("Error")},
+            },
+        }
+    },
     "/data": {
         "get": _op("data files of the data folder", "DataFileList"),
         "post": {

@@ -4,7 +4,8 @@ every answer gets.
 Rules: with a password set, a page needs the session cookie (else a redirect to /login) and an API call a
 session or a bearer token (else 401). With no password set, everything is open (the server then listens
 on loopback only). A request that changes something (POST, PUT, PATCH, DELETE) without a bearer token must
-repeat the CSRF cookie in the ``csrf_token`` form field or the ``X-CSRF-Token`` header; a websocket opened
+repeat the CSRF cookie in the ``csrf_token`` form field or the ``X-CSRF-Token`` header (a script gets a
+token from ``POST /api/v1/token``: with no password set, any password is accepted); a websocket opened
 from a browser must come from the interface's own origin.
 """
 
@@ -86,8 +87,12 @@ def _unauthorized(request: web.Request) -> web.StreamResponse:
     raise web.HTTPFound(f"/login?next={quote(target, safe='')}")
 
 
+#: changing requests without the CSRF check: getting a token (another site could not read the answer)
+_CSRF_EXEMPT = ("/api/v1/token",)
+
+
 async def _csrf_ok(request: web.Request) -> bool:
-    if request.method in _SAFE_METHODS:
+    if request.method in _SAFE_METHODS or request.path in _CSRF_EXEMPT:
         return True
     if bearer_token(request) is not None and context_of(request).auth.valid_token(bearer_token(request)):
         return True
