@@ -35,6 +35,7 @@ from octobot.errors import (
     ServiceConfigError,
     TentacleError,
     UnknownTentacleError,
+    WebError,
 )
 from octobot.home import HOME_ENV, UserHome
 from octobot.logging_setup import setup_logging
@@ -68,6 +69,8 @@ from octobot.tentacle_registry import TentacleRegistry
 from octobot.tentacle_template import TEMPLATE_KINDS, create_tentacle
 from octobot.user_config import UserConfig, load_user_config
 from octobot.user_tentacle_loader import TentacleLoadError
+from octobot.web.password import clear_password as clear_web_password
+from octobot.web.password import set_password as set_web_password
 
 __all__ = [
     "ENTRY_POINT_GROUP",
@@ -124,11 +127,13 @@ __all__ = [
     "UserConfig",
     "UserHome",
     "backoff_seconds",
+    "WebError",
     "builtin_profiles_dir",
     "check_profile",
     "check_profile_async",
     "check_tentacle",
     "check_tentacle_async",
+    "clear_web_password",
     "copy_profile",
     "create_tentacle",
     "export_profile",
@@ -139,5 +144,6 @@ __all__ = [
     "load_user_config",
     "mask",
     "register_secret",
+    "set_web_password",
     "setup_logging",
 ]
