@@ -18,9 +18,18 @@ from octobot.errors import (
     OctoBotError,
     TentacleError,
     UnknownTentacleError,
+    UsageError,
 )
 from octobot.home import HOME_ENV, UserHome
 from octobot.logging_setup import setup_logging
+from octobot.optimizer.job import Fold, Window
+from octobot.optimizer.objectives import BUILTIN_OBJECTIVES, Objective, available_objectives, get_objective
+from octobot.optimizer.report import parameter_importance, render_study_html, write_study_html
+from octobot.optimizer.samplers import SAMPLERS
+from octobot.optimizer.save_best import save_settings_as_profile
+from octobot.optimizer.space import Parameter, SearchSpace, default_space, load_space, parse_space
+from octobot.optimizer.study import StudyOptions, StudyProgress, StudyResult, run_study
+from octobot.optimizer.worker import best_run_report
 from octobot.profile import Profile, load_profile
 from octobot.profile_schema import PROFILE_SCHEMA
 from octobot.profile_store import (
@@ -49,9 +58,11 @@ from octobot.user_config import UserConfig, load_user_config
 from octobot.user_tentacle_loader import TentacleLoadError
 
 __all__ = [
+    "BUILTIN_OBJECTIVES",
     "ENTRY_POINT_GROUP",
     "HOME_ENV",
     "PROFILE_SCHEMA",
+    "SAMPLERS",
     "TEMPLATE_KINDS",
     "AlreadyExistsError",
     "BadPortfolioError",
@@ -62,15 +73,22 @@ __all__ = [
     "DataError",
     "Difference",
     "ExitCode",
+    "Fold",
     "InsecureUserConfigError",
     "MalformedJSONError",
     "MissingRequirementError",
     "NotFoundError",
+    "Objective",
     "OctoBotError",
+    "Parameter",
     "Profile",
     "ProfileSummary",
+    "SearchSpace",
     "SecretMaskingFilter",
     "SecretMaskingFormatter",
+    "StudyOptions",
+    "StudyProgress",
+    "StudyResult",
     "TentacleCheckReport",
     "TentacleError",
     "TentacleInfo",
@@ -78,8 +96,12 @@ __all__ = [
     "TentacleLoadError",
     "TentacleRegistry",
     "UnknownTentacleError",
+    "UsageError",
     "UserConfig",
     "UserHome",
+    "Window",
+    "available_objectives",
+    "best_run_report",
     "builtin_profiles_dir",
     "check_profile",
     "check_profile_async",
@@ -87,13 +109,22 @@ __all__ = [
     "check_tentacle_async",
     "copy_profile",
     "create_tentacle",
+    "default_space",
     "export_profile",
     "find_profile",
+    "get_objective",
     "import_profile",
     "list_profiles",
     "load_profile",
+    "load_space",
     "load_user_config",
     "mask",
+    "parameter_importance",
+    "parse_space",
     "register_secret",
+    "render_study_html",
+    "run_study",
+    "save_settings_as_profile",
     "setup_logging",
+    "write_study_html",
 ]
