@@ -147,10 +147,10 @@ def test_same_seed_same_trials_other_seed_other_trials(home, builtin_tentacles, 
 
 def test_the_local_pool_gives_the_serial_results(home, builtin_tentacles, btc_data_file, tmp_path):
     serial = octobot.run_study(
-        _options(btc_data_file, tmp_path, trials=12, store=tmp_path / "s.sqlite"), home=home
+        _options(btc_data_file, tmp_path, trials=8, store=tmp_path / "s.sqlite"), home=home
     )
     pooled = octobot.run_study(
-        _options(btc_data_file, tmp_path, trials=12, workers=2, store=tmp_path / "p.sqlite"), home=home
+        _options(btc_data_file, tmp_path, trials=8, workers=2, store=tmp_path / "p.sqlite"), home=home
     )
     assert comparable(serial.trials) == comparable(pooled.trials)
     assert serial.name == pooled.name  # the executor is not part of what a study is
