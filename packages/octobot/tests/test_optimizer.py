@@ -146,11 +146,14 @@ def test_same_seed_same_trials_other_seed_other_trials(home, builtin_tentacles, 
 
 
 def test_the_local_pool_gives_the_serial_results(home, builtin_tentacles, btc_data_file, tmp_path):
+    # 14 trials, 2 pending: TPE's 10 random start-up trials, then 4 it chooses from the results told so far
+    # (results arriving in another order on the pool must not change what it is told when)
+    common = {"trials": 14, "pending": 2, "sampler": "tpe"}
     serial = octobot.run_study(
-        _options(btc_data_file, tmp_path, trials=8, store=tmp_path / "s.sqlite"), home=home
+        _options(btc_data_file, tmp_path, store=tmp_path / "s.sqlite", **common), home=home
     )
     pooled = octobot.run_study(
-        _options(btc_data_file, tmp_path, trials=8, workers=2, store=tmp_path / "p.sqlite"), home=home
+        _options(btc_data_file, tmp_path, workers=2, store=tmp_path / "p.sqlite", **common), home=home
     )
     assert comparable(serial.trials) == comparable(pooled.trials)
     assert serial.name == pooled.name  # the executor is not part of what a study is

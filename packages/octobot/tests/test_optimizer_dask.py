@@ -34,7 +34,15 @@ def cluster():
 
 
 def _options(data: Path, store: Path, **changes) -> octobot.StudyOptions:
-    values = {"data": [data], "trials": 10, "start_ms": START_MS, "end_ms": END_MS, "store": store}
+    # 2 pending: after TPE's 10 random start-up trials, each ask depends on the results told before it
+    values = {
+        "data": [data],
+        "trials": 14,
+        "pending": 2,
+        "start_ms": START_MS,
+        "end_ms": END_MS,
+        "store": store,
+    }
     values.update(changes)
     return octobot.StudyOptions(**values)
 
