@@ -117,14 +117,21 @@ __all__ = [
 ]
 
 # --- reports and collectors ---
+from octobot_backtesting._schema import MARKET_TABLES, ORDER_BOOKS, TICKERS, TRADES
 from octobot_backtesting.collectors import (
+    DEFAULT_BOOK_DEPTH,
     STAGING_SUFFIX,
     CollectedSeries,
     CollectionRequest,
     CollectionResult,
     CollectorError,
+    LiveCollectionRequest,
+    LiveCollectionResult,
+    LiveCollector,
     OhlcvCollector,
+    collect_live,
     collect_ohlcv,
+    interrupted_live_end,
 )
 from octobot_backtesting.reports import (
     Drawdown,
@@ -138,12 +145,20 @@ from octobot_backtesting.reports import (
 )
 
 __all__ += [
+    "DEFAULT_BOOK_DEPTH",
+    "MARKET_TABLES",
+    "ORDER_BOOKS",
     "STAGING_SUFFIX",
+    "TICKERS",
+    "TRADES",
     "CollectedSeries",
     "CollectionRequest",
     "CollectionResult",
     "CollectorError",
     "Drawdown",
+    "LiveCollectionRequest",
+    "LiveCollectionResult",
+    "LiveCollector",
     "OhlcvCollector",
     "OpenOrderRecord",
     "ReportError",
@@ -152,5 +167,7 @@ __all__ += [
     "TradeRecord",
     "build_figure",
     "build_report",
+    "collect_live",
     "collect_ohlcv",
+    "interrupted_live_end",
 ]
