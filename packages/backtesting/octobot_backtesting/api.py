@@ -23,6 +23,7 @@ from octobot_backtesting.datafile_reader import (
     SeriesRange,
 )
 from octobot_backtesting.datafile_writer import DataFileWriter
+from octobot_backtesting.derived_market_data import write_derived_market_data
 from octobot_backtesting.description import DataFileDescription, DataFileSummary, SeriesInfo
 from octobot_backtesting.errors import (
     BacktestingError,
@@ -41,6 +42,7 @@ from octobot_backtesting.importers.file_names import parse_candle_file_name
 from octobot_backtesting.importers.importing import CandleFiles, ImportReport, import_files, read_candle_files
 from octobot_backtesting.importers.octobot_files import OctoBotFileReader
 from octobot_backtesting.importers.text_candles import read_csv_candles, read_json_candles
+from octobot_backtesting.market_replay import MissingMarketDataError
 from octobot_backtesting.replay import (
     COMMON,
     UNION,
@@ -85,6 +87,7 @@ __all__ = [
     "ImporterError",
     "IssueKind",
     "MergeConflictError",
+    "MissingMarketDataError",
     "OctoBotFileReader",
     "Replay",
     "ReplayError",
@@ -114,6 +117,7 @@ __all__ = [
     "resample_candles",
     "validate_candles",
     "validate_data_file",
+    "write_derived_market_data",
 ]
 
 # --- reports and collectors ---

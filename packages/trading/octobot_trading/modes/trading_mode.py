@@ -68,6 +68,9 @@ class AbstractTradingMode:
     REQUIRED_STRATEGIES: ClassVar[tuple[str, ...]] = ("*",)
     DEFAULT_CONFIG: ClassVar[dict] = {"trigger": "evaluations"}
     CONFIG_SCHEMA: ClassVar[dict] = {"type": "object"}
+    #: recorded market data a backtest must replay besides candles (of "tickers", "order_books", "trades");
+    #: `octobot backtest` refuses a data file without it, naming the table
+    REQUIRED_MARKET_DATA: ClassVar[tuple[str, ...]] = ()
     #: config keys holding an amount text (``0.1``, ``25q``, ``2%``, ``12a%``), checked by config_problems
     AMOUNT_KEYS: ClassVar[tuple[str, ...]] = ()
 
