@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from decimal import Decimal
 from enum import Enum
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -99,8 +99,17 @@ class AbstractTradingMode:
         #: symbols whose plan_on_start has not run yet (they had no price when the mode started)
         self._unstarted: set[str] = set()
         self._first_candle_consumer: tuple[oc.Channel, oc.Consumer] | None = None
+        #: the bot's other exchanges by name (their prices, books), set by the orchestrator before start
+        self.peer_exchanges: dict[str, ExchangeManager] = {}
         for symbol in self.symbols:
             exchange_manager.symbol_data(symbol)  # fails early on an unknown symbol
+
+    def set_peer_exchanges(self, peers: Mapping[str, ExchangeManager]) -> None:
+        """The bot's other exchanges by name, read-only for this mode: modes trading on price differences
+        (arbitrage) or following another exchange's price (market making) read their prices and books."""
+        self.peer_exchanges = {
+            name: manager for name, manager in peers.items() if manager is not self.exchange_manager
+        }
 
     @classmethod
     def get_name(cls) -> str:
