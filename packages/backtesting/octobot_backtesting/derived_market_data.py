@@ -4,12 +4,15 @@ that was never recorded live.
 Why derived data is labelled as such: a book built around each close is not the market's book (its
 depth, its spread, the queue in front of an order are made up), so a backtest on it shows how a mode
 behaves, not what it would have earned. Record the real thing with ``collect_live`` for that. Each candle
-gives, 1 ms before its close (what a live recorder would have seen last in that candle):
+gives, at its open time (when its price is its open, before its path is walked: no look-ahead):
 
-- a ticker: last = close, bid/ask = close -/+ half the spread, base volume = the candle's volume;
-- a book of ``levels`` levels per side, ``spread`` apart around the close, each holding
+- a ticker: last = open, bid/ask = open -/+ half the spread, base volume = the candle's volume;
+- a book of ``levels`` levels per side, ``spread`` apart around the open, each holding
   ``volume / levels`` (the candle's volume spread over the book);
-- one trade of the candle's volume at its close (a buy when it closed up or flat, else a sell).
+- one trade of the candle's volume at its open (a buy when the candle closed up or flat, else a sell).
+
+A replay pushes them after the candles closing at that instant (the previous candle), so an order laid
+on a derived book is then filled along the candle's own path.
 """
 
 from __future__ import annotations
@@ -26,7 +29,6 @@ from octobot_backtesting.errors import DataFileError
 def write_derived_market_data(
     writer: DataFileWriter,
     symbol: str,
-    time_frame_ms: int,
     candles: np.ndarray,
     *,
     spread: float = 0.001,
@@ -40,16 +42,16 @@ def write_derived_market_data(
     if levels < 1:
         raise DataFileError(f"levels must be at least 1, got {levels}")
     tickers, books, trades = [], [], []
-    for open_time, open_, _, _, close, volume in np.asarray(candles, dtype=np.float64).tolist():
-        time = int(open_time) + time_frame_ms - 1
-        half = close * spread / 2
-        tickers.append((symbol, time, close - half, close + half, close, volume, volume * close))
+    for open_time, price, _, _, close, volume in np.asarray(candles, dtype=np.float64).tolist():
+        time = int(open_time)
+        half = price * spread / 2
+        tickers.append((symbol, time, price - half, price + half, price, volume, volume * price))
         amount = volume / levels
-        bids = [[close - half - close * spread * level, amount] for level in range(levels)]
-        asks = [[close + half + close * spread * level, amount] for level in range(levels)]
+        bids = [[price - half - price * spread * level, amount] for level in range(levels)]
+        asks = [[price + half + price * spread * level, amount] for level in range(levels)]
         books.append((symbol, time, json.dumps(bids), json.dumps(asks)))
-        side = "buy" if close >= open_ else "sell"
-        trades.append((symbol, time, f"{symbol}-{time}", side, close, volume))
+        side = "buy" if close >= price else "sell"
+        trades.append((symbol, time, f"{symbol}-{time}", side, price, volume))
     return {
         _schema.TICKERS: writer.write_market_data(_schema.TICKERS, tickers),
         _schema.ORDER_BOOKS: writer.write_market_data(_schema.ORDER_BOOKS, books),

@@ -26,7 +26,7 @@ def _write(path, candles, *, market: bool) -> None:
     with ob.DataFileWriter(path, exchange="binance", origin="test: derived from freqtrade ETH/BTC") as writer:
         writer.write_ohlcv(SYMBOL, "5m", candles)
         if market:
-            ob.write_derived_market_data(writer, SYMBOL, M5, candles[::3], spread=0.002, levels=3)
+            ob.write_derived_market_data(writer, SYMBOL, candles[::3], spread=0.002, levels=3)
 
 
 async def _replay(path, tables):
@@ -61,21 +61,25 @@ async def test_tickers_and_books_reach_the_channels_at_their_time_between_candle
     tickers = [(now, m) for now, kind, m in seen if kind == "ticker"]
     books = [(now, m) for now, kind, m in seen if kind == "book"]
     closes = [now for now, kind, _ in seen if kind == "candle"]
-    # every third candle gave a ticker and a book 1 ms before its close (the run starts at the first open)
-    derived = candles[::3]
-    assert [now for now, _ in tickers] == (derived[:, 0].astype(int) + M5 - 1).tolist()
+    # every third candle gave a ticker and a book at its open; the run starts at the first open, excluded
+    derived = candles[::3][1:]
+    assert [now for now, _ in tickers] == derived[:, 0].astype(int).tolist()
     assert [now for now, _ in books] == [now for now, _ in tickers]
     assert result.market_events == {"tickers": len(derived), "order_books": len(derived)}
     # the same messages a live stream gives: Decimal prices, the time the clock is at
     first = tickers[0][1]
-    assert first["ticker"]["last"] == Decimal(repr(float(derived[0, 4]))) and first["time"] == tickers[0][0]
+    assert first["ticker"]["last"] == Decimal(repr(float(derived[0, 1]))) and first["time"] == tickers[0][0]
     bids, asks = books[0][1]["bids"], books[0][1]["asks"]
     assert len(bids) == len(asks) == 3 and isinstance(bids[0][0], Decimal) and bids[0][0] < asks[0][0]
-    assert (bids[0][0] + asks[0][0]) / 2 == pytest.approx(Decimal(repr(float(derived[0, 4]))))
-    # in time order with the candles: the clock never goes back, and a candle's events come before its close
+    assert (bids[0][0] + asks[0][0]) / 2 == pytest.approx(Decimal(repr(float(derived[0, 1]))))
+    # in time order with the candles: the clock never goes back, and at one instant the candle closing
+    # then comes before the events
     times = [now for now, _, _ in seen]
     assert times == sorted(times) and len(closes) == result.candles_pushed
-    assert all(now + 1 in set(closes) for now, _ in tickers)
+    kinds_at = {}
+    for now, kind, _ in seen:
+        kinds_at.setdefault(now, []).append(kind)
+    assert all(kinds_at[now][0] == "candle" for now, _ in tickers)
 
 
 async def test_only_the_tables_asked_for_are_replayed(candles, tmp_path):
@@ -100,9 +104,9 @@ def test_derived_books_are_spaced_by_the_spread(candles, tmp_path):
     with ob.DataFileReader(path) as reader:
         _, time, bids, asks = reader.read_market_data("order_books")[0]
         assert reader.description.symbols == (SYMBOL,)
-    close = float(candles[0, 4])
+    price = float(candles[0, 1])  # the candle's open
     bids, asks = np.array(json.loads(bids)), np.array(json.loads(asks))
-    assert time == int(candles[0, 0]) + M5 - 1
-    assert asks[0, 0] - bids[0, 0] == pytest.approx(close * 0.002)
-    assert np.diff(asks[:, 0]) == pytest.approx([close * 0.002] * 2)
+    assert time == int(candles[0, 0])
+    assert asks[0, 0] - bids[0, 0] == pytest.approx(price * 0.002)
+    assert np.diff(asks[:, 0]) == pytest.approx([price * 0.002] * 2)
     assert asks[:, 1] == pytest.approx([float(candles[0, 5]) / 3] * 3)
