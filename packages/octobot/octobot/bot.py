@@ -222,6 +222,10 @@ class OctoBot:
         mode: ot.AbstractTradingMode = info.cls(
             manager, list(self.profile.pairs), self.profile.tentacle_config(info.name), risk=self.profile.risk
         )
+        # each exchange has its own scope and mode; a mode reads the others' prices through its peers
+        mode.set_peer_exchanges(
+            {name: other for name, other in self.exchange_managers.items() if name != exchange}
+        )
         await mode.start()
         stack.push_async_callback(self._stop_trading_mode, mode, manager)
         self.trading_modes[exchange] = mode
