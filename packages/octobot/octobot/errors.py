@@ -28,6 +28,7 @@ class ExitCode(IntEnum):
     DATA_ERROR = 13  # backtesting data files and collectors
     ALREADY_EXISTS = 14
     BOT_ERROR = 15  # failure while starting, running or stopping the bot
+    NOT_BACKTESTABLE = 16  # a profile whose trading mode trades from a live source only (alerts, signals)
     NOT_EQUIVALENT = 20  # `octobot tentacles check`: a tentacle behaves differently in a backtest and live
     INTERRUPTED = 130
 
@@ -94,6 +95,12 @@ class TentacleError(OctoBotError):
 
 class DataError(OctoBotError):
     exit_code = ExitCode.DATA_ERROR
+
+
+class NotBacktestableError(ConfigError):
+    """A backtest of a profile whose trading mode takes its orders from a live source only."""
+
+    exit_code = ExitCode.NOT_BACKTESTABLE
 
 
 class BotError(OctoBotError):

@@ -35,6 +35,10 @@ class TradingViewSignalsTradingMode(AbstractTradingMode):
     ABSTRACT: ClassVar[bool] = False
     NAME: ClassVar[str | None] = "TradingViewSignalsTradingMode"
     REQUIRED_STRATEGIES: ClassVar[tuple[str, ...]] = ()
+    BACKTEST_REFUSAL: ClassVar[str | None] = (
+        "takes its orders from TradingView alerts received live by a webhook, and recorded candles hold no "
+        "alert: run it in paper trading (`octobot paper`) or live"
+    )
     AMOUNT_KEYS: ClassVar[tuple[str, ...]] = ("buy_volume", "sell_volume")
     DEFAULT_CONFIG: ClassVar[dict] = {"trigger": "evaluations", "buy_volume": "10a%", "sell_volume": "100a%"}
     CONFIG_SCHEMA: ClassVar[dict] = {
