@@ -350,6 +350,15 @@ class Account:
             self.cancel_on_exchange(order)
         self.close(order, OrderStatus.CANCELLED)
 
+    def holdings(self) -> dict[str, tuple[Decimal, Decimal]]:
+        """``{symbol: (amount, average entry price)}`` of what this account bought and still holds (a
+        position's live PnL is measured against that price)."""
+        return {
+            symbol: (position.amount, position.average_price)
+            for symbol, position in self._positions.items()
+            if position.amount > ZERO
+        }
+
     def restore_trade(self, trade: Trade) -> None:
         """List a trade of an earlier session and rebuild the holding it left (a state restore replays the
         stored trades in order, so the PnL of later sells is measured against the same average cost)."""

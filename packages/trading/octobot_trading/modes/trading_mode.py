@@ -28,7 +28,7 @@ from octobot_trading.modes.amounts import AmountUnit, InvalidAmountSyntaxError, 
 from octobot_trading.modes.config_problem import ConfigProblem
 from octobot_trading.modes.errors import TradingModeError
 from octobot_trading.modes.order_plan import OrderPlan, OrderRequest
-from octobot_trading.orders.enums import OrderSide
+from octobot_trading.orders.enums import OrderSide, OrderStatus
 from octobot_trading.orders.errors import NoPriceError
 from octobot_trading.orders.groups import OneCancelsTheOther
 
@@ -53,6 +53,8 @@ class TradingModeState(str, Enum):
 
 #: order statuses after which an order of a mode gets no other update
 _DONE_STATUSES = frozenset({"filled", "expired", "rejected"})
+#: cancelled orders of a mode kept aside for a fill the exchange may still report (live), the newest ones
+_CANCELLED_KEPT = 256
 
 
 def _checked_risk(risk: float | Decimal, mode: str) -> Decimal:
@@ -111,9 +113,13 @@ class AbstractTradingMode:
         self._orders_consumer: oc.SupervisedConsumer | None = None
         #: this mode's orders by id (created here, or open on the account with its tag at start)
         self._own_orders: dict[str, Order] = {}
+        #: this mode's cancelled orders, kept aside: the exchange may still report their fill
+        self._cancelled_own: dict[str, Order] = {}
         #: symbols whose plan_on_start has not run yet (they had no price when the mode started)
         self._unstarted: set[str] = set()
         self._first_candle_consumer: tuple[oc.Channel, oc.Consumer] | None = None
+        #: while True, executed plans drop their entry requests (see `is_entry`); cancels and exits go on
+        self.entries_paused = False
         for symbol in self.symbols:
             exchange_manager.symbol_data(symbol)  # fails early on an unknown symbol
 
@@ -219,7 +225,7 @@ class AbstractTradingMode:
             return
         # a filled, expired or rejected order gets no further update: forget it (the index stays small
         # however long the mode runs); a cancelled one stays, the exchange may still report its fill
-        order = self._own_orders.pop(update["id"], None)
+        order = self._own_orders.pop(update["id"], None) or self._cancelled_own.pop(update["id"], None)
         if order is None or status != "filled" or order.symbol not in self.symbols:
             return
         planner = functools.partial(self.plan_on_fill, order)
@@ -233,8 +239,12 @@ class AbstractTradingMode:
                 plan = planner()
                 orders = await self.execute_plan(plan) if plan else []
             except Exception as error:
+                previous = self.last_errors.get(symbol)
                 self.last_errors[symbol] = error
-                logger.error(
+                # once per symbol and kind of error until an action succeeds: a mode retrying on every
+                # candle (funds short for hours) must not flood the log, nor spend its time writing it
+                logger.log(
+                    logging.DEBUG if type(previous) is type(error) else logging.ERROR,
                     "%s on %s %s: cannot create orders for %s: %s",
                     self.get_name(),
                     self.exchange_manager.exchange_id,
@@ -243,7 +253,13 @@ class AbstractTradingMode:
                     error,
                 )
                 return
-        self.last_errors.pop(symbol, None)
+        if self.last_errors.pop(symbol, None) is not None:
+            logger.info(
+                "%s on %s %s: orders created again",
+                self.get_name(),
+                self.exchange_manager.exchange_id,
+                symbol,
+            )
         self.created_orders.extend(orders)
 
     async def join(self) -> None:
@@ -345,8 +361,22 @@ class AbstractTradingMode:
 
     def own_open_orders(self, symbol: str) -> list[Order]:
         """This mode's open orders on ``symbol`` (created by it, or open with its tag when it started).
-        Scans every order the mode still tracks: call it when planning an action, not on every candle."""
-        return [o for o in self._own_orders.values() if o.symbol == symbol and o.is_active]
+        Scans the orders the mode tracks and forgets the closed ones, so that a mode calling it on every
+        candle (however many orders it made) pays for its open orders only."""
+        found: list[Order] = []
+        closed: list[Order] = []
+        for order in self._own_orders.values():
+            if order.is_closed:
+                closed.append(order)
+            elif order.symbol == symbol and order.is_active:
+                found.append(order)
+        for order in closed:
+            del self._own_orders[order.order_id]
+            if order.status is OrderStatus.CANCELLED:
+                self._cancelled_own[order.order_id] = order
+                if len(self._cancelled_own) > _CANCELLED_KEPT:
+                    del self._cancelled_own[next(iter(self._cancelled_own))]
+        return found
 
     async def execute_plan(self, plan: OrderPlan) -> list[Order]:
         """Cancel, then create (amount texts sized on the funds the cancels freed); returns the orders
@@ -355,14 +385,23 @@ class AbstractTradingMode:
         for order in plan.cancel:
             if order.is_active:
                 await trader.cancel_order(order)
+        requests = plan.create
+        if self.entries_paused and any(self.is_entry(request) for request in requests):
+            requests = tuple(request for request in requests if not self.is_entry(request))
+            logger.info("%s: entries paused: new entry orders on %s dropped", self.get_name(), plan.symbol)
         created: list[Order] = []
-        for request in plan.create:
+        for request in requests:
             new = await self._create(plan.symbol, request)
             if new is not None:
                 created.extend([new, *new.chained])
                 for made in (new, *new.chained):
                     self._own_orders[made.order_id] = made
         return created
+
+    def is_entry(self, request: OrderRequest) -> bool:
+        """Whether ``request`` opens or grows a position (dropped while entries are paused): a buy, on
+        spot markets; its chained exits go with it."""
+        return request.side is OrderSide.BUY
 
     async def _create(self, symbol: str, request: OrderRequest) -> Order | None:
         reference = request.price or request.trigger_price or self.current_price(symbol)

@@ -9,7 +9,8 @@ with ``TAKE_PROFIT_PRICE_1``, ``_2``, ... several limit sells, each of an equal 
 ``EXCHANGE`` (an alert for another exchange is ignored). ``SIGNAL=cancel`` cancels this mode's open
 orders on the pair (those with ``TAG`` only, when given). Parsing: `parse_signal` (trading_view_signal.py).
 
-What delivers alerts is a service feed (a webhook); the mode only needs its text: `on_signal(text)`.
+What delivers alerts is a service feed (a webhook): the mode declares it in ``REQUIRED_FEEDS`` and the
+orchestrator hands it each alert's text: `on_signal(text)`.
 Evaluations are not used. Planning is pure (`plan_for_signal`), executed under the portfolio lock.
 """
 
@@ -39,6 +40,8 @@ class TradingViewSignalsTradingMode(AbstractTradingMode):
         "takes its orders from TradingView alerts received live by a webhook, and recorded candles hold no "
         "alert: run it in paper trading (`octobot paper`) or live"
     )
+    #: the service feed whose signals' text the orchestrator gives `on_signal` (octobot's webhook)
+    REQUIRED_FEEDS: ClassVar[tuple[str, ...]] = ("WebhookFeed",)
     AMOUNT_KEYS: ClassVar[tuple[str, ...]] = ("buy_volume", "sell_volume")
     DEFAULT_CONFIG: ClassVar[dict] = {"trigger": "evaluations", "buy_volume": "10a%", "sell_volume": "100a%"}
     CONFIG_SCHEMA: ClassVar[dict] = {
