@@ -297,7 +297,7 @@ CASES = {
         ExitCode.NOT_BACKTESTABLE,
         ["'tradingview' cannot be backtested", "TradingView alerts", "octobot paper"],
     ),
-        "backtest-window-outside-the-data": (
+    "backtest-window-outside-the-data": (
         _btc_data_file("backtest", "--data", "btc", "--start", "2030-01-01"),
         ExitCode.DATA_ERROR,
         ["holds no candle of the data", "--start and --end"],
