@@ -158,6 +158,8 @@ def profile_for_tentacle(
         if needed:
             strategies = needed
             evaluators = _required(strategies, "required_evaluators", registry, base) or evaluators
+            if time_frames is None:  # the time frames its strategies read (the dip analyser's 4h)
+                frames = _required(strategies, "required_time_frames", registry, base) or frames
     elif info.kind in (TentacleKind.INTERFACE, TentacleKind.NOTIFIER):
         interfaces = [*[name for name in interfaces if name != info.name], info.name]
     names = [mode, *strategies, *evaluators, *interfaces]

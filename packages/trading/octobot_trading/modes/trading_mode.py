@@ -84,6 +84,9 @@ class AbstractTradingMode:
     REQUIRED_MARKET_DATA: ClassVar[tuple[str, ...]] = ()
     #: config keys holding an amount text (``0.1``, ``25q``, ``2%``, ``12a%``), checked by config_problems
     AMOUNT_KEYS: ClassVar[tuple[str, ...]] = ()
+    #: why the mode cannot run on recorded candles, completing "<mode name> ..." (e.g. "takes its
+    #: orders from alerts received live"), said by `octobot backtest`; None: it can be backtested
+    BACKTEST_REFUSAL: ClassVar[str | None] = None
     #: how much the risk moves amounts given as a share of the funds: ``1 + (risk - 0.5) x weight``
     #: (risk 0 halves them, 1 makes them 1.5 times, never beyond what is available); 0: not at all
     RISK_SIZE_WEIGHT: ClassVar[Decimal] = Decimal(1)
