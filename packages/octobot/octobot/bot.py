@@ -25,6 +25,7 @@ from octobot.exchange_factory import create_simulated_exchange
 from octobot.profile import Profile
 from octobot.tentacle_info import WILDCARD, TentacleInfo
 from octobot.tentacle_kind import TentacleKind
+from octobot.user_config import UserConfig
 
 logger = logging.getLogger(__name__)
 
@@ -57,12 +58,15 @@ class OctoBot:
         history_loader: HistoryLoader | None = None,
         market_data_sources: SourcesFactory | None = None,
         bot_id: str | None = None,
+        user_config: UserConfig | None = None,
     ) -> None:
         if not profile.tentacles:
             raise BotError(
                 f"profile '{profile.name}' was loaded without a tentacle registry: load it with one"
             )
         self.profile = profile
+        #: the user's settings and secrets (services' tokens) for the tentacles that need them
+        self.user_config = user_config
         self.bot_id = bot_id or f"bot-{next(_bot_ids)}"
         self.clock = clock
         self.synchronizer = synchronizer
