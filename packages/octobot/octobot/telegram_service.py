@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from octobot.errors import BotError, ConfigError
@@ -30,6 +31,12 @@ SERVICE = "telegram"
 #: a 429 asks to wait retry_after seconds: at most this long, this many times, before giving up a message
 MAX_RETRY_AFTER = 60
 MAX_ATTEMPTS = 3
+#: getUpdates holds the request this long when nothing happens (long polling: no busy loop)
+POLLING_TIMEOUT = 25
+#: after a failed getUpdates, wait 1, 2, 4... seconds, at most this long
+MAX_BACKOFF = 60
+
+UpdateHandler = Callable[[Any], Awaitable[None]]
 
 
 def _chat_ids(value: Any) -> tuple[int, ...]:
@@ -53,6 +60,8 @@ class TelegramService:
         self.chat_ids = chat_ids
         self.api_url = api_url
         self._bot: Bot | None = None
+        self._handlers: list[UpdateHandler] = []
+        self._poller: asyncio.Task[None] | None = None
 
     @classmethod
     def from_user_config(cls, user_config: UserConfig) -> TelegramService:
@@ -81,9 +90,61 @@ class TelegramService:
         self._bot = Bot(self._token, session=AiohttpSession(api=server))
 
     async def close(self) -> None:
+        poller, self._poller = self._poller, None
+        if poller is not None:
+            poller.cancel()
+            await asyncio.gather(poller, return_exceptions=True)
         bot, self._bot = self._bot, None
         if bot is not None:
             await bot.session.close()
+
+    def on_update(self, handler: UpdateHandler) -> None:
+        """Hand every update (aiogram ``Update``: messages, button presses, channel posts) to ``handler``
+        from now on. One reader of getUpdates per token, as Telegram requires, whatever the tentacles
+        listening: the first handler starts it."""
+        self._handlers.append(handler)
+        if self._poller is None:
+            self._poller = asyncio.get_running_loop().create_task(self._poll(), name="telegram-updates")
+
+    async def _poll(self) -> None:
+        from aiogram.exceptions import (
+            ClientDecodeError,
+            TelegramAPIError,
+            TelegramNetworkError,
+            TelegramRetryAfter,
+            TelegramUnauthorizedError,
+        )
+        from aiogram.methods import GetUpdates
+
+        offset: int | None = None
+        failures = 0
+        while True:
+            try:
+                method = GetUpdates(offset=offset, timeout=POLLING_TIMEOUT)
+                updates = await self.bot(method, request_timeout=POLLING_TIMEOUT + 15)
+            except TelegramRetryAfter as error:
+                await asyncio.sleep(min(error.retry_after, MAX_RETRY_AFTER))
+                continue
+            except TelegramUnauthorizedError:
+                logger.error("telegram: the Bot API refused the token: no command is read; check the token")
+                return
+            except (TelegramAPIError, TelegramNetworkError, ClientDecodeError, asyncio.TimeoutError) as error:
+                if not failures:  # once per outage
+                    logger.warning("telegram: cannot read updates (retrying): %s", mask(str(error)))
+                failures += 1
+                await asyncio.sleep(min(2 ** (failures - 1), MAX_BACKOFF))
+                continue
+            if failures:
+                logger.info("telegram: reading updates again after %d failure(s)", failures)
+                failures = 0
+            for update in updates:
+                offset = update.update_id + 1
+                for handler in list(self._handlers):
+                    try:
+                        await handler(update)
+                    except Exception as error:  # one bad update never stops the reader
+                        number = update.update_id
+                        logger.error("telegram: update %s not handled: %s", number, mask(repr(error)))
 
     async def send(
         self, chat_id: int, text: str, *, silent: bool = False, reply_markup: Any = None
