@@ -167,6 +167,32 @@ async def test_order_errors_are_logged_per_symbol_and_never_stop_the_mode(caplog
     await em.stop()
 
 
+async def test_a_repeated_order_error_is_logged_once_until_orders_work_again(caplog):
+    """A mode retrying on every evaluation (funds short for hours) logs its error once, not each time."""
+    em, mode, _ = await _setup({"buy_amount": "0.00001", "act_on_state_change_only": False})
+
+    async def evaluate_three_times() -> None:
+        for _ in range(3):
+            await mode.set_evaluation(BTC, 0.5)
+            await mode.join()
+
+    def errors() -> list[logging.LogRecord]:
+        return [
+            r for r in caplog.records if r.levelno == logging.ERROR and "cannot create orders" in r.message
+        ]
+
+    with caplog.at_level(logging.INFO, logger="octobot_trading.modes.trading_mode"):
+        await evaluate_three_times()
+        assert len(errors()) == 1 and isinstance(mode.last_errors[BTC], ot.OrderBelowMinimumError)
+        mode.config["buy_amount"] = "1"
+        await evaluate_three_times()
+        assert BTC not in mode.last_errors and "orders created again" in caplog.text
+        mode.config["buy_amount"] = "0.00001"
+        await evaluate_three_times()
+        assert len(errors()) == 2  # the same error after a success is news again
+    await em.stop()
+
+
 async def test_candle_trigger_acts_on_each_closed_candle_with_the_latest_evaluation():
     sync = oc.Synchronizer()
     em, mode, clock = await _setup(

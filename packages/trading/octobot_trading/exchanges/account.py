@@ -332,7 +332,8 @@ class Account:
         brought = rules.adjust_amount(brought)
         for child in parent.chained:
             if child.sized_by_parent and child.status is OrderStatus.PENDING:
-                child.amount = brought
+                share = child.parent_share
+                child.amount = brought if share is None else rules.adjust_amount(brought * share)
 
     def expire(self, order: Order) -> None:
         """The exchange expired ``order``: its funds come back (chained orders die with it)."""
