@@ -10,19 +10,19 @@ import pytest
 
 from octobot.notifiers.log_notifier import LogNotifier
 
-from .live_bot import HOUR_MS, default_profile, fed_bot, hour_candles
+from .live_bot import HOUR_MS, fed_bot
 
 DAY_MS = 86_400_000
 
 
 @pytest.fixture
-def candles(btc_data_file):
-    return hour_candles(btc_data_file)
+def candles(btc_hour_candles):
+    return btc_hour_candles
 
 
 @pytest.fixture
-def profile(home, builtin_tentacles):
-    return default_profile(home)
+def profile(default_bot_profile):
+    return default_bot_profile
 
 
 def _sent(caplog: pytest.LogCaptureFixture, event: str) -> list[logging.LogRecord]:

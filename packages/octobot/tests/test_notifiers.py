@@ -16,7 +16,7 @@ import octobot
 from octobot.notifiers.apprise_notifier import AppriseNotifier
 from octobot.notifiers.telegram_notifier import TelegramNotifier
 
-from .live_bot import default_profile, fed_bot, hour_candles
+from .live_bot import fed_bot
 from .telegram_bot_api import Failure, TelegramBotAPI
 
 #: token-shaped like a real one (bot id, colon, 35 characters)
@@ -25,13 +25,13 @@ CANDLES = 240
 
 
 @pytest.fixture
-def candles(btc_data_file):
-    return hour_candles(btc_data_file)[:CANDLES]
+def candles(btc_hour_candles):
+    return btc_hour_candles[:CANDLES]
 
 
 @pytest.fixture
-def profile(home, builtin_tentacles):
-    return default_profile(home)
+def profile(default_bot_profile):
+    return default_bot_profile
 
 
 def telegram_user_config(

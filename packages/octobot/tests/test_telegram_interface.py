@@ -11,7 +11,7 @@ import pytest
 import octobot
 from octobot.interfaces.telegram_interface import TelegramInterface
 
-from .live_bot import default_profile, fed_bot, hour_candles
+from .live_bot import fed_bot
 from .telegram_bot_api import Failure, TelegramBotAPI
 from .test_notifiers import TOKEN, telegram_user_config
 
@@ -20,13 +20,13 @@ HOLDING_AFTER = 170
 
 
 @pytest.fixture
-def candles(btc_data_file):
-    return hour_candles(btc_data_file)
+def candles(btc_hour_candles):
+    return btc_hour_candles
 
 
 @pytest.fixture
-def profile(home, builtin_tentacles):
-    return default_profile(home)
+def profile(default_bot_profile):
+    return default_bot_profile
 
 
 class Chat:
