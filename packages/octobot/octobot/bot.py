@@ -70,6 +70,8 @@ class OctoBot:
                 f"profile '{profile.name}' was loaded without a tentacle registry: load it with one"
             )
         self.profile = profile
+        #: the user's settings and secrets (services' tokens) for the tentacles that need them
+        self.user_config = user_config
         self.bot_id = bot_id or f"bot-{next(_bot_ids)}"
         self.clock = clock
         self.synchronizer = synchronizer

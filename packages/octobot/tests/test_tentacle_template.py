@@ -12,6 +12,7 @@ import pytest
 
 import octobot
 from octobot.errors import ExitCode
+from octobot.notifications import DEFAULT_LEVELS
 from octobot.tentacle_check import check_tentacle_async
 from octobot.tentacle_template import TEMPLATE_KINDS
 
@@ -24,7 +25,7 @@ KINDS = {
     "social": ("MyCallsEvaluator", "my_calls_evaluator", {"feed": "webhook", "strength": 0.8}, 4),
     "strategy": ("MyAverageStrategy", "my_average_strategy", {"min_opinions": 1}, 4),
     "trading_mode": ("MyMarketMode", "my_market_mode", {"threshold": 0.3, "buy_amount": "25a%"}, 4),
-    "notifier": ("MyFileNotifier", "my_file_notifier", {"path": ""}, 3),
+    "notifier": ("MyFileNotifier", "my_file_notifier", {"notifications": DEFAULT_LEVELS, "path": ""}, 3),
     "interface": ("MyStatusInterface", "my_status_interface", {"host": "127.0.0.1", "port": 0}, 2),
     "service_feed": (
         "MyWebhookFeed",

@@ -55,7 +55,8 @@ class WebInterface(AbstractInterface):
     async def start(self) -> None:
         home = UserHome.resolve(self.config.get("home"))
         registry = TentacleRegistry.discover(home.tentacles)
-        context = create_context(home, registry, bot=self.bot, control=_control_of(self.bot))
+        # the control API every interface gets (AbstractInterface.control), logged as this interface
+        context = create_context(home, registry, bot=self.bot, control=self.control)
         self.server = await WebServer(context, self.config["host"], int(self.config["port"])).start()
         hub = context.hub
         for manager in self.bot.exchange_managers.values():
@@ -72,11 +73,6 @@ class WebInterface(AbstractInterface):
         if self.server is not None:
             await self.server.stop()
             self.server = None
-
-
-def _control_of(bot: Any) -> Any:
-    """The bot's control API (status, profit, commands), shared with every other interface."""
-    return getattr(bot, "control", None)
 
 
 def _forward(hub: EventHub, event_type: str, closed: bool) -> Any:
