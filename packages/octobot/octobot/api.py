@@ -2,6 +2,21 @@
 
 from __future__ import annotations
 
+from octobot.bot import OctoBot
+from octobot.bot_control import (
+    BalanceLine,
+    BalanceReport,
+    BotControl,
+    BotStatus,
+    CommandError,
+    CommandResult,
+    DailyFigure,
+    OrderView,
+    PositionView,
+    ProfitSummary,
+    TradesPage,
+    TradeView,
+)
 from octobot.errors import (
     AlreadyExistsError,
     BadPortfolioError,
@@ -20,6 +35,7 @@ from octobot.errors import (
     ServiceConfigError,
     TentacleError,
     UnknownTentacleError,
+    WebError,
 )
 from octobot.home import HOME_ENV, UserHome
 from octobot.logging_setup import setup_logging
@@ -53,6 +69,8 @@ from octobot.tentacle_registry import TentacleRegistry
 from octobot.tentacle_template import TEMPLATE_KINDS, create_tentacle
 from octobot.user_config import UserConfig, load_user_config
 from octobot.user_tentacle_loader import TentacleLoadError
+from octobot.web.password import clear_password as clear_web_password
+from octobot.web.password import set_password as set_web_password
 
 __all__ = [
     "ENTRY_POINT_GROUP",
@@ -65,8 +83,15 @@ __all__ = [
     "BadPortfolioError",
     "BadSymbolError",
     "BadTimeFrameError",
+    "BalanceLine",
+    "BalanceReport",
+    "BotControl",
     "BotError",
+    "BotStatus",
+    "CommandError",
+    "CommandResult",
     "ConfigError",
+    "DailyFigure",
     "DataError",
     "Difference",
     "ExitCode",
@@ -76,10 +101,14 @@ __all__ = [
     "MalformedJSONError",
     "MissingRequirementError",
     "NotFoundError",
+    "OctoBot",
     "OctoBotError",
+    "OrderView",
     "PollingFeed",
+    "PositionView",
     "Profile",
     "ProfileSummary",
+    "ProfitSummary",
     "SecretMaskingFilter",
     "SecretMaskingFormatter",
     "Service",
@@ -92,15 +121,19 @@ __all__ = [
     "TentacleKind",
     "TentacleLoadError",
     "TentacleRegistry",
+    "TradeView",
+    "TradesPage",
     "UnknownTentacleError",
     "UserConfig",
     "UserHome",
     "backoff_seconds",
+    "WebError",
     "builtin_profiles_dir",
     "check_profile",
     "check_profile_async",
     "check_tentacle",
     "check_tentacle_async",
+    "clear_web_password",
     "copy_profile",
     "create_tentacle",
     "export_profile",
@@ -111,5 +144,6 @@ __all__ = [
     "load_user_config",
     "mask",
     "register_secret",
+    "set_web_password",
     "setup_logging",
 ]

@@ -10,6 +10,7 @@ half-way and a normal shutdown unwind exactly what was started, in reverse, leav
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import inspect
 import itertools
@@ -87,10 +88,17 @@ class OctoBot:
         #: the running service feeds, by name
         self.feeds: dict[str, ServiceFeed] = {}
         self._stack: contextlib.AsyncExitStack | None = None
+        #: set by `request_stop` (an interface's stop command): the runner then stops the bot
+        self.stop_requested = asyncio.Event()
 
     @property
     def running(self) -> bool:
         return self._stack is not None
+
+    def request_stop(self) -> None:
+        """Ask whatever runs the bot to stop it (as a signal does). An interface calls this rather than
+        `stop`: its own command handler would otherwise wait on the interface it is stopping."""
+        self.stop_requested.set()
 
     # ----------------------------------------------------------------- lifecycle
     async def start(self) -> OctoBot:
@@ -212,7 +220,7 @@ class OctoBot:
         assert self.matrix is not None
         info = self.profile.tentacles[self.profile.trading_mode]
         mode: ot.AbstractTradingMode = info.cls(
-            manager, list(self.profile.pairs), self.profile.tentacle_config(info.name)
+            manager, list(self.profile.pairs), self.profile.tentacle_config(info.name), risk=self.profile.risk
         )
         await mode.start()
         stack.push_async_callback(self._stop_trading_mode, mode, manager)

@@ -28,6 +28,9 @@ class ExitCode(IntEnum):
     DATA_ERROR = 13  # backtesting data files and collectors
     ALREADY_EXISTS = 14
     BOT_ERROR = 15  # failure while starting, running or stopping the bot
+    WEB_ERROR = (
+        16  # the web interface cannot listen as asked (a public address without a password, a busy port)
+    )
     NOT_EQUIVALENT = 20  # `octobot tentacles check`: a tentacle behaves differently in a backtest and live
     INTERRUPTED = 130
 
@@ -113,3 +116,7 @@ class FeedError(OctoBotError):
     def __init__(self, message: str, retry_after: float | None = None) -> None:
         super().__init__(message)
         self.retry_after = retry_after
+class WebError(OctoBotError):
+    """The web interface cannot start as asked (an exposed address without a password, a busy port)."""
+
+    exit_code = ExitCode.WEB_ERROR

@@ -23,6 +23,7 @@ from octobot.cli import (
     profiles_command,
     run_command,
     tentacles_command,
+    web_command,
 )
 from octobot.cli.context import CliContext
 from octobot.data_errors import data_error
@@ -33,11 +34,19 @@ from octobot.secret_masking import mask
 
 logger = logging.getLogger(__name__)
 
-_COMMANDS = (run_command, backtest_command, profiles_command, tentacles_command, data_command, config_command)
+_COMMANDS = (
+    run_command,
+    backtest_command,
+    profiles_command,
+    tentacles_command,
+    data_command,
+    config_command,
+    web_command,
+)
 
 
 #: console log level of each command unless --log-level or --debug says otherwise
-_CONSOLE_LEVELS = {"run": "INFO"}
+_CONSOLE_LEVELS = {"run": "INFO", "web": "INFO"}
 #: commands that log to the rotating file too (and read the user config's logging levels)
 _LONG_RUNNING = ("run", "backtest")
 
