@@ -16,7 +16,11 @@ from octobot_evaluators.errors import EvaluatorConfigError
 from octobot_evaluators.evaluation import UNCHANGED, _Unchanged
 from octobot_evaluators.social import Signal, SocialEvaluator
 
-DEFAULT_PAIR_PATTERN = r"(?<![A-Za-z0-9])[#$]?(?P<base>[A-Z0-9]{2,10})\s*[/_-]?\s*(?P<quote>USDT|USDC|FDUSD|BUSD|BTC|ETH|USD|EUR)\b"
+#: a pair written "BTC/USDT", "BTCUSDT", "#BTCUSDT", "$ETH-BTC": the base, then a known quote
+DEFAULT_PAIR_PATTERN = (
+    r"(?<![A-Za-z0-9])[#$]?(?P<base>[A-Z0-9]{2,10})\s*[/_-]?\s*"
+    r"(?P<quote>USDT|USDC|FDUSD|BUSD|BTC|ETH|USD|EUR)\b"
+)
 
 
 def compile_pair_pattern(pattern: str) -> re.Pattern[str]:
