@@ -425,6 +425,8 @@ async def check_profile_async(
             f"the check replays one exchange; profile {profile.name} has {len(profile.exchanges)}: "
             "check a copy of it with one"
         )
+    # the check gives social evaluators its own signals: no service feed reaches the outside world
+    profile = dataclasses.replace(profile, feeds=[])
     first, window, problems = await _backtest(profile, data_file, candles, None, probe=True)
     report.contract.extend(problems)
     second, _, _ = await _backtest(profile, data_file, candles, window, probe=False)
