@@ -35,10 +35,19 @@ from octobot.errors import (
     ServiceConfigError,
     TentacleError,
     UnknownTentacleError,
+    UsageError,
     WebError,
 )
 from octobot.home import HOME_ENV, UserHome
 from octobot.logging_setup import setup_logging
+from octobot.optimizer.job import Fold, Window
+from octobot.optimizer.objectives import BUILTIN_OBJECTIVES, Objective, available_objectives, get_objective
+from octobot.optimizer.report import parameter_importance, render_study_html, write_study_html
+from octobot.optimizer.samplers import SAMPLERS
+from octobot.optimizer.save_best import save_settings_as_profile
+from octobot.optimizer.space import Parameter, SearchSpace, default_space, load_space, parse_space
+from octobot.optimizer.study import StudyOptions, StudyProgress, StudyResult, run_study
+from octobot.optimizer.worker import best_run_report
 from octobot.profile import Profile, load_profile
 from octobot.profile_schema import PROFILE_SCHEMA
 from octobot.profile_store import (
@@ -79,11 +88,13 @@ from octobot.web.password import clear_password as clear_web_password
 from octobot.web.password import set_password as set_web_password
 
 __all__ = [
+    "BUILTIN_OBJECTIVES",
     "ENTRY_POINT_GROUP",
     "HOME_ENV",
     "POLLING_DEFAULTS",
     "POLLING_PROPERTIES",
     "PROFILE_SCHEMA",
+    "SAMPLERS",
     "TEMPLATE_KINDS",
     "AlreadyExistsError",
     "BadPortfolioError",
@@ -103,24 +114,31 @@ __all__ = [
     "ExitCode",
     "FeedError",
     "FeedStatus",
+    "Fold",
     "InsecureUserConfigError",
     "MalformedJSONError",
     "MissingRequirementError",
     "NotFoundError",
+    "Objective",
     "OctoBot",
     "OctoBotError",
     "OrderView",
+    "Parameter",
     "PollingFeed",
     "PositionView",
     "Profile",
     "ProfileSummary",
     "ProfitSummary",
+    "SearchSpace",
     "SecretMaskingFilter",
     "SecretMaskingFormatter",
     "Service",
     "ServiceConfigError",
     "ServiceFeed",
     "Services",
+    "StudyOptions",
+    "StudyProgress",
+    "StudyResult",
     "TentacleCheckReport",
     "TentacleError",
     "TentacleInfo",
@@ -130,10 +148,14 @@ __all__ = [
     "TradeView",
     "TradesPage",
     "UnknownTentacleError",
+    "UsageError",
     "UserConfig",
     "UserHome",
     "WebError",
+    "Window",
+    "available_objectives",
     "backoff_seconds",
+    "best_run_report",
     "builtin_profiles_dir",
     "check_profile",
     "check_profile_async",
@@ -142,15 +164,24 @@ __all__ = [
     "clear_web_password",
     "copy_profile",
     "create_tentacle",
+    "default_space",
     "export_profile",
     "find_profile",
+    "get_objective",
     "import_profile",
     "list_profiles",
     "load_profile",
+    "load_space",
     "load_user_config",
     "mask",
+    "parameter_importance",
+    "parse_space",
     "register_secret",
+    "render_study_html",
     "retry_after_seconds",
+    "run_study",
+    "save_settings_as_profile",
     "set_web_password",
     "setup_logging",
+    "write_study_html",
 ]

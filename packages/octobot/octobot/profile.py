@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -137,14 +138,22 @@ def load_profile(
     registry: TentacleRegistry | None = None,
     home: UserHome | None = None,
     check_exchanges: bool = True,
+    *,
+    profile_changes: Mapping[str, Any] | None = None,
+    tentacle_changes: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> Profile:
     """Find, read and validate a profile; with a ``registry``, also its tentacles and their configs.
 
-    Raises a ConfigError subclass (each with its own exit code) naming the file, key, value and fix.
+    ``profile_changes`` (keys of profile.json) and ``tentacle_changes`` (settings per tentacle) are laid
+    over the files before validation, so a changed profile is checked exactly as a written one (the
+    optimizer's trials are). Raises a ConfigError subclass (each with its own exit code) naming the file,
+    key, value and fix.
     """
     folder = find_profile(name_or_path, home)
     source = folder / PROFILE_FILE
     content = read_json(source)
+    if profile_changes:
+        content = {**content, **profile_changes}
     validate(content, PROFILE_SCHEMA, source)
     if check_exchanges:
         _check_exchanges(content["exchanges"], source)
@@ -185,7 +194,7 @@ def load_profile(
     check_spot_pairs(profile, source)
     check_reference_market(profile, source)
     if registry is not None:
-        _resolve_tentacles(profile, registry, source)
+        _resolve_tentacles(profile, registry, source, tentacle_changes or {})
     elif profile.time_frames == []:
         raise ConfigError(
             f'{source}: time_frames is "{FROM_STRATEGIES}": loading it needs the tentacle registry'
@@ -193,7 +202,12 @@ def load_profile(
     return profile
 
 
-def _resolve_tentacles(profile: Profile, registry: TentacleRegistry, source: Path) -> None:
+def _resolve_tentacles(
+    profile: Profile,
+    registry: TentacleRegistry,
+    source: Path,
+    changes: Mapping[str, Mapping[str, Any]],
+) -> None:
     mode = registry.get(profile.trading_mode, [TentacleKind.TRADING_MODE], where=f"{source}: trading_mode")
     strategies = [
         registry.get(name, [TentacleKind.STRATEGY], where=f"{source}: strategies[{index}]")
@@ -215,9 +229,9 @@ def _resolve_tentacles(profile: Profile, registry: TentacleRegistry, source: Pat
     for name, path in files.items():
         if name not in registry:
             registry.get(name, where=f"{path}: config file of")  # raises UnknownTentacleError with a hint
-    _load_tentacle_configs(profile, active, files)
+    _load_tentacle_configs(profile, active, files, changes)
     feeds = needed_feeds(active, profile.tentacle_configs, registry, source)
-    _load_tentacle_configs(profile, feeds, files)
+    _load_tentacle_configs(profile, feeds, files, changes)
     profile.feeds = [info.name for info in feeds]
     profile.tentacles = {info.name: info for info in [*active, *feeds]}
 
@@ -225,7 +239,12 @@ def _resolve_tentacles(profile: Profile, registry: TentacleRegistry, source: Pat
         profile.time_frames = _strategy_time_frames(profile, strategies, source)
 
 
-def _load_tentacle_configs(profile: Profile, infos: list[TentacleInfo], files: dict[str, Path]) -> None:
+def _load_tentacle_configs(
+    profile: Profile,
+    infos: list[TentacleInfo],
+    files: dict[str, Path],
+    changes: Mapping[str, Mapping[str, Any]],
+) -> None:
     """Each tentacle's DEFAULT_CONFIG overridden by its file in the profile folder, validated."""
     for info in infos:
         config = copy.deepcopy(info.default_config)
@@ -235,7 +254,11 @@ def _load_tentacle_configs(profile: Profile, infos: list[TentacleInfo], files: d
                 raise ConfigError(f"{files[info.name]}: expected a JSON object of {info.name}'s settings")
             config.update(override)
             validate(config, info.config_schema, files[info.name])
-        where = files.get(info.name, f"{info.name}.DEFAULT_CONFIG")
+        where: Path | str = files.get(info.name, f"{info.name}.DEFAULT_CONFIG")
+        if info.name in changes:
+            config.update(changes[info.name])
+            where = f"{where} with the settings {dict(changes[info.name])}"
+            validate(config, info.config_schema, where)
         check_tentacle_config(info, config, where)
         profile.tentacle_configs[info.name] = config
 

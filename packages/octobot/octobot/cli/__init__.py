@@ -20,6 +20,7 @@ from octobot.cli import (
     backtest_command,
     config_command,
     data_command,
+    optimize_command,
     profiles_command,
     run_command,
     tentacles_command,
@@ -37,6 +38,7 @@ logger = logging.getLogger(__name__)
 _COMMANDS = (
     run_command,
     backtest_command,
+    optimize_command,
     profiles_command,
     tentacles_command,
     data_command,
@@ -48,7 +50,7 @@ _COMMANDS = (
 #: console log level of each command unless --log-level or --debug says otherwise
 _CONSOLE_LEVELS = {"run": "INFO", "web": "INFO"}
 #: commands that log to the rotating file too (and read the user config's logging levels)
-_LONG_RUNNING = ("run", "backtest")
+_LONG_RUNNING = ("run", "backtest", "optimize")
 
 
 class _Parser(argparse.ArgumentParser):
