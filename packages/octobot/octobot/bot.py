@@ -263,6 +263,14 @@ class OctoBot:
     async def _start_feeds(self, stack: contextlib.AsyncExitStack) -> None:
         """The feeds the profile's tentacles listen to; a trading mode needing one gets its signals."""
         assert self.matrix is not None
+        if self.synchronizer is not None and self.profile.feeds:
+            # a backtest replays recorded data: a live service would make it depend on today's news
+            logger.info(
+                "%s: backtest: service feeds not started (%s); social evaluators get no signal",
+                self.bot_id,
+                ", ".join(self.profile.feeds),
+            )
+            return
         mode_info = self.profile.tentacles[self.profile.trading_mode]
         for mode in self.trading_modes.values():  # listeners first: no signal is lost
             for feed_name in mode_info.required_feeds:

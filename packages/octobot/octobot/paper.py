@@ -61,7 +61,8 @@ async def run_linked_bot(
     connectors: dict[str, CcxtLiveConnector],
     user_config: UserConfig | None = None,
 ) -> None:
-    """Run a bot fed by ``link`` until a signal, then close its exchange connections (paper and live)."""
+    """Run a bot fed by ``link`` until a signal, then close its exchange connections (paper and live);
+    ``user_config`` gives its services their secrets."""
     try:
         bot = OctoBot(
             profile,
