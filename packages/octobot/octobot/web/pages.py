@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 import jinja2
+import markupsafe
 from aiohttp import web
 
 import octobot_backtesting as ob
@@ -43,10 +44,26 @@ NAVIGATION = (
     ("/logs", "Logs"),
 )
 
+
+class Trusted(str):
+    """A value the page shows as is: the page's own CSRF token (which looks like a key, and is one for
+    this browser only)."""
+
+
+def _masked(value: Any) -> Any:
+    """Every value a template prints, secrets masked (an error echoing a key, a log line)."""
+    if isinstance(value, Trusted) or not isinstance(value, str):
+        return value
+    if isinstance(value, markupsafe.Markup):
+        return markupsafe.Markup(mask(str(value)))
+    return mask(value)
+
+
 _environment = jinja2.Environment(
     loader=jinja2.PackageLoader("octobot.web", "templates"),
     autoescape=jinja2.select_autoescape(["html"]),
     undefined=jinja2.StrictUndefined,
+    finalize=_masked,
 )
 _environment.filters["tojson_data"] = lambda value: dumps(value)
 _environment.filters["ms_date"] = lambda ms: (
@@ -60,13 +77,13 @@ def render(request: web.Request, template: str, status: int = 200, **values: Any
         request_path=request.path,
         navigation=NAVIGATION,
         csrf_field=CSRF_FIELD,
-        csrf_token=csrf_token_of(request),
+        csrf_token=Trusted(csrf_token_of(request)),
         password_required=context.auth.password_required,
         bot_running=context.bot is not None,
         version=__version__,
         **values,
     )
-    return web.Response(text=mask(text), content_type="text/html", status=status)
+    return web.Response(text=text, content_type="text/html", status=status)
 
 
 def _safe_next(target: str | None) -> str:

@@ -58,6 +58,7 @@ async function loadValue() {
   const data = await api('GET', '/portfolio/history');
   const history = data.exchanges.find((e) => e.exchange === exchange) || data.exchanges[0];
   if (history) value.series[0].setData(lineData(history.points));
+  value.chart.timeScale().fitContent();
 }
 
 const botPoints = [];
