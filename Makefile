@@ -15,6 +15,9 @@ PPY := $(PVENV)/bin/python
 PACKAGES := $(shell $(PYTHON) tools/workspace.py)
 TEST_DIRS := $(PACKAGES:%=packages/%/tests)
 PYTEST_ARGS ?= -q -p no:cacheprovider --timeout=300
+# the wheels' suites run on every core (pytest-xdist, from octobot's test extra): TEST_WORKERS=0 runs serially
+TEST_WORKERS ?= auto
+WHEEL_PYTEST_ARGS := $(PYTEST_ARGS) -n $(TEST_WORKERS)
 # the browser tests fail (not skip) without Chromium; their screenshots are kept under reports/
 export OCTOBOT_REQUIRE_BROWSER := 1
 SCREENSHOTS ?= $(CURDIR)/reports/web-screenshots
@@ -103,7 +106,7 @@ pure-env: wheels
 test-pure: pure-env
 	@echo "=== $(PACKAGES) (pure wheels) ==="
 	OCTOBOT_SCREENSHOTS=$(SCREENSHOTS)/pure OCTOBOT_EXPECT_COMPILED=0 OCTOBOT_EXPECT_INSTALLED=1 \
-	  $(PPY) -m pytest $(TEST_DIRS) $(PYTEST_ARGS)
+	  $(PPY) -m pytest $(TEST_DIRS) $(WHEEL_PYTEST_ARGS)
 	rm -rf $(PVENV)/home
 	OCTOBOT_HOME=$(PVENV)/home $(PVENV)/bin/octobot backtest --profile default \
 	  $(if $(DATA),--data $(DATA),--data-dir $(SHARED_DATA)) --html $(PVENV)/default-backtest.html
@@ -119,7 +122,7 @@ compiled-env: wheels
 test-compiled: compiled-env
 	@echo "=== $(PACKAGES) (compiled wheels) ==="
 	OCTOBOT_SCREENSHOTS=$(SCREENSHOTS)/compiled OCTOBOT_EXPECT_COMPILED=1 OCTOBOT_EXPECT_INSTALLED=1 \
-	  $(CPY) -m pytest $(TEST_DIRS) $(PYTEST_ARGS)
+	  $(CPY) -m pytest $(TEST_DIRS) $(WHEEL_PYTEST_ARGS)
 
 dist-check: wheels
 	$(VPY) tools/check_dist.py

@@ -103,6 +103,19 @@ class BotError(OctoBotError):
     exit_code = ExitCode.BOT_ERROR
 
 
+class ServiceConfigError(ConfigError):
+    """A service (webhook, Telegram, Reddit...) that lacks a setting or a secret it cannot run without."""
+
+
+class FeedError(OctoBotError):
+    """One failed read of a service feed (timeout, HTTP error, malformed payload): the feed retries.
+
+    ``retry_after``: the wait in seconds the service asked for (an HTTP 429's Retry-After), if any.
+    """
+
+    def __init__(self, message: str, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
 class WebError(OctoBotError):
     """The web interface cannot start as asked (an exposed address without a password, a busy port)."""
 
