@@ -116,6 +116,8 @@ class FeedError(OctoBotError):
     def __init__(self, message: str, retry_after: float | None = None) -> None:
         super().__init__(message)
         self.retry_after = retry_after
+
+
 class WebError(OctoBotError):
     """The web interface cannot start as asked (an exposed address without a password, a busy port)."""
 
