@@ -1,6 +1,7 @@
 """The web interface in a real browser (headless Chromium): every page three ways (no password; password
 set and logged out: to the login page; logged in), logging in, editing a profile up to a validation
-error shown beside its field, and a backtest started from its page with its progress and report.
+error shown beside its field, a backtest started from its page with its progress and report, and with a
+running bot: the dashboard moving when a candle arrives, an order cancelled from the orders page.
 Screenshots of every page are kept (see browser_support)."""
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from octobot.web.auth import WebAuth
 from octobot.web.password import load_password_hash
 
 from .browser_support import LoopThread, new_driver, screenshot_dir, severe_console_errors
+from .web_live import HOLDING_AFTER, far_order, web_bot
 
 
 @pytest.fixture(scope="module")
@@ -33,6 +35,7 @@ def chromium() -> Iterator[Any]:
 @pytest.fixture
 def driver(chromium: Any) -> Any:
     """The module's browser, as new for each test: no cookie, no console message of an earlier test."""
+    chromium.get("about:blank")  # leaves the last test's page (and its reconnecting websocket)
     chromium.delete_all_cookies()
     chromium.get_log("browser")
     return chromium
@@ -206,3 +209,60 @@ def test_a_backtest_runs_from_its_page_with_progress_and_report(driver, shots, s
     by_css(driver, "#compare-button").click()
     wait(driver, lambda d: shown(d, "#compare-chart canvas"))
     driver.save_screenshot(str(shots / "backtest-compare.png"))
+
+
+@pytest.fixture
+def live(home, builtin_tentacles, btc_data_file, loop) -> Iterator[tuple[Any, str]]:
+    """A bot of the default profile with its web interface, on the browser tests' loop thread."""
+    context = web_bot(home, btc_data_file)
+    fed, url = loop.run(context.__aenter__())
+    loop.run(fed.feed(HOLDING_AFTER))
+    try:
+        yield fed, url
+    finally:
+        loop.run(context.__aexit__(None, None, None))
+
+
+def test_the_dashboard_moves_when_a_candle_arrives(driver, shots, live, loop):
+    fed, url = live
+    driver.get(url + "/")
+    chart = "#price-chart"
+    wait(driver, lambda d: by_css(d, chart).get_attribute("data-ready") == "1")
+    wait(driver, lambda d: d.execute_script("return document.body.dataset.live") == "1")
+    before = int(by_css(driver, chart).get_attribute("data-last-time"))
+    assert before == int(fed.candles[HOLDING_AFTER - 1][0])
+    assert by_css(driver, "#bot-state").text == "bot running"
+    loop.run(fed.feed(1))
+    expected = int(fed.candles[HOLDING_AFTER][0])
+    wait(driver, lambda d: int(by_css(d, chart).get_attribute("data-last-time")) == expected)
+    close = float(fed.candles[HOLDING_AFTER][4])
+    assert float(by_css(driver, chart).get_attribute("data-last-close")) == pytest.approx(close)
+    assert f"{close:,.2f}" in by_css(driver, "#last-candle").text
+    assert by_css(driver, "#bot-profit").text.endswith("%")
+    driver.save_screenshot(str(shots / "live-dashboard.png"))
+    assert severe_console_errors(driver) == []
+    for name in ("portfolio", "trades", "matrix", "logs"):
+        driver.get(f"{url}/{name}")
+        wait(driver, lambda d: d.execute_script("return document.readyState") == "complete")
+        driver.save_screenshot(str(shots / f"live-{name}.png"))
+        assert severe_console_errors(driver) == [], name
+
+
+def test_an_order_is_cancelled_from_the_orders_page(driver, shots, live, loop):
+    fed, url = live
+    order_id = loop.run(far_order(fed))
+    kept = loop.run(far_order(fed))
+    driver.get(url + "/orders")
+    rows = driver.find_elements("css selector", "#orders-table tr[data-order-id]")
+    assert sorted(row.get_attribute("data-order-id") for row in rows) == sorted([order_id, kept])
+    driver.save_screenshot(str(shots / "live-orders.png"))
+    by_css(driver, f"tr[data-order-id='{order_id}'] .cancel-order").click()
+    wait(driver, lambda d: shown(d, "#orders-message"))
+    assert by_css(driver, "#orders-message").text == f"Order {order_id} cancelled."
+    rows = driver.find_elements("css selector", "#orders-table tr[data-order-id]")
+    assert [row.get_attribute("data-order-id") for row in rows] == [kept]
+    assert [o.order_id for o in fed.manager.trader.open_orders()] == [kept]
+    by_css(driver, "#cancel-all").click()
+    wait(driver, lambda d: "All open orders cancelled." in by_css(d, "#orders-message").text)
+    assert not fed.manager.trader.open_orders()
+    assert by_css(driver, "#order-count").text == "0"

@@ -59,11 +59,11 @@ class WebInterface(AbstractInterface):
         context = create_context(home, registry, bot=self.bot, control=self.control)
         self.server = await WebServer(context, self.config["host"], int(self.config["port"])).start()
         hub = context.hub
-        for manager in self.bot.exchange_managers.values():
+        for exchange, manager in self.bot.exchange_managers.items():
             for channel_name, event_type in _CHANNEL_EVENTS.items():
                 await self.subscribe(
                     manager.get_channel(channel_name),
-                    _forward(hub, event_type, closed=channel_name == "OHLCVChannel"),
+                    _forward(hub, event_type, exchange, closed=channel_name == "OHLCVChannel"),
                 )
         if self.bot.matrix is not None:
             await self.subscribe(self.bot.matrix.matrix_channel, _forward_evaluation(hub))
@@ -80,10 +80,13 @@ class WebInterface(AbstractInterface):
             self.server = None
 
 
-def _forward(hub: EventHub, event_type: str, closed: bool) -> Any:
+def _forward(hub: EventHub, event_type: str, exchange: str, closed: bool) -> Any:
+    """Publishes a channel's messages as ``event_type`` events, naming the exchange as the profile does
+    (``binance``; the channel's own ``exchange`` is the manager's id, kept as ``exchange_id``)."""
+
     async def forward(message: dict[str, Any]) -> None:
         if hub.subscriber_count:
-            data = dict(message)
+            data = {**message, "exchange": exchange, "exchange_id": message.get("exchange")}
             if event_type == "candle":
                 data["closed"] = closed
             hub.publish(event_type, data)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from decimal import Decimal
 from typing import Any
 from urllib.parse import quote, urlsplit
 
@@ -66,6 +67,22 @@ _environment = jinja2.Environment(
     finalize=_masked,
 )
 _environment.filters["tojson_data"] = lambda value: dumps(value)
+
+
+def _amount(value: Any, places: int = 8) -> str:
+    """An amount for reading: at most ``places`` decimals, no trailing zeros (the API keeps every digit)."""
+    if value is None or value == "":
+        return "-"
+    try:
+        number = Decimal(str(value))
+    except ArithmeticError:
+        return str(value)
+    text = f"{number:,.{places}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+_environment.filters["amount"] = _amount
+_environment.filters["money"] = lambda value: "-" if value is None else f"{Decimal(str(value)):,.2f}"
 _environment.filters["ms_date"] = lambda ms: (
     "-" if ms is None else __import__("octobot_trading").ms_to_iso(int(ms))[:16].replace("T", " ")
 )
