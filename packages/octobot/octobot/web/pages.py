@@ -178,9 +178,9 @@ async def dashboard(request: web.Request) -> web.Response:
     runs = context.backtests.list()[:5]
     if context.bot is None:
         return render(
-            request, "dashboard.html", title="Dashboard", live=None, runs=runs, profit=None, bot_status=None
+            request, "dashboard.html", title="Dashboard", live=None, runs=runs, profit=None, paused=False
         )
-    status = _control_call(context, "status")
+    paused = context.control.paused if context.control is not None else False
     profit = _control_call(context, "profit")
     return render(
         request,
@@ -189,7 +189,7 @@ async def dashboard(request: web.Request) -> web.Response:
         live=_live(context),
         runs=runs,
         profit=profit,
-        bot_status=status,
+        paused=paused,
     )
 
 
