@@ -87,6 +87,18 @@ def _digest(result: Any) -> str:
     return hashlib.sha256(json.dumps(trials, sort_keys=True).encode()).hexdigest()[:16]
 
 
+def _scaling_row(case: str, seconds: float, result: Any, serial_s: float, serial: Any, target: float) -> dict:
+    trials = len(result.trials)
+    return {
+        "case": case,
+        "unit": "trials/s",
+        "ours": trials / seconds,
+        "baselines": {"one worker (serial)": trials / serial_s},
+        "targets": {"compiled": target, "pure": target},
+        "check": {"digest": _digest(result), "same_as_serial": _digest(result) == _digest(serial)},
+    }
+
+
 def scaling(scratch: Path, trials: int, candles: int) -> list[dict[str, Any]]:
     home, data, space = _setup(scratch / "short", candles)
     serial_s, serial = _timed(home, _options(data, space, scratch / "serial.sqlite", trials, workers=1))
@@ -97,16 +109,7 @@ def scaling(scratch: Path, trials: int, candles: int) -> list[dict[str, Any]]:
         f"{case}\n  serial {serial_s:.2f} s, local pool (2 workers) {pool_s:.2f} s "
         f"-> {serial_s / pool_s:.2f}x"
     )
-    rows.append(
-        {
-            "case": f"{case}, local pool 2 workers vs one",
-            "unit": "trials/s",
-            "ours": trials / pool_s,
-            "baselines": {"one worker": trials / serial_s},
-            "targets": {"compiled": 1.8, "pure": 1.8},
-            "check": {"digest": _digest(pool), "same_as_serial": _digest(pool) == _digest(serial)},
-        }
-    )
+    rows.append(_scaling_row(f"{case}, local pool 2 workers vs one", pool_s, pool, serial_s, serial, 1.8))
     try:
         import dask
         import distributed

@@ -89,20 +89,25 @@ def prepare(job: StudyJob) -> None:
     worker_state(job)
 
 
+def _trial_profile(state: _WorkerState, settings: Mapping[str, Any]) -> Profile:
+    """The job's profile with ``settings`` applied, validated as a written profile is."""
+    profile_changes, tentacle_changes = split_settings(settings, state.profile)
+    return load_profile(
+        state.profile.path,
+        state.registry,
+        state.home,
+        check_exchanges=False,
+        profile_changes=profile_changes,
+        tentacle_changes=tentacle_changes,
+    )
+
+
 def run_trial(job: StudyJob, settings: Mapping[str, Any]) -> Outcome:
     """The figures of every window of ``job`` with ``settings`` applied; never raises."""
     try:
         state = worker_state(job)
-        profile_changes, tentacle_changes = split_settings(settings, state.profile)
         try:
-            profile = load_profile(
-                state.profile.path,
-                state.registry,
-                state.home,
-                check_exchanges=False,
-                profile_changes=profile_changes,
-                tentacle_changes=tentacle_changes,
-            )
+            profile = _trial_profile(state, settings)
         except OctoBotError as error:
             return {"invalid": str(error)}
         return asyncio.run(_run_folds(job, profile, state.data_files))
@@ -129,15 +134,7 @@ async def _figures(profile: Profile, data_files: list[Path], window: Window) -> 
 def best_run_report(job: StudyJob, settings: Mapping[str, Any], window: Window) -> ob.RunReport:
     """The full backtest report of ``settings`` over ``window`` (the study report shows the best one's)."""
     state = worker_state(job)
-    profile_changes, tentacle_changes = split_settings(settings, state.profile)
-    profile = load_profile(
-        state.profile.path,
-        state.registry,
-        state.home,
-        check_exchanges=False,
-        profile_changes=profile_changes,
-        tentacle_changes=tentacle_changes,
-    )
+    profile = _trial_profile(state, settings)
     outcome = asyncio.run(
         run_backtest(profile, state.data_files, start_ms=window.start_ms, end_ms=window.end_ms)
     )
