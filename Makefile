@@ -15,6 +15,9 @@ PPY := $(PVENV)/bin/python
 PACKAGES := $(shell $(PYTHON) tools/workspace.py)
 TEST_DIRS := $(PACKAGES:%=packages/%/tests)
 PYTEST_ARGS ?= -q -p no:cacheprovider --timeout=300
+# the wheels' suites run on every core (pytest-xdist, from octobot's test extra): TEST_WORKERS=0 runs serially
+TEST_WORKERS ?= auto
+WHEEL_PYTEST_ARGS := $(PYTEST_ARGS) -n $(TEST_WORKERS)
 PIP_QUIET := PIP_DISABLE_PIP_VERSION_CHECK=1
 # make run: the user data folder of the demo run, where it may give data (DATA=file), and the real data
 RUN_HOME ?= $(CURDIR)/.octobot
@@ -87,7 +90,7 @@ pure-env: wheels
 # every package's tests in one pytest call on the installed pure wheels, then the backtest of `make run`
 test-pure: pure-env
 	@echo "=== $(PACKAGES) (pure wheels) ==="
-	OCTOBOT_EXPECT_COMPILED=0 OCTOBOT_EXPECT_INSTALLED=1 $(PPY) -m pytest $(TEST_DIRS) $(PYTEST_ARGS)
+	OCTOBOT_EXPECT_COMPILED=0 OCTOBOT_EXPECT_INSTALLED=1 $(PPY) -m pytest $(TEST_DIRS) $(WHEEL_PYTEST_ARGS)
 	rm -rf $(PVENV)/home
 	OCTOBOT_HOME=$(PVENV)/home $(PVENV)/bin/octobot backtest --profile default \
 	  $(if $(DATA),--data $(DATA),--data-dir $(SHARED_DATA)) --html $(PVENV)/default-backtest.html
@@ -102,7 +105,7 @@ compiled-env: wheels
 
 test-compiled: compiled-env
 	@echo "=== $(PACKAGES) (compiled wheels) ==="
-	OCTOBOT_EXPECT_COMPILED=1 OCTOBOT_EXPECT_INSTALLED=1 $(CPY) -m pytest $(TEST_DIRS) $(PYTEST_ARGS)
+	OCTOBOT_EXPECT_COMPILED=1 OCTOBOT_EXPECT_INSTALLED=1 $(CPY) -m pytest $(TEST_DIRS) $(WHEEL_PYTEST_ARGS)
 
 dist-check: wheels
 	$(VPY) tools/check_dist.py

@@ -2,6 +2,21 @@
 
 from __future__ import annotations
 
+from octobot.bot import OctoBot
+from octobot.bot_control import (
+    BalanceLine,
+    BalanceReport,
+    BotControl,
+    BotStatus,
+    CommandError,
+    CommandResult,
+    DailyFigure,
+    OrderView,
+    PositionView,
+    ProfitSummary,
+    TradesPage,
+    TradeView,
+)
 from octobot.errors import (
     AlreadyExistsError,
     BadPortfolioError,
@@ -11,14 +26,17 @@ from octobot.errors import (
     ConfigError,
     DataError,
     ExitCode,
+    FeedError,
     InsecureUserConfigError,
     MalformedJSONError,
     MissingRequirementError,
     NotFoundError,
     OctoBotError,
+    ServiceConfigError,
     TentacleError,
     UnknownTentacleError,
     UsageError,
+    WebError,
 )
 from octobot.home import HOME_ENV, UserHome
 from octobot.logging_setup import setup_logging
@@ -43,6 +61,10 @@ from octobot.profile_store import (
 )
 from octobot.record_comparison import Difference
 from octobot.secret_masking import SecretMaskingFilter, SecretMaskingFormatter, mask, register_secret
+from octobot.services.feed_health import FeedStatus
+from octobot.services.polling_feed import POLLING_DEFAULTS, POLLING_PROPERTIES, PollingFeed, backoff_seconds
+from octobot.services.service import Service, Services
+from octobot.services.service_feed import ServiceFeed
 from octobot.tentacle_check import (
     TentacleCheckReport,
     check_profile,
@@ -56,11 +78,15 @@ from octobot.tentacle_registry import TentacleRegistry
 from octobot.tentacle_template import TEMPLATE_KINDS, create_tentacle
 from octobot.user_config import UserConfig, load_user_config
 from octobot.user_tentacle_loader import TentacleLoadError
+from octobot.web.password import clear_password as clear_web_password
+from octobot.web.password import set_password as set_web_password
 
 __all__ = [
     "BUILTIN_OBJECTIVES",
     "ENTRY_POINT_GROUP",
     "HOME_ENV",
+    "POLLING_DEFAULTS",
+    "POLLING_PROPERTIES",
     "PROFILE_SCHEMA",
     "SAMPLERS",
     "TEMPLATE_KINDS",
@@ -68,24 +94,42 @@ __all__ = [
     "BadPortfolioError",
     "BadSymbolError",
     "BadTimeFrameError",
+    "BalanceLine",
+    "BalanceReport",
+    "BotControl",
     "BotError",
+    "BotStatus",
+    "CommandError",
+    "CommandResult",
     "ConfigError",
+    "DailyFigure",
     "DataError",
     "Difference",
     "ExitCode",
+    "FeedError",
+    "FeedStatus",
     "Fold",
     "InsecureUserConfigError",
     "MalformedJSONError",
     "MissingRequirementError",
     "NotFoundError",
     "Objective",
+    "OctoBot",
     "OctoBotError",
+    "OrderView",
     "Parameter",
+    "PollingFeed",
+    "PositionView",
     "Profile",
     "ProfileSummary",
+    "ProfitSummary",
     "SearchSpace",
     "SecretMaskingFilter",
     "SecretMaskingFormatter",
+    "Service",
+    "ServiceConfigError",
+    "ServiceFeed",
+    "Services",
     "StudyOptions",
     "StudyProgress",
     "StudyResult",
@@ -95,18 +139,23 @@ __all__ = [
     "TentacleKind",
     "TentacleLoadError",
     "TentacleRegistry",
+    "TradeView",
+    "TradesPage",
     "UnknownTentacleError",
     "UsageError",
     "UserConfig",
     "UserHome",
+    "WebError",
     "Window",
     "available_objectives",
+    "backoff_seconds",
     "best_run_report",
     "builtin_profiles_dir",
     "check_profile",
     "check_profile_async",
     "check_tentacle",
     "check_tentacle_async",
+    "clear_web_password",
     "copy_profile",
     "create_tentacle",
     "default_space",
@@ -125,6 +174,7 @@ __all__ = [
     "render_study_html",
     "run_study",
     "save_settings_as_profile",
+    "set_web_password",
     "setup_logging",
     "write_study_html",
 ]

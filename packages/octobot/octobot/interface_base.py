@@ -12,6 +12,7 @@ import logging
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import octobot_channel as oc
+from octobot.bot_control import BotControl
 
 if TYPE_CHECKING:
     from octobot.bot import OctoBot
@@ -31,6 +32,8 @@ class AbstractInterface:
         self.bot = bot
         self.config: dict[str, Any] = {**copy.deepcopy(self.DEFAULT_CONFIG), **(config or {})}
         self.logger = logging.getLogger(f"{type(self).__module__}.{self.get_name()}")
+        #: every command this interface gives the bot goes through here (logged with its name)
+        self.control = BotControl(bot, source=self.get_name())
         self._consumers: list[tuple[oc.Channel, oc.Consumer]] = []
 
     @classmethod

@@ -209,7 +209,8 @@ async def _start(bot: OctoBot) -> None:
 
 async def _attach_signals(bot: OctoBot) -> None:
     """Social evaluators get one signal per closed candle of the smallest time frame: its direction
-    (payload ``side`` "buy"/"sell", ``change_percent``, ``close``), from a consumer of the candles, so that
+    (payload ``side`` "buy"/"sell", ``change_percent``, ``close``, and ``text``, a headline saying
+    it for evaluators reading text), from a consumer of the candles, so that
     both runs derive them from the same message."""
     feeds = sorted(
         {
@@ -228,12 +229,17 @@ async def _attach_signals(bot: OctoBot) -> None:
         if str(message["time_frame"]) != smallest:
             return
         open_time, open_, _, _, close, _ = message["candle"]
+        rising = close >= open_
+        change = (close - open_) / open_ * 100 if open_ else 0.0
         signal = oe.Signal(
             source=SIGNAL_SOURCE,
             payload={
-                "side": "buy" if close >= open_ else "sell",
-                "change_percent": (close - open_) / open_ * 100 if open_ else 0.0,
+                "side": "buy" if rising else "sell",
+                "change_percent": change,
                 "close": close,
+                # for evaluators reading text (sentiment): the candle told as a headline
+                "text": f"{message['symbol']} {'up' if rising else 'down'} {abs(change):.2f}%: "
+                f"{'good' if rising else 'bad'} news",
             },
             time=ot.candle_close_time(int(open_time), smallest),
             symbol=message["symbol"],

@@ -70,6 +70,8 @@ class TentacleInfo:
     required_evaluators: tuple[str, ...] = ()
     required_strategies: tuple[str, ...] = ()
     required_time_frames: tuple[str, ...] = ()
+    #: the service feeds it listens to besides a social evaluator's own ``feed`` (REQUIRED_FEEDS)
+    required_feeds: tuple[str, ...] = ()
     description: str = ""
 
     @classmethod
@@ -109,6 +111,7 @@ class TentacleInfo:
             required_evaluators=_names(tentacle, "REQUIRED_EVALUATORS"),
             required_strategies=_names(tentacle, "REQUIRED_STRATEGIES"),
             required_time_frames=tuple(str(tf) for tf in getattr(tentacle, "REQUIRED_TIME_FRAMES", ()) or ()),
+            required_feeds=_names(tentacle, "REQUIRED_FEEDS"),
             description=doc.splitlines()[0] if doc else "",
         )
 
@@ -124,6 +127,7 @@ class TentacleInfo:
             "required_evaluators": list(self.required_evaluators),
             "required_strategies": list(self.required_strategies),
             "required_time_frames": list(self.required_time_frames),
+            "required_feeds": list(self.required_feeds),
             "default_config": self.default_config,
             "config_schema": self.config_schema,
         }

@@ -496,6 +496,11 @@ CASES = {
         ExitCode.BOT_ERROR,
         ["--exchange-url", "http://127.0.0.1:8000"],
     ),
+    "web-exposed-without-password": (
+        _argv("web", "--host", "0.0.0.0"),
+        ExitCode.WEB_ERROR,
+        ["0.0.0.0", "without a password", "--set-password"],
+    ),
     "user-config-readable-by-others": (
         _insecure_user_config,
         ExitCode.INSECURE_USER_CONFIG,

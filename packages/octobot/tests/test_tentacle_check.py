@@ -19,7 +19,7 @@ import octobot_evaluators as oe
 import octobot_trading as ot
 from octobot.errors import ExitCode
 from octobot.record_comparison import Difference
-from octobot.tentacle_check import check_profile_async, check_tentacle_async
+from octobot.tentacle_check import RUN_KINDS, check_profile_async, check_tentacle_async
 from octobot.tentacle_contract import class_problems
 from octobot.testing import assert_tentacle_equivalent_async
 
@@ -70,6 +70,7 @@ KNOWN_DIFFERENT = {
         if name in KNOWN_DIFFERENT
         else name
         for name in SHIPPED.names()
+        if SHIPPED.get(name).kind in RUN_KINDS
     ],
 )
 async def test_every_shipped_tentacle_behaves_the_same_in_a_backtest_and_live(
@@ -78,6 +79,14 @@ async def test_every_shipped_tentacle_behaves_the_same_in_a_backtest_and_live(
     report = await check_tentacle_async(name, btc_file, registry=SHIPPED, candles=CANDLES, home=home)
     assert report.ok, "\n".join(report.lines())
     assert report.candles >= CANDLES and report.evaluations > 0
+
+
+async def test_a_shipped_service_feed_gets_the_contract_checks_only(
+    home: octobot.UserHome, btc_file: Path
+) -> None:
+    report = await check_tentacle_async("WebhookFeed", btc_file, registry=SHIPPED, home=home)
+    assert report.ok and report.contract == [] and report.candles == 0
+    assert "contract checks only" in report.notes[0]
 
 
 #: built-in profiles the check finds different (the reason of their trading mode), and the real data

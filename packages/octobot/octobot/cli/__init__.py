@@ -24,6 +24,7 @@ from octobot.cli import (
     profiles_command,
     run_command,
     tentacles_command,
+    web_command,
 )
 from octobot.cli.context import CliContext
 from octobot.data_errors import data_error
@@ -42,11 +43,12 @@ _COMMANDS = (
     tentacles_command,
     data_command,
     config_command,
+    web_command,
 )
 
 
 #: console log level of each command unless --log-level or --debug says otherwise
-_CONSOLE_LEVELS = {"run": "INFO"}
+_CONSOLE_LEVELS = {"run": "INFO", "web": "INFO"}
 #: commands that log to the rotating file too (and read the user config's logging levels)
 _LONG_RUNNING = ("run", "backtest", "optimize")
 
