@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import atexit
 import logging
+import os
 import shutil
 import tempfile
 import traceback
@@ -53,7 +54,7 @@ _STATES: dict[str, _WorkerState] = {}
 
 def _unpack(job: StudyJob) -> _WorkerState:
     root = Path(tempfile.mkdtemp(prefix="octobot-optimizer-"))
-    atexit.register(shutil.rmtree, root, True)
+    atexit.register(_remove, root, os.getpid())
     home = UserHome(root).ensure()
     folder = home.profiles / job.profile_id
     folder.mkdir()
@@ -74,6 +75,12 @@ def _unpack(job: StudyJob) -> _WorkerState:
     for name in _QUIET_LOGGERS:
         logging.getLogger(name).setLevel(logging.ERROR)
     return _WorkerState(home, registry, profile, data_files)
+
+
+def _remove(root: Path, owner: int) -> None:
+    """At exit, the unpacked job of the process that unpacked it (a forked child inherits the hook)."""
+    if os.getpid() == owner:
+        shutil.rmtree(root, ignore_errors=True)
 
 
 def worker_state(job: StudyJob) -> _WorkerState:
