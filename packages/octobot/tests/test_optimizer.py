@@ -331,6 +331,9 @@ def test_a_study_stopped_with_ctrl_c_resumes_where_it_stopped(
             raise KeyboardInterrupt  # what Ctrl-C raises in the driver
 
     options = _options(btc_data_file, tmp_path, trials=trials, sampler="random", store=store, workers=2)
+    # first asked to stop (the web interface's way) after two trials, then interrupted after four
+    stopped = octobot.run_study(options, home=home, stop=lambda: _finished(store) >= 2)
+    assert stopped.stopped and len(stopped.trials) == 2
     with pytest.raises(KeyboardInterrupt):
         octobot.run_study(options, home=home, progress=interrupt_after_four)
     assert _finished(store) == 4

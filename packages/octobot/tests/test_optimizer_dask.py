@@ -55,8 +55,8 @@ def test_a_local_cluster_gives_the_serial_results(cluster, home, builtin_tentacl
         # the job (profile, tentacles, data) was scattered once and is held by every worker
         held = client.has_what()
         assert len(held) == 2 and all(any(key for key in keys) for keys in held.values())
-        unpacked = client.run(_unpacked_jobs)
-        assert sorted(unpacked.values()) == [[on_cluster.job.digest]] * 2
+        unpacked = client.run(_unpacked_jobs)  # (a forked worker also holds what this process unpacked)
+        assert len(unpacked) == 2 and all(on_cluster.job.digest in jobs for jobs in unpacked.values())
     serial = octobot.run_study(_options(btc_data_file, tmp_path / "serial.sqlite", workers=1), home=home)
     assert on_cluster.name == serial.name and on_cluster.executed == serial.executed > 0
     assert comparable(on_cluster.trials) == comparable(serial.trials)

@@ -99,6 +99,8 @@ class StudyResult:
     resumed: int = 0
     executed: int = 0
     duration_s: float = 0.0
+    #: the ``stop`` callable of `run_study` asked to stop before every trial was done
+    stopped: bool = False
 
     @property
     def pareto_front(self) -> list[int]:
@@ -223,10 +225,14 @@ def run_study(
     home: UserHome | None = None,
     progress: Callable[[StudyProgress], None] | None = None,
     client: Any = None,
+    stop: Callable[[], bool] | None = None,
 ) -> StudyResult:
     """Run (or resume) the study ``options`` describes; ``client``: a Dask client to run trials on.
 
-    Ctrl-C (KeyboardInterrupt) stops it; every finished trial is stored and the same call resumes.
+    Blocking (run it in a thread from an event loop). ``progress`` is called after each finished trial;
+    ``stop`` too, and a true answer ends the study there (``result.stopped``; trials still running are
+    dropped). Ctrl-C (KeyboardInterrupt) stops it as well; every finished trial is stored and the same
+    call resumes.
     """
     began = time.perf_counter()
     user_home = home or UserHome.resolve()
@@ -260,7 +266,7 @@ def run_study(
             resumed=resumed,
         )
         try:
-            _loop(prepared, options, sampler, executor, store, result, progress)
+            _loop(prepared, options, sampler, executor, store, result, progress, stop)
         finally:
             executor.close()
     result.duration_s = time.perf_counter() - began
@@ -275,6 +281,7 @@ def _loop(
     store: StudyStore,
     result: StudyResult,
     progress: Callable[[StudyProgress], None] | None,
+    stop: Callable[[], bool] | None,
 ) -> None:
     window: deque[_Pending] = deque()
     running: dict[str, list[_Pending]] = {}  # settings key -> trials waiting for that configuration
@@ -341,6 +348,9 @@ def _loop(
             best = best_of([record] if best is None else [best, record], prepared.objectives)
             if progress is not None:
                 progress(StudyProgress(len(result.trials), options.trials, record, best))
+            if stop is not None and stop():
+                result.stopped = True
+                return
             refill()
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import atexit
 import logging
+import os
 import shutil
 import tempfile
 import traceback
@@ -53,7 +54,7 @@ _STATES: dict[str, _WorkerState] = {}
 
 def _unpack(job: StudyJob) -> _WorkerState:
     root = Path(tempfile.mkdtemp(prefix="octobot-optimizer-"))
-    atexit.register(shutil.rmtree, root, True)
+    atexit.register(_remove, root, os.getpid())
     home = UserHome(root).ensure()
     folder = home.profiles / job.profile_id
     folder.mkdir()
@@ -76,6 +77,12 @@ def _unpack(job: StudyJob) -> _WorkerState:
     return _WorkerState(home, registry, profile, data_files)
 
 
+def _remove(root: Path, owner: int) -> None:
+    """At exit, the unpacked job of the process that unpacked it (a forked child inherits the hook)."""
+    if os.getpid() == owner:
+        shutil.rmtree(root, ignore_errors=True)
+
+
 def worker_state(job: StudyJob) -> _WorkerState:
     """The unpacked job of this process (unpacked on first use)."""
     state = _STATES.get(job.digest)
@@ -89,20 +96,25 @@ def prepare(job: StudyJob) -> None:
     worker_state(job)
 
 
+def _trial_profile(state: _WorkerState, settings: Mapping[str, Any]) -> Profile:
+    """The job's profile with ``settings`` applied, validated as a written profile is."""
+    profile_changes, tentacle_changes = split_settings(settings, state.profile)
+    return load_profile(
+        state.profile.path,
+        state.registry,
+        state.home,
+        check_exchanges=False,
+        profile_changes=profile_changes,
+        tentacle_changes=tentacle_changes,
+    )
+
+
 def run_trial(job: StudyJob, settings: Mapping[str, Any]) -> Outcome:
     """The figures of every window of ``job`` with ``settings`` applied; never raises."""
     try:
         state = worker_state(job)
-        profile_changes, tentacle_changes = split_settings(settings, state.profile)
         try:
-            profile = load_profile(
-                state.profile.path,
-                state.registry,
-                state.home,
-                check_exchanges=False,
-                profile_changes=profile_changes,
-                tentacle_changes=tentacle_changes,
-            )
+            profile = _trial_profile(state, settings)
         except OctoBotError as error:
             return {"invalid": str(error)}
         return asyncio.run(_run_folds(job, profile, state.data_files))
@@ -129,15 +141,7 @@ async def _figures(profile: Profile, data_files: list[Path], window: Window) -> 
 def best_run_report(job: StudyJob, settings: Mapping[str, Any], window: Window) -> ob.RunReport:
     """The full backtest report of ``settings`` over ``window`` (the study report shows the best one's)."""
     state = worker_state(job)
-    profile_changes, tentacle_changes = split_settings(settings, state.profile)
-    profile = load_profile(
-        state.profile.path,
-        state.registry,
-        state.home,
-        check_exchanges=False,
-        profile_changes=profile_changes,
-        tentacle_changes=tentacle_changes,
-    )
+    profile = _trial_profile(state, settings)
     outcome = asyncio.run(
         run_backtest(profile, state.data_files, start_ms=window.start_ms, end_ms=window.end_ms)
     )
