@@ -88,7 +88,7 @@ PIECES_AHEAD = 2
 #: though the first step came 2.6 s sooner.
 READ_AHEAD: bool = _sqlite_rows.AVAILABLE
 #: Rows listed as Python values at once for candles pushed one by one.
-ROWS_BLOCK = 64
+ROWS_BLOCK = 256
 #: Name prefix of the run's worker thread (every read of the run goes through it).
 WORKER_THREAD = "octobot-replay"
 
@@ -135,11 +135,15 @@ class _Series:
     chunks: Generator[np.ndarray, None, None] | None = None
     chunk: np.ndarray | None = None
     closes: np.ndarray | None = None
+    #: where the current block starts in the chunk
     position: int = 0
-    #: a block of the chunk as Python rows (int open time, floats), from ``rows_start``: listed once per
-    #: block, not per step, and only where candles are pushed one by one
-    rows: list | None = None
-    rows_start: int = 0
+    #: a block of the chunk as Python rows (int open time, floats) and their close times (ints), from
+    #: ``position``: listed once per block (in C, column by column), so a candle costs no conversion
+    rows: list = field(default_factory=list)
+    close_times: list = field(default_factory=list)
+    #: the next row of the block to push
+    offset: int = 0
+    #: candles pushed before the current block
     pushed: int = 0
     # --- read ahead (in memory) ---
     #: open-time ranges [low, high] of the pieces not yet queued for the worker
@@ -421,6 +425,7 @@ class Replay:
         while item.chunk is not None and item.closes is not None:  # set together
             item.position = int(np.searchsorted(item.closes, start, side="right"))
             if item.position < len(item.chunk):
+                _list_block(item)
                 return
             await self._next_chunk(item)
 
@@ -436,7 +441,9 @@ class Replay:
         item.chunk = chunk
         item.position = 0
         item.closes = None if chunk is None else _close_times(chunk, item.time_frame)
-        item.rows = None
+        item.rows = []
+        item.close_times = []
+        item.offset = 0
 
     async def _next_piece(self, item: _Series) -> np.ndarray | None:
         """The next piece read ahead; awaited only if the worker is not done with it (its validation error,
@@ -458,26 +465,6 @@ class Replay:
                     pass
                 item.complete = True
 
-    @staticmethod
-    def _row(item: _Series) -> tuple:
-        """The current candle as Python values (int open time, floats): rows are listed a block at a
-        time, column by column in C."""
-        offset = item.position - item.rows_start
-        rows = item.rows
-        if rows is None or not 0 <= offset < len(rows):
-            chunk = item.chunk
-            assert chunk is not None  # only a series positioned on a chunk is pushed
-            block = chunk[item.position : item.position + ROWS_BLOCK]
-            rows = item.rows = list(
-                zip(
-                    block[:, TIMESTAMP].astype(np.int64).tolist(),
-                    *(block[:, column].tolist() for column in range(1, 6)),
-                    strict=True,
-                )
-            )
-            item.rows_start, offset = item.position, 0
-        return rows[offset]
-
     def candles(self, manager: ExchangeManager, symbol: str, time_frame: str) -> np.ndarray | None:
         """The candles of a series opened within the run window, when the run replayed it from memory to
         the end (so a report does not read them again); None otherwise."""
@@ -497,9 +484,9 @@ class Replay:
     async def _replay(self, series: list[_Series], end: int, result: ReplayResult) -> None:
         # heap of (next close time, push order, index): the next instant is its smallest close time
         heap = [
-            (int(item.closes[item.position]), item.order, index)
+            (item.close_times[0], item.order, index)
             for index, item in enumerate(series)
-            if item.closes is not None  # set with the chunk: None past the last one
+            if item.close_times  # listed with the chunk: empty past the last one
         ]
         # recorded market events: after the candles of their instant (an order above any time frame's)
         count = len(series)
@@ -514,7 +501,7 @@ class Replay:
         heappop = heapq.heappop
         steps = 0
         progress = self.progress
-        row = self._row
+        heappush = heapq.heappush
         failures = self._failures = []
         begin = heap[0][0] if heap else end  # the first instant of the run
         span = max(1, end - begin)
@@ -530,8 +517,14 @@ class Replay:
                         await self._push_market(index, order, heap)
                         continue
                     item = series[index]
-                    await item.manager.push_candle(item.symbol, item.time_frame, row(item))
-                    await self._move_on(item, 1, heap, order, index)
+                    offset = item.offset
+                    await item.manager.push_candle(item.symbol, item.time_frame, item.rows[offset])
+                    offset += 1
+                    item.offset = offset
+                    if offset < len(item.close_times):
+                        heappush(heap, (item.close_times[offset], order, index))
+                    else:  # the block is done
+                        await self._move_on(item, heap, order, index)
                 await drain()
                 steps += 1
                 if failures:  # the instant before the bad piece was pushed and drained whole
@@ -548,13 +541,14 @@ class Replay:
         finally:
             result.steps += steps
             for item in series:
-                if item.pushed:
+                pushed = item.pushed + item.offset
+                if pushed:
                     key = (item.manager.exchange_id, item.symbol, item.time_frame)
-                    result.per_series[key] = result.per_series.get(key, 0) + item.pushed
-                    result.candles_pushed += item.pushed
+                    result.per_series[key] = result.per_series.get(key, 0) + pushed
+                    result.candles_pushed += pushed
             for events in self._market:
-                for table, pushed in events.pushed.items():
-                    result.market_events[table] = result.market_events.get(table, 0) + pushed
+                for table, count in events.pushed.items():
+                    result.market_events[table] = result.market_events.get(table, 0) + count
         logger.info(
             "replayed %d candles in %d steps from %d to %d",
             result.candles_pushed,
@@ -570,21 +564,40 @@ class Replay:
         if following is not None:
             heapq.heappush(heap, (following, order, index))
 
-    async def _move_on(self, item: _Series, count: int, heap: list, order: tuple, index: int) -> None:
-        """``count`` candles of ``item`` were pushed: move past them, to the next chunk
-        when this one is done, and put the series back in the heap at its next close time."""
-        item.pushed += count
-        item.position += count
+    async def _move_on(self, item: _Series, heap: list, order: tuple, index: int) -> None:
+        """The block of ``item`` was pushed: list the next one (from the next chunk when this one is
+        done) and put the series back in the heap at its next close time."""
+        item.pushed += item.offset
+        item.position += item.offset
+        item.offset = 0
         chunk = item.chunk
         if chunk is None or item.position == len(chunk):
             try:
                 await self._next_chunk(item)
             except Exception as error:  # a piece failed validation (or reading): stop once drained
                 self._failures.append(error)
+                item.rows, item.close_times = [], []
                 return
-        closes = item.closes
-        if closes is not None:  # set with the chunk: None past the last one
-            heapq.heappush(heap, (int(closes[item.position]), order, index))
+        if item.chunk is None:  # past the last chunk
+            return
+        _list_block(item)
+        heapq.heappush(heap, (item.close_times[0], order, index))
+
+
+def _list_block(item: _Series) -> None:
+    """Lists the block of ``item`` from its position: rows (int open time, floats) and close times."""
+    chunk, closes, position = item.chunk, item.closes, item.position
+    assert chunk is not None and closes is not None  # only a series positioned on a chunk is listed
+    block = chunk[position : position + ROWS_BLOCK]
+    item.rows = list(
+        zip(
+            block[:, TIMESTAMP].astype(np.int64).tolist(),
+            *(block[:, column].tolist() for column in range(1, 6)),
+            strict=True,
+        )
+    )
+    item.close_times = closes[position : position + ROWS_BLOCK].tolist()
+    item.offset = 0
 
 
 def _close_times(candles: np.ndarray, time_frame: str) -> np.ndarray:

@@ -24,7 +24,7 @@ import octobot_channel as oc
 import octobot_trading as ot
 from octobot.bot import OctoBot
 from octobot.data_errors import data_error
-from octobot.errors import DataError
+from octobot.errors import DataError, NotBacktestableError
 from octobot.profile import Profile
 
 logger = logging.getLogger(__name__)
@@ -123,6 +123,17 @@ def check_market_data(profile: Profile, files: dict[str, Path]) -> tuple[str, ..
     return tables
 
 
+def check_backtestable(profile: Profile) -> None:
+    """Raise NotBacktestableError, saying why, when the profile's trading mode cannot run on recorded
+    candles (its ``BACKTEST_REFUSAL``)."""
+    info = profile.tentacles.get(profile.trading_mode)
+    reason = getattr(info.cls, "BACKTEST_REFUSAL", None) if info is not None else None
+    if reason:
+        raise NotBacktestableError(
+            f"profile {profile.name!r} cannot be backtested: {profile.trading_mode} {reason}"
+        )
+
+
 async def run_backtest(
     profile: Profile,
     data_files: Sequence[Path],
@@ -136,6 +147,7 @@ async def run_backtest(
 
     Every candle goes through the channels, as live: there is no second path to keep equal to it.
     """
+    check_backtestable(profile)
     files = await asyncio.to_thread(match_data_files, profile, list(data_files))
     market_data = await asyncio.to_thread(check_market_data, profile, files)
     first = min(_describe(path).first_timestamp_ms or 0 for path in files.values())

@@ -104,8 +104,9 @@ def ms_to_datetime(ms: int) -> datetime:
     return datetime.fromtimestamp(value // 1000, tz=timezone.utc).replace(microsecond=(value % 1000) * 1000)
 
 
-def _grid_ms(time_frame: object) -> int | None:
-    """The length of a fixed-grid time frame, None for weeks, months and anything else (parsed later)."""
+def grid_length_ms(time_frame: object) -> int | None:
+    """The length of a time frame on the fixed epoch grid (minutes to days), None for weeks, months and
+    anything else: the close time of a candle of a grid time frame is plain integer arithmetic."""
     try:
         return _GRID_MS.get(time_frame)
     except TypeError:  # unhashable: parse_time_frame names the problem
@@ -121,7 +122,7 @@ def candle_open_time(timestamp_ms: int, time_frame: str | TimeFrame) -> int:
     grid; some exchanges (Binance) anchor them on the market's listing day instead, so for 3d trust the
     exchange's own open times.
     """
-    length = _grid_ms(time_frame)
+    length = grid_length_ms(time_frame)
     if length is not None and type(timestamp_ms) is int:  # hot path: a plain int on the epoch grid
         return timestamp_ms - timestamp_ms % length
     ts = check_ms(timestamp_ms)
@@ -139,9 +140,13 @@ def candle_close_time(open_time_ms: int, time_frame: str | TimeFrame) -> int:
 
     A candle becomes visible to strategies at this time, never before (no look-ahead).
     """
-    length = _grid_ms(time_frame)
-    if length is not None and type(open_time_ms) is int:  # hot path: a plain int on the epoch grid
-        return open_time_ms - open_time_ms % length + length
+    if type(open_time_ms) is int:  # hot path (evaluators, every candle): a plain int on the epoch grid
+        try:
+            length = _GRID_MS.get(time_frame)
+        except TypeError:  # unhashable: parse_time_frame names the problem below
+            length = None
+        if length is not None:
+            return open_time_ms - open_time_ms % length + length
     ts = check_ms(open_time_ms)
     tf = parse_time_frame(time_frame)
     if tf is TimeFrame.ONE_MONTH:

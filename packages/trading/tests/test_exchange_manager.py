@@ -62,6 +62,23 @@ async def test_candle_messages_carry_exchange_symbol_time_frame_and_consumers_fi
     await em.stop()
 
 
+async def test_a_float_close_is_the_decimal_of_its_text_and_a_smaller_time_frame_takes_the_price_over():
+    em = await manager()
+    close = 0.1 + 0.2  # 0.30000000000000004: not the Decimal of the float's binary value
+    await em.push_candle(ETH, ot.TimeFrame.ONE_HOUR, [T0, 0.3, 0.31, 0.29, close, 5.0])
+    assert em.last_price(ETH) == Decimal("0.30000000000000004")
+    assert em.symbol_data(ETH).last_price_time == T0 + H1  # the candle's close time
+    await em.push_candle(ETH, "15m", [T0 + H1, 0.3, 0.31, 0.29, 0.305, 5.0])
+    await em.push_candle(ETH, "1h", [T0 + H1, 0.3, 0.31, 0.29, 0.295, 5.0])  # no longer the price
+    assert em.last_price(ETH) == Decimal("0.305")
+    assert em.symbol_data(ETH).last_price_time == T0 + H1 + 15 * 60_000
+    # the enum and its text reach the same buffer
+    assert len(em.symbol_data(ETH).candle_buffer("1h")) == 2
+    with pytest.raises(ot.UnknownTimeFrameError):
+        await em.push_candle(ETH, "7x", [T0, 1.0, 1.0, 1.0, 1.0, 1.0])
+    await em.stop()
+
+
 def lambda_(sink: list):
     async def callback(message: dict) -> None:
         sink.append(message)

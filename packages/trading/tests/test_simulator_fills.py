@@ -51,6 +51,21 @@ async def test_limit_buy_fills_at_its_price_only_when_the_market_trades_through_
     await em.stop()
 
 
+async def test_a_candle_that_reaches_no_level_moves_only_the_price_and_a_level_on_its_extreme_fills():
+    em, clock = await _setup({"USDT": "10000", "BTC": "2"})
+    buy = await em.trader.create_order(BTC, "buy", "limit", "0.5", price="95")
+    sell = await em.trader.create_order(BTC, "sell", "limit", "0.5", price="103")
+    await _next(em, clock, "100", "102.99", "95.01", "97.5")  # between the two levels
+    assert (buy.filled, sell.filled) == (0, 0)
+    assert em.connector.last_price(BTC) == D("97.5") and em.last_price(BTC) == D("97.5")
+    await _next(em, clock, "97.5", "103", "96", "102")  # the high is the sell's level exactly
+    assert (buy.status, sell.status) == (ot.OrderStatus.OPEN, ot.OrderStatus.FILLED)
+    assert sell.average_price == D(103)
+    await _next(em, clock, "102", "102", "95", "96")  # the low is the buy's level exactly
+    assert buy.status is ot.OrderStatus.FILLED and buy.average_price == D(95)
+    await em.stop()
+
+
 async def test_orders_never_fill_on_prices_dated_before_their_creation():
     em, clock = await _setup()
     clock.now = T0 + H1 + 1_000  # created during the candle that opened at T0 + 1h

@@ -30,6 +30,7 @@ from octobot_trading.candles import DEFAULT_MAX_SIZE
 from octobot_trading.channels.exchange_channels import create_exchange_channels
 from octobot_trading.errors import ValuationError
 from octobot_trading.exchanges.account import Account
+from octobot_trading.exchanges.candle_route import CandleRoute
 from octobot_trading.exchanges.connector import ExchangeConnector
 from octobot_trading.exchanges.errors import ExchangeManagerError
 from octobot_trading.exchanges.market_data import SymbolData
@@ -38,7 +39,7 @@ from octobot_trading.orders.errors import UnknownSymbolError
 from octobot_trading.portfolio import Portfolio, PortfolioHistory, PortfolioManager
 from octobot_trading.simulator.exchange_simulator import ExchangeSimulator
 from octobot_trading.time_frames import TimeFrame, parse_time_frame
-from octobot_trading.timestamps import Clock, WallClock, candle_close_time
+from octobot_trading.timestamps import Clock, WallClock
 from octobot_trading.trader import Trader
 
 logger = logging.getLogger(__name__)
@@ -102,8 +103,11 @@ class ExchangeManager:
         self.candle_buffer_size = candle_buffer_size
         self.channels: dict[str, oc.Channel] = {}
         self._symbols: dict[str, SymbolData] = {}
-        #: per symbol, the time frame whose candles the simulator walks (the smallest one pushed)
-        self._price_time_frames: dict[str, TimeFrame] = {}
+        #: per symbol and time frame (as pushed, and parsed), where its closed candles go
+        self._routes: dict[str, dict[str | TimeFrame, CandleRoute]] = {}
+        #: per symbol, the route whose candles give its price and the simulator walks (the smallest time
+        #: frame pushed)
+        self._price_routes: dict[str, CandleRoute] = {}
         self._started = False
 
     # --- lifecycle -------------------------------------------------------------------------------
@@ -166,8 +170,9 @@ class ExchangeManager:
                 manager.update_price(data.parsed_symbol, data.last_price)
         return manager
 
-    def _price_seen(self, data: SymbolData, price: Decimal) -> None:
-        if not data.priced:  # the first price of a symbol is its starting price: record it now
+    def _price_seen(self, data: SymbolData) -> None:
+        price = data.last_price
+        if not data.priced and price is not None:  # a symbol's first price is its starting price
             data.priced = True
             self._portfolio_manager.update_price(data.parsed_symbol, price)
 
@@ -180,23 +185,17 @@ class ExchangeManager:
 
     async def push_candle(self, symbol: str, time_frame: str | TimeFrame, candle: Sequence) -> None:
         """A closed candle ``[open_time_ms, open, high, low, close, volume]`` (see module doc)."""
-        tf = parse_time_frame(time_frame)
-        data = self._symbols.get(symbol)
-        if data is None:
-            data = self.symbol_data(symbol)
-        open_time = int(candle[0])
-        buffer = data.candles.get(tf)
-        if buffer is None:
-            buffer = data.candle_buffer(tf)
-        buffer.append(open_time, candle[1], candle[2], candle[3], candle[4], candle[5])
-        price_tf = self._price_time_frames.get(symbol)
-        if price_tf is None or tf.ms < price_tf.ms:
-            price_tf = self._price_time_frames[symbol] = tf
-        if tf is price_tf:
-            self._take_price(data, symbol, tf, open_time, candle)
-            account = self.account
-            if account.notifications or account.balance_changed:
-                await self.flush()
+        routes = self._routes.get(symbol)
+        try:
+            route = None if routes is None else routes.get(time_frame)
+        except TypeError:  # not a time frame: _route names the problem
+            route = None
+        if route is None:
+            route = self._route(symbol, time_frame)
+        route.store(candle)
+        account = self.account
+        if account.notifications or account.balance_changed:
+            await self.flush()
         if self._started:
             channel = self.channels["OHLCVChannel"]
             if channel.consumers:
@@ -204,24 +203,29 @@ class ExchangeManager:
                     {
                         "exchange": self.exchange_id,
                         "symbol": symbol,
-                        "time_frame": tf.value,
+                        "time_frame": route.value,
                         "candle": list(candle),
                     }
                 )
 
-    def _take_price(
-        self, data: SymbolData, symbol: str, tf: TimeFrame, open_time: int, candle: Sequence
-    ) -> None:
-        """The close of a candle of the symbol's price time frame becomes its price, and the simulator walks
-        the candle (raw prices: it makes Decimals of them only when it has orders to match)."""
-        close = _decimal(candle[4])
-        data.set_price(close, candle_close_time(open_time, tf))
-        if not data.priced:
-            self._price_seen(data, close)
-        if self.simulated:
-            self.connector.process_candle(
-                symbol, open_time, candle[1], candle[2], candle[3], close, candle[5]
-            )
+    def _route(self, symbol: str, time_frame: str | TimeFrame) -> CandleRoute:
+        """The route of a (symbol, time frame) pushed for the first time; the symbol's smallest time frame
+        so far becomes the one that gives its price."""
+        tf = parse_time_frame(time_frame)
+        data = self.symbol_data(symbol)
+        routes = self._routes.setdefault(symbol, {})
+        route = routes.get(tf)
+        if route is None:
+            simulator = self.connector if self.simulated else None
+            route = CandleRoute(data, data.candle_buffer(tf), tf, simulator, self._price_seen)
+            price_route = self._price_routes.get(symbol)
+            if price_route is None or tf.ms < price_route.tf.ms:
+                if price_route is not None:
+                    price_route.prices = False
+                route.prices = True
+                self._price_routes[symbol] = route
+        routes[tf] = routes[time_frame] = route  # an alias of the time frame finds it at once too
+        return route
 
     async def push_kline(self, symbol: str, time_frame: str | TimeFrame, candle: Sequence) -> None:
         """The candle in construction (stored as the buffer's current candle; no fills: not a trade)."""
@@ -240,7 +244,7 @@ class ExchangeManager:
         price = _decimal(price)
         time = self.clock.now_ms() if time is None else int(time)
         data.set_price(price, time)
-        self._price_seen(data, price)
+        self._price_seen(data)
         if self.simulated:
             self.connector.process_price(symbol, price, time)
         await self.flush()

@@ -55,7 +55,10 @@ class SymbolData:
         self.parsed_symbol: Symbol = parse_symbol(symbol)
         self.buffer_size = buffer_size
         self.candles: dict[TimeFrame, CandleBuffer] = {}
-        self.last_price: Decimal | None = None
+        #: the last price as pushed (a candle's float close, a Decimal), and its Decimal once read: a
+        #: replay's close becomes a Decimal only when an order or a valuation reads it, not on every candle
+        self._raw_price: Decimal | float | None = None
+        self._price: Decimal | None = None
         #: True once a price was seen (the portfolio manager took it as the starting price)
         self.priced = False
         self.last_price_time: int | None = None
@@ -66,12 +69,31 @@ class SymbolData:
         self.recent_trades: list[dict] = []
 
     def candle_buffer(self, time_frame: str | TimeFrame) -> CandleBuffer:
+        try:  # a time frame hashes as its text: a known one is found without parsing
+            buffer = self.candles.get(time_frame)  # type: ignore[arg-type]  # a str finds its TimeFrame
+        except TypeError:  # not a time frame: parse_time_frame names the problem
+            buffer = None
+        if buffer is not None:
+            return buffer
         tf = parse_time_frame(time_frame)
         buffer = self.candles.get(tf)
         if buffer is None:
             buffer = self.candles[tf] = CandleBuffer(self.symbol, tf, self.buffer_size)
         return buffer
 
-    def set_price(self, price: Decimal, time: int) -> None:
-        self.last_price = price
+    @property
+    def last_price(self) -> Decimal | None:
+        """The last price as a Decimal (``Decimal(str(close))`` for a float close), None before any."""
+        price = self._price
+        if price is None:
+            raw = self._raw_price
+            if raw is None:
+                return None
+            price = self._price = raw if isinstance(raw, Decimal) else Decimal(str(raw))
+        return price
+
+    def set_price(self, price: Decimal | float, time: int) -> None:
+        """A new last price (a float is kept as it is until :attr:`last_price` is read)."""
+        self._raw_price = price
+        self._price = None
         self.last_price_time = time

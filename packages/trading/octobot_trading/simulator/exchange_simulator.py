@@ -49,7 +49,7 @@ HUNDRED = Decimal(100)
 class _SymbolBook:
     """Open orders of one symbol, indexed by trigger level."""
 
-    __slots__ = ("deferred", "expiries", "index", "last_price", "pending_market", "trailing")
+    __slots__ = ("_price", "_raw_price", "deferred", "expiries", "index", "pending_market", "trailing")
 
     def __init__(self) -> None:
         self.index = TriggerIndex()
@@ -58,7 +58,35 @@ class _SymbolBook:
         self.expiries: list = []  # heap of (expires_at, sequence, order)
         self.trailing: list[Order] = []
         self.deferred: list[Order] = []
-        self.last_price: Decimal | None = None
+        #: the last price as given (a candle's float close) and its Decimal once read: a candle that
+        #: meets no order leaves a float, made a Decimal only when an order needs the price
+        self._raw_price: Decimal | float | None = None
+        self._price: Decimal | None = None
+
+    @property
+    def last_price(self) -> Decimal | None:
+        price = self._price
+        if price is None and self._raw_price is not None:
+            price = self._price = _decimal(self._raw_price)
+        return price
+
+    @last_price.setter
+    def last_price(self, price: Decimal | float | None) -> None:
+        self._raw_price = price
+        self._price = None
+
+    def quiet(self, open_time: int, prices: tuple) -> bool:
+        """True when a candle opened at ``open_time`` with these prices can change nothing here: no order
+        waits for a price, none expires by then, no trailing stop follows the market and every indexed
+        level lies outside the candle's range (walking it would only move the last price)."""
+        if self.pending_market or self.trailing or self.deferred:
+            return False
+        expiries = self.expiries
+        if expiries and expiries[0][0] <= open_time:
+            return False
+        index = self.index
+        # the path's prices are Decimal(str(price)): an order preserving map, so its extremes are these
+        return not index or index.outside(_decimal(min(prices)), _decimal(max(prices)))
 
 
 def _decimal(value: object) -> Decimal:
@@ -141,8 +169,8 @@ class ExchangeSimulator(ExchangeConnector):
         book = self._books.get(symbol)
         if book is None:
             book = self._book(symbol)
-        if not (book.index or book.pending_market or book.expiries or book.trailing or book.deferred):
-            book.last_price = _decimal(close)  # nothing to match: the walk would only move the price
+        if book.quiet(open_time, (open_, high, low, close)):
+            book.last_price = close  # nothing to match: the walk would only move the price
             return
         path = self.fill_model.candle_path(_decimal(open_), _decimal(high), _decimal(low), _decimal(close))
         self._walk(symbol, path, open_time, None if volume is None else _decimal(volume), True)

@@ -11,4 +11,5 @@ cdef class TriggerIndex:
     cpdef bint remove(self, object order)
     cpdef object pop_up(self, object price)
     cpdef object pop_down(self, object price)
+    cpdef bint outside(self, object low, object high) except -1
     cpdef list orders(self)

@@ -81,5 +81,11 @@ class TriggerIndex:
             return order
         return None
 
+    def outside(self, low: Decimal, high: Decimal) -> bool:
+        """True when no level fires on prices within [low, high]: every rising level is above ``high``
+        and every falling level below ``low``."""
+        up, down = self._up, self._down
+        return (not up or -up[-1][0] > high) and (not down or down[-1][0] < low)
+
     def orders(self) -> list[Order]:
         return list(self._orders.values())
