@@ -547,8 +547,8 @@ class Replay:
                     result.per_series[key] = result.per_series.get(key, 0) + pushed
                     result.candles_pushed += pushed
             for events in self._market:
-                for table, count in events.pushed.items():
-                    result.market_events[table] = result.market_events.get(table, 0) + count
+                for table, done in events.pushed.items():
+                    result.market_events[table] = result.market_events.get(table, 0) + done
         logger.info(
             "replayed %d candles in %d steps from %d to %d",
             result.candles_pushed,
