@@ -158,9 +158,9 @@ async def test_risk_and_manual_entry_are_checked(profile, candles, caplog):
         control = octobot.BotControl(fed.bot, source="test")
         await fed.feed(20)
         assert control.set_risk("0.7").message == "risk set to 0.7 (was 0.5)"
-        assert fed.bot.profile.risk == Decimal("0.7")
-        for bad in ("2", "abc", 0, "-0.1", "nan"):
-            with pytest.raises(octobot.CommandError, match="above 0 and at most 1"):
+        assert fed.bot.profile.risk == fed.bot.trading_modes["binance"].risk == Decimal("0.7")
+        for bad in ("2", "abc", "1.01", "-0.1", "nan"):
+            with pytest.raises(octobot.CommandError, match="between 0 and 1"):
                 control.set_risk(bad)
         assert fed.bot.profile.risk == Decimal("0.7")
         assert len(_commands(caplog, "risk")) == 6  # each attempt logged once, refusals included

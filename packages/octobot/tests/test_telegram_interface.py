@@ -86,7 +86,7 @@ async def test_commands_read_and_command_the_bot_through_bot_control(home, profi
             assert "paused" in (await chat.send("/pause"))["text"] and control.paused
             assert "resumed" in (await chat.send("/resume"))["text"] and not control.paused
             assert (await chat.send("/risk 0.7"))["text"] == "risk set to 0.7 (was 0.5)"
-            assert "above 0 and at most 1" in (await chat.send("/risk 7"))["text"]
+            assert "between 0 and 1" in (await chat.send("/risk 7"))["text"]
             assert fed.bot.profile.risk == Decimal("0.7")
             assert (await chat.send("/ping"))["text"] == "pong"
             assert (await chat.send("/version"))["text"] == f"OctoBot {octobot.__version__}"
