@@ -435,14 +435,17 @@ class BotControl:
 
     @command("risk")
     def set_risk(self, value: Decimal | str | float) -> CommandResult:
-        """The profile's risk (0 < risk <= 1) for the rest of the run."""
+        """The risk (0 to 1; 0.5 trades as configured) of every trading mode and of the profile, for the
+        rest of the run: modes read it at each decision (thresholds, amounts)."""
         try:
             risk = Decimal(str(value))
         except ArithmeticError:
             risk = Decimal("NaN")
-        if not risk.is_finite() or not ZERO < risk <= 1:
-            raise CommandError(f"risk: expected a number above 0 and at most 1 (e.g. 0.5), got {value!r}")
+        if not risk.is_finite() or not ZERO <= risk <= 1:
+            raise CommandError(f"risk: expected a number between 0 and 1 (e.g. 0.5), got {value!r}")
         previous, self.bot.profile.risk = self.bot.profile.risk, risk
+        for mode in self.bot.trading_modes.values():
+            mode.risk = risk
         return self._done("risk", f"risk set to {risk} (was {previous})")
 
     def _find_order(self, order_id: str) -> tuple[str, ot.ExchangeManager, ot.Order]:

@@ -20,26 +20,16 @@ HOLDING_AFTER = 170
 DAY_MS = 86_400_000
 
 
-@pytest.fixture
-def candles(btc_hour_candles):
-    return btc_hour_candles
-
-
-@pytest.fixture
-def profile(default_bot_profile):
-    return default_bot_profile
-
-
 def _commands(caplog: pytest.LogCaptureFixture, name: str) -> list[str]:
     return [r.getMessage() for r in caplog.records if f"command {name}" in r.getMessage()]
 
 
-async def test_pause_drops_new_entries_and_lets_exits_go_on(profile, candles, caplog):
+async def test_pause_drops_new_entries_and_lets_exits_go_on(default_bot_profile, btc_hour_candles, caplog):
     caplog.set_level(logging.INFO, logger="octobot.bot_control")
-    async with fed_bot(profile, candles) as free:
-        await free.feed(len(candles))
+    async with fed_bot(default_bot_profile, btc_hour_candles) as free:
+        await free.feed(len(btc_hour_candles))
         free_buys = [t for t in free.manager.trader.trades() if t.side.value == "buy"]
-    async with fed_bot(profile, candles) as fed:
+    async with fed_bot(default_bot_profile, btc_hour_candles) as fed:
         control = octobot.BotControl(fed.bot, source="test")
         await fed.feed(HOLDING_AFTER)
         assert fed.manager.account.holdings()  # an entry filled: a position to exit later
@@ -47,7 +37,7 @@ async def test_pause_drops_new_entries_and_lets_exits_go_on(profile, candles, ca
         result = control.pause()
         assert control.paused and control.status().paused
         assert "paused" in result.message
-        await fed.feed(len(candles) - HOLDING_AFTER)
+        await fed.feed(len(btc_hour_candles) - HOLDING_AFTER)
         after = fed.manager.trader.trades()[bought:]
         assert [t.side.value for t in after] == ["sell"]  # the exit went on...
         assert not fed.manager.account.holdings()
@@ -55,12 +45,14 @@ async def test_pause_drops_new_entries_and_lets_exits_go_on(profile, candles, ca
         control.resume()
         assert not control.paused
     # ...and the same market made the free bot enter again after that point
-    assert len([t for t in free_buys if t.time > int(candles[HOLDING_AFTER][0])]) > 0
+    assert len([t for t in free_buys if t.time > int(btc_hour_candles[HOLDING_AFTER][0])]) > 0
     assert len(_commands(caplog, "pause")) == 1 and "from test" in _commands(caplog, "pause")[0]
 
 
-async def test_status_lists_positions_with_live_pnl_and_force_exit_closes_them(profile, candles):
-    async with fed_bot(profile, candles) as fed:
+async def test_status_lists_positions_with_live_pnl_and_force_exit_closes_them(
+    default_bot_profile, btc_hour_candles
+):
+    async with fed_bot(default_bot_profile, btc_hour_candles) as fed:
         control = octobot.BotControl(fed.bot)
         await fed.feed(HOLDING_AFTER)
         manager = fed.manager
@@ -89,8 +81,10 @@ async def test_status_lists_positions_with_live_pnl_and_force_exit_closes_them(p
         assert "nothing held" in again.message
 
 
-async def test_an_order_id_exits_its_position_and_cancel_order_cancels_one(profile, candles):
-    async with fed_bot(profile, candles) as fed:
+async def test_an_order_id_exits_its_position_and_cancel_order_cancels_one(
+    default_bot_profile, btc_hour_candles
+):
+    async with fed_bot(default_bot_profile, btc_hour_candles) as fed:
         control = octobot.BotControl(fed.bot)
         await fed.feed(HOLDING_AFTER)
         trader = fed.manager.trader
@@ -107,10 +101,10 @@ async def test_an_order_id_exits_its_position_and_cancel_order_cancels_one(profi
         assert exit_order.status.value == "cancelled" and not fed.manager.account.holdings()
 
 
-async def test_profit_daily_and_trades_pages_agree_with_the_account(profile, candles):
-    async with fed_bot(profile, candles) as fed:
+async def test_profit_daily_and_trades_pages_agree_with_the_account(default_bot_profile, btc_hour_candles):
+    async with fed_bot(default_bot_profile, btc_hour_candles) as fed:
         control = octobot.BotControl(fed.bot)
-        await fed.feed(len(candles))
+        await fed.feed(len(btc_hour_candles))
         trades = fed.manager.trader.trades()
         assert len(trades) >= 4
         profit = control.profit()
@@ -152,15 +146,15 @@ async def test_profit_daily_and_trades_pages_agree_with_the_account(profile, can
                 bad()
 
 
-async def test_risk_and_manual_entry_are_checked(profile, candles, caplog):
+async def test_risk_and_manual_entry_are_checked(default_bot_profile, btc_hour_candles, caplog):
     caplog.set_level(logging.INFO, logger="octobot.bot_control")
-    async with fed_bot(profile, candles) as fed:
+    async with fed_bot(default_bot_profile, btc_hour_candles) as fed:
         control = octobot.BotControl(fed.bot, source="test")
         await fed.feed(20)
         assert control.set_risk("0.7").message == "risk set to 0.7 (was 0.5)"
-        assert fed.bot.profile.risk == Decimal("0.7")
-        for bad in ("2", "abc", 0, "-0.1", "nan"):
-            with pytest.raises(octobot.CommandError, match="above 0 and at most 1"):
+        assert fed.bot.profile.risk == fed.bot.trading_modes["binance"].risk == Decimal("0.7")
+        for bad in ("2", "abc", "1.01", "-0.1", "nan"):
+            with pytest.raises(octobot.CommandError, match="between 0 and 1"):
                 control.set_risk(bad)
         assert fed.bot.profile.risk == Decimal("0.7")
         assert len(_commands(caplog, "risk")) == 6  # each attempt logged once, refusals included
@@ -179,8 +173,8 @@ async def test_risk_and_manual_entry_are_checked(profile, candles, caplog):
                 await control.force_entry(symbol, amount_text)
 
 
-async def test_stop_asks_the_runner_to_stop_the_bot(profile):
-    bot = OctoBot(profile)
+async def test_stop_asks_the_runner_to_stop_the_bot(default_bot_profile):
+    bot = OctoBot(default_bot_profile)
     runner = asyncio.create_task(run_until_signalled(bot, signals=()))
     while not bot.running:  # noqa: ASYNC110 (the runner's start has no event to wait on)
         await asyncio.sleep(0)

@@ -15,27 +15,17 @@ from .live_bot import HOUR_MS, fed_bot
 DAY_MS = 86_400_000
 
 
-@pytest.fixture
-def candles(btc_hour_candles):
-    return btc_hour_candles
-
-
-@pytest.fixture
-def profile(default_bot_profile):
-    return default_bot_profile
-
-
 def _sent(caplog: pytest.LogCaptureFixture, event: str) -> list[logging.LogRecord]:
     notified = [r for r in caplog.records if r.name == "octobot.notifiers.log_notifier"]
     return [r for r in notified if r.getMessage().startswith(event)]
 
 
-async def test_the_log_notifier_tells_each_event_of_a_real_run(profile, candles, caplog):
+async def test_the_log_notifier_tells_each_event_of_a_real_run(default_bot_profile, btc_hour_candles, caplog):
     caplog.set_level(logging.DEBUG)
-    async with fed_bot(profile, candles) as fed:
+    async with fed_bot(default_bot_profile, btc_hour_candles) as fed:
         notifier = LogNotifier(fed.bot)
         await notifier.start()
-        await fed.feed(len(candles))
+        await fed.feed(len(btc_hour_candles))
         manager = fed.manager
         logging.getLogger("octobot_trading.somewhere").error("the exchange refused an order")
         logging.getLogger("octobot.notifiers.other").error("a notifier failed")  # never relayed
@@ -55,7 +45,7 @@ async def test_the_log_notifier_tells_each_event_of_a_real_run(profile, candles,
     closed = _sent(caplog, "position_closed")
     assert len(closed) == len(sells)
     assert f"PnL {sells[0].realised_pnl:+.2f} USDT" in closed[0].getMessage()
-    days = {(int(row[0]) + HOUR_MS) // DAY_MS for row in candles}
+    days = {(int(row[0]) + HOUR_MS) // DAY_MS for row in btc_hour_candles}
     summaries = _sent(caplog, "daily_summary")
     assert len(summaries) == len(days) - 1  # each day that ended during the run
     first_day = min(days)
@@ -65,10 +55,12 @@ async def test_the_log_notifier_tells_each_event_of_a_real_run(profile, candles,
     assert "octobot_trading.somewhere: the exchange refused an order" in error.getMessage()
 
 
-async def test_types_set_off_are_not_sent_and_silent_ones_are_quiet(profile, candles, caplog):
+async def test_types_set_off_are_not_sent_and_silent_ones_are_quiet(
+    default_bot_profile, btc_hour_candles, caplog
+):
     caplog.set_level(logging.DEBUG)
     levels = {"order_filled": "off", "order_created": "off", "position_closed": "silent", "error": "off"}
-    async with fed_bot(profile, candles[:240]) as fed:
+    async with fed_bot(default_bot_profile, btc_hour_candles[:240]) as fed:
         notifier = LogNotifier(fed.bot, {"notifications": levels})
         await notifier.start()
         await fed.feed(240)
@@ -81,7 +73,9 @@ async def test_types_set_off_are_not_sent_and_silent_ones_are_quiet(profile, can
     assert _sent(caplog, "daily_summary")  # still on
 
 
-async def test_a_failing_notifier_logs_once_and_never_stops_the_bot(profile, candles, caplog):
+async def test_a_failing_notifier_logs_once_and_never_stops_the_bot(
+    default_bot_profile, btc_hour_candles, caplog
+):
     class Broken(LogNotifier):
         NAME = "Broken"
         attempts = 0
@@ -91,7 +85,7 @@ async def test_a_failing_notifier_logs_once_and_never_stops_the_bot(profile, can
             raise ConnectionError("service down")
 
     caplog.set_level(logging.WARNING)
-    async with fed_bot(profile, candles[:200]) as fed:
+    async with fed_bot(default_bot_profile, btc_hour_candles[:200]) as fed:
         notifier = Broken(fed.bot)
         await notifier.start()
         await fed.feed(200)

@@ -6,8 +6,6 @@ from __future__ import annotations
 import logging
 from decimal import Decimal
 
-import pytest
-
 import octobot
 from octobot.interfaces.telegram_interface import TelegramInterface
 
@@ -17,16 +15,6 @@ from .test_notifiers import TOKEN, telegram_user_config
 
 CHAT, STRANGER = 42, 99
 HOLDING_AFTER = 170
-
-
-@pytest.fixture
-def candles(btc_hour_candles):
-    return btc_hour_candles
-
-
-@pytest.fixture
-def profile(default_bot_profile):
-    return default_bot_profile
 
 
 class Chat:
@@ -52,10 +40,14 @@ class Chat:
         return await self.api.wait_for(lambda: len(self.api.edited) > count and self.api.edited[count])
 
 
-async def test_commands_read_and_command_the_bot_through_bot_control(home, profile, candles, caplog):
+async def test_commands_read_and_command_the_bot_through_bot_control(
+    home, default_bot_profile, btc_hour_candles, caplog
+):
     caplog.set_level(logging.INFO)
     async with TelegramBotAPI(TOKEN) as api:
-        async with fed_bot(profile, candles, telegram_user_config(home, api, chats=str(CHAT))) as fed:
+        async with fed_bot(
+            default_bot_profile, btc_hour_candles, telegram_user_config(home, api, chats=str(CHAT))
+        ) as fed:
             interface = TelegramInterface(fed.bot)
             await interface.start()
             chat, control, manager = Chat(api), octobot.BotControl(fed.bot), fed.manager
@@ -86,7 +78,7 @@ async def test_commands_read_and_command_the_bot_through_bot_control(home, profi
             assert "paused" in (await chat.send("/pause"))["text"] and control.paused
             assert "resumed" in (await chat.send("/resume"))["text"] and not control.paused
             assert (await chat.send("/risk 0.7"))["text"] == "risk set to 0.7 (was 0.5)"
-            assert "above 0 and at most 1" in (await chat.send("/risk 7"))["text"]
+            assert "between 0 and 1" in (await chat.send("/risk 7"))["text"]
             assert fed.bot.profile.risk == Decimal("0.7")
             assert (await chat.send("/ping"))["text"] == "pong"
             assert (await chat.send("/version"))["text"] == f"OctoBot {octobot.__version__}"
@@ -122,9 +114,11 @@ async def test_commands_read_and_command_the_bot_through_bot_control(home, profi
     assert TOKEN not in caplog.text
 
 
-async def test_strangers_get_nothing_and_command_nothing(home, profile, candles):
+async def test_strangers_get_nothing_and_command_nothing(home, default_bot_profile, btc_hour_candles):
     async with TelegramBotAPI(TOKEN) as api:
-        async with fed_bot(profile, candles, telegram_user_config(home, api, chats=str(CHAT))) as fed:
+        async with fed_bot(
+            default_bot_profile, btc_hour_candles, telegram_user_config(home, api, chats=str(CHAT))
+        ) as fed:
             interface = TelegramInterface(fed.bot)
             await interface.start()
             await fed.feed(HOLDING_AFTER)
@@ -143,9 +137,11 @@ async def test_strangers_get_nothing_and_command_nothing(home, profile, candles)
     assert [a["text"] for a in api.answered] == ["Not your question"] * 2
 
 
-async def test_forcebuy_when_enabled_and_rate_limits_on_answers(home, profile, candles):
+async def test_forcebuy_when_enabled_and_rate_limits_on_answers(home, default_bot_profile, btc_hour_candles):
     async with TelegramBotAPI(TOKEN) as api:
-        async with fed_bot(profile, candles, telegram_user_config(home, api, chats=str(CHAT))) as fed:
+        async with fed_bot(
+            default_bot_profile, btc_hour_candles, telegram_user_config(home, api, chats=str(CHAT))
+        ) as fed:
             interface = TelegramInterface(fed.bot, {"forcebuy_enabled": True})
             await interface.start()
             await fed.feed(20)

@@ -175,7 +175,7 @@ class TelegramInterface(AbstractInterface):
 
     def _command_risk(self, asker: Asker, arguments: str) -> str:
         if not arguments:
-            return f"risk is {self.bot.profile.risk}; /risk <value> sets it (above 0, at most 1)"
+            return f"risk is {self.bot.profile.risk}; /risk <value> sets it (0 to 1; 0.5: as configured)"
         return self.control.set_risk(arguments).message
 
     def _command_ping(self, asker: Asker, arguments: str) -> str:

@@ -15,6 +15,7 @@ from typing import Any, ClassVar
 import octobot_trading as ot
 from octobot.home import UserHome
 from octobot.interface_base import AbstractNotifier
+from octobot.notifications import Notification
 
 
 class OrderSignalsNotifier(AbstractNotifier):
@@ -73,8 +74,9 @@ class OrderSignalsNotifier(AbstractNotifier):
             await each.stop()
         await super().stop()
 
-    async def notify(self, event: str, text: str, message: dict[str, Any]) -> None:
-        """Unused: the signals are this notifier's notifications (trades are not subscribed)."""
+    async def send(self, notification: Notification) -> None:
+        """Unused: the signals are this notifier's notifications (the base's events are not subscribed:
+        `start` does not call it)."""
 
     async def _write(self, signal: ot.OrderSignal) -> None:
         await asyncio.to_thread(self._append, signal.to_json() + "\n")  # file I/O off the event loop
