@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from octobot_channel.channel import Channel
-from octobot_channel.constants import DEFAULT_QUEUE_SIZE, WILDCARD
+from octobot_channel.constants import DEFAULT_QUEUE_SIZE, ROUTE_CACHE_SIZE, WILDCARD
 from octobot_channel.consumer import Callback, Consumer, InternalConsumer, Message, SupervisedConsumer
 from octobot_channel.errors import (
     ChannelClosedError,
@@ -33,6 +33,7 @@ from octobot_channel.synchronizer import Synchronizer
 
 __all__ = [
     "DEFAULT_QUEUE_SIZE",
+    "ROUTE_CACHE_SIZE",
     "WILDCARD",
     "Callback",
     "Channel",

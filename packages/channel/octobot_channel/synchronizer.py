@@ -75,7 +75,8 @@ class Synchronizer:
         ``drain`` completes. Raises ``SynchronizerError`` when called from inside a drain (a callback of a
         synchronized consumer must not drain: the running drain already handles what it sends).
         """
-        self._ensure_not_draining()
+        if self._draining:
+            self._ensure_not_draining()  # raises
         for pending in self._pending_by_level:
             if pending:
                 return self._drain()

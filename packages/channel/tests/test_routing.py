@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Awaitable, Callable
 
 import pytest
 
@@ -107,3 +108,52 @@ async def test_get_consumers_and_modify(registry: oc.ChannelRegistry) -> None:
     producer = Configurable(channel)
     await channel.modify(refresh=True)
     assert producer.changes == {"refresh": True}
+
+
+async def test_routes_follow_subscription_changes_after_messages(registry: oc.ChannelRegistry) -> None:
+    """The consumers resolved for a combination of values are kept between sends: a subscription change
+    must make the next send of the same values see the new set of consumers."""
+    synchronizer = oc.Synchronizer()
+    channel = await registry.create_channel(OHLCVChannel, "exchange", synchronizer=synchronizer)
+    got: list = []
+
+    def recorder(name: str) -> Callable[[dict], Awaitable[None]]:
+        async def record(message: dict) -> None:
+            got.append((name, message["n"]))
+
+        return record
+
+    message = {"symbol": "BTC/USDT", "time_frame": "1h"}
+    btc = await channel.new_consumer(recorder("btc"), filters={"symbol": "BTC/USDT"})
+    await channel.send({**message, "n": 0})
+    await synchronizer.drain()
+    hourly = await channel.new_consumer(
+        recorder("hourly"), priority=oc.Priority.MEDIUM, filters={"time_frame": "1h"}
+    )
+    await channel.send({**message, "n": 1})
+    await synchronizer.drain()
+    await channel.remove_consumer(btc)
+    await channel.send({**message, "n": 2})
+    await synchronizer.drain()
+    await channel.remove_consumer(hourly)
+    await channel.new_consumer(recorder("any"))
+    await channel.send({**message, "n": 3})
+    await synchronizer.drain()
+    assert got == [("btc", 0), ("btc", 1), ("hourly", 1), ("hourly", 2), ("any", 3)]
+
+
+async def test_routes_stay_right_past_the_kept_combinations(registry: oc.ChannelRegistry) -> None:
+    """More distinct filtered values than the channel keeps routes for: it starts over, still exact."""
+    synchronizer = oc.Synchronizer()
+    channel = await registry.create_channel(oc.Channel, "exchange", synchronizer=synchronizer)
+    got: list = []
+
+    async def even(message: dict) -> None:
+        got.append(message["value"])
+
+    await channel.new_consumer(even, filters={"value": list(range(0, 10_000, 2))})
+    values = [*range(oc.ROUTE_CACHE_SIZE + 100), 1, 2, 3, 4]
+    for value in values:
+        await channel.send({"value": value})
+    await synchronizer.drain()
+    assert got == [value for value in values if value % 2 == 0]

@@ -9,6 +9,7 @@ cdef class EvaluationMatrix:
     cdef dict _registered
     cdef dict _by_symbol
     cdef dict _groups
+    cdef dict _headings
     cdef object _matrix_producer
     cdef object _evaluators_producer
 

@@ -44,6 +44,7 @@ class EvaluationMatrix:
         # (exchange, evaluator_type, symbol, time frames) -> the keys a cycle or a query covers, resolved
         # once and read back on every candle; cleared when a key registers
         self._groups: dict[tuple, tuple[MatrixKey, ...]] = {}
+        self._headings: dict[MatrixKey, dict] = {}  # key -> the key fields of its messages
         self._matrix_producer: oc.Producer | None = None
         self._evaluators_producer: oc.Producer | None = None
 
@@ -166,8 +167,9 @@ class EvaluationMatrix:
         if producer is None:
             producer = self._require_started()[0]  # raises: not started
         entry = self.write(key, value, time, valid_until)
-        return producer.send(
-            {
+        heading = self._headings.get(key)
+        if heading is None:
+            heading = self._headings[key] = {
                 "key": key,
                 "matrix_id": self.matrix_id,
                 "exchange": key.exchange,
@@ -176,12 +178,14 @@ class EvaluationMatrix:
                 "cryptocurrency": key.cryptocurrency,
                 "symbol": key.symbol,
                 "time_frame": key.time_frame,
-                "evaluation": entry.value,
-                "evaluation_time": entry.time,
-                "valid_until": entry.valid_until,
-                "refresh": refresh,
             }
-        )
+        # a copy of the key's fields, then the evaluation's: cheaper than building the whole message
+        message = heading.copy()
+        message["evaluation"] = entry.value
+        message["evaluation_time"] = entry.time
+        message["valid_until"] = entry.valid_until
+        message["refresh"] = refresh
+        return producer.send(message)
 
     async def send_command(self, message: dict) -> None:
         """Send a command (see `EvaluatorsChannel`) to the evaluators of this matrix."""
@@ -218,8 +222,7 @@ class EvaluationMatrix:
             return {}
         if time_frames is not None:
             keys = self._group(exchange, evaluator_type, symbol, time_frames)
-        evaluations = self._evaluations
-        return {key: evaluations.get(key) for key in keys}
+        return dict(zip(keys, map(self._evaluations.get, keys), strict=True))  # no Python frame
 
     def _group(
         self, exchange: str, evaluator_type: EvaluatorType, symbol: str, time_frames: Iterable[str]

@@ -30,6 +30,9 @@ class StrategyTrigger(NamedTuple):
     refresh: bool = False
 
 
+_new_trigger = tuple.__new__
+
+
 class Strategy(AbstractEvaluator):
     """Base of strategies. Implement `evaluate`: read the matrix and return the evaluation (a float in
     [-1, 1], None for no opinion, `UNCHANGED` to publish nothing). Trading modes consume its evaluations
@@ -111,7 +114,8 @@ class Strategy(AbstractEvaluator):
         if type(key) is not MatrixKey:
             key = _message_key(message)
         # run() inlined: this is the strategy's per-candle path
-        trigger = StrategyTrigger(EvaluatorType.TA, symbol, time, key, refresh)
+        # tuple.__new__: the named tuple without its Python-level __new__ (one frame less per candle)
+        trigger = _new_trigger(StrategyTrigger, (EvaluatorType.TA, symbol, time, key, refresh))
         self._symbol, self._time_frame, self._time = symbol, None, time
         delivered = self._publish(self.evaluate(trigger), symbol, None, time)
         if delivered is not None:

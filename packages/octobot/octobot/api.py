@@ -30,6 +30,7 @@ from octobot.errors import (
     InsecureUserConfigError,
     MalformedJSONError,
     MissingRequirementError,
+    NotBacktestableError,
     NotFoundError,
     OctoBotError,
     ServiceConfigError,
@@ -62,7 +63,13 @@ from octobot.profile_store import (
 from octobot.record_comparison import Difference
 from octobot.secret_masking import SecretMaskingFilter, SecretMaskingFormatter, mask, register_secret
 from octobot.services.feed_health import FeedStatus
-from octobot.services.polling_feed import POLLING_DEFAULTS, POLLING_PROPERTIES, PollingFeed, backoff_seconds
+from octobot.services.polling_feed import (
+    POLLING_DEFAULTS,
+    POLLING_PROPERTIES,
+    PollingFeed,
+    backoff_seconds,
+    retry_after_seconds,
+)
 from octobot.services.service import Service, Services
 from octobot.services.service_feed import ServiceFeed
 from octobot.tentacle_check import (
@@ -112,6 +119,7 @@ __all__ = [
     "InsecureUserConfigError",
     "MalformedJSONError",
     "MissingRequirementError",
+    "NotBacktestableError",
     "NotFoundError",
     "Objective",
     "OctoBot",
@@ -172,6 +180,7 @@ __all__ = [
     "parse_space",
     "register_secret",
     "render_study_html",
+    "retry_after_seconds",
     "run_study",
     "save_settings_as_profile",
     "set_web_password",

@@ -70,6 +70,8 @@ class OctoBot:
                 f"profile '{profile.name}' was loaded without a tentacle registry: load it with one"
             )
         self.profile = profile
+        #: the user's settings and secrets (services' tokens) for the tentacles that need them
+        self.user_config = user_config
         self.bot_id = bot_id or f"bot-{next(_bot_ids)}"
         self.clock = clock
         self.synchronizer = synchronizer
@@ -222,6 +224,10 @@ class OctoBot:
         mode: ot.AbstractTradingMode = info.cls(
             manager, list(self.profile.pairs), self.profile.tentacle_config(info.name), risk=self.profile.risk
         )
+        # each exchange has its own scope and mode; a mode reads the others' prices through its peers
+        mode.set_peer_exchanges(
+            {name: other for name, other in self.exchange_managers.items() if name != exchange}
+        )
         await mode.start()
         stack.push_async_callback(self._stop_trading_mode, mode, manager)
         self.trading_modes[exchange] = mode
@@ -257,6 +263,14 @@ class OctoBot:
     async def _start_feeds(self, stack: contextlib.AsyncExitStack) -> None:
         """The feeds the profile's tentacles listen to; a trading mode needing one gets its signals."""
         assert self.matrix is not None
+        if self.synchronizer is not None and self.profile.feeds:
+            # a backtest replays recorded data: a live service would make it depend on today's news
+            logger.info(
+                "%s: backtest: service feeds not started (%s); social evaluators get no signal",
+                self.bot_id,
+                ", ".join(self.profile.feeds),
+            )
+            return
         mode_info = self.profile.tentacles[self.profile.trading_mode]
         for mode in self.trading_modes.values():  # listeners first: no signal is lost
             for feed_name in mode_info.required_feeds:

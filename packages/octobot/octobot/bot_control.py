@@ -459,6 +459,12 @@ class BotControl:
             await manager.trader.cancel_order(order)
         return self._done("cancel", f"order {order_id} cancelled", (OrderView.of(exchange, order),))
 
+    def exit_targets(self, target: str) -> list[str]:
+        """The position ids (``exchange:symbol``) `force_exit` would act on for ``target``; CommandError
+        when it names nothing (for an interface to ask a confirmation about the right thing)."""
+        found = self._position_targets(target.strip())
+        return [f"{exchange}:{symbol}" for exchange, _manager, symbol in found]
+
     def _position_targets(self, target: str) -> list[tuple[str, ot.ExchangeManager, str]]:
         managers = self._managers()
         if target.lower() == ALL:
@@ -567,7 +573,8 @@ class BotControl:
 
     # --- log ------------------------------------------------------------------------------
     def _log(self, name: str, args: tuple[Any, ...], kwargs: dict[str, Any], outcome: str) -> None:
-        arguments = " ".join([*map(str, args), *(f"{key}={value}" for key, value in kwargs.items())])
+        given = [*map(str, (arg for arg in args if arg is not None))]
+        arguments = " ".join([*given, *(f"{key}={value}" for key, value in kwargs.items())])
         logger.info(
             "%s: command %s%s from %s%s",
             self.bot.bot_id,

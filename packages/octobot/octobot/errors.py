@@ -31,6 +31,7 @@ class ExitCode(IntEnum):
     WEB_ERROR = (
         16  # the web interface cannot listen as asked (a public address without a password, a busy port)
     )
+    NOT_BACKTESTABLE = 17  # a profile whose trading mode trades from a live source only (alerts, signals)
     NOT_EQUIVALENT = 20  # `octobot tentacles check`: a tentacle behaves differently in a backtest and live
     INTERRUPTED = 130
 
@@ -97,6 +98,12 @@ class TentacleError(OctoBotError):
 
 class DataError(OctoBotError):
     exit_code = ExitCode.DATA_ERROR
+
+
+class NotBacktestableError(ConfigError):
+    """A backtest of a profile whose trading mode takes its orders from a live source only."""
+
+    exit_code = ExitCode.NOT_BACKTESTABLE
 
 
 class BotError(OctoBotError):

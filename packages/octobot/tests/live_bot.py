@@ -55,10 +55,12 @@ def default_profile(home: octobot.UserHome, name: str = "default") -> octobot.Pr
 
 
 @asynccontextmanager
-async def fed_bot(profile: octobot.Profile, candles: np.ndarray) -> AsyncIterator[FedBot]:
+async def fed_bot(
+    profile: octobot.Profile, candles: np.ndarray, user_config: octobot.UserConfig | None = None
+) -> AsyncIterator[FedBot]:
     sync = oc.Synchronizer()
     clock = ob.SimulatedClock(int(candles[0][0]))
-    bot = OctoBot(profile, clock=clock, synchronizer=sync)
+    bot = OctoBot(profile, clock=clock, synchronizer=sync, user_config=user_config)
     await bot.start()
     try:
         yield FedBot(bot, clock, sync, candles)

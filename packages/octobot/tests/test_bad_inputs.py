@@ -292,6 +292,11 @@ CASES = {
         ExitCode.DATA_ERROR,
         ["BTC/USDT", "octobot data collect"],
     ),
+    "backtest-of-a-profile-trading-from-alerts": (
+        _btc_data_file("backtest", "--profile", "tradingview", "--data", "btc"),
+        ExitCode.NOT_BACKTESTABLE,
+        ["'tradingview' cannot be backtested", "TradingView alerts", "octobot paper"],
+    ),
     "backtest-window-outside-the-data": (
         _btc_data_file("backtest", "--data", "btc", "--start", "2030-01-01"),
         ExitCode.DATA_ERROR,

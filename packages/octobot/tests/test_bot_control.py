@@ -13,7 +13,7 @@ import octobot
 from octobot.bot import OctoBot
 from octobot.runner import run_until_signalled
 
-from .live_bot import default_profile, fed_bot, hour_candles
+from .live_bot import fed_bot
 
 #: after this many candles the default profile holds BTC bought by its entry (and no order is open)
 HOLDING_AFTER = 170
@@ -21,13 +21,13 @@ DAY_MS = 86_400_000
 
 
 @pytest.fixture
-def candles(btc_data_file):
-    return hour_candles(btc_data_file)
+def candles(btc_hour_candles):
+    return btc_hour_candles
 
 
 @pytest.fixture
-def profile(home, builtin_tentacles):
-    return default_profile(home)
+def profile(default_bot_profile):
+    return default_bot_profile
 
 
 def _commands(caplog: pytest.LogCaptureFixture, name: str) -> list[str]:

@@ -8,6 +8,8 @@ import logging
 import pytest
 
 import octobot
+import octobot_backtesting as ob
+import octobot_channel as oc
 import octobot_evaluators as oe
 from octobot.bot import OctoBot
 
@@ -22,6 +24,8 @@ from typing import Any, ClassVar
 
 import aiohttp
 import octobot
+import octobot_backtesting as ob
+import octobot_channel as oc
 import octobot_evaluators as oe
 
 
@@ -204,3 +208,17 @@ async def test_a_missing_secret_stops_the_start_naming_where_to_set_it(home, fee
     ):
         await bot.start()
     assert not bot.running
+
+
+async def test_a_backtest_starts_no_feed(home, feed_profile, monkeypatch, caplog):
+    caplog.set_level(logging.INFO)
+    profile = feed_profile("http://127.0.0.1:1")
+    bot = OctoBot(
+        profile,
+        clock=ob.SimulatedClock(0),
+        synchronizer=oc.Synchronizer(),
+        user_config=_user_config(home, monkeypatch),
+    )
+    async with bot:
+        assert bot.feeds == {}
+    assert "backtest: service feeds not started (CounterFeed)" in caplog.text

@@ -12,10 +12,12 @@ import jsonschema
 import pytest
 
 import octobot
+import octobot_backtesting as ob
 from octobot.cli import main
 from octobot.errors import ExitCode
 from octobot.web import api_routes
 from octobot.web.openapi import openapi_document
+from octobot_exchange_emulator import BinanceLikeServer
 
 from .web_support import ApiClient, running_server
 
@@ -164,6 +166,36 @@ async def test_a_backtest_runs_with_progress_events_and_keeps_its_result(api, bt
     assert listing["backtests"][0]["summary"]["trade_count"] == result["trade_count"]
     async with api.session.get(f"{api.base}/api/v1/backtests/{run['id']}/report") as response:
         assert response.status == 200 and (await response.text()).lower().startswith("<!doctype html")
+
+
+async def test_candles_are_collected_from_a_loopback_exchange_with_progress(api, home, btc_data_file):
+    with ob.DataFileReader(btc_data_file) as reader:
+        candles = reader.read_ohlcv("BTC/USDT", "1h")
+    async with BinanceLikeServer({("BTC/USDT", "1h"): candles}) as exchange:
+        home.user_config.write_text(json.dumps({"exchanges": {"binance": {"ccxt": exchange.ccxt_config()}}}))
+        home.user_config.chmod(0o600)
+        async with api.session.ws_connect(f"{api.base}/api/v1/ws?types=collect_progress") as socket:
+            await api.call(
+                "POST", "/data/collect", 400, json_body={"exchange": "binanse", "symbols": ["BTC/USDT"]}
+            )
+            request = {
+                "exchange": "binance",
+                "symbols": ["BTC/USDT"],
+                "time_frames": ["1h"],
+                "start": "2018-04-10",
+                "end": "2018-04-20",
+                "name": "collected",
+            }
+            run = await api.call("POST", "/data/collect", 202, json_body=request)
+            events = [await asyncio.wait_for(socket.receive_json(), 30)]
+            while events[-1]["data"]["status"] == "running":
+                events.append(await asyncio.wait_for(socket.receive_json(), 30))
+    done = events[-1]["data"]
+    assert done["id"] == run["id"] and done["status"] == "done" and done["progress"] == 1.0
+    assert done["series"] == [{"symbol": "BTC/USDT", "time_frame": "1h", "candles": 240}]
+    assert (await api.call("GET", "/collects/{run_id}", 200, run_id=run["id"]))["status"] == "done"
+    files = {f["name"] for f in (await api.call("GET", "/data", 200))["files"]}
+    assert "collected.sqlite" in files
 
 
 async def test_live_routes_answer_503_without_a_bot(api):

@@ -165,6 +165,7 @@ from octobot_trading.exchanges.exchange_manager import ExchangeManager  # noqa: 
 from octobot_trading.exchanges.market_data import MarketDataSink, MarketDataSource, SymbolData  # noqa: E402
 from octobot_trading.ids import IdCounter  # noqa: E402
 from octobot_trading.modes.amounts import AmountSpec, AmountUnit, InvalidAmountSyntaxError, parse_amount  # noqa: E402
+from octobot_trading.modes.arbitrage_trading_mode import ArbitrageTradingMode  # noqa: E402
 from octobot_trading.modes.blank_trading_mode import BlankTradingMode  # noqa: E402
 from octobot_trading.modes.config_problem import ConfigProblem  # noqa: E402
 from octobot_trading.modes.daily_trading_mode import DailyTradingMode  # noqa: E402
@@ -174,6 +175,7 @@ from octobot_trading.modes.dip_weights import dip_code, dip_weights  # noqa: E40
 from octobot_trading.modes.errors import TradingModeError  # noqa: E402
 from octobot_trading.modes.grid_trading_mode import GridSettings, GridTradingMode  # noqa: E402
 from octobot_trading.modes.index_trading_mode import IndexTradingMode  # noqa: E402
+from octobot_trading.modes.market_making_trading_mode import MarketMakingTradingMode  # noqa: E402
 from octobot_trading.modes.order_plan import OrderPlan, OrderRequest  # noqa: E402
 from octobot_trading.modes.order_signal import OrderSignal, OrderSignalError, read_signal  # noqa: E402
 from octobot_trading.modes.order_signal_emitter import OrderSignalEmitter  # noqa: E402
@@ -217,6 +219,7 @@ __all__ += [
     "Account",
     "AmountSpec",
     "AmountUnit",
+    "ArbitrageTradingMode",
     "BalanceChannel",
     "BalanceProfitabilityChannel",
     "BlankTradingMode",
@@ -245,6 +248,7 @@ __all__ += [
     "MarkPriceChannel",
     "MarketDataSink",
     "MarketDataSource",
+    "MarketMakingTradingMode",
     "ModeChannel",
     "NoPriceError",
     "OHLCVChannel",

@@ -140,9 +140,13 @@ def candle_close_time(open_time_ms: int, time_frame: str | TimeFrame) -> int:
 
     A candle becomes visible to strategies at this time, never before (no look-ahead).
     """
-    length = grid_length_ms(time_frame)
-    if length is not None and type(open_time_ms) is int:  # hot path: a plain int on the epoch grid
-        return open_time_ms - open_time_ms % length + length
+    if type(open_time_ms) is int:  # hot path (evaluators, every candle): a plain int on the epoch grid
+        try:
+            length = _GRID_MS.get(time_frame)
+        except TypeError:  # unhashable: parse_time_frame names the problem below
+            length = None
+        if length is not None:
+            return open_time_ms - open_time_ms % length + length
     ts = check_ms(open_time_ms)
     tf = parse_time_frame(time_frame)
     if tf is TimeFrame.ONE_MONTH:

@@ -177,9 +177,8 @@ async def test_a_repeated_order_error_is_logged_once_until_orders_work_again(cap
             await mode.join()
 
     def errors() -> list[logging.LogRecord]:
-        return [
-            r for r in caplog.records if r.levelno == logging.ERROR and "cannot create orders" in r.message
-        ]
+        errors = [r for r in caplog.records if r.levelno == logging.ERROR]
+        return [r for r in errors if "cannot create orders" in r.message]
 
     with caplog.at_level(logging.INFO, logger="octobot_trading.modes.trading_mode"):
         await evaluate_three_times()

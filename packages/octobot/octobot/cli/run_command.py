@@ -9,16 +9,12 @@ import logging
 from pathlib import Path
 
 from octobot.cli.context import CliContext
-from octobot.errors import ExitCode, WebError
+from octobot.errors import ExitCode
 from octobot.live import run_live
 from octobot.paper import run_paper
-from octobot.profile import Profile, load_profile
+from octobot.profile import load_profile
 from octobot.profile_store import selected_profile
-from octobot.web import DEFAULT_HOST
-from octobot.web.password import load_password_hash
-from octobot.web.security import is_loopback
-
-WEB_INTERFACE = "WebInterface"
+from octobot.web.launch import WEB_INTERFACE, with_web_interface
 
 logger = logging.getLogger(__name__)
 
@@ -56,31 +52,11 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(handler=run)
 
 
-def with_web_interface(profile: Profile, context: CliContext, host: str | None, port: int | None) -> None:
-    """Add the web interface to the interfaces the bot starts (as if the profile listed it), serving
-    this command's user folder; the refusal of an exposed address without a password comes first."""
-    info = context.registry.get(WEB_INTERFACE)
-    config = {**profile.tentacle_config(info.name), "home": str(context.home.root)}
-    if host is not None:
-        config["host"] = host
-    if port is not None:
-        config["port"] = port
-    if not is_loopback(str(config.get("host", DEFAULT_HOST))) and load_password_hash(context.home) is None:
-        raise WebError(
-            f"web: refusing to listen on {config['host']} without a password (anyone reaching it could "
-            "trade); set one with `octobot web --set-password`, or listen on 127.0.0.1"
-        )
-    if info.name not in profile.interfaces:
-        profile.interfaces.append(info.name)
-    profile.tentacles[info.name] = info
-    profile.tentacle_configs[info.name] = config
-
-
 def run(args: argparse.Namespace, context: CliContext) -> int:
     user_config = context.user_config
     profile = load_profile(args.profile or selected_profile(context.home), context.registry, context.home)
     if args.web or WEB_INTERFACE in profile.interfaces:
-        with_web_interface(profile, context, args.web_host, args.web_port)
+        with_web_interface(profile, context.registry, context.home, args.web_host, args.web_port)
     state_folder = Path(args.state_folder) if args.state_folder else None
     if args.paper or profile.simulated:
         coroutine = run_paper(

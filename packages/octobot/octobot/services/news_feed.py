@@ -15,7 +15,6 @@ import calendar
 import re
 import time
 import xml.sax
-from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
@@ -23,20 +22,15 @@ import aiohttp
 
 import octobot_evaluators as oe
 from octobot.errors import FeedError, ServiceConfigError
-from octobot.services.polling_feed import POLLING_DEFAULTS, POLLING_PROPERTIES, PollingFeed
+from octobot.services.polling_feed import (
+    POLLING_DEFAULTS,
+    POLLING_PROPERTIES,
+    PollingFeed,
+    retry_after_seconds,
+)
+from octobot.services.seen_items import SeenItems
 
-#: how many item ids a feed remembers to skip repeats (older ones may come back once, when sources keep
-#: more items than this)
-SEEN_ITEMS = 5000
 _TAGS = re.compile(r"<[^>]+>")
-
-
-def retry_after_seconds(value: str | None) -> float | None:
-    """A Retry-After header in seconds (the HTTP-date form is read as "unknown")."""
-    try:
-        return float(value) if value is not None else None
-    except ValueError:
-        return None
 
 
 def _feedparser() -> Any:
@@ -108,7 +102,7 @@ class NewsFeed(PollingFeed):
         super().__init__(*args, **kwargs)
         _feedparser()  # fails now, naming the missing package, rather than at every read
         self._session: aiohttp.ClientSession | None = None
-        self._seen: OrderedDict[str, None] = OrderedDict()
+        self._seen = SeenItems()
 
     @property
     def read_timeout(self) -> float:
@@ -149,16 +143,8 @@ class NewsFeed(PollingFeed):
                 self.health.failed(self.describe(result), float(self.config["interval_seconds"]), source=url)
                 continue
             self.health.succeeded(source=url)
-            fresh.extend(signal for signal in result if self._first_time(signal.payload["id"]))
+            fresh.extend(signal for signal in result if self._seen.first_time(signal.payload["id"]))
         if len(failures) == len(sources):
             retry_after = [e.retry_after for e in failures if isinstance(e, FeedError) and e.retry_after]
             raise FeedError(f"all {len(sources)} source(s) failed", max(retry_after) if retry_after else None)
         return sorted(fresh, key=lambda signal: signal.time)
-
-    def _first_time(self, item_id: str) -> bool:
-        if item_id in self._seen:
-            return False
-        self._seen[item_id] = None
-        if len(self._seen) > SEEN_ITEMS:
-            self._seen.popitem(last=False)
-        return True

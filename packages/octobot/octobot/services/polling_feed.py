@@ -54,6 +54,14 @@ def backoff_seconds(
     return wait
 
 
+def retry_after_seconds(value: str | None) -> float | None:
+    """A Retry-After header in seconds (the HTTP-date form is read as "unknown")."""
+    try:
+        return float(value) if value is not None else None
+    except ValueError:
+        return None
+
+
 class PollingFeed(ServiceFeed):
     """Implement `fetch` (one read, returning the new signals; raise on failure, FeedError with
     ``retry_after`` for a 429); optionally `open` and `close` (a session kept across reads)."""

@@ -378,7 +378,6 @@ def start_collect(context: WebContext, body: dict[str, Any]) -> Any:
     name = Path(str(body.get("name") or f"{exchange}-{symbols[0].replace('/', '_')}")).name
     destination = context.home.data / f"{name.removesuffix(DATA_SUFFIX)}{DATA_SUFFIX}"
     config = load_user_config(context.home, create=False).ccxt_config(exchange)
-    config.update(body.get("exchange_config") or {})
     return context.collects.start(destination, exchange, symbols, time_frames, start_ms, end_ms, config)
 
 

@@ -23,9 +23,10 @@ from octobot.web.backtests import BacktestJobs, BacktestRun
 from octobot.web.collects import CollectJobs, CollectRun
 from octobot.web.context import CONTEXT_KEY, WebContext
 from octobot.web.hub import EventHub, HubLogHandler
+from octobot.web.launch import check_exposure
 from octobot.web.password import load_password_hash
 from octobot.web.responses import api_errors
-from octobot.web.security import is_loopback, security_middleware
+from octobot.web.security import security_middleware
 
 if TYPE_CHECKING:
     from octobot.bot import OctoBot
@@ -81,11 +82,7 @@ class WebServer:
     """Serves the interface on the running event loop until `stop` (no thread of its own)."""
 
     def __init__(self, context: WebContext, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> None:
-        if not is_loopback(host) and not context.auth.password_required:
-            raise WebError(
-                f"web: refusing to listen on {host} without a password (anyone reaching it could trade); "
-                "set one with `octobot web --set-password`, or listen on 127.0.0.1"
-            )
+        check_exposure(host, context.auth.password_required)
         self.context = context
         self.host = host
         self.port = port

@@ -93,7 +93,7 @@ class BacktestJobs:
         self.registry = registry
         self.on_progress = on_progress
         self._running: dict[str, BacktestRun] = {}
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._tasks: dict[str, asyncio.Task[None]] = {}
 
     @property
     def folder(self) -> Path:
@@ -117,9 +117,16 @@ class BacktestJobs:
         self._running[run.id] = run
         self._save(run)
         task = asyncio.create_task(self._run(run, profile, data_files), name=f"backtest {run.id}")
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        self._tasks[run.id] = task
+        task.add_done_callback(lambda _: self._tasks.pop(run.id, None))
         return run
+
+    async def wait(self, run_id: str) -> BacktestRun:
+        """The run once it is over (done or failed)."""
+        task = self._tasks.get(run_id)
+        if task is not None:
+            await asyncio.shield(task)
+        return self.get(run_id)
 
     async def _run(self, run: BacktestRun, profile: Any, data_files: list[Path]) -> None:
         def advance(share: float) -> None:
@@ -189,7 +196,8 @@ class BacktestJobs:
         return path
 
     async def close(self) -> None:
-        for task in list(self._tasks):
+        tasks = list(self._tasks.values())
+        for task in tasks:
             task.cancel()
-        if self._tasks:
-            await asyncio.gather(*self._tasks, return_exceptions=True)
+        if tasks:
+            await asyncio.gather(*tasks, return_exceptions=True)

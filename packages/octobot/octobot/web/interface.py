@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+import octobot_trading as ot
 from octobot.home import UserHome
 from octobot.interface_base import AbstractInterface
 from octobot.tentacle_registry import TentacleRegistry
@@ -55,17 +56,23 @@ class WebInterface(AbstractInterface):
     async def start(self) -> None:
         home = UserHome.resolve(self.config.get("home"))
         registry = TentacleRegistry.discover(home.tentacles)
-        context = create_context(home, registry, bot=self.bot, control=_control_of(self.bot))
+        # the control API every interface gets (AbstractInterface.control), logged as this interface
+        context = create_context(home, registry, bot=self.bot, control=self.control)
         self.server = await WebServer(context, self.config["host"], int(self.config["port"])).start()
         hub = context.hub
-        for manager in self.bot.exchange_managers.values():
+        for exchange, manager in self.bot.exchange_managers.items():
             for channel_name, event_type in _CHANNEL_EVENTS.items():
                 await self.subscribe(
                     manager.get_channel(channel_name),
-                    _forward(hub, event_type, closed=channel_name == "OHLCVChannel"),
+                    _forward(hub, event_type, exchange, closed=channel_name == "OHLCVChannel"),
                 )
         if self.bot.matrix is not None:
             await self.subscribe(self.bot.matrix.matrix_channel, _forward_evaluation(hub))
+        smallest = ot.smallest_time_frame(self.bot.profile.time_frames).value
+        for manager in self.bot.exchange_managers.values():
+            await self.subscribe(
+                manager.get_channel("OHLCVChannel"), _value_recorder(manager), time_frame=smallest
+            )
 
     async def stop(self) -> None:
         await super().stop()
@@ -74,20 +81,31 @@ class WebInterface(AbstractInterface):
             self.server = None
 
 
-def _control_of(bot: Any) -> Any:
-    """The bot's control API (status, profit, commands), shared with every other interface."""
-    return getattr(bot, "control", None)
+def _forward(hub: EventHub, event_type: str, exchange: str, closed: bool) -> Any:
+    """Publishes a channel's messages as ``event_type`` events, naming the exchange as the profile does
+    (``binance``; the channel's own ``exchange`` is the manager's id, kept as ``exchange_id``)."""
 
-
-def _forward(hub: EventHub, event_type: str, closed: bool) -> Any:
     async def forward(message: dict[str, Any]) -> None:
         if hub.subscriber_count:
-            data = dict(message)
+            data = {**message, "exchange": exchange, "exchange_id": message.get("exchange")}
             if event_type == "candle":
                 data["closed"] = closed
             hub.publish(event_type, data)
 
     return forward
+
+
+def _value_recorder(manager: ot.ExchangeManager) -> Any:
+    """Records the portfolio's value at each closed candle of the smallest time frame: the history the
+    portfolio page and the dashboard draw (a live account records none by itself)."""
+
+    async def record(message: dict[str, Any]) -> None:
+        try:
+            manager.portfolio_manager.record_value()
+        except (ot.OctobotTradingError, ArithmeticError, ValueError):  # an asset without a price yet
+            return
+
+    return record
 
 
 def _forward_evaluation(hub: EventHub) -> Any:

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import asyncio
 import json
+from decimal import Decimal
 from typing import Any
 from urllib.parse import quote, urlsplit
 
 import jinja2
+import markupsafe
 from aiohttp import web
 
 import octobot_backtesting as ob
@@ -43,12 +45,44 @@ NAVIGATION = (
     ("/logs", "Logs"),
 )
 
+
+class Trusted(str):
+    """A value the page shows as is: the page's own CSRF token (which looks like a key, and is one for
+    this browser only)."""
+
+
+def _masked(value: Any) -> Any:
+    """Every value a template prints, secrets masked (an error echoing a key, a log line)."""
+    if isinstance(value, Trusted) or not isinstance(value, str):
+        return value
+    if isinstance(value, markupsafe.Markup):
+        return markupsafe.Markup(mask(str(value)))
+    return mask(value)
+
+
 _environment = jinja2.Environment(
     loader=jinja2.PackageLoader("octobot.web", "templates"),
     autoescape=jinja2.select_autoescape(["html"]),
     undefined=jinja2.StrictUndefined,
+    finalize=_masked,
 )
 _environment.filters["tojson_data"] = lambda value: dumps(value)
+
+
+def _amount(value: Any, places: int = 8) -> str:
+    """An amount for reading: at most ``places`` decimals, no trailing zeros (the API keeps every digit)."""
+    if value is None or value == "":
+        return "-"
+    try:
+        number = Decimal(str(value))
+    except ArithmeticError:
+        return str(value)
+    text = f"{number:,.{places}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+_environment.filters["amount"] = _amount
+_environment.filters["money"] = lambda value: "-" if value is None else f"{Decimal(str(value)):,.2f}"
 _environment.filters["ms_date"] = lambda ms: (
     "-" if ms is None else __import__("octobot_trading").ms_to_iso(int(ms))[:16].replace("T", " ")
 )
@@ -60,13 +94,13 @@ def render(request: web.Request, template: str, status: int = 200, **values: Any
         request_path=request.path,
         navigation=NAVIGATION,
         csrf_field=CSRF_FIELD,
-        csrf_token=csrf_token_of(request),
+        csrf_token=Trusted(csrf_token_of(request)),
         password_required=context.auth.password_required,
         bot_running=context.bot is not None,
         version=__version__,
         **values,
     )
-    return web.Response(text=mask(text), content_type="text/html", status=status)
+    return web.Response(text=text, content_type="text/html", status=status)
 
 
 def _safe_next(target: str | None) -> str:
@@ -144,9 +178,9 @@ async def dashboard(request: web.Request) -> web.Response:
     runs = context.backtests.list()[:5]
     if context.bot is None:
         return render(
-            request, "dashboard.html", title="Dashboard", live=None, runs=runs, profit=None, bot_status=None
+            request, "dashboard.html", title="Dashboard", live=None, runs=runs, profit=None, paused=False
         )
-    status = _control_call(context, "status")
+    paused = context.control.paused if context.control is not None else False
     profit = _control_call(context, "profit")
     return render(
         request,
@@ -155,7 +189,7 @@ async def dashboard(request: web.Request) -> web.Response:
         live=_live(context),
         runs=runs,
         profit=profit,
-        bot_status=status,
+        paused=paused,
     )
 
 

@@ -11,7 +11,6 @@ from a browser must come from the interface's own origin.
 
 from __future__ import annotations
 
-import ipaddress
 from collections.abc import Awaitable, Callable
 from urllib.parse import quote, urlsplit
 
@@ -28,25 +27,18 @@ from octobot.web.auth import (
 from octobot.web.context import context_of
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+#: the CSRF token given to a browser on its first visit (set as a cookie on the answer)
+_NEW_CSRF = web.RequestKey("octobot_new_csrf", str)
 
 #: reachable without credentials
 PUBLIC_PATHS = ("/login", "/api/v1/token", "/api/v1/openapi.json", "/api/v1/ping")
 _PUBLIC_PREFIXES = ("/static/",)
 _SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+#: scripts only from the interface itself; inline styles allowed (the chart library sets its own)
 CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
     "connect-src 'self'; frame-src 'self'; frame-ancestors 'self'; form-action 'self'; base-uri 'none'"
 )
-
-
-def is_loopback(host: str) -> bool:
-    """Whether ``host`` only accepts connections from this machine."""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
 
 
 def bearer_token(request: web.Request) -> str | None:
@@ -68,10 +60,9 @@ def csrf_token_of(request: web.Request) -> str:
     existing = request.cookies.get(CSRF_COOKIE)
     if existing:
         return existing
-    if "csrf" not in request:
-        request["csrf"] = new_csrf_token()
-    token: str = request["csrf"]
-    return token
+    if _NEW_CSRF not in request:
+        request[_NEW_CSRF] = new_csrf_token()
+    return request[_NEW_CSRF]
 
 
 def _is_api(path: str) -> bool:
@@ -142,5 +133,5 @@ def _secure_headers(request: web.Request, response: web.StreamResponse) -> None:
     response.headers.setdefault("Content-Security-Policy", CSP)
     if not request.path.startswith("/static/"):
         response.headers.setdefault("Cache-Control", "no-store")
-    if "csrf" in request and not request.cookies.get(CSRF_COOKIE):
-        response.set_cookie(CSRF_COOKIE, request["csrf"], httponly=False, samesite="Strict", path="/")
+    if _NEW_CSRF in request and not request.cookies.get(CSRF_COOKIE):
+        response.set_cookie(CSRF_COOKIE, request[_NEW_CSRF], httponly=False, samesite="Strict", path="/")

@@ -49,14 +49,14 @@ _SETTINGS_PROPERTIES: dict[str, Any] = {
     "buy_funds": {
         "type": "number",
         "minimum": 0,
-        "description": "quote units shared by the initial buy orders; 0: the available quote, split "
-        "between the grid's pairs that spend it",
+        "description": "quote units shared by the initial buy orders; 0: the available quote (times 0.5 + "
+        "risk, at most all of it), split between the grid's pairs that spend it",
     },
     "sell_funds": {
         "type": "number",
         "minimum": 0,
-        "description": "base units shared by the initial sell orders; 0: the available base, split "
-        "between the grid's pairs that spend it",
+        "description": "base units shared by the initial sell orders; 0: the available base (times 0.5 + "
+        "risk, at most all of it), split between the grid's pairs that spend it",
     },
     "starting_price": {
         "type": "number",

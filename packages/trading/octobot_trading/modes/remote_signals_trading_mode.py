@@ -39,6 +39,10 @@ class RemoteSignalsTradingMode(AbstractTradingMode):
     #: a copy engages the emitter's share (times volume_percent): the risk does not change it
     RISK_SIZE_WEIGHT: ClassVar[Decimal] = Decimal(0)
     REQUIRED_STRATEGIES: ClassVar[tuple[str, ...]] = ()
+    BACKTEST_REFUSAL: ClassVar[str | None] = (
+        "takes its orders from another bot's order signals received live, and recorded candles hold no "
+        "signal: run it in paper trading (`octobot paper`) or live beside the emitting bot"
+    )
     DEFAULT_CONFIG: ClassVar[dict] = {"trigger": "evaluations", "emitter": "", "volume_percent": 100}
     CONFIG_SCHEMA: ClassVar[dict] = {
         "$schema": "https://json-schema.org/draft/2020-12/schema",

@@ -104,14 +104,14 @@ _SETTINGS_PROPERTIES: dict[str, Any] = {
     "buy_funds": {
         "type": "number",
         "minimum": 0,
-        "description": "quote units spread over the ladder's buys; 0: the available quote, split between "
-        "the mode's pairs",
+        "description": "quote units spread over the ladder's buys; 0: the available quote (times 0.5 + "
+        "risk, at most all of it), split between the mode's pairs",
     },
     "sell_funds": {
         "type": "number",
         "minimum": 0,
-        "description": "base units spread over the ladder's sells; 0: the available base, split between "
-        "the mode's pairs",
+        "description": "base units spread over the ladder's sells; 0: the available base (times 0.5 + "
+        "risk, at most all of it), split between the mode's pairs",
     },
     "starting_price": {
         "type": "number",

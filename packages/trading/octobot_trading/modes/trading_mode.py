@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from decimal import Decimal
 from enum import Enum
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -79,8 +79,14 @@ class AbstractTradingMode:
     REQUIRED_STRATEGIES: ClassVar[tuple[str, ...]] = ("*",)
     DEFAULT_CONFIG: ClassVar[dict] = {"trigger": "evaluations"}
     CONFIG_SCHEMA: ClassVar[dict] = {"type": "object"}
+    #: recorded market data a backtest must replay besides candles (of "tickers", "order_books", "trades");
+    #: `octobot backtest` refuses a data file without it, naming the table
+    REQUIRED_MARKET_DATA: ClassVar[tuple[str, ...]] = ()
     #: config keys holding an amount text (``0.1``, ``25q``, ``2%``, ``12a%``), checked by config_problems
     AMOUNT_KEYS: ClassVar[tuple[str, ...]] = ()
+    #: why the mode cannot run on recorded candles, completing "<mode name> ..." (e.g. "takes its
+    #: orders from alerts received live"), said by `octobot backtest`; None: it can be backtested
+    BACKTEST_REFUSAL: ClassVar[str | None] = None
     #: how much the risk moves amounts given as a share of the funds: ``1 + (risk - 0.5) x weight``
     #: (risk 0 halves them, 1 makes them 1.5 times, never beyond what is available); 0: not at all
     RISK_SIZE_WEIGHT: ClassVar[Decimal] = Decimal(1)
@@ -117,8 +123,17 @@ class AbstractTradingMode:
         self._first_candle_consumer: tuple[oc.Channel, oc.Consumer] | None = None
         #: while True, executed plans drop their entry requests (see `is_entry`); cancels and exits go on
         self.entries_paused = False
+        #: the bot's other exchanges by name (their prices, books), set by the orchestrator before start
+        self.peer_exchanges: dict[str, ExchangeManager] = {}
         for symbol in self.symbols:
             exchange_manager.symbol_data(symbol)  # fails early on an unknown symbol
+
+    def set_peer_exchanges(self, peers: Mapping[str, ExchangeManager]) -> None:
+        """The bot's other exchanges by name, read-only for this mode: modes trading on price differences
+        (arbitrage) or following another exchange's price (market making) read their prices and books."""
+        self.peer_exchanges = {
+            name: manager for name, manager in peers.items() if manager is not self.exchange_manager
+        }
 
     @classmethod
     def get_name(cls) -> str:

@@ -36,6 +36,10 @@ class TradingViewSignalsTradingMode(AbstractTradingMode):
     ABSTRACT: ClassVar[bool] = False
     NAME: ClassVar[str | None] = "TradingViewSignalsTradingMode"
     REQUIRED_STRATEGIES: ClassVar[tuple[str, ...]] = ()
+    BACKTEST_REFUSAL: ClassVar[str | None] = (
+        "takes its orders from TradingView alerts received live by a webhook, and recorded candles hold no "
+        "alert: run it in paper trading (`octobot paper`) or live"
+    )
     #: the service feed whose signals' text the orchestrator gives `on_signal` (octobot's webhook)
     REQUIRED_FEEDS: ClassVar[tuple[str, ...]] = ("WebhookFeed",)
     AMOUNT_KEYS: ClassVar[tuple[str, ...]] = ("buy_volume", "sell_volume")

@@ -16,6 +16,22 @@ function setProgress(share) {
   progress.dataset.progress = String(pct);
 }
 
+async function advance(data) {
+  if (data.id !== current || progress.dataset.done) return;
+  setProgress(data.progress);
+  if (data.status === 'failed') {
+    progress.dataset.done = '1';
+    errorLine.textContent = `backtest failed: ${data.error}`;
+    errorLine.hidden = false;
+    document.getElementById('bt-run').disabled = false;
+  } else if (data.status === 'done') {
+    progress.dataset.done = '1';
+    setProgress(1);
+    showReport(document.getElementById('bt-report'), await api('GET', `/backtests/${data.id}/result`));
+    document.getElementById('bt-run').disabled = false;
+  }
+}
+
 form.addEventListener('submit', async (event) => {
   event.preventDefault();
   errorLine.hidden = true;
@@ -26,10 +42,14 @@ form.addEventListener('submit', async (event) => {
   try {
     document.getElementById('bt-run').disabled = true;
     progress.hidden = false;
+    delete progress.dataset.done;
     setProgress(0);
     const run = await api('POST', '/backtests', body);
     current = run.id;
     progress.dataset.run = run.id;
+    // a run shorter than the round trip may be over already: its state once, then the events
+    const state = await api('GET', `/backtests/${run.id}`);
+    if (state.status !== 'running') await advance(state);
   } catch (error) {
     errorLine.textContent = error.message;
     errorLine.hidden = false;
@@ -38,19 +58,7 @@ form.addEventListener('submit', async (event) => {
   }
 });
 
-on('backtest_progress', async (data) => {
-  if (data.id !== current) return;
-  setProgress(data.progress);
-  if (data.status === 'failed') {
-    errorLine.textContent = `backtest failed: ${data.error}`;
-    errorLine.hidden = false;
-    document.getElementById('bt-run').disabled = false;
-  } else if (data.status === 'done') {
-    progress.dataset.done = '1';
-    showReport(document.getElementById('bt-report'), await api('GET', `/backtests/${data.id}/result`));
-    document.getElementById('bt-run').disabled = false;
-  }
-});
+on('backtest_progress', advance);
 
 const compareForm = document.getElementById('compare-form');
 compareForm.addEventListener('submit', async (event) => {
@@ -67,4 +75,5 @@ compareForm.addEventListener('submit', async (event) => {
     const first = figures.equity.length ? Number(figures.equity[0][1]) : 1;
     chart.series[i].setData(lineData(figures.equity.map(([t, v]) => [t, (Number(v) / first - 1) * 100])));
   });
+  chart.chart.timeScale().fitContent();
 });

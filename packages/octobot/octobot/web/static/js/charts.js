@@ -29,7 +29,7 @@ export function tradeMarker(trade) {
     position: buy ? 'belowBar' : 'aboveBar',
     color: buy ? '#1e9e6a' : '#d64545',
     shape: buy ? 'arrowUp' : 'arrowDown',
-    text: `${trade.side} ${Number(trade.amount)} @ ${Number(trade.price)}`,
+    text: `${trade.side} ${Number(trade.amount).toFixed(5)} @ ${Number(trade.price).toFixed(2)}`,
   };
 }
 

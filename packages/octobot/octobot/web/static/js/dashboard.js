@@ -38,7 +38,7 @@ async function loadOrders() {
   const data = await api('GET', '/orders');
   for (const line of orderLines) price.series.removePriceLine(line);
   orderLines = data.orders.filter((o) => o.symbol === symbol && o.price !== null).map((o) => price.series.createPriceLine({
-    price: Number(o.price), color: o.side === 'buy' ? '#1e9e6a' : '#d64545', lineWidth: 1, lineStyle: 2, axisLabelVisible: true, title: `${o.side} ${Number(o.amount)}`,
+    price: Number(o.price), color: o.side === 'buy' ? '#1e9e6a' : '#d64545', lineWidth: 1, lineStyle: 2, axisLabelVisible: true, title: `${o.side} ${Number(o.amount).toFixed(5)}`,
   }));
   element.dataset.orderLines = String(orderLines.length);
 }
@@ -58,6 +58,7 @@ async function loadValue() {
   const data = await api('GET', '/portfolio/history');
   const history = data.exchanges.find((e) => e.exchange === exchange) || data.exchanges[0];
   if (history) value.series[0].setData(lineData(history.points));
+  value.chart.timeScale().fitContent();
 }
 
 const botPoints = [];

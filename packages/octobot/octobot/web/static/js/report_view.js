@@ -30,5 +30,6 @@ export function showReport(holder, figures) {
   holder.hidden = false;
   const chart = lineChart(holder.querySelector('.report-equity'), [{ color: '#2f80ed', title: `value (${figures.reference_market})` }]);
   chart.series[0].setData(lineData(figures.equity));
+  chart.chart.timeScale().fitContent();
   holder.dataset.ready = '1';
 }
