@@ -60,8 +60,12 @@ class CrashOnceEvaluator(oe.TechnicalEvaluator):
     def evaluate(self, candles, *, forming: bool) -> float | None:
         marker = self.config["marker"]
         if marker and not os.path.exists(marker):
-            with open(marker, "w") as handle:
-                handle.write(str(os.getpid()))
+            try:  # only the one process that creates the marker dies, however many run at once
+                descriptor = os.open(marker, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+            except FileExistsError:
+                return 0.0
+            os.write(descriptor, str(os.getpid()).encode())
+            os.close(descriptor)
             os._exit(1)
         return 0.0
 '''

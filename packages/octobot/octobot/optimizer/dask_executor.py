@@ -15,6 +15,9 @@ from octobot.errors import UsageError
 from octobot.optimizer import worker
 from octobot.optimizer.job import StudyJob
 
+#: times a trial is submitted when the job it needs was lost with the workers holding it
+MAX_ATTEMPTS = 3
+
 
 def _distributed() -> Any:
     try:
@@ -45,26 +48,43 @@ class DaskExecutor:
             client.wait_for_workers(1, timeout=60)
             threads = sum(client.nthreads().values())
         self.slots = max(threads, 1)
-        # hash=True: the same job scattered twice is one piece of data on the cluster
-        self._job = client.scatter(job, broadcast=True, hash=True)
+        self._source = job
+        self._job = self._scatter()
         self._digest = job.digest
-        self._running: dict[Any, int] = {}
+        #: future -> (trial number, settings, times submitted)
+        self._running: dict[Any, tuple[int, dict[str, Any], int]] = {}
 
-    def submit(self, number: int, settings: dict[str, Any]) -> None:
+    def _scatter(self) -> Any:
+        # hash=True: the same job scattered twice is one piece of data on the cluster
+        return self._client.scatter(self._source, broadcast=True, hash=True)
+
+    def submit(self, number: int, settings: dict[str, Any], attempt: int = 1) -> None:
         future = self._client.submit(
             worker.run_trial,
             self._job,
             settings,
-            key=f"octobot-trial-{self._digest[:16]}-{number}",
+            key=f"octobot-trial-{self._digest[:16]}-{number}-{attempt}",
             pure=False,
         )
-        self._running[future] = number
+        self._running[future] = (number, settings, attempt)
 
     def wait(self) -> list[tuple[int, worker.Outcome]]:
-        done, _ = self._distributed.wait(list(self._running), return_when="FIRST_COMPLETED")
+        try:
+            done = self._distributed.wait(list(self._running), return_when="FIRST_COMPLETED").done
+        except self._distributed.client.FuturesCancelledError:
+            done = {future for future in self._running if future.status != "pending"}
         finished = []
+        rescattered = False
         for future in done:
-            number = self._running.pop(future)
+            number, settings, attempt = self._running.pop(future)
+            if future.cancelled() and attempt < MAX_ATTEMPTS:
+                # every worker holding the job was lost (the scheduler then cancels what needs it):
+                # send the job again and run the trial again
+                if not rescattered:
+                    self._job = self._scatter()
+                    rescattered = True
+                self.submit(number, settings, attempt + 1)
+                continue
             try:
                 outcome = future.result()
             except Exception as error:  # KilledWorker after too many lost workers, cancelled...
