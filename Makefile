@@ -15,6 +15,12 @@ PPY := $(PVENV)/bin/python
 PACKAGES := $(shell $(PYTHON) tools/workspace.py)
 TEST_DIRS := $(PACKAGES:%=packages/%/tests)
 PYTEST_ARGS ?= -q -p no:cacheprovider --timeout=300
+# the wheels' suites run on every core (pytest-xdist, from octobot's test extra): TEST_WORKERS=0 runs serially
+TEST_WORKERS ?= auto
+WHEEL_PYTEST_ARGS := $(PYTEST_ARGS) -n $(TEST_WORKERS)
+# the browser tests fail (not skip) without Chromium; their screenshots are kept under reports/
+export OCTOBOT_REQUIRE_BROWSER := 1
+SCREENSHOTS ?= $(CURDIR)/reports/web-screenshots
 PIP_QUIET := PIP_DISABLE_PIP_VERSION_CHECK=1
 # make run: the user data folder of the demo run, where it may give data (DATA=file), and the real data
 RUN_HOME ?= $(CURDIR)/.octobot
@@ -22,7 +28,7 @@ DATA ?=
 SHARED_DATA ?= $(abspath $(CURDIR)/../shared/data)
 REPORT ?= reports/default-backtest.html
 
-.PHONY: help install lint format test test-pure test-compiled test-dev soak pure-env compiled-env wheels dist-check \
+.PHONY: help browser install lint format test test-pure test-compiled test-dev soak pure-env compiled-env wheels dist-check \
 	run bench clean
 
 help:
@@ -39,7 +45,18 @@ $(VPY):
 	$(PYTHON) -m venv $(VENV)
 	$(PIP_QUIET) $(VPY) -m pip install --quiet --upgrade pip
 
-install: $(VENV)/.installed
+# the web interface's browser tests drive headless Chromium from Debian's packages (never a downloaded
+# browser): installed here when missing, a no-op when present
+BROWSER_PACKAGES := chromium chromium-driver
+browser:
+	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then \
+	  if command -v apt-get >/dev/null; then \
+	    $(if $(filter 0,$(shell id -u)),,sudo) apt-get update -q && \
+	    DEBIAN_FRONTEND=noninteractive $(if $(filter 0,$(shell id -u)),,sudo) apt-get install -y -q $(BROWSER_PACKAGES); \
+	  else echo "make: install Chromium and its chromedriver ($(BROWSER_PACKAGES) on Debian)"; exit 1; fi; \
+	fi
+
+install: browser $(VENV)/.installed
 $(VENV)/.installed: $(VPY) tools/requirements-dev.txt $(wildcard packages/*/pyproject.toml)
 	$(PIP_QUIET) $(VPY) -m pip install --quiet -r tools/requirements-dev.txt
 	$(VPY) tools/install.py --python $(VPY) --editable --extras test
@@ -63,7 +80,8 @@ test: lint test-pure test-compiled dist-check
 test-dev: install
 	@for pkg in $(PACKAGES); do \
 	  echo "=== $$pkg (editable) ==="; \
-	  OCTOBOT_EXPECT_COMPILED=0 $(VPY) -m pytest packages/$$pkg/tests $(PYTEST_ARGS) || exit 1; \
+	  OCTOBOT_SCREENSHOTS=$(SCREENSHOTS)/dev OCTOBOT_EXPECT_COMPILED=0 \
+	    $(VPY) -m pytest packages/$$pkg/tests $(PYTEST_ARGS) || exit 1; \
 	done
 
 # the soak of `make test` (a few rounds), long: seeded random faults, the live invariants after each round
@@ -87,7 +105,8 @@ pure-env: wheels
 # every package's tests in one pytest call on the installed pure wheels, then the backtest of `make run`
 test-pure: pure-env
 	@echo "=== $(PACKAGES) (pure wheels) ==="
-	OCTOBOT_EXPECT_COMPILED=0 OCTOBOT_EXPECT_INSTALLED=1 $(PPY) -m pytest $(TEST_DIRS) $(PYTEST_ARGS)
+	OCTOBOT_SCREENSHOTS=$(SCREENSHOTS)/pure OCTOBOT_EXPECT_COMPILED=0 OCTOBOT_EXPECT_INSTALLED=1 \
+	  $(PPY) -m pytest $(TEST_DIRS) $(WHEEL_PYTEST_ARGS)
 	rm -rf $(PVENV)/home
 	OCTOBOT_HOME=$(PVENV)/home $(PVENV)/bin/octobot backtest --profile default \
 	  $(if $(DATA),--data $(DATA),--data-dir $(SHARED_DATA)) --html $(PVENV)/default-backtest.html
@@ -102,7 +121,8 @@ compiled-env: wheels
 
 test-compiled: compiled-env
 	@echo "=== $(PACKAGES) (compiled wheels) ==="
-	OCTOBOT_EXPECT_COMPILED=1 OCTOBOT_EXPECT_INSTALLED=1 $(CPY) -m pytest $(TEST_DIRS) $(PYTEST_ARGS)
+	OCTOBOT_SCREENSHOTS=$(SCREENSHOTS)/compiled OCTOBOT_EXPECT_COMPILED=1 OCTOBOT_EXPECT_INSTALLED=1 \
+	  $(CPY) -m pytest $(TEST_DIRS) $(WHEEL_PYTEST_ARGS)
 
 dist-check: wheels
 	$(VPY) tools/check_dist.py

@@ -20,6 +20,16 @@ DATA_FILE_SUFFIX = ".data"
 
 OHLCV_COLUMNS = "timestamp, open, high, low, close, volume"
 
+#: Tables of live market data besides candles (recorded by the live collector, replayed on request).
+TICKERS, ORDER_BOOKS, TRADES = "tickers", "order_books", "trades"
+MARKET_TABLES = (TICKERS, ORDER_BOOKS, TRADES)
+#: Columns of each market table after ``symbol``, in the order rows are written and read.
+MARKET_COLUMNS = {
+    TICKERS: "timestamp, bid, ask, last, base_volume, quote_volume",
+    ORDER_BOOKS: "timestamp, bids, asks",
+    TRADES: "timestamp, trade_id, side, price, amount",
+}
+
 CREATE_STATEMENTS = (
     f"PRAGMA application_id = {APPLICATION_ID}",
     f"PRAGMA user_version = {FORMAT_VERSION}",

@@ -23,6 +23,7 @@ from octobot_backtesting.datafile_reader import (
     SeriesRange,
 )
 from octobot_backtesting.datafile_writer import DataFileWriter
+from octobot_backtesting.derived_market_data import write_derived_market_data
 from octobot_backtesting.description import DataFileDescription, DataFileSummary, SeriesInfo
 from octobot_backtesting.errors import (
     BacktestingError,
@@ -41,6 +42,7 @@ from octobot_backtesting.importers.file_names import parse_candle_file_name
 from octobot_backtesting.importers.importing import CandleFiles, ImportReport, import_files, read_candle_files
 from octobot_backtesting.importers.octobot_files import OctoBotFileReader
 from octobot_backtesting.importers.text_candles import read_csv_candles, read_json_candles
+from octobot_backtesting.market_replay import MissingMarketDataError
 from octobot_backtesting.replay import (
     COMMON,
     UNION,
@@ -85,6 +87,7 @@ __all__ = [
     "ImporterError",
     "IssueKind",
     "MergeConflictError",
+    "MissingMarketDataError",
     "OctoBotFileReader",
     "Replay",
     "ReplayError",
@@ -114,17 +117,25 @@ __all__ = [
     "resample_candles",
     "validate_candles",
     "validate_data_file",
+    "write_derived_market_data",
 ]
 
 # --- reports and collectors ---
+from octobot_backtesting._schema import MARKET_TABLES, ORDER_BOOKS, TICKERS, TRADES
 from octobot_backtesting.collectors import (
+    DEFAULT_BOOK_DEPTH,
     STAGING_SUFFIX,
     CollectedSeries,
     CollectionRequest,
     CollectionResult,
     CollectorError,
+    LiveCollectionRequest,
+    LiveCollectionResult,
+    LiveCollector,
     OhlcvCollector,
+    collect_live,
     collect_ohlcv,
+    interrupted_live_end,
 )
 from octobot_backtesting.reports import (
     Drawdown,
@@ -138,12 +149,20 @@ from octobot_backtesting.reports import (
 )
 
 __all__ += [
+    "DEFAULT_BOOK_DEPTH",
+    "MARKET_TABLES",
+    "ORDER_BOOKS",
     "STAGING_SUFFIX",
+    "TICKERS",
+    "TRADES",
     "CollectedSeries",
     "CollectionRequest",
     "CollectionResult",
     "CollectorError",
     "Drawdown",
+    "LiveCollectionRequest",
+    "LiveCollectionResult",
+    "LiveCollector",
     "OhlcvCollector",
     "OpenOrderRecord",
     "ReportError",
@@ -152,5 +171,7 @@ __all__ += [
     "TradeRecord",
     "build_figure",
     "build_report",
+    "collect_live",
     "collect_ohlcv",
+    "interrupted_live_end",
 ]

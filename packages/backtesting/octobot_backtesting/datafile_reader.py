@@ -6,7 +6,7 @@ import json
 import logging
 import os
 import sqlite3
-from collections.abc import Generator, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -222,6 +222,44 @@ class DataFileReader:
                 ).fetchone()
         return result
 
+    def market_symbols(self, table: str) -> list[str]:
+        """The symbols with rows in a market table (``tickers``, ``order_books``, ``trades``)."""
+        _check_market_table(self.path, table)
+        rows = self._connection.execute(f"SELECT DISTINCT symbol FROM {table} ORDER BY symbol").fetchall()
+        return [row[0] for row in rows]
+
+    def read_market_data(
+        self,
+        table: str,
+        symbols: Iterable[str] | None = None,
+        start_ms: int | None = None,
+        end_ms: int | None = None,
+    ) -> list[tuple]:
+        """Rows of a market table with their timestamp in [start_ms, end_ms], in time order (symbols in
+        order within an instant): ``(symbol, timestamp, ...)`` with the columns of ``MARKET_COLUMNS``.
+
+        Why lists of tuples, not arrays: recorded books and trades are hours of data, not years, and a
+        replay pushes them one message at a time."""
+        _check_market_table(self.path, table)
+        where: list[str] = ["1"]
+        parameters: list[object] = []
+        if symbols is not None:
+            wanted = list(symbols)
+            where.append(f"symbol IN ({', '.join('?' * len(wanted))})")
+            parameters += wanted
+        if start_ms is not None:
+            where.append("timestamp >= ?")
+            parameters.append(int(start_ms))
+        if end_ms is not None:
+            where.append("timestamp <= ?")
+            parameters.append(int(end_ms))
+        order = "timestamp, symbol" + (", rowid" if table == _schema.TRADES else "")
+        sql = (
+            f"SELECT symbol, {_schema.MARKET_COLUMNS[table]} FROM {table} WHERE {' AND '.join(where)} "
+            f"ORDER BY {order}"
+        )
+        return self._connection.execute(sql, parameters).fetchall()
+
     def has_series(self, symbol: str, time_frame: str) -> bool:
         return (
             self._connection.execute(
@@ -356,6 +394,13 @@ class DataFileReader:
             raise SeriesNotFoundError(
                 f"{self.path} has no candles for {symbol} {time_frame}; available series: {available}"
             )
+
+
+def _check_market_table(path: Path, table: str) -> None:
+    if table not in _schema.MARKET_TABLES:
+        raise DataFileError(
+            f"{path}: no market table {table!r}; expected one of {', '.join(_schema.MARKET_TABLES)}"
+        )
 
 
 def _grid_step(time_frame: str) -> int | None:

@@ -10,6 +10,7 @@ import os
 import secrets
 import sqlite3
 import time
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from types import TracebackType
 
@@ -91,6 +92,8 @@ class DataFileWriter:
         self._part = part_path(self.path)
         self._connection: sqlite3.Connection | None = None
         self._series: set[tuple[str, str]] = set()
+        #: symbols with rows in a market table (tickers, order books, trades)
+        self._market_symbols: set[str] = set()
 
     def __enter__(self) -> DataFileWriter:
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -155,6 +158,38 @@ class DataFileWriter:
         self._series.add((symbol, time_frame))
         return len(array)
 
+    def write_market_data(self, table: str, rows: Iterable[Sequence]) -> int:
+        """Appends rows to a market table: ``tickers`` (symbol, timestamp ms, bid, ask, last, base_volume,
+        quote_volume), ``order_books`` (symbol, timestamp ms, bids JSON, asks JSON: ``[[price, amount],
+        ...]`` best first) or ``trades`` (symbol, timestamp ms, trade_id, side, price, amount); returns how
+        many were written. A ticker or book twice at one instant of a symbol is refused."""
+        connection = self._require_open()
+        if table not in _schema.MARKET_TABLES:
+            raise DataFileError(
+                f"no market table {table!r}; expected one of {', '.join(_schema.MARKET_TABLES)}"
+            )
+        listed = [tuple(row) for row in rows]
+        if not listed:
+            return 0
+        width = len(_schema.MARKET_COLUMNS[table].split(",")) + 1
+        if any(len(row) != width for row in listed):
+            raise DataFileError(
+                f"{table}: rows must be (symbol, {_schema.MARKET_COLUMNS[table]}), {width} values each"
+            )
+        placeholders = ", ".join("?" * width)
+        try:
+            connection.executemany(
+                f"INSERT INTO {table} (symbol, {_schema.MARKET_COLUMNS[table]}) VALUES ({placeholders})",
+                listed,
+            )
+        except sqlite3.IntegrityError:
+            raise DataFileError(
+                f"{table}: two rows of one symbol at the same timestamp (between {listed[0][1]} and "
+                f"{listed[-1][1]} ms); keep one per instant"
+            ) from None
+        self._market_symbols.update(str(row[0]) for row in listed)
+        return len(listed)
+
     def _require_open(self) -> sqlite3.Connection:
         if self._connection is None:
             raise DataFileError(f"{self.path}: the writer is not open; use it as a context manager")
@@ -164,7 +199,14 @@ class DataFileWriter:
         connection = self._require_open()
         try:
             first, last = connection.execute("SELECT MIN(timestamp), MAX(timestamp) FROM ohlcv").fetchone()
-            symbols = sorted({symbol for symbol, _ in self._series})
+            if first is None and self._market_symbols:  # live market data only: its first and last rows
+                bounds = [
+                    connection.execute(f"SELECT MIN(timestamp), MAX(timestamp) FROM {table}").fetchone()
+                    for table in _schema.MARKET_TABLES
+                ]
+                first = min((low for low, _ in bounds if low is not None), default=None)
+                last = max((high for _, high in bounds if high is not None), default=None)
+            symbols = sorted({symbol for symbol, _ in self._series} | self._market_symbols)
             time_frames = sorted({tf for _, tf in self._series}, key=time_frame_ms)
             connection.execute(
                 "INSERT INTO description VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",

@@ -50,6 +50,7 @@ from octobot_backtesting._time_frames import checked_time_frame, is_calendar
 from octobot_backtesting.clock import SimulatedClock
 from octobot_backtesting.datafile_reader import DEFAULT_CHUNK_SIZE, TIMESTAMP, DataFileReader, SeriesRange
 from octobot_backtesting.errors import BacktestingError
+from octobot_backtesting.market_replay import MarketEvents
 from octobot_backtesting.validation import validate_candles, validate_data_file
 from octobot_trading import ExchangeManager, candle_close_time, ms_to_iso
 
@@ -100,6 +101,8 @@ class ReplayFeed:
     data_file: str | os.PathLike
     symbols: Sequence[str] | None = None
     time_frames: Sequence[str] | None = None
+    #: recorded market data replayed too (of ``tickers``, ``order_books``, ``trades``; see market_replay)
+    market_data: Sequence[str] = ()
 
 
 @dataclass(slots=True)
@@ -112,6 +115,8 @@ class ReplayResult:
     warmup_candles_loaded: int = 0
     #: candles pushed per (exchange id, symbol, time frame)
     per_series: dict[tuple[str, str, str], int] = field(default_factory=dict)
+    #: recorded market events pushed per table (tickers, order_books, trades), every feed together
+    market_events: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -205,6 +210,8 @@ class Replay:
         #: called with the share of the run window replayed (0..1), at most about 100 times a run
         self.progress = progress
         self._series: list[_Series] = []
+        #: recorded market events per feed that replays some (pushed between candles, in time order)
+        self._market: list[MarketEvents] = []
         self._run_window: tuple[int, int] | None = None
         self._worker: ThreadPoolExecutor | None = None
         self._readers: list[DataFileReader] = []
@@ -228,6 +235,7 @@ class Replay:
                     "create the SimulatedClock at or before the start"
                 )
             await self._in_worker(self._read_heads, series, start, end)
+            self._market = await self._in_worker(self._read_market, start, end)
             self.clock.advance_to(start)
             result = self.result = ReplayResult(start, end)
             for item in series:
@@ -344,6 +352,20 @@ class Replay:
             done: Future = Future()
             done.set_result(item.head)
             item.pending.append(done)
+
+    def _read_market(self, start: int, end: int) -> list[MarketEvents]:
+        return [
+            MarketEvents.read(
+                feed.exchange_manager,
+                reader,
+                tuple(feed.market_data),
+                sorted({item.symbol for item in self._series if item.reader is reader}),
+                start,
+                end,
+            )
+            for feed, reader in zip(self.feeds, self._readers, strict=True)
+            if feed.market_data
+        ]
 
     def _read_from(self, item: _Series, start: int, high: int) -> np.ndarray:
         """The candles opened up to ``high``, from far enough back for the warm-up and for the candle in
@@ -466,6 +488,13 @@ class Replay:
             for index, item in enumerate(series)
             if item.close_times  # listed with the chunk: empty past the last one
         ]
+        # recorded market events: after the candles of their instant (an order above any time frame's)
+        count = len(series)
+        heap += [
+            (events.next_time, (2**62, position, ""), count + position)
+            for position, events in enumerate(self._market)
+            if events.next_time is not None
+        ]
         heapq.heapify(heap)
         advance_to = self.clock.advance_to
         drain = self.synchronizer.drain
@@ -484,6 +513,9 @@ class Replay:
                 advance_to(instant)
                 while heap and heap[0][0] == instant:
                     _, order, index = heappop(heap)
+                    if index >= count:
+                        await self._push_market(index, order, heap)
+                        continue
                     item = series[index]
                     offset = item.offset
                     await item.manager.push_candle(item.symbol, item.time_frame, item.rows[offset])
@@ -514,6 +546,9 @@ class Replay:
                     key = (item.manager.exchange_id, item.symbol, item.time_frame)
                     result.per_series[key] = result.per_series.get(key, 0) + pushed
                     result.candles_pushed += pushed
+            for events in self._market:
+                for table, count in events.pushed.items():
+                    result.market_events[table] = result.market_events.get(table, 0) + count
         logger.info(
             "replayed %d candles in %d steps from %d to %d",
             result.candles_pushed,
@@ -521,6 +556,13 @@ class Replay:
             result.start_ms,
             end,
         )
+
+    async def _push_market(self, index: int, order: tuple, heap: list) -> None:
+        events = self._market[index - len(self._series)]
+        await events.push_next()
+        following = events.next_time
+        if following is not None:
+            heapq.heappush(heap, (following, order, index))
 
     async def _move_on(self, item: _Series, heap: list, order: tuple, index: int) -> None:
         """The block of ``item`` was pushed: list the next one (from the next chunk when this one is

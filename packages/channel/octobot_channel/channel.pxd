@@ -13,9 +13,9 @@ cdef class Channel:
     cdef public list _producers
     cdef public tuple _routes
     cdef public tuple _required_fields
-    cdef public object _index_field
-    cdef public object _index
-    cdef public tuple _unindexed
+    cdef public object _route_key
+    cdef public dict _route_cache
+    cdef public tuple _unfiltered_fields
     cdef public bint _closed
     cdef public object _synchronizer
     cdef public object _pending_by_level
@@ -23,6 +23,8 @@ cdef class Channel:
     cdef _rebuild_routes(self)
     # the delivery protocol with the producer (the hot path): C calls, no Python dispatch per message
     cdef tuple _routes_for(self, dict message)
+    @cython.locals(consumer=Consumer)
+    cdef tuple _resolve(self, dict message)
     @cython.locals(consumer=Consumer)
     cdef _check_fields(self, dict message)
     @cython.locals(consumer=Consumer, index=Py_ssize_t)

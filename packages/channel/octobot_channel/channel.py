@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Hashable, Iterable, Mapping
+import operator
+from collections.abc import Awaitable, Callable, Hashable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from octobot_channel.constants import DEFAULT_QUEUE_SIZE
+from octobot_channel.constants import DEFAULT_QUEUE_SIZE, ROUTE_CACHE_SIZE
 from octobot_channel.consumer import Callback, Consumer, Message, SupervisedConsumer
 from octobot_channel.errors import (
     ChannelClosedError,
@@ -54,9 +55,11 @@ class Channel:
         self._producers: list = []
         self._routes: tuple = ()  # consumers by priority, then subscription order; replaced, never mutated
         self._required_fields: tuple = ()
-        self._index_field: str | None = None
-        self._index: dict | None = None
-        self._unindexed: tuple = ()
+        # routing (see _routes_for): the values of the filtered fields, read in one C call, key a cache of
+        # the consumers that accept them; the required fields no consumer filters on are checked apart
+        self._route_key: Callable[[dict], Any] | None = None
+        self._route_cache: dict = {}
+        self._unfiltered_fields: tuple = ()
         self._closed = False
         self._synchronizer = synchronizer
         self._pending_by_level = None
@@ -175,60 +178,53 @@ class Channel:
         routes = tuple(sorted(self._consumers, key=_level_of))
         self._routes = routes
         required: dict = {}
+        filtered: dict = {}
         for consumer in routes:
             for field in consumer.required_fields:
                 required[field] = None
-        self._required_fields = tuple(required)
-        self._build_index(routes)
-
-    def _build_index(self, routes: tuple) -> None:
-        """Index the routes by the value of the field most consumers filter on by value (say ``symbol``).
-
-        ``_index[value]`` lists, in delivery order, the consumers that accept ``value`` for that field or
-        do not constrain it; ``_unindexed`` the latter only (for values nobody asked for). A send then
-        visits only the consumers that may want the message instead of every consumer of the channel.
-        """
-        counts: dict = {}
-        distinct: dict = {}
-        for consumer in routes:
             for field in consumer.filters:
-                values = consumer.index_values(field)
-                if values is not None:
-                    counts[field] = counts.get(field, 0) + 1
-                    distinct.setdefault(field, set()).update(values)
-        if not counts:
-            self._index_field = None
-            self._index = None
-            self._unindexed = routes
-            return
-        # the most used field; among those, the one that splits the consumers most (say evaluator_type
-        # rather than exchange when all filter on both); then the first one met, in delivery order
-        field = max(counts, key=lambda name: (counts[name], len(distinct[name])))
-        buckets: dict = {}
-        unconstrained = []
-        for position, consumer in enumerate(routes):
-            values = consumer.index_values(field)
-            if values is None:
-                unconstrained.append(position)
-            else:
-                for value in values:
-                    buckets.setdefault(value, []).append(position)
-        self._index_field = field
-        self._index = {
-            value: tuple(routes[position] for position in sorted(positions + unconstrained))
-            for value, positions in buckets.items()
-        }
-        self._unindexed = tuple(routes[position] for position in unconstrained)
+                filtered[field] = None
+        self._required_fields = tuple(required)
+        self._unfiltered_fields = tuple(field for field in required if field not in filtered)
+        self._route_key = operator.itemgetter(*filtered) if filtered else None
+        self._route_cache = {}
 
     def _routes_for(self, message: dict) -> tuple:
-        """The consumers that may want ``message``, in delivery order (filters are still checked)."""
-        index = self._index
-        if index is None:
-            return self._routes
+        """The consumers that take ``message``, in delivery order, its filters already checked.
+
+        Why a cache: a channel sees few distinct combinations of filtered values (a symbol and a time
+        frame, an evaluator's key), so the consumers accepting one are resolved on its first message and
+        read back on the next ones: a send then costs one lookup, whatever the number of consumers and
+        filters. Raises ``MissingMessageFieldError`` when a field a consumer needs is absent.
+        """
+        if self._unfiltered_fields:
+            self._check_fields(message)
+        route_key = self._route_key
+        if route_key is None:
+            return self._routes  # nobody filters: everyone takes everything
         try:
-            return index.get(message[self._index_field], self._unindexed)
-        except TypeError:  # an unhashable value: let every consumer's filter decide
-            return self._routes
+            values = route_key(message)
+        except KeyError:
+            self._check_fields(message)  # names the missing field and the consumer needing it
+            raise
+        try:
+            routes = self._route_cache.get(values)
+        except TypeError:  # an unhashable value: resolve this message alone
+            return self._resolve(message)
+        if routes is None:
+            routes = self._resolve(message)
+            if len(self._route_cache) >= ROUTE_CACHE_SIZE:
+                self._route_cache = {}  # values without end (say a timestamp filter): start over
+            self._route_cache[values] = routes
+        return routes
+
+    def _resolve(self, message: dict) -> tuple:
+        """The consumers whose filters accept ``message`` (every filtered field is present)."""
+        accepted = []
+        for consumer in self._routes:
+            if consumer._filter_items is None or consumer._accepts(message):
+                accepted.append(consumer)
+        return tuple(accepted)
 
     # ----------------------------------------------------------------- producers
     def register_producer(self, producer: Producer) -> None:
@@ -253,7 +249,10 @@ class Channel:
 
     def send(self, message: Message, exclude: Consumer | None = None) -> Awaitable[None]:
         """Send through the internal producer (await it): for code that publishes without a producer."""
-        return self.get_internal_producer().send(message, exclude)
+        producer = self.internal_producer
+        if producer is None:
+            producer = self.get_internal_producer()
+        return producer.send(message, exclude)
 
     async def modify(self, **kwargs: Any) -> None:
         """Forward a change request to every producer's ``modify`` hook."""
@@ -278,7 +277,7 @@ class Channel:
 
     def _deliver(self, routes, message, exclude, start):  # type: (tuple, dict, object, int) -> int
         # typed by a comment: the .pxd gives the compiled build its C types (Py_ssize_t start)
-        """Queue ``message`` to every matching consumer of ``routes`` from index ``start``.
+        """Queue ``message`` to every consumer of ``routes`` (see `_routes_for`) from index ``start``.
 
         Returns -1 when done, or the index of a consumer whose queue is full: the producer waits for room
         there and calls again from that index, so nothing is dropped and nothing is delivered twice.
@@ -287,11 +286,7 @@ class Channel:
             raise ChannelClosedError(f"channel {self.full_name} is stopped: it accepts no more messages")
         index = start
         for consumer in routes[start:] if start else routes:
-            if (
-                consumer is not exclude
-                and (consumer._filter_items is None or consumer._accepts(message))
-                and not consumer._put(message)
-            ):
+            if consumer is not exclude and not consumer._put(message):
                 return index
             index += 1
         return -1

@@ -208,24 +208,6 @@ class Consumer:
                 return False
         return True
 
-    def index_values(self, field: str) -> tuple | None:
-        """The hashable values this consumer accepts for ``field``; None when it does not restrict it."""
-        if self._filter_items is None:
-            return None
-        for name, value, kind in self._filter_items:
-            if name != field:
-                continue
-            if kind == _EQUAL:
-                try:
-                    hash(value)
-                except TypeError:
-                    return None
-                return (value,)
-            if kind == _ONE_OF and isinstance(value, frozenset):
-                return tuple(value)
-            return None
-        return None
-
     def _put(self, message: dict) -> bool:
         """Queue ``message``; False when the queue is full (the producer must wait for room)."""
         if self._stopped:

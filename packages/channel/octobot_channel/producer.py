@@ -46,14 +46,12 @@ class Producer:
         Delivery starts at the call: when every queue has room the returned awaitable is already
         complete, which saves a coroutine per message on the hot path. Always await it.
         """
-        if not isinstance(message, dict):
+        if type(message) is not dict and not isinstance(message, dict):
             raise InvalidMessageError(
                 f"messages are dicts of fields, got {type(message).__name__} on channel "
                 f"{self.channel.full_name}"
             )
         channel = self.channel
-        if channel._required_fields:
-            channel._check_fields(message)
         routes = channel._routes_for(message)
         index = channel._deliver(routes, message, exclude, 0)
         if index < 0:

@@ -16,7 +16,6 @@ cdef class Synchronizer:
     cpdef detach(self, object channel)
 
     cdef _ensure_not_draining(self)
-    cdef object _next_batch(self)
 
 
 cdef Consumer _as_consumer(object item)

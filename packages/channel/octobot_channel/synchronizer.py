@@ -17,6 +17,11 @@ from typing import TYPE_CHECKING, Any
 from octobot_channel.errors import SynchronizerError
 from octobot_channel.priority import LEVEL_COUNT
 
+try:
+    import cython
+except ImportError:  # pure build without Cython installed
+    from octobot_channel import cython_shim as cython
+
 if TYPE_CHECKING:
     from octobot_channel.channel import Channel
     from octobot_channel.consumer import Consumer
@@ -70,7 +75,8 @@ class Synchronizer:
         ``drain`` completes. Raises ``SynchronizerError`` when called from inside a drain (a callback of a
         synchronized consumer must not drain: the running drain already handles what it sends).
         """
-        self._ensure_not_draining()
+        if self._draining:
+            self._ensure_not_draining()  # raises
         for pending in self._pending_by_level:
             if pending:
                 return self._drain()
@@ -88,47 +94,49 @@ class Synchronizer:
             )
 
     async def _drain(self) -> int:
-        self._ensure_not_draining()
+        if self._draining:
+            self._ensure_not_draining()  # raises
         self._draining = True
+        levels = self._pending_by_level
         processed = 0
         index = 0
-        batch = self._next_batch()
+        batch = None
         try:
-            while batch is not None:
+            while True:
+                # the next batch: the pending consumers of the first non-empty level (HIGH first), unlisted
+                for pending in levels:
+                    if pending:
+                        batch = pending[:]
+                        pending.clear()
+                        break
+                else:
+                    batch = None
+                    return processed
                 index = 0
                 count = len(batch)
                 while index < count:
-                    consumer = _as_consumer(batch[index])
+                    if cython.compiled:
+                        consumer = _as_consumer(batch[index])  # typed: C reads of the consumer's fields
+                    else:
+                        consumer = batch[index]  # no call per consumer in pure Python
                     index += 1
                     # the consumer's loop, inlined: one coroutine per drain instead of one per consumer
                     queue = consumer.queue
-                    popleft = queue.popleft
                     callback = consumer.callback
                     while queue:  # stop() empties the queue
-                        message = popleft()
+                        message = queue.popleft()
                         try:
                             await callback(message)
                         except Exception:
                             consumer.log_failure()
                         processed += 1
                     consumer.drained()
-                batch = self._next_batch()
-            return processed
         finally:
             self._draining = False
             if batch is not None and index > 0:
                 # interrupted (cancelled): the current consumer and the rest stay listed, in order
                 rest = batch[index - 1 :]
-                self._pending_by_level[_as_consumer(rest[0]).level][0:0] = rest
-
-    def _next_batch(self) -> list | None:
-        """The pending consumers of the first non-empty level (HIGH first), unlisted; None when idle."""
-        for pending in self._pending_by_level:
-            if pending:
-                batch = pending[:]
-                pending.clear()
-                return batch
-        return None
+                levels[_as_consumer(rest[0]).level][0:0] = rest
 
     def __repr__(self) -> str:
         return f"<Synchronizer {self.name!r} channels={len(self._channels)}>"

@@ -218,12 +218,24 @@ async def check_invariants(bot: _Bot, emulator: ExchangeEmulator, entries: list[
     # every filled entry whose position is held has its protections open, here and on the exchange
     open_on_exchange = {o.client_order_id for o in ours.values() if o.status in ("NEW", "PARTIALLY_FILLED")}
     by_id = {o.order_id: o for o in manager.trader.open_orders(PAIR)}
+    # market exits sent in place of a stop the market had already passed (the trader's closed orders do
+    # not survive a restart: the trades do), each explaining one entry without protections
+    known = {o.order_id for entry in entries for o in (entry, *entry.chained)}
+    exits = [
+        t for t in manager.trader.trades(PAIR) if t.kind is ot.OrderKind.MARKET and t.order_id not in known
+    ]
     for entry in entries:
         if entry.status is not ot.OrderStatus.FILLED or not entry.chained:
             continue
         legs = [by_id.get(leg.order_id, leg) for leg in entry.chained]
         if any(leg.filled for leg in legs):
             continue  # the position was closed by one of them
+        exit_trade = next(
+            (t for t in exits if t.amount == legs[0].amount and t.time >= entry.updated_at), None
+        )
+        if exit_trade is not None:
+            exits.remove(exit_trade)
+            continue  # the market had passed the stop when it reached the exchange: exited at market
         for leg in legs:
             assert leg.is_active, f"{entry} holds a position without its {leg}"
             assert links.client_ids.get(leg.order_id) in open_on_exchange, f"{leg} is not on the exchange"

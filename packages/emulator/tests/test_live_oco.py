@@ -296,3 +296,25 @@ async def test_cancelling_a_triggered_stop_cancels_it_alone_once_its_list_is_don
     await manager.order_connector.join()
     assert on_exchange["STOP_LOSS_LIMIT"].status == "CANCELED"  # cancelled alone, not left behind
     assert emulator.balance("ETH")[1] == 0 and manager.portfolio.locked("ETH") == 0
+
+
+async def test_a_stop_the_market_passed_before_it_reached_the_exchange_becomes_a_market_exit(
+    live, emulator, candles, caplog
+):
+    manager = await live.start()
+    entry_price, steps = first_low_below(emulator, candles)
+    await protected_entry(manager, entry_price, entry_price, floor_tick(entry_price * 2, tick(emulator)))
+    await manager.order_connector.join()
+    await emulator.advance(steps)  # the entry fills; the bot learns it only at the next reconciliation
+    while emulator.last_price(PAIR) >= entry_price:  # meanwhile the market falls through the stop
+        await emulator.advance(1)
+    await manager.reconcile()
+    await manager.order_connector.join()
+    # the exchange refused the order list (its stop would trigger at once): the position left at market
+    assert not emulator.account.open_lists() and not emulator_orders(emulator)
+    (exit_trade,) = [t for t in manager.trader.trades(PAIR) if t.side is ot.OrderSide.SELL]
+    assert exit_trade.kind is ot.OrderKind.MARKET
+    assert exit_trade.amount == manager.markets.rules(PAIR).adjust_amount(Decimal("0.4") * Decimal("0.999"))
+    assert manager.trader.open_orders() == []
+    assert emulator.balance("ETH")[1] == 0 and manager.portfolio.locked("ETH") == 0
+    assert "exiting sell" in caplog.text and "at market instead" in caplog.text

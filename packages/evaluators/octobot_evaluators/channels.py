@@ -14,8 +14,9 @@ class MatrixChannel(oc.Channel):
     """Every evaluation published into the matrix; strategies and trading modes consume it.
 
     Message: the key fields (exchange, evaluator_type, evaluator_name, cryptocurrency, symbol, time_frame)
-    plus ``evaluation`` (float or None), ``evaluation_time`` and ``valid_until`` (ms), ``matrix_id`` and
-    ``refresh`` (True when it answers a refresh request, on a candle still forming).
+    and the `MatrixKey` they make (``key``), plus ``evaluation`` (float or None), ``evaluation_time`` and
+    ``valid_until`` (ms), ``matrix_id`` and ``refresh`` (True when it answers a refresh request, on a candle
+    still forming).
     """
 
     FILTER_FIELDS = KEY_FIELDS

@@ -36,7 +36,16 @@ class EvaluatorContext:
     ) -> EvaluatorContext:
         """Evaluators fed by an octobot_trading ExchangeManager: its channels and its candle buffers."""
 
+        # an exchange manager keeps one buffer per (symbol, time frame) for its whole life: each is looked
+        # up once, then read back (a TA evaluator asks for its buffer on every closed candle)
+        buffers: dict[tuple[str, str], CandleBuffer] = {}
+
         def candles(symbol: str, time_frame: str) -> CandleBuffer:
-            return exchange_manager.symbol_data(symbol).candle_buffer(time_frame)
+            buffer = buffers.get((symbol, time_frame))
+            if buffer is None:
+                buffer = buffers[(symbol, time_frame)] = exchange_manager.symbol_data(symbol).candle_buffer(
+                    time_frame
+                )
+            return buffer
 
         return cls(matrix, exchange_manager.exchange_name, candles, exchange_manager.exchange_id)

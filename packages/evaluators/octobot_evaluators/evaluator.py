@@ -259,10 +259,13 @@ class AbstractEvaluator:
         """
         if value is UNCHANGED:
             return None
-        key = self.matrix_key(symbol, time_frame)
+        key = self._matrix_keys.get((symbol, time_frame))
+        if key is None:
+            key = self.matrix_key(symbol, time_frame)
         # any other value than UNCHANGED goes to publish, which refuses what is not an evaluation by name
         delivered = self.matrix.publish(key, value, time, refresh=refresh)  # type: ignore[arg-type]
-        self.eval_note = self.matrix.get_value(key)
+        # a float or None is stored as it is (publish raised otherwise); anything else was converted
+        self.eval_note = value if value is None or type(value) is float else self.matrix.get_value(key)
         return delivered
 
     def __repr__(self) -> str:

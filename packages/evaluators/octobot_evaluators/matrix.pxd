@@ -1,3 +1,4 @@
+cimport cython
 from octobot_evaluators.evaluation_entry cimport Evaluation
 
 
@@ -7,6 +8,8 @@ cdef class EvaluationMatrix:
     cdef dict _evaluations
     cdef dict _registered
     cdef dict _by_symbol
+    cdef dict _groups
+    cdef dict _headings
     cdef object _matrix_producer
     cdef object _evaluators_producer
 
@@ -15,3 +18,6 @@ cdef class EvaluationMatrix:
     cpdef object get(self, object key)
     cpdef object get_value(self, object key)
     cpdef bint is_fresh(self, object key, long long now) except -1
+    cdef tuple _group(self, object exchange, object evaluator_type, object symbol, object time_frames)
+    @cython.locals(entry=Evaluation)
+    cpdef bint is_cycle_complete(self, object exchange, object symbol, object time_frames, long long at_time, object evaluator_type=*) except -1

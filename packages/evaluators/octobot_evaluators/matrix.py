@@ -19,7 +19,7 @@ from octobot_evaluators.evaluation import validate_evaluation
 from octobot_evaluators.evaluation_entry import Evaluation
 from octobot_evaluators.evaluator_type import EvaluatorType
 from octobot_evaluators.matrix_key import MatrixKey
-from octobot_evaluators.time_frames import time_frame_ms
+from octobot_evaluators.time_frames import EPOCH_GRID_MS, time_frame_ms
 from octobot_evaluators.time_frames import valid_until as freshness_end
 
 logger = logging.getLogger(__name__)
@@ -41,6 +41,10 @@ class EvaluationMatrix:
         self._registered: dict[MatrixKey, None] = {}  # ordered set
         # (exchange, evaluator_type, symbol) -> keys, for the per-symbol queries strategies make
         self._by_symbol: dict[tuple[str, str, str], list[MatrixKey]] = {}
+        # (exchange, evaluator_type, symbol, time frames) -> the keys a cycle or a query covers, resolved
+        # once and read back on every candle; cleared when a key registers
+        self._groups: dict[tuple, tuple[MatrixKey, ...]] = {}
+        self._headings: dict[MatrixKey, dict] = {}  # key -> the key fields of its messages
         self._matrix_producer: oc.Producer | None = None
         self._evaluators_producer: oc.Producer | None = None
 
@@ -98,6 +102,7 @@ class EvaluationMatrix:
         self._registered[key] = None
         index = (key.exchange, key.evaluator_type, key.symbol)
         self._by_symbol.setdefault(index, []).append(key)
+        self._groups = {}
 
     def registered_keys(
         self,
@@ -128,11 +133,18 @@ class EvaluationMatrix:
         self, key: MatrixKey, value: float | None, time: int, valid_until: int | None = None
     ) -> Evaluation:
         """Validate and store an evaluation without notifying anyone (loading a saved state, tests)."""
-        value = validate_evaluation(value, key.evaluator_name)
+        if value is not None and (type(value) is not float or not -1.0 <= value <= 1.0):  # NaN too
+            value = validate_evaluation(value, key.evaluator_name)  # converts, or raises naming it
         if key not in self._registered:
             self.register(key)
-        if valid_until is None and key.time_frame is not None:
-            valid_until = freshness_end(time, key.time_frame)
+        if valid_until is None:
+            time_frame = key.time_frame
+            if time_frame is not None:
+                grid = EPOCH_GRID_MS.get(time_frame)
+                if grid and type(time) is int:  # freshness_end inlined: the next close on the grid
+                    valid_until = time - time % grid + grid
+                else:
+                    valid_until = freshness_end(time, time_frame)
         entry = Evaluation(value, time, valid_until)
         self._evaluations[key] = entry
         return entry
@@ -155,8 +167,10 @@ class EvaluationMatrix:
         if producer is None:
             producer = self._require_started()[0]  # raises: not started
         entry = self.write(key, value, time, valid_until)
-        return producer.send(
-            {
+        heading = self._headings.get(key)
+        if heading is None:
+            heading = self._headings[key] = {
+                "key": key,
                 "matrix_id": self.matrix_id,
                 "exchange": key.exchange,
                 "evaluator_type": key.evaluator_type,
@@ -164,12 +178,14 @@ class EvaluationMatrix:
                 "cryptocurrency": key.cryptocurrency,
                 "symbol": key.symbol,
                 "time_frame": key.time_frame,
-                "evaluation": entry.value,
-                "evaluation_time": entry.time,
-                "valid_until": entry.valid_until,
-                "refresh": refresh,
             }
-        )
+        # a copy of the key's fields, then the evaluation's: cheaper than building the whole message
+        message = heading.copy()
+        message["evaluation"] = entry.value
+        message["evaluation_time"] = entry.time
+        message["valid_until"] = entry.valid_until
+        message["refresh"] = refresh
+        return producer.send(message)
 
     async def send_command(self, message: dict) -> None:
         """Send a command (see `EvaluatorsChannel`) to the evaluators of this matrix."""
@@ -201,13 +217,30 @@ class EvaluationMatrix:
         time_frames: Iterable[str] | None = None,
     ) -> dict[MatrixKey, Evaluation | None]:
         """Every registered evaluation of a type for a symbol (None for keys not evaluated yet)."""
-        keys = self._by_symbol.get((exchange, evaluator_type, symbol))
+        keys: Iterable[MatrixKey] | None = self._by_symbol.get((exchange, evaluator_type, symbol))
         if not keys:
             return {}
-        if time_frames is None:
-            return {key: self._evaluations.get(key) for key in keys}
-        wanted = time_frames if isinstance(time_frames, (set, frozenset)) else set(time_frames)
-        return {key: self._evaluations.get(key) for key in keys if key.time_frame in wanted}
+        if time_frames is not None:
+            keys = self._group(exchange, evaluator_type, symbol, time_frames)
+        return dict(zip(keys, map(self._evaluations.get, keys), strict=True))  # no Python frame
+
+    def _group(
+        self, exchange: str, evaluator_type: EvaluatorType, symbol: str, time_frames: Iterable[str]
+    ) -> tuple:
+        """The registered keys of (exchange, type, symbol) on ``time_frames``, in registration order.
+
+        Why cached: strategies ask for the same group on every candle; it only changes when a key registers.
+        """
+        wanted = time_frames if type(time_frames) is frozenset else frozenset(time_frames)
+        group = (exchange, evaluator_type, symbol, wanted)
+        keys = self._groups.get(group)
+        if keys is None:
+            found = []
+            for key in self._by_symbol.get((exchange, evaluator_type, symbol), ()):
+                if key.time_frame in wanted:
+                    found.append(key)
+            keys = self._groups[group] = tuple(found)
+        return keys
 
     def latest_evaluation_time(
         self, exchange: str, symbol: str, evaluator_type: EvaluatorType | None = None
@@ -241,16 +274,19 @@ class EvaluationMatrix:
         candle's evaluation (valid until exactly that instant) must not count; a lag would let a strategy
         fire on a partial cycle.
         """
-        wanted = time_frames if isinstance(time_frames, (set, frozenset)) else set(time_frames)
-        found = False
-        for key in self._by_symbol.get((exchange, evaluator_type, symbol), ()):
-            if key.time_frame not in wanted:
-                continue
-            found = True
-            entry = self._evaluations.get(key)
-            if entry is None or not entry.covers(at_time):
+        keys = self._group(exchange, evaluator_type, symbol, time_frames)
+        if not keys:
+            return False
+        evaluations = self._evaluations
+        for key in keys:
+            entry = evaluations.get(key)
+            # entry.covers(at_time) inlined: made at or before at_time, not expired at it
+            if entry is None or entry.time > at_time:
                 return False
-        return found
+            until = entry.valid_until
+            if until is not None and at_time >= until:
+                return False
+        return True
 
     def __repr__(self) -> str:
         return (

@@ -30,6 +30,9 @@ class StrategyTrigger(NamedTuple):
     refresh: bool = False
 
 
+_new_trigger = tuple.__new__
+
+
 class Strategy(AbstractEvaluator):
     """Base of strategies. Implement `evaluate`: read the matrix and return the evaluation (a float in
     [-1, 1], None for no opinion, `UNCHANGED` to publish nothing). Trading modes consume its evaluations
@@ -97,14 +100,22 @@ class Strategy(AbstractEvaluator):
             return
         if not self.matrix.is_cycle_complete(self.exchange, symbol, self._time_frame_set, time):
             return  # partial cycle: some TA evaluator of this instant has not evaluated yet
-        answers_refresh = message["refresh"] and self._pending_refresh.get(symbol) == time
-        if time <= self._last_cycle.get(symbol, -1) and not answers_refresh:
-            return  # this instant already ran
+        refresh = message["refresh"]
+        answers_refresh = refresh and self._pending_refresh.get(symbol) == time
+        last_cycle = self._last_cycle.get(symbol, -1)
+        if time <= last_cycle:
+            if not answers_refresh:
+                return  # this instant already ran
+        else:
+            self._last_cycle[symbol] = time
         if answers_refresh:
             del self._pending_refresh[symbol]
-        self._last_cycle[symbol] = max(time, self._last_cycle.get(symbol, -1))
+        key = message.get("key")  # the matrix sends its key; a message made elsewhere may not
+        if type(key) is not MatrixKey:
+            key = _message_key(message)
         # run() inlined: this is the strategy's per-candle path
-        trigger = StrategyTrigger(EvaluatorType.TA, symbol, time, _message_key(message), message["refresh"])
+        # tuple.__new__: the named tuple without its Python-level __new__ (one frame less per candle)
+        trigger = _new_trigger(StrategyTrigger, (EvaluatorType.TA, symbol, time, key, refresh))
         self._symbol, self._time_frame, self._time = symbol, None, time
         delivered = self._publish(self.evaluate(trigger), symbol, None, time)
         if delivered is not None:

@@ -10,7 +10,7 @@ from octobot_evaluators.errors import EvaluatorsError
 from octobot_evaluators.evaluation import _Unchanged
 from octobot_evaluators.evaluator import AbstractEvaluator
 from octobot_evaluators.evaluator_type import EvaluatorType
-from octobot_evaluators.time_frames import candle_close_time
+from octobot_evaluators.time_frames import EPOCH_GRID_MS, candle_close_time
 from octobot_trading import CandleBuffer
 
 #: Name of the exchange data channel of closed candles (octobot_trading), in the exchange's scope.
@@ -91,11 +91,16 @@ class TechnicalEvaluator(AbstractEvaluator):
         symbol, time_frame = message["symbol"], message["time_frame"]
         if symbol not in self.symbols or time_frame not in self.time_frames:
             return
-        candles = self._candles(symbol, time_frame)
+        source = self.context.candles
+        candles = source(symbol, time_frame) if source is not None else self._candles(symbol, time_frame)
         last = candles.last_timestamp
         if last is None:
             return
-        time = candle_close_time(last, time_frame)
+        grid = EPOCH_GRID_MS.get(time_frame)
+        if grid and type(last) is int:  # minutes to days: the next step of the epoch grid (no call)
+            time = last - last % grid + grid
+        else:
+            time = candle_close_time(last, time_frame)
         self._symbol, self._time_frame, self._time = symbol, time_frame, time
         delivered = self._publish(self.evaluate(candles, forming=False), symbol, time_frame, time)
         if delivered is not None:

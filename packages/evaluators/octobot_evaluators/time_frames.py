@@ -30,15 +30,13 @@ def time_frame_ms(time_frame: str) -> int:
         raise UnknownTimeFrameError(str(error)) from None
 
 
-_GRIDS: dict[str, int] = {}
-
-
-def _epoch_grid_ms(time_frame: str) -> int:
-    """The length of a time frame whose candles sit on a fixed grid from the epoch; 0 for weeks/months."""
-    grid = _GRIDS.get(time_frame)
-    if grid is None:
-        grid = _GRIDS[time_frame] = 0 if time_frame in ("1w", "1M") else time_frame_ms(time_frame)
-    return grid
+#: The time frames whose candles sit on a fixed grid from the epoch (minutes to days, not weeks nor months)
+#: and their length in ms: the hot paths compute a close time from it inline, without parsing.
+EPOCH_GRID_MS: dict[str, int] = {
+    time_frame.value: time_frame.ms
+    for time_frame in octobot_trading.TimeFrame
+    if time_frame not in (octobot_trading.TimeFrame.ONE_WEEK, octobot_trading.TimeFrame.ONE_MONTH)
+}
 
 
 def valid_until(evaluation_time: int, time_frame: str) -> int:
@@ -48,10 +46,10 @@ def valid_until(evaluation_time: int, time_frame: str) -> int:
     candle closes; one made on a forming candle (a refresh) only until the forming candle closes, so
     it never hides the next full cycle. Follows the exchanges' grid (weeks on Monday, calendar months).
     """
-    grid = _epoch_grid_ms(time_frame)
-    if grid:  # the hot path: same result as candle_close_time, without its parsing and checks
+    grid = EPOCH_GRID_MS.get(time_frame)
+    if grid and type(evaluation_time) is int:  # the hot path: candle_close_time without its parsing
         return evaluation_time - evaluation_time % grid + grid
     return candle_close_time(evaluation_time, time_frame)
 
 
-__all__ = ["candle_close_time", "time_frame_ms", "time_frame_name", "valid_until"]
+__all__ = ["EPOCH_GRID_MS", "candle_close_time", "time_frame_ms", "time_frame_name", "valid_until"]

@@ -24,7 +24,7 @@ import octobot_channel as oc
 import octobot_trading as ot
 from octobot.bot import OctoBot
 from octobot.data_errors import data_error
-from octobot.errors import DataError
+from octobot.errors import DataError, NotBacktestableError
 from octobot.profile import Profile
 
 logger = logging.getLogger(__name__)
@@ -88,6 +88,52 @@ def match_data_files(profile: Profile, data_files: Sequence[Path]) -> dict[str, 
     return chosen
 
 
+def required_market_data(profile: Profile) -> dict[str, tuple[str, ...]]:
+    """The recorded market data (``tickers``, ``order_books``, ``trades``) the profile's tentacles need
+    beyond candles, by tentacle name (their ``REQUIRED_MARKET_DATA``)."""
+    names = [profile.trading_mode, *profile.strategies, *profile.evaluators]
+    needed = {}
+    for name in names:
+        tables = tuple(getattr(profile.tentacles[name].cls, "REQUIRED_MARKET_DATA", ()))
+        if tables:
+            needed[name] = tables
+    return needed
+
+
+def check_market_data(profile: Profile, files: dict[str, Path]) -> tuple[str, ...]:
+    """The tables to replay besides candles; a DataError (one line: the profile, the tentacle, the file,
+    the missing table and how to record it) when a data file lacks one for a pair of the profile."""
+    needed = required_market_data(profile)
+    tables = tuple(table for table in ob.MARKET_TABLES if any(table in t for t in needed.values()))
+    for exchange, path in files.items():
+        try:
+            with ob.DataFileReader(path) as reader:
+                recorded = {table: set(reader.market_symbols(table)) for table in tables}
+        except ob.BacktestingError as error:
+            raise data_error(error) from error
+        for tentacle, wanted in needed.items():
+            for table in wanted:
+                absent = [pair for pair in profile.pairs if pair not in recorded[table]]
+                if absent:
+                    raise DataError(
+                        f"profile '{profile.name}' needs {table} ({tentacle} reads them) but {path} has none "
+                        f"for {', '.join(absent)}; record them with `octobot data collect --live --exchange "
+                        f"{exchange} --symbol {absent[0]} --record {table} --duration 1d --to NAME`"
+                    )
+    return tables
+
+
+def check_backtestable(profile: Profile) -> None:
+    """Raise NotBacktestableError, saying why, when the profile's trading mode cannot run on recorded
+    candles (its ``BACKTEST_REFUSAL``)."""
+    info = profile.tentacles.get(profile.trading_mode)
+    reason = getattr(info.cls, "BACKTEST_REFUSAL", None) if info is not None else None
+    if reason:
+        raise NotBacktestableError(
+            f"profile {profile.name!r} cannot be backtested: {profile.trading_mode} {reason}"
+        )
+
+
 async def run_backtest(
     profile: Profile,
     data_files: Sequence[Path],
@@ -101,7 +147,9 @@ async def run_backtest(
 
     Every candle goes through the channels, as live: there is no second path to keep equal to it.
     """
+    check_backtestable(profile)
     files = await asyncio.to_thread(match_data_files, profile, list(data_files))
+    market_data = await asyncio.to_thread(check_market_data, profile, files)
     first = min(_describe(path).first_timestamp_ms or 0 for path in files.values())
     clock = ob.SimulatedClock(first if start_ms is None else min(first, start_ms))
     synchronizer = oc.Synchronizer()
@@ -113,7 +161,7 @@ async def run_backtest(
         managers = dict(bot.exchange_managers)
         holdings = {exchange: await _record_holdings(manager) for exchange, manager in managers.items()}
         feeds = [
-            ob.ReplayFeed(managers[exchange], path, profile.pairs, profile.time_frames)
+            ob.ReplayFeed(managers[exchange], path, profile.pairs, profile.time_frames, market_data)
             for exchange, path in files.items()
         ]
         warmup = max(

@@ -3,12 +3,14 @@
 Start-up order (DESIGN.md §4): exchange managers and their channels, the evaluation matrix and its
 channels, the evaluators per (symbol, time frame) and the strategies (one EvaluationChain per exchange,
 which registers every matrix key before anything runs), the trading modes, their link to the strategies'
-evaluations, then the interfaces. Each step registers its own undo on an AsyncExitStack, so a failure
+evaluations, the service feeds the active tentacles listen to (once every listener is subscribed), then
+the interfaces. Each step registers its own undo on an AsyncExitStack, so a failure
 half-way and a normal shutdown unwind exactly what was started, in reverse, leaving no task behind.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import inspect
 import itertools
@@ -21,9 +23,13 @@ import octobot_evaluators as oe
 import octobot_trading as ot
 from octobot.errors import BotError
 from octobot.exchange_factory import create_simulated_exchange
+from octobot.feed_links import link_mode_to_feed
 from octobot.profile import Profile
+from octobot.services.service import Services
+from octobot.services.service_feed import ServiceFeed
 from octobot.tentacle_info import WILDCARD, TentacleInfo
 from octobot.tentacle_kind import TentacleKind
+from octobot.user_config import UserConfig
 
 logger = logging.getLogger(__name__)
 
@@ -43,7 +49,8 @@ class OctoBot:
     """One running profile. ``start()`` then ``stop()``; or ``async with OctoBot(...)``.
 
     ``synchronizer`` and ``clock`` put every channel in synchronized mode on a simulated clock
-    (backtesting); ``exchange_factory`` chooses how each exchange is reached.
+    (backtesting); ``exchange_factory`` chooses how each exchange is reached; ``user_config`` gives the
+    services their secrets (tokens).
     """
 
     def __init__(
@@ -56,12 +63,15 @@ class OctoBot:
         history_loader: HistoryLoader | None = None,
         market_data_sources: SourcesFactory | None = None,
         bot_id: str | None = None,
+        user_config: UserConfig | None = None,
     ) -> None:
         if not profile.tentacles:
             raise BotError(
                 f"profile '{profile.name}' was loaded without a tentacle registry: load it with one"
             )
         self.profile = profile
+        #: the user's settings and secrets (services' tokens) for the tentacles that need them
+        self.user_config = user_config
         self.bot_id = bot_id or f"bot-{next(_bot_ids)}"
         self.clock = clock
         self.synchronizer = synchronizer
@@ -75,11 +85,22 @@ class OctoBot:
         #: per exchange, the Matrix-channel consumers that hand strategy evaluations to the trading mode
         self.strategy_links: dict[str, list[oc.Consumer]] = {}
         self.interfaces: dict[str, Any] = {}
+        #: the services (URL, token) of this bot, each shared by every tentacle using it
+        self.services = Services(profile.services, user_config)
+        #: the running service feeds, by name
+        self.feeds: dict[str, ServiceFeed] = {}
         self._stack: contextlib.AsyncExitStack | None = None
+        #: set by `request_stop` (an interface's stop command): the runner then stops the bot
+        self.stop_requested = asyncio.Event()
 
     @property
     def running(self) -> bool:
         return self._stack is not None
+
+    def request_stop(self) -> None:
+        """Ask whatever runs the bot to stop it (as a signal does). An interface calls this rather than
+        `stop`: its own command handler would otherwise wait on the interface it is stopping."""
+        self.stop_requested.set()
 
     # ----------------------------------------------------------------- lifecycle
     async def start(self) -> OctoBot:
@@ -96,6 +117,7 @@ class OctoBot:
                 await self._start_evaluation_chain(stack, exchange, manager)
             for exchange, manager in self.exchange_managers.items():
                 await self._start_trading_mode(stack, exchange, manager)
+            await self._start_feeds(stack)
             await self._start_interfaces(stack)
             for exchange, manager in self.exchange_managers.items():
                 await self._start_market_data(stack, exchange, manager)
@@ -125,6 +147,7 @@ class OctoBot:
         self.trading_modes.clear()
         self.strategy_links.clear()
         self.interfaces.clear()
+        self.feeds.clear()
         self.matrix = None
         logger.info("%s stopped", self.bot_id)
 
@@ -199,7 +222,11 @@ class OctoBot:
         assert self.matrix is not None
         info = self.profile.tentacles[self.profile.trading_mode]
         mode: ot.AbstractTradingMode = info.cls(
-            manager, list(self.profile.pairs), self.profile.tentacle_config(info.name)
+            manager, list(self.profile.pairs), self.profile.tentacle_config(info.name), risk=self.profile.risk
+        )
+        # each exchange has its own scope and mode; a mode reads the others' prices through its peers
+        mode.set_peer_exchanges(
+            {name: other for name, other in self.exchange_managers.items() if name != exchange}
         )
         await mode.start()
         stack.push_async_callback(self._stop_trading_mode, mode, manager)
@@ -232,6 +259,31 @@ class OctoBot:
     async def _remove_consumer(channel: oc.Channel, consumer: oc.Consumer) -> None:
         if not channel.is_closed:
             await channel.remove_consumer(consumer)
+
+    async def _start_feeds(self, stack: contextlib.AsyncExitStack) -> None:
+        """The feeds the profile's tentacles listen to; a trading mode needing one gets its signals."""
+        assert self.matrix is not None
+        if self.synchronizer is not None and self.profile.feeds:
+            # a backtest replays recorded data: a live service would make it depend on today's news
+            logger.info(
+                "%s: backtest: service feeds not started (%s); social evaluators get no signal",
+                self.bot_id,
+                ", ".join(self.profile.feeds),
+            )
+            return
+        mode_info = self.profile.tentacles[self.profile.trading_mode]
+        for mode in self.trading_modes.values():  # listeners first: no signal is lost
+            for feed_name in mode_info.required_feeds:
+                channel, consumer = await link_mode_to_feed(self.matrix, mode, feed_name)
+                stack.push_async_callback(self._remove_consumer, channel, consumer)
+        for name in self.profile.feeds:
+            info = self.profile.tentacles[name]
+            service_name = getattr(info.cls, "SERVICE", None)
+            service = self.services.get(service_name) if service_name else None
+            feed = info.cls(self.matrix.matrix_id, self.profile.tentacle_config(name), service)
+            await feed.start()
+            stack.push_async_callback(feed.stop)
+            self.feeds[name] = feed
 
     async def _start_interfaces(self, stack: contextlib.AsyncExitStack) -> None:
         """Interfaces and notifiers come after the chain: they observe a chain that is already wired."""

@@ -28,6 +28,10 @@ class ExitCode(IntEnum):
     DATA_ERROR = 13  # backtesting data files and collectors
     ALREADY_EXISTS = 14
     BOT_ERROR = 15  # failure while starting, running or stopping the bot
+    WEB_ERROR = (
+        16  # the web interface cannot listen as asked (a public address without a password, a busy port)
+    )
+    NOT_BACKTESTABLE = 17  # a profile whose trading mode trades from a live source only (alerts, signals)
     NOT_EQUIVALENT = 20  # `octobot tentacles check`: a tentacle behaves differently in a backtest and live
     INTERRUPTED = 130
 
@@ -96,5 +100,32 @@ class DataError(OctoBotError):
     exit_code = ExitCode.DATA_ERROR
 
 
+class NotBacktestableError(ConfigError):
+    """A backtest of a profile whose trading mode takes its orders from a live source only."""
+
+    exit_code = ExitCode.NOT_BACKTESTABLE
+
+
 class BotError(OctoBotError):
     exit_code = ExitCode.BOT_ERROR
+
+
+class ServiceConfigError(ConfigError):
+    """A service (webhook, Telegram, Reddit...) that lacks a setting or a secret it cannot run without."""
+
+
+class FeedError(OctoBotError):
+    """One failed read of a service feed (timeout, HTTP error, malformed payload): the feed retries.
+
+    ``retry_after``: the wait in seconds the service asked for (an HTTP 429's Retry-After), if any.
+    """
+
+    def __init__(self, message: str, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class WebError(OctoBotError):
+    """The web interface cannot start as asked (an exposed address without a password, a busy port)."""
+
+    exit_code = ExitCode.WEB_ERROR

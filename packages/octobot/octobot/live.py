@@ -97,4 +97,4 @@ async def run_live(
         smallest = min(profile.time_frames, key=lambda tf: ot.parse_time_frame(tf).ms)
         return [StatusLine(manager, list(profile.pairs), smallest, out), feed]
 
-    await run_linked_bot(profile, factory, sources, link, connectors)
+    await run_linked_bot(profile, factory, sources, link, connectors, user_config)

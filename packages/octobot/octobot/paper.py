@@ -59,11 +59,17 @@ async def run_linked_bot(
     sources: Any,
     link: LiveMarketLink,
     connectors: dict[str, CcxtLiveConnector],
+    user_config: UserConfig | None = None,
 ) -> None:
-    """Run a bot fed by ``link`` until a signal, then close its exchange connections (paper and live)."""
+    """Run a bot fed by ``link`` until a signal, then close its exchange connections (paper and live);
+    ``user_config`` gives its services their secrets."""
     try:
         bot = OctoBot(
-            profile, exchange_factory=factory, history_loader=link.load_history, market_data_sources=sources
+            profile,
+            exchange_factory=factory,
+            history_loader=link.load_history,
+            market_data_sources=sources,
+            user_config=user_config,
         )
         await run_until_signalled(bot)
     finally:
@@ -132,4 +138,4 @@ async def run_paper(
             ),
         ]
 
-    await run_linked_bot(profile, factory, sources, link, connectors)
+    await run_linked_bot(profile, factory, sources, link, connectors, user_config)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -20,10 +21,12 @@ from octobot.json_files import read_json
 from octobot.profile_checks import check_fees, check_reference_market, check_spot_pairs, check_tentacle_config
 from octobot.profile_schema import FROM_STRATEGIES, PROFILE_FILE, PROFILE_SCHEMA, TIME_FRAMES
 from octobot.profile_store import find_profile
+from octobot.services.feed_needs import needed_feeds
 from octobot.suggestions import did_you_mean
 from octobot.tentacle_info import WILDCARD, TentacleInfo
 from octobot.tentacle_kind import TentacleKind
 from octobot.tentacle_registry import TentacleRegistry
+from octobot.user_config import is_secret_key
 from octobot.validation import validate
 
 logger = logging.getLogger(__name__)
@@ -48,6 +51,10 @@ class Profile:
     evaluators: list[str]
     #: interfaces and notifiers started with the bot
     interfaces: list[str] = field(default_factory=list)
+    #: the service feeds the active tentacles listen to (resolved at load: a profile never lists them)
+    feeds: list[str] = field(default_factory=list)
+    #: the non-secret settings of each service (URLs), by service name
+    services: dict[str, dict[str, Any]] = field(default_factory=dict)
     risk: Decimal = Decimal("0.5")
     reference_market: str = "USDT"
     simulated: bool = True
@@ -105,6 +112,19 @@ def _require(
             )
 
 
+def _service_settings(services: dict[str, dict[str, Any]], source: Path) -> dict[str, dict[str, Any]]:
+    """The profile's service settings; a secret there is refused: a profile is meant to be shared."""
+    for name, values in services.items():
+        for key in values:
+            if is_secret_key(key):
+                variable = f"OCTOBOT_SERVICE_{name}_{key}".upper()
+                raise ConfigError(
+                    f"{source}: services.{name}.{key} is a secret; remove it from the profile and set it "
+                    f"in the user config (services.{name}.{key}) or in ${variable}"
+                )
+    return {name.lower(): dict(values) for name, values in services.items()}
+
+
 def _tentacle_files(folder: Path) -> dict[str, Path]:
     return {path.stem: path for path in sorted(folder.glob("*.json")) if path.name != PROFILE_FILE}
 
@@ -118,14 +138,22 @@ def load_profile(
     registry: TentacleRegistry | None = None,
     home: UserHome | None = None,
     check_exchanges: bool = True,
+    *,
+    profile_changes: Mapping[str, Any] | None = None,
+    tentacle_changes: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> Profile:
     """Find, read and validate a profile; with a ``registry``, also its tentacles and their configs.
 
-    Raises a ConfigError subclass (each with its own exit code) naming the file, key, value and fix.
+    ``profile_changes`` (keys of profile.json) and ``tentacle_changes`` (settings per tentacle) are laid
+    over the files before validation, so a changed profile is checked exactly as a written one (the
+    optimizer's trials are). Raises a ConfigError subclass (each with its own exit code) naming the file,
+    key, value and fix.
     """
     folder = find_profile(name_or_path, home)
     source = folder / PROFILE_FILE
     content = read_json(source)
+    if profile_changes:
+        content = {**content, **profile_changes}
     validate(content, PROFILE_SCHEMA, source)
     if check_exchanges:
         _check_exchanges(content["exchanges"], source)
@@ -145,6 +173,7 @@ def load_profile(
         strategies=list(content["strategies"]),
         evaluators=list(content["evaluators"]),
         interfaces=list(content.get("interfaces", [])),
+        services=_service_settings(content.get("services", {}), source),
         risk=risk,
         reference_market=content.get("reference_market", "USDT"),
         simulated=simulator.get("enabled", True),
@@ -165,7 +194,7 @@ def load_profile(
     check_spot_pairs(profile, source)
     check_reference_market(profile, source)
     if registry is not None:
-        _resolve_tentacles(profile, registry, source)
+        _resolve_tentacles(profile, registry, source, tentacle_changes or {})
     elif profile.time_frames == []:
         raise ConfigError(
             f'{source}: time_frames is "{FROM_STRATEGIES}": loading it needs the tentacle registry'
@@ -173,7 +202,12 @@ def load_profile(
     return profile
 
 
-def _resolve_tentacles(profile: Profile, registry: TentacleRegistry, source: Path) -> None:
+def _resolve_tentacles(
+    profile: Profile,
+    registry: TentacleRegistry,
+    source: Path,
+    changes: Mapping[str, Mapping[str, Any]],
+) -> None:
     mode = registry.get(profile.trading_mode, [TentacleKind.TRADING_MODE], where=f"{source}: trading_mode")
     strategies = [
         registry.get(name, [TentacleKind.STRATEGY], where=f"{source}: strategies[{index}]")
@@ -191,13 +225,28 @@ def _resolve_tentacles(profile: Profile, registry: TentacleRegistry, source: Pat
     for strategy in strategies:
         _require(strategy, "evaluator", strategy.required_evaluators, profile.evaluators, registry, source)
     active = [mode, *strategies, *evaluators, *interfaces]
-    profile.tentacles = {info.name: info for info in active}
-
     files = _tentacle_files(profile.path)
     for name, path in files.items():
         if name not in registry:
             registry.get(name, where=f"{path}: config file of")  # raises UnknownTentacleError with a hint
-    for info in active:
+    _load_tentacle_configs(profile, active, files, changes)
+    feeds = needed_feeds(active, profile.tentacle_configs, registry, source)
+    _load_tentacle_configs(profile, feeds, files, changes)
+    profile.feeds = [info.name for info in feeds]
+    profile.tentacles = {info.name: info for info in [*active, *feeds]}
+
+    if not profile.time_frames:
+        profile.time_frames = _strategy_time_frames(profile, strategies, source)
+
+
+def _load_tentacle_configs(
+    profile: Profile,
+    infos: list[TentacleInfo],
+    files: dict[str, Path],
+    changes: Mapping[str, Mapping[str, Any]],
+) -> None:
+    """Each tentacle's DEFAULT_CONFIG overridden by its file in the profile folder, validated."""
+    for info in infos:
         config = copy.deepcopy(info.default_config)
         if info.name in files:
             override = read_json(files[info.name], decimals=False)  # tentacle settings: plain JSON numbers
@@ -205,12 +254,13 @@ def _resolve_tentacles(profile: Profile, registry: TentacleRegistry, source: Pat
                 raise ConfigError(f"{files[info.name]}: expected a JSON object of {info.name}'s settings")
             config.update(override)
             validate(config, info.config_schema, files[info.name])
-        where = files.get(info.name, f"{info.name}.DEFAULT_CONFIG")
+        where: Path | str = files.get(info.name, f"{info.name}.DEFAULT_CONFIG")
+        if info.name in changes:
+            config.update(changes[info.name])
+            where = f"{where} with the settings {dict(changes[info.name])}"
+            validate(config, info.config_schema, where)
         check_tentacle_config(info, config, where)
         profile.tentacle_configs[info.name] = config
-
-    if not profile.time_frames:
-        profile.time_frames = _strategy_time_frames(profile, strategies, source)
 
 
 def _strategy_time_frames(profile: Profile, strategies: list[TentacleInfo], source: Path) -> list[str]:

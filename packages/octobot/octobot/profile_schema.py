@@ -108,6 +108,14 @@ PROFILE_SCHEMA: dict[str, Any] = {
         "strategies": _NAME_LIST,
         "evaluators": _NAME_LIST,
         "interfaces": _NAME_LIST,
+        # shared, non-secret settings of services (URLs); their secrets live in the user config
+        "services": {
+            "type": "object",
+            "additionalProperties": {
+                "type": "object",
+                "additionalProperties": {"type": ["string", "number", "boolean"]},
+            },
+        },
         "risk": _amount("a risk between 0 and 1", maximum=1, mark=None),
         "reference_market": {
             "type": "string",

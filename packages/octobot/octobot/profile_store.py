@@ -211,3 +211,27 @@ def import_profile(
         unpacked.rename(target)
     logger.info("imported profile %s from %s", target.name, archive)
     return target
+
+
+SELECTED_FILE = "selected_profile.txt"
+
+
+def selected_profile(home: UserHome | None = None) -> str:
+    """The profile `octobot run` and `octobot backtest` use without --profile (chosen in the web
+    interface; ``default`` until then, or when the chosen one was deleted)."""
+    user_home = home or UserHome.resolve()
+    path = user_home.root / SELECTED_FILE
+    if path.is_file():
+        chosen = path.read_text(encoding="utf-8").strip()
+        if chosen and any(summary.id == chosen for summary in list_profiles(user_home)):
+            return chosen
+    return DEFAULT_PROFILE
+
+
+def select_profile(profile_id: str, home: UserHome | None = None) -> str:
+    """Make ``profile_id`` the selected profile (NotFoundError when there is no such profile)."""
+    user_home = home or UserHome.resolve()
+    find_profile(check_profile_id(profile_id), user_home)
+    user_home.root.mkdir(parents=True, exist_ok=True, mode=0o700)
+    (user_home.root / SELECTED_FILE).write_text(profile_id + "\n", encoding="utf-8")
+    return profile_id

@@ -158,6 +158,8 @@ def profile_for_tentacle(
         if needed:
             strategies = needed
             evaluators = _required(strategies, "required_evaluators", registry, base) or evaluators
+            if time_frames is None:  # the time frames its strategies read (the dip analyser's 4h)
+                frames = _required(strategies, "required_time_frames", registry, base) or frames
     elif info.kind in (TentacleKind.INTERFACE, TentacleKind.NOTIFIER):
         interfaces = [*[name for name in interfaces if name != info.name], info.name]
     names = [mode, *strategies, *evaluators, *interfaces]
@@ -209,7 +211,8 @@ async def _start(bot: OctoBot) -> None:
 
 async def _attach_signals(bot: OctoBot) -> None:
     """Social evaluators get one signal per closed candle of the smallest time frame: its direction
-    (payload ``side`` "buy"/"sell", ``change_percent``, ``close``), from a consumer of the candles, so that
+    (payload ``side`` "buy"/"sell", ``change_percent``, ``close``, and ``text``, a call saying it
+    for evaluators reading text), from a consumer of the candles, so that
     both runs derive them from the same message."""
     feeds = sorted(
         {
@@ -228,12 +231,17 @@ async def _attach_signals(bot: OctoBot) -> None:
         if str(message["time_frame"]) != smallest:
             return
         open_time, open_, _, _, close, _ = message["candle"]
+        rising = close >= open_
+        change = (close - open_) / open_ * 100 if open_ else 0.0
         signal = oe.Signal(
             source=SIGNAL_SOURCE,
             payload={
-                "side": "buy" if close >= open_ else "sell",
-                "change_percent": (close - open_) / open_ * 100 if open_ else 0.0,
+                "side": "buy" if rising else "sell",
+                "change_percent": change,
                 "close": close,
+                # for evaluators reading text (sentiment): the candle told as a headline
+                "text": f"{message['symbol']} {'up' if rising else 'down'} {abs(change):.2f}%: "
+                f"{'buy' if rising else 'sell'}, {'good' if rising else 'bad'} news",
             },
             time=ot.candle_close_time(int(open_time), smallest),
             symbol=message["symbol"],
@@ -419,6 +427,8 @@ async def check_profile_async(
             f"the check replays one exchange; profile {profile.name} has {len(profile.exchanges)}: "
             "check a copy of it with one"
         )
+    # the check gives social evaluators its own signals: no service feed reaches the outside world
+    profile = dataclasses.replace(profile, feeds=[])
     first, window, problems = await _backtest(profile, data_file, candles, None, probe=True)
     report.contract.extend(problems)
     second, _, _ = await _backtest(profile, data_file, candles, window, probe=False)

@@ -25,7 +25,7 @@ TEMPLATES: dict[TentacleKind, str] = {
     TentacleKind.TRADING_MODE: "trading mode: market buy on a buy signal, sell all on a sell signal",
     TentacleKind.NOTIFIER: "notifier: every trade appended to a JSON-lines file",
     TentacleKind.INTERFACE: "interface: GET /status of the bot over HTTP on the loopback",
-    TentacleKind.SERVICE_FEED: "service feed: webhook calls published as signals",
+    TentacleKind.SERVICE_FEED: "service feed: the new items of a JSON API, polled, published as signals",
 }
 TEMPLATE_KINDS = tuple(TEMPLATES)
 _CLASS_NAME = re.compile(r"^[A-Z][A-Za-z0-9]{1,63}$")

@@ -27,7 +27,8 @@ logger = logging.getLogger(__name__)
 
 ENV_PREFIX = "OCTOBOT_"
 EXCHANGE_CREDENTIALS = ("api_key", "api_secret", "api_password", "uid")
-_SECRET_WORDS = ("key", "secret", "password", "token", "hash", "uid", "passphrase")
+#: "urls": notification services' URLs (Apprise) carry their tokens
+_SECRET_WORDS = ("key", "secret", "password", "token", "hash", "uid", "passphrase", "urls")
 
 
 def is_secret_key(key: str) -> bool:

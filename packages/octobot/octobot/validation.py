@@ -153,3 +153,20 @@ def validate(document: Any, schema: dict[str, Any], source: Path | str) -> None:
     marked = [error for error in errors if _marked(_deepest(error)) or _marked(error)]
     chosen = marked[0] if marked else (best_match(errors) or errors[0])
     raise format_error(chosen, source)
+
+
+def field_errors(document: Any, schema: dict[str, Any]) -> dict[str, str]:
+    """Every schema violation of ``document`` by the key it is about (``pairs``, ``simulator.fees.x``;
+    list positions folded into their list), each with the same message `validate` would give: a form
+    shows them beside their fields."""
+    found: dict[str, str] = {}
+    for error in jsonschema.Draft202012Validator(schema).iter_errors(document):
+        leaf = _deepest(error)
+        parts = [part for part in leaf.absolute_path if not isinstance(part, int)]
+        if leaf.validator == "required" and isinstance(leaf.instance, dict):
+            missing = [key for key in leaf.validator_value if key not in leaf.instance]
+            parts += missing[:1]
+        key = ".".join(str(part) for part in parts) or "<root>"
+        message = str(format_error(error, "")).removeprefix(": ")
+        found.setdefault(key, message)
+    return found

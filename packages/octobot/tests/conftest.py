@@ -60,3 +60,19 @@ def btc_data_file(home: octobot.UserHome, octobot_btc_file: Path) -> Path:
     """The real BTC/USDT file imported into the user data folder as ``btc``."""
     assert main(["data", "import", str(octobot_btc_file), "--to", "btc"], out=io.StringIO()) == 0
     return home.data / "btc.sqlite"
+
+
+@pytest.fixture
+def btc_hour_candles(btc_data_file):
+    """The real BTC/USDT hourly candles of the shared OctoBot file (500, April 2018)."""
+    from .live_bot import hour_candles
+
+    return hour_candles(btc_data_file)
+
+
+@pytest.fixture
+def default_bot_profile(home, builtin_tentacles):
+    """The built-in default profile (DailyTradingMode on BTC/USDT 1h) with the built-in tentacles."""
+    from .live_bot import default_profile
+
+    return default_profile(home)

@@ -74,7 +74,8 @@ def test_a_notifier_listed_in_the_profile_reports_every_trade(
     code, _, _ = run_cli("backtest", "--profile", "notified", "--data", "btc", "--json", str(figures))
     assert code == 0
     trades = json.loads(figures.read_text())["trades"]
-    notified = [line for line in (home.logs / "octobot.log").read_text().splitlines() if " trade: " in line]
+    lines = (home.logs / "octobot.log").read_text().splitlines()
+    notified = [line for line in lines if " order_filled: " in line]
     assert len(notified) == len(trades) > 0
     assert all("BTC/USDT at" in line for line in notified)
 
@@ -103,7 +104,7 @@ def test_user_config_log_levels_apply(home, builtin_tentacles, btc_data_file):
     home.user_config.chmod(0o600)
     assert run_cli("backtest", "--profile", "notified", "--data", "btc")[0] == 0
     log = (home.logs / "octobot.log").read_text()
-    assert "bot-" in log and " trade: " not in log
+    assert "bot-" in log and " order_filled: " not in log
 
 
 def test_report_option_prints_json_figures(home, builtin_tentacles, btc_data_file):

@@ -292,6 +292,11 @@ CASES = {
         ExitCode.DATA_ERROR,
         ["BTC/USDT", "octobot data collect"],
     ),
+    "backtest-of-a-profile-trading-from-alerts": (
+        _btc_data_file("backtest", "--profile", "tradingview", "--data", "btc"),
+        ExitCode.NOT_BACKTESTABLE,
+        ["'tradingview' cannot be backtested", "TradingView alerts", "octobot paper"],
+    ),
     "backtest-window-outside-the-data": (
         _btc_data_file("backtest", "--data", "btc", "--start", "2030-01-01"),
         ExitCode.DATA_ERROR,
@@ -495,6 +500,11 @@ CASES = {
         _argv("run", "--exchange-url", "not a url"),
         ExitCode.BOT_ERROR,
         ["--exchange-url", "http://127.0.0.1:8000"],
+    ),
+    "web-exposed-without-password": (
+        _argv("web", "--host", "0.0.0.0"),
+        ExitCode.WEB_ERROR,
+        ["0.0.0.0", "without a password", "--set-password"],
     ),
     "user-config-readable-by-others": (
         _insecure_user_config,

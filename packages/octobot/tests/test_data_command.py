@@ -84,3 +84,60 @@ async def test_collect_from_a_loopback_exchange(home, btc_data_file):
         collected = reader.read_ohlcv("BTC/USDT", "1h")
     start = int(np.searchsorted(candles[:, 0], collected[0, 0]))
     assert np.array_equal(collected, candles[start : start + 240])
+
+
+async def test_record_live_market_data_from_a_loopback_exchange(home):
+    source = shared_data() / "freqtrade" / "ETH_BTC-5m.csv"
+    if not source.is_file():
+        pytest.skip(f"real market data not found at {source}: set OCTOBOT_SHARED_DATA")
+    from octobot_exchange_emulator import ExchangeEmulator
+
+    async with ExchangeEmulator({"ETH/BTC": source}, history=200, server_clock="market") as emulator:
+        config = emulator.ccxt_config()  # with the emulator's key: never used for a public recording
+        config.setdefault("options", {})["watchTickers"] = {"name": "ticker"}
+        home.user_config.write_text(json.dumps({"exchanges": {"binance": {"ccxt": config}}}))
+        home.user_config.chmod(0o600)
+        end = ob_iso(emulator.now_ms + 3 * 300_000)
+        args = ["--live", "--exchange", "binance", "--symbol", "ETH/BTC", "--end", end, "--to", "live"]
+        recording = asyncio.create_task(
+            asyncio.to_thread(run_cli, "data", "collect", *args, "--book-depth", "3")
+        )
+        for _ in range(1000):  # at most 20 s for the recording to listen
+            if recording.done() or all(
+                emulator.streams.subscribers(s) for s in ("ethbtc@ticker", "ethbtc@trade")
+            ):
+                break
+            await asyncio.sleep(0.02)
+        while not recording.done():
+            await emulator.advance()
+            await asyncio.sleep(0.1)
+        code, out, err = await recording
+    assert code == 0, err
+    assert "tickers: 3 rows" in out and f"wrote {home.data / 'live.sqlite'}" in out
+    assert config["secret"] not in out + err
+    with ob.DataFileReader(home.data / "live.sqlite") as reader:
+        books = reader.read_market_data(ob.ORDER_BOOKS)
+    assert books and all(len(json.loads(bids)) <= 3 for _, _, bids, _ in books)
+
+
+def ob_iso(ms: int) -> str:
+    from datetime import datetime, timezone
+
+    return datetime.fromtimestamp(ms / 1000, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M")
+
+
+@pytest.mark.parametrize(
+    ("flags", "message"),
+    [
+        (["--live", "--symbol", "BTC/USDT"], "--live needs one of --end"),
+        (["--live", "--symbol", "BTC/USDT", "--duration", "2x"], "--duration: '2x' is not a duration"),
+        (["--symbol", "BTC/USDT", "--time-frame", "1h"], "--start is required"),
+        (
+            ["--symbol", "BTC/USDT", "--time-frame", "1h", "--start", "2024-01-01", "--duration", "1h"],
+            "--live",
+        ),
+    ],
+)
+def test_live_recording_flags_are_checked(home, flags, message):
+    code, _, err = run_cli("data", "collect", "--exchange", "binance", *flags, "--to", "x")
+    assert code == ExitCode.USAGE and message in err and err.count("\n") == 1

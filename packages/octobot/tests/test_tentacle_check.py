@@ -19,7 +19,7 @@ import octobot_evaluators as oe
 import octobot_trading as ot
 from octobot.errors import ExitCode
 from octobot.record_comparison import Difference
-from octobot.tentacle_check import check_profile_async, check_tentacle_async
+from octobot.tentacle_check import RUN_KINDS, check_profile_async, check_tentacle_async
 from octobot.tentacle_contract import class_problems
 from octobot.testing import assert_tentacle_equivalent_async
 
@@ -52,15 +52,16 @@ def test_the_shipped_tentacles_are_all_found() -> None:
     assert expected <= set(SHIPPED.names())
 
 
+#: orders a mode creates when one of its orders fills inside a candle (a grid's mirror, a dip buy's staged
+#: sells) fill live on a later price of the same candle, but in a backtest only from the next candle
+_FILLED_IN_CANDLE = (
+    "orders created when an order of the mode fills inside a candle fill live on a later price of the same "
+    "candle, but in a backtest only from the next candle (the simulator defers orders created during a "
+    "candle's walk): live trades one candle earlier"
+)
 #: shipped tentacles the check finds different, and why (strict: fixing it makes the test fail until the
 #: entry is removed)
-KNOWN_DIFFERENT = {
-    "GridTradingMode": (
-        "a mirror order created when a grid order fills inside a candle fills live on a later price of the "
-        "same candle, but in a backtest only from the next candle (the simulator defers orders created "
-        "during a candle's walk): live trades one candle earlier and ends with another portfolio"
-    ),
-}
+KNOWN_DIFFERENT = {"GridTradingMode": _FILLED_IN_CANDLE, "DipAnalyserTradingMode": _FILLED_IN_CANDLE}
 
 
 @pytest.mark.parametrize(
@@ -70,6 +71,7 @@ KNOWN_DIFFERENT = {
         if name in KNOWN_DIFFERENT
         else name
         for name in SHIPPED.names()
+        if SHIPPED.get(name).kind in RUN_KINDS
     ],
 )
 async def test_every_shipped_tentacle_behaves_the_same_in_a_backtest_and_live(
@@ -80,22 +82,52 @@ async def test_every_shipped_tentacle_behaves_the_same_in_a_backtest_and_live(
     assert report.candles >= CANDLES and report.evaluations > 0
 
 
-#: built-in profiles the check finds different (the reason of their trading mode), and the real data
-#: each is checked on when it is not the BTC/USDT file
-PROFILE_MODES = {"grid": "GridTradingMode"}
+async def test_a_shipped_service_feed_gets_the_contract_checks_only(
+    home: octobot.UserHome, btc_file: Path
+) -> None:
+    report = await check_tentacle_async("WebhookFeed", btc_file, registry=SHIPPED, home=home)
+    assert report.ok and report.contract == [] and report.candles == 0
+    assert "contract checks only" in report.notes[0]
+
+
+#: built-in profiles the check finds different, and why (strict, as KNOWN_DIFFERENT)
+PROFILE_KNOWN_DIFFERENT = {
+    "grid": _FILLED_IN_CANDLE,
+    "staggered": _FILLED_IN_CANDLE,
+    "dip_analyser": _FILLED_IN_CANDLE,
+}
+#: the real data each built-in profile is checked on when it is not the BTC/USDT file
 PROFILE_DATA = {
     "grid": ("freqtrade", "ETH_BTC-5m.csv"),
+    "staggered": ("freqtrade", "ETH_BTC-5m.csv"),
     "index": ("octobot", "ExchangeHistoryDataCollector_1711122002.311132.data"),
 }
+
+
+#: built-in profiles whose mode trades from a live source only: `octobot backtest` refuses them
+NOT_BACKTESTABLE = {"tradingview", "remote_signals"}
+#: built-in profiles the check cannot run yet, and why (their backtests are tested in
+#: test_market_data_profiles.py)
+PROFILES_NOT_CHECKED = {
+    "arbitrage": "the check replays one exchange; this profile trades between two",
+    "market_making": "the check feeds candles only; this profile acts on order books",
+}
+
+
+def _profile_param(name: str) -> Any:
+    if name in PROFILES_NOT_CHECKED:
+        return pytest.param(name, marks=pytest.mark.skip(reason=PROFILES_NOT_CHECKED[name]))
+    if name in PROFILE_KNOWN_DIFFERENT:
+        return pytest.param(name, marks=pytest.mark.xfail(reason=PROFILE_KNOWN_DIFFERENT[name], strict=True))
+    return name
 
 
 @pytest.mark.parametrize(
     "profile_id",
     [
-        pytest.param(name, marks=pytest.mark.xfail(reason=KNOWN_DIFFERENT[PROFILE_MODES[name]], strict=True))
-        if PROFILE_MODES.get(name) in KNOWN_DIFFERENT
-        else name
+        _profile_param(name)
         for name in sorted(p.name for p in octobot.builtin_profiles_dir().iterdir())
+        if name not in NOT_BACKTESTABLE
     ],
 )
 async def test_every_builtin_profile_behaves_the_same_in_a_backtest_and_live(
@@ -104,9 +136,24 @@ async def test_every_builtin_profile_behaves_the_same_in_a_backtest_and_live(
     profile = octobot.load_profile(profile_id, SHIPPED, home)
     data = shared_data().joinpath(*PROFILE_DATA[profile_id]) if profile_id in PROFILE_DATA else btc_file
     report = await check_profile_async(profile, data, candles=2 * CANDLES, home=home)
-    assert report.ok, "\n".join(report.lines())
     # the comparison is not vacuous: the profile trades on this slice
     assert report.trades > 0 and report.orders >= report.trades
+    assert report.ok, "\n".join(report.lines())
+
+
+@pytest.mark.parametrize("profile_id", sorted(NOT_BACKTESTABLE))
+def test_a_profile_trading_from_a_live_source_is_refused_by_backtest_saying_why(
+    home: octobot.UserHome, btc_file: Path, profile_id: str
+) -> None:
+    profile = octobot.load_profile(profile_id, SHIPPED, home)
+    assert "Not backtestable" in profile.description
+    code, _, err = run_cli("backtest", "--profile", profile_id, "--data", str(btc_file))
+    assert code == ExitCode.NOT_BACKTESTABLE == 17
+    assert (
+        f"octobot: error: profile '{profile_id}' cannot be backtested: {profile.trading_mode} takes its "
+        in err
+    )
+    assert "octobot paper" in err
 
 
 async def test_several_pairs_trade_the_same_in_a_backtest_and_live(home: octobot.UserHome) -> None:

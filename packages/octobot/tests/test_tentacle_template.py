@@ -12,6 +12,7 @@ import pytest
 
 import octobot
 from octobot.errors import ExitCode
+from octobot.notifications import DEFAULT_LEVELS
 from octobot.tentacle_check import check_tentacle_async
 from octobot.tentacle_template import TEMPLATE_KINDS
 
@@ -21,17 +22,12 @@ from .helpers import run_cli, shared_data
 KINDS = {
     "ta": ("MyMomentumEvaluator", "my_momentum_evaluator", {"period": 10}, 5),
     "real_time": ("MyCandleBodyEvaluator", "my_candle_body_evaluator", {"min_range_percent": 0.1}, 5),
-    "social": ("MyCallsEvaluator", "my_calls_evaluator", {"feed": "webhook", "strength": 0.8}, 4),
+    "social": ("MyCallsEvaluator", "my_calls_evaluator", {"feed": "WebhookFeed", "strength": 0.8}, 4),
     "strategy": ("MyAverageStrategy", "my_average_strategy", {"min_opinions": 1}, 4),
     "trading_mode": ("MyMarketMode", "my_market_mode", {"threshold": 0.3, "buy_amount": "25a%"}, 4),
-    "notifier": ("MyFileNotifier", "my_file_notifier", {"path": ""}, 3),
+    "notifier": ("MyFileNotifier", "my_file_notifier", {"notifications": DEFAULT_LEVELS, "path": ""}, 3),
     "interface": ("MyStatusInterface", "my_status_interface", {"host": "127.0.0.1", "port": 0}, 2),
-    "service_feed": (
-        "MyWebhookFeed",
-        "my_webhook_feed",
-        {"feed": "webhook", "host": "127.0.0.1", "port": 0, "token": ""},
-        3,
-    ),
+    "service_feed": ("MyItemsFeed", "my_items_feed", {**octobot.POLLING_DEFAULTS, "path": "/items"}, 3),
 }
 #: the kinds the equivalence check runs in a bot
 CHECKED = ("ta", "real_time", "social", "strategy", "trading_mode")

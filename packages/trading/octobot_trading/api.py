@@ -165,16 +165,28 @@ from octobot_trading.exchanges.exchange_manager import ExchangeManager  # noqa: 
 from octobot_trading.exchanges.market_data import MarketDataSink, MarketDataSource, SymbolData  # noqa: E402
 from octobot_trading.ids import IdCounter  # noqa: E402
 from octobot_trading.modes.amounts import AmountSpec, AmountUnit, InvalidAmountSyntaxError, parse_amount  # noqa: E402
+from octobot_trading.modes.arbitrage_trading_mode import ArbitrageTradingMode  # noqa: E402
 from octobot_trading.modes.blank_trading_mode import BlankTradingMode  # noqa: E402
 from octobot_trading.modes.config_problem import ConfigProblem  # noqa: E402
 from octobot_trading.modes.daily_trading_mode import DailyTradingMode  # noqa: E402
 from octobot_trading.modes.dca_trading_mode import DCATradingMode  # noqa: E402
+from octobot_trading.modes.dip_analyser_trading_mode import DipAnalyserTradingMode  # noqa: E402
+from octobot_trading.modes.dip_weights import dip_code, dip_weights  # noqa: E402
 from octobot_trading.modes.errors import TradingModeError  # noqa: E402
 from octobot_trading.modes.grid_trading_mode import GridSettings, GridTradingMode  # noqa: E402
 from octobot_trading.modes.index_trading_mode import IndexTradingMode  # noqa: E402
+from octobot_trading.modes.market_making_trading_mode import MarketMakingTradingMode  # noqa: E402
 from octobot_trading.modes.order_plan import OrderPlan, OrderRequest  # noqa: E402
+from octobot_trading.modes.order_signal import OrderSignal, OrderSignalError, read_signal  # noqa: E402
+from octobot_trading.modes.order_signal_emitter import OrderSignalEmitter  # noqa: E402
 from octobot_trading.modes.protections import protections  # noqa: E402
+from octobot_trading.modes.remote_signals_trading_mode import RemoteSignalsTradingMode  # noqa: E402
 from octobot_trading.modes.signal_trading_mode import SignalTradingMode  # noqa: E402
+from octobot_trading.modes.staggered_orders_trading_mode import (  # noqa: E402
+    Ladder,
+    StaggeredOrdersTradingMode,
+    VolumeProfile,
+)
 from octobot_trading.modes.trading_mode import AbstractTradingMode, TradingModeState  # noqa: E402
 from octobot_trading.modes.trading_view_signal import SignalError, TradingViewSignal, parse_signal  # noqa: E402
 from octobot_trading.modes.trading_view_trading_mode import TradingViewSignalsTradingMode  # noqa: E402
@@ -207,12 +219,14 @@ __all__ += [
     "Account",
     "AmountSpec",
     "AmountUnit",
+    "ArbitrageTradingMode",
     "BalanceChannel",
     "BalanceProfitabilityChannel",
     "BlankTradingMode",
     "ConfigProblem",
     "DCATradingMode",
     "DailyTradingMode",
+    "DipAnalyserTradingMode",
     "ExchangeConnector",
     "ExchangeManager",
     "ExchangeManagerError",
@@ -229,10 +243,12 @@ __all__ += [
     "InvalidOrderError",
     "InvalidOrderTransitionError",
     "KlineChannel",
+    "Ladder",
     "LatencyModel",
     "MarkPriceChannel",
     "MarketDataSink",
     "MarketDataSource",
+    "MarketMakingTradingMode",
     "ModeChannel",
     "NoPriceError",
     "OHLCVChannel",
@@ -245,12 +261,17 @@ __all__ += [
     "OrderPlan",
     "OrderRequest",
     "OrderSide",
+    "OrderSignal",
+    "OrderSignalEmitter",
+    "OrderSignalError",
     "OrderStatus",
     "OrdersChannel",
     "RecentTradesChannel",
+    "RemoteSignalsTradingMode",
     "SignalError",
     "SignalTradingMode",
     "SlippageModel",
+    "StaggeredOrdersTradingMode",
     "SymbolData",
     "TickerChannel",
     "Trade",
@@ -261,11 +282,15 @@ __all__ += [
     "TradingViewSignal",
     "TradingViewSignalsTradingMode",
     "UnknownSymbolError",
+    "VolumeProfile",
     "can_transition",
     "create_exchange_channels",
+    "dip_code",
+    "dip_weights",
     "parse_amount",
     "parse_signal",
     "protections",
+    "read_signal",
 ]
 
 # --- persistence, live ---

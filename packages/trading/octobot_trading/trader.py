@@ -87,6 +87,7 @@ class Trader:
         account.submit_chained = self._submit_chained
         account.revive_chained = self._revive_chained
         account.cancel_on_exchange = connector.cancel
+        connector.on_stop_passed = self._exit_passed_stop
 
     async def _notify(self) -> None:
         if self.notify is not None:
@@ -152,10 +153,12 @@ class Trader:
             tag=tag,
         )
 
-    def _reference_price(self, order: Order) -> Decimal:
+    def _reference_price(self, order: Order, valued_at: Decimal | None = None) -> Decimal:
         price = order.reference_price()
         if price is None:  # market or trailing without trigger: the current price
             price = self.connector.last_price(order.symbol)
+            if price is None:
+                price = valued_at
             percent = order.trailing_percent
             if price is not None and order.kind.is_trailing and percent is not None:
                 distance = price * percent / 100
@@ -167,9 +170,11 @@ class Trader:
             )
         return price
 
-    def _check_limits(self, order: Order, round_up_to_minimum: bool) -> None:
+    def _check_limits(
+        self, order: Order, round_up_to_minimum: bool, valued_at: Decimal | None = None
+    ) -> None:
         rules = self.markets[order.symbol]
-        price = self._reference_price(order)
+        price = self._reference_price(order, valued_at)
         try:
             rules.check_order(order.amount, price)
         except OrderBelowMinimumError:
@@ -183,11 +188,11 @@ class Trader:
                 order.amount,
             )
 
-    def _lock(self, order: Order) -> None:
+    def _lock(self, order: Order, valued_at: Decimal | None = None) -> None:
         """Reserve what ``order`` may spend (see module docstring); sells of dust are trimmed."""
         rules, base, quote = self.account.market(order.symbol)
         fee_model = getattr(self.connector, "fee_model", None)
-        price = self._reference_price(order)
+        price = self._reference_price(order, valued_at)
         taker = True  # forecast the dearer taker fee; the fill charges the real one and frees the rest
         if order.is_buy:
             cost = rules.cost(order.remaining, price)
@@ -274,14 +279,19 @@ class Trader:
         parent.chained.append(child)
         return child
 
-    def submit(self, order: Order, *, round_up_to_minimum: bool = False) -> Order:
-        """Send an order built with :meth:`new_order` (synchronous: usable inside a fill)."""
-        self._check_limits(order, round_up_to_minimum)
+    def submit(
+        self, order: Order, *, round_up_to_minimum: bool = False, valued_at: Decimal | None = None
+    ) -> Order:
+        """Send an order built with :meth:`new_order` (synchronous: usable inside a fill).
+
+        ``valued_at``: the price to value a market order at when the connector knows no price yet.
+        """
+        self._check_limits(order, round_up_to_minimum, valued_at)
         if order.amount <= ZERO:
             raise InvalidOrderError(
                 f"{order.symbol}: order amount is 0 on the market's precision; increase it"
             )
-        self._lock(order)
+        self._lock(order, valued_at)
         self.account.add_open(order)
         try:
             self.connector.submit(order, self.clock.now_ms())
@@ -343,6 +353,31 @@ class Trader:
                 "; ".join(below),
             )
 
+    def _exit_passed_stop(self, stop: Order) -> None:
+        """The exchange refused ``stop`` because the market already passed its trigger: the exit it
+        stood for happens now, at market, for its amount (same side, tag and parent)."""
+        logger.warning(
+            "%s: the market already passed the trigger %s of %s when it reached the exchange: exiting %s %s "
+            "at market instead",
+            self.exchange_id,
+            stop.trigger_price,
+            stop.order_id,
+            stop.side.value,
+            stop.amount,
+        )
+        try:
+            exit_order = self.new_order(stop.symbol, stop.side, OrderKind.MARKET, stop.amount, tag=stop.tag)
+            exit_order.parent_id = stop.parent_id
+            self.submit(exit_order, valued_at=stop.trigger_price)
+        except Exception as error:  # the position stays open: the user must know, loudly
+            logger.error(
+                "%s: the market exit replacing the stop %s could not be sent (%s); the position is "
+                "unprotected: close it on the exchange",
+                self.exchange_id,
+                stop.order_id,
+                error,
+            )
+
     def _revive_chained(self, parent: Order) -> None:
         """Replace the chained orders of ``parent`` that its cancel killed by new pending copies (new
         ids, one new group for the legs that shared one): ``parent`` filled after all."""
@@ -364,6 +399,7 @@ class Trader:
             )
             copy.parent_id = parent.order_id
             copy.sized_by_parent = child.sized_by_parent
+            copy.parent_share = child.parent_share
             copy.expires_at = child.expires_at
             if isinstance(child.group, OneCancelsTheOther):
                 groups.setdefault(id(child.group), OneCancelsTheOther()).add(copy)

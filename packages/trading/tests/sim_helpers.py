@@ -81,6 +81,7 @@ def _binance_markets() -> dict[str, dict]:
     raws = [
         _raw("BTCUSDT", "BTC", "USDT", _FILTERS),
         _raw("ETHUSDT", "ETH", "USDT", _FILTERS),
+        _raw("SOLUSDT", "SOL", "USDT", _FILTERS),
         _raw("ETHBTC", "ETH", "BTC", eth_btc_filters),
     ]
     return {market["symbol"]: market for market in (exchange.parse_market(raw) for raw in raws)}
@@ -125,6 +126,27 @@ async def manager(
         clock=clock or ManualClock(),
         synchronizer=synchronizer,
         connector=simulator or ot.ExchangeSimulator(markets),
+    )
+    return await em.start()
+
+
+async def persistent_manager(
+    state_path: Path,
+    balances: dict[str, str] | None = None,
+    *,
+    clock: ManualClock | None = None,
+    synchronizer=None,
+) -> ot.PersistentExchangeManager:
+    """A simulated manager whose account lives in ``state_path`` (restored from it when it exists)."""
+    markets = ot.Markets.from_ccxt_markets(binance_markets(), _binance().precisionMode, "binance")
+    em = ot.PersistentExchangeManager(
+        "binance",
+        markets,
+        portfolio={k: Decimal(v) for k, v in (balances or {"USDT": "10000", "BTC": "1"}).items()},
+        clock=clock or ManualClock(),
+        synchronizer=synchronizer,
+        connector=ot.ExchangeSimulator(markets),
+        state_path=state_path,
     )
     return await em.start()
 

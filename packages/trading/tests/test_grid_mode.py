@@ -10,7 +10,17 @@ import pytest
 import octobot_channel as oc
 import octobot_trading as ot
 
-from .sim_helpers import H1, T0, D, ManualClock, candle, manager, read_csv_candles, shared_csv
+from .sim_helpers import (
+    H1,
+    T0,
+    D,
+    ManualClock,
+    candle,
+    manager,
+    persistent_manager,
+    read_csv_candles,
+    shared_csv,
+)
 
 BTC = "BTC/USDT"
 GRID = {
@@ -129,6 +139,33 @@ async def test_a_restart_keeps_the_grid_left_open_and_lays_no_second_one():
     await sync.drain()
     assert any(o.price == D(100) and o.side is ot.OrderSide.SELL for o in em.trader.open_orders(BTC))
     await em.stop()
+
+
+async def test_a_restart_from_the_state_store_keeps_the_grid_and_mirrors_its_fills(tmp_path):
+    path = tmp_path / "grid.sqlite"
+    clock, sync = ManualClock(T0), oc.Synchronizer()
+    em = await persistent_manager(path, {"USDT": "10000", "BTC": "1"}, clock=clock, synchronizer=sync)
+    await em.push_candle(BTC, "1h", candle(T0, "100", "100", "100", "100"))
+    await sync.drain()
+    mode = ot.GridTradingMode(em, [BTC], GRID)
+    await mode.start()
+    await sync.drain()
+    before = _book(em)
+    await mode.stop()
+    await em.stop()  # the open orders stay in the state file
+
+    clock2, sync2 = ManualClock(T0 + 2 * H1), oc.Synchronizer()
+    em2 = await persistent_manager(path, {"USDT": "1"}, clock=clock2, synchronizer=sync2)
+    restarted = ot.GridTradingMode(em2, [BTC], GRID)
+    await restarted.start()
+    await em2.push_candle(BTC, "1h", candle(T0 + H1, "100.4", "100.4", "100.4", "100.4"))
+    await sync2.drain()
+    assert _book(em2) == before  # not laid again around 100.4
+    await em2.push_candle(BTC, "1h", candle(T0 + 2 * H1, "100.4", "100.4", "98.5", "99.5"))
+    await sync2.drain()
+    assert ("sell", D(100), D("1.00908")) in _book(em2)
+    assert len(em2.trader.open_orders(BTC)) == 6
+    await em2.stop()
 
 
 async def test_a_grid_started_before_any_price_is_laid_at_the_first_candle():

@@ -167,6 +167,31 @@ async def test_order_errors_are_logged_per_symbol_and_never_stop_the_mode(caplog
     await em.stop()
 
 
+async def test_a_repeated_order_error_is_logged_once_until_orders_work_again(caplog):
+    """A mode retrying on every evaluation (funds short for hours) logs its error once, not each time."""
+    em, mode, _ = await _setup({"buy_amount": "0.00001", "act_on_state_change_only": False})
+
+    async def evaluate_three_times() -> None:
+        for _ in range(3):
+            await mode.set_evaluation(BTC, 0.5)
+            await mode.join()
+
+    def errors() -> list[logging.LogRecord]:
+        errors = [r for r in caplog.records if r.levelno == logging.ERROR]
+        return [r for r in errors if "cannot create orders" in r.message]
+
+    with caplog.at_level(logging.INFO, logger="octobot_trading.modes.trading_mode"):
+        await evaluate_three_times()
+        assert len(errors()) == 1 and isinstance(mode.last_errors[BTC], ot.OrderBelowMinimumError)
+        mode.config["buy_amount"] = "1"
+        await evaluate_three_times()
+        assert BTC not in mode.last_errors and "orders created again" in caplog.text
+        mode.config["buy_amount"] = "0.00001"
+        await evaluate_three_times()
+        assert len(errors()) == 2  # the same error after a success is news again
+    await em.stop()
+
+
 async def test_candle_trigger_acts_on_each_closed_candle_with_the_latest_evaluation():
     sync = oc.Synchronizer()
     em, mode, clock = await _setup(
@@ -453,4 +478,24 @@ async def test_the_signal_mode_is_the_daily_mode_with_its_own_strategy_and_defau
     assert mode.decide_state(BTC, 0.25) is ot.TradingModeState.LONG
     assert mode.decide_state(BTC, 0.6) is ot.TradingModeState.VERY_LONG
     assert ot.DailyTradingMode(em, [BTC]).decide_state(BTC, 0.25) is ot.TradingModeState.NEUTRAL
+    await em.stop()
+
+
+async def test_paused_entries_drop_the_entry_requests_of_a_plan_and_keep_its_cancels_and_exits(caplog):
+    """What a pause of the bot relies on: the executed plan loses its buys (and their chained exits),
+    the rest of the plan runs; resuming restores entries."""
+    em, mode, _ = await _setup({"buy_amount": "1"}, balances={"USDT": "1000", "BTC": "1"})
+    resting = await em.trader.create_order(BTC, "buy", "limit", D(1), D(50))
+    protected = ot.OrderRequest("buy", "limit", D(1), price=D(90), chained=ot.protections(D(90), 5, None))
+    exit_request = ot.OrderRequest("sell", "limit", D("0.5"), price=D(150))
+    plan = ot.OrderPlan(BTC, cancel=(resting,), create=(protected, exit_request))
+    mode.entries_paused = True
+    with caplog.at_level(logging.INFO, logger="octobot_trading.modes.trading_mode"):
+        created = await mode.execute_plan(plan)
+    assert resting.status is ot.OrderStatus.CANCELLED
+    assert [(o.side.value, o.price) for o in created] == [("sell", D(150))]
+    assert "entries paused" in caplog.text
+    mode.entries_paused = False
+    created = await mode.execute_plan(ot.OrderPlan(BTC, create=(protected,)))
+    assert [o.side.value for o in created] == ["buy", "sell"]  # the entry and its chained stop
     await em.stop()

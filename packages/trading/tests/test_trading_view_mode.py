@@ -8,7 +8,7 @@ import pytest
 import octobot_channel as oc
 import octobot_trading as ot
 
-from .sim_helpers import H1, T0, D, ManualClock, candle, manager
+from .sim_helpers import H1, T0, D, ManualClock, candle, manager, persistent_manager
 
 BTC = "BTC/USDT"
 
@@ -24,8 +24,9 @@ def test_an_alert_is_parsed_from_lines_or_semicolons_case_insensitively():
         price=D("99.5"),
         volume="50q",
         stop_price=D(90),
-        take_profit_price=D(120),
+        take_profit_prices=(D(120),),
     )
+    assert signal.take_profit_price == D(120)
 
 
 @pytest.mark.parametrize(
@@ -40,7 +41,11 @@ def test_an_alert_is_parsed_from_lines_or_semicolons_case_insensitively():
         ("SYMBOL=BTCUSDT;SIGNAL=buy;VOLUME=lots", "VOLUME:"),
         ("SYMBOL=BTCUSDT;SIGNAL=buy;LEVERAGE=3", "unknown signal key 'LEVERAGE'"),
         ("SYMBOL=BTCUSDT;SIGNAL=buy;SIGNAL=sell", "SIGNAL is given twice"),
-        ("SYMBOL=BTCUSDT;SIGNAL=buy;TAKE_PROFIT_PRICE_2=5", "several take-profits are not supported yet"),
+        (
+            "SYMBOL=BTCUSDT;SIGNAL=buy;STOP_PRICE=90;TAKE_PROFIT_PRICE=110;TAKE_PROFIT_PRICE_2=120",
+            "TAKE_PROFIT_PRICE_2: several take-profits with a STOP_PRICE are not supported yet",
+        ),
+        ("SYMBOL=BTCUSDT;SIGNAL=buy;TAKE_PROFIT_PRICE_0=5", "unknown signal key 'TAKE_PROFIT_PRICE_0'"),
         ("SYMBOL=BTCUSDT;buy", "is not KEY=value"),
     ],
 )
@@ -104,3 +109,47 @@ async def test_alerts_for_another_exchange_are_ignored_and_an_unknown_pair_is_re
     with pytest.raises(ot.SignalError, match="SYMBOL=ETHUSDT is not a pair of this mode"):
         await mode.on_signal("SYMBOL=ETHUSDT;SIGNAL=buy")
     await em.stop()
+
+
+def test_numbered_take_profits_are_read_in_their_order():
+    signal = ot.parse_signal(
+        "SYMBOL=BTCUSDT;SIGNAL=buy;TAKE_PROFIT_PRICE_2=130;TAKE_PROFIT_PRICE=110;TAKE_PROFIT_PRICE_1=120"
+    )
+    assert signal.take_profit_prices == (D(110), D(120), D(130))
+
+
+async def test_several_take_profits_each_sell_an_equal_part_of_what_the_buy_brought():
+    em, mode, _ = await _mode()
+    assert await mode.on_signal(
+        "SYMBOL=BTCUSDT;SIGNAL=buy;VOLUME=50q;TAKE_PROFIT_PRICE=110;TAKE_PROFIT_PRICE_2=120;TAKE_PROFIT_PRICE_3=130"
+    )
+    (buy,) = [o for o in em.trader.closed_orders(BTC) if o.side is ot.OrderSide.BUY]
+    brought = buy.filled - buy.fees["BTC"]
+    assert brought == D("0.4995")  # 0.5 BTC less 0.1 %
+    sells = sorted(em.trader.open_orders(BTC), key=lambda o: o.price)
+    assert [(o.kind, o.price) for o in sells] == [(ot.OrderKind.LIMIT, D(p)) for p in (110, 120, 130)]
+    assert [o.amount for o in sells] == [D("0.1665")] * 3  # a third each
+    assert all(o.group is None for o in sells)  # independent: each fills on its own
+    await em.stop()
+
+
+async def test_the_split_of_take_profits_survives_a_restart_from_the_state_store(tmp_path):
+    path = tmp_path / "tv.sqlite"
+    sync = oc.Synchronizer()
+    em = await persistent_manager(path, {"USDT": "1000"}, clock=ManualClock(T0 + H1), synchronizer=sync)
+    await em.push_candle(BTC, "1h", candle(T0, "100", "100", "100", "100"))
+    mode = ot.TradingViewSignalsTradingMode(em, [BTC])
+    await mode.start()
+    await mode.on_signal(
+        "SYMBOL=BTCUSDT;SIGNAL=buy;ORDER_TYPE=limit;PRICE=99;VOLUME=0.4;TAKE_PROFIT_PRICE_1=110;TAKE_PROFIT_PRICE_2=120"
+    )
+    await sync.drain()
+    await mode.stop()
+    await em.stop()
+    sync2 = oc.Synchronizer()
+    em2 = await persistent_manager(path, {"USDT": "1"}, clock=ManualClock(T0 + 2 * H1), synchronizer=sync2)
+    await em2.push_candle(BTC, "1h", candle(T0 + H1, "100", "100", "98", "99"))
+    await sync2.drain()
+    sells = sorted(em2.trader.open_orders(BTC), key=lambda o: o.price)
+    assert [(o.price, o.amount) for o in sells] == [(D(110), D("0.1998")), (D(120), D("0.1998"))]
+    await em2.stop()

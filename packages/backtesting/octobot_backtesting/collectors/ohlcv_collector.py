@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-from collections.abc import AsyncIterator, Iterable, Mapping
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -111,7 +111,7 @@ class OhlcvCollector:
         exchange_config: Mapping[str, Any] | None = None,
         retry_policy: RetryPolicy | None = None,
         page_limit: int | None = None,
-        progress: bool = True,
+        progress: bool | Callable[[int, int], None] = True,
         clock: Clock | None = None,
         overwrite: bool = False,
         restart: bool = False,
@@ -217,8 +217,11 @@ class OhlcvCollector:
             initial=min(done, total),
             unit="candle",
             desc=f"{self.request.exchange} OHLCV",
-            disable=not self._progress,
-        ) as bar:
+            disable=self._progress is not True,
+        ) as tqdm_bar:
+            bar: tqdm | _CallbackBar = tqdm_bar
+            if callable(self._progress):  # a caller's own display (the web interface): (done, total)
+                bar = _CallbackBar(tqdm_bar, self._progress)
             for symbol, tf in pairs:
                 if await asyncio.to_thread(stage.is_complete, symbol, tf.value):
                     continue
@@ -246,7 +249,11 @@ class OhlcvCollector:
 
 
 async def _store_pages(
-    pages: AsyncIterator[np.ndarray], stage: StagingFile, symbol: str, time_frame: str, bar: tqdm
+    pages: AsyncIterator[np.ndarray],
+    stage: StagingFile,
+    symbol: str,
+    time_frame: str,
+    bar: tqdm | _CallbackBar,
 ) -> None:
     """Stores each page in a worker thread while the next one is downloaded (one write in flight at most,
     so pages are committed in order and a resume never finds a hole)."""
@@ -265,6 +272,22 @@ async def _store_pages(
                 await asyncio.wait([writing])
             if not writing.cancelled():
                 writing.exception()  # retrieved: the interruption is what propagates
+
+
+class _CallbackBar:
+    """The progress bar's ``update`` and ``set_postfix_str``, reported to a callback as (done, total)."""
+
+    def __init__(self, bar: tqdm, callback: Callable[[int, int], None]) -> None:
+        self._bar = bar
+        self._callback = callback
+        callback(int(bar.n), int(bar.total or 0))
+
+    def update(self, count: int) -> None:
+        self._bar.update(count)
+        self._callback(min(int(self._bar.n), int(self._bar.total or 0)), int(self._bar.total or 0))
+
+    def set_postfix_str(self, text: str) -> None:
+        self._bar.set_postfix_str(text)
 
 
 def _summary(symbol: str, time_frame: str, candles: np.ndarray) -> CollectedSeries:

@@ -38,6 +38,9 @@ def staging_path(data_path: Path) -> Path:
 class StagingFile:
     """Blocking SQLite access; the collector calls it through ``asyncio.to_thread``."""
 
+    #: tables a subclass adds to the candles (CREATE TABLE IF NOT EXISTS statements)
+    EXTRA_TABLES: tuple[str, ...] = ()
+
     def __init__(self, path: Path, request: dict, *, restart: bool) -> None:
         self.path = path
         #: True when an earlier, interrupted collection of the same request is continued
@@ -52,7 +55,7 @@ class StagingFile:
             # cut may lose the last pages, which the next run downloads again
             self._connection.execute("PRAGMA journal_mode = WAL")
             self._connection.execute("PRAGMA synchronous = NORMAL")
-            for statement in _CREATE:
+            for statement in (*_CREATE, *self.EXTRA_TABLES):
                 self._connection.execute(statement)
             self._connection.commit()
             self._check_request(request, existed)

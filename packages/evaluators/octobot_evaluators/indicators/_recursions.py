@@ -1,3 +1,4 @@
+# cython: annotation_typing=False
 """The recursions numpy cannot vectorise (EMA, Wilder), as tight loops over Python floats.
 
 They use exactly the arithmetic of the incremental classes, so both forms agree to the last bits.

@@ -1,3 +1,4 @@
+# cython: annotation_typing=False
 """Momentum oscillators: RSI, MACD, Stochastic and Stochastic RSI, with TA-Lib's definitions."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# cython: annotation_typing=False
 """Price transforms: HL2, HLC3, OHLC4 (TA-Lib MEDPRICE, TYPPRICE, AVGPRICE) and Heikin-Ashi candles."""
 
 from __future__ import annotations

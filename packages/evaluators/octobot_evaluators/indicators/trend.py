@@ -1,3 +1,4 @@
+# cython: annotation_typing=False
 """Trend: ADX and linear regression (TA-Lib's), SuperTrend and the detrended price oscillator."""
 
 from __future__ import annotations

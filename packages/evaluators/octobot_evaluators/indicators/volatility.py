@@ -1,3 +1,4 @@
+# cython: annotation_typing=False
 """Volatility: true range, ATR (Wilder) and Bollinger Bands, with TA-Lib's definitions."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# cython: annotation_typing=False
 """Volume-based indicators: VWMA and the Klinger volume oscillator (neither is in TA-Lib)."""
 
 from __future__ import annotations

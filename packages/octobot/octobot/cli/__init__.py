@@ -20,9 +20,11 @@ from octobot.cli import (
     backtest_command,
     config_command,
     data_command,
+    optimize_command,
     profiles_command,
     run_command,
     tentacles_command,
+    web_command,
 )
 from octobot.cli.context import CliContext
 from octobot.data_errors import data_error
@@ -33,13 +35,22 @@ from octobot.secret_masking import mask
 
 logger = logging.getLogger(__name__)
 
-_COMMANDS = (run_command, backtest_command, profiles_command, tentacles_command, data_command, config_command)
+_COMMANDS = (
+    run_command,
+    backtest_command,
+    optimize_command,
+    profiles_command,
+    tentacles_command,
+    data_command,
+    config_command,
+    web_command,
+)
 
 
 #: console log level of each command unless --log-level or --debug says otherwise
-_CONSOLE_LEVELS = {"run": "INFO"}
+_CONSOLE_LEVELS = {"run": "INFO", "web": "INFO"}
 #: commands that log to the rotating file too (and read the user config's logging levels)
-_LONG_RUNNING = ("run", "backtest")
+_LONG_RUNNING = ("run", "backtest", "optimize")
 
 
 class _Parser(argparse.ArgumentParser):

@@ -19,8 +19,13 @@ from octobot.cli.flags import checked_exchange, checked_symbols, checked_time_fr
 from octobot.data_errors import data_error
 from octobot.errors import BadSymbolError, BadTimeFrameError, DataError, ExitCode, NotFoundError, UsageError
 from octobot_trading import ccxt_connector as ccxt_errors
+from octobot_trading.ccxt_connector import CcxtLiveConnector
 
 DATA_SUFFIX = ".sqlite"
+_NETWORK_FIX = (
+    "check the network connection (or the exchange's urls in the user config, exchanges.EXCHANGE.ccxt.urls) "
+    "and run the command again"
+)
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -52,12 +57,38 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     imported.add_argument("--overwrite", action="store_true", help="replace an existing data file")
     delete = actions.add_parser("delete", help="delete a data file")
     delete.add_argument("file")
-    collect = actions.add_parser("collect", help="download candles from an exchange into a data file")
+    collect = actions.add_parser(
+        "collect",
+        help="download candles from an exchange into a data file, or record tickers, order books and "
+        "trades live (--live)",
+    )
     collect.add_argument("--exchange", required=True, help="ccxt exchange id, e.g. binance")
     collect.add_argument("--symbol", action="append", required=True, help="symbol to collect (repeatable)")
-    collect.add_argument("--time-frame", action="append", required=True, help="time frame (repeatable)")
-    collect.add_argument("--start", required=True, help="first candle, ISO date (UTC) like 2024-01-01")
-    collect.add_argument("--end", help="end (excluded), ISO date (UTC); default: now")
+    collect.add_argument(
+        "--time-frame",
+        action="append",
+        help="time frame (repeatable); required for candles, optional with --live (closed candles recorded)",
+    )
+    collect.add_argument("--start", help="first candle, ISO date (UTC) like 2024-01-01 (candles only)")
+    collect.add_argument("--end", help="end (excluded), ISO date (UTC); default: now (candles)")
+    collect.add_argument(
+        "--live",
+        action="store_true",
+        help="record live market data from now until --end or for --duration (resumable: run it again)",
+    )
+    collect.add_argument("--duration", help="--live: how long to record, like 30m, 2h or 1d")
+    collect.add_argument(
+        "--record",
+        action="append",
+        choices=ob.MARKET_TABLES,
+        help="--live: what to record (repeatable); default: tickers, order_books and trades",
+    )
+    collect.add_argument(
+        "--book-depth",
+        type=int,
+        default=ob.DEFAULT_BOOK_DEPTH,
+        help=f"--live: order book levels kept per side (default {ob.DEFAULT_BOOK_DEPTH})",
+    )
     collect.add_argument(
         "--to", required=True, help="data file to write: a path or a name in the data folder"
     )
@@ -116,6 +147,8 @@ def _backtesting_errors() -> Iterator[None]:
         raise BadTimeFrameError(f"--time-frame: {error}") from error
     except ccxt_errors.UnsupportedExchangeError as error:
         raise UsageError(f"--exchange: {error}") from error
+    except ccxt_errors.ExchangeNetworkError as error:  # the exchange is unreachable before recording starts
+        raise DataError(f"{error}; {_NETWORK_FIX}") from error
 
 
 def run(args: argparse.Namespace, context: CliContext) -> int:
@@ -212,7 +245,15 @@ def _run(args: argparse.Namespace, context: CliContext) -> int:
 def _collect(args: argparse.Namespace, context: CliContext) -> int:
     checked_exchange(args.exchange)
     checked_symbols(args.symbol)
-    checked_time_frames(args.time_frame)
+    checked_time_frames(args.time_frame or [])
+    if args.live:
+        return _collect_live(args, context)
+    for flag, value in (("--time-frame", args.time_frame), ("--start", args.start)):
+        if not value:
+            raise UsageError(f"{flag} is required to download candles (or add --live to record live data)")
+    for flag, value in (("--duration", args.duration), ("--record", args.record)):
+        if value:
+            raise UsageError(f"{flag} only applies to --live recordings; add --live or remove it")
     start_ms = iso_ms(args.start, "--start")
     end_ms = None if args.end is None else iso_ms(args.end, "--end")
     destination = data_path(args.to, context, must_exist=False)
@@ -238,3 +279,71 @@ def _collect(args: argparse.Namespace, context: CliContext) -> int:
         )
     context.print(f"wrote {result.path} ({result.requests} requests, {result.retries} retries)")
     return ExitCode.OK
+
+
+_DURATION_UNITS_MS = {"s": 1_000, "m": 60_000, "h": 3_600_000, "d": 86_400_000}
+
+
+def duration_ms(text: str, option: str = "--duration") -> int:
+    """``30m``, ``2h``, ``1d`` in ms; a UsageError naming the flag otherwise."""
+    number, unit = text[:-1], text[-1:]
+    if unit not in _DURATION_UNITS_MS or not number.isdigit() or int(number) <= 0:
+        raise UsageError(f"{option}: '{text}' is not a duration; write it like 30m, 2h or 1d")
+    return int(number) * _DURATION_UNITS_MS[unit]
+
+
+def _collect_live(args: argparse.Namespace, context: CliContext) -> int:
+    """Records tickers, order books and trades (and closed candles of --time-frame) until the end."""
+    if args.start is not None:
+        raise UsageError("--start does not apply to --live (it records from now); remove it")
+    if (args.end is None) == (args.duration is None):
+        raise UsageError("--live needs one of --end (ISO date, UTC) or --duration (like 2h)")
+    if not 1 <= args.book_depth <= 1000:
+        raise UsageError(f"--book-depth: {args.book_depth} is out of range; give 1 to 1000 levels")
+    end_given = None if args.end is None else iso_ms(args.end, "--end")
+    duration = None if args.duration is None else duration_ms(args.duration)  # checked before connecting
+    destination = data_path(args.to, context, must_exist=False)
+    destination.parent.mkdir(parents=True, exist_ok=True)
+
+    async def record() -> ob.LiveCollectionResult:
+        config = context.user_config.ccxt_config(args.exchange)
+        async with CcxtLiveConnector(
+            args.exchange, config={k: v for k, v in config.items() if k not in _CREDENTIAL_KEYS}
+        ) as connector:
+            await connector.start()
+            # --duration counts from the exchange's clock now; a resumed run keeps its first end
+            end_ms = (
+                end_given or _resumed_end(destination, args) or connector.server_time_ms() + (duration or 0)
+            )
+            return await ob.collect_live(
+                destination,
+                exchange=args.exchange,
+                symbols=args.symbol,
+                end_ms=end_ms,
+                tables=args.record or ob.MARKET_TABLES,
+                book_depth=args.book_depth,
+                time_frames=args.time_frame or (),
+                connector=connector,
+                overwrite=args.overwrite,
+                restart=args.restart,
+            )
+
+    context.print(f"recording {', '.join(args.record or ob.MARKET_TABLES)} of {', '.join(args.symbol)} live")
+    result = asyncio.run(record())
+    for table, count in result.rows.items():
+        context.print(f"{table}: {count} rows")
+    resumed = " (resumed)" if result.resumed else ""
+    context.print(f"wrote {result.path}{resumed}, {result.source_switches} stream/REST switch(es)")
+    return ExitCode.OK
+
+
+#: ccxt settings never passed to a public recording (the user config may hold them for trading)
+_CREDENTIAL_KEYS = ("apiKey", "secret", "password", "uid")
+
+
+def _resumed_end(destination: Path, args: argparse.Namespace) -> int | None:
+    """The end of an interrupted --duration recording into ``destination`` (its staging file keeps it),
+    so running the same command again goes on to the same end instead of a new one."""
+    if args.restart:
+        return None
+    return ob.interrupted_live_end(destination)

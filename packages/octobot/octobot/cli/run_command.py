@@ -13,7 +13,8 @@ from octobot.errors import ExitCode
 from octobot.live import run_live
 from octobot.paper import run_paper
 from octobot.profile import load_profile
-from octobot.profile_store import DEFAULT_PROFILE
+from octobot.profile_store import selected_profile
+from octobot.web.launch import WEB_INTERFACE, with_web_interface
 
 logger = logging.getLogger(__name__)
 
@@ -24,7 +25,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         help="trade a profile: live (real orders, when the profile disables the simulator) or on paper "
         "(--paper, or a simulated profile); Ctrl+C stops it",
     )
-    parser.add_argument("--profile", default=DEFAULT_PROFILE, help="profile id or folder (default: default)")
+    parser.add_argument(
+        "--profile",
+        help="profile id or folder (default: the one selected in the web interface, else default)",
+    )
     parser.add_argument(
         "--paper",
         action="store_true",
@@ -40,12 +44,19 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         metavar="FOLDER",
         help="where the account's state file is kept (default: <home>/data/state)",
     )
+    parser.add_argument("--web", action="store_true", help="also serve the web interface (see `octobot web`)")
+    parser.add_argument(
+        "--web-host", default=None, help="with --web: address to listen on (default 127.0.0.1)"
+    )
+    parser.add_argument("--web-port", type=int, default=None, help="with --web: port (default 5001)")
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace, context: CliContext) -> int:
     user_config = context.user_config
-    profile = load_profile(args.profile, context.registry, context.home)
+    profile = load_profile(args.profile or selected_profile(context.home), context.registry, context.home)
+    if args.web or WEB_INTERFACE in profile.interfaces:
+        with_web_interface(profile, context.registry, context.home, args.web_host, args.web_port)
     state_folder = Path(args.state_folder) if args.state_folder else None
     if args.paper or profile.simulated:
         coroutine = run_paper(

@@ -101,6 +101,11 @@ class ExchangeInvalidOrderError(ExchangeRequestError, InvalidOrderError):
     """The exchange refused an order's parameters (also an ``ot.InvalidOrderError``)."""
 
 
+class ExchangeOrderImmediatelyFillableError(ExchangeInvalidOrderError):
+    """The exchange refused an order because it would execute at once: a stop whose trigger the market
+    already passed, a post-only limit that would take."""
+
+
 class ExchangeDuplicateOrderError(ExchangeInvalidOrderError):
     """The client order id is already taken on the exchange: an order with it exists (look it up)."""
 
@@ -160,6 +165,10 @@ def translate_ccxt_error(
     if isinstance(error, ccxt.OrderNotFound):
         return ExchangeOrderNotFoundError(
             f"{detail}; the order may be closed already or belong to another symbol", exchange=exchange
+        )
+    if isinstance(error, ccxt.OrderImmediatelyFillable):
+        return ExchangeOrderImmediatelyFillableError(
+            f"{detail}; the market already passed the order's price or trigger", exchange=exchange
         )
     if isinstance(error, ccxt.InvalidOrder):
         return ExchangeInvalidOrderError(

@@ -8,6 +8,7 @@ live connector (private calls, websockets) extends this class in a later issue.
 
 from __future__ import annotations
 
+import asyncio
 import difflib
 import importlib
 import logging
@@ -90,8 +91,9 @@ class CcxtMarketData:
         await self.close()
 
     async def close(self) -> None:
-        """Closes ccxt's HTTP session; call it (or use ``async with``) when done."""
+        """Closes ccxt's HTTP session and websockets; call it (or use ``async with``) when done."""
         await self._client.close()
+        await _end_reconnections(self._client)
 
     def __repr__(self) -> str:  # never the config: it may hold credentials in the live subclass
         return f"{type(self).__name__}({self.exchange_id!r})"
@@ -239,3 +241,23 @@ class CcxtMarketData:
             self.retries += 1
 
         return await call_with_retries(translated, self.retry_policy, on_retry=count_retry)
+
+
+async def _end_reconnections(client: Any) -> None:
+    """Cancel the reconnection tasks ccxt's websocket clients of ``client`` still have scheduled.
+
+    Why: after a dropped stream a ccxt.pro client schedules ``Client.open`` after a back-off delay, and
+    ``exchange.close()`` does not end those tasks: they would outlive the connector, try to reach the
+    exchange again and be destroyed pending when the loop closes. A task is this client's when the
+    coroutine's ``self`` is a websocket client whose message callback is bound to ``client``.
+    """
+    mine = []
+    for task in asyncio.all_tasks():
+        frame = getattr(task.get_coro(), "cr_frame", None)
+        owner = frame.f_locals.get("self") if frame is not None else None
+        callback = getattr(owner, "on_message_callback", None)
+        if getattr(callback, "__self__", None) is client and task is not asyncio.current_task():
+            task.cancel()
+            mine.append(task)
+    if mine:
+        await asyncio.gather(*mine, return_exceptions=True)

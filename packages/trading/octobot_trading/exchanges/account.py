@@ -332,7 +332,8 @@ class Account:
         brought = rules.adjust_amount(brought)
         for child in parent.chained:
             if child.sized_by_parent and child.status is OrderStatus.PENDING:
-                child.amount = brought
+                share = child.parent_share
+                child.amount = brought if share is None else rules.adjust_amount(brought * share)
 
     def expire(self, order: Order) -> None:
         """The exchange expired ``order``: its funds come back (chained orders die with it)."""
@@ -348,6 +349,15 @@ class Account:
         if self.cancel_on_exchange is not None:
             self.cancel_on_exchange(order)
         self.close(order, OrderStatus.CANCELLED)
+
+    def holdings(self) -> dict[str, tuple[Decimal, Decimal]]:
+        """``{symbol: (amount, average entry price)}`` of what this account bought and still holds (a
+        position's live PnL is measured against that price)."""
+        return {
+            symbol: (position.amount, position.average_price)
+            for symbol, position in self._positions.items()
+            if position.amount > ZERO
+        }
 
     def restore_trade(self, trade: Trade) -> None:
         """List a trade of an earlier session and rebuild the holding it left (a state restore replays the

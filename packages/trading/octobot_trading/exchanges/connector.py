@@ -26,6 +26,9 @@ class ExchangeConnector(ABC):
     on_fill: FillHandler | None = None
     #: called when the exchange expires an order (its ``expires_at`` passed)
     on_expire: Callable[[Order], None] | None = None
+    #: called with a stop order the exchange refused because the market already passed its trigger (the
+    #: order and its group are closed): the trader exits at market instead, what the stop was for
+    on_stop_passed: Callable[[Order], None] | None = None
 
     async def start(self) -> None:  # noqa: B027 - optional hook
         """Open connections (nothing to do for the simulator)."""

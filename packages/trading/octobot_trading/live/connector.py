@@ -20,6 +20,7 @@ from typing import Any
 from octobot_trading.ccxt_connector.errors import (
     ExchangeAmbiguousOrderError,
     ExchangeError,
+    ExchangeOrderImmediatelyFillableError,
     ExchangeOrderNotFoundError,
 )
 from octobot_trading.ccxt_connector.structures import ExchangeOrder
@@ -234,6 +235,7 @@ class LiveOrderConnector(ExchangeConnector):
             self._failed(order, error)
             if order.is_active and not order.filled:
                 self._account_close(order, OrderStatus.CANCELLED)
+            self._stops_passed([order], error)
             await self._notify()
             return
         self.unconfirmed.discard(order.order_id)
@@ -281,6 +283,7 @@ class LiveOrderConnector(ExchangeConnector):
                 self._failed(leg, error)
                 if leg.is_active and not leg.filled:
                     self._account_close(leg, OrderStatus.CANCELLED)
+            self._stops_passed(legs, error)
             await self._notify()
             return
         self.links.list_ids[list_client_id] = answer.list_id
@@ -290,6 +293,16 @@ class LiveOrderConnector(ExchangeConnector):
             self.unconfirmed.discard(leg.order_id)
         if self.persist is not None:
             await self.persist()  # the legs' exchange ids: found directly after a restart
+
+    def _stops_passed(self, refused: list[Order], error: ExchangeError) -> None:
+        """Hand the stop orders among ``refused`` to ``on_stop_passed`` when the exchange refused them
+        because the market already passed their trigger: left alone, the position would stay unprotected
+        (the soak found it: an entry filled after the price fell through its stop)."""
+        if not isinstance(error, ExchangeOrderImmediatelyFillableError) or self.on_stop_passed is None:
+            return
+        for order in refused:
+            if order.kind.is_stop and order.status is OrderStatus.CANCELLED and not order.filled:
+                self.on_stop_passed(order)
 
     def _resolved_by_exchange(self, order: Order) -> bool:
         """True for a leg of a native order list whose other leg executed: the exchange expired it."""

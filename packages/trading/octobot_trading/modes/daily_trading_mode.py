@@ -7,10 +7,15 @@ between limit orders placed ``limit_offset_percent`` away from the current price
 in one one-cancels-the-other group when the buy fills. A new decision cancels the symbol's previous
 open orders of this mode first (``cancel_open_orders``), except that a buy leaves the stop-losses and
 take-profits of earlier buys in place.
+
+The profile's risk (0 to 1; 0.5 trades the config as written) moves the four thresholds
+``0.2 x (risk - 0.5)`` towards 0 (risk 1: 0.1 closer, trading on weaker evaluations; risk 0: 0.1 further)
+and scales the amounts given as a share of the funds by ``0.5 + risk`` (see `AbstractTradingMode.size`).
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 from decimal import Decimal
 from typing import Any, ClassVar
@@ -20,7 +25,7 @@ from octobot_trading.modes.config_problem import ConfigProblem
 from octobot_trading.modes.errors import TradingModeError
 from octobot_trading.modes.order_plan import OrderPlan, OrderRequest
 from octobot_trading.modes.protections import protections
-from octobot_trading.modes.trading_mode import AbstractTradingMode, TradingModeState
+from octobot_trading.modes.trading_mode import RISK_NEUTRAL, AbstractTradingMode, TradingModeState
 from octobot_trading.orders.enums import OrderKind, OrderSide
 from octobot_trading.orders.order import Order
 
@@ -28,6 +33,8 @@ logger = logging.getLogger(__name__)
 
 HUNDRED = Decimal(100)
 ZERO = Decimal(0)
+#: OctoBot's: how far a risk of 1 (or 0) moves the thresholds, here from those of the neutral risk 0.5
+RISK_THRESHOLD = 0.2
 _AMOUNT_FORM = (
     "an amount like 0.1 (base units), 25q (quote units), 2% (of the total) or 12a% (of the available)"
 )
@@ -101,20 +108,28 @@ class DailyTradingMode(AbstractTradingMode):
         ``strong_sell_threshold``: VERY_SHORT; at or below ``sell_threshold``: SHORT; else NEUTRAL."""
         if evaluation != evaluation:
             raise TradingModeError(f"{self.get_name()}: a NaN evaluation puts {symbol} in no state")
-        c = self.config
-        if evaluation >= c["buy_threshold"]:
-            return (
-                TradingModeState.VERY_LONG
-                if evaluation >= c["strong_buy_threshold"]
-                else TradingModeState.LONG
-            )
-        if evaluation <= c["sell_threshold"]:
-            return (
-                TradingModeState.VERY_SHORT
-                if evaluation <= c["strong_sell_threshold"]
-                else TradingModeState.SHORT
-            )
+        strong_sell, sell, buy, strong_buy = self.thresholds
+        if evaluation >= buy:
+            return TradingModeState.VERY_LONG if evaluation >= strong_buy else TradingModeState.LONG
+        if evaluation <= sell:
+            return TradingModeState.VERY_SHORT if evaluation <= strong_sell else TradingModeState.SHORT
         return TradingModeState.NEUTRAL
+
+    @functools.cached_property
+    def thresholds(self) -> tuple[float, float, float, float]:
+        """(strong sell, sell, buy, strong buy) thresholds moved by the risk as OctoBot does: each moves
+        ``RISK_THRESHOLD x (risk - 0.5)`` towards 0 (a higher risk trades on weaker evaluations), the buy
+        and sell thresholds never crossing (they stop halfway to their midpoint)."""
+        c = self.config
+        shift = RISK_THRESHOLD * float(self.risk - RISK_NEUTRAL)
+        sell, buy = float(c["sell_threshold"]), float(c["buy_threshold"])
+        shift = min(shift, (buy - sell) / 4)
+        return (
+            max(-1.0, min(1.0, float(c["strong_sell_threshold"]) + shift)),
+            max(-1.0, min(1.0, sell + shift)),
+            max(-1.0, min(1.0, buy - shift)),
+            max(-1.0, min(1.0, float(c["strong_buy_threshold"]) - shift)),
+        )
 
     def plan_orders(self, symbol: str, state: TradingModeState, evaluation: float) -> OrderPlan:
         if state is TradingModeState.NEUTRAL:

@@ -25,6 +25,8 @@ class OrderRequest:
     ``amount``: base units (Decimal), or an amount text of the amount syntax ("10a%", "50q", "0.2"),
     sized when the plan is executed (after its cancels freed their funds). For a chained order, None
     means what the parent brings: its amount minus the fee charged in the received asset.
+    ``parent_share``: for a chained order of amount None, the part (0, 1] of what the parent brings it
+    sells (several take-profits split it); None: all of it.
     ``chained``: orders created when this one fills (stop-loss, take-profits), one one-cancels-the-other
     group when ``one_cancels_the_other``.
     """
@@ -39,6 +41,7 @@ class OrderRequest:
     one_cancels_the_other: bool = False
     tag: str | None = None
     expires_at: int | None = None
+    parent_share: Decimal | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "side", OrderSide(self.side))  # "buy" and OrderSide.BUY alike

@@ -17,18 +17,18 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from decimal import Decimal
 from enum import Enum
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import octobot_channel as oc
 from octobot_trading.errors import OrderBelowMinimumError
-from octobot_trading.modes.amounts import InvalidAmountSyntaxError, parse_amount
+from octobot_trading.modes.amounts import AmountUnit, InvalidAmountSyntaxError, parse_amount
 from octobot_trading.modes.config_problem import ConfigProblem
 from octobot_trading.modes.errors import TradingModeError
 from octobot_trading.modes.order_plan import OrderPlan, OrderRequest
-from octobot_trading.orders.enums import OrderSide
+from octobot_trading.orders.enums import OrderSide, OrderStatus
 from octobot_trading.orders.errors import NoPriceError
 from octobot_trading.orders.groups import OneCancelsTheOther
 
@@ -39,6 +39,8 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 ZERO = Decimal(0)
+#: the risk at which every mode trades its amounts and thresholds as configured (a profile's default)
+RISK_NEUTRAL = Decimal("0.5")
 
 
 class TradingModeState(str, Enum):
@@ -51,6 +53,15 @@ class TradingModeState(str, Enum):
 
 #: order statuses after which an order of a mode gets no other update
 _DONE_STATUSES = frozenset({"filled", "expired", "rejected"})
+#: cancelled orders of a mode kept aside for a fill the exchange may still report (live), the newest ones
+_CANCELLED_KEPT = 256
+
+
+def _checked_risk(risk: float | Decimal, mode: str) -> Decimal:
+    value = Decimal(str(risk))
+    if not ZERO <= value <= 1:
+        raise TradingModeError(f"{mode}: risk must be between 0 and 1 (0.5: as configured), got {risk}")
+    return value
 
 
 class AbstractTradingMode:
@@ -68,8 +79,17 @@ class AbstractTradingMode:
     REQUIRED_STRATEGIES: ClassVar[tuple[str, ...]] = ("*",)
     DEFAULT_CONFIG: ClassVar[dict] = {"trigger": "evaluations"}
     CONFIG_SCHEMA: ClassVar[dict] = {"type": "object"}
+    #: recorded market data a backtest must replay besides candles (of "tickers", "order_books", "trades");
+    #: `octobot backtest` refuses a data file without it, naming the table
+    REQUIRED_MARKET_DATA: ClassVar[tuple[str, ...]] = ()
     #: config keys holding an amount text (``0.1``, ``25q``, ``2%``, ``12a%``), checked by config_problems
     AMOUNT_KEYS: ClassVar[tuple[str, ...]] = ()
+    #: why the mode cannot run on recorded candles, completing "<mode name> ..." (e.g. "takes its
+    #: orders from alerts received live"), said by `octobot backtest`; None: it can be backtested
+    BACKTEST_REFUSAL: ClassVar[str | None] = None
+    #: how much the risk moves amounts given as a share of the funds: ``1 + (risk - 0.5) x weight``
+    #: (risk 0 halves them, 1 makes them 1.5 times, never beyond what is available); 0: not at all
+    RISK_SIZE_WEIGHT: ClassVar[Decimal] = Decimal(1)
 
     def __init__(
         self,
@@ -77,8 +97,11 @@ class AbstractTradingMode:
         symbols: list[str],
         config: dict | None = None,
         time_frame: str | None = None,
+        risk: float | Decimal | None = None,
     ) -> None:
         self.exchange_manager = exchange_manager
+        #: the profile's risk, 0 to 1 (None: the neutral RISK_NEUTRAL, amounts as configured)
+        self.risk = RISK_NEUTRAL if risk is None else _checked_risk(risk, self.get_name())
         self.symbols = list(symbols)
         self.config: dict[str, Any] = {**self.DEFAULT_CONFIG, **(config or {})}
         self.check_config(self.config)
@@ -93,11 +116,24 @@ class AbstractTradingMode:
         self._orders_consumer: oc.SupervisedConsumer | None = None
         #: this mode's orders by id (created here, or open on the account with its tag at start)
         self._own_orders: dict[str, Order] = {}
+        #: this mode's cancelled orders, kept aside: the exchange may still report their fill
+        self._cancelled_own: dict[str, Order] = {}
         #: symbols whose plan_on_start has not run yet (they had no price when the mode started)
         self._unstarted: set[str] = set()
         self._first_candle_consumer: tuple[oc.Channel, oc.Consumer] | None = None
+        #: while True, executed plans drop their entry requests (see `is_entry`); cancels and exits go on
+        self.entries_paused = False
+        #: the bot's other exchanges by name (their prices, books), set by the orchestrator before start
+        self.peer_exchanges: dict[str, ExchangeManager] = {}
         for symbol in self.symbols:
             exchange_manager.symbol_data(symbol)  # fails early on an unknown symbol
+
+    def set_peer_exchanges(self, peers: Mapping[str, ExchangeManager]) -> None:
+        """The bot's other exchanges by name, read-only for this mode: modes trading on price differences
+        (arbitrage) or following another exchange's price (market making) read their prices and books."""
+        self.peer_exchanges = {
+            name: manager for name, manager in peers.items() if manager is not self.exchange_manager
+        }
 
     @classmethod
     def get_name(cls) -> str:
@@ -201,7 +237,7 @@ class AbstractTradingMode:
             return
         # a filled, expired or rejected order gets no further update: forget it (the index stays small
         # however long the mode runs); a cancelled one stays, the exchange may still report its fill
-        order = self._own_orders.pop(update["id"], None)
+        order = self._own_orders.pop(update["id"], None) or self._cancelled_own.pop(update["id"], None)
         if order is None or status != "filled" or order.symbol not in self.symbols:
             return
         planner = functools.partial(self.plan_on_fill, order)
@@ -215,8 +251,12 @@ class AbstractTradingMode:
                 plan = planner()
                 orders = await self.execute_plan(plan) if plan else []
             except Exception as error:
+                previous = self.last_errors.get(symbol)
                 self.last_errors[symbol] = error
-                logger.error(
+                # once per symbol and kind of error until an action succeeds: a mode retrying on every
+                # candle (funds short for hours) must not flood the log, nor spend its time writing it
+                logger.log(
+                    logging.DEBUG if type(previous) is type(error) else logging.ERROR,
                     "%s on %s %s: cannot create orders for %s: %s",
                     self.get_name(),
                     self.exchange_manager.exchange_id,
@@ -225,7 +265,13 @@ class AbstractTradingMode:
                     error,
                 )
                 return
-        self.last_errors.pop(symbol, None)
+        if self.last_errors.pop(symbol, None) is not None:
+            logger.info(
+                "%s on %s %s: orders created again",
+                self.get_name(),
+                self.exchange_manager.exchange_id,
+                symbol,
+            )
         self.created_orders.extend(orders)
 
     async def join(self) -> None:
@@ -327,8 +373,22 @@ class AbstractTradingMode:
 
     def own_open_orders(self, symbol: str) -> list[Order]:
         """This mode's open orders on ``symbol`` (created by it, or open with its tag when it started).
-        Scans every order the mode still tracks: call it when planning an action, not on every candle."""
-        return [o for o in self._own_orders.values() if o.symbol == symbol and o.is_active]
+        Scans the orders the mode tracks and forgets the closed ones, so that a mode calling it on every
+        candle (however many orders it made) pays for its open orders only."""
+        found: list[Order] = []
+        closed: list[Order] = []
+        for order in self._own_orders.values():
+            if order.is_closed:
+                closed.append(order)
+            elif order.symbol == symbol and order.is_active:
+                found.append(order)
+        for order in closed:
+            del self._own_orders[order.order_id]
+            if order.status is OrderStatus.CANCELLED:
+                self._cancelled_own[order.order_id] = order
+                if len(self._cancelled_own) > _CANCELLED_KEPT:
+                    del self._cancelled_own[next(iter(self._cancelled_own))]
+        return found
 
     async def execute_plan(self, plan: OrderPlan) -> list[Order]:
         """Cancel, then create (amount texts sized on the funds the cancels freed); returns the orders
@@ -337,14 +397,23 @@ class AbstractTradingMode:
         for order in plan.cancel:
             if order.is_active:
                 await trader.cancel_order(order)
+        requests = plan.create
+        if self.entries_paused and any(self.is_entry(request) for request in requests):
+            requests = tuple(request for request in requests if not self.is_entry(request))
+            logger.info("%s: entries paused: new entry orders on %s dropped", self.get_name(), plan.symbol)
         created: list[Order] = []
-        for request in plan.create:
+        for request in requests:
             new = await self._create(plan.symbol, request)
             if new is not None:
                 created.extend([new, *new.chained])
                 for made in (new, *new.chained):
                     self._own_orders[made.order_id] = made
         return created
+
+    def is_entry(self, request: OrderRequest) -> bool:
+        """Whether ``request`` opens or grows a position (dropped while entries are paused): a buy, on
+        spot markets; its chained exits go with it."""
+        return request.side is OrderSide.BUY
 
     async def _create(self, symbol: str, request: OrderRequest) -> Order | None:
         reference = request.price or request.trigger_price or self.current_price(symbol)
@@ -403,7 +472,9 @@ class AbstractTradingMode:
         sized_by_parent = requested is None
         if requested is None:  # a forecast: the account sizes it again from the parent's real fill
             rules = self.exchange_manager.markets.rules(symbol)
-            amount = rules.adjust_amount(parent_amount * (1 - rules.fee_rate(True)))
+            amount = rules.adjust_amount(
+                parent_amount * (1 - rules.fee_rate(True)) * (request.parent_share or 1)
+            )
         elif isinstance(requested, str):
             raise TradingModeError(
                 f"{self.get_name()}: a chained order is sized when its parent fills: give it an amount in "
@@ -422,6 +493,7 @@ class AbstractTradingMode:
             request.tag or self.get_name(),
         )
         order.sized_by_parent = sized_by_parent
+        order.parent_share = request.parent_share if sized_by_parent else None
         return order
 
     # --- helpers for subclasses ------------------------------------------------------------------
@@ -431,14 +503,31 @@ class AbstractTradingMode:
             raise NoPriceError(f"{self.get_name()}: no price for {symbol} yet; cannot size an order")
         return price
 
+    @property
+    def risk_factor(self) -> Decimal:
+        """What the risk multiplies amounts given as a share of the funds by (1 at risk 0.5)."""
+        return 1 + (self.risk - RISK_NEUTRAL) * self.RISK_SIZE_WEIGHT
+
     def size(self, symbol: str, side: OrderSide, amount_text: str, price: Decimal) -> Decimal:
-        """Amount in base units for ``amount_text`` (see :mod:`octobot_trading.modes.amounts`)."""
+        """Amount in base units for ``amount_text`` (see :mod:`octobot_trading.modes.amounts`); a share
+        of the funds (``2%``, ``12a%``) is scaled by :attr:`risk_factor`, never beyond what is available."""
         rules = self.exchange_manager.markets.rules(symbol)
         spent = rules.quote if side is OrderSide.BUY else rules.base
         portfolio = self.exchange_manager.portfolio
-        amount = parse_amount(amount_text).resolve(
-            side is OrderSide.BUY, price, portfolio.total(spent), portfolio.available(spent)
-        )
+        spec = parse_amount(amount_text)
+        available = portfolio.available(spent)
+        amount = spec.resolve(side is OrderSide.BUY, price, portfolio.total(spent), available)
+        if (
+            spec.unit in (AmountUnit.PERCENT_TOTAL, AmountUnit.PERCENT_AVAILABLE)
+            and self.risk != RISK_NEUTRAL
+        ):
+            amount *= self.risk_factor
+            if side is OrderSide.BUY:
+                amount = min(amount, available / price)
         if side is OrderSide.SELL:
-            amount = min(amount, portfolio.available(spent))  # never sell more than available
+            amount = min(amount, available)  # never sell more than available
         return rules.adjust_amount(amount)
+
+    def risk_scaled(self, funds: Decimal) -> Decimal:
+        """``funds`` (a mode's whole available funds) scaled by the risk, at most all of them."""
+        return funds * min(self.risk_factor, Decimal(1))

@@ -6,6 +6,7 @@ same text; parsing is pure and names the key at fault, so a broken alert is expl
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -25,6 +26,8 @@ KNOWN_KEYS = (
     "REDUCE_ONLY",
     "TAG",
 )
+#: ``TAKE_PROFIT_PRICE_1``, ``TAKE_PROFIT_PRICE_2``, ...: several take-profits splitting what a buy brings
+_TAKE_PROFIT_N = re.compile(r"^TAKE_PROFIT_PRICE_([1-9][0-9]?)$")
 SIGNALS = ("buy", "sell", "cancel")
 ORDER_TYPES = ("market", "limit", "stop")
 
@@ -44,9 +47,15 @@ class TradingViewSignal:
     price: Decimal | None = None
     volume: str | None = None
     stop_price: Decimal | None = None
-    take_profit_price: Decimal | None = None
+    #: TAKE_PROFIT_PRICE then TAKE_PROFIT_PRICE_1, _2, ... in their order: each sells an equal part
+    take_profit_prices: tuple[Decimal, ...] = ()
     reduce_only: bool = False
     tag: str | None = None
+
+    @property
+    def take_profit_price(self) -> Decimal | None:
+        """The first take-profit (None: none)."""
+        return self.take_profit_prices[0] if self.take_profit_prices else None
 
 
 def parse_signal(text: str) -> TradingViewSignal:
@@ -60,11 +69,7 @@ def parse_signal(text: str) -> TradingViewSignal:
         key = key.strip().upper()
         if not separator or not key:
             raise SignalError(f"signal part {part!r} is not KEY=value; write e.g. SIGNAL=buy")
-        if key not in KNOWN_KEYS:
-            if key.startswith("TAKE_PROFIT_PRICE_"):
-                raise SignalError(
-                    f"{key}: several take-profits are not supported yet; give one TAKE_PROFIT_PRICE"
-                )
+        if key not in KNOWN_KEYS and not _TAKE_PROFIT_N.match(key):
             raise SignalError(f"unknown signal key {key!r}; known: {', '.join(KNOWN_KEYS)}")
         if key in fields:
             raise SignalError(f"{key} is given twice; give it once")
@@ -100,10 +105,26 @@ def parse_signal(text: str) -> TradingViewSignal:
         price=price,
         volume=volume,
         stop_price=stop_price,
-        take_profit_price=_price(fields, "TAKE_PROFIT_PRICE"),
+        take_profit_prices=_take_profits(fields, stop_price),
         reduce_only=reduce_only == "true",
         tag=fields.get("TAG") or None,
     )
+
+
+def _take_profits(fields: dict[str, str], stop_price: Decimal | None) -> tuple[Decimal, ...]:
+    """TAKE_PROFIT_PRICE, then TAKE_PROFIT_PRICE_n by n; several need no STOP_PRICE (one stop-loss
+    cannot cancel with several take-profits yet)."""
+    numbered = sorted(
+        (int(match[1]), key) for key in fields if (match := _TAKE_PROFIT_N.match(key)) is not None
+    )
+    keys = (["TAKE_PROFIT_PRICE"] if "TAKE_PROFIT_PRICE" in fields else []) + [key for _, key in numbered]
+    prices = tuple(price for key in keys if (price := _price(fields, key)) is not None)
+    if len(prices) > 1 and stop_price is not None:
+        raise SignalError(
+            f"{keys[1]}: several take-profits with a STOP_PRICE are not supported yet; give one "
+            "TAKE_PROFIT_PRICE with STOP_PRICE, or several take-profits without it"
+        )
+    return prices
 
 
 def _price(fields: dict[str, str], key: str) -> Decimal | None:

@@ -2,13 +2,15 @@
 
 An alert names the pair and what to do: ``SIGNAL=buy|sell|cancel``, ``ORDER_TYPE=market|limit|stop``,
 ``PRICE`` (limit), ``STOP_PRICE`` (a stop order's trigger; with a buy, the stop-loss of what it buys),
-``TAKE_PROFIT_PRICE`` (a limit sell of what the buy brings, one-cancels-the-other with the stop-loss),
+``TAKE_PROFIT_PRICE`` (a limit sell of what the buy brings, one-cancels-the-other with the stop-loss;
+with ``TAKE_PROFIT_PRICE_1``, ``_2``, ... several limit sells, each of an equal part, without stop-loss),
 ``VOLUME`` in the amount syntax (default ``buy_volume`` / ``sell_volume``), ``TAG``, ``REDUCE_ONLY``
 (spot: a buy with it does nothing, a sell never sells more than is held, as every sell), and
 ``EXCHANGE`` (an alert for another exchange is ignored). ``SIGNAL=cancel`` cancels this mode's open
 orders on the pair (those with ``TAG`` only, when given). Parsing: `parse_signal` (trading_view_signal.py).
 
-What delivers alerts is a service feed (a webhook); the mode only needs its text: `on_signal(text)`.
+What delivers alerts is a service feed (a webhook): the mode declares it in ``REQUIRED_FEEDS`` and the
+orchestrator hands it each alert's text: `on_signal(text)`.
 Evaluations are not used. Planning is pure (`plan_for_signal`), executed under the portfolio lock.
 """
 
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import functools
 import logging
+from decimal import Decimal
 from typing import ClassVar
 
 from octobot_trading.modes.amounts import AMOUNT_SCHEMA_PATTERN
@@ -33,6 +36,12 @@ class TradingViewSignalsTradingMode(AbstractTradingMode):
     ABSTRACT: ClassVar[bool] = False
     NAME: ClassVar[str | None] = "TradingViewSignalsTradingMode"
     REQUIRED_STRATEGIES: ClassVar[tuple[str, ...]] = ()
+    BACKTEST_REFUSAL: ClassVar[str | None] = (
+        "takes its orders from TradingView alerts received live by a webhook, and recorded candles hold no "
+        "alert: run it in paper trading (`octobot paper`) or live"
+    )
+    #: the service feed whose signals' text the orchestrator gives `on_signal` (octobot's webhook)
+    REQUIRED_FEEDS: ClassVar[tuple[str, ...]] = ("WebhookFeed",)
     AMOUNT_KEYS: ClassVar[tuple[str, ...]] = ("buy_volume", "sell_volume")
     DEFAULT_CONFIG: ClassVar[dict] = {"trigger": "evaluations", "buy_volume": "10a%", "sell_volume": "100a%"}
     CONFIG_SCHEMA: ClassVar[dict] = {
@@ -100,14 +109,19 @@ class TradingViewSignalsTradingMode(AbstractTradingMode):
         else:
             kind, price, trigger = OrderKind.MARKET, None, None
         chained: list[OrderRequest] = []
-        stop, target = signal.stop_price, signal.take_profit_price
+        stop, targets = signal.stop_price, signal.take_profit_prices
         if buying and signal.order_type != "stop":  # a buy's protections sell what it brings
             if stop is not None:
                 chained.append(
                     OrderRequest(OrderSide.SELL, OrderKind.STOP_LOSS, None, trigger_price=stop, tag=tag)
                 )
-            if target is not None:
-                chained.append(OrderRequest(OrderSide.SELL, OrderKind.LIMIT, None, price=target, tag=tag))
+            share = None if len(targets) < 2 else Decimal(1) / len(targets)  # several: equal parts
+            for target in targets:
+                chained.append(
+                    OrderRequest(
+                        OrderSide.SELL, OrderKind.LIMIT, None, price=target, tag=tag, parent_share=share
+                    )
+                )
         request = OrderRequest(
             side,
             kind,
@@ -115,7 +129,7 @@ class TradingViewSignalsTradingMode(AbstractTradingMode):
             price,
             trigger,
             chained=tuple(chained),
-            one_cancels_the_other=len(chained) > 1,
+            one_cancels_the_other=stop is not None and len(chained) > 1,
             tag=tag,
         )
         return OrderPlan(symbol, create=(request,))

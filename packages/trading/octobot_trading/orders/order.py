@@ -70,6 +70,9 @@ class Order:
     #: a chained order sized when its parent fills: what the parent brought (filled minus the fee
     #: charged in the received asset), on the market's precision
     sized_by_parent: bool = False
+    #: the part (0, 1] of what the parent brought such an order sells (several take-profits split it);
+    #: None: all of it
+    parent_share: Decimal | None = None
     #: best price seen since a trailing stop opened (highest for a sell, lowest for a buy)
     trailing_extreme: Decimal | None = None
     tag: str | None = None

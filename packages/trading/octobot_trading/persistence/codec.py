@@ -26,6 +26,7 @@ _DECIMALS = (
     "required_lock",
     "forecast_fee",
     "trailing_extreme",
+    "parent_share",
 )
 _PLAIN = (
     "exchange_id",

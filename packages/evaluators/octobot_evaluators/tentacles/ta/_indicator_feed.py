@@ -24,11 +24,15 @@ class CloseFeed:
         self.indicators: tuple[Indicator, ...] = factory()
         self._last_time: int | None = None
         self._seen = -1  # candles.appended when last synced
+        # what the indicators returned on the last single step (None after anything else): values() reads
+        # it instead of asking each indicator again
+        self._latest: list | None = None
 
     def reset(self) -> None:
         self.indicators = self._factory()
         self._last_time = None
         self._seen = -1
+        self._latest = None
 
     def sync(self, candles: CandleBuffer) -> None:
         """Feed every closed candle of ``candles`` newer than the last one consumed."""
@@ -38,11 +42,14 @@ class CloseFeed:
         if appended == self._seen + 1 and self._last_time is not None and len(candles) > 1:
             # the usual step: exactly one candle closed since, right after the one consumed
             close = candles.last_close
+            latest = []
             for indicator in self.indicators:
-                indicator.update(close)
+                latest.append(indicator.update(close))
+            self._latest = latest
             self._seen = appended
             self._last_time = candles.last_timestamp
             return
+        self._latest = None
         self._catch_up(candles)
         self._seen = appended
 
@@ -80,7 +87,10 @@ class CloseFeed:
         self.sync(candles)
         current = candles.current_candle if forming else None
         if current is None:
-            return tuple(float(indicator.value) for indicator in self.indicators)
+            latest = self._latest
+            if latest is None:
+                latest = self._latest = [indicator.value for indicator in self.indicators]
+            return tuple(map(float, latest))
         return tuple(float(indicator.peek(current.close)) for indicator in self.indicators)
 
 
@@ -107,6 +117,7 @@ class CandleFeed(CloseFeed):
             return
         candle = candles.last_candle  # None only when empty
         single = appended == self._seen + 1 and self._last_time is not None and len(candles) > 1
+        self._latest = None  # values() of a candle feed reads its indicators (outputs may be tuples)
         if single and candle is not None:
             for indicator, fields in zip(self.indicators, self._fields, strict=True):
                 indicator.update(*[candle[index] for index in fields])

@@ -1,0 +1,2 @@
+# Compiled build of momentum.py: plain Cython (no declarations): its classes stay Python classes; compiling
+# removes the interpreter overhead of the per-candle path (each indicator's _step).

@@ -1,0 +1,1 @@
+"""Built-in social evaluators: they evaluate the signals of the service feeds (news, Reddit, Telegram)."""

@@ -1,0 +1,1 @@
+"""Built-in interfaces (declared as entry points of the octobot distribution)."""

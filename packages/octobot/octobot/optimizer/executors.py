@@ -1,0 +1,122 @@
+"""Where trials run: in this process (serial) or on a local process pool. Dask: `dask_executor`.
+
+Every executor runs the same `worker.run_trial` on the same job, so they give the same outcomes; they
+differ only in how many trials run at once (``slots``) and where.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+from collections import deque
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any, Protocol
+
+from octobot.optimizer import worker
+from octobot.optimizer.job import StudyJob
+
+logger = logging.getLogger(__name__)
+
+#: times a local pool is restarted after a worker process died (killed, out of memory) before the
+#: trials it was running are reported as failed
+MAX_POOL_RESTARTS = 3
+
+
+class Executor(Protocol):
+    #: trials the executor runs at once: the study keeps about that many in flight
+    slots: int
+
+    def submit(self, number: int, settings: dict[str, Any]) -> None: ...
+
+    def wait(self) -> list[tuple[int, worker.Outcome]]:
+        """Blocks until at least one submitted trial is done; their (number, outcome)."""
+
+    def close(self) -> None: ...
+
+
+class SerialExecutor:
+    """Runs each trial in this process, when the study waits for it."""
+
+    slots = 1
+
+    def __init__(self, job: StudyJob) -> None:
+        self._job = job
+        self._queue: deque[tuple[int, dict[str, Any]]] = deque()
+
+    def submit(self, number: int, settings: dict[str, Any]) -> None:
+        self._queue.append((number, settings))
+
+    def wait(self) -> list[tuple[int, worker.Outcome]]:
+        number, settings = self._queue.popleft()
+        return [(number, worker.run_trial(self._job, settings))]
+
+    def close(self) -> None:
+        self._queue.clear()
+
+
+def default_workers() -> int:
+    """One worker per core this process may use."""
+    try:
+        return max(len(os.sched_getaffinity(0)), 1)
+    except AttributeError:  # pragma: no cover - not on Linux
+        return max(os.cpu_count() or 1, 1)
+
+
+class PoolExecutor:
+    """A local process pool; each worker unpacks the job once, in its initializer."""
+
+    def __init__(self, job: StudyJob, workers: int) -> None:
+        self._job = job
+        self.slots = workers
+        self._restarts = 0
+        self._running: dict[Future[worker.Outcome], tuple[int, dict[str, Any]]] = {}
+        self._pool = self._start()
+
+    def _start(self) -> ProcessPoolExecutor:
+        methods = multiprocessing.get_all_start_methods()
+        # fork: a worker starts with the driver's imports (octobot, optuna...) already done
+        context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+        return ProcessPoolExecutor(
+            max_workers=self.slots, mp_context=context, initializer=worker.prepare, initargs=(self._job,)
+        )
+
+    def submit(self, number: int, settings: dict[str, Any]) -> None:
+        future = self._pool.submit(worker.run_trial, self._job, settings)
+        self._running[future] = (number, settings)
+
+    def wait(self) -> list[tuple[int, worker.Outcome]]:
+        done, _ = wait(list(self._running), return_when=FIRST_COMPLETED)
+        finished: list[tuple[int, worker.Outcome]] = []
+        broken = False
+        for future in done:
+            number, settings = self._running.pop(future)
+            try:
+                finished.append((number, future.result()))
+            except BrokenProcessPool:
+                broken = True
+                self._running[future] = (number, settings)
+        if broken:
+            self._restart()
+        return finished
+
+    def _restart(self) -> None:
+        """A worker died: every trial still in the pool is lost with it; run them again on a new pool."""
+        lost = list(self._running.values())
+        self._running.clear()
+        self._pool.shutdown(wait=False, cancel_futures=True)
+        self._restarts += 1
+        if self._restarts > MAX_POOL_RESTARTS:
+            raise RuntimeError(
+                f"the local pool lost a worker {self._restarts} times (killed, out of memory?); "
+                "run with --workers 1 to see the failing trial"
+            )
+        logger.warning("a worker of the pool died: running its %d trial(s) again on a new pool", len(lost))
+        self._pool = self._start()
+        for number, settings in lost:
+            self.submit(number, settings)
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+        self._running.clear()

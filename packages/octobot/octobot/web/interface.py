@@ -1,0 +1,129 @@
+"""WebInterface: the web interface as a tentacle of a running bot (`octobot run --web`, or a profile
+listing "WebInterface" in its interfaces). It serves the same pages as `octobot web` plus the live ones,
+and turns the bot's channels into websocket events."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+import octobot_trading as ot
+from octobot.home import UserHome
+from octobot.interface_base import AbstractInterface
+from octobot.tentacle_registry import TentacleRegistry
+from octobot.web import DEFAULT_HOST, DEFAULT_PORT
+from octobot.web.app import WebServer, create_context
+from octobot.web.hub import EventHub
+
+#: exchange channel -> websocket event type
+_CHANNEL_EVENTS = {
+    "OHLCVChannel": "candle",
+    "KlineChannel": "candle",
+    "OrdersChannel": "order",
+    "TradesChannel": "trade",
+    "BalanceChannel": "portfolio",
+    "BalanceProfitabilityChannel": "profitability",
+}
+
+
+class WebInterface(AbstractInterface):
+    """Serves the interface on ``host``:``port`` while the bot runs (see module docstring)."""
+
+    NAME: ClassVar[str | None] = "WebInterface"
+    TENTACLE_VERSION: ClassVar[str] = "1.0.0"
+    DEFAULT_CONFIG: ClassVar[dict[str, Any]] = {"host": DEFAULT_HOST, "port": DEFAULT_PORT}
+    CONFIG_SCHEMA: ClassVar[dict[str, Any]] = {
+        "type": "object",
+        "properties": {
+            "host": {
+                "type": "string",
+                "minLength": 1,
+                "title": "Address to listen on",
+                "description": "127.0.0.1: this machine only; another address needs a password",
+            },
+            "port": {"type": "integer", "minimum": 0, "maximum": 65535, "title": "Port"},
+            "home": {
+                "type": "string",
+                "title": "User data folder",
+                "description": "default: $OCTOBOT_HOME or ~/.octobot",
+            },
+        },
+        "additionalProperties": False,
+    }
+    ABSTRACT: ClassVar[bool] = False
+
+    server: WebServer | None = None
+
+    async def start(self) -> None:
+        home = UserHome.resolve(self.config.get("home"))
+        registry = TentacleRegistry.discover(home.tentacles)
+        # the control API every interface gets (AbstractInterface.control), logged as this interface
+        context = create_context(home, registry, bot=self.bot, control=self.control)
+        self.server = await WebServer(context, self.config["host"], int(self.config["port"])).start()
+        hub = context.hub
+        for exchange, manager in self.bot.exchange_managers.items():
+            for channel_name, event_type in _CHANNEL_EVENTS.items():
+                await self.subscribe(
+                    manager.get_channel(channel_name),
+                    _forward(hub, event_type, exchange, closed=channel_name == "OHLCVChannel"),
+                )
+        if self.bot.matrix is not None:
+            await self.subscribe(self.bot.matrix.matrix_channel, _forward_evaluation(hub))
+        smallest = ot.smallest_time_frame(self.bot.profile.time_frames).value
+        for manager in self.bot.exchange_managers.values():
+            await self.subscribe(
+                manager.get_channel("OHLCVChannel"), _value_recorder(manager), time_frame=smallest
+            )
+
+    async def stop(self) -> None:
+        await super().stop()
+        if self.server is not None:
+            await self.server.stop()
+            self.server = None
+
+
+def _forward(hub: EventHub, event_type: str, exchange: str, closed: bool) -> Any:
+    """Publishes a channel's messages as ``event_type`` events, naming the exchange as the profile does
+    (``binance``; the channel's own ``exchange`` is the manager's id, kept as ``exchange_id``)."""
+
+    async def forward(message: dict[str, Any]) -> None:
+        if hub.subscriber_count:
+            data = {**message, "exchange": exchange, "exchange_id": message.get("exchange")}
+            if event_type == "candle":
+                data["closed"] = closed
+            hub.publish(event_type, data)
+
+    return forward
+
+
+def _value_recorder(manager: ot.ExchangeManager) -> Any:
+    """Records the portfolio's value at each closed candle of the smallest time frame: the history the
+    portfolio page and the dashboard draw (a live account records none by itself)."""
+
+    async def record(message: dict[str, Any]) -> None:
+        try:
+            manager.portfolio_manager.record_value()
+        except (ot.OctobotTradingError, ArithmeticError, ValueError):  # an asset without a price yet
+            return
+
+    return record
+
+
+def _forward_evaluation(hub: EventHub) -> Any:
+    async def forward(message: dict[str, Any]) -> None:
+        if hub.subscriber_count:
+            hub.publish(
+                "evaluation",
+                {
+                    "exchange": message.get("exchange"),
+                    "evaluator": message.get("evaluator_name"),
+                    "evaluator_type": str(
+                        getattr(message.get("evaluator_type"), "value", message.get("evaluator_type"))
+                    ),
+                    "symbol": message.get("symbol"),
+                    "time_frame": message.get("time_frame"),
+                    "value": message.get("evaluation"),
+                    "time": message.get("evaluation_time"),
+                },
+            )
+
+    return forward

@@ -1,0 +1,268 @@
+"""The web interface in a real browser (headless Chromium): every page three ways (no password; password
+set and logged out: to the login page; logged in), logging in, editing a profile up to a validation
+error shown beside its field, a backtest started from its page with its progress and report, and with a
+running bot: the dashboard moving when a candle arrives, an order cancelled from the orders page.
+Screenshots of every page are kept (see browser_support)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+import octobot
+from octobot.web.app import WebServer, create_context
+from octobot.web.auth import WebAuth
+from octobot.web.password import load_password_hash
+
+from .browser_support import LoopThread, new_driver, screenshot_dir, severe_console_errors
+from .web_live import HOLDING_AFTER, far_order, web_bot
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Any]:
+    browser = new_driver()
+    try:
+        yield browser
+    finally:
+        browser.quit()
+
+
+@pytest.fixture
+def driver(chromium: Any) -> Any:
+    """The module's browser, as new for each test: no cookie, no console message of an earlier test."""
+    chromium.get("about:blank")  # leaves the last test's page (and its reconnecting websocket)
+    chromium.delete_all_cookies()
+    chromium.get_log("browser")
+    return chromium
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return screenshot_dir(tmp_path_factory)
+
+
+@pytest.fixture
+def loop() -> Iterator[LoopThread]:
+    thread = LoopThread()
+    try:
+        yield thread
+    finally:
+        thread.close()
+
+
+@pytest.fixture
+def server(home, builtin_tentacles, loop) -> Iterator[WebServer]:
+    async def start() -> WebServer:
+        registry = octobot.TentacleRegistry.discover(home.tentacles)
+        return await WebServer(create_context(home, registry), "127.0.0.1", 0).start()
+
+    started = loop.run(start())
+    try:
+        yield started
+    finally:
+        loop.run(started.stop())
+
+
+def wait(driver: Any, condition: Any, timeout: float = 30) -> Any:
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    return WebDriverWait(driver, timeout).until(condition)
+
+
+def by_css(driver: Any, selector: str) -> Any:
+    from selenium.webdriver.common.by import By
+
+    return driver.find_element(By.CSS_SELECTOR, selector)
+
+
+def shown(driver: Any, selector: str) -> bool:
+    from selenium.webdriver.common.by import By
+
+    found = driver.find_elements(By.CSS_SELECTOR, selector)
+    return bool(found) and found[0].is_displayed()
+
+
+def pages(run_id: str) -> dict[str, str]:
+    return {
+        "dashboard": "/",
+        "portfolio": "/portfolio",
+        "orders": "/orders",
+        "trades": "/trades",
+        "matrix": "/matrix",
+        "profiles": "/profiles",
+        "profile": "/profiles/default",
+        "tentacles": "/tentacles",
+        "tentacle": "/tentacles/RSIMomentumEvaluator",
+        "backtesting": "/backtesting",
+        "backtest": f"/backtesting/{run_id}",
+        "data": "/data",
+        "data-file": "/data/btc",
+        "logs": "/logs",
+    }
+
+
+def visit(driver: Any, server: WebServer, path: str) -> None:
+    driver.get(server.url + path)
+    wait(driver, lambda d: d.execute_script("return document.readyState") == "complete")
+
+
+def finished_backtest(loop: LoopThread, server: WebServer, data_file: Path) -> str:
+    async def run() -> str:
+        started = server.context.backtests.start("default", [data_file], None, None)
+        assert (await server.context.backtests.wait(started.id)).status == "done"
+        return started.id
+
+    return loop.run(run())
+
+
+def test_every_page_three_ways(driver, shots, server, loop, home, btc_data_file):
+    run_id = finished_backtest(loop, server, btc_data_file)
+    for name, path in pages(run_id).items():
+        visit(driver, server, path)
+        assert driver.title.endswith("· OctoBot"), (path, driver.title)
+        assert urlsplit(driver.current_url).path == path
+        if name == "backtest":
+            wait(driver, lambda d: by_css(d, "#bt-report").get_attribute("data-ready") == "1")
+        driver.save_screenshot(str(shots / f"open-{name}.png"))
+        assert severe_console_errors(driver) == [], path
+
+    octobot.set_web_password(home, "a long password")
+    server.context.auth = WebAuth(load_password_hash(home))
+    for path in pages(run_id).values():
+        visit(driver, server, path)
+        where = urlsplit(driver.current_url)
+        assert where.path == "/login", path
+        assert parse_qs(where.query)["next"] == [path]
+    driver.save_screenshot(str(shots / "login.png"))
+
+    by_css(driver, "#password").send_keys("not it")
+    by_css(driver, "#login-form button").click()
+    wait(driver, lambda d: shown(d, "#login-error"))
+    assert by_css(driver, "#login-error").text == "Wrong password."
+    severe_console_errors(driver)  # read (and so cleared): the refused login's 401
+    by_css(driver, "#password").send_keys("a long password")
+    by_css(driver, "#login-form button").click()
+    wait(driver, lambda d: urlsplit(d.current_url).path == "/logs")  # the page asked for last
+    for name, path in pages(run_id).items():
+        visit(driver, server, path)
+        assert urlsplit(driver.current_url).path == path, path
+        assert by_css(driver, "h1").text
+        driver.save_screenshot(str(shots / f"logged-in-{name}.png"))
+        assert severe_console_errors(driver) == [], path
+    assert "a long password" not in driver.page_source
+    by_css(driver, "form[action='/logout'] button").click()
+    wait(driver, lambda d: urlsplit(d.current_url).path == "/login")
+
+
+def test_a_profile_edit_shows_the_validation_error_beside_the_field(driver, shots, server, home):
+    visit(driver, server, "/profiles")
+    row = "tr[data-profile='default']"
+    by_css(driver, f"{row} .copy-form input[name=new_id]").send_keys("mine")
+    by_css(driver, f"{row} .copy-form button").click()
+    wait(driver, lambda d: urlsplit(d.current_url).path == "/profiles/mine")
+    pairs = by_css(driver, "#f-pairs")
+    assert pairs.get_attribute("value") == "BTC/USDT"
+    pairs.clear()
+    pairs.send_keys("BTC/USDT, ETHUSDT")
+    by_css(driver, "#profile-form button[type=submit]").click()
+    wait(driver, lambda d: shown(d, "#error-pairs"))
+    error = by_css(driver, "#error-pairs").text
+    assert "ETHUSDT" in error and "BTC/USDT" in error  # the bad value and the expected form
+    assert "has-error" in by_css(driver, "#f-pairs").find_element("xpath", "..").get_attribute("class")
+    assert by_css(driver, "#f-pairs").get_attribute("value") == "BTC/USDT, ETHUSDT"  # kept as typed
+    driver.save_screenshot(str(shots / "profile-validation-error.png"))
+    assert json.loads((home.profiles / "mine" / "profile.json").read_text())["pairs"] == ["BTC/USDT"]
+    field = by_css(driver, "#f-pairs")
+    field.clear()
+    field.send_keys("BTC/USDT")
+    by_css(driver, "#f-risk").clear()
+    by_css(driver, "#f-risk").send_keys("0.3")
+    by_css(driver, "#profile-form button[type=submit]").click()
+    wait(driver, lambda d: shown(d, "#saved"))
+    saved = json.loads((home.profiles / "mine" / "profile.json").read_text())
+    assert saved["risk"] == "0.3" and saved["pairs"] == ["BTC/USDT"]
+
+
+def test_a_backtest_runs_from_its_page_with_progress_and_report(driver, shots, server, btc_data_file):
+    visit(driver, server, "/backtesting")
+    wait(driver, lambda d: d.execute_script("return document.body.dataset.live") == "1")
+    driver.execute_script("document.getElementById('bt-start').value = '2018-04-10';")
+    driver.execute_script("document.getElementById('bt-end').value = '2018-04-27';")
+    by_css(driver, "#bt-run").click()
+    wait(driver, lambda d: by_css(d, "#bt-progress").get_attribute("data-done") == "1", timeout=60)
+    assert by_css(driver, "#bt-progress").get_attribute("data-progress") == "100"
+    wait(driver, lambda d: by_css(d, "#bt-report").get_attribute("data-ready") == "1")
+    figures = by_css(driver, "#report-figures").text
+    assert "bot profitability" in figures and "trades" in figures
+    assert "2018-04-10" in by_css(driver, "#bt-report h2").text
+    driver.save_screenshot(str(shots / "backtest-report.png"))
+    assert severe_console_errors(driver) == []
+    visit(driver, server, "/backtesting")
+    runs = driver.find_elements("css selector", "#runs-table tbody tr[data-run]")
+    assert len(runs) == 1 and "done" in runs[0].text
+    runs[0].find_element("css selector", "input[name=compare]").click()
+    by_css(driver, "#compare-button").click()
+    wait(driver, lambda d: shown(d, "#compare-chart canvas"))
+    driver.save_screenshot(str(shots / "backtest-compare.png"))
+
+
+@pytest.fixture
+def live(home, builtin_tentacles, btc_data_file, loop) -> Iterator[tuple[Any, str]]:
+    """A bot of the default profile with its web interface, on the browser tests' loop thread."""
+    context = web_bot(home, btc_data_file)
+    fed, url = loop.run(context.__aenter__())
+    loop.run(fed.feed(HOLDING_AFTER))
+    try:
+        yield fed, url
+    finally:
+        loop.run(context.__aexit__(None, None, None))
+
+
+def test_the_dashboard_moves_when_a_candle_arrives(driver, shots, live, loop):
+    fed, url = live
+    driver.get(url + "/")
+    chart = "#price-chart"
+    wait(driver, lambda d: by_css(d, chart).get_attribute("data-ready") == "1")
+    wait(driver, lambda d: d.execute_script("return document.body.dataset.live") == "1")
+    before = int(by_css(driver, chart).get_attribute("data-last-time"))
+    assert before == int(fed.candles[HOLDING_AFTER - 1][0])
+    assert by_css(driver, "#bot-state").text == "bot running"
+    loop.run(fed.feed(1))
+    expected = int(fed.candles[HOLDING_AFTER][0])
+    wait(driver, lambda d: int(by_css(d, chart).get_attribute("data-last-time")) == expected)
+    close = float(fed.candles[HOLDING_AFTER][4])
+    assert float(by_css(driver, chart).get_attribute("data-last-close")) == pytest.approx(close)
+    assert f"{close:,.2f}" in by_css(driver, "#last-candle").text
+    assert by_css(driver, "#bot-profit").text.endswith("%")
+    driver.save_screenshot(str(shots / "live-dashboard.png"))
+    assert severe_console_errors(driver) == []
+    for name in ("portfolio", "trades", "matrix", "logs"):
+        driver.get(f"{url}/{name}")
+        wait(driver, lambda d: d.execute_script("return document.readyState") == "complete")
+        driver.save_screenshot(str(shots / f"live-{name}.png"))
+        assert severe_console_errors(driver) == [], name
+
+
+def test_an_order_is_cancelled_from_the_orders_page(driver, shots, live, loop):
+    fed, url = live
+    order_id = loop.run(far_order(fed))
+    kept = loop.run(far_order(fed))
+    driver.get(url + "/orders")
+    rows = driver.find_elements("css selector", "#orders-table tr[data-order-id]")
+    assert sorted(row.get_attribute("data-order-id") for row in rows) == sorted([order_id, kept])
+    driver.save_screenshot(str(shots / "live-orders.png"))
+    by_css(driver, f"tr[data-order-id='{order_id}'] .cancel-order").click()
+    wait(driver, lambda d: shown(d, "#orders-message"))
+    assert by_css(driver, "#orders-message").text == f"Order {order_id} cancelled."
+    rows = driver.find_elements("css selector", "#orders-table tr[data-order-id]")
+    assert [row.get_attribute("data-order-id") for row in rows] == [kept]
+    assert [o.order_id for o in fed.manager.trader.open_orders()] == [kept]
+    by_css(driver, "#cancel-all").click()
+    wait(driver, lambda d: "All open orders cancelled." in by_css(d, "#orders-message").text)
+    assert not fed.manager.trader.open_orders()
+    assert by_css(driver, "#order-count").text == "0"
