@@ -48,7 +48,7 @@ PROFILE = {
     "trading_mode": "DailyTradingMode",
     "strategies": ["SimpleStrategyEvaluator"],
     "evaluators": ["RSIMomentumEvaluator"],
-    "risk": 1,
+    "risk": 0.5,  # the neutral risk: the trading mode trades its config as written (as backtrader does)
     "reference_market": "USDT",
     "simulator": {
         "enabled": True,
