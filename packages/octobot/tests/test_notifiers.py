@@ -5,9 +5,11 @@ JSON to."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import threading
+from collections.abc import AsyncIterator
 
 import pytest
 from aiohttp import web
@@ -107,19 +109,28 @@ class JsonEndpoint:
         self.received.set()
         return web.json_response({}, status=self.status)
 
+    @classmethod
+    @contextlib.asynccontextmanager
+    async def serving(cls) -> AsyncIterator[JsonEndpoint]:
+        """An endpoint on 127.0.0.1; its ``url`` is the json:// URL Apprise posts to."""
+        found = cls()
+        app = web.Application()
+        app.router.add_post("/notify/{secret}", found.handle)
+        runner = web.AppRunner(app, access_log=None)
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        found.url = f"json://127.0.0.1:{runner.addresses[0][1]}/notify/{TOKEN.replace(':', '')}"
+        try:
+            yield found
+        finally:
+            await runner.cleanup()
+
 
 @pytest.fixture
 async def endpoint():
-    found = JsonEndpoint()
-    app = web.Application()
-    app.router.add_post("/notify/{secret}", found.handle)
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    found.url = f"json://127.0.0.1:{runner.addresses[0][1]}/notify/{TOKEN.replace(':', '')}"
-    yield found
-    await runner.cleanup()
+    async with JsonEndpoint.serving() as found:
+        yield found
 
 
 async def test_the_apprise_notifier_posts_each_notification_with_a_bounded_thread_pool(
