@@ -104,6 +104,8 @@ async def test_channel_posts_become_evaluations_through_the_bot_api(home, monkey
             btc, eth = _value(bot, "BTC/USDT"), _value(bot, "ETH/USDT")
             await api.channel_posts(CHANNEL, "Sell #BTCUSDT, taking profits")
             await wait_until(lambda: _value(bot, "BTC/USDT") == -1.0)
+            # the last update is confirmed by the read after it (offset 5): wait for that read
+            await wait_until(lambda: any(c.params.get("offset") == 5 for c in api.calls_of("getUpdates")))
     assert btc == 1.0 and eth == -1.0
     polls = api.calls_of("getUpdates")
     assert all(call.token_ok for call in polls)
