@@ -282,7 +282,7 @@ class OctoBot:
             service = self.services.get(service_name) if service_name else None
             feed = info.cls(self.matrix.matrix_id, self.profile.tentacle_config(name), service)
             await feed.start()
-            stack.push_async_callback(feed.stop)
+            stack.push_async_callback(_stop_feed, feed)
             self.feeds[name] = feed
 
     async def _start_interfaces(self, stack: contextlib.AsyncExitStack) -> None:
@@ -303,3 +303,16 @@ class OctoBot:
         for source in self._market_data_sources(exchange, manager):
             await source.start(manager)
             stack.push_async_callback(source.stop)
+
+
+#: how long a feed may take to stop (close its connections) before the bot stops without it
+FEED_STOP_SECONDS = 10.0
+
+
+async def _stop_feed(feed: ServiceFeed) -> None:
+    """Stop ``feed``, bounded: a feed never stops the bot, nor keeps it from stopping (a client library
+    waiting on a connection that will not close)."""
+    try:
+        await asyncio.wait_for(feed.stop(), FEED_STOP_SECONDS)
+    except TimeoutError:
+        logger.error("%s did not stop within %.0f s: left behind", feed.name, FEED_STOP_SECONDS)
