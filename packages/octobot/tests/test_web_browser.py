@@ -69,9 +69,13 @@ def server(home, builtin_tentacles, loop) -> Iterator[WebServer]:
 
 
 def wait(driver: Any, condition: Any, timeout: float = 30) -> Any:
+    """Waits out a page being replaced too: a form post navigates, and an element found on the old page
+    goes stale while the condition reads it."""
+    from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
     from selenium.webdriver.support.ui import WebDriverWait
 
-    return WebDriverWait(driver, timeout).until(condition)
+    ignored = (NoSuchElementException, StaleElementReferenceException)
+    return WebDriverWait(driver, timeout, ignored_exceptions=ignored).until(condition)
 
 
 def by_css(driver: Any, selector: str) -> Any:
