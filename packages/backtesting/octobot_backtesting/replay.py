@@ -501,7 +501,8 @@ class Replay:
         heappop = heapq.heappop
         steps = 0
         progress = self.progress
-        heappush = heapq.heappush
+        heapreplace = heapq.heapreplace
+        pushes = [item.manager.push_candle for item in series]  # bound once, not per candle
         failures = self._failures = []
         begin = heap[0][0] if heap else end  # the first instant of the run
         span = max(1, end - begin)
@@ -512,18 +513,22 @@ class Replay:
                 instant = heap[0][0]
                 advance_to(instant)
                 while heap and heap[0][0] == instant:
-                    _, order, index = heappop(heap)
+                    _, order, index = heap[0]
                     if index >= count:
+                        heappop(heap)
                         await self._push_market(index, order, heap)
                         continue
                     item = series[index]
                     offset = item.offset
-                    await item.manager.push_candle(item.symbol, item.time_frame, item.rows[offset])
+                    await pushes[index](item.symbol, item.time_frame, item.rows[offset])
                     offset += 1
                     item.offset = offset
                     if offset < len(item.close_times):
-                        heappush(heap, (item.close_times[offset], order, index))
+                        # one sift instead of a pop and a push: (close time, order, index) are unique,
+                        # so the heap gives the same sequence whatever its layout
+                        heapreplace(heap, (item.close_times[offset], order, index))
                     else:  # the block is done
+                        heappop(heap)
                         await self._move_on(item, heap, order, index)
                 await drain()
                 steps += 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from decimal import Decimal
 
 import pytest
@@ -48,6 +49,24 @@ async def test_limit_buy_fills_at_its_price_only_when_the_market_trades_through_
     assert order.average_price == D(95)
     trade = em.trader.trades(BTC)[-1]
     assert (trade.price, trade.amount, trade.taker) == (D(95), D("0.5"), False)
+    await em.stop()
+
+
+@pytest.mark.parametrize("steps", [-3, -2, -1, 0, 1, 2, 3])
+async def test_float_prices_within_float_steps_of_a_level_fill_as_their_decimal_text_says(steps):
+    # a replay's candle prices are floats, looked at against the levels without a Decimal when they are
+    # far from every level: near one, the decision must still be the one of Decimal(str(price))
+    em, clock = await _setup({"USDT": "10000", "BTC": "2"})
+    buy = await em.trader.create_order(BTC, "buy", "limit", "0.5", price="95.01")
+    sell = await em.trader.create_order(BTC, "sell", "limit", "0.5", price="102.99")
+    low, high = 95.01, 102.99
+    for _ in range(abs(steps)):  # +: away from the levels, -: through them
+        low, high = math.nextafter(low, math.inf * steps), math.nextafter(high, -math.inf * steps)
+    open_time = clock.now
+    await em.push_candle(BTC, "1h", [open_time, 100.0, high, low, 100.0, 100.0])
+    assert (buy.filled > 0) is (Decimal(str(low)) <= D("95.01"))
+    assert (sell.filled > 0) is (Decimal(str(high)) >= D("102.99"))
+    assert (buy.filled > 0) is (steps <= 0)
     await em.stop()
 
 

@@ -19,9 +19,10 @@ them level by level, so evaluators (MEDIUM) see a candle after its fills were ap
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Mapping, Sequence
 from decimal import Decimal
 from types import TracebackType
 
@@ -108,6 +109,10 @@ class ExchangeManager:
         #: per symbol, the route whose candles give its price and the simulator walks (the smallest time
         #: frame pushed)
         self._price_routes: dict[str, CandleRoute] = {}
+        #: the OHLCV channel while started (read on every candle)
+        self._ohlcv: oc.Channel | None = None
+        #: a completed future: what ``push_candle`` returns when it had nothing to wait for
+        self._completed: asyncio.Future | None = None
         self._started = False
 
     # --- lifecycle -------------------------------------------------------------------------------
@@ -115,6 +120,7 @@ class ExchangeManager:
         if self._started:
             return self
         self.channels = await create_exchange_channels(self.exchange_id, self.synchronizer)
+        self._ohlcv = self.channels["OHLCVChannel"]
         await self.connector.start()
         self._started = True
         return self
@@ -123,6 +129,7 @@ class ExchangeManager:
         if not self._started:
             return
         self._started = False
+        self._ohlcv = None
         await self.connector.stop()
         await oc.delete_scope(self.exchange_id)
         self.channels = {}
@@ -183,8 +190,14 @@ class ExchangeManager:
     def last_price(self, symbol: str) -> Decimal | None:
         return self.symbol_data(symbol).last_price
 
-    async def push_candle(self, symbol: str, time_frame: str | TimeFrame, candle: Sequence) -> None:
-        """A closed candle ``[open_time_ms, open, high, low, close, volume]`` (see module doc)."""
+    def push_candle(self, symbol: str, time_frame: str | TimeFrame, candle: Sequence) -> Awaitable[None]:
+        """A closed candle ``[open_time_ms, open, high, low, close, volume]`` (see module doc); await it.
+
+        Why not a coroutine: a backtest calls it for every candle, and most candles only queue their OHLCV
+        message (synchronized mode) or have nobody to tell. The candle is stored and walked at the call;
+        the returned awaitable is then already complete (the channel's, or a completed future), and only
+        a candle whose fills left messages to send costs a coroutine (they go before the OHLCV message).
+        """
         routes = self._routes.get(symbol)
         try:
             route = None if routes is None else routes.get(time_frame)
@@ -195,18 +208,36 @@ class ExchangeManager:
         route.store(candle)
         account = self.account
         if account.notifications or account.balance_changed:
-            await self.flush()
-        if self._started:
-            channel = self.channels["OHLCVChannel"]
-            if channel.consumers:
-                await channel.send(
-                    {
-                        "exchange": self.exchange_id,
-                        "symbol": symbol,
-                        "time_frame": route.value,
-                        "candle": list(candle),
-                    }
-                )
+            return self._flush_then_send_candle(symbol, route.value, candle)
+        channel = self._ohlcv
+        if channel is not None and channel.consumers:
+            return channel.send(
+                {
+                    "exchange": self.exchange_id,
+                    "symbol": symbol,
+                    "time_frame": route.value,
+                    "candle": list(candle),
+                }
+            )
+        done = self._completed
+        if done is None:
+            done = self._completed = asyncio.get_running_loop().create_future()
+            done.set_result(None)
+        return done
+
+    async def _flush_then_send_candle(self, symbol: str, time_frame: str, candle: Sequence) -> None:
+        """``push_candle``'s slow path: the fills' messages, then the candle's."""
+        await self.flush()
+        channel = self._ohlcv
+        if channel is not None and channel.consumers:
+            await channel.send(
+                {
+                    "exchange": self.exchange_id,
+                    "symbol": symbol,
+                    "time_frame": time_frame,
+                    "candle": list(candle),
+                }
+            )
 
     def _route(self, symbol: str, time_frame: str | TimeFrame) -> CandleRoute:
         """The route of a (symbol, time frame) pushed for the first time; the symbol's smallest time frame

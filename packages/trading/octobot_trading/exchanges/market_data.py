@@ -9,7 +9,7 @@ the trader read prices back from :class:`SymbolData`.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Awaitable, Sequence
 from decimal import Decimal
 from typing import Protocol
 
@@ -21,7 +21,8 @@ from octobot_trading.time_frames import TimeFrame, parse_time_frame
 class MarketDataSink(Protocol):
     """Where market data enters the bot (implemented by ExchangeManager)."""
 
-    async def push_candle(self, symbol: str, time_frame: str | TimeFrame, candle: Sequence) -> None: ...
+    # an awaitable, not necessarily a coroutine (ExchangeManager's is complete when nothing had to wait)
+    def push_candle(self, symbol: str, time_frame: str | TimeFrame, candle: Sequence) -> Awaitable[None]: ...
 
     async def push_kline(self, symbol: str, time_frame: str | TimeFrame, candle: Sequence) -> None: ...
 

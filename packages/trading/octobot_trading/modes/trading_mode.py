@@ -15,6 +15,7 @@ evaluation it received).
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import logging
 from collections.abc import Awaitable, Callable, Mapping
@@ -108,6 +109,8 @@ class AbstractTradingMode:
         self._state_changes_only = bool(self.config.get("act_on_state_change_only", True))
         self.time_frame = time_frame
         self.states: dict[str, TradingModeState] = {}
+        #: a completed future: what ``set_evaluation`` returns when nothing is to be sent
+        self._completed: asyncio.Future | None = None
         self.evaluations: dict[str, float] = {}
         #: the last error met while creating orders, per symbol (the mode keeps running)
         self.last_errors: dict[str, Exception] = {}
@@ -287,18 +290,29 @@ class AbstractTradingMode:
         self._consumers = []
 
     # --- producer: decisions ---------------------------------------------------------------------
-    async def set_evaluation(self, symbol: str, evaluation: float | None, time: int | None = None) -> None:
-        """A strategy's evaluation of ``symbol`` in [-1, 1] (None: no opinion, ignored)."""
-        if evaluation is None or symbol not in self.symbols:
-            return
-        if not -1.0 <= evaluation <= 1.0:
-            raise TradingModeError(
-                f"{self.get_name()}: evaluation must be in [-1, 1] (+1 = strongest buy), got {evaluation}"
-            )
-        self.evaluations[symbol] = evaluation
-        decided = self._decide(symbol, evaluation, time, force=False)
-        if decided is not None:
-            await decided
+    def set_evaluation(
+        self, symbol: str, evaluation: float | None, time: int | None = None
+    ) -> Awaitable[None]:
+        """A strategy's evaluation of ``symbol`` in [-1, 1] (None: no opinion, ignored); await it.
+
+        Not a coroutine: it runs for every evaluation of a backtest and most change no state, so the
+        decision is taken at the call and what is returned is the decision's delivery on the Mode
+        channel, or a completed future when there is none (no coroutine made for nothing).
+        """
+        if evaluation is not None and symbol in self.symbols:
+            if not -1.0 <= evaluation <= 1.0:
+                raise TradingModeError(
+                    f"{self.get_name()}: evaluation must be in [-1, 1] (+1 = strongest buy), got {evaluation}"
+                )
+            self.evaluations[symbol] = evaluation
+            decided = self._decide(symbol, evaluation, time, force=False)
+            if decided is not None:
+                return decided
+        done = self._completed
+        if done is None:
+            done = self._completed = asyncio.get_running_loop().create_future()
+            done.set_result(None)
+        return done
 
     async def _on_candle(self, message: dict) -> None:
         symbol = message["symbol"]

@@ -85,8 +85,13 @@ class _SymbolBook:
         if expiries and expiries[0][0] <= open_time:
             return False
         index = self.index
+        if not index:
+            return True
         # the path's prices are Decimal(str(price)): an order preserving map, so its extremes are these
-        return not index or index.outside(_decimal(min(prices)), _decimal(max(prices)))
+        low, high = min(prices), max(prices)
+        if type(low) is float and type(high) is float and index.outside_floats(low, high):
+            return True  # sure without a Decimal (a replay's float prices far from every level)
+        return index.outside(_decimal(low), _decimal(high))
 
 
 def _decimal(value: object) -> Decimal:

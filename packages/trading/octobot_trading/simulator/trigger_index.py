@@ -9,6 +9,7 @@ and those that fire when it falls to it (buy limits, sell stops, buy take-profit
 from __future__ import annotations
 
 from bisect import bisect_left, insort
+from math import inf, nextafter
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # types only: the compiled build keeps them as objects (see the .pxd)
@@ -30,6 +31,11 @@ class TriggerIndex:
         self._orders: dict = {}  # seq -> order
         self._keys: dict = {}  # id(order) -> (direction, key)
         self._seq = 0
+        # float guards of the head levels (see `outside_floats`), remade when a head changes
+        self._up_head: object = None
+        self._down_head: object = None
+        self._up_guard = inf
+        self._down_guard = -inf
 
     def __len__(self) -> int:
         return len(self._orders)
@@ -86,6 +92,33 @@ class TriggerIndex:
         and every falling level below ``low``."""
         up, down = self._up, self._down
         return (not up or -up[-1][0] > high) and (not down or down[-1][0] < low)
+
+    def outside_floats(self, low: float, high: float) -> bool:
+        """True when `outside` is sure to be True for ``Decimal(str(low))`` and ``Decimal(str(high))``,
+        decided on the floats (False: not sure, ask `outside`).
+
+        Why: a candle's prices come as floats, and making two Decimals of them on every candle while an
+        order is open costs more than the rest of the candle's path. A guard is the float two steps
+        inside a head level: a float beyond it has every decimal text that reads as it (so its
+        ``str``) strictly beyond the level, so the answer is exact and only prices within two float
+        steps of a level are left to the Decimal comparison.
+        """
+        up, down = self._up, self._down
+        if up:
+            head = up[-1]
+            if head is not self._up_head:
+                self._up_head = head
+                self._up_guard = nextafter(float(-head[0]), -inf)
+            if not high < self._up_guard:
+                return False
+        if down:
+            head = down[-1]
+            if head is not self._down_head:
+                self._down_head = head
+                self._down_guard = nextafter(float(head[0]), inf)
+            if not low > self._down_guard:
+                return False
+        return True
 
     def orders(self) -> list[Order]:
         return list(self._orders.values())
