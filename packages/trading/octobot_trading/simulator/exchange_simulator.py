@@ -281,9 +281,15 @@ class ExchangeSimulator(ExchangeConnector):
                 self._fire_up(book, first, first, time, True)
                 self._fire_down(book, first, first, time, True)
             self._update_trailing(book, first, first)
-            if self._point_reached(book, first) and pauses and len(points) > 1:
-                book.paused = (points, 0, time, volume)
-                return True
+            # the first point reached (inlined: the per-price cost of a live ticker)
+            book.last_price = first
+            if book.arrived:
+                self._join_arrived(book)
+            if self._watched_fill:
+                self._watched_fill = False
+                if pauses and len(points) > 1:
+                    book.paused = (points, 0, time, volume)
+                    return True
             return self._walk_on(book, points, 0, time, pauses)
         finally:
             self._walking = False
@@ -303,9 +309,16 @@ class ExchangeSimulator(ExchangeConnector):
                 self._fire_down(book, price, previous, time, False)
             self._update_trailing(book, previous, price)
             previous = price
-            if self._point_reached(book, price) and pauses and index < last:
-                book.paused = (points, index, time, self._event_volume)
-                return True
+            # the point reached: the last price (what an order created now is judged against), the orders
+            # created on the way join the book; a watched fill on the way pauses the walk here
+            book.last_price = price
+            if book.arrived:
+                self._join_arrived(book)
+            if self._watched_fill:
+                self._watched_fill = False
+                if pauses and index < last:
+                    book.paused = (points, index, time, self._event_volume)
+                    return True
         if book.early:
             book.early.clear()
         if book.deferred:
@@ -315,19 +328,12 @@ class ExchangeSimulator(ExchangeConnector):
                     self._index(book, order)
         return False
 
-    def _point_reached(self, book: _SymbolBook, price: Decimal) -> bool:
-        """The walk reached ``price``, a point of its path: it is the last price (what an order created
-        now is judged against), the orders created on the way join the book; True when a watched order
-        filled on the way there."""
-        book.last_price = price
-        if book.arrived:
-            arrived, book.arrived = book.arrived, []
-            for order in arrived:
-                if order.is_active:
-                    self._index(book, order)
-        watched = self._watched_fill
-        self._watched_fill = False
-        return watched
+    def _join_arrived(self, book: _SymbolBook) -> None:
+        """The orders created on the way to the point just reached join the book from there."""
+        arrived, book.arrived = book.arrived, []
+        for order in arrived:
+            if order.is_active:
+                self._index(book, order)
 
     def _expire(self, book: _SymbolBook, time: int) -> None:
         """Orders whose ``expires_at`` is reached leave the book before the prices of ``time``."""
