@@ -114,9 +114,9 @@ async def test_interface_notifier_and_channel_feed_share_one_reader_of_one_token
     assert TOKEN not in caplog.text and TOKEN.split(":")[1] not in caplog.text
 
 
-async def test_the_old_way_two_readers_of_one_token_is_what_the_server_catches(home):
-    """The check above can fail: two services on one token (two bots, or a tentacle reading on its own)
-    make the server answer 409 and count it."""
+async def test_two_readers_of_one_token_are_caught_and_named(home, caplog):
+    """The check above can fail: two readers of one token (two bots, or a tentacle reading on its own,
+    as the channel feed once did) make the server answer 409 and count it; the reader says why."""
     async with TelegramBotAPI(TOKEN) as api:
         settings = {"token": TOKEN, "api_url": api.url, **FAST_READER}
         first, second = TelegramService("telegram", settings), TelegramService("telegram", settings)
@@ -130,7 +130,16 @@ async def test_the_old_way_two_readers_of_one_token_is_what_the_server_catches(h
             service.on_update(record)
         try:
             await wait_until(lambda: api.conflicts > 0, timeout=60)
+            await wait_until(
+                lambda: (
+                    "HTTP 409" in str(first.reader_health.status().last_error)
+                    or "HTTP 409" in str(second.reader_health.status().last_error)
+                ),
+                timeout=60,
+            )
         finally:
             await first.release()
             await second.release()
     assert api.most_concurrent_polls >= 2
+    (logged,) = {r.getMessage() for r in caplog.records if "HTTP 409" in r.getMessage()}
+    assert "(service telegram)" in logged and "same token" in logged and TOKEN not in logged

@@ -187,9 +187,14 @@ class TelegramService(Service):
 
     def describe(self, error: BaseException) -> str:
         """One line for a failed read, free of the token (aiogram errors may echo the URL)."""
-        from aiogram.exceptions import TelegramRetryAfter, TelegramUnauthorizedError
+        from aiogram.exceptions import TelegramConflictError, TelegramRetryAfter, TelegramUnauthorizedError
 
-        if isinstance(error, TelegramRetryAfter):
+        if isinstance(error, TelegramConflictError):
+            text = (
+                f"HTTP 409 {error.message}: another program reads this bot's updates (another OctoBot, or "
+                "a script, with the same token?): give each one its own bot"
+            )
+        elif isinstance(error, TelegramRetryAfter):
             text = f"HTTP 429 flood control (retry after {error.retry_after}s)"
         elif isinstance(error, TelegramUnauthorizedError):
             refused = f"HTTP 401 the Bot API refused the token ({error.message})"
