@@ -97,11 +97,20 @@ def _timed(
         if client is not None
         else _children_cpu() - children
     )
+    # a LocalCluster's scheduler runs in this process: its CPU is in the driver's
     print(
         f"    CPU per trial: driver {driver / options.trials * 1000:.1f} ms, workers "
         f"{workers / options.trials * 1000:.1f} ms (wall {seconds:.2f} s, load {os.getloadavg()[0]:.1f})"
     )
+    result.cpu_per_trial = (driver + workers) / options.trials
     return seconds, result
+
+
+def _efficiency(serial: Any, parallel: Any) -> str:
+    """The load-independent part of the scaling: serial CPU per trial over the executor's (driver and
+    workers); on 2 idle cores with the workers never waiting, the speed-up would be twice that."""
+    share = serial.cpu_per_trial / parallel.cpu_per_trial
+    return f"CPU per trial {share:.2f} of serial's -> {2 * share:.2f}x on 2 idle cores"
 
 
 def _digest(result: Any) -> str:
@@ -121,38 +130,57 @@ def _scaling_row(case: str, seconds: float, result: Any, serial_s: float, serial
     }
 
 
+def _warm_up(home: octobot.UserHome, data: Path, space: Path, store: Path) -> None:
+    """Two trials in this process first: the serial baseline then pays no first-use cost (imports of the
+    samplers, the job unpacked by this process), as no worker of the pool or the cluster does."""
+    octobot.run_study(_options(data, space, store, 2, workers=1, seed=99), home=home)
+
+
 def scaling(scratch: Path, trials: int, candles: int) -> list[dict[str, Any]]:
     home, data, space = _setup(scratch / "short", candles)
+    _warm_up(home, data, space, scratch / "warm-up.sqlite")
     serial_s, serial = _timed(home, _options(data, space, scratch / "serial.sqlite", trials, workers=1))
     pool_s, pool = _timed(home, _options(data, space, scratch / "pool.sqlite", trials, workers=2))
-    rows = []
     case = f"optimizer: {trials} trials x {candles:,} 1m candles"
     print(
         f"{case}\n  serial {serial_s:.2f} s, local pool (2 workers) {pool_s:.2f} s "
-        f"-> {serial_s / pool_s:.2f}x"
+        f"-> {serial_s / pool_s:.2f}x; {_efficiency(serial, pool)}"
     )
-    rows.append(_scaling_row(f"{case}, local pool 2 workers vs one", pool_s, pool, serial_s, serial, 1.8))
+    return [_scaling_row(f"{case}, local pool 2 workers vs one", pool_s, pool, serial_s, serial, 1.8)]
+
+
+def cluster(scratch: Path, trials: int, candles: int) -> list[dict[str, Any]]:
+    """Serial, then the same trials on a 2-worker Dask LocalCluster (started and warmed up first)."""
     try:
         import dask
         import distributed
     except ImportError:
         print("  Dask distributed is not installed: no cluster case (pip install distributed)")
-        return rows
+        return []
+    home, data, space = _setup(scratch / f"cluster-{candles}", candles)
+    _warm_up(home, data, space, scratch / f"warm-up-{candles}.sqlite")
+    serial_s, serial = _timed(
+        home, _options(data, space, scratch / f"serial-{candles}.sqlite", trials, workers=1)
+    )
     with (
         dask.config.set({"distributed.worker.daemon": False}),
         distributed.LocalCluster(
             n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, host="127.0.0.1"
-        ) as cluster,
-        distributed.Client(cluster) as client,
+        ) as local,
+        distributed.Client(local) as client,
     ):
         # a running cluster has its imports done, the tentacles' among them (discovering them imports
         # them and checks their schemas once per process: about a second of CPU a worker pays once)
         client.run(octobot.TentacleRegistry.discover)
         dask_s, on_cluster = _timed(
-            home, _options(data, space, scratch / "dask.sqlite", trials), client=client
+            home, _options(data, space, scratch / f"dask-{candles}.sqlite", trials), client=client
         )
-    print(f"  Dask LocalCluster (2 workers) {dask_s:.2f} s -> {serial_s / dask_s:.2f}x serial")
-    rows.append(
+    case = f"optimizer: {trials} trials x {candles:,} 1m candles"
+    print(
+        f"{case}\n  serial {serial_s:.2f} s, Dask LocalCluster (2 workers) {dask_s:.2f} s "
+        f"-> {serial_s / dask_s:.2f}x; {_efficiency(serial, on_cluster)}"
+    )
+    return [
         {
             "case": f"{case}, Dask LocalCluster 2 workers vs serial",
             "unit": "trials/s",
@@ -164,8 +192,7 @@ def scaling(scratch: Path, trials: int, candles: int) -> list[dict[str, Any]]:
                 "same_as_serial": _digest(on_cluster) == _digest(serial),
             },
         }
-    )
-    return rows
+    ]
 
 
 def overhead(scratch: Path, trials: int, candles: int) -> dict[str, Any]:
@@ -225,6 +252,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--trials", type=int, default=40, help="scaling cases: trials")
     parser.add_argument("--short-candles", type=int, default=1_000, help="scaling cases: 1m candles")
+    parser.add_argument("--cluster-trials", type=int, default=24, help="second cluster case: trials")
+    parser.add_argument(
+        "--cluster-candles", type=int, default=5_000, help="second cluster case: 1m candles per trial"
+    )
     parser.add_argument("--long-trials", type=int, default=4, help="overhead case: trials")
     parser.add_argument("--long-candles", type=int, default=10_000, help="overhead case: 1m candles")
     parser.add_argument("--json", help="write the figures for tools/bench.py")
@@ -233,6 +264,8 @@ def main() -> int:
     print(f"octobot optimizer ({build_label()} build), load average {os.getloadavg()[0]:.2f}")
     with tempfile.TemporaryDirectory(prefix="octobot-bench-optimizer-") as scratch:
         rows = scaling(Path(scratch), args.trials, args.short_candles)
+        rows += cluster(Path(scratch), args.trials, args.short_candles)
+        rows += cluster(Path(scratch), args.cluster_trials, args.cluster_candles)
         rows.append(overhead(Path(scratch), args.long_trials, args.long_candles))
     failed = [row["case"] for row in rows if row["check"].get("same_as_serial") is False]
     for case in failed:
