@@ -161,8 +161,11 @@ def cluster(scratch: Path, trials: int, candles: int) -> list[dict[str, Any]]:
     serial_s, serial = _timed(
         home, _options(data, space, scratch / f"serial-{candles}.sqlite", trials, workers=1)
     )
+    # the workers' statistical profiler off, as the README advises for a study's cluster: it samples the
+    # stack of the busy thread every 10 ms, several ms of a worker's CPU per short trial
+    settings = {"distributed.worker.daemon": False, "distributed.worker.profile.enabled": False}
     with (
-        dask.config.set({"distributed.worker.daemon": False}),
+        dask.config.set(settings),
         distributed.LocalCluster(
             n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, host="127.0.0.1"
         ) as local,
