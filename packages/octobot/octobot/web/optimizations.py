@@ -140,7 +140,7 @@ class OptimizerJobs:
         self.on_progress = on_progress
         self._running: dict[str, OptimizationRun] = {}
         self._stops: dict[str, threading.Event] = {}
-        self._tasks: dict[str, asyncio.Future[None]] = {}
+        self._tasks: dict[str, asyncio.Future[dict[str, Any]]] = {}
 
     @property
     def folder(self) -> Path:
@@ -202,11 +202,14 @@ class OptimizerJobs:
         loop = asyncio.get_running_loop()
         task = asyncio.ensure_future(loop.run_in_executor(None, self._study, run, options, loop))
         self._tasks[run.id] = task
-        task.add_done_callback(lambda _: self._finished(run))
+        task.add_done_callback(lambda done: self._finished(run, done))
         return run
 
-    def _study(self, run: OptimizationRun, options: StudyOptions, loop: asyncio.AbstractEventLoop) -> None:
-        """The study, on the executor's thread; its progress goes to the loop."""
+    def _study(
+        self, run: OptimizationRun, options: StudyOptions, loop: asyncio.AbstractEventLoop
+    ) -> dict[str, Any]:
+        """The study, on the executor's thread: its progress goes to the loop, its end is returned (the
+        run itself is only changed on the loop)."""
 
         def advance(progress: StudyProgress) -> None:
             loop.call_soon_threadsafe(self._advance, run, progress.done, _brief(progress.best))
@@ -219,20 +222,22 @@ class OptimizerJobs:
                 progress=advance,
                 stop=self._stops[run.id].is_set,
             )
-            self._write_result(run, result)
-            run.states = state_counts(result)
-            run.best = _brief(result.best)
-            run.done = len(result.trials)
-            run.status = "stopped" if result.stopped else "done"
+            self._write_result(run.id, result)
+            return {
+                "status": "stopped" if result.stopped else "done",
+                "states": state_counts(result),
+                "best": _brief(result.best),
+                "done": len(result.trials),
+            }
         except (OctoBotError, ValueError, OSError) as error:
-            run.status, run.error = "failed", mask(str(error))
-            logger.warning("optimization %s failed: %s", run.id, run.error)
+            logger.warning("optimization %s failed: %s", run.id, mask(str(error)))
+            return {"status": "failed", "error": mask(str(error))}
         except Exception as error:  # a bug in a tentacle must not kill the interface
-            run.status, run.error = "failed", mask(f"unexpected {type(error).__name__}: {error}")
             logger.exception("optimization %s failed", run.id)
+            return {"status": "failed", "error": mask(f"unexpected {type(error).__name__}: {error}")}
 
-    def _write_result(self, run: OptimizationRun, result: StudyResult) -> None:
-        folder = self.folder / run.id
+    def _write_result(self, run_id: str, result: StudyResult) -> None:
+        folder = self.folder / run_id
         content = result.to_dict()
         headers, rows = best_trials_table(result, top=20)
         content["table"] = {"headers": headers, "rows": rows}
@@ -252,12 +257,15 @@ class OptimizerJobs:
         if self.on_progress is not None:
             self.on_progress(run)
 
-    def _finished(self, run: OptimizationRun) -> None:
+    def _finished(self, run: OptimizationRun, task: asyncio.Future[dict[str, Any]]) -> None:
         self._tasks.pop(run.id, None)
         self._stops.pop(run.id, None)
         self._running.pop(run.id, None)
-        if run.status == "running":  # the executor itself failed (shut down with the loop)
+        if task.cancelled() or task.exception() is not None:  # the executor itself went (loop closing)
             run.status, run.error = "failed", "the study was interrupted"
+        else:
+            for name, value in task.result().items():
+                setattr(run, name, value)
         self._save(run)
         if self.on_progress is not None:
             self.on_progress(run)
