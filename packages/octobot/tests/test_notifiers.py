@@ -91,7 +91,7 @@ async def test_telegram_refusals_are_logged_once_masked_and_the_bot_goes_on(home
 
 async def test_a_telegram_notifier_without_a_token_names_the_setting(home, profile, candles):
     async with fed_bot(profile, candles, octobot.load_user_config(home, environ={})) as fed:
-        expected = r"services\.telegram\.token .*OCTOBOT_SERVICE_TELEGRAM_TOKEN"
+        expected = r"OCTOBOT_SERVICE_TELEGRAM_TOKEN or services\.telegram\.token .*@BotFather"
         with pytest.raises(octobot.ConfigError, match=expected):
             await TelegramNotifier(fed.bot).start()
 
