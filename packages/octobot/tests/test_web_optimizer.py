@@ -12,6 +12,7 @@ import aiohttp
 import jsonschema
 import pytest
 
+import octobot
 from octobot.web.openapi import openapi_document
 
 from .optimizer_helpers import SMALL_SPACE
@@ -146,3 +147,25 @@ def test_the_document_lists_the_optimizer_event():
     document = openapi_document()
     assert "optimizer_progress" in document["components"]["schemas"]["Event"]["properties"]["type"]["enum"]
     assert {"get", "post"} == set(document["paths"]["/optimizations"])
+
+
+async def test_the_optimizer_needs_the_password_and_the_csrf_token(home, builtin_tentacles, btc_data_file):
+    octobot.set_web_password(home, "correct horse")
+    async with running_server(home) as server, aiohttp.ClientSession() as session:
+        api = await ApiClient.connect(session, server.url)
+        await api.call("GET", "/optimizations", 401)
+        await api.call("POST", "/optimizations", 401, json_body=_study())
+        async with session.get(f"{server.url}/optimizer", allow_redirects=False) as response:
+            assert response.status in (302, 303) and "/login" in response.headers["Location"]
+    jar = aiohttp.CookieJar(unsafe=True)  # keeps the cookies of an IP address (127.0.0.1)
+    async with running_server(home) as server, aiohttp.ClientSession(cookie_jar=jar) as session:
+        # a session (a browser) without the CSRF token: refused before anything starts
+        async with session.get(f"{server.url}/login") as response:
+            assert response.status == 200
+        csrf = next(cookie.value for cookie in session.cookie_jar if cookie.key == "octobot_csrf")
+        login = {"password": "correct horse", "csrf_token": csrf}
+        async with session.post(f"{server.url}/login", data=login) as response:
+            assert response.status == 200 and response.url.path == "/"  # logged in
+        async with session.post(f"{server.url}/api/v1/optimizations", json=_study()) as response:
+            assert response.status == 403 and (await response.json())["error"] == "csrf"
+    assert not (home.root / "optimizations").exists()
