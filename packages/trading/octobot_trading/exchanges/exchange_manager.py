@@ -210,8 +210,8 @@ class ExchangeManager:
             route = None
         if route is None:
             route = self._route(symbol, time_frame)
-        if route.store(candle):
-            await self._react_inside(route, candle)
+        if route.store(candle):  # the walk paused after a watched fill: the bot reacts inside the candle
+            return self._react_then_send_candle(route, symbol, candle)
         account = self.account
         if account.notifications or account.balance_changed:
             return self._flush_then_send_candle(symbol, route.value, candle)
@@ -244,6 +244,10 @@ class ExchangeManager:
                     "candle": list(candle),
                 }
             )
+
+    async def _react_then_send_candle(self, route: CandleRoute, symbol: str, candle: Sequence) -> None:
+        await self._react_inside(route, candle)
+        await self._flush_then_send_candle(symbol, route.value, candle)
 
     async def _react_inside(self, route: CandleRoute, candle: Sequence) -> None:
         """The simulator paused the walk of ``candle`` after a watched fill: the bot reacts at the price
