@@ -136,6 +136,7 @@ from octobot_backtesting.collectors import (
     collect_live,
     collect_ohlcv,
     interrupted_live_end,
+    staged_timestamps,
 )
 from octobot_backtesting.reports import (
     Drawdown,
@@ -174,4 +175,5 @@ __all__ += [
     "collect_live",
     "collect_ohlcv",
     "interrupted_live_end",
+    "staged_timestamps",
 ]
