@@ -208,6 +208,66 @@ SCHEMAS: dict[str, Any] = {
             **_typed("string", "start", "end"),
         },
     },
+    "Optimization": _object(
+        {
+            "id": {"type": "string"},
+            "profile": {"type": "string"},
+            "data_files": {"type": "array", "items": {"type": "string"}},
+            "trials": {"type": "integer", "minimum": 1},
+            "sampler": {"type": "string"},
+            "objectives": {"type": "array", "items": {"type": "string"}},
+            "workers": {"type": ["integer", "null"]},
+            "space": {"type": ["object", "null"]},
+            "status": {"enum": ["running", "done", "stopped", "failed"]},
+            "done": {"type": "integer", "minimum": 0},
+            "created_ms": _MS,
+            "error": {"type": ["string", "null"]},
+            "study": {"type": ["string", "null"]},
+            "best": {"anyOf": [_ref("OptimizationTrial"), {"type": "null"}]},
+            "states": {"type": "object", "additionalProperties": {"type": "integer"}},
+        }
+    ),
+    "OptimizationTrial": _object(
+        {
+            "number": {"type": "integer"},
+            "settings": {"type": "object"},
+            "objectives": {"type": "object"},
+            "test_objectives": {"type": ["object", "null"]},
+        }
+    ),
+    "OptimizationList": _object({"optimizations": {"type": "array", "items": _ref("Optimization")}}),
+    "OptimizationResult": {
+        "type": "object",
+        "description": "the study as `octobot optimize --json` writes it, plus its best trials table",
+        "required": [
+            *("study", "profile", "objectives", "space", "folds"),
+            *("trials", "best", "pareto_front", "table"),
+        ],
+        "properties": {
+            "study": {"type": "string"},
+            "profile": {"type": "string"},
+            "objectives": {"type": "array", "items": {"type": "object"}},
+            "space": {"type": "object"},
+            "folds": {"type": "array"},
+            "trials": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["number", "state", "settings", "objectives", "test_objectives", "figures"],
+                    "properties": {"state": {"enum": ["complete", "filtered", "invalid", "failed"]}},
+                },
+            },
+            "best": {"type": ["object", "null"]},
+            "pareto_front": {"type": "array", "items": {"type": "integer"}},
+            "table": _object(
+                {
+                    "headers": {"type": "array", "items": {"type": "string"}},
+                    "rows": {"type": "array", "items": {"type": "array", "items": {"type": "string"}}},
+                }
+            ),
+        },
+    },
+    "SavedProfile": _object({"profile": {"type": "string"}}),
     "DataFile": _object(
         {
             **_typed("string", "name", "exchange"),
@@ -353,6 +413,19 @@ def _special(method: str, path: str, summary: str, responses: dict[str, Any]) ->
     return method, path, operation
 
 
+def _html_report(path: str, summary: str) -> Route:
+    """A finished run's self-contained HTML report."""
+    return _special(
+        "get",
+        path,
+        summary,
+        {
+            "200": {"description": "the report", "content": {"text/html": {"schema": {"type": "string"}}}},
+            "404": {"description": "error", **_json("Error")},
+        },
+    )
+
+
 _WS_SUMMARY = (
     'websocket of typed events: send {"type": "subscribe", "data": [types]}; receives Event messages of '
     "types " + ", ".join(EVENT_TYPES)
@@ -416,14 +489,40 @@ ROUTES: tuple[Route, ...] = (
     ),
     _route("get", "/backtests/{run_id}", "one backtest and its progress", "Backtest"),
     _route("get", "/backtests/{run_id}/result", "a finished backtest's figures", "BacktestResult"),
-    _special(
+    _html_report("/backtests/{run_id}/report", "a finished backtest's self-contained HTML report"),
+    _route("get", "/optimizations", "past and running optimizer studies, newest first", "OptimizationList"),
+    _route(
+        "post",
+        "/optimizations",
+        "start a study {profile, data_files, space (object, JSON text, or none: the default space), "
+        "trials, sampler, objectives, workers (none: one per core), test_share, start, end}",
+        "Optimization",
+        status="202",
+        body="object",
+        errors=("400", "401", "404", "422"),
+    ),
+    _route("get", "/optimizations/{run_id}", "one study and its progress", "Optimization"),
+    _route(
+        "post",
+        "/optimizations/{run_id}/stop",
+        "stop a running study after the trial it waits for (finished trials are kept)",
+        "Optimization",
+    ),
+    _route(
         "get",
-        "/backtests/{run_id}/report",
-        "a finished backtest's self-contained HTML report",
-        {
-            "200": {"description": "the report", "content": {"text/html": {"schema": {"type": "string"}}}},
-            "404": {"description": "error", **_json("Error")},
-        },
+        "/optimizations/{run_id}/result",
+        "a finished study: trials, best, Pareto front, best trials table",
+        "OptimizationResult",
+    ),
+    _html_report("/optimizations/{run_id}/report", "a finished study's self-contained HTML report"),
+    _route(
+        "post",
+        "/optimizations/{run_id}/save-best",
+        "write the study's best settings as a new profile {new_id, force}",
+        "SavedProfile",
+        status="201",
+        body="object",
+        errors=("400", "401", "404", "409", "422"),
     ),
     _route("get", "/data", "data files of the data folder", "DataFileList"),
     _route(

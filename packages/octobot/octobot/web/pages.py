@@ -21,6 +21,8 @@ from aiohttp import web
 import octobot_backtesting as ob
 from octobot import __version__
 from octobot.errors import ConfigError, NotFoundError, OctoBotError
+from octobot.optimizer.objectives import available_objectives
+from octobot.optimizer.samplers import DEFAULT_SAMPLER, SAMPLERS
 from octobot.profile_schema import PROFILE_SCHEMA
 from octobot.profile_store import copy_profile, list_profiles, select_profile, selected_profile
 from octobot.secret_masking import mask
@@ -42,6 +44,7 @@ NAVIGATION = (
     ("/profiles", "Profiles"),
     ("/tentacles", "Tentacles"),
     ("/backtesting", "Backtesting"),
+    ("/optimizer", "Optimizer"),
     ("/data", "Data"),
     ("/logs", "Logs"),
 )
@@ -434,6 +437,25 @@ async def backtest_page(request: web.Request, context: WebContext) -> dict[str, 
     run = context.backtests.get(request.match_info["run_id"])
     figures = context.backtests.figures(run.id) if run.status == "done" else None
     return {"title": f"Backtest {run.id}", "run": run, "figures": figures}
+
+
+@page("/optimizer", "optimizer.html", "Optimizer")
+async def optimizer(request: web.Request, context: WebContext) -> dict[str, Any]:
+    return {
+        "profiles": list_profiles(context.home),
+        "selected": selected_profile(context.home),
+        "files": await asyncio.to_thread(api_routes.data_listing, context),
+        "samplers": SAMPLERS,
+        "default_sampler": DEFAULT_SAMPLER,
+        "objectives": available_objectives(),
+        "runs": context.optimizations.list(),
+    }
+
+
+@page("/optimizer/{run_id}", "optimization.html")
+async def optimization_page(request: web.Request, context: WebContext) -> dict[str, Any]:
+    run = context.optimizations.get(request.match_info["run_id"])
+    return {"title": f"Optimization {run.id}", "run": run}
 
 
 @page("/data", "data.html", "Data")
