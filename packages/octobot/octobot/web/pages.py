@@ -422,14 +422,19 @@ async def save_tentacle(request: web.Request) -> web.Response:
 
 
 # ------------------------------------------------------------------ backtesting and data
-@page("/backtesting", "backtesting.html", "Backtesting")
-async def backtesting(request: web.Request, context: WebContext) -> dict[str, Any]:
+async def _run_form(context: WebContext) -> dict[str, Any]:
+    """What a form starting a run (a backtest, a study) offers: the profiles, the selected one, the
+    data files."""
     return {
         "profiles": list_profiles(context.home),
         "selected": selected_profile(context.home),
         "files": await asyncio.to_thread(api_routes.data_listing, context),
-        "runs": context.backtests.list(),
     }
+
+
+@page("/backtesting", "backtesting.html", "Backtesting")
+async def backtesting(request: web.Request, context: WebContext) -> dict[str, Any]:
+    return {**await _run_form(context), "runs": context.backtests.list()}
 
 
 @page("/backtesting/{run_id}", "backtest_report.html")
@@ -442,9 +447,7 @@ async def backtest_page(request: web.Request, context: WebContext) -> dict[str, 
 @page("/optimizer", "optimizer.html", "Optimizer")
 async def optimizer(request: web.Request, context: WebContext) -> dict[str, Any]:
     return {
-        "profiles": list_profiles(context.home),
-        "selected": selected_profile(context.home),
-        "files": await asyncio.to_thread(api_routes.data_listing, context),
+        **await _run_form(context),
         "samplers": SAMPLERS,
         "default_sampler": DEFAULT_SAMPLER,
         "objectives": available_objectives(),
