@@ -42,7 +42,7 @@ from octobot_backtesting.importers.file_names import parse_candle_file_name
 from octobot_backtesting.importers.importing import CandleFiles, ImportReport, import_files, read_candle_files
 from octobot_backtesting.importers.octobot_files import OctoBotFileReader
 from octobot_backtesting.importers.text_candles import read_csv_candles, read_json_candles
-from octobot_backtesting.market_replay import MissingMarketDataError
+from octobot_backtesting.market_replay import MarketEvents, MissingMarketDataError
 from octobot_backtesting.replay import (
     COMMON,
     UNION,
@@ -86,6 +86,7 @@ __all__ = [
     "ImportReport",
     "ImporterError",
     "IssueKind",
+    "MarketEvents",
     "MergeConflictError",
     "MissingMarketDataError",
     "OctoBotFileReader",

@@ -9,9 +9,11 @@ Cases, each from one run (throughputs: higher is better):
 2. the same trials on a Dask LocalCluster of 2 worker processes (started and warmed up, with octobot
    imported, before the timing, as a running cluster is) against serial; target 1.6x;
 3. per-trial overhead: ``--long-trials`` trials of a ``--long-candles`` backtest run by a serial study
-   (settings applied, profile loaded, figures, sampler, store) against the same backtests run directly
-   with `run_backtest` on the loaded profile; the ratio is backtest / (backtest + overhead): 0.91 or more
-   means an overhead under 10 %.
+   (settings applied, profile loaded, figures, sampler, store) against the CPU time inside their
+   `run_backtest` calls, measured in the same trials (3 studies); the ratio is backtest / (backtest +
+   overhead): 0.91 or more means an overhead under 10 %.
+Each study also prints its CPU time per trial, in the driver and in the workers (pool processes, Dask
+workers), so that a slower executor shows whether it spends more CPU per trial or waits.
 Checks: the pool, the cluster and serial give the same trials (their digest must match between builds).
 
 Run: python benchmarks/bench_optimizer.py [--trials N] [--short-candles N] [--long-candles N] [--json PATH]
@@ -20,12 +22,11 @@ Run: python benchmarks/bench_optimizer.py [--trials N] [--short-candles N] [--lo
 from __future__ import annotations
 
 import argparse
-import asyncio
 import hashlib
-import itertools
 import json
 import logging
 import os
+import resource
 import sys
 import tempfile
 import time
@@ -37,7 +38,7 @@ from our_backtest import build_label, builtin_profile, write_data_file, write_pr
 
 import octobot
 from octobot.backtest import run_backtest
-from octobot.optimizer.space import split_settings
+from octobot.optimizer import worker
 
 SPACE = {
     "RSIMomentumEvaluator": {"period": {"low": 7, "high": 28}},
@@ -73,13 +74,42 @@ def _options(data: Path, space: Path, store: Path, trials: int, **extra: Any) ->
     )
 
 
-def _timed(home: octobot.UserHome, options: octobot.StudyOptions, **extra: Any) -> tuple[float, Any]:
-    began = time.perf_counter()
-    result = octobot.run_study(options, home=home, **extra)
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _timed(
+    home: octobot.UserHome, options: octobot.StudyOptions, client: Any = None, **extra: Any
+) -> tuple[float, Any]:
+    """Wall time of a study; prints the CPU time per trial of the driver and of the workers (a pool's
+    processes are reaped when it closes; a cluster's workers are asked for theirs)."""
+    began, driver, children = time.perf_counter(), time.process_time(), _children_cpu()
+    workers = sum(client.run(time.process_time).values()) if client is not None else 0.0
+    result = octobot.run_study(options, home=home, client=client, **extra)
     seconds = time.perf_counter() - began
     if result.executed != options.trials:
         raise RuntimeError(f"expected {options.trials} backtests, ran {result.executed}")
+    driver = time.process_time() - driver
+    workers = (
+        sum(client.run(time.process_time).values()) - workers
+        if client is not None
+        else _children_cpu() - children
+    )
+    # a LocalCluster's scheduler runs in this process: its CPU is in the driver's
+    print(
+        f"    CPU per trial: driver {driver / options.trials * 1000:.1f} ms, workers "
+        f"{workers / options.trials * 1000:.1f} ms (wall {seconds:.2f} s, load {os.getloadavg()[0]:.1f})"
+    )
+    result.cpu_per_trial = (driver + workers) / options.trials
     return seconds, result
+
+
+def _efficiency(serial: Any, parallel: Any) -> str:
+    """The load-independent part of the scaling: serial CPU per trial over the executor's (driver and
+    workers); on 2 idle cores with the workers never waiting, the speed-up would be twice that."""
+    share = serial.cpu_per_trial / parallel.cpu_per_trial
+    return f"CPU per trial {share:.2f} of serial's -> {2 * share:.2f}x on 2 idle cores"
 
 
 def _digest(result: Any) -> str:
@@ -99,36 +129,60 @@ def _scaling_row(case: str, seconds: float, result: Any, serial_s: float, serial
     }
 
 
+def _warm_up(home: octobot.UserHome, data: Path, space: Path, store: Path) -> None:
+    """Two trials in this process first: the serial baseline then pays no first-use cost (imports of the
+    samplers, the job unpacked by this process), as no worker of the pool or the cluster does."""
+    octobot.run_study(_options(data, space, store, 2, workers=1, seed=99), home=home)
+
+
 def scaling(scratch: Path, trials: int, candles: int) -> list[dict[str, Any]]:
     home, data, space = _setup(scratch / "short", candles)
+    _warm_up(home, data, space, scratch / "warm-up.sqlite")
     serial_s, serial = _timed(home, _options(data, space, scratch / "serial.sqlite", trials, workers=1))
     pool_s, pool = _timed(home, _options(data, space, scratch / "pool.sqlite", trials, workers=2))
-    rows = []
     case = f"optimizer: {trials} trials x {candles:,} 1m candles"
     print(
         f"{case}\n  serial {serial_s:.2f} s, local pool (2 workers) {pool_s:.2f} s "
-        f"-> {serial_s / pool_s:.2f}x"
+        f"-> {serial_s / pool_s:.2f}x; {_efficiency(serial, pool)}"
     )
-    rows.append(_scaling_row(f"{case}, local pool 2 workers vs one", pool_s, pool, serial_s, serial, 1.8))
+    return [_scaling_row(f"{case}, local pool 2 workers vs one", pool_s, pool, serial_s, serial, 1.8)]
+
+
+def cluster(scratch: Path, trials: int, candles: int) -> list[dict[str, Any]]:
+    """Serial, then the same trials on a 2-worker Dask LocalCluster (started and warmed up first)."""
     try:
         import dask
         import distributed
     except ImportError:
         print("  Dask distributed is not installed: no cluster case (pip install distributed)")
-        return rows
+        return []
+    home, data, space = _setup(scratch / f"cluster-{candles}", candles)
+    _warm_up(home, data, space, scratch / f"warm-up-{candles}.sqlite")
+    serial_s, serial = _timed(
+        home, _options(data, space, scratch / f"serial-{candles}.sqlite", trials, workers=1)
+    )
+    # the workers' statistical profiler off, as the README advises for a study's cluster: it samples the
+    # stack of the busy thread every 10 ms, several ms of a worker's CPU per short trial
+    settings = {"distributed.worker.daemon": False, "distributed.worker.profile.enabled": False}
     with (
-        dask.config.set({"distributed.worker.daemon": False}),
+        dask.config.set(settings),
         distributed.LocalCluster(
             n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, host="127.0.0.1"
-        ) as cluster,
-        distributed.Client(cluster) as client,
+        ) as local,
+        distributed.Client(local) as client,
     ):
-        client.run(__import__, "octobot.optimizer.worker")  # a running cluster has its imports done
+        # a running cluster has its imports done, the tentacles' among them (discovering them imports
+        # them and checks their schemas once per process: about a second of CPU a worker pays once)
+        client.run(octobot.TentacleRegistry.discover)
         dask_s, on_cluster = _timed(
-            home, _options(data, space, scratch / "dask.sqlite", trials), client=client
+            home, _options(data, space, scratch / f"dask-{candles}.sqlite", trials), client=client
         )
-    print(f"  Dask LocalCluster (2 workers) {dask_s:.2f} s -> {serial_s / dask_s:.2f}x serial")
-    rows.append(
+    case = f"optimizer: {trials} trials x {candles:,} 1m candles"
+    print(
+        f"{case}\n  serial {serial_s:.2f} s, Dask LocalCluster (2 workers) {dask_s:.2f} s "
+        f"-> {serial_s / dask_s:.2f}x; {_efficiency(serial, on_cluster)}"
+    )
+    return [
         {
             "case": f"{case}, Dask LocalCluster 2 workers vs serial",
             "unit": "trials/s",
@@ -140,55 +194,57 @@ def scaling(scratch: Path, trials: int, candles: int) -> list[dict[str, Any]]:
                 "same_as_serial": _digest(on_cluster) == _digest(serial),
             },
         }
-    )
-    return rows
+    ]
 
 
 def overhead(scratch: Path, trials: int, candles: int) -> dict[str, Any]:
-    """Each trial's wall time in a serial study (from one finished trial to the next: ask, settings
-    applied, profile loaded, backtest, figures, store, tell) against the same backtest run directly; the
-    first trial (which also unpacks the job) and the study's setup are reported apart."""
+    """Each trial's CPU time in a serial study (from one finished trial to the next: ask, settings
+    applied, profile loaded, backtest, figures, store, tell) against the CPU time spent inside its
+    `run_backtest` (data read, replay, report), both measured in the same trials of the same process (a
+    second run compared would differ by the machine's load more than by the overhead). The first trial
+    (which also unpacks the job) is left out; 3 studies of different seeds."""
     home, data, space = _setup(scratch / "long", candles)
-    finished: list[float] = []
-    began = time.perf_counter()
-    _, result = _timed(
-        home,
-        _options(data, space, scratch / "long.sqlite", trials + 1, workers=1),
-        progress=lambda progress: finished.append(time.perf_counter()),
-    )
-    registry = octobot.TentacleRegistry.discover(home.tentacles)
-    base = octobot.load_profile("bench-optimizer", registry, home)
-    direct: list[float] = []
-    for trial in result.trials:
-        profile_changes, tentacle_changes = split_settings(trial["settings"], base)
-        profile = octobot.load_profile(
-            "bench-optimizer",
-            registry,
-            home,
-            profile_changes=profile_changes,
-            tentacle_changes=tentacle_changes,
-        )
-        started = time.perf_counter()
-        asyncio.run(run_backtest(profile, [data]))
-        direct.append(time.perf_counter() - started)
-    in_study = [later - earlier for earlier, later in itertools.pairwise(finished)]
-    backtests = sum(direct[1:])
-    per_trial = (sum(in_study) - backtests) / trials
-    setup = finished[0] - began - direct[0]
+    inside: list[float] = []
+
+    async def timed_backtest(*args: Any, **kwargs: Any) -> Any:
+        began = time.process_time()
+        try:
+            return await run_backtest(*args, **kwargs)
+        finally:
+            inside.append(time.process_time() - began)
+
+    study_s = backtests = 0.0
+    result: Any = None
+    original = worker.run_backtest
+    worker.run_backtest = timed_backtest  # type: ignore[assignment]
+    try:
+        for seed in range(3):
+            finished: list[float] = []
+            inside.clear()
+            _, result = _timed(
+                home,
+                _options(data, space, scratch / f"long-{seed}.sqlite", trials + 1, workers=1, seed=seed),
+                progress=lambda progress, finished=finished: finished.append(time.process_time()),
+            )
+            study_s += finished[-1] - finished[0]
+            backtests += sum(inside[1:])
+    finally:
+        worker.run_backtest = original  # type: ignore[assignment]
+    count = 3 * trials
+    per_trial = (study_s - backtests) / count
     print(
-        f"optimizer: {trials} trials of a {candles:,}-candle backtest (after the first): "
-        f"{sum(in_study):.2f} s in the study, the same backtests directly {backtests:.2f} s -> overhead "
-        f"{per_trial * 1000:.0f} ms per trial ({per_trial / (backtests / trials):.1%} of a backtest); "
-        f"study setup and the first trial's unpacking of the job: {setup:.2f} s once"
+        f"optimizer: {count} trials of a {candles:,}-candle backtest (after each study's first), CPU time: "
+        f"{study_s:.2f} s in the studies, {backtests:.2f} s of it inside run_backtest -> overhead "
+        f"{per_trial * 1000:.1f} ms per trial ({per_trial / (backtests / count):.1%} of a backtest), "
+        f"load {os.getloadavg()[0]:.1f}"
     )
     return {
-        "case": f"optimizer: per-trial overhead, {candles:,}-candle backtests (backtest / trial)",
-        "unit": "trials/s",
-        "ours": trials / sum(in_study),
-        "baselines": {"the backtests alone": trials / backtests},
+        "case": f"optimizer: per-trial overhead, {candles:,}-candle backtests (backtest / trial, CPU time)",
+        "unit": "trials/CPU s",
+        "ours": count / study_s,
+        "baselines": {"the backtests alone": count / backtests},
         "targets": {"compiled": 0.91, "pure": 0.91},
         "check": {"digest": _digest(result)},
-        "study_setup_s": setup,
     }
 
 
@@ -196,6 +252,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--trials", type=int, default=40, help="scaling cases: trials")
     parser.add_argument("--short-candles", type=int, default=1_000, help="scaling cases: 1m candles")
+    parser.add_argument("--cluster-trials", type=int, default=24, help="second cluster case: trials")
+    parser.add_argument(
+        "--cluster-candles", type=int, default=5_000, help="second cluster case: 1m candles per trial"
+    )
     parser.add_argument("--long-trials", type=int, default=4, help="overhead case: trials")
     parser.add_argument("--long-candles", type=int, default=10_000, help="overhead case: 1m candles")
     parser.add_argument("--json", help="write the figures for tools/bench.py")
@@ -204,6 +264,8 @@ def main() -> int:
     print(f"octobot optimizer ({build_label()} build), load average {os.getloadavg()[0]:.2f}")
     with tempfile.TemporaryDirectory(prefix="octobot-bench-optimizer-") as scratch:
         rows = scaling(Path(scratch), args.trials, args.short_candles)
+        rows += cluster(Path(scratch), args.trials, args.short_candles)
+        rows += cluster(Path(scratch), args.cluster_trials, args.cluster_candles)
         rows.append(overhead(Path(scratch), args.long_trials, args.long_candles))
     failed = [row["case"] for row in rows if row["check"].get("same_as_serial") is False]
     for case in failed:

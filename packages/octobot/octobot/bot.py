@@ -86,7 +86,7 @@ class OctoBot:
         self.strategy_links: dict[str, list[oc.Consumer]] = {}
         self.interfaces: dict[str, Any] = {}
         #: the services (URL, token) of this bot, each shared by every tentacle using it
-        self.services = Services(profile.services, user_config)
+        self.services = Services(profile.services, user_config, read_home=True)
         #: the running service feeds, by name
         self.feeds: dict[str, ServiceFeed] = {}
         self._stack: contextlib.AsyncExitStack | None = None
@@ -109,6 +109,7 @@ class OctoBot:
             raise BotError(f"{self.bot_id} is already running")
         stack = contextlib.AsyncExitStack()
         self._stack = stack
+        stack.push_async_callback(self.services.close)  # last: whatever a tentacle left open
         try:
             for exchange in self.profile.exchanges:
                 await self._start_exchange(stack, exchange)

@@ -10,7 +10,9 @@ For each instant (a close time where the backtest pushed candles), in order:
 1. for each symbol, the price path of its candle of the smallest time frame (open, nearer extreme,
    farther extreme, close: the simulator's own intra-candle path) as tickers, each followed by the
    candle in construction of every time frame, at instants strictly inside the candle;
-2. the closed candles of that instant, as the backtest pushed them, with the clock at the close time.
+2. the closed candles of that instant, as the backtest pushed them, with the clock at the close time;
+3. the recorded tickers, order books and trades of that instant (`market_events`), as the replay pushes
+   them after its candles; those of instants where no candle closes, at their own instant.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from decimal import Decimal
 
 import numpy as np
 
+import octobot_backtesting as ob
 import octobot_channel as oc
 import octobot_trading as ot
 from octobot.errors import BotError
@@ -102,6 +105,21 @@ class LiveLikeFeed:
         for exchange, symbol, time_frame, candle in pushes:
             await self.managers[exchange].push_candle(symbol, time_frame, list(candle))
         await wait_until_settled(self.scopes)
+
+    async def market_events(self, events: Sequence[ob.MarketEvents], *, before: int) -> None:
+        """Push the recorded market events dated before ``before``, instant by instant (every feed's
+        events of one instant together, as the replay does), each followed by a settle."""
+        while True:
+            pending = [each.next_time for each in events if each.next_time is not None]
+            instant = min(pending, default=None)
+            if instant is None or instant >= before:
+                return
+            self.instant = instant
+            self.clock.set(instant)
+            for each in events:
+                if each.next_time == instant:
+                    await each.push_next()
+            await wait_until_settled(self.scopes)
 
     async def _forming(self, exchange: str, symbol: str, candle: tuple[float, ...], length: int) -> None:
         manager = self.managers[exchange]

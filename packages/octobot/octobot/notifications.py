@@ -48,7 +48,13 @@ ZERO = Decimal(0)
 HUNDRED = Decimal(100)
 #: loggers whose errors are not notified: the notifiers' and interfaces' own (a failing notifier
 #: must not notify its failure through itself)
-QUIET_LOGGERS = ("octobot.notifiers", "octobot.interfaces", "octobot.telegram_service", "aiogram", "apprise")
+QUIET_LOGGERS = (
+    "octobot.notifiers",
+    "octobot.interfaces",
+    "octobot.services.telegram_service",
+    "aiogram",
+    "apprise",
+)
 
 
 def levels_of(config: dict[str, Any]) -> dict[str, str]:

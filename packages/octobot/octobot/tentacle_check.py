@@ -43,11 +43,11 @@ import octobot_backtesting as ob
 import octobot_channel as oc
 import octobot_evaluators as oe
 import octobot_trading as ot
-from octobot.backtest import match_data_files
+from octobot.backtest import check_market_data, match_data_files
 from octobot.bot import OctoBot
 from octobot.chain_record import ChainRecord, ChainRecorder
 from octobot.data_discovery import as_data_file, find_backtest_data
-from octobot.errors import ConfigError, DataError
+from octobot.errors import DataError
 from octobot.home import UserHome
 from octobot.live_like_feed import LiveLikeFeed, ManualClock
 from octobot.profile import Profile, load_profile
@@ -278,9 +278,13 @@ def _window(profile: Profile, data_file: Path, warmup: int, candles: int | None)
 
 
 async def _backtest(
-    profile: Profile, data_file: Path, candles: int | None, window: _Window | None, probe: bool
+    profile: Profile,
+    files: dict[str, Path],
+    market_data: tuple[str, ...],
+    candles: int | None,
+    window: _Window | None,
+    probe: bool,
 ) -> tuple[ChainRecord, _Window, list[str]]:
-    files = match_data_files(profile, [data_file])
     clock = ob.SimulatedClock(0 if window is None else window.start_ms)
     synchronizer = oc.Synchronizer()
     bot = OctoBot(profile, clock=clock, synchronizer=synchronizer, bot_id=f"check-bt-{next(_runs)}")
@@ -292,12 +296,14 @@ async def _backtest(
                 (chain.required_history(tf) for chain in bot.chains.values() for tf in profile.time_frames),
                 default=0,
             )
-            start_ms, end_ms = _window(profile, data_file, warmup, candles)
+            start_ms, end_ms = _window(profile, files[profile.exchanges[0]], warmup, candles)
             window = _Window(start_ms, end_ms, warmup)
             clock.advance_to(start_ms)
         recorder = await ChainRecorder(bot, clock.now_ms).attach()
         feeds = [
-            ob.ReplayFeed(bot.exchange_managers[exchange], path, profile.pairs, profile.time_frames)
+            ob.ReplayFeed(
+                bot.exchange_managers[exchange], path, profile.pairs, profile.time_frames, market_data
+            )
             for exchange, path in files.items()
         ]
         replay = ob.Replay(
@@ -322,7 +328,11 @@ async def _backtest(
 
 
 async def _live_like(
-    profile: Profile, data_file: Path, backtest: ChainRecord, window: _Window
+    profile: Profile,
+    files: dict[str, Path],
+    market_data: tuple[str, ...],
+    backtest: ChainRecord,
+    window: _Window,
 ) -> ChainRecord:
     clock = ManualClock(window.start_ms)
 
@@ -333,7 +343,7 @@ async def _live_like(
         tf = ot.parse_time_frame(time_frame)
         calendar = tf is ot.TimeFrame.ONE_MONTH  # candles of different lengths: read from the start
         since = None if calendar else window.start_ms - (count + 1) * tf.ms
-        with ob.DataFileReader(data_file) as reader:
+        with ob.DataFileReader(files[manager.exchange_name]) as reader:
             rows = reader.read_ohlcv(symbol, time_frame, since, window.start_ms)
             if since is not None and len(rows) <= count:  # gaps: the history goes further back
                 rows = reader.read_ohlcv(symbol, time_frame, None, window.start_ms)
@@ -354,11 +364,42 @@ async def _live_like(
         feed = LiveLikeFeed(bot.exchange_managers, clock, profile.time_frames, scopes)
         recorder = await ChainRecorder(bot, lambda: feed.instant).attach()
         feed.know(backtest.pushes)
+        events = _market_events(bot, files, market_data, profile.pairs, window)
         for instant, group in itertools.groupby(backtest.pushes, key=lambda push: push[0]):
+            await feed.market_events(events, before=instant)
             await feed.feed(instant, [push[1:] for push in group])
+            await feed.market_events(events, before=instant + 1)  # those of the instant: after its candles
+        await feed.market_events(events, before=window.end_ms + 1)
         return await recorder.finish()
     finally:
         await bot.stop()
+
+
+def _market_events(
+    bot: OctoBot,
+    files: dict[str, Path],
+    market_data: tuple[str, ...],
+    pairs: Sequence[str],
+    window: _Window,
+) -> list[ob.MarketEvents]:
+    """The recorded tickers, order books and trades the backtest replayed, per exchange (the same rows: the
+    replay's run window)."""
+    if not market_data:
+        return []
+    events = []
+    for exchange, path in files.items():
+        with ob.DataFileReader(path) as reader:
+            events.append(
+                ob.MarketEvents.read(
+                    bot.exchange_managers[exchange],
+                    reader,
+                    market_data,
+                    sorted(pairs),
+                    window.start_ms,
+                    window.end_ms,
+                )
+            )
+    return events
 
 
 def _close_instant(time_frame: str) -> Callable[[int], int]:
@@ -399,7 +440,7 @@ def _usable_data_file(path: Path, home: UserHome, exchange: str) -> Path:
 
 async def check_profile_async(
     profile: Profile,
-    data: Path | str,
+    data: Path | str | Sequence[Path | str],
     *,
     candles: int | None = None,
     tolerance: float = 0.0,
@@ -408,10 +449,23 @@ async def check_profile_async(
     focus: type | None = None,
     home: UserHome | None = None,
 ) -> TentacleCheckReport:
-    """Run ``profile`` (loaded with a registry) both ways on ``data`` and compare (see the module doc)."""
-    data_file = await asyncio.to_thread(
-        _usable_data_file, Path(data), home or UserHome.resolve(None), profile.exchanges[0]
-    )
+    """Run ``profile`` (loaded with a registry) both ways on ``data`` and compare (see the module doc).
+
+    ``data``: a data file, or one per exchange of the profile (matched by the exchange each records); the
+    tickers, order books and trades its tentacles need (``REQUIRED_MARKET_DATA``) are replayed too, in the
+    backtest as `octobot backtest` replays them and in the live-like run at the same instants, after the
+    candles closing then.
+    """
+    paths = [Path(data)] if isinstance(data, (str, Path)) else [Path(each) for each in data]
+    if not paths:
+        raise DataError("no data file given: pass --data FILE (see `octobot data list`)")
+    resolved = home or UserHome.resolve(None)
+    exchanges = list(profile.exchanges)
+    data_files = [
+        await asyncio.to_thread(_usable_data_file, path, resolved, exchanges[min(index, len(exchanges) - 1)])
+        for index, path in enumerate(paths)
+    ]
+    data_file = data_files[0]
     report = TentacleCheckReport(
         subject=subject or f"profile {profile.name}",
         kind=kind,
@@ -422,17 +476,18 @@ async def check_profile_async(
     for info in profile.tentacles.values():
         if focus is None or info.cls is focus:
             report.contract.extend(class_problems(info.cls))
-    if len(profile.exchanges) != 1:
-        raise ConfigError(
-            f"the check replays one exchange; profile {profile.name} has {len(profile.exchanges)}: "
-            "check a copy of it with one"
-        )
+    files = await asyncio.to_thread(match_data_files, profile, data_files)
+    try:
+        market_data = await asyncio.to_thread(check_market_data, profile, files)
+    except DataError as error:  # a tentacle checked on candles only: what it needs beyond them is absent
+        market_data = ()
+        report.notes.append(f"run on candles only: {error}")
     # the check gives social evaluators its own signals: no service feed reaches the outside world
     profile = dataclasses.replace(profile, feeds=[])
-    first, window, problems = await _backtest(profile, data_file, candles, None, probe=True)
+    first, window, problems = await _backtest(profile, files, market_data, candles, None, probe=True)
     report.contract.extend(problems)
-    second, _, _ = await _backtest(profile, data_file, candles, window, probe=False)
-    live = await _live_like(profile, data_file, first, window)
+    second, _, _ = await _backtest(profile, files, market_data, candles, window, probe=False)
+    live = await _live_like(profile, files, market_data, first, window)
     report.start_ms, report.end_ms = window.start_ms, window.end_ms
     report.candles = len(first.pushes)
     report.evaluations = sum(len(values) for values in first.evaluations.values())

@@ -8,8 +8,11 @@ use in production (its HTTP client, its parsing, its error handling), only the a
 Protocol as documented at core.telegram.org/bots/api: ``POST /bot<token>/<method>`` with form, multipart
 or JSON parameters; answers ``{"ok": true, "result": ...}`` or ``{"ok": false, "error_code": N,
 "description": "...", "parameters": {"retry_after": S}}``. getUpdates holds the request up to its
-``timeout`` (long polling) and confirms the updates below ``offset``. `fail_next` makes the next calls of a
-method fail (429 with retry_after, 400, 500, a malformed body) to test the error paths.
+``timeout`` (long polling) and confirms the updates below ``offset``. As Telegram does, a getUpdates
+arriving while another is held open ends the older one with ``409 Conflict: terminated by other getUpdates
+request``: `conflicts` counts those, `most_concurrent_polls` the most reads held open at once (a bot with
+one reader per token keeps it at 1). `fail_next` makes the next calls of a method fail (429 with
+retry_after, 400, 500, a malformed body) to test the error paths.
 """
 
 from __future__ import annotations
@@ -40,6 +43,21 @@ class Failure:
 
 
 @dataclass
+class _Poll:
+    """A getUpdates held open; ``terminated`` once a newer one took its place."""
+
+    request: web.Request
+    terminated: bool = False
+    answered: bool = False
+
+    @property
+    def open(self) -> bool:  # an answered read, or a reader that went away (cancelled), no longer counts
+        transport = self.request.transport
+        held = not self.terminated and not self.answered
+        return held and transport is not None and not transport.is_closing()
+
+
+@dataclass
 class Call:
     method: str
     params: dict[str, Any]
@@ -66,6 +84,9 @@ class TelegramBotAPI:
         self._changed = asyncio.Condition()
         self._runner: web.AppRunner | None = None
         self._closing = False
+        self._polls: list[_Poll] = []
+        self.conflicts = 0
+        self.most_concurrent_polls = 0
         self.port = 0
 
     # --- lifecycle -------------------------------------------------------------------------
@@ -184,6 +205,8 @@ class TelegramBotAPI:
                 if failure.malformed:
                     return web.Response(status=failure.status, text="<html>bad gateway</html>")
                 return self._error(failure.status, failure.description, failure.retry_after)
+            if method.lower() == "getupdates":
+                return await self._get_updates(request, params)
             handler = getattr(self, f"_method_{method.lower()}", None)
             if handler is None:
                 return self._error(404, "Not Found: method not found")
@@ -230,12 +253,21 @@ class TelegramBotAPI:
     async def _method_setmycommands(self, params: dict[str, Any]) -> Any:
         return True
 
-    async def _method_getupdates(self, params: dict[str, Any]) -> Any:
+    async def _get_updates(self, request: web.Request, params: dict[str, Any]) -> web.Response:
         offset = int(params.get("offset") or 0)
         limit = int(params.get("limit") or 100)
         timeout = float(params.get("timeout") or 0)
         if offset:
             self._updates = [u for u in self._updates if u["update_id"] >= offset]  # confirmed: forgotten
+        others = [poll for poll in self._polls if poll.open]
+        for other in others:  # Telegram: the newer read wins, the older one ends in 409
+            other.terminated = True
+        poll = _Poll(request)
+        self._polls = [poll]
+        self.most_concurrent_polls = max(self.most_concurrent_polls, len(others) + 1)
+        if others:
+            async with self._changed:
+                self._changed.notify_all()
 
         def pending() -> list[dict[str, Any]]:
             return [u for u in self._updates if u["update_id"] >= offset][:limit]
@@ -244,11 +276,20 @@ class TelegramBotAPI:
             async with self._changed:
                 try:
                     await asyncio.wait_for(
-                        self._changed.wait_for(lambda: bool(pending()) or self._closing), timeout
+                        self._changed.wait_for(lambda: bool(pending()) or self._closing or poll.terminated),
+                        timeout,
                     )
                 except asyncio.TimeoutError:
                     pass
-        return pending()
+        poll.answered = True
+        if poll.terminated:
+            self.conflicts += 1
+            return self._error(
+                409,
+                "Conflict: terminated by other getUpdates request; make sure that only one bot instance is "
+                "running",
+            )
+        return web.json_response({"ok": True, "result": pending()})
 
     def _message(self, params: dict[str, Any], text: str) -> dict[str, Any]:
         chat_id = params.get("chat_id")

@@ -14,6 +14,7 @@ from .helpers import write_profile
 from .loopback_http import LoopbackHTTPServer, Reply, wait_until
 from .telegram_bot_api import Failure, TelegramBotAPI
 from .test_news_feed import RSS
+from .test_telegram_channel_feed import FAST_READER
 
 pytest.importorskip("aiogram")
 pytest.importorskip("feedparser")
@@ -39,7 +40,7 @@ async def test_a_bot_with_two_feeds_runs_on_its_event_loop_and_never_logs_the_to
             "trading_mode": "DailyTradingMode",
             "strategies": ["SimpleStrategyEvaluator"],
             "evaluators": ["NewsSentimentEvaluator", "TelegramSignalsEvaluator"],
-            "services": {"telegram": {"api_url": telegram.url}},
+            "services": {"telegram": {"api_url": telegram.url, **FAST_READER}},
             "simulator": {"enabled": True, "starting_portfolio": {"USDT": 1000}},
         }
         fast = {"interval_seconds": 0.02, "max_retry_seconds": 0.1}
@@ -48,7 +49,7 @@ async def test_a_bot_with_two_feeds_runs_on_its_event_loop_and_never_logs_the_to
             content,
             name="feeds",
             NewsFeed={"sources": [f"{news.url}/rss"], **fast},
-            TelegramChannelFeed={"long_poll_seconds": 1, **fast},
+            TelegramChannelFeed={},
         )
         profile = octobot.load_profile("feeds", octobot.TentacleRegistry.discover(home.tentacles), home)
         async with OctoBot(profile, user_config=octobot.load_user_config(home)) as bot:

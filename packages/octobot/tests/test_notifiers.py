@@ -1,6 +1,6 @@
 """The Telegram and Apprise notifiers on a bot trading real candles, each against a real server on
-loopback: the Telegram Bot API (429 retry_after and refusals included) and an HTTP endpoint Apprise posts
-JSON to."""
+loopback: the Telegram Bot API (429 retry_after and refusals included), an HTTP endpoint Apprise posts
+JSON to, and a Nextcloud Talk chat endpoint (a service with silent messages)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import pytest
 from aiohttp import web
 
 import octobot
-from octobot.notifiers.apprise_notifier import AppriseNotifier
+from octobot.notifiers.apprise_notifier import AppriseNotifier, silent_url
 from octobot.notifiers.telegram_notifier import TelegramNotifier
 
 from .live_bot import fed_bot
@@ -91,7 +91,7 @@ async def test_telegram_refusals_are_logged_once_masked_and_the_bot_goes_on(home
 
 async def test_a_telegram_notifier_without_a_token_names_the_setting(home, profile, candles):
     async with fed_bot(profile, candles, octobot.load_user_config(home, environ={})) as fed:
-        expected = r"services\.telegram\.token .*OCTOBOT_SERVICE_TELEGRAM_TOKEN"
+        expected = r"OCTOBOT_SERVICE_TELEGRAM_TOKEN or services\.telegram\.token .*@BotFather"
         with pytest.raises(octobot.ConfigError, match=expected):
             await TelegramNotifier(fed.bot).start()
 
@@ -174,3 +174,49 @@ async def test_apprise_failures_are_logged_once_and_bad_urls_named(home, profile
         async with fed_bot(profile, candles, octobot.load_user_config(home, environ=environ)) as fed:
             with pytest.raises(octobot.ConfigError, match=message):
                 await AppriseNotifier(fed.bot).start()
+
+
+class TalkEndpoint:
+    """A Nextcloud Talk server's chat endpoint, as Apprise's nctalk:// posts to it: records each payload."""
+
+    def __init__(self) -> None:
+        self.payloads: list[dict] = []
+
+    async def handle(self, request: web.Request) -> web.Response:
+        self.payloads.append(json.loads(await request.text()))
+        return web.json_response({}, status=201)
+
+
+async def test_silent_notifications_go_without_sound_where_the_service_allows_it(home, profile, candles):
+    talk = TalkEndpoint()
+    app = web.Application()
+    app.router.add_post("/ocs/v2.php/apps/spreed/api/v1/chat/{room}", talk.handle)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    url = f"nctalk://bot:secret-pass@127.0.0.1:{runner.addresses[0][1]}/room42"
+    try:
+        user_config = octobot.load_user_config(home, environ={"OCTOBOT_SERVICE_APPRISE_URLS": url})
+        async with fed_bot(profile, candles, user_config) as fed:
+            notifier = AppriseNotifier(fed.bot)
+            await notifier.start()
+            await fed.feed(CANDLES)
+            await notifier.stop()
+            assert fed.manager.trader.trades()
+    finally:
+        await runner.cleanup()
+    # order created is silent by default, order filled is on (octobot.notifications' defaults)
+    created = [p for p in talk.payloads if p["message"].startswith("OctoBot: Order created")]
+    filled = [p for p in talk.payloads if p["message"].startswith("OctoBot: Order filled")]
+    assert created and filled
+    assert all(p.get("silent") is True for p in created)
+    assert not any("silent" in p for p in filled)
+
+
+def test_only_services_with_a_silent_option_get_one():
+    assert silent_url("tgram://123456:abcdef/12345") == "tgram://123456:abcdef/12345?silent=yes"
+    assert (
+        silent_url("nctalk://u:p@host/room?format=text&silent=no")
+        == "nctalk://u:p@host/room?format=text&silent=yes"
+    )
+    assert silent_url("json://127.0.0.1:8080/notify") is None and silent_url("discord://a/b") is None

@@ -299,26 +299,65 @@ def _finished(store: Path) -> int:
         return 0
 
 
+#: an objective that holds its process for good once 3 trials are complete (2 calls a trial: in and out of
+#: sample) when OCTOBOT_TEST_HOLD names a counter file: the study is then killed while held, never raced
+HOLDING_OBJECTIVE = """
+import os
+import time
+
+
+def held(figures):
+    counter = os.environ.get("OCTOBOT_TEST_HOLD")
+    if counter:
+        calls = (int(open(counter).read()) if os.path.exists(counter) else 0) + 1
+        with open(counter, "w") as file:
+            file.write(str(calls))
+        while calls > 6:
+            time.sleep(1)
+    return figures["profitability_pct"]
+"""
+
+
+@pytest.fixture
+def holding_objective(tmp_path, monkeypatch) -> Path:
+    site = tmp_path / "holding-site"
+    site.mkdir()
+    (site / "holding_objective.py").write_text(HOLDING_OBJECTIVE)
+    install_distribution(site, "holding-objective", {})
+    info = next(site.glob("*.dist-info"))
+    (info / "entry_points.txt").write_text("[octobot.objectives]\nheld = holding_objective:held\n")
+    monkeypatch.syspath_prepend(str(site))
+    return site
+
+
 def test_a_study_killed_with_sigkill_resumes_where_it_stopped(
-    home, builtin_tentacles, btc_data_file, tmp_path
+    home, builtin_tentacles, btc_data_file, tmp_path, holding_objective
 ):
     store, trials = tmp_path / "killed.sqlite", 12
     command = [
         sys.executable, "-m", "octobot", "optimize", "--data", "btc", *WINDOW, "--trials", str(trials),
-        "--workers", "1", "--sampler", "random", "--store", str(store), "--json", str(tmp_path / "out.json"),
+        "--workers", "1", "--sampler", "random", "--objective", "held", "--store", str(store),
+        "--json", str(tmp_path / "out.json"),
     ]  # fmt: skip
-    env = {**os.environ, octobot.HOME_ENV: str(home.root), "PYTHONPATH": os.pathsep.join(sys.path)}
+    env = {
+        **os.environ,
+        octobot.HOME_ENV: str(home.root),
+        "PYTHONPATH": os.pathsep.join(sys.path),
+        "OCTOBOT_TEST_HOLD": str(tmp_path / "objective-calls"),
+    }
     process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 120
-    while _finished(store) < 3 and process.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.02)
+    # the study holds once 3 trials are complete: however slow the machine, it is killed midway
+    while _finished(store) < 3 and process.poll() is None:
+        time.sleep(0.05)
     process.kill()  # kill -9: no handler runs, the store is left as the last commit left it
-    process.communicate(timeout=60)
-    assert process.returncode == -signal.SIGKILL
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == -signal.SIGKILL, err.decode()
     stopped_at = _finished(store)
     assert 3 <= stopped_at < trials, "the study must be killed midway"
     assert not (tmp_path / "out.json").exists()
-    _resumes_as_if_never_stopped(home, btc_data_file, tmp_path, store, trials, stopped_at)
+    _resumes_as_if_never_stopped(
+        home, btc_data_file, tmp_path, store, trials, stopped_at, objectives=["held"]
+    )
 
 
 def test_a_study_stopped_with_ctrl_c_resumes_where_it_stopped(
@@ -340,14 +379,15 @@ def test_a_study_stopped_with_ctrl_c_resumes_where_it_stopped(
     _resumes_as_if_never_stopped(home, btc_data_file, tmp_path, store, trials, 4)
 
 
-def _resumes_as_if_never_stopped(home, data, tmp_path, store, trials, stopped_at):
+def _resumes_as_if_never_stopped(home, data, tmp_path, store, trials, stopped_at, **changes):
     resumed = octobot.run_study(
-        _options(data, tmp_path, trials=trials, sampler="random", store=store), home=home
+        _options(data, tmp_path, trials=trials, sampler="random", store=store, **changes), home=home
     )
     assert resumed.resumed == stopped_at and len(resumed.trials) == trials
     assert resumed.executed <= trials - stopped_at  # the finished ones are not run again
     whole = octobot.run_study(
-        _options(data, tmp_path, trials=trials, sampler="random", store=tmp_path / "whole.sqlite"), home=home
+        _options(data, tmp_path, trials=trials, sampler="random", store=tmp_path / "whole.sqlite", **changes),
+        home=home,
     )
     assert comparable(resumed.trials) == comparable(whole.trials)
 

@@ -8,7 +8,12 @@ import pytest
 from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
-from aiogram.exceptions import ClientDecodeError, TelegramRetryAfter, TelegramUnauthorizedError
+from aiogram.exceptions import (
+    ClientDecodeError,
+    TelegramConflictError,
+    TelegramRetryAfter,
+    TelegramUnauthorizedError,
+)
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from .telegram_bot_api import BOT_USERNAME, Failure, TelegramBotAPI
@@ -66,3 +71,21 @@ async def test_errors_are_the_bot_apis():
         finally:
             await bot.session.close()
             await stranger.session.close()
+
+
+async def test_a_second_reader_of_one_token_ends_the_first_in_409_conflict():
+    async with TelegramBotAPI(TOKEN) as api:
+        first, second = _bot(api), _bot(api)
+        try:
+            held = asyncio.create_task(first.get_updates(timeout=5))
+            await api.wait_for(lambda: api.calls_of("getUpdates"))
+            newer = asyncio.create_task(second.get_updates(timeout=5))
+            with pytest.raises(TelegramConflictError, match="terminated by other getUpdates request"):
+                await held
+            await api.user_sends(42, "/ping")
+            (update,) = await newer  # the newer reader goes on
+            assert update.message.text == "/ping"
+            assert api.conflicts == 1 and api.most_concurrent_polls == 2
+        finally:
+            await first.session.close()
+            await second.session.close()

@@ -12,6 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, ClassVar
 
+import numpy as np
 import pytest
 
 import octobot
@@ -57,16 +58,10 @@ def test_the_shipped_tentacles_are_all_found() -> None:
     assert expected <= set(SHIPPED.names())
 
 
-#: orders a mode creates when one of its orders fills inside a candle (a grid's mirror, a dip buy's staged
-#: sells) fill live on a later price of the same candle, but in a backtest only from the next candle
-_FILLED_IN_CANDLE = (
-    "orders created when an order of the mode fills inside a candle fill live on a later price of the same "
-    "candle, but in a backtest only from the next candle (the simulator defers orders created during a "
-    "candle's walk): live trades one candle earlier"
-)
 #: shipped tentacles the check finds different, and why (strict: fixing it makes the test fail until the
-#: entry is removed)
-KNOWN_DIFFERENT = {"GridTradingMode": _FILLED_IN_CANDLE, "DipAnalyserTradingMode": _FILLED_IN_CANDLE}
+#: entry is removed). Empty: orders a mode creates when one of its orders fills inside a candle (a grid's
+#: mirror, a dip buy's staged sells) meet the rest of that candle in a backtest too, as live
+KNOWN_DIFFERENT: dict[str, str] = {}
 
 
 @pytest.mark.parametrize(
@@ -105,11 +100,7 @@ async def test_a_shipped_service_feed_gets_the_contract_checks_only(
 
 
 #: built-in profiles the check finds different, and why (strict, as KNOWN_DIFFERENT)
-PROFILE_KNOWN_DIFFERENT = {
-    "grid": _FILLED_IN_CANDLE,
-    "staggered": _FILLED_IN_CANDLE,
-    "dip_analyser": _FILLED_IN_CANDLE,
-}
+PROFILE_KNOWN_DIFFERENT: dict[str, str] = {}
 #: the real data each built-in profile is checked on when it is not the BTC/USDT file
 PROFILE_DATA = {
     "grid": ("freqtrade", "ETH_BTC-5m.csv"),
@@ -120,11 +111,19 @@ PROFILE_DATA = {
 
 #: built-in profiles whose mode trades from a live source only: `octobot backtest` refuses them
 NOT_BACKTESTABLE = {"tradingview", "remote_signals"}
-#: built-in profiles the check cannot run yet, and why (their backtests are tested in
-#: test_market_data_profiles.py)
+#: built-in profiles checked on order books derived from the real candles (a book around each close:
+#: `ob.write_derived_market_data`), replayed in the backtest and fed at the same instants live
+PROFILES_ON_BOOKS = {"market_making"}
+#: built-in profiles the check cannot pass, and why (their backtests are tested in
+#: test_market_data_profiles.py; test_the_arbitrage_profile_decides_inside_candles_live shows the reason)
 PROFILES_NOT_CHECKED = {
-    "arbitrage": "the check replays one exchange; this profile trades between two",
-    "market_making": "the check feeds candles only; this profile acts on order books",
+    "arbitrage": (
+        "ArbitrageTradingMode acts on every ticker (TickerChannel): live it compares the two exchanges on "
+        "each price of a candle's path (the check's live-like run feeds them as a live feed does), while a "
+        "backtest compares them only at the prices it replays (candle closes; ../shared/data holds no "
+        "recorded tickers of two exchanges): live enters inside a candle, at another price, as a real-time "
+        "evaluator's decisions differ (shown by test_the_arbitrage_profile_decides_inside_candles_live)"
+    ),
 }
 
 
@@ -145,14 +144,54 @@ def _profile_param(name: str) -> Any:
     ],
 )
 async def test_every_builtin_profile_behaves_the_same_in_a_backtest_and_live(
-    home: octobot.UserHome, btc_file: Path, profile_id: str
+    home: octobot.UserHome, btc_file: Path, profile_id: str, tmp_path: Path
 ) -> None:
     profile = octobot.load_profile(profile_id, SHIPPED, home)
     data = shared_data().joinpath(*PROFILE_DATA[profile_id]) if profile_id in PROFILE_DATA else btc_file
+    if profile_id in PROFILES_ON_BOOKS:
+        data = _eth_btc_file(tmp_path / "books.sqlite", "binance", _eth_btc(), books=True)
     report = await check_profile_async(profile, data, candles=2 * CANDLES, home=home)
     # the comparison is not vacuous: the profile trades on this slice
     assert report.trades > 0 and report.orders >= report.trades
     assert report.ok, "\n".join(report.lines())
+
+
+def _eth_btc() -> np.ndarray:
+    path = shared_data() / "freqtrade" / "ETH_BTC-5m.csv"
+    if not path.is_file():
+        pytest.skip(f"real market data not found at {path}: set OCTOBOT_SHARED_DATA")
+    return ob.read_candle_files([path]).series[("ETH/BTC", "5m")][: 4 * CANDLES]
+
+
+def _eth_btc_file(path: Path, exchange: str, candles: np.ndarray, *, books: bool) -> Path:
+    with ob.DataFileWriter(path, exchange=exchange, origin="test: freqtrade ETH/BTC 5m") as writer:
+        writer.write_ohlcv("ETH/BTC", "5m", candles)
+        if books:
+            ob.write_derived_market_data(writer, "ETH/BTC", candles, spread=0.0005, levels=5)
+    return path
+
+
+async def test_the_arbitrage_profile_decides_inside_candles_live(
+    home: octobot.UserHome, tmp_path: Path
+) -> None:
+    """Why the arbitrage profile is not in the check (PROFILES_NOT_CHECKED): run on its two exchanges
+    (kraken: the same real candles one candle late), live enters inside candles, the backtest at closes."""
+    candles = _eth_btc()
+    late = candles.copy()
+    late[1:, 1:5] = candles[:-1, 1:5]
+    files = [
+        _eth_btc_file(tmp_path / "binance.sqlite", "binance", candles, books=False),
+        _eth_btc_file(tmp_path / "kraken.sqlite", "kraken", late, books=False),
+    ]
+    profile = octobot.load_profile("arbitrage", SHIPPED, home)
+    report = await check_profile_async(profile, files, candles=CANDLES, home=home)
+    assert report.pairs == ["ETH/BTC"] and report.trades > 0 and report.determinism == []
+    assert not report.ok
+    first = next(d for d in report.differences if d.aspect == "order")
+    backtest, live = first.left, first.right
+    # live decided earlier, on a price inside a candle the backtest never sees
+    assert live.created_at < backtest.created_at and live.created_at % 300_000 == 0
+    assert live.price != backtest.price
 
 
 @pytest.mark.parametrize("profile_id", sorted(NOT_BACKTESTABLE))

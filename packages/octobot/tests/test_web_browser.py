@@ -91,7 +91,7 @@ def shown(driver: Any, selector: str) -> bool:
     return bool(found) and found[0].is_displayed()
 
 
-def pages(run_id: str) -> dict[str, str]:
+def pages(run_id: str, study_id: str) -> dict[str, str]:
     return {
         "dashboard": "/",
         "portfolio": "/portfolio",
@@ -104,6 +104,8 @@ def pages(run_id: str) -> dict[str, str]:
         "tentacle": "/tentacles/RSIMomentumEvaluator",
         "backtesting": "/backtesting",
         "backtest": f"/backtesting/{run_id}",
+        "optimizer": "/optimizer",
+        "optimization": f"/optimizer/{study_id}",
         "data": "/data",
         "data-file": "/data/btc",
         "logs": "/logs",
@@ -124,20 +126,42 @@ def finished_backtest(loop: LoopThread, server: WebServer, data_file: Path) -> s
     return loop.run(run())
 
 
+#: a small study of the default profile on a week of the real BTC/USDT 1h file
+SMALL_STUDY = {
+    "space": {"RSIMomentumEvaluator": {"period": {"low": 7, "high": 21, "step": 7}}},
+    "trials": 3,
+    "sampler": "random",
+    "workers": 1,
+}
+
+
+def finished_study(loop: LoopThread, server: WebServer, data_file: Path) -> str:
+    async def run() -> str:
+        jobs = server.context.optimizations
+        started = await jobs.start("default", [data_file], SMALL_STUDY, 1523491200000, 1524182400000)
+        assert (await jobs.wait(started.id)).status == "done"
+        return started.id
+
+    return loop.run(run())
+
+
 def test_every_page_three_ways(driver, shots, server, loop, home, btc_data_file):
     run_id = finished_backtest(loop, server, btc_data_file)
-    for name, path in pages(run_id).items():
+    study_id = finished_study(loop, server, btc_data_file)
+    for name, path in pages(run_id, study_id).items():
         visit(driver, server, path)
         assert driver.title.endswith("· OctoBot"), (path, driver.title)
         assert urlsplit(driver.current_url).path == path
         if name == "backtest":
             wait(driver, lambda d: by_css(d, "#bt-report").get_attribute("data-ready") == "1")
+        if name == "optimization":
+            wait(driver, lambda d: by_css(d, "#opt-result").get_attribute("data-ready") == "1")
         driver.save_screenshot(str(shots / f"open-{name}.png"))
         assert severe_console_errors(driver) == [], path
 
     octobot.set_web_password(home, "a long password")
     server.context.auth = WebAuth(load_password_hash(home))
-    for path in pages(run_id).values():
+    for path in pages(run_id, study_id).values():
         visit(driver, server, path)
         where = urlsplit(driver.current_url)
         assert where.path == "/login", path
@@ -152,7 +176,7 @@ def test_every_page_three_ways(driver, shots, server, loop, home, btc_data_file)
     by_css(driver, "#password").send_keys("a long password")
     by_css(driver, "#login-form button").click()
     wait(driver, lambda d: urlsplit(d.current_url).path == "/logs")  # the page asked for last
-    for name, path in pages(run_id).items():
+    for name, path in pages(run_id, study_id).items():
         visit(driver, server, path)
         assert urlsplit(driver.current_url).path == path, path
         assert by_css(driver, "h1").text
@@ -213,6 +237,40 @@ def test_a_backtest_runs_from_its_page_with_progress_and_report(driver, shots, s
     by_css(driver, "#compare-button").click()
     wait(driver, lambda d: shown(d, "#compare-chart canvas"))
     driver.save_screenshot(str(shots / "backtest-compare.png"))
+
+
+def test_a_study_runs_from_the_optimizer_page_with_progress_and_results(
+    driver, shots, server, home, btc_data_file
+):
+    visit(driver, server, "/optimizer")
+    wait(driver, lambda d: d.execute_script("return document.body.dataset.live") == "1")
+    trials = by_css(driver, "#opt-trials")
+    trials.clear()
+    trials.send_keys("4")
+    driver.execute_script("document.getElementById('opt-sampler').value = 'random';")
+    driver.execute_script("document.getElementById('opt-workers').value = '2';")  # the local pool
+    space = {"RSIMomentumEvaluator": {"period": {"low": 7, "high": 21, "step": 7}}}
+    by_css(driver, "#opt-space").send_keys(json.dumps(space))
+    by_css(driver, "#opt-run").click()
+    wait(driver, lambda d: by_css(d, "#opt-result").get_attribute("data-ready") == "1", timeout=300)
+    assert by_css(driver, "#opt-progress").get_attribute("data-over") == "done"
+    assert by_css(driver, "#opt-progress").get_attribute("data-done") == "4"
+    assert "4 / 4 trials" in by_css(driver, "#opt-progress").text
+    assert by_css(driver, "#opt-best").text.startswith("best so far: trial")
+    figures = by_css(driver, "#opt-figures").text.lower()  # headers are upper case by style
+    assert "in sample" in figures and "out of sample" in figures and "profitability %" in figures
+    rows = driver.find_elements("css selector", "#opt-trials tbody tr")
+    assert rows and "RSIMomentumEvaluator.period=" in rows[0].text
+    driver.save_screenshot(str(shots / "optimizer-results.png"))
+    by_css(driver, "#opt-new-profile").send_keys("tuned")
+    by_css(driver, "#save-best-form button").click()
+    wait(driver, lambda d: shown(d, "#opt-saved"))
+    assert "tuned" in by_css(driver, "#opt-saved").text
+    assert (home.profiles / "tuned" / "profile.json").is_file()
+    assert severe_console_errors(driver) == []
+    visit(driver, server, "/optimizer")
+    studies = driver.find_elements("css selector", "#studies-table tbody tr[data-run]")
+    assert len(studies) == 1 and "done" in studies[0].text and "4 / 4" in studies[0].text
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
-"""ArbitrageTradingMode on real ETH/BTC prices against a second exchange of the bot: the entry below the
-others' average by the minimum delta, the exit at the average and the stop, to the unit."""
+"""ArbitrageTradingMode on real ETH/BTC prices against a second exchange of the bot: the entry below (a
+buy) or above (a sale of held coins) the others' average by the minimum delta, the exit at the average and
+the stop, to the unit; the ``sides`` setting."""
 
 from __future__ import annotations
 
@@ -26,10 +27,10 @@ def rows() -> list[list]:
     return read_csv_candles(path)[:300]
 
 
-async def _pair_of_exchanges(config=None):
+async def _pair_of_exchanges(config=None, balances=None):
     sync = oc.Synchronizer()
     clock = ManualClock(T0)
-    local = await manager({"BTC": "2"}, clock=clock, synchronizer=sync, name="binance")
+    local = await manager(balances or {"BTC": "2"}, clock=clock, synchronizer=sync, name="binance")
     other = await manager({"BTC": "2"}, clock=clock, synchronizer=sync, name="kraken")
     mode = ot.ArbitrageTradingMode(local, [PAIR], config or {})
     mode.set_peer_exchanges({"kraken": other, "binance": local})  # itself is never its own peer
@@ -117,5 +118,67 @@ async def test_an_unfilled_entry_is_cancelled_when_the_gap_closes(rows):
     await _prices(local, other, sync, clock, rows[2], "0")  # the gap closed: given up
     assert entry.status is ot.OrderStatus.CANCELLED and local.trader.open_orders(PAIR) == []
     assert local.portfolio.available("BTC") == D(2)
+    await local.stop()
+    await other.stop()
+
+
+async def test_a_dearer_price_here_sells_held_coins_and_buys_them_back_at_the_average(rows):
+    local, other, _, sync, clock = await _pair_of_exchanges(balances={"BTC": "2", "ETH": "10"})
+    await _prices(local, other, sync, clock, rows[0], "-0.01")  # the other exchange 1 % lower
+    p = Decimal(str(rows[0][4])).quantize(TICK, rounding=ROUND_HALF_EVEN)
+    average = Decimal(str(rows[0][4] * float(D("0.99")))).quantize(TICK, rounding=ROUND_HALF_EVEN)
+    # the entry: a limit sell at the local price of 25 % of the 10 ETH held
+    (entry,) = local.trader.open_orders(PAIR)
+    assert (entry.side, entry.kind, entry.price, entry.amount, entry.parent_id) == (
+        ot.OrderSide.SELL,
+        ot.OrderKind.LIMIT,
+        p,
+        D("2.5"),
+        None,
+    )
+    index = 1
+    while entry.is_active:  # the gap stays: the entry waits for the market to reach it
+        await _prices(local, other, sync, clock, rows[index], "-0.01")
+        index += 1
+    assert entry.status is ot.OrderStatus.FILLED
+    brought = entry.filled * entry.price - entry.fees.get("BTC", D(0))  # the quote the sale brought
+    # its exits, found by parent: one may fill later in the candle of the sale already (the chained orders
+    # of a fill meet the rest of that candle; on these candles the stop does, the market rising past it)
+    orders = [*local.trader.open_orders(PAIR), *local.trader.closed_orders(PAIR)]
+    exits = {o.kind: o for o in orders if o.parent_id == entry.order_id}
+    assert all(o.side is ot.OrderSide.BUY for o in exits.values())
+    back, stop = exits[ot.OrderKind.LIMIT], exits[ot.OrderKind.STOP_LOSS]
+    # the buy-back at the average takes back every coin sold: it costs less than the sale brought
+    assert back.price == average and back.amount == D("2.5")
+    assert back.amount * back.price < brought
+    # the stop above the sale, sized so that the sale's quote pays it
+    assert stop.trigger_price == (p * D("1.001")).quantize(TICK, rounding=ROUND_HALF_EVEN)
+    assert stop.amount < D("2.5") and stop.amount * stop.trigger_price <= brought
+    for row in rows[index:]:
+        await _prices(local, other, sync, clock, row, "-0.01")
+        if not any(o.is_active for o in exits.values()):
+            break
+    assert len([o for o in exits.values() if o.status is ot.OrderStatus.FILLED]) == 1
+    await local.stop()
+    await other.stop()
+
+
+@pytest.mark.parametrize(("sides", "premium"), [("buy", "-0.01"), ("sell", "0.01")])
+async def test_sides_limits_the_gaps_traded(rows, sides, premium):
+    local, other, _, sync, clock = await _pair_of_exchanges({"sides": sides}, {"BTC": "2", "ETH": "10"})
+    for row in rows[:20]:
+        await _prices(local, other, sync, clock, row, premium)
+    assert local.trader.open_orders(PAIR) == [] and local.trader.closed_orders() == []
+    assert local.portfolio.total("ETH") == D(10) and local.portfolio.total("BTC") == D(2)
+    await local.stop()
+    await other.stop()
+
+
+async def test_a_paused_mode_enters_on_neither_side(rows):
+    local, other, mode, sync, clock = await _pair_of_exchanges(balances={"BTC": "2", "ETH": "10"})
+    mode.entries_paused = True  # as BotControl.pause sets it
+    for index, row in enumerate(rows[:20]):  # dearer here, then cheaper here, in turn
+        await _prices(local, other, sync, clock, row, "-0.01" if index % 2 else "0.01")
+    assert local.trader.closed_orders() == [] and local.trader.open_orders(PAIR) == []
     await local.stop()
     await other.stop()

@@ -130,3 +130,44 @@ async def test_another_exchange_can_be_the_reference(closes):
         ot.TradingModeError, match="reference_exchange 'bitfinex' is not an exchange of this bot"
     ):
         await _maker({"reference_exchange": "bitfinex"})
+
+
+async def test_each_side_is_capped_at_a_share_of_the_ticker_daily_volume(closes):
+    em, mode, sync = await _maker({"max_daily_volume_percent": 10})
+    mid = closes[0]
+    await em.push_ticker(PAIR, {"timestamp": T0, "last": mid, "baseVolume": D(60)})
+    assert mode.daily_volume(PAIR) == D(60)
+    await _book_at(em, sync, mid)
+    # 10 % of 60 ETH a day: at most 6 ETH per side, 2 per order (the funds alone would allow 10 per ask)
+    orders = _orders(em)
+    assert [amount for side, _, amount in orders if side == "sell"] == [D(2)] * 3
+    bids = [(price, amount) for side, price, amount in orders if side == "buy"]
+    assert len(bids) == 3 and all(amount == D(2) for _, amount in bids)  # 1 BTC / bid would buy ~ 10 ETH
+    await em.stop()
+
+
+async def test_the_daily_volume_comes_from_a_day_of_candles_without_a_ticker_volume(closes):
+    em, mode, sync = await _maker({"max_daily_volume_percent": 50})
+    await _book_at(em, sync, closes[0])
+    assert _orders(em) == []  # no volume known yet: no book (said once in the log)
+    path = shared_csv("ETH_BTC-5m.csv")
+    rows = read_csv_candles(path)[:300]  # 300 five-minute candles: more than a day
+    for row in rows:
+        await em.push_candle(PAIR, "5m", row)
+    last_day = rows[-288:]
+    assert float(mode.daily_volume(PAIR)) == pytest.approx(sum(row[5] for row in last_day), rel=1e-12)
+    await _book_at(em, sync, Decimal(repr(rows[-1][4])))
+    assert len(em.trader.open_orders(PAIR)) == 6
+    await em.stop()
+
+
+async def test_less_than_a_day_of_candles_is_extrapolated_from_an_hour_on(closes):
+    em, mode, _ = await _maker({"max_daily_volume_percent": 50})
+    rows = read_csv_candles(shared_csv("ETH_BTC-5m.csv"))[:24]  # two hours
+    for row in rows[:11]:  # 55 minutes: not enough
+        await em.push_candle(PAIR, "5m", row)
+    assert mode.daily_volume(PAIR) is None
+    for row in rows[11:]:
+        await em.push_candle(PAIR, "5m", row)
+    assert float(mode.daily_volume(PAIR)) == pytest.approx(sum(row[5] for row in rows) * 12, rel=1e-12)
+    await em.stop()

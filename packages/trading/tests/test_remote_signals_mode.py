@@ -176,6 +176,10 @@ async def test_one_bots_grid_drives_another_bot_on_real_candles():
         await sync.drain()
         accounts.append((em, sync, clock))
     (source, source_sync, source_clock), (follower, follower_sync, follower_clock) = accounts
+    # this harness gives each bot whole candles, the follower's first: the grid must react at candle
+    # closes (not inside the candle's walk, at a price the follower is past), so that both bots see the
+    # same price when a signal leaves and the copy's price can be compared with the original's
+    source.connector.pauses_on_watched_fills = False
     mode = ot.RemoteSignalsTradingMode(follower, [pair])
     await mode.start()
     held_at_signal: dict[str, tuple[Decimal, Decimal]] = {}

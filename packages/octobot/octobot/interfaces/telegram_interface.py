@@ -5,8 +5,9 @@ interface calls; this module only parses the command and renders the result (`te
 Messages from any other chat get no answer at all (the bot does not even tell it exists). Dangerous
 commands (/stop, /forceexit, /forcebuy) answer with Confirm / Cancel buttons and act only on Confirm,
 pressed in the same chat within ``confirm_timeout`` seconds; /forcebuy is refused unless
-``forcebuy_enabled``. Updates are read by the bot's Telegram service (one reader per token, on the bot's
-event loop) and routed with aiogram's dispatcher; commands run one at a time.
+``forcebuy_enabled``. Updates are read by the bot's Telegram service (``bot.services``: one reader per
+token, shared with the channel feed, on the bot's event loop) and routed with aiogram's dispatcher;
+commands run one at a time.
 """
 
 from __future__ import annotations
@@ -19,16 +20,16 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import octobot
-from octobot import telegram_service
 from octobot.bot_control import CommandError, CommandResult
 from octobot.interface_base import AbstractInterface
 from octobot.interfaces import telegram_texts as texts
+from octobot.services.telegram_service import telegram_service
 
 if TYPE_CHECKING:
     from aiogram import Dispatcher
     from aiogram.types import CallbackQuery, Message
 
-    from octobot.telegram_service import TelegramService
+    from octobot.services.telegram_service import TelegramService
 
 CONFIRM, CANCEL = "confirm", "cancel"
 
@@ -86,21 +87,22 @@ class TelegramInterface(AbstractInterface):
         self._dispatcher: Dispatcher | None = None
 
     async def start(self) -> None:
-        self._service = service = await telegram_service.acquire(self.bot)
+        self._service = service = await telegram_service(self.bot).acquire()
         if not service.chat_ids:
             self.logger.warning(
                 "TelegramInterface: no chat may command the bot: set services.telegram.chat_ids in the user "
                 "config"
             )
         self._dispatcher = self._build_dispatcher(service.chat_ids)
-        service.on_update(self._on_update)
+        service.on_update(self._on_update, ("message", "callback_query"))
 
     async def stop(self) -> None:
         await super().stop()
-        if self._service is not None:
-            self._service = None
+        service, self._service = self._service, None
+        if service is not None:
             self._dispatcher = None
-            await telegram_service.release(self.bot)
+            await service.remove_handler(self._on_update)
+            await service.release()
 
     async def _on_update(self, update: Any) -> None:
         if self._dispatcher is not None and self._service is not None:

@@ -7,8 +7,10 @@ URLs come from the user config, since they hold the services' tokens: ``services
 Threads: Apprise sends with blocking HTTP clients, each send in a worker of its own shared thread pool
 (threads created on demand, kept for the process). Notifications go out one at a time here, so that pool
 holds one thread (two with services Apprise delivers in order), whatever the rate of notifications.
-Apprise has no silent delivery: ``silent`` notifications are sent like the others. Apprise's own logger
-is set to WARNING unless the user config sets its level (it logs a line per send, and the URLs).
+A ``silent`` notification goes without sound to the services whose Apprise plugin has a ``silent``
+option (Telegram, Nextcloud Talk, Pushsafer...: the URL is registered a second time with ``silent=yes``),
+and as usual to the others, which have no such thing. Apprise's own logger is set to WARNING unless the
+user config sets its level (it logs a line per send, and the URLs).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import asyncio
 import logging
 import re
 from typing import TYPE_CHECKING, Any, ClassVar
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from octobot.errors import ConfigError
 from octobot.interface_base import AbstractNotifier
@@ -39,6 +42,7 @@ class AppriseNotifier(AbstractNotifier):
     DEFAULT_CONFIG: ClassVar[dict[str, Any]] = dict(AbstractNotifier.DEFAULT_CONFIG)
 
     _apprise: apprise.Apprise | None = None
+    _quiet: apprise.Apprise | None = None
     _lock: asyncio.Lock | None = None
 
     async def start(self) -> None:
@@ -54,7 +58,7 @@ class AppriseNotifier(AbstractNotifier):
         library_logger = logging.getLogger("apprise")
         if library_logger.level == logging.NOTSET:  # a line per send at INFO, the URLs at DEBUG
             library_logger.setLevel(logging.WARNING)
-        self._apprise = apprise.Apprise()
+        self._apprise, self._quiet = apprise.Apprise(), apprise.Apprise()
         for index, url in enumerate(urls):
             register_secret(url)
             if not self._apprise.add(url):
@@ -62,6 +66,10 @@ class AppriseNotifier(AbstractNotifier):
                     f"services.{SERVICE}.urls: URL number {index + 1} is not one Apprise knows "
                     "(see the Apprise wiki for the URL of each service)"
                 )
+            quiet = silent_url(url)
+            if quiet is not None:
+                register_secret(quiet)
+            self._quiet.add(quiet or url)
         self._lock = asyncio.Lock()
         await super().start()
 
@@ -71,9 +79,22 @@ class AppriseNotifier(AbstractNotifier):
         if self._apprise is None or self._lock is None:
             return
         kind = apprise.NotifyType.FAILURE if notification.event == ERROR else apprise.NotifyType.INFO
+        targets = self._quiet if notification.silent and self._quiet is not None else self._apprise
         async with self._lock:  # one send at a time: one worker thread (module docstring)
-            delivered = await self._apprise.async_notify(
+            delivered = await targets.async_notify(
                 body=notification.text, title=f"OctoBot: {notification.title}", notify_type=kind
             )
         if not delivered:
             raise ConnectionError(f"Apprise could not deliver the {notification.event} notification")
+
+
+def silent_url(url: str) -> str | None:
+    """``url`` with Apprise's ``silent=yes`` option when its service has one (None: it has none)."""
+    import apprise
+
+    plugin = apprise.Apprise.instantiate(url, suppress_exceptions=True)
+    if plugin is None or "silent" not in getattr(type(plugin), "template_args", {}):
+        return None
+    parts = urlsplit(url)
+    query = [(key, value) for key, value in parse_qsl(parts.query, keep_blank_values=True) if key != "silent"]
+    return urlunsplit(parts._replace(query=urlencode([*query, ("silent", "yes")])))

@@ -1,14 +1,13 @@
 """TelegramNotifier: notifications as Telegram messages to the configured chats (silent ones without a
-sound), through the bot's shared Telegram service (see `octobot.telegram_service`)."""
+sound), through the bot's shared Telegram service (``bot.services``, `octobot.services.telegram_service`)."""
 
 from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from octobot import telegram_service
 from octobot.interface_base import AbstractNotifier
 from octobot.notifications import Notification
-from octobot.telegram_service import TelegramService
+from octobot.services.telegram_service import TelegramService, telegram_service
 
 
 class TelegramNotifier(AbstractNotifier):
@@ -22,7 +21,7 @@ class TelegramNotifier(AbstractNotifier):
     _service: TelegramService | None = None
 
     async def start(self) -> None:
-        self._service = await telegram_service.acquire(self.bot)
+        self._service = await telegram_service(self.bot).acquire()
         if not self._service.chat_ids:
             self.logger.warning(
                 "TelegramNotifier: no chat to notify: set services.telegram.chat_ids in the user config"
@@ -31,9 +30,9 @@ class TelegramNotifier(AbstractNotifier):
 
     async def stop(self) -> None:
         await super().stop()
-        if self._service is not None:
-            self._service = None
-            await telegram_service.release(self.bot)
+        service, self._service = self._service, None
+        if service is not None:
+            await service.release()
 
     async def send(self, notification: Notification) -> None:
         if self._service is not None:

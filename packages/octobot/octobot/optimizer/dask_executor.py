@@ -2,9 +2,10 @@
 
 Why Dask's own machinery for everything: the job is scattered once with ``broadcast=True`` (each worker
 receives it once, a worker that joins later gets it from a peer), the scheduler reruns a task whose
-worker was lost mid-trial (up to its ``allowed-failures``), and the study keeps about as many trials in
-flight as the cluster has worker threads. Workers need `octobot` installed (the same version), nothing
-else: profile, user tentacles and data travel in the job.
+worker was lost mid-trial (up to its ``allowed-failures``), and the study keeps twice as many trials in
+flight as the cluster has worker threads (one running and one queued on each: a worker never waits for
+the round trip through the scheduler and the study). Workers need `octobot` installed (the same
+version), nothing else: profile, user tentacles and data travel in the job.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any
 
 from octobot.errors import UsageError
 from octobot.optimizer import worker
+from octobot.optimizer.executors import IN_FLIGHT_PER_WORKER
 from octobot.optimizer.job import StudyJob
 
 #: times a trial is submitted when the job it needs was lost with the workers holding it
@@ -47,7 +49,7 @@ class DaskExecutor:
         if threads < 1:
             client.wait_for_workers(1, timeout=60)
             threads = sum(client.nthreads().values())
-        self.slots = max(threads, 1)
+        self.slots = max(threads, 1) * IN_FLIGHT_PER_WORKER
         self._source = job
         self._job = self._scatter()
         self._digest = job.digest

@@ -24,8 +24,14 @@ logger = logging.getLogger(__name__)
 MAX_POOL_RESTARTS = 3
 
 
+#: trials kept in flight per worker: one running, one queued behind it, so that a worker starts its next
+#: trial as soon as it is done instead of waiting for the round trip through the study (its result told,
+#: stored, the next one asked and sent), which under load cost about as much as a short backtest
+IN_FLIGHT_PER_WORKER = 2
+
+
 class Executor(Protocol):
-    #: trials the executor runs at once: the study keeps about that many in flight
+    #: trials the study keeps in flight on the executor (about twice its workers, see above)
     slots: int
 
     def submit(self, number: int, settings: dict[str, Any]) -> None: ...
@@ -69,7 +75,8 @@ class PoolExecutor:
 
     def __init__(self, job: StudyJob, workers: int) -> None:
         self._job = job
-        self.slots = workers
+        self._workers = workers
+        self.slots = workers * IN_FLIGHT_PER_WORKER
         self._restarts = 0
         self._running: dict[Future[worker.Outcome], tuple[int, dict[str, Any]]] = {}
         self._pool = self._start()
@@ -79,11 +86,12 @@ class PoolExecutor:
         # fork: a worker starts with the driver's imports (octobot, optuna...) already done
         context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
         return ProcessPoolExecutor(
-            max_workers=self.slots, mp_context=context, initializer=worker.prepare, initargs=(self._job,)
+            max_workers=self._workers, mp_context=context, initializer=worker.prepare, initargs=(self._job,)
         )
 
     def submit(self, number: int, settings: dict[str, Any]) -> None:
-        future = self._pool.submit(worker.run_trial, self._job, settings)
+        # the job reached each worker once, through the initializer: a trial sends its digest only
+        future = self._pool.submit(worker.run_prepared, self._job.digest, settings)
         self._running[future] = (number, settings)
 
     def wait(self) -> list[tuple[int, worker.Outcome]]:

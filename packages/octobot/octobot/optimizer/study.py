@@ -4,7 +4,7 @@ Why the results are the same on one core, a pool or a cluster: the sampler asks 
 the results of trials ``0 .. n - pending - 1`` have all been told, and results are told in trial order
 (a result that comes early waits for the earlier ones). The sequence of asks and tells is then fixed by
 the seed and ``pending`` alone, whatever finishes first; the executor only decides how many of the
-``pending`` trials run at once (its ``slots``: about one per worker).
+``pending`` trials are in flight at once (its ``slots``: two per worker, one running, one queued).
 """
 
 from __future__ import annotations
@@ -24,7 +24,13 @@ from octobot.backtest import match_data_files
 from octobot.errors import UsageError
 from octobot.home import UserHome
 from octobot.optimizer.dask_executor import DaskExecutor
-from octobot.optimizer.executors import Executor, PoolExecutor, SerialExecutor, default_workers
+from octobot.optimizer.executors import (
+    IN_FLIGHT_PER_WORKER,
+    Executor,
+    PoolExecutor,
+    SerialExecutor,
+    default_workers,
+)
 from octobot.optimizer.figures import mean_figures
 from octobot.optimizer.folds import data_period, make_folds
 from octobot.optimizer.job import Fold, StudyJob, Window, build_job
@@ -199,7 +205,7 @@ def prepare_study(
     step = ot.parse_time_frame(str(ot.smallest_time_frame(profile.time_frames).value)).ms
     folds = make_folds(Window(start, end), step, options.folds, options.test_share)
     job = build_job(profile, files, folds, home.tentacles)
-    pending = options.pending or max(DEFAULT_PENDING, workers)
+    pending = options.pending or max(DEFAULT_PENDING, workers * IN_FLIGHT_PER_WORKER)
     if pending < 1:
         raise UsageError(f"--pending: expected at least 1, got {pending}")
     identity = {

@@ -50,6 +50,8 @@ class _WorkerState:
 
 
 _STATES: dict[str, _WorkerState] = {}
+#: the jobs a pool's initializer gave this process, by digest: a trial then travels as (digest, settings)
+_JOBS: dict[str, StudyJob] = {}
 
 
 def _unpack(job: StudyJob) -> _WorkerState:
@@ -92,8 +94,18 @@ def worker_state(job: StudyJob) -> _WorkerState:
 
 
 def prepare(job: StudyJob) -> None:
-    """A pool's initializer: unpack the job before the first trial."""
+    """A pool's initializer: unpack the job before the first trial, and keep it for `run_prepared`."""
+    _JOBS[job.digest] = job
     worker_state(job)
+
+
+def run_prepared(digest: str, settings: Mapping[str, Any]) -> Outcome:
+    """`run_trial` on the job `prepare` kept: a pool sends the digest, not the job (its data files can
+    weigh megabytes, pickled again for every trial otherwise)."""
+    job = _JOBS.get(digest)
+    if job is None:
+        return {"error": f"the job {digest[:12]} was not prepared in this worker (a bug: report it)"}
+    return run_trial(job, settings)
 
 
 def _trial_profile(state: _WorkerState, settings: Mapping[str, Any]) -> Profile:

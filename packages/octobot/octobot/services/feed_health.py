@@ -51,11 +51,12 @@ class FeedHealth:
     def _where(self, source: str | None) -> str:
         return f"{self.feed} (service {self.service})" + (f" {source}" if source else "")
 
-    def failed(self, error: str, retry_in: float, source: str | None = None) -> None:
+    def failed(self, error: str, retry_in: float, source: str | None = None, logged: bool = True) -> None:
         """A read (of ``source``, for a feed of several) failed with ``error`` (already free of secrets);
-        logged when it differs from that source's current error."""
+        logged when it differs from that source's current error. ``logged=False``: counted only, the
+        reader shared with other tentacles (a service's) has logged it already."""
         self._errors += 1
-        if self._failing.get(source) != error:
+        if logged and self._failing.get(source) != error:
             self._logger.warning(
                 "%s: %s; retrying in %.3gs (logged once until it changes)",
                 self._where(source),
@@ -65,9 +66,9 @@ class FeedHealth:
         self._failing[source] = error
         self._last_error = error
 
-    def succeeded(self, source: str | None = None) -> None:
-        """A read (of ``source``) worked, with or without new items."""
-        if self._failing.pop(source, None) is not None:
+    def succeeded(self, source: str | None = None, logged: bool = True) -> None:
+        """A read (of ``source``) worked, with or without new items (``logged``: as in `failed`)."""
+        if self._failing.pop(source, None) is not None and logged:
             self._logger.info("%s: recovered (%d failed read(s) so far)", self._where(source), self._errors)
         if not self._failing:
             self._last_error = None

@@ -19,7 +19,7 @@ import jsonschema
 import octobot_evaluators as oe
 from octobot.errors import ServiceConfigError
 from octobot.services.feed_health import FeedHealth, FeedStatus
-from octobot.services.service import Service
+from octobot.services.service import Service, service_class
 
 
 class ServiceFeed(oe.SocialFeed):
@@ -53,7 +53,8 @@ class ServiceFeed(oe.SocialFeed):
             where = "/".join(str(part) for part in error.absolute_path) or "<root>"
             raise ServiceConfigError(f"invalid config for {self.get_name()} at {where!r}: {error.message}")
         self.config: dict[str, Any] = merged
-        self.service = service or Service(self.SERVICE or self.get_name())
+        name = self.SERVICE or self.get_name()
+        self.service = service or service_class(name)(name)
         for key in self.REQUIRED_SECRETS:
             self.service.secret(key)  # ServiceConfigError naming where to set it
         self.logger = logging.getLogger(f"{type(self).__module__}.{self.get_name()}")

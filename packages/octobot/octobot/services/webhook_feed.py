@@ -124,6 +124,10 @@ class WebhookFeed(ServiceFeed):
             return False
         return any(address in network for network in self._allowed)
 
+    def read_call(self, body: bytes, remote: str, now_ms: int) -> oe.Signal:
+        """The signal an accepted call's body becomes (`alert_signal`); ValueError: a 400 saying why."""
+        return alert_signal(body, remote, now_ms)
+
     async def _on_post(self, request: web.Request) -> web.Response:
         if not hmac.compare_digest(request.match_info["token"].encode(), self._token.encode()):
             raise web.HTTPNotFound()  # exactly what an unknown path gets
@@ -137,7 +141,7 @@ class WebhookFeed(ServiceFeed):
             return web.json_response({"error": "this address is not allowed"}, status=403)
         body = await request.read()  # aiohttp answers 413 past client_max_size
         try:
-            signal = alert_signal(body, request.remote or "webhook", int(time.time() * 1000))
+            signal = self.read_call(body, request.remote or "webhook", int(time.time() * 1000))
         except ValueError as error:
             return web.json_response({"error": str(error)}, status=400)
         await self.publish(signal)

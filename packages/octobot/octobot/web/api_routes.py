@@ -269,6 +269,67 @@ _REPORT_CSP = (
 )
 
 
+# ------------------------------------------------------------------ optimizations
+@routes.post(f"{PREFIX}/optimizations")
+async def start_optimization(request: web.Request) -> web.Response:
+    context = context_of(request)
+    body = await _json_body(request)
+    profile = body.get("profile") or selected_profile(context.home)
+    names = body.get("data_files") or []
+    if not isinstance(names, list) or not names:
+        return bad_request("data_files: give the names of one or more data files (see GET /api/v1/data)")
+    files = [data_file(context, str(name)) for name in names]
+    start_ms = iso_ms(body["start"], "start") if body.get("start") else None
+    end_ms = iso_ms(body["end"], "end") if body.get("end") else None
+    if start_ms is not None and end_ms is not None and start_ms >= end_ms:
+        return bad_request("start must be before end")
+    run = await context.optimizations.start(str(profile), files, body, start_ms, end_ms)
+    return ok(run.to_dict(), status=202)
+
+
+@routes.get(f"{PREFIX}/optimizations")
+async def list_optimizations(request: web.Request) -> web.Response:
+    runs = context_of(request).optimizations.list()
+    return ok({"optimizations": [run.to_dict() for run in runs]})
+
+
+@routes.get(f"{PREFIX}/optimizations/{{run_id}}")
+async def get_optimization(request: web.Request) -> web.Response:
+    return ok(context_of(request).optimizations.get(request.match_info["run_id"]).to_dict())
+
+
+@routes.post(f"{PREFIX}/optimizations/{{run_id}}/stop")
+async def stop_optimization(request: web.Request) -> web.Response:
+    return ok(context_of(request).optimizations.stop(request.match_info["run_id"]).to_dict())
+
+
+@routes.get(f"{PREFIX}/optimizations/{{run_id}}/result")
+async def optimization_result(request: web.Request) -> web.Response:
+    jobs = context_of(request).optimizations
+    return ok(await asyncio.to_thread(jobs.result, request.match_info["run_id"]))
+
+
+@routes.get(f"{PREFIX}/optimizations/{{run_id}}/report")
+async def optimization_report(request: web.Request) -> web.StreamResponse:
+    path = context_of(request).optimizations.report_path(request.match_info["run_id"])
+    return web.FileResponse(
+        path, headers={"Content-Type": "text/html", "Content-Security-Policy": _REPORT_CSP}
+    )
+
+
+@routes.post(f"{PREFIX}/optimizations/{{run_id}}/save-best")
+async def save_best_settings(request: web.Request) -> web.Response:
+    context = context_of(request)
+    body = await _json_body(request)
+    saved = await asyncio.to_thread(
+        context.optimizations.save_best,
+        request.match_info["run_id"],
+        str(body.get("new_id") or ""),
+        bool(body.get("force", False)),
+    )
+    return ok({"profile": saved.name}, status=201)
+
+
 # ------------------------------------------------------------------ data files
 def _describe(summary: Any) -> dict[str, Any]:
     description = summary.description

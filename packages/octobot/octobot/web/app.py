@@ -24,6 +24,7 @@ from octobot.web.collects import CollectJobs, CollectRun
 from octobot.web.context import CONTEXT_KEY, WebContext
 from octobot.web.hub import EventHub, HubLogHandler
 from octobot.web.launch import check_exposure
+from octobot.web.optimizations import OptimizationRun, OptimizerJobs
 from octobot.web.password import load_password_hash
 from octobot.web.responses import api_errors
 from octobot.web.security import security_middleware
@@ -55,6 +56,9 @@ def create_context(
     def collect_progress(run: CollectRun) -> None:
         hub.publish("collect_progress", run.to_dict())
 
+    def optimizer_progress(run: OptimizationRun) -> None:
+        hub.publish("optimizer_progress", run.event())
+
     return WebContext(
         home=home,
         registry=registry,
@@ -62,6 +66,7 @@ def create_context(
         hub=hub,
         backtests=BacktestJobs(home, registry, backtest_progress),
         collects=CollectJobs(collect_progress),
+        optimizations=OptimizerJobs(home, registry, optimizer_progress),
         bot=bot,
         control=control,
     )
@@ -119,6 +124,7 @@ class WebServer:
             self._log_handler = None
         await self.context.backtests.close()
         await self.context.collects.close()
+        await self.context.optimizations.close()
         await self.context.hub.close()
         runner, self._runner = self._runner, None
         if runner is not None:

@@ -14,6 +14,7 @@ from octobot.web.auth import WebAuth
 from octobot.web.backtests import BacktestJobs
 from octobot.web.collects import CollectJobs
 from octobot.web.hub import EventHub
+from octobot.web.optimizations import OptimizerJobs
 
 if TYPE_CHECKING:
     from octobot.bot import OctoBot
@@ -27,6 +28,7 @@ class WebContext:
     hub: EventHub
     backtests: BacktestJobs
     collects: CollectJobs
+    optimizations: OptimizerJobs
     #: the running bot (None under `octobot web`, which serves the user folder only)
     bot: OctoBot | None = None
     #: the bot's control API (status, profit, commands), None without a bot

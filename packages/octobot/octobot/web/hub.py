@@ -35,6 +35,7 @@ EVENT_TYPES = (
     "log",
     "backtest_progress",
     "collect_progress",
+    "optimizer_progress",
 )
 #: event types kept for pages opened later
 _KEPT = ("notification", "log")

@@ -229,6 +229,66 @@ SCHEMAS: dict[str, Any] = {
             "end": {"type": "string"},
         },
     },
+    "Optimization": _object(
+        {
+            "id": {"type": "string"},
+            "profile": {"type": "string"},
+            "data_files": {"type": "array", "items": {"type": "string"}},
+            "trials": {"type": "integer", "minimum": 1},
+            "sampler": {"type": "string"},
+            "objectives": {"type": "array", "items": {"type": "string"}},
+            "workers": {"type": ["integer", "null"]},
+            "space": {"type": ["object", "null"]},
+            "status": {"enum": ["running", "done", "stopped", "failed"]},
+            "done": {"type": "integer", "minimum": 0},
+            "created_ms": _MS,
+            "error": {"type": ["string", "null"]},
+            "study": {"type": ["string", "null"]},
+            "best": {"anyOf": [_ref("OptimizationTrial"), {"type": "null"}]},
+            "states": {"type": "object", "additionalProperties": {"type": "integer"}},
+        }
+    ),
+    "OptimizationTrial": _object(
+        {
+            "number": {"type": "integer"},
+            "settings": {"type": "object"},
+            "objectives": {"type": "object"},
+            "test_objectives": {"type": ["object", "null"]},
+        }
+    ),
+    "OptimizationList": _object({"optimizations": {"type": "array", "items": _ref("Optimization")}}),
+    "OptimizationResult": {
+        "type": "object",
+        "description": "the study as `octobot optimize --json` writes it, plus its best trials table",
+        "required": [
+            *("study", "profile", "objectives", "space", "folds"),
+            *("trials", "best", "pareto_front", "table"),
+        ],
+        "properties": {
+            "study": {"type": "string"},
+            "profile": {"type": "string"},
+            "objectives": {"type": "array", "items": {"type": "object"}},
+            "space": {"type": "object"},
+            "folds": {"type": "array"},
+            "trials": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["number", "state", "settings", "objectives", "test_objectives", "figures"],
+                    "properties": {"state": {"enum": ["complete", "filtered", "invalid", "failed"]}},
+                },
+            },
+            "best": {"type": ["object", "null"]},
+            "pareto_front": {"type": "array", "items": {"type": "integer"}},
+            "table": _object(
+                {
+                    "headers": {"type": "array", "items": {"type": "string"}},
+                    "rows": {"type": "array", "items": {"type": "array", "items": {"type": "string"}}},
+                }
+            ),
+        },
+    },
+    "SavedProfile": _object({"profile": {"type": "string"}}),
     "DataFile": _object(
         {
             "name": {"type": "string"},
@@ -465,6 +525,57 @@ PATHS: dict[str, Any] = {
                 "404": {"description": "error", **_json("Error")},
             },
         }
+    },
+    "/optimizations": {
+        "get": _op("past and running optimizer studies, newest first", "OptimizationList"),
+        "post": _op(
+            "start a study {profile, data_files, space (object, JSON text, or none: the default space), "
+            "trials, sampler, objectives, workers (none: one per core), test_share, start, end}",
+            "Optimization",
+            status="202",
+            body="object",
+            errors=("400", "401", "404", "422"),
+        ),
+    },
+    "/optimizations/{run_id}": {
+        "get": _op("one study and its progress", "Optimization", params=[_path("run_id")])
+    },
+    "/optimizations/{run_id}/stop": {
+        "post": _op(
+            "stop a running study after the trial it waits for (finished trials are kept)",
+            "Optimization",
+            params=[_path("run_id")],
+        )
+    },
+    "/optimizations/{run_id}/result": {
+        "get": _op(
+            "a finished study: trials, best, Pareto front, best trials table",
+            "OptimizationResult",
+            params=[_path("run_id")],
+        )
+    },
+    "/optimizations/{run_id}/report": {
+        "get": {
+            "summary": "a finished study's self-contained HTML report",
+            "parameters": [_path("run_id")],
+            "responses": {
+                "200": {
+                    "description": "the report",
+                    "content": {"text/html": {"schema": {"type": "string"}}},
+                },
+                "404": {"description": "error", **_json("Error")},
+            },
+        }
+    },
+    "/optimizations/{run_id}/save-best": {
+        "post": _op(
+            "write the study's best settings as a new profile {new_id, force}",
+            "SavedProfile",
+            status="201",
+            body="object",
+            errors=("400", "401", "404", "409", "422"),
+            params=[_path("run_id")],
+        )
     },
     "/data": {
         "get": _op("data files of the data folder", "DataFileList"),

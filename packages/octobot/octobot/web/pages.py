@@ -20,6 +20,8 @@ from aiohttp import web
 import octobot_backtesting as ob
 from octobot import __version__
 from octobot.errors import ConfigError, NotFoundError, OctoBotError
+from octobot.optimizer.objectives import available_objectives
+from octobot.optimizer.samplers import DEFAULT_SAMPLER, SAMPLERS
 from octobot.profile_schema import PROFILE_SCHEMA
 from octobot.profile_store import copy_profile, list_profiles, select_profile, selected_profile
 from octobot.secret_masking import mask
@@ -41,6 +43,7 @@ NAVIGATION = (
     ("/profiles", "Profiles"),
     ("/tentacles", "Tentacles"),
     ("/backtesting", "Backtesting"),
+    ("/optimizer", "Optimizer"),
     ("/data", "Data"),
     ("/logs", "Logs"),
 )
@@ -440,6 +443,31 @@ async def backtest_page(request: web.Request) -> web.Response:
     run = context.backtests.get(request.match_info["run_id"])
     figures = context.backtests.figures(run.id) if run.status == "done" else None
     return render(request, "backtest_report.html", title=f"Backtest {run.id}", run=run, figures=figures)
+
+
+@routes.get("/optimizer")
+async def optimizer(request: web.Request) -> web.Response:
+    context = context_of(request)
+    files = await asyncio.to_thread(api_routes.data_listing, context)
+    return render(
+        request,
+        "optimizer.html",
+        title="Optimizer",
+        profiles=list_profiles(context.home),
+        selected=selected_profile(context.home),
+        files=files,
+        samplers=SAMPLERS,
+        default_sampler=DEFAULT_SAMPLER,
+        objectives=available_objectives(),
+        runs=context.optimizations.list(),
+    )
+
+
+@routes.get("/optimizer/{run_id}")
+async def optimization_page(request: web.Request) -> web.Response:
+    context = context_of(request)
+    run = context.optimizations.get(request.match_info["run_id"])
+    return render(request, "optimization.html", title=f"Optimization {run.id}", run=run)
 
 
 @routes.get("/data")

@@ -51,13 +51,14 @@ class CandleRoute:
         self.simulator = simulator
         self.first_price = first_price
 
-    def store(self, candle: Sequence) -> None:
+    def store(self, candle: Sequence) -> bool:
         """Stores the closed candle ``[open_time_ms, open, high, low, close, volume]``; on the price time
-        frame its close becomes the symbol's price and the simulator walks it."""
+        frame its close becomes the symbol's price and the simulator walks it. True when that walk
+        paused after a watched fill (the manager lets the bot react, then resumes it)."""
         open_time = int(candle[0])
         self.buffer.append(open_time, candle[1], candle[2], candle[3], candle[4], candle[5])
         if not self.prices:
-            return
+            return False
         close = candle[4]
         grid = self.grid_ms
         close_time = open_time - open_time % grid + grid if grid else candle_close_time(open_time, self.tf)
@@ -67,6 +68,7 @@ class CandleRoute:
             self.first_price(data)
         simulator = self.simulator
         if simulator is not None:
-            simulator.process_candle(
+            return simulator.process_candle(
                 self.symbol, open_time, candle[1], candle[2], candle[3], close, candle[5]
             )
+        return False

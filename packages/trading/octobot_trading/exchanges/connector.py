@@ -26,6 +26,9 @@ class ExchangeConnector(ABC):
     on_fill: FillHandler | None = None
     #: called when the exchange expires an order (its ``expires_at`` passed)
     on_expire: Callable[[Order], None] | None = None
+    #: a simulated connector may pause a candle's walk after a fill its owner reacts to (see
+    #: `resume_candle`); the exchange manager sets it when it can let the bot react first (a backtest)
+    pauses_on_watched_fills: bool = False
     #: called with a stop order the exchange refused because the market already passed its trigger (the
     #: order and its group are closed): the trader exits at market instead, what the stop was for
     on_stop_passed: Callable[[Order], None] | None = None
@@ -55,7 +58,7 @@ class ExchangeConnector(ABC):
     # market data: the exchange manager hands it to a simulated connector (``is_simulated``) only, which
     # matches its orders against it; a real exchange matches on its side, so these do nothing by default
 
-    def process_candle(  # noqa: B027 - optional hook
+    def process_candle(
         self,
         symbol: str,
         open_time: int,
@@ -64,8 +67,14 @@ class ExchangeConnector(ABC):
         low: Decimal | float,
         close: Decimal | float,
         volume: Decimal | float | None = None,
-    ) -> None:
-        """A closed candle of ``symbol`` opened at ``open_time`` (floats: a replay's raw candle)."""
+    ) -> bool:
+        """A closed candle of ``symbol`` opened at ``open_time`` (floats: a replay's raw candle). True
+        when the walk of its path paused after a watched fill: the bot reacts, then `resume_candle`."""
+        return False
+
+    def resume_candle(self, symbol: str) -> bool:
+        """Walk the rest of the paused candle of ``symbol``; True when it paused again."""
+        return False
 
     def process_price(self, symbol: str, price: Decimal, time: int) -> None:  # noqa: B027 - optional hook
         """A traded price of ``symbol`` at ``time``."""

@@ -11,6 +11,9 @@ or a backtesting replay call them). ``push_candle`` is the reference:
 1. store the closed candle in the (symbol, time frame) buffer;
 2. let the simulator walk it (fills, OCO cancels, chained orders), inline: the exchange's own processing
    of a price always comes first, before any consumer of the candle, in normal and synchronized mode;
+   in synchronized mode the walk pauses after a fill its owner reacts to (``Order.fill_watched``): the
+   manager sends what happened and drains the channels (the owner's reaction, at the price the walk
+   reached), then the walk goes on, so the reaction meets the rest of the candle as it would live;
 3. send the resulting Orders / Trades / Balance messages, then the OHLCV message.
 
 In synchronized mode (backtesting) the sends are queued and the driver's ``Synchronizer.drain`` delivers
@@ -95,6 +98,8 @@ class ExchangeManager:
         self.account = Account(self.exchange_id, markets, portfolio, self.clock)
         self.connector.on_fill = self.account.apply_fill
         self.connector.on_expire = self.account.expire
+        # only a driver that drains the channels can let the bot react inside a candle's walk
+        self.connector.pauses_on_watched_fills = self.simulated and synchronizer is not None
         self.account.wants = self._wants
         self.trader = Trader(
             self.exchange_id, markets, self.account, self.connector, self.clock, simulated=self.simulated
@@ -192,7 +197,8 @@ class ExchangeManager:
             route = None
         if route is None:
             route = self._route(symbol, time_frame)
-        route.store(candle)
+        if route.store(candle):
+            await self._react_inside(route, candle)
         account = self.account
         if account.notifications or account.balance_changed:
             await self.flush()
@@ -207,6 +213,22 @@ class ExchangeManager:
                         "candle": list(candle),
                     }
                 )
+
+    async def _react_inside(self, route: CandleRoute, candle: Sequence) -> None:
+        """The simulator paused the walk of ``candle`` after a watched fill: the bot reacts at the price
+        the walk reached (what a live bot sees at that moment), then the walk goes on, until it ends."""
+        data, connector, synchronizer = route.data, self.connector, self.synchronizer
+        close_time = data.last_price_time or 0
+        paused = True
+        while paused:
+            reached = connector.last_price(route.symbol)
+            if reached is not None:
+                data.set_price(reached, close_time)
+            await self.flush()
+            if synchronizer is not None and not synchronizer.is_draining:
+                await synchronizer.drain()
+            paused = connector.resume_candle(route.symbol)
+        data.set_price(candle[4], close_time)
 
     def _route(self, symbol: str, time_frame: str | TimeFrame) -> CandleRoute:
         """The route of a (symbol, time frame) pushed for the first time; the symbol's smallest time frame

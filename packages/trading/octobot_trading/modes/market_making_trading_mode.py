@@ -10,7 +10,11 @@ the bid sits at ``R * (1 - s_i / 200)`` and the ask at ``R * (1 + s_i / 200)``.
 Volume is capped by funds: ``funds_percent`` of the quote (bids) and of the base (asks) the mode can
 use (available, plus what its own open orders hold, since a refresh cancels them first) is split equally
 between the orders of each side (the same quote per bid; the same base per ask), rounded to the market's
-precision; an order below the exchange's minimum is not laid.
+precision; an order below the exchange's minimum is not laid. With ``max_daily_volume_percent`` above 0,
+each side's total is also capped (in base) at that share of the market's volume of the last 24 hours, as
+OctoBot bounds its book: the ticker's 24-hour base volume when the exchange reports one, else the closed
+candles of the last day (extrapolated to a day from at least an hour of candles); until one is known,
+no book is laid (said once in the log).
 
 The book is laid again, all its orders replaced in one plan (cancels first, then creates), when the
 reference moved ``refresh_threshold`` percent or more from the price it was laid around, or when one of
@@ -38,6 +42,8 @@ ZERO = Decimal(0)
 HUNDRED = Decimal(100)
 TWO_HUNDRED = Decimal(200)
 LOCAL = "local"
+HOUR_MS = 3_600_000
+DAY_MS = 24 * HOUR_MS
 
 
 @dataclass(frozen=True)
@@ -64,6 +70,7 @@ class MarketMakingTradingMode(AbstractTradingMode):
         "reference_exchange": LOCAL,
         "refresh_threshold": 0.5,
         "funds_percent": 100.0,
+        "max_daily_volume_percent": 0.0,
     }
     CONFIG_SCHEMA: ClassVar[dict] = {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -118,6 +125,13 @@ class MarketMakingTradingMode(AbstractTradingMode):
                 "description": "percent of the usable funds the book holds: of the quote for the bids, of "
                 "the base for the asks (above 0, up to 100)",
             },
+            "max_daily_volume_percent": {
+                "type": "number",
+                "minimum": 0,
+                "maximum": 100,
+                "description": "cap of each side of the book (its total amount in base) in percent of the "
+                "market's base volume of the last 24 hours (0: no cap; up to 100)",
+            },
         },
     }
 
@@ -126,6 +140,7 @@ class MarketMakingTradingMode(AbstractTradingMode):
         #: per symbol, the reference price the book was laid around, and how many orders it got
         self._laid_at: dict[str, Decimal] = {}
         self._laid_count: dict[str, int] = {}
+        self._volume_unknown_said: set[str] = set()
 
     @classmethod
     def config_problems(cls, config: dict[str, Any]) -> list[ConfigProblem]:
@@ -190,6 +205,16 @@ class MarketMakingTradingMode(AbstractTradingMode):
         reference = self.reference_price(symbol)
         if reference is None or reference <= ZERO or not self._outdated(symbol, reference):
             return
+        if self.config.get("max_daily_volume_percent") and self.daily_volume(symbol) is None:
+            if symbol not in self._volume_unknown_said:
+                self._volume_unknown_said.add(symbol)
+                logger.warning(
+                    "%s on %s: no book laid yet: max_daily_volume_percent needs the market's 24-hour "
+                    "volume, not known yet (no ticker volume, less than an hour of candles)",
+                    self.get_name(),
+                    symbol,
+                )
+            return
         await self._act(symbol, f"the reference at {reference}", lambda: self.plan_book(symbol, reference))
         self._laid_at[symbol] = reference
         self._laid_count[symbol] = len(self.own_open_orders(symbol))
@@ -203,12 +228,43 @@ class MarketMakingTradingMode(AbstractTradingMode):
             return True
         return len(self.own_open_orders(symbol)) < self._laid_count.get(symbol, 0)  # one filled or cancelled
 
+    def daily_volume(self, symbol: str) -> Decimal | None:
+        """The base volume of ``symbol`` over the last 24 hours on this exchange (see the module doc);
+        None: not known yet."""
+        data = self.exchange_manager.symbol_data(symbol)
+        reported = (data.ticker or {}).get("baseVolume")
+        if reported is not None:
+            return Decimal(str(reported))
+        best: Decimal | None = None
+        for time_frame, buffer in data.candles.items():
+            if not len(buffer):
+                continue
+            opens = buffer.timestamps()
+            end = int(opens[-1]) + time_frame.ms
+            covered = min(DAY_MS, end - int(opens[0]))
+            if covered < HOUR_MS:
+                continue
+            volume = Decimal(str(float(buffer.volumes()[opens >= end - DAY_MS].sum())))
+            estimate = volume * DAY_MS / covered
+            if best is None or covered == DAY_MS:
+                best = estimate
+        return best
+
     def layout(
-        self, symbol: str, reference: Decimal, quote_funds: Decimal, base_funds: Decimal
+        self,
+        symbol: str,
+        reference: Decimal,
+        quote_funds: Decimal,
+        base_funds: Decimal,
+        daily_volume: Decimal | None = None,
     ) -> list[BookLayout]:
-        """The bids and asks around ``reference`` for these funds (pure: see the module doc)."""
+        """The bids and asks around ``reference`` for these funds, each side's total amount at most
+        ``max_daily_volume_percent`` of ``daily_volume`` when given (pure: see the module doc)."""
         rules = self.exchange_manager.markets.rules(symbol)
         share = Decimal(str(self.config["funds_percent"])) / HUNDRED
+        cap = None
+        if daily_volume is not None and self.config.get("max_daily_volume_percent"):
+            cap = daily_volume * Decimal(str(self.config["max_daily_volume_percent"])) / HUNDRED
         sides = []
         for side, count, funds in (
             (OrderSide.BUY, int(self.config["bids_count"]), quote_funds * share),
@@ -223,7 +279,10 @@ class MarketMakingTradingMode(AbstractTradingMode):
                 if price <= ZERO:
                     continue
                 per_order = funds / count
-                amount = rules.adjust_amount(per_order / price if side is OrderSide.BUY else per_order)
+                wanted = per_order / price if side is OrderSide.BUY else per_order
+                if cap is not None:
+                    wanted = min(wanted, cap / count)
+                amount = rules.adjust_amount(wanted)
                 if amount > ZERO and rules.is_valid_order(amount, price):
                     orders.append((price, amount))
             sides.append(BookLayout(side, tuple(orders)))
@@ -248,9 +307,12 @@ class MarketMakingTradingMode(AbstractTradingMode):
         base = portfolio.available(rules.base) + sum(
             o.amount - o.filled for o in current if o.side is OrderSide.SELL
         )
+        volume = self.daily_volume(symbol) if self.config.get("max_daily_volume_percent") else None
+        if self.config.get("max_daily_volume_percent") and volume is None:
+            return OrderPlan(symbol)  # capped by a volume not known yet: no book (see _on_book)
         requests = [
             OrderRequest(layout.side, OrderKind.LIMIT, amount, price, tag=self.get_name())
-            for layout in self.layout(symbol, reference, quote, base)
+            for layout in self.layout(symbol, reference, quote, base, volume)
             for price, amount in layout.orders
         ]
         return OrderPlan(symbol, cancel=tuple(current), create=tuple(requests))

@@ -7,7 +7,9 @@ A ``cancel`` signal cancels the copy of the emitter's order, if still open. Sign
 than ``emitter`` (when set) and of pairs this mode does not trade are ignored.
 
 The transport is not the mode's business: `on_signal(document)` takes an `OrderSignal`, its JSON text or
-its parsed document, from the `OrderSignalEmitter` of a bot in the same process or from a service feed.
+its parsed document, from the `OrderSignalEmitter` of a bot in the same process or from a service feed:
+between two processes, the emitter's `OrderSignalsNotifier` POSTs each signal to this bot's
+``RemoteSignalsFeed`` (declared in ``REQUIRED_FEEDS``: the bot starts it and routes its signals here).
 Evaluations are not used. Planning is pure (`plan_for_signal`), executed under the portfolio's lock.
 Copies are remembered for the session only: a cancel of an order copied before a restart is ignored.
 """
@@ -39,6 +41,8 @@ class RemoteSignalsTradingMode(AbstractTradingMode):
     #: a copy engages the emitter's share (times volume_percent): the risk does not change it
     RISK_SIZE_WEIGHT: ClassVar[Decimal] = Decimal(0)
     REQUIRED_STRATEGIES: ClassVar[tuple[str, ...]] = ()
+    #: the service feed carrying another bot's signals here (octobot's RemoteSignalsFeed)
+    REQUIRED_FEEDS: ClassVar[tuple[str, ...]] = ("RemoteSignalsFeed",)
     BACKTEST_REFUSAL: ClassVar[str | None] = (
         "takes its orders from another bot's order signals received live, and recorded candles hold no "
         "signal: run it in paper trading (`octobot paper`) or live beside the emitting bot"

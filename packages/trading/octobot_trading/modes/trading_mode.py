@@ -118,6 +118,8 @@ class AbstractTradingMode:
         self._own_orders: dict[str, Order] = {}
         #: this mode's cancelled orders, kept aside: the exchange may still report their fill
         self._cancelled_own: dict[str, Order] = {}
+        #: True when the mode overrides plan_on_fill: its orders are then marked ``fill_watched``
+        self._watches_fills = self._overrides("plan_on_fill")
         #: symbols whose plan_on_start has not run yet (they had no price when the mode started)
         self._unstarted: set[str] = set()
         self._first_candle_consumer: tuple[oc.Channel, oc.Consumer] | None = None
@@ -182,8 +184,8 @@ class AbstractTradingMode:
             )
         for order in self.exchange_manager.trader.open_orders():
             if order.symbol in self.symbols and order.tag == self.get_name():
-                self._own_orders[order.order_id] = order  # a restart: fills of these still count
-        if self._overrides("plan_on_fill"):
+                self._own(order)  # a restart: fills of these still count
+        if self._watches_fills:
             await self._listen("OrdersChannel", self._on_order, "fills")
         if self._overrides("plan_on_start"):
             await self._start_symbols()
@@ -407,8 +409,15 @@ class AbstractTradingMode:
             if new is not None:
                 created.extend([new, *new.chained])
                 for made in (new, *new.chained):
-                    self._own_orders[made.order_id] = made
+                    self._own(made)
         return created
+
+    def _own(self, order: Order) -> None:
+        """Track ``order`` as this mode's; a mode acting on fills marks it watched, so that a backtest
+        lets the mode react to its fill inside the candle (as live) before walking the rest of it."""
+        self._own_orders[order.order_id] = order
+        if self._watches_fills:
+            order.fill_watched = True
 
     def is_entry(self, request: OrderRequest) -> bool:
         """Whether ``request`` opens or grows a position (dropped while entries are paused): a buy, on

@@ -78,6 +78,10 @@ class Order:
     tag: str | None = None
     #: time (ms) from which the order is no longer matched: it expires (good-till-date); None: never
     expires_at: int | None = None
+    #: True when its owner acts on its fill (a trading mode's ``plan_on_fill``: a grid's mirror): a
+    #: backtest's simulator then pauses the candle's walk after the fill, so that what the owner creates
+    #: meets the rest of that candle, as it would live (see the simulator's module doc)
+    fill_watched: bool = False
 
     # --- derived values -------------------------------------------------------------------------
     @property

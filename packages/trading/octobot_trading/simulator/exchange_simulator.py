@@ -13,10 +13,19 @@ Matching rules (deterministic):
 - stops, take-profits and trailing stops fire on their level and fill at that level (or at the open of a
   candle that gapped through it: the worse price), as taker; their limit flavour then rests as a limit
   order at ``price`` (filling at once, as taker, when that limit is marketable);
-- a candle is walked along the fill model's path; orders are met in the order the path reaches them;
+- a candle is walked along the fill model's path, point by point (open, nearer extreme, farther extreme,
+  close); orders are met in the order the path reaches them;
 - an order is only matched against prices dated at or after ``created_at`` (+ latency): a candle counts
-  for an order when its open time is not before that; orders created while a price is being processed
-  (chained orders of a fill) are matched from the next price event;
+  for an order when its open time is not before that;
+- orders created in reaction to a fill inside a candle meet the rest of that candle, as they would live
+  (where a live feed gives the same path as tickers, and the bot reacts between two): the chained orders
+  of a fill at a point of the path, and (when ``pauses_on_watched_fills``) the orders its owner creates
+  on a ``fill_watched`` order's fill, are matched from the NEXT point of the path on: the walk pauses
+  after that point (``process_candle`` returns True), the bot reacts at the price reached (the exchange
+  manager drains its synchronized channels), then ``resume_candle`` walks the rest. Such an order never
+  fills on the part of the path before the fill that created it, so a grid's buy/sell pair inside one
+  candle cannot ping-pong forever: each reaction moves at least one point further (at most 3 per candle).
+  With a latency, they wait for the next candle as before;
 - an order with ``expires_at`` expires at the first price event dated at or after it (for a candle: its
   open time), before that event's prices are matched;
 - with a volume cap, an order takes at most that share of a candle's volume, the rest waits for the next
@@ -49,7 +58,18 @@ HUNDRED = Decimal(100)
 class _SymbolBook:
     """Open orders of one symbol, indexed by trigger level."""
 
-    __slots__ = ("_price", "_raw_price", "deferred", "expiries", "index", "pending_market", "trailing")
+    __slots__ = (
+        "_price",
+        "_raw_price",
+        "arrived",
+        "deferred",
+        "early",
+        "expiries",
+        "index",
+        "paused",
+        "pending_market",
+        "trailing",
+    )
 
     def __init__(self) -> None:
         self.index = TriggerIndex()
@@ -57,7 +77,16 @@ class _SymbolBook:
         self.pending_market: list[Order] = []
         self.expiries: list = []  # heap of (expires_at, sequence, order)
         self.trailing: list[Order] = []
+        #: orders left for the next price event (a latency not over yet, a volume cap reached)
         self.deferred: list[Order] = []
+        #: orders created during the walk of a point (chained orders of a fill): on the book from the next
+        #: point of the path
+        self.arrived: list[Order] = []
+        #: orders created in reaction to a fill of the candle being walked: matched on the rest of its path
+        #: although dated after its open (cleared when the walk ends)
+        self.early: set[Order] = set()
+        #: a candle walk paused after a watched fill: (path, index of the point reached, time, volume)
+        self.paused: tuple | None = None
         #: the last price as given (a candle's float close) and its Decimal once read: a candle that
         #: meets no order leaves a float, made a Decimal only when an order needs the price
         self._raw_price: Decimal | float | None = None
@@ -79,7 +108,7 @@ class _SymbolBook:
         """True when a candle opened at ``open_time`` with these prices can change nothing here: no order
         waits for a price, none expires by then, no trailing stop follows the market and every indexed
         level lies outside the candle's range (walking it would only move the last price)."""
-        if self.pending_market or self.trailing or self.deferred:
+        if self.pending_market or self.trailing or self.deferred or self.paused is not None:
             return False
         expiries = self.expiries
         if expiries and expiries[0][0] <= open_time:
@@ -112,6 +141,9 @@ class ExchangeSimulator(ExchangeConnector):
     """
 
     is_simulated = True
+    #: pause a candle's walk after a ``fill_watched`` fill (see the module doc); the exchange manager
+    #: sets it when it can let the bot react before resuming (synchronized channels: a backtest)
+    pauses_on_watched_fills = False
 
     def __init__(
         self,
@@ -133,6 +165,8 @@ class ExchangeSimulator(ExchangeConnector):
         self._expiry_seq = 0
         self._event_time = 0
         self._event_volume: Decimal | None = None
+        #: a fill_watched order filled since the last point of the walk
+        self._watched_fill = False
 
     # --- prices -----------------------------------------------------------------------------------
     def _book(self, symbol: str) -> _SymbolBook:
@@ -149,7 +183,13 @@ class ExchangeSimulator(ExchangeConnector):
         book = self._books.get(symbol)
         if book is None:
             return 0
-        return len(book.index) + len(book.trailing) + len(book.deferred) + len(book.pending_market)
+        return (
+            len(book.index)
+            + len(book.trailing)
+            + len(book.deferred)
+            + len(book.arrived)
+            + len(book.pending_market)
+        )
 
     def process_candle(
         self,
@@ -160,8 +200,9 @@ class ExchangeSimulator(ExchangeConnector):
         low: Decimal | float,
         close: Decimal | float,
         volume: Decimal | float | None = None,
-    ) -> None:
-        """Walk a closed candle's path; its prices are dated from ``open_time``.
+    ) -> bool:
+        """Walk a closed candle's path; its prices are dated from ``open_time``. True when the walk
+        paused after a watched fill (only with ``pauses_on_watched_fills``): call `resume_candle`.
 
         Prices may also come as floats (a replay's raw candle): they become Decimals only when an order
         has to be matched, since a symbol without orders only needs its last price.
@@ -171,9 +212,31 @@ class ExchangeSimulator(ExchangeConnector):
             book = self._book(symbol)
         if book.quiet(open_time, (open_, high, low, close)):
             book.last_price = close  # nothing to match: the walk would only move the price
-            return
+            return False
         path = self.fill_model.candle_path(_decimal(open_), _decimal(high), _decimal(low), _decimal(close))
-        self._walk(symbol, path, open_time, None if volume is None else _decimal(volume), True)
+        volume = None if volume is None else _decimal(volume)
+        return self._walk(symbol, path, open_time, volume, True, self.pauses_on_watched_fills)
+
+    def resume_candle(self, symbol: str) -> bool:
+        """Walk the rest of a paused candle (the reactions to its watched fills are on the book now);
+        True when it paused again, further on its path."""
+        book = self._books.get(symbol)
+        if book is None or book.paused is None:
+            return False
+        return self._resume(book, True)
+
+    def _resume(self, book: _SymbolBook, pauses: bool) -> bool:
+        assert book.paused is not None  # checked by the callers
+        points, index, time, volume = book.paused
+        book.paused = None
+        self._event_time = time
+        self._event_volume = volume
+        self._watched_fill = False  # fills made while paused were reacted to in the same pause
+        self._walking = True
+        try:
+            return self._walk_on(book, points, index, time, pauses)
+        finally:
+            self._walking = False
 
     def process_price(self, symbol: str, price: Decimal, time: int) -> None:
         """A new traded/mark price: the market moved from the last price to ``price`` at ``time``."""
@@ -182,17 +245,26 @@ class ExchangeSimulator(ExchangeConnector):
             points = [price]
         else:
             points = [book.last_price, price]
-        self._walk(symbol, points, time, None, False)
+        self._walk(symbol, points, time, None, False, False)
 
     def _walk(
-        self, symbol: str, points: list[Decimal], time: int, volume: Decimal | None, gap_first: bool
-    ) -> None:
+        self,
+        symbol: str,
+        points: list[Decimal],
+        time: int,
+        volume: Decimal | None,
+        gap_first: bool,
+        pauses: bool,
+    ) -> bool:
         book = self._book(symbol)
+        if book.paused is not None:  # a walk left paused (nobody resumed it): it ends first
+            self._resume(book, False)
         if book.expiries and book.expiries[0][0] <= time:
             self._expire(book, time)
         self._walking = True
         self._event_time = time
         self._event_volume = volume
+        self._watched_fill = False
         try:
             first = points[0]
             if book.pending_market:
@@ -209,24 +281,59 @@ class ExchangeSimulator(ExchangeConnector):
                 self._fire_up(book, first, first, time, True)
                 self._fire_down(book, first, first, time, True)
             self._update_trailing(book, first, first)
-            previous = first
-            for price in points[1:]:
-                if price > previous:
-                    self._fire_down(book, previous, previous, time, True)  # marketable newcomers
-                    self._fire_up(book, price, previous, time, False)
-                elif price < previous:
-                    self._fire_up(book, previous, previous, time, True)
-                    self._fire_down(book, price, previous, time, False)
-                self._update_trailing(book, previous, price)
-                previous = price
-            book.last_price = points[-1]
+            # the first point reached (inlined: the per-price cost of a live ticker)
+            book.last_price = first
+            if book.arrived:
+                self._join_arrived(book)
+            if self._watched_fill:
+                self._watched_fill = False
+                if pauses and len(points) > 1:
+                    book.paused = (points, 0, time, volume)
+                    return True
+            return self._walk_on(book, points, 0, time, pauses)
         finally:
             self._walking = False
+
+    def _walk_on(self, book: _SymbolBook, points: list[Decimal], index: int, time: int, pauses: bool) -> bool:
+        """Walk ``points`` on from ``points[index]`` (reached); True when paused after a watched fill."""
+        previous = points[index]
+        last = len(points) - 1
+        while index < last:
+            index += 1
+            price = points[index]
+            if price > previous:
+                self._fire_down(book, previous, previous, time, True)  # marketable newcomers
+                self._fire_up(book, price, previous, time, False)
+            elif price < previous:
+                self._fire_up(book, previous, previous, time, True)
+                self._fire_down(book, price, previous, time, False)
+            self._update_trailing(book, previous, price)
+            previous = price
+            # the point reached: the last price (what an order created now is judged against), the orders
+            # created on the way join the book; a watched fill on the way pauses the walk here
+            book.last_price = price
+            if book.arrived:
+                self._join_arrived(book)
+            if self._watched_fill:
+                self._watched_fill = False
+                if pauses and index < last:
+                    book.paused = (points, index, time, self._event_volume)
+                    return True
+        if book.early:
+            book.early.clear()
         if book.deferred:
             deferred, book.deferred = book.deferred, []
             for order in deferred:
                 if order.is_active:
                     self._index(book, order)
+        return False
+
+    def _join_arrived(self, book: _SymbolBook) -> None:
+        """The orders created on the way to the point just reached join the book from there."""
+        arrived, book.arrived = book.arrived, []
+        for order in arrived:
+            if order.is_active:
+                self._index(book, order)
 
     def _expire(self, book: _SymbolBook, time: int) -> None:
         """Orders whose ``expires_at`` is reached leave the book before the prices of ``time``."""
@@ -288,7 +395,7 @@ class ExchangeSimulator(ExchangeConnector):
     def _fire(self, book: _SymbolBook, order: Order, price: Decimal, time: int) -> None:
         if not order.is_active:
             return
-        if order.active_from > time:
+        if order.active_from > time and order not in book.early:
             book.deferred.append(order)  # created after these prices: matched from the next event
             return
         if order.kind.has_trigger and not order.triggered:
@@ -332,6 +439,8 @@ class ExchangeSimulator(ExchangeConnector):
         if self.on_fill is None:
             raise RuntimeError("the simulator has no fill handler: attach an account (ExchangeManager does)")
         self.on_fill(order, amount, price, fee_asset, fee, taker)
+        if order.fill_watched and order.status is OrderStatus.FILLED:
+            self._watched_fill = True
         if order.is_active:  # partial fill: the rest waits for the next price event
             if order.rests_as_limit:
                 book.deferred.append(order)  # back on the book at its limit
@@ -392,13 +501,17 @@ class ExchangeSimulator(ExchangeConnector):
             # account could not pay for waits on the book); a marketable limit was judged on a known price
             self._fill_now(book, order, self._taker_limit_price(order, book.last_price), time)  # type: ignore[arg-type]
             return
-        if self._walking:
-            book.deferred.append(order)
+        if self._walking:  # created by a fill on the way to a point: on the book from that point
+            book.arrived.append(order)
+            if order.active_from <= time:
+                book.early.add(order)
             if order.kind.is_trailing and order not in book.trailing:
                 book.trailing.append(order)
                 order.trailing_extreme = book.last_price
         else:
             self._index(book, order)
+            if book.paused is not None and order.active_from <= time:
+                book.early.add(order)  # a reaction to a watched fill: meets the rest of the candle
 
     def _fill_now(self, book: _SymbolBook, order: Order, price: Decimal, time: int) -> None:
         """Fill ``order`` on its submission, outside any price event (no volume cap applies)."""
@@ -419,6 +532,9 @@ class ExchangeSimulator(ExchangeConnector):
             book.trailing.remove(order)
         if order in book.deferred:
             book.deferred.remove(order)
+        if order in book.arrived:
+            book.arrived.remove(order)
+        book.early.discard(order)
         if order in book.pending_market:
             book.pending_market.remove(order)
 
