@@ -137,6 +137,7 @@ from octobot_backtesting.collectors import (
     collect_live,
     collect_ohlcv,
     interrupted_live_end,
+    staged_timestamps,
 )
 from octobot_backtesting.reports import (
     Drawdown,
@@ -175,4 +176,5 @@ __all__ += [
     "collect_live",
     "collect_ohlcv",
     "interrupted_live_end",
+    "staged_timestamps",
 ]

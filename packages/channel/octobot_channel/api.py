@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from octobot_channel.channel import Channel
 from octobot_channel.constants import DEFAULT_QUEUE_SIZE, ROUTE_CACHE_SIZE, WILDCARD
-from octobot_channel.consumer import Callback, Consumer, InternalConsumer, Message, SupervisedConsumer
+from octobot_channel.consumer import (
+    Callback,
+    Consumer,
+    InternalConsumer,
+    Message,
+    SupervisedConsumer,
+    returns_awaitable,
+)
 from octobot_channel.errors import (
     ChannelClosedError,
     ChannelError,
@@ -62,4 +69,5 @@ __all__ = [
     "has_channel",
     "list_channels",
     "list_scopes",
+    "returns_awaitable",
 ]

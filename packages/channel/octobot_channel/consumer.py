@@ -13,7 +13,7 @@ import logging
 import sys
 from collections import deque
 from collections.abc import Awaitable, Callable, Iterable, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 from octobot_channel.constants import DEFAULT_QUEUE_SIZE, WILDCARD
 from octobot_channel.errors import InvalidConsumerError, InvalidFilterError
@@ -22,7 +22,12 @@ from octobot_channel.priority import LEVEL_COUNT, Priority
 logger = logging.getLogger(__name__)
 
 Message = dict[str, Any]
-Callback = Callable[[Message], Awaitable[Any]]
+#: ``async def callback(message)``, or a plain function marked with `returns_awaitable`
+Callback = Callable[[Message], Awaitable[Any] | None]
+_Function = TypeVar("_Function", bound=Callable[..., Any])
+
+#: the attribute `returns_awaitable` sets on a callback
+_RETURNS_AWAITABLE = "__octobot_returns_awaitable__"
 
 # kinds of compiled filter items
 _PRESENT = 0  # wildcard: the field must only be present
@@ -72,9 +77,25 @@ def _value_accepted(candidate: Any, value: Any, kind: int) -> bool:
     return True
 
 
+def returns_awaitable(callback: _Function) -> _Function:
+    """Mark a plain (not ``async``) callback that returns None or an awaitable: consumers await what it
+    returns, as they await an ``async def`` callback's coroutine.
+
+    Why: a callback that does its work at the call and only hands back a delivery that is usually
+    already complete (what `Producer.send` returns) then costs no coroutine per message, which counts on
+    a per-candle path. The callback must not block; anything left to wait for goes in what it returns.
+    """
+    setattr(callback, _RETURNS_AWAITABLE, True)
+    return callback
+
+
 def _is_async_callable(callback: Any) -> bool:
-    return inspect.iscoroutinefunction(callback) or inspect.iscoroutinefunction(
-        getattr(callback, "__call__", None)  # noqa: B004 - an object with an async __call__
+    return (
+        inspect.iscoroutinefunction(callback)
+        or inspect.iscoroutinefunction(
+            getattr(callback, "__call__", None)  # noqa: B004 - an object with an async __call__
+        )
+        or getattr(callback, _RETURNS_AWAITABLE, False) is True
     )
 
 
@@ -98,7 +119,8 @@ class Consumer:
         if callback is None or not _is_async_callable(callback):
             raise InvalidConsumerError(
                 f"a consumer needs an async callback taking the message dict, got {callback!r}: "
-                "define it with `async def`"
+                "define it with `async def` (or mark a plain function returning an awaitable with "
+                "octobot_channel.returns_awaitable)"
             )
         try:
             level = int(priority)
@@ -306,7 +328,9 @@ class Consumer:
                     if putters:
                         self._wake_putter()
                     try:
-                        await callback(message)
+                        result = callback(message)
+                        if result is not None:  # None: a `returns_awaitable` callback with nothing to wait
+                            await result
                     except Exception:
                         self.log_failure()
                     continue

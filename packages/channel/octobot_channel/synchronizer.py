@@ -126,7 +126,9 @@ class Synchronizer:
                     while queue:  # stop() empties the queue
                         message = queue.popleft()
                         try:
-                            await callback(message)
+                            result = callback(message)
+                            if result is not None:  # None: a `returns_awaitable` callback, all done
+                                await result
                         except Exception:
                             consumer.log_failure()
                         processed += 1

@@ -1,3 +1,4 @@
+# cython: annotation_typing=False
 """What an evaluation value means, defined once for the whole framework.
 
 An evaluation is a float in [-1, 1]: +1 is the strongest buy (bullish), -1 the strongest sell (bearish),

@@ -18,6 +18,8 @@ cdef class EvaluationMatrix:
     cpdef object get(self, object key)
     cpdef object get_value(self, object key)
     cpdef bint is_fresh(self, object key, long long now) except -1
+    @cython.locals(entry=Evaluation, evaluations=dict, values=list)
+    cpdef list opinions(self, object exchange, object evaluator_type, object symbol, object time_frames=*)
     cdef tuple _group(self, object exchange, object evaluator_type, object symbol, object time_frames)
     @cython.locals(entry=Evaluation)
     cpdef bint is_cycle_complete(self, object exchange, object symbol, object time_frames, long long at_time, object evaluator_type=*) except -1

@@ -224,6 +224,33 @@ class EvaluationMatrix:
             keys = self._group(exchange, evaluator_type, symbol, time_frames)
         return dict(zip(keys, map(self._evaluations.get, keys), strict=True))  # no Python frame
 
+    def opinions(
+        self,
+        exchange: str,
+        evaluator_type: EvaluatorType,
+        symbol: str,
+        time_frames: Iterable[str] | None = None,
+    ) -> list[float]:
+        """The values of the registered evaluations of a type for a symbol that hold an opinion (skipping
+        keys never evaluated and None), in registration order: what an averaging strategy reads.
+
+        Why beside `evaluations`: no dict and no entry to unpack per key on a strategy's per-candle path.
+        """
+        keys: Iterable[MatrixKey] | None = self._by_symbol.get((exchange, evaluator_type, symbol))
+        values: list[float] = []
+        if not keys:
+            return values
+        if time_frames is not None:
+            keys = self._group(exchange, evaluator_type, symbol, time_frames)
+        evaluations = self._evaluations
+        for key in keys:
+            entry = evaluations.get(key)
+            if entry is not None:
+                value = entry.value
+                if value is not None:
+                    values.append(value)
+        return values
+
     def _group(
         self, exchange: str, evaluator_type: EvaluatorType, symbol: str, time_frames: Iterable[str]
     ) -> tuple:

@@ -8,6 +8,7 @@ instant. It never consumes strategy evaluations, so it never wakes itself up.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from typing import Any, ClassVar, NamedTuple
 
 import octobot_channel as oc
@@ -73,6 +74,11 @@ class Strategy(AbstractEvaluator):
         """The TA evaluations of ``symbol`` on this strategy's time frames."""
         return self.matrix.evaluations(self.exchange, EvaluatorType.TA, symbol, self._time_frame_set)
 
+    def ta_opinions(self, symbol: str) -> list[float]:
+        """The values of the TA evaluations of ``symbol`` on this strategy's time frames that hold an
+        opinion, in registration order (no dict per call: for strategies that average them)."""
+        return self.matrix.opinions(self.exchange, EvaluatorType.TA, symbol, self._time_frame_set)
+
     async def run(self, trigger: StrategyTrigger) -> None:
         """Evaluate for ``trigger`` and publish (the wiring calls it; tests and tools may too)."""
         self._set_context(trigger.symbol, None, trigger.time)
@@ -94,18 +100,21 @@ class Strategy(AbstractEvaluator):
             await self._subscribe(channel, callback, filters, oc.Priority.OPTIONAL)
         await self._subscribe_commands()
 
-    async def _on_technical(self, message: dict[str, Any]) -> None:
+    @oc.returns_awaitable
+    def _on_technical(self, message: dict[str, Any]) -> Awaitable[None] | None:
+        """A TA evaluation: run once its cycle is complete, and hand the delivery back to the consumer,
+        which awaits it (not ``async``: no coroutine per evaluation on the per-candle path)."""
         symbol, time = message["symbol"], message["evaluation_time"]
         if symbol not in self.symbols or message["time_frame"] not in self.time_frames:
-            return
+            return None
         if not self.matrix.is_cycle_complete(self.exchange, symbol, self._time_frame_set, time):
-            return  # partial cycle: some TA evaluator of this instant has not evaluated yet
+            return None  # partial cycle: some TA evaluator of this instant has not evaluated yet
         refresh = message["refresh"]
         answers_refresh = refresh and self._pending_refresh.get(symbol) == time
         last_cycle = self._last_cycle.get(symbol, -1)
         if time <= last_cycle:
             if not answers_refresh:
-                return  # this instant already ran
+                return None  # this instant already ran
         else:
             self._last_cycle[symbol] = time
         if answers_refresh:
@@ -117,9 +126,7 @@ class Strategy(AbstractEvaluator):
         # tuple.__new__: the named tuple without its Python-level __new__ (one frame less per candle)
         trigger = _new_trigger(StrategyTrigger, (EvaluatorType.TA, symbol, time, key, refresh))
         self._symbol, self._time_frame, self._time = symbol, None, time
-        delivered = self._publish(self.evaluate(trigger), symbol, None, time)
-        if delivered is not None:
-            await delivered
+        return self._publish(self.evaluate(trigger), symbol, None, time)
 
     async def _on_instant(self, message: dict[str, Any]) -> None:
         symbol, time = message["symbol"], message["evaluation_time"]

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from typing import Any, ClassVar
 
 import octobot_channel as oc
@@ -86,25 +87,25 @@ class TechnicalEvaluator(AbstractEvaluator):
             await self._subscribe(channel, self._on_ohlcv, filters, oc.Priority.MEDIUM)
         await self._subscribe_commands()
 
-    async def _on_ohlcv(self, message: dict[str, Any]) -> None:
-        # on_closed_candle inlined: this runs on every closed candle of every evaluator
+    @oc.returns_awaitable
+    def _on_ohlcv(self, message: dict[str, Any]) -> Awaitable[None] | None:
+        """Per closed candle (on_closed_candle inlined): evaluate, publish, and hand the delivery back to
+        the consumer, which awaits it. Why not ``async``: no coroutine per candle and evaluator."""
         symbol, time_frame = message["symbol"], message["time_frame"]
         if symbol not in self.symbols or time_frame not in self.time_frames:
-            return
+            return None
         source = self.context.candles
         candles = source(symbol, time_frame) if source is not None else self._candles(symbol, time_frame)
         last = candles.last_timestamp
         if last is None:
-            return
+            return None
         grid = EPOCH_GRID_MS.get(time_frame)
         if grid and type(last) is int:  # minutes to days: the next step of the epoch grid (no call)
             time = last - last % grid + grid
         else:
             time = candle_close_time(last, time_frame)
         self._symbol, self._time_frame, self._time = symbol, time_frame, time
-        delivered = self._publish(self.evaluate(candles, forming=False), symbol, time_frame, time)
-        if delivered is not None:
-            await delivered
+        return self._publish(self.evaluate(candles, forming=False), symbol, time_frame, time)
 
     async def on_refresh_command(self, message: dict[str, Any]) -> None:
         symbol = message["symbol"]

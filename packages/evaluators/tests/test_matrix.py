@@ -148,6 +148,24 @@ def test_cycle_is_complete_only_when_every_evaluator_of_every_time_frame_is_curr
     assert not matrix.is_cycle_complete("binance", "BTC/USDT", ["1d"], T0)
 
 
+def test_opinions_are_the_evaluated_values_with_an_opinion_in_registration_order() -> None:
+    matrix = oe.EvaluationMatrix("opinions")
+    for name, tf in (("rsi", "1h"), ("dma", "1h"), ("idle", "1h"), ("silent", "1h"), ("slow", "4h")):
+        matrix.register(key(name, time_frame=tf))
+    matrix.write(key("dma"), -0.25, T0)  # written first, registered second: registration order wins
+    matrix.write(key("rsi"), 0.5, T0)
+    matrix.write(key("silent"), None, T0)  # no opinion: skipped, as "idle" which never evaluated
+    matrix.write(key("slow", time_frame="4h"), 1.0, T0)
+    assert matrix.opinions("binance", EvaluatorType.TA, "BTC/USDT", frozenset({"1h"})) == [0.5, -0.25]
+    assert matrix.opinions("binance", EvaluatorType.TA, "BTC/USDT") == [0.5, -0.25, 1.0]
+    assert matrix.opinions("binance", EvaluatorType.TA, "ETH/USDT") == []
+    assert matrix.opinions("binance", EvaluatorType.SOCIAL, "BTC/USDT") == []
+    # the same values as the evaluations a strategy would unpack
+    entries = matrix.evaluations("binance", EvaluatorType.TA, "BTC/USDT", ["1h", "4h"]).values()
+    expected = [entry.value for entry in entries if entry is not None and entry.value is not None]
+    assert matrix.opinions("binance", EvaluatorType.TA, "BTC/USDT", ["1h", "4h"]) == expected
+
+
 def test_reset_forgets_values_but_keeps_registrations() -> None:
     matrix = oe.EvaluationMatrix("reset")
     matrix.write(key("a"), 0.1, T0)

@@ -233,8 +233,10 @@ class OctoBot:
         stack.push_async_callback(self._stop_trading_mode, mode, manager)
         self.trading_modes[exchange] = mode
 
-        async def on_strategy_evaluation(message: dict[str, Any]) -> None:
-            await mode.set_evaluation(
+        # a plain function handing back the mode's coroutine: one coroutine per evaluation, not two
+        @oc.returns_awaitable
+        def on_strategy_evaluation(message: dict[str, Any]) -> Awaitable[None]:
+            return mode.set_evaluation(
                 message["symbol"], message["evaluation"], message.get("evaluation_time")
             )
 

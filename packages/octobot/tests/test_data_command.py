@@ -97,20 +97,32 @@ async def test_record_live_market_data_from_a_loopback_exchange(home):
         config.setdefault("options", {})["watchTickers"] = {"name": "ticker"}
         home.user_config.write_text(json.dumps({"exchanges": {"binance": {"ccxt": config}}}))
         home.user_config.chmod(0o600)
-        end = ob_iso(emulator.now_ms + 3 * 300_000)
+        start = emulator.now_ms
+        # the 4th step's ticker (stamped 1 ms before its candle's close) is after the end: it ends the
+        # recording, and the 3 before it are recorded
+        end = ob_iso(start + 4 * 300_000 - 60_000)
         args = ["--live", "--exchange", "binance", "--symbol", "ETH/BTC", "--end", end, "--to", "live"]
         recording = asyncio.create_task(
             asyncio.to_thread(run_cli, "data", "collect", *args, "--book-depth", "3")
         )
-        for _ in range(1000):  # at most 20 s for the recording to listen
+        patience = 120  # s: CI runs on 2 loaded cores
+        for _ in range(patience * 50):
             if recording.done() or all(
                 emulator.streams.subscribers(s) for s in ("ethbtc@ticker", "ethbtc@trade")
             ):
                 break
             await asyncio.sleep(0.02)
-        while not recording.done():
+        for step in range(1, 4):
             await emulator.advance()
-            await asyncio.sleep(0.1)
+            # the next step only once this one's ticker is stored: ccxt hands a slow reader only the
+            # latest ticker, so a step taken sooner would lose this one
+            stamp = start + step * 300_000 - 1
+            for _ in range(patience * 5):
+                if recording.done() or stamp in ob.staged_timestamps(home.data / "live.sqlite", ob.TICKERS):
+                    break
+                await asyncio.sleep(0.2)  # a read blocks this loop, which also runs the emulator
+        await emulator.advance()
+        await asyncio.wait_for(asyncio.shield(recording), patience)
         code, out, err = await recording
     assert code == 0, err
     assert "tickers: 3 rows" in out and f"wrote {home.data / 'live.sqlite'}" in out

@@ -6,11 +6,22 @@ from __future__ import annotations
 import signal
 from decimal import Decimal
 
+import pytest
+
 from octobot.errors import ExitCode
 from octobot_exchange_emulator import ExchangeEmulator
 
 from .helpers import write_profile
-from .test_paper import HISTORY, PAIR, PAPER_TENTACLES, BotProcess, candles, paper_profile, stored_state
+from .test_paper import (
+    HISTORY,
+    PAIR,
+    PAPER_TENTACLES,
+    SEVERAL_STARTS_TIMEOUT_S,
+    BotProcess,
+    candles,
+    paper_profile,
+    stored_state,
+)
 
 __all__ = ["candles"]  # the fixture
 
@@ -63,6 +74,8 @@ async def test_live_run_places_real_orders_and_leaks_no_secret(home, candles, tm
         assert all(secret.encode() not in blob for blob in leftovers)
 
 
+# three bot starts: each waits for the bot's first status line, after its imports (see SAFETY_TIMEOUT_S)
+@pytest.mark.timeout(SEVERAL_STARTS_TIMEOUT_S)
 async def test_live_run_killed_and_restarted_keeps_its_stop_loss_and_take_profit_once(
     home, candles, tmp_path
 ):

@@ -21,7 +21,13 @@ from .helpers import shared_data, write_profile
 
 PAIR = "ETH/BTC"
 HISTORY = 200
-SAFETY_TIMEOUT_S = 60
+#: a safety net per line against a hung bot, never a measured duration: a bot's start is ~8 s of CPU,
+#: most of it imports (ccxt loads every exchange class, sync, async and pro: ~5 s), which a 2-core CI at
+#: load 15-20 stretches to about 2 minutes before the first line
+SAFETY_TIMEOUT_S = 300
+#: the limit of a test that starts the bot several times (`make test` gives a test 300 s; such a test
+#: took 6.5 minutes at load 16-20)
+SEVERAL_STARTS_TIMEOUT_S = 1200
 MAX_LINES = 80
 #: the emulator closes one 5m candle per second
 REPLAY_SPEED = 300
@@ -167,6 +173,7 @@ async def stored_state(path: Path) -> ot.StoredState:
         return await store.load()
 
 
+@pytest.mark.timeout(SEVERAL_STARTS_TIMEOUT_S)
 async def test_paper_run_killed_with_sigkill_restarts_with_the_same_open_orders(home, candles, tmp_path):
     (home.tentacles / "paper_tentacles.py").write_text(PAPER_TENTACLES)
     write_profile(home, paper_profile(), name="paper")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_DOWN, Decimal
+from decimal import Decimal
 
 import jsonschema
 import pytest
@@ -10,19 +10,18 @@ import pytest
 import octobot_channel as oc
 import octobot_trading as ot
 
-from .sim_helpers import (
-    H1,
-    T0,
-    D,
-    ManualClock,
-    candle,
-    manager,
-    persistent_manager,
-    read_csv_candles,
-    shared_csv,
+from .ladder_helpers import (
+    BTC,
+    assert_every_fill_mirrored,
+    book,
+    fill_nearest,
+    laid,
+    restarted_from_the_store,
+    run_on_real_candles,
+    truncate,
 )
+from .sim_helpers import H1, T0, D, ManualClock, candle, manager
 
-BTC = "BTC/USDT"
 GRID = {
     "flat_spread": 2,
     "flat_increment": 1,
@@ -31,28 +30,11 @@ GRID = {
     "buy_funds": 300,
     "sell_funds": 0.3,
 }
-STEP = D("0.00001")  # the test market's amount step (Binance's BTC/USDT lot size)
-
-
-def _truncate(amount: Decimal) -> Decimal:
-    return amount.quantize(STEP, rounding=ROUND_DOWN)
 
 
 async def _grid(config=None, balances=None, price="100"):
-    sync = oc.Synchronizer()
-    clock = ManualClock(T0)
-    em = await manager(balances or {"USDT": "10000", "BTC": "1"}, clock=clock, synchronizer=sync)
-    await em.push_candle(BTC, "1h", candle(T0, price, price, price, price))
-    await sync.drain()
-    clock.now = T0 + H1
-    mode = ot.GridTradingMode(em, [BTC], {**GRID, **(config or {})})
-    await mode.start()
-    await sync.drain()
-    return em, mode, clock, sync
-
-
-def _book(em) -> list[tuple[str, Decimal, Decimal]]:
-    return sorted((o.side.value, o.price, o.amount) for o in em.trader.open_orders(BTC))
+    config = {**GRID, **(config or {})}
+    return await laid(ot.GridTradingMode, config, balances or {"USDT": "10000", "BTC": "1"}, price)
 
 
 def test_grid_mode_is_a_tentacle_with_a_valid_default_config_and_needs_no_strategy():
@@ -69,10 +51,10 @@ def test_grid_mode_is_a_tentacle_with_a_valid_default_config_and_needs_no_strate
 
 async def test_the_grid_is_laid_half_a_spread_from_the_price_one_order_per_increment():
     em, mode, _, _ = await _grid()
-    assert _book(em) == [
-        ("buy", D("97.00"), _truncate(D(100) / D(97))),
-        ("buy", D("98.00"), _truncate(D(100) / D(98))),
-        ("buy", D("99.00"), _truncate(D(100) / D(99))),
+    assert book(em) == [
+        ("buy", D("97.00"), truncate(D(100) / D(97))),
+        ("buy", D("98.00"), truncate(D(100) / D(98))),
+        ("buy", D("99.00"), truncate(D(100) / D(99))),
         ("sell", D("101.00"), D("0.10000")),
         ("sell", D("102.00"), D("0.10000")),
         ("sell", D("103.00"), D("0.10000")),
@@ -85,31 +67,25 @@ async def test_the_grid_is_laid_half_a_spread_from_the_price_one_order_per_incre
 
 async def test_a_filled_buy_is_mirrored_by_a_sell_one_spread_minus_one_increment_higher():
     em, _, clock, sync = await _grid()
-    await em.push_candle(BTC, "1h", candle(clock.now, "100", "100", "98.5", "99.5"))
-    await sync.drain()
-    (buy,) = [o for o in em.trader.closed_orders() if o.side is ot.OrderSide.BUY]
+    buy, mirror = await fill_nearest(em, sync, ot.OrderSide.BUY, clock.now)
     assert buy.price == D(99) and buy.status is ot.OrderStatus.FILLED
     fee = buy.fees["BTC"]
     assert fee > 0
-    mirror = [o for o in em.trader.open_orders(BTC) if o.price == D(100)]
     assert len(mirror) == 1
     (sell,) = mirror
     assert sell.side is ot.OrderSide.SELL
-    assert sell.amount == _truncate(buy.filled - fee) == D("1.00908")  # 1.01010 BTC less 0.1 %
+    assert sell.amount == truncate(buy.filled - fee) == D("1.00908")  # 1.01010 BTC less 0.1 %
     assert len(em.trader.open_orders(BTC)) == 6  # one buy became one sell
     await em.stop()
 
 
 async def test_a_filled_sell_is_mirrored_by_a_buy_for_the_quote_it_brought():
     em, _, clock, sync = await _grid()
-    await em.push_candle(BTC, "1h", candle(clock.now, "100", "101.5", "100", "101"))
-    await sync.drain()
-    (sell,) = [o for o in em.trader.closed_orders() if o.side is ot.OrderSide.SELL]
+    sell, (buy,) = await fill_nearest(em, sync, ot.OrderSide.SELL, clock.now)
     assert sell.price == D(101)
     brought = sell.filled * sell.average_price - sell.fees["USDT"]
-    (buy,) = [o for o in em.trader.open_orders(BTC) if o.price == D(100)]
     assert buy.side is ot.OrderSide.BUY
-    assert buy.amount == _truncate(brought / D(100)) == D("0.10089")  # 10.1 USDT less 0.1 %, at 100
+    assert buy.amount == truncate(brought / D(100)) == D("0.10089")  # 10.1 USDT less 0.1 %, at 100
     await em.stop()
 
 
@@ -119,21 +95,19 @@ async def test_mirrors_are_capped_by_the_available_funds():
     em, _, clock, sync = await _grid({"sell_funds": 0, "sell_orders_count": 1}, balances=balances)
     (laid_sell,) = [o for o in em.trader.open_orders(BTC) if o.side is ot.OrderSide.SELL]
     assert laid_sell.amount == D("0.2")  # all the available base
-    await em.push_candle(BTC, "1h", candle(clock.now, "100", "100", "98.5", "99.5"))
-    await sync.drain()
-    (mirror,) = [o for o in em.trader.open_orders(BTC) if o.price == D(100)]
+    _, (mirror,) = await fill_nearest(em, sync, ot.OrderSide.BUY, clock.now)
     assert mirror.amount <= em.portfolio.total("BTC") - laid_sell.amount
     await em.stop()
 
 
 async def test_a_restart_keeps_the_grid_left_open_and_lays_no_second_one():
     em, mode, clock, sync = await _grid()
-    before = _book(em)
+    before = book(em)
     await mode.stop()
     restarted = ot.GridTradingMode(em, [BTC], GRID)
     await restarted.start()
     await sync.drain()
-    assert _book(em) == before
+    assert book(em) == before
     # the restarted mode still mirrors the fills of the orders it found
     await em.push_candle(BTC, "1h", candle(clock.now, "100", "100", "98.5", "99.5"))
     await sync.drain()
@@ -142,28 +116,12 @@ async def test_a_restart_keeps_the_grid_left_open_and_lays_no_second_one():
 
 
 async def test_a_restart_from_the_state_store_keeps_the_grid_and_mirrors_its_fills(tmp_path):
-    path = tmp_path / "grid.sqlite"
-    clock, sync = ManualClock(T0), oc.Synchronizer()
-    em = await persistent_manager(path, {"USDT": "10000", "BTC": "1"}, clock=clock, synchronizer=sync)
-    await em.push_candle(BTC, "1h", candle(T0, "100", "100", "100", "100"))
-    await sync.drain()
-    mode = ot.GridTradingMode(em, [BTC], GRID)
-    await mode.start()
-    await sync.drain()
-    before = _book(em)
-    await mode.stop()
-    await em.stop()  # the open orders stay in the state file
-
-    clock2, sync2 = ManualClock(T0 + 2 * H1), oc.Synchronizer()
-    em2 = await persistent_manager(path, {"USDT": "1"}, clock=clock2, synchronizer=sync2)
-    restarted = ot.GridTradingMode(em2, [BTC], GRID)
-    await restarted.start()
-    await em2.push_candle(BTC, "1h", candle(T0 + H1, "100.4", "100.4", "100.4", "100.4"))
-    await sync2.drain()
-    assert _book(em2) == before  # not laid again around 100.4
-    await em2.push_candle(BTC, "1h", candle(T0 + 2 * H1, "100.4", "100.4", "98.5", "99.5"))
-    await sync2.drain()
-    assert ("sell", D(100), D("1.00908")) in _book(em2)
+    before, em2, _, sync2 = await restarted_from_the_store(
+        ot.GridTradingMode, GRID, {"USDT": "10000", "BTC": "1"}, tmp_path / "grid.sqlite", "100.4"
+    )
+    assert book(em2) == before  # not laid again around 100.4
+    await fill_nearest(em2, sync2, ot.OrderSide.BUY, T0 + 2 * H1)
+    assert ("sell", D(100), D("1.00908")) in book(em2)
     assert len(em2.trader.open_orders(BTC)) == 6
     await em2.stop()
 
@@ -201,48 +159,24 @@ async def test_bad_grids_are_refused_naming_the_key(config, message):
 
 
 async def test_grid_on_real_candles_every_fill_has_its_mirror_and_nothing_is_lost():
-    path = shared_csv("ETH_BTC-5m.csv")
-    if path is None:
-        pytest.skip("shared market data not found")
-    pair, five_minutes = "ETH/BTC", 300_000
-    rows = read_csv_candles(path)[:3000]
-    spread = (Decimal(str(rows[0][4])) * D("0.01")).quantize(D("0.00001"))  # 1 % of the first close
-    increment = (spread / 2).quantize(D("0.00001"))
-    sync = oc.Synchronizer()
-    clock = ManualClock(rows[0][0] + five_minutes)
-    em = await manager({"BTC": "10", "ETH": "50"}, clock=clock, synchronizer=sync)
-    await em.push_candle(pair, "5m", rows[0])
-    await sync.drain()
-    config = {
-        "flat_spread": float(spread),
-        "flat_increment": float(increment),
-        "buy_orders_count": 5,
-        "sell_orders_count": 5,
-        "buy_funds": 5,
-        "sell_funds": 25,
-    }
-    mode = ot.GridTradingMode(em, [pair], config)
-    await mode.start()
-    await sync.drain()
-    for row in rows[1:]:
-        clock.now = row[0] + five_minutes
-        await em.push_candle(pair, "5m", row)
-        await sync.drain()
-    filled = [o for o in em.trader.closed_orders(pair) if o.status is ot.OrderStatus.FILLED]
-    assert len(filled) >= 10, "the grid should trade on 1,500 real 5m candles"
-    created = {(o.side, o.price) for o in mode.created_orders}
-    distance = spread - increment
-    for order in filled:
-        if order.side is ot.OrderSide.BUY:
-            assert (ot.OrderSide.SELL, order.price + distance) in created, f"no mirror for {order}"
-        else:
-            assert (ot.OrderSide.BUY, order.price - distance) in created, f"no mirror for {order}"
-    assert mode.last_errors == {}
-    for order in filled:  # a limit order never fills at a worse price than its limit
-        if order.side is ot.OrderSide.BUY:
-            assert order.average_price <= order.price, order
-        else:
-            assert order.average_price >= order.price, order
+    mirror_distance: list[Decimal] = []
+
+    def config(first_close: Decimal) -> dict:
+        spread = (first_close * D("0.01")).quantize(D("0.00001"))  # 1 % of the first close
+        increment = (spread / 2).quantize(D("0.00001"))
+        mirror_distance.append(spread - increment)
+        return {
+            "flat_spread": float(spread),
+            "flat_increment": float(increment),
+            "buy_orders_count": 5,
+            "sell_orders_count": 5,
+            "buy_funds": 5,
+            "sell_funds": 25,
+        }
+
+    em, mode, filled = await run_on_real_candles(ot.GridTradingMode, config, laid_orders=10)
+    pair = "ETH/BTC"
+    assert_every_fill_mirrored(mode, filled, mirror_distance[0])
     # every fill is one trade, counted once; the grid keeps its size (a fill becomes its mirror)
     assert sum(1 for _ in em.trader.trades(pair)) == sum(1 for o in filled)
     assert len(em.trader.open_orders(pair)) == 10

@@ -3,27 +3,25 @@ rule, restarts through the state store, bad configs, real candles."""
 
 from __future__ import annotations
 
-from decimal import ROUND_DOWN, Decimal
+from decimal import Decimal
 
 import jsonschema
 import pytest
 
-import octobot_channel as oc
 import octobot_trading as ot
 
-from .sim_helpers import (
-    H1,
-    T0,
-    D,
-    ManualClock,
-    candle,
-    manager,
-    persistent_manager,
-    read_csv_candles,
-    shared_csv,
+from .ladder_helpers import (
+    BTC,
+    assert_every_fill_mirrored,
+    book,
+    fill_nearest,
+    laid,
+    restarted_from_the_store,
+    run_on_real_candles,
+    truncate,
 )
+from .sim_helpers import H1, T0, D, manager
 
-BTC = "BTC/USDT"
 #: at 100: increment 1.00, spread 2.00; buys 99 to 95, sells 101 to 105, five each
 LADDER = {
     "mode": "flat",
@@ -34,32 +32,10 @@ LADDER = {
     "operational_depth": 20,
 }
 BALANCES = {"USDT": "1000", "BTC": "10"}
-STEP = D("0.00001")  # the test market's amount step
-
-
-def _truncate(amount: Decimal) -> Decimal:
-    return amount.quantize(STEP, rounding=ROUND_DOWN)
 
 
 async def _staggered(config=None, price="100"):
-    sync = oc.Synchronizer()
-    clock = ManualClock(T0)
-    em = await manager(BALANCES, clock=clock, synchronizer=sync)
-    await em.push_candle(BTC, "1h", candle(T0, price, price, price, price))
-    await sync.drain()
-    clock.now = T0 + H1
-    mode = ot.StaggeredOrdersTradingMode(em, [BTC], {**LADDER, **(config or {})})
-    await mode.start()
-    await sync.drain()
-    return em, mode, clock, sync
-
-
-def _book(em, side=None) -> list[tuple[str, Decimal, Decimal]]:
-    return sorted(
-        (o.side.value, o.price, o.amount)
-        for o in em.trader.open_orders(BTC)
-        if side is None or o.side is side
-    )
+    return await laid(ot.StaggeredOrdersTradingMode, {**LADDER, **(config or {})}, BALANCES, price)
 
 
 def test_staggered_mode_is_a_tentacle_with_a_valid_default_config_and_needs_no_strategy():
@@ -79,12 +55,12 @@ async def test_a_flat_ladder_spreads_the_funds_evenly_between_the_bounds():
     em, mode, _, _ = await _staggered()
     assert mode.ladders[BTC] == ot.Ladder(D("1.00"), D("2.00"))
     # buys: 1000 USDT / 100 / 5 rungs = 2 BTC at the first buy (99), the same quote further down
-    assert _book(em, ot.OrderSide.BUY) == [
-        ("buy", D(p), _truncate(D(2) * D(99) / D(p))) for p in ("95.00", "96.00", "97.00", "98.00", "99.00")
+    assert book(em, ot.OrderSide.BUY) == [
+        ("buy", D(p), truncate(D(2) * D(99) / D(p))) for p in ("95.00", "96.00", "97.00", "98.00", "99.00")
     ]
     # sells: 10 BTC / 5 rungs = 2 BTC at the first sell (101), less further up
-    assert _book(em, ot.OrderSide.SELL) == [
-        ("sell", D(p), _truncate(D(2) * D(101) / D(p)))
+    assert book(em, ot.OrderSide.SELL) == [
+        ("sell", D(p), truncate(D(2) * D(101) / D(p)))
         for p in ("101.00", "102.00", "103.00", "104.00", "105.00")
     ]
     assert {o.tag for o in em.trader.open_orders(BTC)} == {"StaggeredOrdersTradingMode"}
@@ -110,15 +86,15 @@ async def test_each_volume_profile_shapes_the_ladder_as_octobot_does(
     profile, buy_near, buy_far, sell_near, sell_far
 ):
     em, _, _, _ = await _staggered({"mode": profile})
-    buys = {price: amount for _, price, amount in _book(em, ot.OrderSide.BUY)}
-    sells = {price: amount for _, price, amount in _book(em, ot.OrderSide.SELL)}
+    buys = {price: amount for _, price, amount in book(em, ot.OrderSide.BUY)}
+    sells = {price: amount for _, price, amount in book(em, ot.OrderSide.SELL)}
     average = D(2)  # both sides: 2 BTC per rung on average
-    assert buys[D(99)] == _truncate(average * D(buy_near))
-    assert buys[D(95)] == _truncate(average * D(buy_far) * D(99) / D(95))
-    assert sells[D(101)] == _truncate(average * D(sell_near))
-    assert sells[D(105)] == _truncate(average * D(sell_far) * D(101) / D(105))
+    assert buys[D(99)] == truncate(average * D(buy_near))
+    assert buys[D(95)] == truncate(average * D(buy_far) * D(99) / D(95))
+    assert sells[D(101)] == truncate(average * D(sell_near))
+    assert sells[D(105)] == truncate(average * D(sell_far) * D(101) / D(105))
     # the middle rung always gets the average (the profiles are linear)
-    assert buys[D(97)] == _truncate(average * D(99) / D(97))
+    assert buys[D(97)] == truncate(average * D(99) / D(97))
     spent = sum(price * amount for price, amount in buys.items())
     assert spent <= D(1000) and sum(sells.values()) <= D(10)
     await em.stop()
@@ -126,23 +102,20 @@ async def test_each_volume_profile_shapes_the_ladder_as_octobot_does(
 
 async def test_the_operational_depth_lays_the_closest_orders_alternating_sides():
     em, _, _, _ = await _staggered({"operational_depth": 3})
-    assert [(side, price) for side, price, _ in _book(em)] == [
+    assert [(side, price) for side, price, _ in book(em)] == [
         ("buy", D(98)),
         ("buy", D(99)),
         ("sell", D(101)),
     ]
     # the rungs not laid keep their share: the laid buys are sized as in the full ladder
-    assert _book(em)[1][2] == D(2)
+    assert book(em)[1][2] == D(2)
     await em.stop()
 
 
 async def test_a_filled_buy_is_mirrored_spread_minus_increment_higher_for_what_it_brought():
     em, _, clock, sync = await _staggered()
-    await em.push_candle(BTC, "1h", candle(clock.now, "100", "100", "98.5", "99.5"))
-    await sync.drain()
-    (buy,) = [o for o in em.trader.closed_orders() if o.side is ot.OrderSide.BUY]
+    buy, (mirror,) = await fill_nearest(em, sync, ot.OrderSide.BUY, clock.now)
     assert buy.price == D(99) and buy.filled == D(2)
-    (mirror,) = [o for o in em.trader.open_orders(BTC) if o.price == D(100)]
     assert mirror.side is ot.OrderSide.SELL
     assert mirror.amount == buy.filled - buy.fees["BTC"] == D("1.998")  # 2 BTC less 0.1 %
     assert len(em.trader.open_orders(BTC)) == 10
@@ -151,42 +124,22 @@ async def test_a_filled_buy_is_mirrored_spread_minus_increment_higher_for_what_i
 
 async def test_a_filled_sell_is_mirrored_by_a_buy_for_the_quote_it_brought():
     em, _, clock, sync = await _staggered()
-    await em.push_candle(BTC, "1h", candle(clock.now, "100", "101.5", "100", "101"))
-    await sync.drain()
-    (sell,) = [o for o in em.trader.closed_orders() if o.side is ot.OrderSide.SELL]
+    sell, (mirror,) = await fill_nearest(em, sync, ot.OrderSide.SELL, clock.now)
     assert sell.price == D(101) and sell.filled == D(2)
-    (mirror,) = [o for o in em.trader.open_orders(BTC) if o.price == D(100)]
     assert mirror.side is ot.OrderSide.BUY
-    assert mirror.amount == _truncate((D(202) - D("0.202")) / D(100)) == D("2.01798")
+    assert mirror.amount == truncate((D(202) - D("0.202")) / D(100)) == D("2.01798")
     await em.stop()
 
 
 async def test_a_restart_from_the_state_store_keeps_the_ladder_and_its_increment(tmp_path):
-    path = tmp_path / "staggered.sqlite"
-    clock = ManualClock(T0)
-    sync = oc.Synchronizer()
-    em = await persistent_manager(path, BALANCES, clock=clock, synchronizer=sync)
-    await em.push_candle(BTC, "1h", candle(T0, "100", "100", "100", "100"))
-    await sync.drain()
-    mode = ot.StaggeredOrdersTradingMode(em, [BTC], LADDER)
-    await mode.start()
-    await sync.drain()
-    before = _book(em)
-    await mode.stop()
-    await em.stop()  # the open orders stay in the state file
-
-    clock2, sync2 = ManualClock(T0 + 2 * H1), oc.Synchronizer()
-    em2 = await persistent_manager(path, {"USDT": "1"}, clock=clock2, synchronizer=sync2)
-    restarted = ot.StaggeredOrdersTradingMode(em2, [BTC], LADDER)
-    await restarted.start()
     # the price moved: laid again, the ladder would have another increment (1.01) and other rungs
-    await em2.push_candle(BTC, "1h", candle(T0 + H1, "100.6", "100.6", "100.6", "100.6"))
-    await sync2.drain()
-    assert _book(em2) == before
+    before, em2, restarted, sync2 = await restarted_from_the_store(
+        ot.StaggeredOrdersTradingMode, LADDER, BALANCES, tmp_path / "staggered.sqlite", "100.6"
+    )
+    assert book(em2) == before
     assert restarted.ladders[BTC] == ot.Ladder(D("1.00"), D("2.00"))
-    await em2.push_candle(BTC, "1h", candle(T0 + 2 * H1, "100.6", "100.6", "98.5", "99.5"))
-    await sync2.drain()
-    assert ("sell", D(100), D("1.998")) in _book(em2)  # mirrored 1.00 above the fill, as before
+    await fill_nearest(em2, sync2, ot.OrderSide.BUY, T0 + 2 * H1)
+    assert ("sell", D(100), D("1.998")) in book(em2)  # mirrored 1.00 above the fill, as before
     assert len(em2.trader.open_orders(BTC)) == 10
     await em2.stop()
 
@@ -222,43 +175,18 @@ async def test_a_price_outside_the_bounds_lays_nothing_and_says_why():
 
 
 async def test_staggered_on_real_candles_every_fill_has_its_mirror_and_the_ladder_keeps_its_size():
-    path = shared_csv("ETH_BTC-5m.csv")
-    if path is None:
-        pytest.skip("shared market data not found")
-    pair, five_minutes = "ETH/BTC", 300_000
-    rows = read_csv_candles(path)[:3000]
-    first = Decimal(str(rows[0][4]))
-    sync = oc.Synchronizer()
-    clock = ManualClock(rows[0][0] + five_minutes)
-    em = await manager({"BTC": "10", "ETH": "50"}, clock=clock, synchronizer=sync)
-    await em.push_candle(pair, "5m", rows[0])
-    await sync.drain()
-    config = {
-        "mode": "mountain",
-        "spread_percent": 1,
-        "increment_percent": 0.5,
-        "lower_bound": float(first / 2),
-        "upper_bound": float(first * 2),
-        "operational_depth": 12,
-    }
-    mode = ot.StaggeredOrdersTradingMode(em, [pair], config)
-    await mode.start()
-    await sync.drain()
-    assert len(em.trader.open_orders(pair)) == 12
-    for row in rows[1:]:
-        clock.now = row[0] + five_minutes
-        await em.push_candle(pair, "5m", row)
-        await sync.drain()
-    filled = [o for o in em.trader.closed_orders(pair) if o.status is ot.OrderStatus.FILLED]
-    assert len(filled) >= 10, "the ladder should trade on 3,000 real 5m candles"
-    ladder = mode.ladders[pair]
-    created = {(o.side, o.price) for o in mode.created_orders}
-    for order in filled:
-        if order.side is ot.OrderSide.BUY:
-            assert (ot.OrderSide.SELL, order.price + ladder.mirror_distance) in created, order
-        else:
-            assert (ot.OrderSide.BUY, order.price - ladder.mirror_distance) in created, order
-    assert mode.last_errors == {}
-    assert len(em.trader.open_orders(pair)) == 12
+    def config(first_close: Decimal) -> dict:
+        return {
+            "mode": "mountain",
+            "spread_percent": 1,
+            "increment_percent": 0.5,
+            "lower_bound": float(first_close / 2),
+            "upper_bound": float(first_close * 2),
+            "operational_depth": 12,
+        }
+
+    em, mode, filled = await run_on_real_candles(ot.StaggeredOrdersTradingMode, config, laid_orders=12)
+    assert_every_fill_mirrored(mode, filled, mode.ladders["ETH/BTC"].mirror_distance)
+    assert len(em.trader.open_orders("ETH/BTC")) == 12
     assert all(em.portfolio.total(asset) >= 0 for asset in ("BTC", "ETH"))
     await em.stop()

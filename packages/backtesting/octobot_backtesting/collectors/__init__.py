@@ -8,7 +8,7 @@ from octobot_backtesting.collectors.live_collector import (
     LiveCollector,
     collect_live,
 )
-from octobot_backtesting.collectors.live_staging import interrupted_live_end
+from octobot_backtesting.collectors.live_staging import interrupted_live_end, staged_timestamps
 from octobot_backtesting.collectors.ohlcv_collector import (
     CollectedSeries,
     CollectionRequest,
@@ -32,4 +32,5 @@ __all__ = [
     "collect_live",
     "collect_ohlcv",
     "interrupted_live_end",
+    "staged_timestamps",
 ]

@@ -27,12 +27,11 @@ from typing import Any
 import numpy as np
 
 from octobot_backtesting import _schema
+from octobot_backtesting.collectors.collector_base import CollectorBase
 from octobot_backtesting.collectors.errors import CollectorError
 from octobot_backtesting.collectors.live_staging import LiveStagingFile
-from octobot_backtesting.collectors.staging import staging_path
 from octobot_backtesting.datafile_writer import DataFileWriter
-from octobot_backtesting.errors import DataFileExistsError
-from octobot_trading.ccxt_connector import CcxtLiveConnector, ExchangeError, ExchangeNetworkError, LiveFeed
+from octobot_trading.ccxt_connector import CcxtLiveConnector, ExchangeError, LiveFeed
 from octobot_trading.time_frames import TimeFrame, parse_time_frame, sort_time_frames
 from octobot_trading.timestamps import candle_close_time, check_ms
 
@@ -99,7 +98,7 @@ class LiveCollectionResult:
     source_switches: int = 0
 
 
-class LiveCollector:
+class LiveCollector(CollectorBase[CcxtLiveConnector]):
     """Records ``request`` into the data file ``path``; ``await collector.run()`` returns at the end time.
 
     ``connector``: an open ``CcxtLiveConnector`` to use (the caller closes it); by default one without
@@ -107,6 +106,9 @@ class LiveCollector:
     are never needed nor taken). ``now_ms``: the exchange clock the end time is read on (default: the
     connector's); ``feed_options``: more ``LiveFeed`` arguments (poll interval, expected intervals).
     """
+
+    _verb = "record"
+    _purpose = "record market data"
 
     def __init__(
         self,
@@ -120,13 +122,8 @@ class LiveCollector:
         overwrite: bool = False,
         restart: bool = False,
     ) -> None:
-        if connector is not None and connector.exchange_id != request.exchange:
-            raise CollectorError(
-                f"the connector is for {connector.exchange_id!r} but the request is for {request.exchange!r}"
-            )
+        super().__init__(request, path, connector, overwrite, restart)
         self.request = request
-        self.path = Path(path)
-        self._connector = connector
         self._exchange_config = {
             key: value
             for key, value in (exchange_config or {}).items()
@@ -134,39 +131,21 @@ class LiveCollector:
         }
         self._now_ms = now_ms
         self._feed_options = dict(feed_options or {})
-        self._overwrite = overwrite
-        self._restart = restart
 
-    @property
-    def staging_path(self) -> Path:
-        return staging_path(self.path)
+    def _new_connector(self) -> CcxtLiveConnector:
+        return CcxtLiveConnector(self.request.exchange, config=self._exchange_config)
 
     async def run(self) -> LiveCollectionResult:
-        if self.path.exists() and not self._overwrite:
-            raise DataFileExistsError(
-                f"{self.path} already exists", fix_key="overwrite", fix="delete it or pass overwrite=True"
-            )
-        owned = self._connector is None
-        try:
-            connector = self._connector or CcxtLiveConnector(
-                self.request.exchange, config=self._exchange_config
-            )
-        except ExchangeError as error:
-            raise CollectorError(f"cannot record from {self.request.exchange!r}: {error}") from error
+        async with self._connection() as (connector, owned):
+            return await self._run(connector, owned)
+
+    async def _run(self, connector: CcxtLiveConnector, owned: bool) -> LiveCollectionResult:
         # one thread writes the staging file: messages are stored in the order they came
         writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="octobot-recorder")
         loop = asyncio.get_running_loop()
         stage: LiveStagingFile | None = None
         try:
-            try:
-                await (connector.start() if owned else connector.load_markets())
-            except ExchangeNetworkError as error:
-                raise CollectorError(
-                    f"cannot reach {self.request.exchange} to record market data ({error})",
-                    fix_key="network",
-                    fix="check the network connection (or the exchange's urls in exchange_config) and retry",
-                ) from error
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            await self._first_contact(connector.start() if owned else connector.load_markets())
             stage = await loop.run_in_executor(
                 writer,
                 lambda: LiveStagingFile(self.staging_path, self.request.to_dict(), restart=self._restart),
@@ -185,8 +164,6 @@ class LiveCollector:
             if stage is not None:  # interrupted: the staging file stays for the next run
                 await loop.run_in_executor(writer, stage.close)
             writer.shutdown(wait=True)
-            if owned:
-                await connector.close()
         logger.info("recorded %s into %s", self.request.to_dict(), self.path)
         return LiveCollectionResult(self.path, self.request, resumed, rows, switches)
 

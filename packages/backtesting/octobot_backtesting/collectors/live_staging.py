@@ -36,6 +36,29 @@ def interrupted_live_end(data_path: str | Path) -> int | None:
     return int(request["end_ms"]) if request.get("live") else None
 
 
+def staged_timestamps(data_path: str | Path, table: str) -> list[int]:
+    """The timestamps (ms, in order) of the rows of ``table`` (a market table, or "ohlcv" for closed
+    candles) that an unfinished live recording into ``data_path`` has committed so far: how a caller
+    follows a running recording (or sees what an interrupted one kept). Empty while there is no staging
+    file yet; read-only, so it never disturbs the recording."""
+    if table not in (*_schema.MARKET_TABLES, "ohlcv"):
+        raise ValueError(
+            f"table must be one of {', '.join((*_schema.MARKET_TABLES, 'ohlcv'))}, got {table!r}"
+        )
+    path = staging_path(Path(data_path))
+    if not path.is_file():
+        return []
+    try:
+        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            rows = connection.execute(f"SELECT timestamp FROM {table} ORDER BY timestamp").fetchall()
+        finally:
+            connection.close()
+    except sqlite3.Error:
+        return []  # not created yet (the recording is opening it)
+    return [int(row[0]) for row in rows]
+
+
 class LiveStagingFile(StagingFile):
     """A :class:`StagingFile` with the market tables; blocking (called from one worker thread)."""
 

@@ -18,12 +18,12 @@ from typing import Any
 import numpy as np
 from tqdm import tqdm
 
+from octobot_backtesting.collectors.collector_base import CollectorBase
 from octobot_backtesting.collectors.errors import CollectorError
-from octobot_backtesting.collectors.staging import StagingFile, staging_path
+from octobot_backtesting.collectors.staging import StagingFile
 from octobot_backtesting.datafile_writer import DataFileWriter
-from octobot_backtesting.errors import DataFileExistsError
 from octobot_backtesting.gaps import Gap, find_gaps
-from octobot_trading.ccxt_connector import CcxtMarketData, ExchangeError, ExchangeNetworkError, RetryPolicy
+from octobot_trading.ccxt_connector import CcxtMarketData, ExchangeError, RetryPolicy
 from octobot_trading.time_frames import TimeFrame, parse_time_frame, sort_time_frames
 from octobot_trading.timestamps import Clock, WallClock, candle_open_time, check_ms
 
@@ -94,7 +94,7 @@ class CollectionResult:
     retries: int
 
 
-class OhlcvCollector:
+class OhlcvCollector(CollectorBase[CcxtMarketData]):
     """Collects ``request`` into the data file ``path``; ``await collector.run()``.
 
     ``connector``: an open ``CcxtMarketData`` to use (the caller closes it); by default one is created
@@ -116,57 +116,30 @@ class OhlcvCollector:
         overwrite: bool = False,
         restart: bool = False,
     ) -> None:
-        if connector is not None and connector.exchange_id != request.exchange:
-            raise CollectorError(
-                f"the connector is for {connector.exchange_id!r} but the request is for {request.exchange!r}"
-            )
+        super().__init__(request, path, connector, overwrite, restart)
         if page_limit is not None and page_limit < 1:
             raise CollectorError(f"page_limit must be at least 1, got {page_limit}")
         self.request = request
-        self.path = Path(path)
-        self._connector = connector
         self._exchange_config = exchange_config
         self._retry_policy = retry_policy
         self._page_limit = page_limit
         self._progress = progress
         self._clock = clock or WallClock()
-        self._overwrite = overwrite
-        self._restart = restart
 
-    @property
-    def staging_path(self) -> Path:
-        return staging_path(self.path)
+    def _new_connector(self) -> CcxtMarketData:
+        return CcxtMarketData(
+            self.request.exchange, config=self._exchange_config, retry_policy=self._retry_policy
+        )
 
     async def run(self) -> CollectionResult:
-        if self.path.exists() and not self._overwrite:
-            raise DataFileExistsError(
-                f"{self.path} already exists", fix_key="overwrite", fix="delete it or pass overwrite=True"
-            )
-        owned = self._connector is None
-        try:
-            connector = self._connector or CcxtMarketData(
-                self.request.exchange, config=self._exchange_config, retry_policy=self._retry_policy
-            )
-        except ExchangeError as error:
-            raise CollectorError(f"cannot collect from {self.request.exchange!r}: {error}") from error
-        requests_before, retries_before = connector.requests, connector.retries
-        try:
-            try:  # a bad symbol or time frame raises the connector's own error, before any download
-                await self._check_request(connector)
-            except ExchangeNetworkError as error:
-                raise CollectorError(
-                    f"cannot reach {self.request.exchange} to collect candles ({error})",
-                    fix_key="network",
-                    fix="check the network connection (or the exchange's urls in exchange_config) and retry",
-                ) from error
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+        async with self._connection() as (connector, _owned):
+            requests_before, retries_before = connector.requests, connector.retries
+            # a bad symbol or time frame raises the connector's own error, before any download
+            await self._first_contact(self._check_request(connector))
             stage = await asyncio.to_thread(
                 StagingFile, self.staging_path, self.request.to_dict(), restart=self._restart
             )
             series = await self._collect(connector, stage)
-        finally:
-            if owned:
-                await connector.close()
         logger.info("collected %s into %s", self.request.to_dict(), self.path)
         return CollectionResult(
             path=self.path,

@@ -70,6 +70,17 @@ def default_workers() -> int:
         return max(os.cpu_count() or 1, 1)
 
 
+def pool_context() -> multiprocessing.context.BaseContext:
+    """How the pool starts its workers: "forkserver" where there is one, each worker a fork of a small
+    server process that imported the trial code once (a fast start), never a fork of this process, which
+    runs threads (Python 3.12 warns that forking it may deadlock the child); "spawn" elsewhere."""
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload([worker.__name__])
+        return context
+    return multiprocessing.get_context("spawn")
+
+
 class PoolExecutor:
     """A local process pool; each worker unpacks the job once, in its initializer."""
 
@@ -82,11 +93,11 @@ class PoolExecutor:
         self._pool = self._start()
 
     def _start(self) -> ProcessPoolExecutor:
-        methods = multiprocessing.get_all_start_methods()
-        # fork: a worker starts with the driver's imports (octobot, optuna...) already done
-        context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
         return ProcessPoolExecutor(
-            max_workers=self._workers, mp_context=context, initializer=worker.prepare, initargs=(self._job,)
+            max_workers=self._workers,
+            mp_context=pool_context(),
+            initializer=worker.prepare,
+            initargs=(self._job,),
         )
 
     def submit(self, number: int, settings: dict[str, Any]) -> None:

@@ -7,6 +7,7 @@ OpenAPI 3.1 schemas are JSON Schema 2020-12: any JSON Schema validator checks th
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from octobot import __version__
@@ -20,6 +21,9 @@ _DECIMAL = {
 _NULLABLE_DECIMAL = {"anyOf": [_DECIMAL, {"type": "null"}]}
 _MS = {"type": "integer", "description": "milliseconds since the epoch, UTC"}
 _NULLABLE_MS = {"type": ["integer", "null"]}
+_SIDE = {"enum": ["buy", "sell"]}
+_RUN_STATUS = {"enum": ["running", "done", "failed"]}
+_FRACTION = {"type": "number", "minimum": 0, "maximum": 1}
 
 
 def _ref(name: str) -> dict[str, str]:
@@ -30,17 +34,29 @@ def _object(properties: dict[str, Any], required: list[str] | None = None) -> di
     return {"type": "object", "properties": properties, "required": required or list(properties)}
 
 
+def _typed(kind: str | list[str], *names: str) -> dict[str, Any]:
+    """Plain fields of one JSON type, by name (most fields of the answers are plain strings and counts)."""
+    return {name: {"type": kind} for name in names}
+
+
+def _array(items: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "array", "items": items}
+
+
+def _list_of(schema: str) -> dict[str, Any]:
+    return _array(_ref(schema))
+
+
 SCHEMAS: dict[str, Any] = {
     "Error": _object(
         {
-            "error": {"type": "string"},
-            "message": {"type": "string"},
+            **_typed("string", "error", "message"),
             "fields": {"type": "object", "additionalProperties": {"type": "string"}},
         },
         ["error", "message"],
     ),
     "Token": _object(
-        {"token": {"type": "string"}, "token_type": {"const": "bearer"}, "expires_in": {"type": "integer"}}
+        {"token": {"type": "string"}, "token_type": {"const": "bearer"}, **_typed("integer", "expires_in")}
     ),
     "Status": _object(
         {
@@ -50,16 +66,14 @@ SCHEMAS: dict[str, Any] = {
             "paused": {"type": "boolean"},
             "bot_id": {"type": "string"},
             "positions": {"type": "array"},
-            "open_orders": {"type": "array", "items": _ref("Order")},
+            "open_orders": _list_of("Order"),
         },
         ["running", "mode", "profile"],
     ),
     "Order": _object(
         {
-            "order_id": {"type": "string"},
-            "exchange": {"type": "string"},
-            "symbol": {"type": "string"},
-            "side": {"enum": ["buy", "sell"]},
+            **_typed("string", "order_id", "exchange", "symbol"),
+            "side": _SIDE,
             "kind": {"type": "string"},
             "amount": _DECIMAL,
             "filled": _DECIMAL,
@@ -70,14 +84,11 @@ SCHEMAS: dict[str, Any] = {
             "tag": {"type": ["string", "null"]},
         }
     ),
-    "OrderList": _object({"orders": {"type": "array", "items": _ref("Order")}}),
+    "OrderList": _object({"orders": _list_of("Order")}),
     "Trade": _object(
         {
-            "trade_id": {"type": "string"},
-            "order_id": {"type": "string"},
-            "exchange": {"type": "string"},
-            "symbol": {"type": "string"},
-            "side": {"enum": ["buy", "sell"]},
+            **_typed("string", "trade_id", "order_id", "exchange", "symbol"),
+            "side": _SIDE,
             "amount": _DECIMAL,
             "price": _DECIMAL,
             "fee": _DECIMAL,
@@ -89,36 +100,26 @@ SCHEMAS: dict[str, Any] = {
     "TradePage": _object(
         {
             "total": {"type": "integer", "minimum": 0},
-            "page": {"type": "integer", "minimum": 1},
-            "page_size": {"type": "integer", "minimum": 1},
-            "pages": {"type": "integer", "minimum": 1},
-            "trades": {"type": "array", "items": _ref("Trade")},
+            **{name: {"type": "integer", "minimum": 1} for name in ("page", "page_size", "pages")},
+            "trades": _list_of("Trade"),
         }
     ),
-    "CommandResult": _object(
-        {
-            "command": {"type": "string"},
-            "message": {"type": "string"},
-            "orders": {"type": "array", "items": _ref("Order")},
-        }
-    ),
-    "CancelResults": _object({"results": {"type": "array", "items": _ref("CommandResult")}}),
+    "CommandResult": _object({**_typed("string", "command", "message"), "orders": _list_of("Order")}),
+    "CancelResults": _object({"results": _list_of("CommandResult")}),
     "Balance": _object(
         {
             "reference": {"type": "string"},
             "total_value": _NULLABLE_DECIMAL,
-            "lines": {
-                "type": "array",
-                "items": _object(
+            "lines": _array(
+                _object(
                     {
-                        "exchange": {"type": "string"},
-                        "asset": {"type": "string"},
+                        **_typed("string", "exchange", "asset"),
                         "total": _DECIMAL,
                         "available": _DECIMAL,
                         "value": _NULLABLE_DECIMAL,
                     }
-                ),
-            },
+                )
+            ),
         }
     ),
     "Profit": _object(
@@ -127,96 +128,75 @@ SCHEMAS: dict[str, Any] = {
             "days": {"type": ["integer", "null"]},
             "since": _NULLABLE_MS,
             "realised_pnl": _DECIMAL,
-            "trades": {"type": "integer"},
-            "winning_exits": {"type": "integer"},
-            "losing_exits": {"type": "integer"},
-            "start_value": _NULLABLE_DECIMAL,
-            "current_value": _NULLABLE_DECIMAL,
-            "profit_percent": _NULLABLE_DECIMAL,
-            "vs_market_percent": _NULLABLE_DECIMAL,
+            **_typed("integer", "trades", "winning_exits", "losing_exits"),
+            **{
+                name: _NULLABLE_DECIMAL
+                for name in ("start_value", "current_value", "profit_percent", "vs_market_percent")
+            },
         }
     ),
     "Daily": _object(
         {
-            "days": {
-                "type": "array",
-                "items": _object(
+            "days": _array(
+                _object(
                     {
                         "day": {"type": "string"},
                         "start": _MS,
                         "realised_pnl": _DECIMAL,
                         "trades": {"type": "integer"},
                     }
-                ),
-            }
+                )
+            )
         }
     ),
     "PortfolioHistory": _object(
         {
-            "exchanges": {
-                "type": "array",
-                "items": _object(
+            "exchanges": _array(
+                _object(
                     {
-                        "exchange": {"type": "string"},
-                        "reference_market": {"type": "string"},
-                        "points": {
-                            "type": "array",
-                            "items": {
-                                "type": "array",
-                                "prefixItems": [_MS, _DECIMAL],
-                                "minItems": 2,
-                                "maxItems": 2,
-                            },
-                        },
+                        **_typed("string", "exchange", "reference_market"),
+                        "points": _array(
+                            {"type": "array", "prefixItems": [_MS, _DECIMAL], "minItems": 2, "maxItems": 2}
+                        ),
                     }
-                ),
-            }
+                )
+            )
         }
     ),
     "Candles": _object(
         {
-            "exchange": {"type": "string"},
-            "symbol": {"type": "string"},
-            "time_frame": {"type": "string"},
-            "candles": {
-                "type": "array",
-                "items": {"type": "array", "minItems": 6, "maxItems": 6, "items": {"type": "number"}},
-            },
+            **_typed("string", "exchange", "symbol", "time_frame"),
+            "candles": _array({"type": "array", "minItems": 6, "maxItems": 6, "items": {"type": "number"}}),
         }
     ),
     "Evaluations": _object(
         {
-            "evaluations": {
-                "type": "array",
-                "items": _object(
+            "evaluations": _array(
+                _object(
                     {
-                        "exchange": {"type": "string"},
-                        "evaluator_type": {"type": "string"},
-                        "evaluator": {"type": "string"},
-                        "symbol": {"type": "string"},
+                        **_typed("string", "exchange", "evaluator_type", "evaluator", "symbol"),
                         "time_frame": {"type": ["string", "null"]},
                         "value": {"type": ["number", "null"], "minimum": -1, "maximum": 1},
                         "time": _NULLABLE_MS,
                     }
-                ),
-            }
+                )
+            )
         }
     ),
     "Backtest": _object(
         {
-            "id": {"type": "string"},
-            "profile": {"type": "string"},
-            "data_files": {"type": "array", "items": {"type": "string"}},
+            **_typed("string", "id", "profile"),
+            "data_files": _array({"type": "string"}),
             "start_ms": _NULLABLE_MS,
             "end_ms": _NULLABLE_MS,
-            "status": {"enum": ["running", "done", "failed"]},
-            "progress": {"type": "number", "minimum": 0, "maximum": 1},
+            "status": _RUN_STATUS,
+            "progress": _FRACTION,
             "created_ms": _MS,
             "error": {"type": ["string", "null"]},
             "summary": {"type": "object"},
         }
     ),
-    "BacktestList": _object({"backtests": {"type": "array", "items": _ref("Backtest")}}),
+    "BacktestList": _object({"backtests": _list_of("Backtest")}),
     "BacktestResult": {
         "type": "object",
         "required": ["profitability", "trades", "trade_count", "equity", "start", "end"],
@@ -224,9 +204,8 @@ SCHEMAS: dict[str, Any] = {
             "profitability": {"type": "object", "required": ["profitability_pct", "end_value"]},
             "trades": {"type": "array"},
             "trade_count": {"type": "integer"},
-            "equity": {"type": "array", "items": {"type": "array", "minItems": 2, "maxItems": 2}},
-            "start": {"type": "string"},
-            "end": {"type": "string"},
+            "equity": _array({"type": "array", "minItems": 2, "maxItems": 2}),
+            **_typed("string", "start", "end"),
         },
     },
     "Optimization": _object(
@@ -291,77 +270,57 @@ SCHEMAS: dict[str, Any] = {
     "SavedProfile": _object({"profile": {"type": "string"}}),
     "DataFile": _object(
         {
-            "name": {"type": "string"},
-            "exchange": {"type": "string"},
-            "symbols": {"type": "array", "items": {"type": "string"}},
-            "time_frames": {"type": "array", "items": {"type": "string"}},
+            **_typed("string", "name", "exchange"),
+            "symbols": _array({"type": "string"}),
+            "time_frames": _array({"type": "string"}),
             "first_timestamp_ms": _NULLABLE_MS,
             "last_timestamp_ms": _NULLABLE_MS,
             "size_bytes": {"type": "integer"},
         }
     ),
-    "DataFileList": _object({"files": {"type": "array", "items": _ref("DataFile")}}),
+    "DataFileList": _object({"files": _list_of("DataFile")}),
     "DataInspection": {
         "allOf": [_ref("DataFile")],
         "type": "object",
         "required": ["series", "origin"],
         "properties": {
             "origin": {"type": "string"},
-            "series": {
-                "type": "array",
-                "items": _object(
+            "series": _array(
+                _object(
                     {
-                        "symbol": {"type": "string"},
-                        "time_frame": {"type": "string"},
+                        **_typed("string", "symbol", "time_frame"),
                         "candles": {"type": "integer"},
                         "first_timestamp_ms": _NULLABLE_MS,
                         "last_timestamp_ms": _NULLABLE_MS,
-                        "gaps": {"type": "integer"},
-                        "missing_candles": {"type": "integer"},
+                        **_typed("integer", "gaps", "missing_candles"),
                     }
-                ),
-            },
+                )
+            ),
         },
     },
     "DataImport": _object(
         {
             "name": {"type": "string"},
-            "series": {
-                "type": "array",
-                "items": _object(
-                    {
-                        "symbol": {"type": "string"},
-                        "time_frame": {"type": "string"},
-                        "candles": {"type": "integer"},
-                    }
-                ),
-            },
-            "issues": {"type": "array", "items": {"type": "string"}},
+            "series": _array(
+                _object({**_typed("string", "symbol", "time_frame"), "candles": {"type": "integer"}})
+            ),
+            "issues": _array({"type": "string"}),
         }
     ),
     "Collect": _object(
         {
-            "id": {"type": "string"},
-            "exchange": {"type": "string"},
-            "status": {"enum": ["running", "done", "failed"]},
-            "progress": {"type": "number", "minimum": 0, "maximum": 1},
+            **_typed("string", "id", "exchange"),
+            "status": _RUN_STATUS,
+            "progress": _FRACTION,
             "file": {"type": "string"},
         }
     ),
     "ProfileList": _object(
         {
             "selected": {"type": "string"},
-            "profiles": {
-                "type": "array",
-                "items": _object(
-                    {
-                        "id": {"type": "string"},
-                        "name": {"type": "string"},
-                        "description": {"type": "string"},
-                        "builtin": {"type": "boolean"},
-                    }
-                ),
-            },
+            "profiles": _array(
+                _object({**_typed("string", "id", "name", "description"), "builtin": {"type": "boolean"}})
+            ),
         }
     ),
     "Profile": {
@@ -372,29 +331,18 @@ SCHEMAS: dict[str, Any] = {
     "TentacleList": _object(
         {
             "profile": {"type": "string"},
-            "tentacles": {
-                "type": "array",
-                "items": _object(
+            "tentacles": _array(
+                _object(
                     {
-                        "name": {"type": "string"},
-                        "kind": {"type": "string"},
-                        "version": {"type": "string"},
-                        "description": {"type": "string"},
-                        "source": {"type": "string"},
-                        "active": {"type": "boolean"},
-                        "configurable": {"type": "boolean"},
+                        **_typed("string", "name", "kind", "version", "description", "source"),
+                        **_typed("boolean", "active", "configurable"),
                     }
-                ),
-            },
+                )
+            ),
         }
     ),
     "TentacleConfig": _object(
-        {
-            "profile": {"type": "string"},
-            "name": {"type": "string"},
-            "config": {"type": "object"},
-            "schema": {"type": "object"},
-        }
+        {**_typed("string", "profile", "name"), **_typed("object", "config", "schema")}
     ),
     "Event": _object({"type": {"enum": list(EVENT_TYPES)}, "time": _MS, "data": {}}),
     "Any": {},
@@ -403,33 +351,6 @@ SCHEMAS: dict[str, Any] = {
 
 def _json(schema: str) -> dict[str, Any]:
     return {"content": {"application/json": {"schema": _ref(schema)}}}
-
-
-def _answer(
-    schema: str, status: str = "200", description: str = "OK", errors: tuple[str, ...] = ("400", "401", "404")
-) -> dict[str, Any]:
-    responses: dict[str, Any] = {status: {"description": description, **_json(schema)}}
-    for code in errors:
-        responses[code] = {"description": "error", **_json("Error")}
-    return {"responses": responses}
-
-
-def _op(
-    summary: str,
-    schema: str,
-    status: str = "200",
-    body: str | None = None,
-    errors: tuple[str, ...] = ("400", "401", "404", "503"),
-    params: list[dict[str, Any]] | None = None,
-) -> dict[str, Any]:
-    operation: dict[str, Any] = {"summary": summary, **_answer(schema, status, errors=errors)}
-    if body is not None:
-        operation["requestBody"] = {
-            "content": {"application/json": {"schema": _ref(body) if body in SCHEMAS else {"type": "object"}}}
-        }
-    if params:
-        operation["parameters"] = params
-    return operation
 
 
 def _query(name: str, kind: str = "string", description: str = "") -> dict[str, Any]:
@@ -442,230 +363,256 @@ def _query(name: str, kind: str = "string", description: str = "") -> dict[str, 
     }
 
 
-def _path(name: str) -> dict[str, Any]:
-    return {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+def _path_parameters(path: str) -> list[dict[str, Any]]:
+    """The parameters a path template names (``/orders/{order_id}``), each required."""
+    return [
+        {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+        for name in re.findall(r"\{(\w+)\}", path)
+    ]
+
+
+_ERRORS = ("400", "401", "404", "503")
+Route = tuple[str, str, dict[str, Any]]
+
+
+def _route(
+    method: str,
+    path: str,
+    summary: str,
+    schema: str,
+    status: str = "200",
+    body: str | None = None,
+    errors: tuple[str, ...] = _ERRORS,
+    query: tuple[dict[str, Any], ...] = (),
+) -> Route:
+    """One operation of the table: its answer (``schema`` under ``status``), its errors, its body (a
+    schema's name, "object", or "multipart" for a form upload), its path parameters (read from the path)
+    and its ``query`` parameters."""
+    responses: dict[str, Any] = {status: {"description": "OK", **_json(schema)}}
+    for code in errors:
+        responses[code] = {"description": "error", **_json("Error")}
+    operation: dict[str, Any] = {"summary": summary, "responses": responses}
+    if body == "multipart":
+        operation["requestBody"] = {"content": {"multipart/form-data": {"schema": {"type": "object"}}}}
+    elif body is not None:
+        operation["requestBody"] = {
+            "content": {"application/json": {"schema": _ref(body) if body in SCHEMAS else {"type": "object"}}}
+        }
+    parameters = [*_path_parameters(path), *query]
+    if parameters:
+        operation["parameters"] = parameters
+    return method, path, operation
+
+
+def _special(method: str, path: str, summary: str, responses: dict[str, Any]) -> Route:
+    """An operation whose answer is not JSON (an HTML report, a websocket upgrade)."""
+    operation: dict[str, Any] = {"summary": summary, "responses": responses}
+    parameters = _path_parameters(path)
+    if parameters:
+        operation["parameters"] = parameters
+    return method, path, operation
+
+
+def _html_report(path: str, summary: str) -> Route:
+    """A finished run's self-contained HTML report."""
+    return _special(
+        "get",
+        path,
+        summary,
+        {
+            "200": {"description": "the report", "content": {"text/html": {"schema": {"type": "string"}}}},
+            "404": {"description": "error", **_json("Error")},
+        },
+    )
 
 
 _WS_SUMMARY = (
     'websocket of typed events: send {"type": "subscribe", "data": [types]}; receives Event messages of '
     "types " + ", ".join(EVENT_TYPES)
 )
-PATHS: dict[str, Any] = {
-    "/ping": {"get": _op("liveness (no credentials needed)", "Any", errors=())},
-    "/openapi.json": {"get": _op("this document", "Any", errors=())},
-    "/token": {
-        "post": {
-            **_op("a bearer token for the password", "Token", body="object", errors=("400", "401", "429"))
-        }
-    },
-    "/status": {"get": _op("bot status (running, profile, paused...) through the bot-control API", "Status")},
-    "/portfolio": {"get": _op("balances and their value in the reference market", "Balance")},
-    "/portfolio/history": {"get": _op("portfolio value history per exchange", "PortfolioHistory")},
-    "/orders": {
-        "get": _op("open orders, oldest first", "OrderList"),
-        "delete": _op("cancel every open order", "CancelResults"),
-    },
-    "/orders/{order_id}": {"delete": _op("cancel one order", "CancelResults", params=[_path("order_id")])},
-    "/trades": {
-        "get": _op(
-            "trade history, newest first, paged (no cap on history)",
-            "TradePage",
-            params=[_query("page", "integer", "from 1"), _query("page_size", "integer", "at most 1000")],
-        )
-    },
-    "/profit": {
-        "get": _op(
-            "realised PnL (of the last days, or all) and the change since the start",
-            "Profit",
-            params=[_query("days", "integer")],
-        )
-    },
-    "/profit/daily": {"get": _op("realised PnL per UTC day", "Daily", params=[_query("days", "integer")])},
-    "/candles": {
-        "get": _op(
-            "candles of a traded pair",
-            "Candles",
-            params=[_query("exchange"), _query("symbol"), _query("time_frame"), _query("limit", "integer")],
-        )
-    },
-    "/evaluations": {"get": _op("the live evaluation matrix", "Evaluations")},
-    "/commands/{command}": {
-        "post": _op(
-            "pause, resume, stop, force_exit {target}, risk {value}",
-            "CommandResult",
-            body="object",
-            params=[_path("command")],
-        )
-    },
-    "/backtests": {
-        "get": _op("past and running backtests, newest first", "BacktestList"),
-        "post": _op(
-            "start a backtest {profile, data_files, start, end}",
-            "Backtest",
-            status="202",
-            body="object",
-            errors=("400", "401", "404", "422"),
-        ),
-    },
-    "/backtests/{run_id}": {
-        "get": _op("one backtest and its progress", "Backtest", params=[_path("run_id")])
-    },
-    "/backtests/{run_id}/result": {
-        "get": _op("a finished backtest's figures", "BacktestResult", params=[_path("run_id")])
-    },
-    "/backtests/{run_id}/report": {
-        "get": {
-            "summary": "a finished backtest's self-contained HTML report",
-            "parameters": [_path("run_id")],
-            "responses": {
-                "200": {
-                    "description": "the report",
-                    "content": {"text/html": {"schema": {"type": "string"}}},
-                },
-                "404": {"description": "error", **_json("Error")},
-            },
-        }
-    },
-    "/optimizations": {
-        "get": _op("past and running optimizer studies, newest first", "OptimizationList"),
-        "post": _op(
-            "start a study {profile, data_files, space (object, JSON text, or none: the default space), "
-            "trials, sampler, objectives, workers (none: one per core), test_share, start, end}",
-            "Optimization",
-            status="202",
-            body="object",
-            errors=("400", "401", "404", "422"),
-        ),
-    },
-    "/optimizations/{run_id}": {
-        "get": _op("one study and its progress", "Optimization", params=[_path("run_id")])
-    },
-    "/optimizations/{run_id}/stop": {
-        "post": _op(
-            "stop a running study after the trial it waits for (finished trials are kept)",
-            "Optimization",
-            params=[_path("run_id")],
-        )
-    },
-    "/optimizations/{run_id}/result": {
-        "get": _op(
-            "a finished study: trials, best, Pareto front, best trials table",
-            "OptimizationResult",
-            params=[_path("run_id")],
-        )
-    },
-    "/optimizations/{run_id}/report": {
-        "get": {
-            "summary": "a finished study's self-contained HTML report",
-            "parameters": [_path("run_id")],
-            "responses": {
-                "200": {
-                    "description": "the report",
-                    "content": {"text/html": {"schema": {"type": "string"}}},
-                },
-                "404": {"description": "error", **_json("Error")},
-            },
-        }
-    },
-    "/optimizations/{run_id}/save-best": {
-        "post": _op(
-            "write the study's best settings as a new profile {new_id, force}",
-            "SavedProfile",
-            status="201",
-            body="object",
-            errors=("400", "401", "404", "409", "422"),
-            params=[_path("run_id")],
-        )
-    },
-    "/data": {
-        "get": _op("data files of the data folder", "DataFileList"),
-        "post": {
-            **_op(
-                "import an uploaded candle file (multipart: file, name, exchange, symbol, time_frame)",
-                "DataImport",
-                status="201",
-                errors=("400", "401", "422"),
-            ),
-            "requestBody": {"content": {"multipart/form-data": {"schema": {"type": "object"}}}},
-        },
-    },
-    "/data/{name}": {
-        "get": _op("series, ranges and gaps of a data file", "DataInspection", params=[_path("name")]),
-        "delete": _op("delete a data file", "Any", params=[_path("name")]),
-    },
-    "/data/collect": {
-        "post": _op(
-            "collect candles {exchange, symbols, time_frames, start, end, name}",
-            "Collect",
-            status="202",
-            body="object",
-        )
-    },
-    "/collects/{run_id}": {"get": _op("a collection's progress", "Collect", params=[_path("run_id")])},
-    "/profiles": {"get": _op("profiles and the selected one", "ProfileList")},
-    "/profiles/{profile_id}": {
-        "get": _op("a profile's profile.json", "Profile", params=[_path("profile_id")]),
-        "put": _op(
-            "replace a profile's profile.json (422 with the error of each field)",
-            "Profile",
-            body="Profile",
-            errors=("400", "401", "404", "422"),
-            params=[_path("profile_id")],
-        ),
-    },
-    "/profiles/{profile_id}/copy": {
-        "post": _op(
-            "copy a profile {new_id}",
-            "Any",
-            status="201",
-            body="object",
-            errors=("400", "401", "404", "409", "422"),
-            params=[_path("profile_id")],
-        )
-    },
-    "/profiles/{profile_id}/select": {
-        "post": _op("select the profile runs use by default", "Any", params=[_path("profile_id")])
-    },
-    "/tentacles": {
-        "get": _op(
-            "installed tentacles and whether the profile activates them",
-            "TentacleList",
-            params=[_query("profile")],
-        )
-    },
-    "/tentacles/{name}/config": {
-        "get": _op(
-            "a tentacle's config in a profile (secrets masked) and its schema",
-            "TentacleConfig",
-            params=[_path("name"), _query("profile")],
-        ),
-        "put": _op(
-            "save a tentacle's config (422 with the error of each field)",
-            "Any",
-            body="object",
-            errors=("400", "401", "404", "422"),
-            params=[_path("name"), _query("profile")],
-        ),
-    },
-    "/tentacles/{name}/activation": {
-        "post": _op(
-            "activate {active: true} or deactivate a tentacle in a profile",
-            "Any",
-            body="object",
-            errors=("400", "401", "404", "422"),
-            params=[_path("name")],
-        )
-    },
-    "/ws": {
-        "get": {
-            "summary": _WS_SUMMARY,
-            "responses": {
-                "101": {"description": "switching protocols"},
-                "401": {"description": "error", **_json("Error")},
-            },
-        }
-    },
-}
+_SAVE_ERRORS = ("400", "401", "404", "422")
+_TABLE_QUERY = (_query("page", "integer", "from 1"), _query("page_size", "integer", "at most 1000"))
+_CANDLES_QUERY = (_query("exchange"), _query("symbol"), _query("time_frame"), _query("limit", "integer"))
+# every operation of the API, one row each, in the order the document lists them
+ROUTES: tuple[Route, ...] = (
+    _route("get", "/ping", "liveness (no credentials needed)", "Any", errors=()),
+    _route("get", "/openapi.json", "this document", "Any", errors=()),
+    _route(
+        "post",
+        "/token",
+        "a bearer token for the password",
+        "Token",
+        body="object",
+        errors=("400", "401", "429"),
+    ),
+    _route(
+        "get", "/status", "bot status (running, profile, paused...) through the bot-control API", "Status"
+    ),
+    _route("get", "/portfolio", "balances and their value in the reference market", "Balance"),
+    _route("get", "/portfolio/history", "portfolio value history per exchange", "PortfolioHistory"),
+    _route("get", "/orders", "open orders, oldest first", "OrderList"),
+    _route("delete", "/orders", "cancel every open order", "CancelResults"),
+    _route("delete", "/orders/{order_id}", "cancel one order", "CancelResults"),
+    _route(
+        "get",
+        "/trades",
+        "trade history, newest first, paged (no cap on history)",
+        "TradePage",
+        query=_TABLE_QUERY,
+    ),
+    _route(
+        "get",
+        "/profit",
+        "realised PnL (of the last days, or all) and the change since the start",
+        "Profit",
+        query=(_query("days", "integer"),),
+    ),
+    _route("get", "/profit/daily", "realised PnL per UTC day", "Daily", query=(_query("days", "integer"),)),
+    _route("get", "/candles", "candles of a traded pair", "Candles", query=_CANDLES_QUERY),
+    _route("get", "/evaluations", "the live evaluation matrix", "Evaluations"),
+    _route(
+        "post",
+        "/commands/{command}",
+        "pause, resume, stop, force_exit {target}, risk {value}",
+        "CommandResult",
+        body="object",
+    ),
+    _route("get", "/backtests", "past and running backtests, newest first", "BacktestList"),
+    _route(
+        "post",
+        "/backtests",
+        "start a backtest {profile, data_files, start, end}",
+        "Backtest",
+        status="202",
+        body="object",
+        errors=("400", "401", "404", "422"),
+    ),
+    _route("get", "/backtests/{run_id}", "one backtest and its progress", "Backtest"),
+    _route("get", "/backtests/{run_id}/result", "a finished backtest's figures", "BacktestResult"),
+    _html_report("/backtests/{run_id}/report", "a finished backtest's self-contained HTML report"),
+    _route("get", "/optimizations", "past and running optimizer studies, newest first", "OptimizationList"),
+    _route(
+        "post",
+        "/optimizations",
+        "start a study {profile, data_files, space (object, JSON text, or none: the default space), "
+        "trials, sampler, objectives, workers (none: one per core), test_share, start, end}",
+        "Optimization",
+        status="202",
+        body="object",
+        errors=("400", "401", "404", "422"),
+    ),
+    _route("get", "/optimizations/{run_id}", "one study and its progress", "Optimization"),
+    _route(
+        "post",
+        "/optimizations/{run_id}/stop",
+        "stop a running study after the trial it waits for (finished trials are kept)",
+        "Optimization",
+    ),
+    _route(
+        "get",
+        "/optimizations/{run_id}/result",
+        "a finished study: trials, best, Pareto front, best trials table",
+        "OptimizationResult",
+    ),
+    _html_report("/optimizations/{run_id}/report", "a finished study's self-contained HTML report"),
+    _route(
+        "post",
+        "/optimizations/{run_id}/save-best",
+        "write the study's best settings as a new profile {new_id, force}",
+        "SavedProfile",
+        status="201",
+        body="object",
+        errors=("400", "401", "404", "409", "422"),
+    ),
+    _route("get", "/data", "data files of the data folder", "DataFileList"),
+    _route(
+        "post",
+        "/data",
+        "import an uploaded candle file (multipart: file, name, exchange, symbol, time_frame)",
+        "DataImport",
+        status="201",
+        body="multipart",
+        errors=("400", "401", "422"),
+    ),
+    _route("get", "/data/{name}", "series, ranges and gaps of a data file", "DataInspection"),
+    _route("delete", "/data/{name}", "delete a data file", "Any"),
+    _route(
+        "post",
+        "/data/collect",
+        "collect candles {exchange, symbols, time_frames, start, end, name}",
+        "Collect",
+        status="202",
+        body="object",
+    ),
+    _route("get", "/collects/{run_id}", "a collection's progress", "Collect"),
+    _route("get", "/profiles", "profiles and the selected one", "ProfileList"),
+    _route("get", "/profiles/{profile_id}", "a profile's profile.json", "Profile"),
+    _route(
+        "put",
+        "/profiles/{profile_id}",
+        "replace a profile's profile.json (422 with the error of each field)",
+        "Profile",
+        body="Profile",
+        errors=_SAVE_ERRORS,
+    ),
+    _route(
+        "post",
+        "/profiles/{profile_id}/copy",
+        "copy a profile {new_id}",
+        "Any",
+        status="201",
+        body="object",
+        errors=("400", "401", "404", "409", "422"),
+    ),
+    _route("post", "/profiles/{profile_id}/select", "select the profile runs use by default", "Any"),
+    _route(
+        "get",
+        "/tentacles",
+        "installed tentacles and whether the profile activates them",
+        "TentacleList",
+        query=(_query("profile"),),
+    ),
+    _route(
+        "get",
+        "/tentacles/{name}/config",
+        "a tentacle's config in a profile (secrets masked) and its schema",
+        "TentacleConfig",
+        query=(_query("profile"),),
+    ),
+    _route(
+        "put",
+        "/tentacles/{name}/config",
+        "save a tentacle's config (422 with the error of each field)",
+        "Any",
+        body="object",
+        errors=_SAVE_ERRORS,
+        query=(_query("profile"),),
+    ),
+    _route(
+        "post",
+        "/tentacles/{name}/activation",
+        "activate {active: true} or deactivate a tentacle in a profile",
+        "Any",
+        body="object",
+        errors=_SAVE_ERRORS,
+    ),
+    _special(
+        "get",
+        "/ws",
+        _WS_SUMMARY,
+        {"101": {"description": "switching protocols"}, "401": {"description": "error", **_json("Error")}},
+    ),
+)
+
+
+def _paths(routes: tuple[Route, ...]) -> dict[str, dict[str, Any]]:
+    paths: dict[str, dict[str, Any]] = {}
+    for method, path, operation in routes:
+        paths.setdefault(path, {})[method] = operation
+    return paths
+
+
+PATHS: dict[str, Any] = _paths(ROUTES)
 
 
 def openapi_document() -> dict[str, Any]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Awaitable, Callable
 from decimal import Decimal
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -106,6 +107,26 @@ def render(request: web.Request, template: str, status: int = 200, **values: Any
     return web.Response(text=text, content_type="text/html", status=status)
 
 
+PageValues = Callable[[web.Request, WebContext], Awaitable[dict[str, Any]]]
+
+
+def page(path: str, template: str, title: str = "") -> Callable[[PageValues], PageValues]:
+    """A page that only shows: the decorated function reads the template's values (a "title" among them
+    replaces ``title`` where the page's name depends on what it shows), the route renders them. One line
+    per page says its path, template and title; the function holds only what the page reads."""
+
+    def register(values: PageValues) -> PageValues:
+        async def handler(request: web.Request) -> web.Response:
+            found = await values(request, context_of(request))
+            return render(request, template, **{"title": title, **found})
+
+        handler.__name__ = values.__name__
+        routes.get(path)(handler)
+        return values
+
+    return register
+
+
 def _safe_next(target: str | None) -> str:
     """Only a path of this site (no open redirect to another host)."""
     if not target:
@@ -175,40 +196,29 @@ def _control_call(context: WebContext, method: str, *args: Any) -> Any:
     return getattr(context.control, method)(*args)
 
 
-@routes.get("/")
-async def dashboard(request: web.Request) -> web.Response:
-    context = context_of(request)
+@page("/", "dashboard.html", "Dashboard")
+async def dashboard(request: web.Request, context: WebContext) -> dict[str, Any]:
     runs = context.backtests.list()[:5]
     if context.bot is None:
-        return render(
-            request, "dashboard.html", title="Dashboard", live=None, runs=runs, profit=None, paused=False
-        )
+        return {"live": None, "runs": runs, "profit": None, "paused": False}
     paused = context.control.paused if context.control is not None else False
-    profit = _control_call(context, "profit")
-    return render(
-        request,
-        "dashboard.html",
-        title="Dashboard",
-        live=_live(context),
-        runs=runs,
-        profit=profit,
-        paused=paused,
-    )
+    return {
+        "live": _live(context),
+        "runs": runs,
+        "profit": _control_call(context, "profit"),
+        "paused": paused,
+    }
 
 
-@routes.get("/portfolio")
-async def portfolio(request: web.Request) -> web.Response:
-    context = context_of(request)
-    balance = _control_call(context, "balance")
+@page("/portfolio", "portfolio.html", "Portfolio")
+async def portfolio(request: web.Request, context: WebContext) -> dict[str, Any]:
     history = live_views.portfolio_history(context.bot) if context.bot is not None else []
-    return render(request, "portfolio.html", title="Portfolio", balance=balance, history=history)
+    return {"balance": _control_call(context, "balance"), "history": history}
 
 
-@routes.get("/orders")
-async def orders(request: web.Request) -> web.Response:
-    context = context_of(request)
-    found = _control_call(context, "orders")
-    return render(request, "orders.html", title="Orders", orders=found, message=request.query.get("message"))
+@page("/orders", "orders.html", "Orders")
+async def orders(request: web.Request, context: WebContext) -> dict[str, Any]:
+    return {"orders": _control_call(context, "orders"), "message": request.query.get("message")}
 
 
 @routes.post("/orders/cancel")
@@ -226,50 +236,36 @@ async def cancel_orders(request: web.Request) -> web.Response:
     raise web.HTTPFound(f"/orders?message={quote(message)}")
 
 
-@routes.get("/trades")
-async def trades(request: web.Request) -> web.Response:
-    context = context_of(request)
+@page("/trades", "trades.html", "Trades")
+async def trades(request: web.Request, context: WebContext) -> dict[str, Any]:
     text = request.query.get("page", "1")
-    page = max(1, int(text)) if text.isdigit() else 1
+    number = max(1, int(text)) if text.isdigit() else 1
     if context.control is None:
-        return render(request, "trades.html", title="Trades", found=None)
-    found = context.control.trades(page, TRADES_PER_PAGE)
-    if page > found.pages:
+        return {"found": None}
+    found = context.control.trades(number, TRADES_PER_PAGE)
+    if number > found.pages:
         found = context.control.trades(found.pages, TRADES_PER_PAGE)
-    return render(request, "trades.html", title="Trades", found=found)
+    return {"found": found}
 
 
-@routes.get("/matrix")
-async def matrix(request: web.Request) -> web.Response:
-    context = context_of(request)
-    rows = live_views.evaluation_matrix(context.bot) if context.bot is not None else None
-    return render(request, "matrix.html", title="Evaluations", rows=rows)
+@page("/matrix", "matrix.html", "Evaluations")
+async def matrix(request: web.Request, context: WebContext) -> dict[str, Any]:
+    return {"rows": live_views.evaluation_matrix(context.bot) if context.bot is not None else None}
 
 
-@routes.get("/logs")
-async def logs(request: web.Request) -> web.Response:
-    hub = context_of(request).hub
-    return render(
-        request,
-        "logs.html",
-        title="Logs and notifications",
-        logs=hub.kept("log")[-100:],
-        notifications=hub.kept("notification"),
-    )
+@page("/logs", "logs.html", "Logs and notifications")
+async def logs(request: web.Request, context: WebContext) -> dict[str, Any]:
+    return {"logs": context.hub.kept("log")[-100:], "notifications": context.hub.kept("notification")}
 
 
 # ------------------------------------------------------------------ profiles and tentacles
-@routes.get("/profiles")
-async def profiles(request: web.Request) -> web.Response:
-    context = context_of(request)
-    return render(
-        request,
-        "profiles.html",
-        title="Profiles",
-        profiles=list_profiles(context.home),
-        selected=selected_profile(context.home),
-        error=request.query.get("error"),
-    )
+@page("/profiles", "profiles.html", "Profiles")
+async def profiles(request: web.Request, context: WebContext) -> dict[str, Any]:
+    return {
+        "profiles": list_profiles(context.home),
+        "selected": selected_profile(context.home),
+        "error": request.query.get("error"),
+    }
 
 
 @routes.post("/profiles/{profile_id}/copy")
@@ -291,6 +287,36 @@ async def select(request: web.Request) -> web.Response:
     raise web.HTTPFound("/profiles")
 
 
+def _form_page(
+    request: web.Request,
+    template: str,
+    schema: dict[str, Any],
+    values: dict[str, Any],
+    errors: dict[str, str],
+    status: int,
+    saved: bool,
+    shown: dict[str, Any],
+) -> web.Response:
+    """A page editing a document of ``schema``: its fields filled with ``values``, each error beside its
+    field (status 422 when a post was refused), "Saved." after a post was accepted."""
+    fields = form_fields(schema, values)
+    return render(request, template, status=status, fields=fields, errors=errors, saved=saved, **shown)
+
+
+def _save_or_refuse(
+    save: Callable[[], None], refused: Callable[[dict[str, str]], web.Response], saved_page: str
+) -> web.Response:
+    """Post/redirect/get of a form: ``save`` accepted redirects to ``saved_page``; refused, the form
+    renders again (``refused``) with the error of each field, or of the whole document under "<root>"."""
+    try:
+        save()
+    except FieldErrors as error:
+        return refused(error.fields)
+    except ConfigError as error:
+        return refused({"<root>": str(error)})
+    raise web.HTTPFound(saved_page)
+
+
 def _profile_page(
     request: web.Request,
     profile_id: str,
@@ -301,17 +327,8 @@ def _profile_page(
 ) -> web.Response:
     context = context_of(request)
     builtin = profile_editing.is_builtin(profile_editing.profile_folder(context.home, profile_id))
-    return render(
-        request,
-        "profile_edit.html",
-        status=status,
-        title=f"Profile {profile_id}",
-        profile_id=profile_id,
-        fields=form_fields(PROFILE_SCHEMA, values),
-        errors=errors,
-        builtin=builtin,
-        saved=saved,
-    )
+    shown = {"title": f"Profile {profile_id}", "profile_id": profile_id, "builtin": builtin}
+    return _form_page(request, "profile_edit.html", PROFILE_SCHEMA, values, errors, status, saved, shown)
 
 
 @routes.get("/profiles/{profile_id}")
@@ -329,30 +346,22 @@ async def save_profile(request: web.Request) -> web.Response:
     stored = profile_editing.read_profile(context.home, profile_id)
     form = {key: str(value) for key, value in (await request.post()).items()}
     document = read_form(PROFILE_SCHEMA, form, stored)
-    try:
-        profile_editing.save_profile(context.home, context.registry, profile_id, document)
-    except FieldErrors as error:
-        return _profile_page(request, profile_id, document, error.fields, status=422)
-    except ConfigError as error:
-        return _profile_page(request, profile_id, document, {"<root>": str(error)}, status=422)
-    raise web.HTTPFound(f"/profiles/{profile_id}?saved=1")
-
-
-@routes.get("/tentacles")
-async def tentacles(request: web.Request) -> web.Response:
-    context = context_of(request)
-    profile_id = request.query.get("profile") or selected_profile(context.home)
-    rows = api_routes.tentacle_rows(context, profile_id)
-    builtin = profile_editing.is_builtin(profile_editing.profile_folder(context.home, profile_id))
-    return render(
-        request,
-        "tentacles.html",
-        title="Tentacles",
-        rows=rows,
-        profile_id=profile_id,
-        builtin=builtin,
-        error=request.query.get("error"),
+    return _save_or_refuse(
+        lambda: profile_editing.save_profile(context.home, context.registry, profile_id, document),
+        lambda errors: _profile_page(request, profile_id, document, errors, status=422),
+        f"/profiles/{profile_id}?saved=1",
     )
+
+
+@page("/tentacles", "tentacles.html", "Tentacles")
+async def tentacles(request: web.Request, context: WebContext) -> dict[str, Any]:
+    profile_id = request.query.get("profile") or selected_profile(context.home)
+    return {
+        "rows": api_routes.tentacle_rows(context, profile_id),
+        "profile_id": profile_id,
+        "builtin": profile_editing.is_builtin(profile_editing.profile_folder(context.home, profile_id)),
+        "error": request.query.get("error"),
+    }
 
 
 @routes.post("/tentacles/{name}/activation")
@@ -378,19 +387,10 @@ def _tentacle_page(
     status: int = 200,
     saved: bool = False,
 ) -> web.Response:
-    context = context_of(request)
-    info = context.registry.get(name)
-    return render(
-        request,
-        "tentacle_config.html",
-        status=status,
-        title=f"{name} in {profile_id}",
-        profile_id=profile_id,
-        info=info,
-        fields=form_fields(info.config_schema, values),
-        errors=errors,
-        saved=saved,
-    )
+    info = context_of(request).registry.get(name)
+    shown = {"title": f"{name} in {profile_id}", "profile_id": profile_id, "info": info}
+    schema = info.config_schema
+    return _form_page(request, "tentacle_config.html", schema, values, errors, status, saved, shown)
 
 
 @routes.get("/tentacles/{name}")
@@ -412,76 +412,62 @@ async def save_tentacle(request: web.Request) -> web.Response:
     profile_id = form.get("profile") or selected_profile(context.home)
     stored = profile_editing.tentacle_config(context.home, context.registry, profile_id, name)
     config = read_form(context.registry.get(name).config_schema, form, stored)
-    try:
-        profile_editing.save_tentacle_config(context.home, context.registry, profile_id, name, config)
-    except FieldErrors as error:
-        return _tentacle_page(request, profile_id, name, config, error.fields, status=422)
-    except ConfigError as error:
-        return _tentacle_page(request, profile_id, name, config, {"<root>": str(error)}, status=422)
-    raise web.HTTPFound(f"/tentacles/{name}?profile={quote(profile_id)}&saved=1")
+    return _save_or_refuse(
+        lambda: profile_editing.save_tentacle_config(
+            context.home, context.registry, profile_id, name, config
+        ),
+        lambda errors: _tentacle_page(request, profile_id, name, config, errors, status=422),
+        f"/tentacles/{name}?profile={quote(profile_id)}&saved=1",
+    )
 
 
 # ------------------------------------------------------------------ backtesting and data
-@routes.get("/backtesting")
-async def backtesting(request: web.Request) -> web.Response:
-    context = context_of(request)
-    files = await asyncio.to_thread(api_routes.data_listing, context)
-    return render(
-        request,
-        "backtesting.html",
-        title="Backtesting",
-        profiles=list_profiles(context.home),
-        selected=selected_profile(context.home),
-        files=files,
-        runs=context.backtests.list(),
-    )
+async def _run_form(context: WebContext) -> dict[str, Any]:
+    """What a form starting a run (a backtest, a study) offers: the profiles, the selected one, the
+    data files."""
+    return {
+        "profiles": list_profiles(context.home),
+        "selected": selected_profile(context.home),
+        "files": await asyncio.to_thread(api_routes.data_listing, context),
+    }
 
 
-@routes.get("/backtesting/{run_id}")
-async def backtest_page(request: web.Request) -> web.Response:
-    context = context_of(request)
+@page("/backtesting", "backtesting.html", "Backtesting")
+async def backtesting(request: web.Request, context: WebContext) -> dict[str, Any]:
+    return {**await _run_form(context), "runs": context.backtests.list()}
+
+
+@page("/backtesting/{run_id}", "backtest_report.html")
+async def backtest_page(request: web.Request, context: WebContext) -> dict[str, Any]:
     run = context.backtests.get(request.match_info["run_id"])
     figures = context.backtests.figures(run.id) if run.status == "done" else None
-    return render(request, "backtest_report.html", title=f"Backtest {run.id}", run=run, figures=figures)
+    return {"title": f"Backtest {run.id}", "run": run, "figures": figures}
 
 
-@routes.get("/optimizer")
-async def optimizer(request: web.Request) -> web.Response:
-    context = context_of(request)
-    files = await asyncio.to_thread(api_routes.data_listing, context)
-    return render(
-        request,
-        "optimizer.html",
-        title="Optimizer",
-        profiles=list_profiles(context.home),
-        selected=selected_profile(context.home),
-        files=files,
-        samplers=SAMPLERS,
-        default_sampler=DEFAULT_SAMPLER,
-        objectives=available_objectives(),
-        runs=context.optimizations.list(),
-    )
+@page("/optimizer", "optimizer.html", "Optimizer")
+async def optimizer(request: web.Request, context: WebContext) -> dict[str, Any]:
+    return {
+        **await _run_form(context),
+        "samplers": SAMPLERS,
+        "default_sampler": DEFAULT_SAMPLER,
+        "objectives": available_objectives(),
+        "runs": context.optimizations.list(),
+    }
 
 
-@routes.get("/optimizer/{run_id}")
-async def optimization_page(request: web.Request) -> web.Response:
-    context = context_of(request)
+@page("/optimizer/{run_id}", "optimization.html")
+async def optimization_page(request: web.Request, context: WebContext) -> dict[str, Any]:
     run = context.optimizations.get(request.match_info["run_id"])
-    return render(request, "optimization.html", title=f"Optimization {run.id}", run=run)
+    return {"title": f"Optimization {run.id}", "run": run}
 
 
-@routes.get("/data")
-async def data(request: web.Request) -> web.Response:
-    context = context_of(request)
-    files = await asyncio.to_thread(api_routes.data_listing, context)
-    return render(
-        request,
-        "data.html",
-        title="Data",
-        files=files,
-        message=request.query.get("message"),
-        error=request.query.get("error"),
-    )
+@page("/data", "data.html", "Data")
+async def data(request: web.Request, context: WebContext) -> dict[str, Any]:
+    return {
+        "files": await asyncio.to_thread(api_routes.data_listing, context),
+        "message": request.query.get("message"),
+        "error": request.query.get("error"),
+    }
 
 
 @routes.post("/data/upload")
@@ -496,11 +482,10 @@ async def upload(request: web.Request) -> web.Response:
     raise web.HTTPFound(f"/data?message={quote(message)}")
 
 
-@routes.get("/data/{name}")
-async def data_file(request: web.Request) -> web.Response:
-    context = context_of(request)
+@page("/data/{name}", "data_file.html")
+async def data_file(request: web.Request, context: WebContext) -> dict[str, Any]:
     found = await asyncio.to_thread(api_routes.inspection, context, request.match_info["name"])
-    return render(request, "data_file.html", title=found["name"], file=found)
+    return {"title": found["name"], "file": found}
 
 
 def _json_for_page(value: Any) -> str:

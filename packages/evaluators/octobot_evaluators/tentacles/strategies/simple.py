@@ -36,15 +36,15 @@ class SimpleStrategyEvaluator(Strategy):
     }
 
     def evaluate(self, trigger: StrategyTrigger) -> float | None:
+        symbol = trigger.symbol
         total, count = 0.0, 0
-        for entry in self.ta_evaluations(trigger.symbol).values():
-            if entry is not None and entry.value is not None:
-                total += entry.value
-                count += 1
+        for value in self.ta_opinions(symbol):
+            total += value
+            count += 1
         if self.config["include_real_time"]:
+            matrix, exchange = self.matrix, self.exchange
             for kind in (EvaluatorType.REAL_TIME, EvaluatorType.SOCIAL):
-                for entry in self.matrix.evaluations(self.exchange, kind, trigger.symbol).values():
-                    if entry is not None and entry.value is not None:
-                        total += entry.value
-                        count += 1
+                for value in matrix.opinions(exchange, kind, symbol):
+                    total += value
+                    count += 1
         return total / count if count else None
