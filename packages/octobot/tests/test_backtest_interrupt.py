@@ -21,6 +21,13 @@ HOUR = 3_600_000
 CANDLES = 20_000
 
 
+def _ctrl_c_as_in_a_terminal() -> None:
+    """The backtest gets SIGINT's default disposition, as in a terminal: a suite run by a process that
+    ignores SIGINT (a background job of a non-interactive shell, some CI runners) would pass that on, and
+    Python then installs no Ctrl+C handler at all."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _long_btc_file(path: Path) -> Path:
     """A random walk of BTC/USDT 1h candles (seeded): long enough to interrupt mid-run."""
     rng = np.random.default_rng(7)
@@ -52,6 +59,7 @@ def test_ctrl_c_stops_the_replay_exits_130_and_writes_the_partial_report(home, b
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         env={**os.environ, "OCTOBOT_HOME": str(home.root), "PYTHONPATH": python_path},
+        preexec_fn=_ctrl_c_as_in_a_terminal,
     )
     seen = b""
     try:
