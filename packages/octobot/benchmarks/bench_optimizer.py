@@ -139,11 +139,17 @@ def scaling(scratch: Path, trials: int, candles: int) -> list[dict[str, Any]]:
     home, data, space = _setup(scratch / "short", candles)
     _warm_up(home, data, space, scratch / "warm-up.sqlite")
     serial_s, serial = _timed(home, _options(data, space, scratch / "serial.sqlite", trials, workers=1))
+    # the first pool of a process starts the forkserver its workers fork from, which imports the trial
+    # code once (seconds): timed apart, as the cluster's start is
+    began = time.perf_counter()
+    octobot.run_study(_options(data, space, scratch / "pool-start.sqlite", 2, workers=2, seed=98), home=home)
+    start_s = time.perf_counter() - began
     pool_s, pool = _timed(home, _options(data, space, scratch / "pool.sqlite", trials, workers=2))
     case = f"optimizer: {trials} trials x {candles:,} 1m candles"
     print(
         f"{case}\n  serial {serial_s:.2f} s, local pool (2 workers) {pool_s:.2f} s "
-        f"-> {serial_s / pool_s:.2f}x; {_efficiency(serial, pool)}"
+        f"-> {serial_s / pool_s:.2f}x; {_efficiency(serial, pool)}; the process's first pool (its "
+        f"forkserver start and 2 trials) took {start_s:.2f} s before"
     )
     return [_scaling_row(f"{case}, local pool 2 workers vs one", pool_s, pool, serial_s, serial, 1.8)]
 
