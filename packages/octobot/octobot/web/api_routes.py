@@ -223,20 +223,27 @@ async def command(request: web.Request) -> web.Response:
 
 
 # ------------------------------------------------------------------ backtests
-@routes.post(f"{PREFIX}/backtests")
-async def start_backtest(request: web.Request) -> web.Response:
-    context = context_of(request)
-    body = await _json_body(request)
+def _run_inputs(context: WebContext, body: dict[str, Any]) -> tuple[str, list[Path], int | None, int | None]:
+    """What a backtest or an optimization runs on: the profile (the selected one by default), the data
+    files by name and the optional window; a bad value is a 400 naming it."""
     profile = body.get("profile") or selected_profile(context.home)
     names = body.get("data_files") or []
     if not isinstance(names, list) or not names:
-        return bad_request("data_files: give the names of one or more data files (see GET /api/v1/data)")
+        raise UsageError("data_files: give the names of one or more data files (see GET /api/v1/data)")
     files = [data_file(context, str(name)) for name in names]
     start_ms = iso_ms(body["start"], "start") if body.get("start") else None
     end_ms = iso_ms(body["end"], "end") if body.get("end") else None
     if start_ms is not None and end_ms is not None and start_ms >= end_ms:
-        return bad_request("start must be before end")
-    run = context.backtests.start(str(profile), files, start_ms, end_ms)
+        raise UsageError("start must be before end")
+    return str(profile), files, start_ms, end_ms
+
+
+@routes.post(f"{PREFIX}/backtests")
+async def start_backtest(request: web.Request) -> web.Response:
+    context = context_of(request)
+    body = await _json_body(request)
+    profile, files, start_ms, end_ms = _run_inputs(context, body)
+    run = context.backtests.start(profile, files, start_ms, end_ms)
     return ok(run.to_dict(), status=202)
 
 
@@ -274,16 +281,8 @@ _REPORT_CSP = (
 async def start_optimization(request: web.Request) -> web.Response:
     context = context_of(request)
     body = await _json_body(request)
-    profile = body.get("profile") or selected_profile(context.home)
-    names = body.get("data_files") or []
-    if not isinstance(names, list) or not names:
-        return bad_request("data_files: give the names of one or more data files (see GET /api/v1/data)")
-    files = [data_file(context, str(name)) for name in names]
-    start_ms = iso_ms(body["start"], "start") if body.get("start") else None
-    end_ms = iso_ms(body["end"], "end") if body.get("end") else None
-    if start_ms is not None and end_ms is not None and start_ms >= end_ms:
-        return bad_request("start must be before end")
-    run = await context.optimizations.start(str(profile), files, body, start_ms, end_ms)
+    profile, files, start_ms, end_ms = _run_inputs(context, body)
+    run = await context.optimizations.start(profile, files, body, start_ms, end_ms)
     return ok(run.to_dict(), status=202)
 
 
