@@ -205,7 +205,8 @@ class MarketMakingTradingMode(AbstractTradingMode):
         reference = self.reference_price(symbol)
         if reference is None or reference <= ZERO or not self._outdated(symbol, reference):
             return
-        if self.config.get("max_daily_volume_percent") and self.daily_volume(symbol) is None:
+        volume = self.daily_volume(symbol) if self.config.get("max_daily_volume_percent") else None
+        if self.config.get("max_daily_volume_percent") and volume is None:
             if symbol not in self._volume_unknown_said:
                 self._volume_unknown_said.add(symbol)
                 logger.warning(
@@ -215,7 +216,9 @@ class MarketMakingTradingMode(AbstractTradingMode):
                     symbol,
                 )
             return
-        await self._act(symbol, f"the reference at {reference}", lambda: self.plan_book(symbol, reference))
+        await self._act(
+            symbol, f"the reference at {reference}", lambda: self.plan_book(symbol, reference, volume)
+        )
         self._laid_at[symbol] = reference
         self._laid_count[symbol] = len(self.own_open_orders(symbol))
 
@@ -295,9 +298,10 @@ class MarketMakingTradingMode(AbstractTradingMode):
             return [low] * count
         return [low + (high - low) * index / (count - 1) for index in range(count)]
 
-    def plan_book(self, symbol: str, reference: Decimal) -> OrderPlan:
+    def plan_book(self, symbol: str, reference: Decimal, daily_volume: Decimal | None = None) -> OrderPlan:
         """Cancel this mode's orders of ``symbol`` and lay the book around ``reference`` with the funds
-        they free plus what is available. Changes nothing."""
+        they free plus what is available, capped by ``daily_volume`` (read when not given) if the config
+        caps the book. Changes nothing."""
         rules = self.exchange_manager.markets.rules(symbol)
         portfolio = self.exchange_manager.portfolio
         current = self.own_open_orders(symbol)
@@ -307,9 +311,11 @@ class MarketMakingTradingMode(AbstractTradingMode):
         base = portfolio.available(rules.base) + sum(
             o.amount - o.filled for o in current if o.side is OrderSide.SELL
         )
-        volume = self.daily_volume(symbol) if self.config.get("max_daily_volume_percent") else None
-        if self.config.get("max_daily_volume_percent") and volume is None:
-            return OrderPlan(symbol)  # capped by a volume not known yet: no book (see _on_book)
+        volume = None
+        if self.config.get("max_daily_volume_percent"):
+            volume = self.daily_volume(symbol) if daily_volume is None else daily_volume
+            if volume is None:
+                return OrderPlan(symbol)  # capped by a volume not known yet: no book (see _on_book)
         requests = [
             OrderRequest(layout.side, OrderKind.LIMIT, amount, price, tag=self.get_name())
             for layout in self.layout(symbol, reference, quote, base, volume)
