@@ -576,6 +576,60 @@ async def test_trade_and_order_book_streams_feed_the_exchange_manager(connector,
     assert feed.modes == {("trades", SYMBOL, None): "stream", ("order_book", SYMBOL, None): "stream"}
 
 
+class _SlowTickerSink:
+    """A MarketDataSink that takes its time over the first ticker: until ``release`` is set."""
+
+    def __init__(self) -> None:
+        self.tickers: asyncio.Queue = asyncio.Queue()
+        self.handling = asyncio.Event()
+        self.release = asyncio.Event()
+
+    async def push_candle(self, symbol: str, time_frame: object, candle: object) -> None:
+        return None
+
+    async def push_kline(self, symbol: str, time_frame: object, candle: object) -> None:
+        return None
+
+    async def push_ticker(self, symbol: str, ticker: dict) -> None:
+        if not self.handling.is_set():
+            self.handling.set()
+            await self.release.wait()
+        await self.tickers.put(ticker["timestamp"])
+
+    async def push_mark_price(self, symbol: str, price: Decimal, time: int | None = None) -> None:
+        return None
+
+    async def push_order_book(self, symbol: str, bids: list, asks: list, time: int | None = None) -> None:
+        return None
+
+    async def push_recent_trades(self, symbol: str, trades: list[dict]) -> None:
+        return None
+
+
+async def test_a_message_that_arrives_while_the_last_one_is_handled_is_not_lost(connector, emulator):
+    # ccxt resolves a stream's message for whoever waits at that moment, and drops it when nobody does
+    sink = _SlowTickerSink()
+    feed = LiveFeed(connector, [SYMBOL], expected_interval_s={"ticker": 0.0}, now_ms=lambda: emulator.now_ms)
+    await feed.start(sink)
+    try:
+        await asyncio.wait_for(emulator.streams.wait_subscribed("ethbtc@miniTicker"), 10)
+        await emulator.advance()
+        await asyncio.wait_for(sink.handling.wait(), 10)  # the first ticker is being handled...
+        stamps = [connector.client.tickers[SYMBOL]["timestamp"]]
+        await emulator.advance()  # ...when the next one arrives
+        for _ in range(500):  # until ccxt's client has read it
+            if connector.client.tickers[SYMBOL]["timestamp"] != stamps[0]:
+                break
+            await asyncio.sleep(0.02)
+        stamps.append(connector.client.tickers[SYMBOL]["timestamp"])
+        sink.release.set()
+        first = await asyncio.wait_for(sink.tickers.get(), 10)
+        after = await asyncio.wait_for(sink.tickers.get(), 10)
+    finally:
+        await feed.stop()
+    assert [first, after] == stamps and stamps[1] > stamps[0]
+
+
 async def test_rest_fallback_for_own_orders_reports_orders_that_closed_between_polls(
     connector, emulator, candles
 ):

@@ -194,6 +194,8 @@ class LiveFeed(MarketDataSource):
                     await self.sleep(delay)
                     continue
                 failures = 0
+                # listening again before the message is handled: ccxt drops what arrives while nobody waits
+                watch = asyncio.ensure_future(self._watch(key))
                 if rest is not None:  # the stream is back
                     rest.cancel()
                     with contextlib.suppress(asyncio.CancelledError):
@@ -297,8 +299,8 @@ class LiveFeed(MarketDataSource):
             book = OrderBook.from_ccxt(symbol, data, self.now_ms())
             await sink.push_order_book(symbol, book.bids, book.asks, book.time)
         elif self.on_order is not None:  # always set when own orders are streamed
-            for raw in data:
-                update = ExchangeOrder.from_ccxt(raw)
+            # read before anything is awaited: the next watch may already be updating ccxt's cache
+            for update in [ExchangeOrder.from_ccxt(raw) for raw in data]:
                 if update.is_closed:
                     self._open_orders.pop(update.exchange_order_id, None)
                 else:
