@@ -233,12 +233,8 @@ class OctoBot:
         stack.push_async_callback(self._stop_trading_mode, mode, manager)
         self.trading_modes[exchange] = mode
 
-        # a plain function handing back the mode's coroutine: one coroutine per evaluation, not two
-        @oc.returns_awaitable
-        def on_strategy_evaluation(message: dict[str, Any]) -> Awaitable[None]:
-            return mode.set_evaluation(
-                message["symbol"], message["evaluation"], message.get("evaluation_time")
-            )
+        # the mode's set_evaluation behind a compiled link: no Python frame per evaluation
+        on_strategy_evaluation = oe.StrategyLink(mode.set_evaluation)
 
         strategies = [name for name in info.required_strategies if name != WILDCARD] or [WILDCARD]
         for strategy in strategies:
