@@ -19,7 +19,7 @@ from octobot.web import api_routes
 from octobot.web.openapi import openapi_document
 from octobot_exchange_emulator import BinanceLikeServer
 
-from .web_support import ApiClient, running_server
+from .web_support import ApiClient, check_event, running_server
 
 
 @pytest.fixture
@@ -153,7 +153,7 @@ async def test_a_backtest_runs_with_progress_events_and_keeps_its_result(api, bt
         events = []
         while not events or events[-1]["data"]["status"] == "running":
             event = await asyncio.wait_for(socket.receive_json(), 60)
-            jsonschema.validate(event, {**openapi_document()["components"]["schemas"]["Event"]})
+            check_event(event)
             events.append(event)
     progress = [event["data"]["progress"] for event in events]
     assert events[-1]["data"] == {"id": run["id"], "status": "done", "progress": 1.0, "error": None}
@@ -190,6 +190,8 @@ async def test_candles_are_collected_from_a_loopback_exchange_with_progress(api,
             events = [await asyncio.wait_for(socket.receive_json(), 30)]
             while events[-1]["data"]["status"] == "running":
                 events.append(await asyncio.wait_for(socket.receive_json(), 30))
+    for event in events:
+        check_event(event)
     done = events[-1]["data"]
     assert done["id"] == run["id"] and done["status"] == "done" and done["progress"] == 1.0
     assert done["series"] == [{"symbol": "BTC/USDT", "time_frame": "1h", "candles": 240}]
@@ -259,6 +261,30 @@ async def test_events_reach_only_their_subscribers_with_secrets_masked(home, bui
             event = await asyncio.wait_for(socket.receive_json(), 5)
     assert event["type"] == "notification"
     assert "sk-live" not in event["data"]["text"]
+
+
+def test_each_event_type_has_the_schema_of_its_data():
+    """The websocket's events are typed: an event whose data is not of its type's shape is refused."""
+    candle = {"exchange": "binance", "symbol": "BTC/USDT", "time_frame": "1h", "closed": True}
+    check_event({"type": "candle", "time": 1, "data": {**candle, "candle": [1, 2.0, 3.0, 1.0, 2.5, 10.0]}})
+    for wrong in (
+        {"type": "candle", "time": 1, "data": {**candle, "candle": [1, 2.0]}},
+        {"type": "trade", "time": 1, "data": {**candle, "candle": [1, 2.0, 3.0, 1.0, 2.5, 10.0]}},
+        {"type": "notification", "time": 1, "data": {"text": "no title"}},
+        {"type": "backtest_progress", "time": 1, "data": {"id": "x", "status": "lost", "progress": 2}},
+        {"type": "rumour", "time": 1, "data": {}},
+    ):
+        with pytest.raises(jsonschema.ValidationError):
+            check_event(wrong)
+
+
+async def test_a_malformed_websocket_message_gets_a_notification_saying_what_to_send(home, builtin_tentacles):
+    async with running_server(home) as server, aiohttp.ClientSession() as session:
+        async with session.ws_connect(f"{server.url}/api/v1/ws") as socket:
+            await socket.send_str("subscribe please")
+            event = await asyncio.wait_for(socket.receive_json(), 5)
+    check_event(event)
+    assert event["type"] == "notification" and '"subscribe"' in event["data"]["text"]
 
 
 def test_listening_beyond_loopback_needs_a_password(home, builtin_tentacles):

@@ -14,6 +14,7 @@ import jsonschema
 
 import octobot
 from octobot.web.app import WebServer, create_context
+from octobot.web.openapi import openapi_document
 
 
 @asynccontextmanager
@@ -84,3 +85,10 @@ class ApiClient:
         jsonschema.Draft202012Validator(self._schema(template, method, status)).validate(body)
         self.checked.add((template, method.lower(), status))
         return body
+
+
+def check_event(event: dict[str, Any]) -> None:
+    """Validate a websocket event against the document's Event schema: the envelope and the schema of
+    its type's data (an event of an unknown type, or with data of another shape, fails)."""
+    schema = {"$ref": "#/components/schemas/Event", "components": openapi_document()["components"]}
+    jsonschema.Draft202012Validator(schema).validate(event)

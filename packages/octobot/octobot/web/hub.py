@@ -124,7 +124,9 @@ class EventHub:
             message = json.loads(text)
             kind, data = message.get("type"), message.get("data", [])
         except (ValueError, AttributeError):
-            subscriber.offer(event_text("notification", {"level": "error", "text": "malformed message"}))
+            refused = 'malformed message: send {"type": "subscribe", "data": [event types]}'
+            notice = {"event": "error", "title": "Websocket", "text": refused, "silent": False}
+            subscriber.offer(event_text("notification", notice))
             return
         if kind == "subscribe" and isinstance(data, list):
             subscriber.types |= set(_parse_types(data))

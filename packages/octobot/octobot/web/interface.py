@@ -9,10 +9,12 @@ from typing import Any, ClassVar
 import octobot_trading as ot
 from octobot.home import UserHome
 from octobot.interface_base import AbstractInterface
+from octobot.notifications import NOTIFICATIONS_SCHEMA
 from octobot.tentacle_registry import TentacleRegistry
 from octobot.web import DEFAULT_HOST, DEFAULT_PORT
 from octobot.web.app import WebServer, create_context
 from octobot.web.hub import EventHub
+from octobot.web.hub_notifier import HubNotifier
 
 #: exchange channel -> websocket event type
 _CHANNEL_EVENTS = {
@@ -46,12 +48,14 @@ class WebInterface(AbstractInterface):
                 "title": "User data folder",
                 "description": "default: $OCTOBOT_HOME or ~/.octobot",
             },
+            "notifications": NOTIFICATIONS_SCHEMA,
         },
         "additionalProperties": False,
     }
     ABSTRACT: ClassVar[bool] = False
 
     server: WebServer | None = None
+    notifier: HubNotifier | None = None
 
     async def start(self) -> None:
         home = UserHome.resolve(self.config.get("home"))
@@ -68,6 +72,9 @@ class WebInterface(AbstractInterface):
                 )
         if self.bot.matrix is not None:
             await self.subscribe(self.bot.matrix.matrix_channel, _forward_evaluation(hub))
+        levels = {"notifications": self.config["notifications"]} if "notifications" in self.config else {}
+        self.notifier = HubNotifier(self.bot, hub, levels)
+        await self.notifier.start()
         smallest = ot.smallest_time_frame(self.bot.profile.time_frames).value
         for manager in self.bot.exchange_managers.values():
             await self.subscribe(
@@ -75,6 +82,9 @@ class WebInterface(AbstractInterface):
             )
 
     async def stop(self) -> None:
+        if self.notifier is not None:
+            await self.notifier.stop()
+            self.notifier = None
         await super().stop()
         if self.server is not None:
             await self.server.stop()
