@@ -76,9 +76,11 @@ class WebInterface(AbstractInterface):
         self.notifier = HubNotifier(self.bot, hub, levels)
         await self.notifier.start()
         smallest = ot.smallest_time_frame(self.bot.profile.time_frames).value
-        for manager in self.bot.exchange_managers.values():
+        for exchange, manager in self.bot.exchange_managers.items():
             await self.subscribe(
-                manager.get_channel("OHLCVChannel"), _value_recorder(manager), time_frame=smallest
+                manager.get_channel("OHLCVChannel"),
+                _value_recorder(hub, exchange, manager),
+                time_frame=smallest,
             )
 
     async def stop(self) -> None:
@@ -105,15 +107,28 @@ def _forward(hub: EventHub, event_type: str, exchange: str, closed: bool) -> Any
     return forward
 
 
-def _value_recorder(manager: ot.ExchangeManager) -> Any:
+def _value_recorder(hub: EventHub, exchange: str, manager: ot.ExchangeManager) -> Any:
     """Records the portfolio's value at each closed candle of the smallest time frame: the history the
-    portfolio page and the dashboard draw (a live account records none by itself)."""
+    portfolio page and the dashboard draw (a live account records none by itself). Publishes the
+    profitability against the market then too: the exchange sends it only when the balance changes,
+    while the market (and so the comparison) moves at every candle."""
 
     async def record(message: dict[str, Any]) -> None:
         try:
             manager.portfolio_manager.record_value()
+            profitability = manager.portfolio_manager.profitability() if hub.subscriber_count else None
         except (ot.OctobotTradingError, ArithmeticError, ValueError):  # an asset without a price yet
             return
+        if profitability is not None:
+            hub.publish(
+                "profitability",
+                {
+                    "exchange": exchange,
+                    "exchange_id": message.get("exchange"),
+                    "profitability": profitability.to_dict(),
+                    "time": manager.clock.now_ms(),
+                },
+            )
 
     return record
 

@@ -45,7 +45,9 @@ async function loadOrders() {
 
 function drawTrades() {
   const { symbol } = selected();
-  price.markers.setMarkers(trades.filter((t) => t.symbol === symbol).map(tradeMarker).sort((a, b) => a.time - b.time));
+  const shown = trades.filter((t) => t.symbol === symbol).map(tradeMarker).sort((a, b) => a.time - b.time);
+  price.markers.setMarkers(shown);
+  element.dataset.tradeMarkers = String(shown.length);
 }
 
 async function loadTrades() {
@@ -68,6 +70,7 @@ function showProfit(p, time) {
   document.getElementById('bot-profit').textContent = `${number(p.profit_percent)} %`;
   document.getElementById('market-profit').textContent = `${number(p.vs_market_percent)} pts`;
   botPoints.push([time, p.profit_percent]);
+  document.getElementById('profit-chart').dataset.points = String(botPoints.length);
   marketPoints.push([time, p.market_average_percent]);
   profit.series[0].setData(lineData(botPoints));
   profit.series[1].setData(lineData(marketPoints));
