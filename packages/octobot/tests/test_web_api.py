@@ -6,6 +6,12 @@ from __future__ import annotations
 import asyncio
 import io
 import json
+import os
+import re
+import signal
+import subprocess
+import sys
+from typing import Any
 
 import aiohttp
 import jsonschema
@@ -305,3 +311,61 @@ def test_the_password_is_set_from_stdin(home, monkeypatch):
     assert "long enough secret" not in out.getvalue()
     stored = (home.root / "web_password.json").read_text()
     assert "$argon2id$" in stored and "long enough secret" not in stored
+
+
+def test_octobot_web_serves_the_user_folder_until_stopped(home, builtin_tentacles):
+    """`octobot web --port 0`: the interface over the user folder without a bot, on loopback, until a
+    signal stops it (exit 0, no traceback)."""
+    python_path = os.pathsep.join([str(builtin_tentacles), *sys.path])
+    process = subprocess.Popen(
+        [sys.executable, "-m", "octobot", "web", "--host", "127.0.0.1", "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "OCTOBOT_HOME": str(home.root), "PYTHONPATH": python_path},
+    )
+    try:
+        line = process.stdout.readline().decode()
+        found = re.search(r"web interface on (http://127\.0\.0\.1:(\d+))", line)
+        assert found is not None and found.group(2) != "0", line + process.stderr.read1(4096).decode()
+
+        async def read() -> tuple[Any, str]:
+            async with aiohttp.ClientSession() as session:
+                async with session.get(f"{found.group(1)}/api/v1/status") as response:
+                    status = await response.json()
+                async with session.get(f"{found.group(1)}/profiles") as response:
+                    return status, await response.text()
+
+        status, page = asyncio.run(read())
+        assert status == {"running": False, "mode": "web", "profile": "default"}
+        assert 'data-profile="default"' in page
+        process.send_signal(signal.SIGTERM)
+        _, err = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 0 and "Traceback" not in err.decode()
+
+
+async def test_past_runs_are_kept_across_restarts_and_comparable(home, builtin_tentacles, btc_data_file):
+    """Each run is kept in the user folder: a later `octobot web` lists it, with its figures to compare."""
+    windows = (("2018-04-10", "2018-04-17"), ("2018-04-17", "2018-04-27"))
+    async with running_server(home) as server, aiohttp.ClientSession() as session:
+        api = await ApiClient.connect(session, server.url)
+        await api.log_in()
+        ids = []
+        for start, end in windows:
+            body = {"data_files": ["btc"], "start": start, "end": end}
+            ids.append((await api.call("POST", "/backtests", 202, json_body=body))["id"])
+            assert (await server.context.backtests.wait(ids[-1])).status == "done"
+    async with running_server(home) as server, aiohttp.ClientSession() as session:
+        api = await ApiClient.connect(session, server.url)
+        await api.log_in()
+        listed = {run["id"]: run for run in (await api.call("GET", "/backtests", 200))["backtests"]}
+        assert set(ids) <= set(listed) and all(listed[i]["status"] == "done" for i in ids)
+        figures = [await api.call("GET", "/backtests/{run_id}/result", 200, run_id=i) for i in ids]
+        page = await (await session.get(f"{server.url}/backtesting")).text()
+    for (start, _end), result in zip(windows, figures, strict=True):
+        assert result["start"].startswith(start) and result["equity"]
+    assert figures[0]["equity"] != figures[1]["equity"]  # two runs, two curves to compare
+    for run_id in ids:  # each with its box (enabled) to compare it on the page
+        assert re.search(rf'name="compare" value="{run_id}"\s*>', page), run_id
