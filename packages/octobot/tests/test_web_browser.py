@@ -289,6 +289,50 @@ def test_a_study_runs_from_the_optimizer_page_with_progress_and_results(
     assert len(studies) == 1 and "done" in studies[0].text and "4 / 4" in studies[0].text
 
 
+def test_data_is_imported_by_upload_and_collected_with_progress(
+    driver, shots, server, loop, home, octobot_btc_file
+):
+    """The data page: a file imported through the upload form, then candles collected from a loopback
+    exchange with the progress shown, and both files listed and inspectable."""
+    import octobot_backtesting as ob
+    from octobot_exchange_emulator import BinanceLikeServer
+
+    visit(driver, server, "/data")
+    by_css(driver, "#upload-form input[name=file]").send_keys(str(octobot_btc_file))
+    by_css(driver, "#upload-form input[name=name]").send_keys("uploaded")
+    click_and_load(driver, by_css(driver, "#upload-form button"))
+    assert by_css(driver, "#data-message").text.startswith("Imported ")
+    assert "uploaded.sqlite" in by_css(driver, "#data-table").text
+
+    with ob.DataFileReader(home.data / "uploaded.sqlite") as reader:
+        candles = reader.read_ohlcv("BTC/USDT", "1h")
+    exchange = BinanceLikeServer({("BTC/USDT", "1h"): candles})
+    loop.run(exchange.__aenter__())
+    try:
+        home.user_config.write_text(json.dumps({"exchanges": {"binance": {"ccxt": exchange.ccxt_config()}}}))
+        home.user_config.chmod(0o600)
+        visit(driver, server, "/data")
+        wait(driver, lambda d: d.execute_script("return document.body.dataset.live") == "1")
+        form = "#collect-form"
+        driver.execute_script(
+            "const f = document.getElementById('collect-form');"
+            "f.elements.start.value = '2018-04-10'; f.elements.end.value = '2018-04-20';"
+            "f.elements.name.value = 'collected';"
+        )
+        by_css(driver, f"{form} button").click()
+        wait(driver, lambda d: by_css(d, "#collect-progress").get_attribute("data-done") == "1", timeout=60)
+        assert by_css(driver, "#collect-progress").get_attribute("data-progress") == "100"
+        assert int(by_css(driver, "#collect-progress").get_attribute("data-steps")) >= 1
+        assert by_css(driver, "#collect-done").text == "Collected 240 candles into collected.sqlite."
+        driver.save_screenshot(str(shots / "data-collected.png"))
+        assert severe_console_errors(driver) == []
+    finally:
+        loop.run(exchange.__aexit__(None, None, None))
+    click_and_load(driver, by_css(driver, "#collect-done a"))
+    assert urlsplit(driver.current_url).path == "/data/collected.sqlite"
+    assert "240" in by_css(driver, "#series-table").text
+
+
 @pytest.fixture
 def live(home, builtin_tentacles, btc_data_file, loop) -> Iterator[tuple[Any, str]]:
     """A bot of the default profile with its web interface, on the browser tests' loop thread."""
