@@ -11,6 +11,7 @@ import re
 import signal
 import subprocess
 import sys
+from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -34,6 +35,27 @@ async def api(home, builtin_tentacles):
         client = await ApiClient.connect(session, server.url)
         await client.log_in()
         yield client
+
+
+#: operations the client cannot call as JSON or HTML: the websocket (tested by its handshake and events)
+_NOT_THROUGH_THE_CLIENT = {("GET", "/ws")}
+
+
+def test_the_client_code_exercises_every_documented_operation():
+    """Every operation of the document is called, somewhere in these tests, through the client that
+    validates its answer against the document (an operation added without a test fails here)."""
+    document = openapi_document()
+    documented = {(method.upper(), path) for path, item in document["paths"].items() for method in item}
+    called: set[tuple[str, str]] = set()
+    for source in Path(__file__).parent.glob("test_web*.py"):
+        found = re.finditer(r'\.call\(\s*"(GET|POST|PUT|DELETE)",\s*"([^"]+)"', source.read_text())
+        called |= {(match.group(1), match.group(2)) for match in found}
+    assert sorted(documented - called - _NOT_THROUGH_THE_CLIENT) == []
+    assert sorted(called - documented) == []
+
+
+async def test_the_document_is_served_as_the_client_reads_it(api):
+    assert await api.call("GET", "/openapi.json", 200) == openapi_document()
 
 
 def test_the_document_describes_every_route_and_nothing_else():
@@ -137,6 +159,10 @@ async def test_data_files_are_uploaded_listed_and_inspected(api, octobot_btc_fil
     inspection = await api.call("GET", "/data/{name}", 200, name="uploaded")
     assert len(inspection["series"]) == 14
     await api.call("GET", "/data/{name}", 404, name="../../etc/passwd")
+    await api.log_in()  # a script again: its token instead of the browser's CSRF cookie
+    assert (await api.call("DELETE", "/data/{name}", 200, name="uploaded"))["deleted"] == "uploaded.sqlite"
+    await api.call("DELETE", "/data/{name}", 404, name="uploaded")
+    assert (await api.call("GET", "/data", 200))["files"] == []
 
 
 async def test_a_backtest_runs_with_progress_events_and_keeps_its_result(api, btc_data_file):
@@ -170,8 +196,12 @@ async def test_a_backtest_runs_with_progress_events_and_keeps_its_result(api, bt
     listing = await api.call("GET", "/backtests", 200)
     assert listing["backtests"][0]["id"] == run["id"] and listing["backtests"][0]["status"] == "done"
     assert listing["backtests"][0]["summary"]["trade_count"] == result["trade_count"]
-    async with api.session.get(f"{api.base}/api/v1/backtests/{run['id']}/report") as response:
-        assert response.status == 200 and (await response.text()).lower().startswith("<!doctype html")
+    report = await api.call("GET", "/backtests/{run_id}/report", 200, run_id=run["id"])
+    assert report.lower().startswith("<!doctype html")
+    state = await api.call("GET", "/backtests/{run_id}", 200, run_id=run["id"])
+    assert state["status"] == "done" and state["progress"] == 1.0
+    await api.call("GET", "/backtests/{run_id}", 404, run_id="nope")
+    await api.call("GET", "/backtests/{run_id}/report", 404, run_id="nope")
 
 
 async def test_candles_are_collected_from_a_loopback_exchange_with_progress(api, home, btc_data_file):

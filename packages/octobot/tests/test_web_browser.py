@@ -355,6 +355,8 @@ def test_the_dashboard_moves_when_a_candle_arrives(driver, shots, live, loop):
     before = int(by_css(driver, chart).get_attribute("data-last-time"))
     assert before == int(fed.candles[HOLDING_AFTER - 1][0])
     assert by_css(driver, "#bot-state").text == "bot running"
+    # the portfolio value, one point per closed candle since the start
+    assert int(by_css(driver, "#value-chart").get_attribute("data-points")) >= HOLDING_AFTER - 1
     # the open order is a price line, the entry's fill a marker
     assert by_css(driver, chart).get_attribute("data-order-lines") == "1"
     fills = [t for t in fed.manager.trader.trades() if t.symbol == "BTC/USDT"]

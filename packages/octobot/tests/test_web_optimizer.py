@@ -74,8 +74,8 @@ async def test_a_study_runs_with_progress_events_and_keeps_its_results(api, home
     listing = await api.call("GET", "/optimizations", 200)
     assert listing["optimizations"][0]["id"] == run["id"]
     assert listing["optimizations"][0]["states"] == {"complete": 4}
-    async with api.session.get(f"{api.base}/api/v1/optimizations/{run['id']}/report") as response:
-        assert response.status == 200 and "<html" in (await response.text()).lower()
+    report = await api.call("GET", "/optimizations/{run_id}/report", 200, run_id=run["id"])
+    assert "<html" in report.lower()
 
     saved = await api.call(
         "POST", "/optimizations/{run_id}/save-best", 201, json_body={"new_id": "tuned"}, run_id=run["id"]

@@ -60,6 +60,7 @@ async function loadValue() {
   const data = await api('GET', '/portfolio/history');
   const history = data.exchanges.find((e) => e.exchange === exchange) || data.exchanges[0];
   if (history) value.series[0].setData(lineData(history.points));
+  document.getElementById('value-chart').dataset.points = String(history ? history.points.length : 0);
   value.chart.timeScale().fitContent();
 }
 
