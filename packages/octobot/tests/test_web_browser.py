@@ -87,7 +87,7 @@ def click_and_load(driver: Any, element: Any) -> None:
     old_page = driver.find_element(By.TAG_NAME, "html")
     element.click()
     wait(driver, expected_conditions.staleness_of(old_page))
-    wait(driver, lambda d: d.execute_script("return document.readyState") == "complete")
+    loaded(driver)
 
 
 def by_css(driver: Any, selector: str) -> Any:
@@ -129,8 +129,16 @@ def visit(driver: Any, server: WebServer, path: str) -> None:
 
 
 def visit_url(driver: Any, url: str) -> None:
+    """Open a page and wait until it is loaded and, for a page of the interface (not the login page),
+    live: its websocket subscribed. Leaving a page while its websocket connects logs a console error."""
     driver.get(url)
+    loaded(driver)
+
+
+def loaded(driver: Any) -> None:
     wait(driver, lambda d: d.execute_script("return document.readyState") == "complete")
+    if shown(driver, "#ws-state"):
+        wait(driver, lambda d: d.execute_script("return document.body.dataset.live") == "1")
 
 
 def finished_backtest(loop: LoopThread, server: WebServer, data_file: Path) -> str:
@@ -483,7 +491,7 @@ def test_an_order_is_cancelled_from_the_orders_page(driver, shots, live, loop):
     fed, url = live
     order_id = loop.run(far_order(fed))
     kept = loop.run(far_order(fed))
-    driver.get(url + "/orders")
+    visit_url(driver, url + "/orders")
     rows = driver.find_elements("css selector", "#orders-table tr[data-order-id]")
     assert sorted(row.get_attribute("data-order-id") for row in rows) == sorted([order_id, kept])
     driver.save_screenshot(str(shots / "live-orders.png"))
