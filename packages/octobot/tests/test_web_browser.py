@@ -7,6 +7,7 @@ Screenshots of every page are kept (see browser_support)."""
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -442,6 +443,8 @@ def test_the_live_pages_follow_the_bot_from_the_websocket(driver, shots, live, l
     loop.run(market_buy(fed))
     wait(driver, lambda d: len(d.find_elements("css selector", notified)) > shown_before)
     assert "Order filled" in by_css(driver, "#notifications li.notification").text
+    logging.getLogger("octobot.web.test").warning("a line logged while the page is open")
+    wait(driver, lambda d: "a line logged while the page is open" in by_css(d, "#logs li").text)
     assert page.is_enabled()
     driver.save_screenshot(str(shots / "live-logs-followed.png"))
     assert severe_console_errors(driver) == []

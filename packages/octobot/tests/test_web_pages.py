@@ -17,7 +17,9 @@ import pytest
 from yarl import URL
 
 import octobot
+from octobot.errors import WebError
 from octobot.profile_store import selected_profile
+from octobot.web.launch import with_web_interface
 
 from .web_live import HOLDING_AFTER, web_bot
 from .web_support import ApiClient, running_server
@@ -243,3 +245,34 @@ async def test_no_secret_is_served(home, builtin_tentacles, btc_data_file):
     for text in served:
         for secret in secrets:
             assert secret not in text
+
+
+async def test_the_login_page_refuses_logins_past_the_failure_limit(home, builtin_tentacles):
+    octobot.set_web_password(home, "a long password")
+    async with (
+        running_server(home) as server,
+        aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as session,
+    ):
+        page = Browser(session, server.url)
+        await page.get("/login")
+        for _ in range(5):
+            _, refused = await page.post("/login", {"password": "guess", "next": "/"}, status=401)
+            assert "Wrong password." in refused
+        _, limited = await page.post("/login", {"password": "a long password", "next": "/"}, status=429)
+        assert "too many failed logins" in limited
+        await page.get("/", status=200)  # still the login page: not let in
+        assert "octobot_session" not in {cookie.key for cookie in session.cookie_jar}
+
+
+def test_run_with_the_web_interface_beyond_loopback_needs_a_password(home, builtin_tentacles):
+    """`octobot run --web --web-host 0.0.0.0` is refused before the bot starts; with a password it is
+    added to the interfaces the bot starts."""
+    registry = octobot.TentacleRegistry.discover(home.tentacles)
+    profile = octobot.load_profile("default", registry, home)
+    with pytest.raises(WebError, match=r"refusing to listen on 0\.0\.0\.0 without a password"):
+        with_web_interface(profile, registry, home, host="0.0.0.0")
+    assert "WebInterface" not in profile.interfaces
+    octobot.set_web_password(home, "a long password")
+    with_web_interface(profile, registry, home, host="0.0.0.0", port=0)
+    assert "WebInterface" in profile.interfaces
+    assert profile.tentacle_config("WebInterface")["host"] == "0.0.0.0"
