@@ -364,8 +364,10 @@ def test_the_dashboard_moves_when_a_candle_arrives(driver, shots, live, loop):
     before = int(by_css(driver, chart).get_attribute("data-last-time"))
     assert before == int(fed.candles[HOLDING_AFTER - 1][0])
     assert by_css(driver, "#bot-state").text == "bot running"
-    # the portfolio value, one point per closed candle since the start
+    # the portfolio value and the profitability against the market: a point per closed candle so far
     assert int(by_css(driver, "#value-chart").get_attribute("data-points")) >= HOLDING_AFTER - 1
+    profit_points = int(by_css(driver, "#profit-chart").get_attribute("data-points"))
+    assert profit_points >= HOLDING_AFTER - 1
     # the open order is a price line, the entry's fill a marker
     assert by_css(driver, chart).get_attribute("data-order-lines") == "1"
     fills = [t for t in fed.manager.trader.trades() if t.symbol == "BTC/USDT"]
@@ -377,7 +379,7 @@ def test_the_dashboard_moves_when_a_candle_arrives(driver, shots, live, loop):
     assert float(by_css(driver, chart).get_attribute("data-last-close")) == pytest.approx(close)
     assert f"{close:,.2f}" in by_css(driver, "#last-candle").text
     # the candle moved the profitability against the market (a point of its chart) and the value
-    wait(driver, lambda d: int(by_css(d, "#profit-chart").get_attribute("data-points") or 0) >= 1)
+    wait(driver, lambda d: int(by_css(d, "#profit-chart").get_attribute("data-points")) == profit_points + 1)
     assert by_css(driver, "#bot-profit").text.endswith("%")
     assert by_css(driver, "#market-profit").text.endswith("pts")
     # a new order and a new fill are marked as they happen

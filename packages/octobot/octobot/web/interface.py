@@ -110,25 +110,25 @@ def _forward(hub: EventHub, event_type: str, exchange: str, closed: bool) -> Any
 def _value_recorder(hub: EventHub, exchange: str, manager: ot.ExchangeManager) -> Any:
     """Records the portfolio's value at each closed candle of the smallest time frame: the history the
     portfolio page and the dashboard draw (a live account records none by itself). Publishes the
-    profitability against the market then too: the exchange sends it only when the balance changes,
-    while the market (and so the comparison) moves at every candle."""
+    profitability against the market then too (kept by the hub for the dashboard's chart): the exchange
+    sends it only when the balance changes, while the market (and so the comparison) moves at every
+    candle."""
 
     async def record(message: dict[str, Any]) -> None:
         try:
             manager.portfolio_manager.record_value()
-            profitability = manager.portfolio_manager.profitability() if hub.subscriber_count else None
+            profitability = manager.portfolio_manager.profitability()
         except (ot.OctobotTradingError, ArithmeticError, ValueError):  # an asset without a price yet
             return
-        if profitability is not None:
-            hub.publish(
-                "profitability",
-                {
-                    "exchange": exchange,
-                    "exchange_id": message.get("exchange"),
-                    "profitability": profitability.to_dict(),
-                    "time": manager.clock.now_ms(),
-                },
-            )
+        hub.publish(
+            "profitability",
+            {
+                "exchange": exchange,
+                "exchange_id": message.get("exchange"),
+                "profitability": profitability.to_dict(),
+                "time": manager.clock.now_ms(),
+            },
+        )
 
     return record
 

@@ -66,15 +66,30 @@ async function loadValue() {
 
 const botPoints = [];
 const marketPoints = [];
+// the history the server kept (each closed candle since the interface started), then the live events
+for (const event of JSON.parse(document.getElementById('profit-data').textContent)) {
+  if (event.exchange !== exchange) continue;
+  botPoints.push([event.time, event.profitability.profit_percent]);
+  marketPoints.push([event.time, event.profitability.market_average_percent]);
+}
+drawProfit();
+
+function drawProfit() {
+  profit.series[0].setData(lineData(botPoints));
+  profit.series[1].setData(lineData(marketPoints));
+  profit.chart.timeScale().fitContent();
+  document.getElementById('profit-chart').dataset.points = String(lineData(botPoints).length);
+}
+
 function showProfit(p, time) {
   document.getElementById('portfolio-value').textContent = `${number(p.current_value)} ${p.reference}`;
   document.getElementById('bot-profit').textContent = `${number(p.profit_percent)} %`;
   document.getElementById('market-profit').textContent = `${number(p.vs_market_percent)} pts`;
   botPoints.push([time, p.profit_percent]);
-  document.getElementById('profit-chart').dataset.points = String(botPoints.length);
   marketPoints.push([time, p.market_average_percent]);
   profit.series[0].setData(lineData(botPoints));
   profit.series[1].setData(lineData(marketPoints));
+  document.getElementById('profit-chart').dataset.points = String(lineData(botPoints).length);
   value.series[0].update({ time: Math.floor(time / 1000), value: Number(p.current_value) });
 }
 
