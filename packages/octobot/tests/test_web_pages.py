@@ -5,6 +5,7 @@ file imported by upload and inspected, a profile selected, commands given throug
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import re
@@ -17,9 +18,11 @@ import pytest
 from yarl import URL
 
 import octobot
-from octobot.errors import WebError
-from octobot.profile_store import selected_profile
+from octobot.cli import main
+from octobot.errors import ExitCode, WebError
+from octobot.profile_store import copy_profile, selected_profile
 from octobot.web.launch import with_web_interface
+from octobot.web.profile_editing import set_activation
 
 from .web_live import HOLDING_AFTER, web_bot
 from .web_support import ApiClient, running_server
@@ -276,3 +279,19 @@ def test_run_with_the_web_interface_beyond_loopback_needs_a_password(home, built
     with_web_interface(profile, registry, home, host="0.0.0.0", port=0)
     assert "WebInterface" in profile.interfaces
     assert profile.tentacle_config("WebInterface")["host"] == "0.0.0.0"
+
+
+def test_run_starts_the_web_interface_with_web_or_when_the_profile_lists_it(home, builtin_tentacles):
+    """Both ways `octobot run` adds the interface (`--web`, or "WebInterface" among the profile's
+    interfaces) go through the exposure check: refused on 0.0.0.0 without a password, before the bot."""
+    err = io.StringIO()
+    code = main(["run", "--web", "--web-host", "0.0.0.0"], out=io.StringIO(), err=err)
+    assert code == ExitCode.WEB_ERROR and "refusing to listen on 0.0.0.0" in err.getvalue()
+
+    registry = octobot.TentacleRegistry.discover(home.tentacles)
+    copy_profile("default", "listed", home)
+    set_activation(home, registry, "listed", "WebInterface", True)
+    (home.profiles / "listed" / "WebInterface.json").write_text(json.dumps({"host": "0.0.0.0", "port": 0}))
+    err = io.StringIO()
+    code = main(["run", "--profile", "listed"], out=io.StringIO(), err=err)
+    assert code == ExitCode.WEB_ERROR and "refusing to listen on 0.0.0.0" in err.getvalue()
