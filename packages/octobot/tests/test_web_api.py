@@ -159,6 +159,15 @@ async def test_data_files_are_uploaded_listed_and_inspected(api, octobot_btc_fil
     inspection = await api.call("GET", "/data/{name}", 200, name="uploaded")
     assert len(inspection["series"]) == 14
     await api.call("GET", "/data/{name}", 404, name="../../etc/passwd")
+    hourly = next(s for s in inspection["series"] if (s["symbol"], s["time_frame"]) == ("BTC/USDT", "1h"))
+    query = {"symbol": "BTC/USDT", "time_frame": "1h", "limit": 10}
+    last = await api.call("GET", "/data/{name}/candles", 200, params=query, name="uploaded")
+    assert (last["symbol"], last["time_frame"], len(last["candles"])) == ("BTC/USDT", "1h", 10)
+    assert last["candles"][-1][0] == hourly["last_timestamp_ms"]  # the last ones
+    assert [c[0] for c in last["candles"]] == sorted(c[0] for c in last["candles"])
+    missing = await api.call("GET", "/data/{name}/candles", 404, params={"time_frame": "7h"}, name="uploaded")
+    assert "1h" in missing["message"]  # names the series the file has
+    await api.call("GET", "/data/{name}/candles", 400, params={"limit": 99999}, name="uploaded")
     await api.log_in()  # a script again: its token instead of the browser's CSRF cookie
     assert (await api.call("DELETE", "/data/{name}", 200, name="uploaded"))["deleted"] == "uploaded.sqlite"
     await api.call("DELETE", "/data/{name}", 404, name="uploaded")

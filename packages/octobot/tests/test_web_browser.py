@@ -181,6 +181,9 @@ def test_every_page_three_ways(driver, shots, server, loop, home, btc_data_file)
             wait(driver, lambda d: by_css(d, "#bt-report").get_attribute("data-ready") == "1")
         if name == "optimization":
             wait(driver, lambda d: by_css(d, "#opt-result").get_attribute("data-ready") == "1")
+        if name == "data-file":  # the candles of the file's first series, drawn
+            wait(driver, lambda d: by_css(d, "#series-chart").get_attribute("data-ready") == "1")
+            assert int(by_css(driver, "#series-chart").get_attribute("data-candles")) > 0
         driver.save_screenshot(str(shots / f"open-{name}.png"))
         assert severe_console_errors(driver) == [], path
 

@@ -292,6 +292,12 @@ SCHEMAS: dict[str, Any] = {
             "candles": _array({"type": "array", "minItems": 6, "maxItems": 6, "items": {"type": "number"}}),
         }
     ),
+    "DataCandles": _object(
+        {
+            **_typed("string", "name", "symbol", "time_frame"),
+            "candles": _array({"type": "array", "minItems": 6, "maxItems": 6, "items": {"type": "number"}}),
+        }
+    ),
     "Evaluations": _object(
         {
             "evaluations": _array(
@@ -665,6 +671,13 @@ ROUTES: tuple[Route, ...] = (
         errors=("400", "401", "422"),
     ),
     _route("get", "/data/{name}", "series, ranges and gaps of a data file", "DataInspection"),
+    _route(
+        "get",
+        "/data/{name}/candles",
+        "the last candles of one series of a data file",
+        "DataCandles",
+        query=(_query("symbol"), _query("time_frame"), _query("limit", "integer", "at most 5000")),
+    ),
     _route("delete", "/data/{name}", "delete a data file", "Any"),
     _route(
         "post",
