@@ -6,11 +6,13 @@ from __future__ import annotations
 import asyncio
 import io
 import json
+import logging
 import os
 import re
 import signal
 import subprocess
 import sys
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -408,3 +410,18 @@ async def test_past_runs_are_kept_across_restarts_and_comparable(home, builtin_t
     assert figures[0]["equity"] != figures[1]["equity"]  # two runs, two curves to compare
     for run_id in ids:  # each with its box (enabled) to compare it on the page
         assert re.search(rf'name="compare" value="{run_id}"\s*>', page), run_id
+
+
+async def test_the_server_runs_on_the_callers_event_loop_without_a_thread(home, builtin_tentacles):
+    """Serving pages, the API and the websocket adds no thread: the interface lives on the loop that
+    started it (the bot's, under `octobot run`)."""
+    before = set(threading.enumerate())
+    async with running_server(home) as server, aiohttp.ClientSession() as session:
+        async with session.ws_connect(f"{server.url}/api/v1/ws?types=log") as socket:
+            for path in ("/", "/profiles", "/api/v1/status", "/api/v1/profiles"):
+                async with session.get(server.url + path) as response:
+                    assert response.status == 200, path
+            logging.getLogger("octobot.web.test").warning("served on one loop")
+            assert (await asyncio.wait_for(socket.receive_json(), 5))["data"]["text"] == "served on one loop"
+            started = set(threading.enumerate()) - before
+    assert started == set(), [thread.name for thread in started]
