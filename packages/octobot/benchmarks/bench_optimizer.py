@@ -4,19 +4,25 @@ The default profile on chained real 1m candles (long_series.chained_series), a s
 that every value of keeps valid (so every trial runs a backtest), the random sampler, all in sample.
 
 Cases, each from one run (throughputs: higher is better):
-1. many short backtests (``--trials`` x ``--short-candles``): the local pool with 2 workers against
-   one worker (serial, in this process); target 1.8x;
-2. the same trials on a Dask LocalCluster of 2 worker processes (started and warmed up, with octobot
-   imported, before the timing, as a running cluster is) against serial; target 1.6x;
+1. many short backtests (``--trials`` x each of ``--pool-candles``, 1,000 to 10,000 by default; half the
+   trials above 2,000): the local pool with 2 workers against one worker (serial, in this process);
+   target 1.8x. The process's pool is started once before (its forkserver's start timed apart) and kept
+   across the cases, as a bot process keeps it; each case's job is new to its workers;
+2. the same kind of trials on a Dask LocalCluster of 2 worker processes (started and warmed up, with
+   octobot imported, before the timing, as a running cluster is; profiler off, monitors quieter) against
+   serial, 40 x 1,000 and 24 x 5,000 candles; target 1.6x. Dask's counters show the job reached each
+   worker once (no fetch from a peer);
 3. per-trial overhead: ``--long-trials`` trials of a ``--long-candles`` backtest run by a serial study
    (settings applied, profile loaded, figures, sampler, store) against the CPU time inside their
    `run_backtest` calls, measured in the same trials (3 studies); the ratio is backtest / (backtest +
    overhead): 0.91 or more means an overhead under 10 %.
-Each study also prints its CPU time per trial, in the driver and in the workers (pool processes, Dask
-workers), so that a slower executor shows whether it spends more CPU per trial or waits.
+Each study also prints its CPU time per trial, in the driver and in the workers (pool processes, read
+live from /proc; Dask workers, asked), and the workers' idle time (or time waiting for a core under
+load), so that a slower executor shows whether it spends more CPU per trial or waits.
 Checks: the pool, the cluster and serial give the same trials (their digest must match between builds).
 
-Run: python benchmarks/bench_optimizer.py [--trials N] [--short-candles N] [--long-candles N] [--json PATH]
+Run: python benchmarks/bench_optimizer.py [--trials N] [--pool-candles N,N] [--short-candles N]
+[--long-candles N] [--json PATH]
 """
 
 from __future__ import annotations
