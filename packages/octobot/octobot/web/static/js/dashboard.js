@@ -86,7 +86,10 @@ let dailyLoading = null;
 let dailyStale = false;
 function refreshDaily() {
   if (dailyLoading) { dailyStale = true; return dailyLoading; }
-  dailyLoading = loadDaily().finally(() => {
+  // a failed read says so under the chart and leaves the rest of the dashboard alone
+  dailyLoading = loadDaily().catch((error) => {
+    document.getElementById('daily-summary').textContent = `daily profit: ${error.message}`;
+  }).finally(() => {
     dailyLoading = null;
     if (dailyStale) { dailyStale = false; refreshDaily(); }
   });
