@@ -85,6 +85,8 @@ class OctoBot:
         #: per exchange, the Matrix-channel consumers that hand strategy evaluations to the trading mode
         self.strategy_links: dict[str, list[oc.Consumer]] = {}
         self.interfaces: dict[str, Any] = {}
+        #: called with (command, source) after each command any interface's BotControl ran (not refused)
+        self.command_listeners: list[Callable[[str, str], None]] = []
         #: the services (URL, token) of this bot, each shared by every tentacle using it
         self.services = Services(profile.services, user_config, read_home=True)
         #: the running service feeds, by name
