@@ -88,7 +88,10 @@ def ten_pairs(pair_candles: int, scratch: Path) -> tuple[EngineRun, float, Engin
     data = cache_folder() / f"ten-pairs-{pair_candles}-v{CACHE_VERSION}.data"
     if not data.exists():
         print(f"writing {len(PAIRS)} x {pair_candles:,} candles to {data} (once)", flush=True)
-        write_data_file(data, pair_series(PAIRS, pair_candles))
+        # written aside, then renamed: another run (another build, another worktree) never reads half
+        partial = data.with_name(f"{data.name}.{os.getpid()}.partial")
+        write_data_file(partial, pair_series(PAIRS, pair_candles))
+        os.replace(partial, data)
     ours, imports_mb = run_profile_isolated(folder, data)
     fee, cash = fee_and_cash(profile)
     first_pair = chained_series(pair_candles)  # the first pair's series (pair_series' variant 0)
