@@ -654,6 +654,26 @@ async def test_a_message_that_arrives_while_the_last_one_is_handled_is_not_lost(
     assert [first, after] == stamps and stamps[1] > stamps[0]
 
 
+async def test_the_newest_ticker_of_a_burst_is_handled(connector, emulator):
+    # three steps at once: their tickers reach ccxt in one read; ccxt answers the waiting call with the
+    # first and keeps the others in its cache only (the bot's price stayed two steps old until the next)
+    sink = _SlowTickerSink()
+    sink.release.set()
+    feed = LiveFeed(connector, [SYMBOL], expected_interval_s={"ticker": 0.0}, now_ms=lambda: emulator.now_ms)
+    await feed.start(sink)
+    try:
+        await asyncio.wait_for(emulator.streams.wait_subscribed("ethbtc@miniTicker"), 10)
+        start = emulator.now_ms
+        await emulator.advance(3)
+        stamps = [await asyncio.wait_for(sink.tickers.get(), 30)]
+        while stamps[-1] < emulator.now_ms:  # a hang guard only: the newest one comes, or the test fails
+            stamps.append(await asyncio.wait_for(sink.tickers.get(), 30))
+    finally:
+        await feed.stop()
+    assert stamps[-1] == start + 3 * FIVE_MINUTES == emulator.now_ms
+    assert stamps == sorted(set(stamps))  # older ones may be skipped, none handled twice
+
+
 async def test_rest_fallback_for_own_orders_reports_orders_that_closed_between_polls(
     connector, emulator, candles
 ):

@@ -3,8 +3,10 @@ otherwise, and a watchdog that switches a silent stream to REST and back when it
 
 Why one task per stream with the watchdog inside it: the task waits on the stream's next message with
 a timeout (``silence_factor`` x the stream's expected interval). When it times out, a REST poller
-takes over while the task keeps waiting on the same stream call; the first message that arrives
-stops the poller. Nothing polls the stream's state and no fixed sleep runs in the bot.
+takes over while the stream's reader keeps waiting on the stream; the first message that arrives
+stops the poller. Nothing polls the stream's state and no fixed sleep runs in the bot. The reader
+(`LiveFeed._read_stream`) keeps a stream call waiting at every moment: ccxt drops a message nobody
+waits for.
 """
 
 from __future__ import annotations
@@ -163,23 +165,26 @@ class LiveFeed(MarketDataSource):
     async def _run_stream(self, key: StreamKey) -> None:
         self._set_mode(key, STREAM)
         timeout = self.silence_timeout_s(key[0])
-        watch: asyncio.Task | None = None
+        # a ticker or a book supersedes the one before it: only the newest unhandled one is kept
+        inbox: _Inbox = _Inbox(latest_only=key[0] in ("ticker", "order_book"))
+        reader: asyncio.Task | None = None
         rest: asyncio.Task | None = None
         failures = 0
         try:
             while True:
-                if watch is None:
-                    watch = asyncio.ensure_future(self._watch(key))
-                done, _ = await asyncio.wait({watch}, timeout=timeout if rest is None else None)
-                if not done:  # silent: REST takes over while the same stream call keeps waiting
+                if reader is None:
+                    reader = asyncio.ensure_future(self._read_stream(key, inbox))
+                try:
+                    data = await asyncio.wait_for(inbox.get(), timeout if rest is None else None)
+                except TimeoutError:  # silent: REST takes over while the reader keeps waiting
                     rest = asyncio.ensure_future(self._rest_poller(key, immediately=True))
                     self._set_mode(key, REST)
                     continue
-                finished, watch = watch, None
-                try:
-                    data = finished.result()
-                except (ccxt.BaseError, ExchangeError, OSError) as error:
+                if isinstance(data, _StreamFailure):
+                    if not isinstance(data.error, (ccxt.BaseError, ExchangeError, OSError)):
+                        raise data.error  # a bug, not the network: the stream's task ends with it
                     failures += 1
+                    reader = None  # it ended with the failure: a new one after the delay
                     if rest is None:
                         rest = asyncio.ensure_future(self._rest_poller(key, immediately=True))
                         self._set_mode(key, REST)
@@ -188,14 +193,12 @@ class LiveFeed(MarketDataSource):
                         "%s %s: stream failed (%s); REST meanwhile, stream again in %.1f s",
                         self.connector.exchange_id,
                         key,
-                        _safe(error, self.connector),
+                        _safe(data.error, self.connector),
                         delay,
                     )
                     await self.sleep(delay)
                     continue
                 failures = 0
-                # listening again before the message is handled: ccxt drops what arrives while nobody waits
-                watch = asyncio.ensure_future(self._watch(key))
                 if rest is not None:  # the stream is back
                     rest.cancel()
                     with contextlib.suppress(asyncio.CancelledError):
@@ -204,9 +207,39 @@ class LiveFeed(MarketDataSource):
                     self._set_mode(key, STREAM)
                 await self._handle(key, data)
         finally:
-            for task in (watch, rest):
+            for task in (reader, rest):
                 if task is not None:
                     task.cancel()
+
+    async def _read_stream(self, key: StreamKey, inbox: _Inbox) -> None:
+        """Keeps a call of the stream waiting at every moment, its messages into ``inbox``.
+
+        Why a reader apart from the handler: ccxt hands a message to whoever waits on the stream when it
+        arrives and drops it when nobody does. Here the next call is made in the same step as the last
+        one returned (nothing is awaited in between), however long the handler takes; and a ticker is
+        read from ccxt's cache, which holds the newest one: ccxt answers a waiting call with the first
+        message of a burst read at once and drops the others."""
+        while True:
+            try:
+                data = await self._watch(key)
+            except Exception as error:  # the stream's task decides: REST meanwhile, or the end
+                inbox.put(_StreamFailure(error))
+                return
+            inbox.put(self._received(key, data))
+
+    def _received(self, key: StreamKey, data: Any) -> Any:
+        """What a stream call returned, as it is now: ccxt updates its cached candles and orders in place
+        (a queued message must not change before it is handled), and its newest ticker is in its cache."""
+        kind, symbol, _ = key
+        if kind == "ohlcv":
+            return [list(row) for row in data]
+        if kind == "orders":
+            return [dict(raw) for raw in data]
+        if kind != "ticker":
+            return data  # a book is ccxt's live book; trades never change once received
+        cached = getattr(self.connector.client, "tickers", {}).get(symbol)
+        newer = isinstance(cached, dict) and (cached.get("timestamp") or 0) >= (data.get("timestamp") or 0)
+        return cached if newer else data
 
     async def _watch(self, key: StreamKey) -> Any:
         kind, symbol, tf = key
@@ -299,7 +332,6 @@ class LiveFeed(MarketDataSource):
             book = OrderBook.from_ccxt(symbol, data, self.now_ms())
             await sink.push_order_book(symbol, book.bids, book.asks, book.time)
         elif self.on_order is not None:  # always set when own orders are streamed
-            # read before anything is awaited: the next watch may already be updating ccxt's cache
             for update in [ExchangeOrder.from_ccxt(raw) for raw in data]:
                 if update.is_closed:
                     self._open_orders.pop(update.exchange_order_id, None)
@@ -308,6 +340,33 @@ class LiveFeed(MarketDataSource):
                 result = self.on_order(update)
                 if asyncio.iscoroutine(result):
                     await result
+
+
+class _StreamFailure:
+    """A stream call's error, handed by the reader to the stream's task (which falls back to REST)."""
+
+    __slots__ = ("error",)
+
+    def __init__(self, error: BaseException) -> None:
+        self.error = error
+
+
+class _Inbox:
+    """A stream's messages from its reader to its handler; ``latest_only``: a new message replaces the
+    one not handled yet (a ticker, a book: the newest state is what counts)."""
+
+    def __init__(self, latest_only: bool) -> None:
+        self._queue: asyncio.Queue[Any] = asyncio.Queue()
+        self._latest_only = latest_only
+
+    def put(self, item: Any) -> None:
+        if self._latest_only:
+            while not self._queue.empty():
+                self._queue.get_nowait()
+        self._queue.put_nowait(item)
+
+    async def get(self) -> Any:
+        return await self._queue.get()
 
 
 class _CountingSink:
