@@ -12,7 +12,6 @@ waits for.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from functools import partial
@@ -140,10 +139,7 @@ class LiveFeed(MarketDataSource):
     async def stop(self) -> None:
         tasks, self._tasks = self._tasks, []
         for task in tasks:
-            task.cancel()
-        for task in tasks:
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
+            await _cancel_and_wait(task)
 
     # --- the watchdog ----------------------------------------------------------------------------
 
@@ -168,18 +164,23 @@ class LiveFeed(MarketDataSource):
         # a ticker or a book supersedes the one before it: only the newest unhandled one is kept
         inbox: _Inbox = _Inbox(latest_only=key[0] in ("ticker", "order_book"))
         reader: asyncio.Task | None = None
+        getter: asyncio.Task | None = None
         rest: asyncio.Task | None = None
         failures = 0
         try:
             while True:
                 if reader is None:
                     reader = asyncio.ensure_future(self._read_stream(key, inbox))
-                try:
-                    data = await asyncio.wait_for(inbox.get(), timeout if rest is None else None)
-                except TimeoutError:  # silent: REST takes over while the reader keeps waiting
+                if getter is None:
+                    getter = asyncio.ensure_future(inbox.get())
+                # asyncio.wait, not wait_for: wait_for (before 3.12) may return a message that came
+                # with a cancellation and swallow the cancellation
+                done, _ = await asyncio.wait({getter}, timeout=timeout if rest is None else None)
+                if not done:  # silent: REST takes over while the reader keeps waiting
                     rest = asyncio.ensure_future(self._rest_poller(key, immediately=True))
                     self._set_mode(key, REST)
                     continue
+                data, getter = getter.result(), None
                 if isinstance(data, _StreamFailure):
                     if not isinstance(data.error, (ccxt.BaseError, ExchangeError, OSError)):
                         raise data.error  # a bug, not the network: the stream's task ends with it
@@ -200,14 +201,12 @@ class LiveFeed(MarketDataSource):
                     continue
                 failures = 0
                 if rest is not None:  # the stream is back
-                    rest.cancel()
-                    with contextlib.suppress(asyncio.CancelledError):
-                        await rest
+                    await _cancel_and_wait(rest)
                     rest = None
                     self._set_mode(key, STREAM)
                 await self._handle(key, data)
         finally:
-            for task in (reader, rest):
+            for task in (reader, getter, rest):
                 if task is not None:
                     task.cancel()
 
@@ -340,6 +339,16 @@ class LiveFeed(MarketDataSource):
                 result = self.on_order(update)
                 if asyncio.iscoroutine(result):
                     await result
+
+
+async def _cancel_and_wait(task: asyncio.Task) -> None:
+    """Cancels ``task`` and waits for its end. Why not ``suppress(CancelledError): await task``: that
+    also swallows the cancellation of the caller, when it comes while it waits (a feed being stopped
+    at that moment then never stopped)."""
+    task.cancel()
+    await asyncio.wait({task})
+    if not task.cancelled():
+        task.exception()  # retrieved: it ended on its own just before (a failed poll is logged by it)
 
 
 class _StreamFailure:
