@@ -122,6 +122,26 @@ def test_trades_fees_pnl_win_rate_and_exposure():
     assert report.candles_per_second == 16
 
 
+def test_positions_of_a_run_over_several_exchanges_are_per_exchange():
+    # an arbitrage: bought on one exchange, sold on the other, then each leg closed on its own exchange
+    legs = [
+        ("binance", "buy", T0 + HOUR),
+        ("kraken", "sell", T0 + HOUR),
+        ("binance", "sell", T0 + 2 * HOUR),
+        ("kraken", "buy", T0 + 3 * HOUR),
+    ]
+    trades = [
+        TradeRecord(at, "BTC/USDT", side, D("100"), D("1"), D("0"), "USDT", exchange=exchange)
+        for exchange, side, at in legs
+    ]
+    report = build_report(_result(trades=trades))
+
+    assert report.trade_exits == [False, False, True, True]  # netted together, the sell would be an exit
+    assert report.exposure_pct == pytest.approx(2 / 4 * 100)  # 01:00 to 03:00 of 4 h
+    assert [t["exchange"] for t in report.to_dict()["trades"]] == [leg[0] for leg in legs]
+    assert "kraken BTC/USDT" in report.to_text()
+
+
 def test_repr_names_the_figures_and_leaves_the_bulk_out():
     """A long run's report is printed in a REPL or a log (and asyncio formats a finished task's result):
     its repr must not list every candle, equity point and trade."""

@@ -4,19 +4,25 @@ The default profile on chained real 1m candles (long_series.chained_series), a s
 that every value of keeps valid (so every trial runs a backtest), the random sampler, all in sample.
 
 Cases, each from one run (throughputs: higher is better):
-1. many short backtests (``--trials`` x ``--short-candles``): the local pool with 2 workers against
-   one worker (serial, in this process); target 1.8x;
-2. the same trials on a Dask LocalCluster of 2 worker processes (started and warmed up, with octobot
-   imported, before the timing, as a running cluster is) against serial; target 1.6x;
+1. many short backtests (``--trials`` x each of ``--pool-candles``, 1,000 to 10,000 by default; half the
+   trials above 2,000): the local pool with 2 workers against one worker (serial, in this process);
+   target 1.8x. The process's pool is started once before (its forkserver's start timed apart) and kept
+   across the cases, as a bot process keeps it; each case's job is new to its workers;
+2. the same kind of trials on a Dask LocalCluster of 2 worker processes (started and warmed up, with
+   octobot imported, before the timing, as a running cluster is; profiler off, monitors quieter) against
+   serial, 40 x 1,000 and 24 x 5,000 candles; target 1.6x. Dask's counters show the job reached each
+   worker once (no fetch from a peer);
 3. per-trial overhead: ``--long-trials`` trials of a ``--long-candles`` backtest run by a serial study
    (settings applied, profile loaded, figures, sampler, store) against the CPU time inside their
    `run_backtest` calls, measured in the same trials (3 studies); the ratio is backtest / (backtest +
    overhead): 0.91 or more means an overhead under 10 %.
-Each study also prints its CPU time per trial, in the driver and in the workers (pool processes, Dask
-workers), so that a slower executor shows whether it spends more CPU per trial or waits.
+Each study also prints its CPU time per trial, in the driver and in the workers (pool processes, read
+live from /proc; Dask workers, asked), and the workers' idle time (or time waiting for a core under
+load), so that a slower executor shows whether it spends more CPU per trial or waits.
 Checks: the pool, the cluster and serial give the same trials (their digest must match between builds).
 
-Run: python benchmarks/bench_optimizer.py [--trials N] [--short-candles N] [--long-candles N] [--json PATH]
+Run: python benchmarks/bench_optimizer.py [--trials N] [--pool-candles N,N] [--short-candles N]
+[--long-candles N] [--json PATH]
 """
 
 from __future__ import annotations
@@ -50,6 +56,19 @@ SPACE = {
 }
 
 
+#: a study's cluster, quieter: the workers' statistical profiler off (it samples the busy thread's stack
+#: every 10 ms, several ms of a worker's CPU per short trial), and the event loops' watchdog, the system
+#: monitor and the nannies' memory monitor ticking every second or more instead of every 20, 500 and 100
+#: ms: measured idle on 2 cores, 2 workers, 10 s: 0.9 s of CPU (driver, where a LocalCluster's nannies
+#: run, and workers) by default, 0.17 s so
+QUIET_DASK = {
+    "distributed.worker.profile.enabled": False,
+    "distributed.admin.tick.interval": "1s",
+    "distributed.admin.system-monitor.interval": "5s",
+    "distributed.worker.memory.monitor-interval": "1s",
+}
+
+
 def _setup(scratch: Path, candles: int) -> tuple[octobot.UserHome, Path, Path]:
     home = octobot.UserHome(scratch / "home").ensure()
     profile, tentacles = builtin_profile("default", scratch)
@@ -75,8 +94,35 @@ def _options(data: Path, space: Path, store: Path, trials: int, **extra: Any) ->
 
 
 def _children_cpu() -> float:
+    """CPU seconds of this process's children: the reaped ones (rusage) and the live descendants (the
+    local pool's forkserver and workers outlive a study, so rusage alone would miss them; Linux /proc)."""
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
+    return usage.ru_utime + usage.ru_stime + _live_descendants_cpu()
+
+
+def _live_descendants_cpu() -> float:
+    if not os.path.isdir("/proc"):
+        return 0.0
+    ticks = os.sysconf("SC_CLK_TCK")
+    children: dict[int, list[int]] = {}
+    cpu: dict[int, float] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as file:
+                text = file.read()
+        except OSError:
+            continue
+        fields = text[text.rindex(")") + 2 :].split()  # after "pid (name) ": state, ppid, ...
+        children.setdefault(int(fields[1]), []).append(int(entry))
+        cpu[int(entry)] = (int(fields[11]) + int(fields[12])) / ticks  # utime + stime
+    total, stack = 0.0, list(children.get(os.getpid(), []))
+    while stack:
+        pid = stack.pop()
+        total += cpu.get(pid, 0.0)
+        stack.extend(children.get(pid, []))
+    return total
 
 
 def _timed(
@@ -96,10 +142,15 @@ def _timed(
         if client is not None
         else _children_cpu() - children
     )
-    # a LocalCluster's scheduler runs in this process: its CPU is in the driver's
+    # a LocalCluster's scheduler runs in this process: its CPU is in the driver's. Workers' idle: what
+    # 2 workers' wall time leaves beside their CPU (waiting for a trial, or for a core under load)
+    workers_count = 1 if options.workers == 1 else 2
+    idle = workers_count * seconds - workers if workers else 0.0
     print(
         f"    CPU per trial: driver {driver / options.trials * 1000:.1f} ms, workers "
-        f"{workers / options.trials * 1000:.1f} ms (wall {seconds:.2f} s, load {os.getloadavg()[0]:.1f})"
+        f"{workers / options.trials * 1000:.1f} ms; workers idle or waiting for a core "
+        f"{max(idle, 0.0) / options.trials * 1000:.1f} ms per trial "
+        f"(wall {seconds:.2f} s, load {os.getloadavg()[0]:.1f})"
     )
     result.cpu_per_trial = (driver + workers) / options.trials
     return seconds, result
@@ -135,23 +186,38 @@ def _warm_up(home: octobot.UserHome, data: Path, space: Path, store: Path) -> No
     octobot.run_study(_options(data, space, store, 2, workers=1, seed=99), home=home)
 
 
-def scaling(scratch: Path, trials: int, candles: int) -> list[dict[str, Any]]:
-    home, data, space = _setup(scratch / "short", candles)
-    _warm_up(home, data, space, scratch / "warm-up.sqlite")
-    serial_s, serial = _timed(home, _options(data, space, scratch / "serial.sqlite", trials, workers=1))
-    # the first pool of a process starts the forkserver its workers fork from, which imports the trial
-    # code once (seconds): timed apart, as the cluster's start is
+def scaling(scratch: Path, trials: int, lengths: list[int]) -> list[dict[str, Any]]:
+    """Serial, then the local pool (2 workers) on the same trials, for each backtest length.
+
+    The process's pool is started once, before the first timing (its forkserver imports the trial code
+    and discovers the tentacles: seconds, once per process, timed apart), then kept across studies as
+    the web interface keeps it: each case's pool study runs on warm workers, which meet the case's job
+    for the first time (one unpack per worker, inside the timing)."""
     began = time.perf_counter()
-    octobot.run_study(_options(data, space, scratch / "pool-start.sqlite", 2, workers=2, seed=98), home=home)
-    start_s = time.perf_counter() - began
-    pool_s, pool = _timed(home, _options(data, space, scratch / "pool.sqlite", trials, workers=2))
-    case = f"optimizer: {trials} trials x {candles:,} 1m candles"
+    home, data, space = _setup(scratch / "pool-start", 500)
+    octobot.run_study(_options(data, space, scratch / "pool-start.sqlite", 4, workers=2, seed=98), home=home)
     print(
-        f"{case}\n  serial {serial_s:.2f} s, local pool (2 workers) {pool_s:.2f} s "
-        f"-> {serial_s / pool_s:.2f}x; {_efficiency(serial, pool)}; the process's first pool (its "
-        f"forkserver start and 2 trials) took {start_s:.2f} s before"
+        f"  the process's pool start (forkserver, 2 workers, 4 trials of 500 candles): "
+        f"{time.perf_counter() - began:.2f} s"
     )
-    return [_scaling_row(f"{case}, local pool 2 workers vs one", pool_s, pool, serial_s, serial, 1.8)]
+    rows = []
+    for candles in lengths:
+        count = trials if candles <= 2_000 else max(trials // 2, 16)
+        home, data, space = _setup(scratch / f"short-{candles}", candles)
+        _warm_up(home, data, space, scratch / f"warm-up-pool-{candles}.sqlite")
+        serial_s, serial = _timed(
+            home, _options(data, space, scratch / f"serial-pool-{candles}.sqlite", count, workers=1)
+        )
+        pool_s, pool = _timed(
+            home, _options(data, space, scratch / f"pool-{candles}.sqlite", count, workers=2)
+        )
+        case = f"optimizer: {count} trials x {candles:,} 1m candles"
+        print(
+            f"{case}\n  serial {serial_s:.2f} s, local pool (2 workers) {pool_s:.2f} s "
+            f"-> {serial_s / pool_s:.2f}x; {_efficiency(serial, pool)}"
+        )
+        rows.append(_scaling_row(f"{case}, local pool 2 workers vs one", pool_s, pool, serial_s, serial, 1.8))
+    return rows
 
 
 def cluster(scratch: Path, trials: int, candles: int) -> list[dict[str, Any]]:
@@ -169,7 +235,7 @@ def cluster(scratch: Path, trials: int, candles: int) -> list[dict[str, Any]]:
     )
     # the workers' statistical profiler off, as the README advises for a study's cluster: it samples the
     # stack of the busy thread every 10 ms, several ms of a worker's CPU per short trial
-    settings = {"distributed.worker.daemon": False, "distributed.worker.profile.enabled": False}
+    settings = {"distributed.worker.daemon": False, **QUIET_DASK}
     with (
         dask.config.set(settings),
         distributed.LocalCluster(
@@ -182,6 +248,14 @@ def cluster(scratch: Path, trials: int, candles: int) -> list[dict[str, Any]]:
         client.run(octobot.TentacleRegistry.discover)
         dask_s, on_cluster = _timed(
             home, _options(data, space, scratch / f"dask-{candles}.sqlite", trials), client=client
+        )
+        # Dask's own counters: the job reached each worker by the scatter (no fetch from a peer), once
+        fetched = client.run(lambda dask_worker: dask_worker.state.transfer_incoming_count_total)
+        unpacked = client.run(worker.unpacked_jobs)
+        print(
+            f"    job: unpacked by {sum(on_cluster.job.digest in jobs for jobs in unpacked.values())} of "
+            f"{len(unpacked)} workers, {sum(fetched.values())} fetch(es) from a peer, "
+            f"{on_cluster.job.size / 1e6:.2f} MB"
         )
     case = f"optimizer: {trials} trials x {candles:,} 1m candles"
     print(
@@ -256,8 +330,15 @@ def overhead(scratch: Path, trials: int, candles: int) -> dict[str, Any]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--trials", type=int, default=40, help="scaling cases: trials")
-    parser.add_argument("--short-candles", type=int, default=1_000, help="scaling cases: 1m candles")
+    parser.add_argument(
+        "--trials", type=int, default=40, help="scaling cases: trials (above 2,000 candles: half)"
+    )
+    parser.add_argument("--short-candles", type=int, default=1_000, help="first cluster case: 1m candles")
+    parser.add_argument(
+        "--pool-candles",
+        default="1000,2000,5000,10000",
+        help="pool cases: the backtest lengths in 1m candles, comma-separated",
+    )
     parser.add_argument("--cluster-trials", type=int, default=24, help="second cluster case: trials")
     parser.add_argument(
         "--cluster-candles", type=int, default=5_000, help="second cluster case: 1m candles per trial"
@@ -269,7 +350,8 @@ def main() -> int:
     logging.disable(logging.WARNING)  # decisions and gap warnings of every trial: time the study
     print(f"octobot optimizer ({build_label()} build), load average {os.getloadavg()[0]:.2f}")
     with tempfile.TemporaryDirectory(prefix="octobot-bench-optimizer-") as scratch:
-        rows = scaling(Path(scratch), args.trials, args.short_candles)
+        lengths = [int(text) for text in args.pool_candles.split(",") if text.strip()]
+        rows = scaling(Path(scratch), args.trials, lengths)
         rows += cluster(Path(scratch), args.trials, args.short_candles)
         rows += cluster(Path(scratch), args.cluster_trials, args.cluster_candles)
         rows.append(overhead(Path(scratch), args.long_trials, args.long_candles))

@@ -305,10 +305,13 @@ def _run_result(
         candles[pair] = replayed_candles
     end_portfolio: dict[str, Decimal] = {}
     trades: list[ob.TradeRecord] = []
-    for each in managers.values():
+    several = len(managers) > 1
+    for name, each in managers.items():
         for asset, amount in each.portfolio.totals().items():
             end_portfolio[asset] = end_portfolio.get(asset, Decimal(0)) + amount
-        trades.extend(ob.TradeRecord.from_trade(trade) for trade in each.trader.trades())
+        trades.extend(
+            ob.TradeRecord.from_trade(trade, name if several else None) for trade in each.trader.trades()
+        )
     equity_times, equity_values = _equity(
         manager, holdings[exchange], candles, time_frame, profile.reference_market
     )

@@ -15,6 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import octobot_trading as ot
 from octobot.errors import BadTimeFrameError, ConfigError, MissingRequirementError
 from octobot.home import UserHome
 from octobot.json_files import read_json
@@ -77,13 +78,12 @@ class Profile:
 
 
 def _check_exchanges(exchanges: list[str], source: Path) -> None:
-    import ccxt  # heavy: only imported when a profile is loaded
-
+    known = ot.ccxt_exchange_ids()
     for index, exchange in enumerate(exchanges):
-        if exchange not in ccxt.exchanges:
+        if exchange not in known:
             raise ConfigError(
                 f"{source}: unknown exchange '{exchange}' at exchanges[{index}]"
-                f"{did_you_mean(exchange, ccxt.exchanges)} (expected a ccxt exchange id)"
+                f"{did_you_mean(exchange, known)} (expected a ccxt exchange id)"
             )
 
 

@@ -78,6 +78,10 @@ def load_user_module(path: Path) -> ModuleType:
         parent = ModuleType(MODULE_PREFIX)
         parent.__path__ = []
         sys.modules[MODULE_PREFIX] = parent
+    # a folder loaded again (another study's job in a long-lived optimizer worker, a reload) must not
+    # reuse the submodules an earlier load of a package of this name left behind
+    for loaded in [key for key in sys.modules if key.startswith(name + ".")]:
+        del sys.modules[loaded]
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
     try:

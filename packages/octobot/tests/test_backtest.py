@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 
 from octobot.errors import ExitCode
 
@@ -124,3 +127,24 @@ def test_report_html_writes_the_default_file_and_progress_reaches_the_end(
     assert "report written to reports/backtest.html" in out
     assert (tmp_path / "reports" / "backtest.html").read_text().lstrip().lower().startswith("<!doctype html")
     assert "backtest: 100%" in err
+
+
+def test_a_backtest_process_never_imports_ccxt(home, builtin_tentacles, btc_data_file):
+    # ccxt's import costs seconds of CPU per process (every exchange class): a backtest needs none of it
+    code = (
+        "import sys\n"
+        "from octobot.cli import main\n"
+        f"code = main(['backtest', '--profile', 'default', '--data', {str(btc_data_file)!r}])\n"
+        "print('ccxt imported:', 'ccxt' in sys.modules)\n"
+        "sys.exit(code)\n"
+    )
+    path = os.pathsep.join([str(builtin_tentacles), os.environ.get("PYTHONPATH", "")])
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, "PYTHONPATH": path},
+    )
+    assert done.returncode == ExitCode.OK, done.stderr
+    assert "profitability" in done.stdout and "ccxt imported: False" in done.stdout

@@ -92,6 +92,13 @@ def test_the_arbitrage_profile_trades_at_the_exchanges_prices(home, eth_btc, tmp
     # every limit trade is at a close: an entry at its own exchange's, an exit at the other's at entry time
     assert limits and all(Decimal(str(t["price"])) in every_close for t in limits)
 
-    # both sides traded (which fill is an entry and which an exit, and on which exchange, the report does
-    # not say: test_arbitrage_mode checks each side's orders to the unit)
     assert {t["side"] for t in limits} == {"buy", "sell"}
+    # each trade names its exchange; an entry is at a close of its own exchange, its exit at the other's
+    # (two exchanges: the others' average is the other's close)
+    assert {t["exchange"] for t in report["trades"]} <= {"binance", "kraken"}
+    other = {"binance": "kraken", "kraken": "binance"}
+    entries = [t for t in limits if not t["exit"]]
+    exits = [t for t in limits if t["exit"]]
+    assert entries and exits
+    assert all(Decimal(str(t["price"])) in closes[t["exchange"]].values() for t in entries)
+    assert all(Decimal(str(t["price"])) in closes[other[t["exchange"]]].values() for t in exits)

@@ -63,7 +63,7 @@ def test_a_local_cluster_gives_the_serial_results(cluster, home, builtin_tentacl
 def _unpacked_jobs() -> list[str]:
     from octobot.optimizer import worker
 
-    return sorted(worker._STATES)
+    return worker.unpacked_jobs()
 
 
 def test_a_worker_lost_mid_trial_runs_the_trial_again(

@@ -78,6 +78,36 @@ def test_an_entry_point_may_name_a_whole_module(tmp_path, monkeypatch):
     assert {"ThirdPartyEvaluator", "ThirdPartyNotifier"} <= set(registry.names())
 
 
+def test_a_user_package_loaded_again_from_another_folder_is_that_folder_s(tmp_path):
+    """An optimizer worker lives on across studies and loads each job's tentacles folder in turn: a
+    package of the same name must come from the new folder, submodules included."""
+    descriptions = []
+    for version in ("first", "second"):
+        package = tmp_path / version / "news_package"
+        package.mkdir(parents=True)
+        (package / "__init__.py").write_text("from .social import NewsEvaluator\n")
+        (package / "social.py").write_text(
+            dedent(
+                f"""
+                from typing import ClassVar
+                import octobot_evaluators as oe
+
+                class NewsEvaluator(oe.SocialEvaluator):
+                    \"\"\"The {version} version.\"\"\"
+
+                    TENTACLE_KIND: ClassVar[str] = "social"
+
+                    def on_signal(self, signal):
+                        return None
+                """
+            )
+        )
+        registry = octobot.TentacleRegistry.discover(tmp_path / version, entry_points=False)
+        assert registry.errors == []
+        descriptions.append(registry.get("NewsEvaluator").description)
+    assert descriptions == ["The first version.", "The second version."]
+
+
 def test_user_folder_files_and_packages_are_loaded(home, user_tentacles):
     package = home.tentacles / "my_package"
     package.mkdir()

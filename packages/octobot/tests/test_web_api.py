@@ -6,6 +6,15 @@ from __future__ import annotations
 import asyncio
 import io
 import json
+import logging
+import os
+import re
+import signal
+import subprocess
+import sys
+import threading
+from pathlib import Path
+from typing import Any
 
 import aiohttp
 import jsonschema
@@ -19,7 +28,7 @@ from octobot.web import api_routes
 from octobot.web.openapi import openapi_document
 from octobot_exchange_emulator import BinanceLikeServer
 
-from .web_support import ApiClient, running_server
+from .web_support import ApiClient, check_event, running_server
 
 
 @pytest.fixture
@@ -28,6 +37,27 @@ async def api(home, builtin_tentacles):
         client = await ApiClient.connect(session, server.url)
         await client.log_in()
         yield client
+
+
+#: operations the client cannot call as JSON or HTML: the websocket (tested by its handshake and events)
+_NOT_THROUGH_THE_CLIENT = {("GET", "/ws")}
+
+
+def test_the_client_code_exercises_every_documented_operation():
+    """Every operation of the document is called, somewhere in these tests, through the client that
+    validates its answer against the document (an operation added without a test fails here)."""
+    document = openapi_document()
+    documented = {(method.upper(), path) for path, item in document["paths"].items() for method in item}
+    called: set[tuple[str, str]] = set()
+    for source in Path(__file__).parent.glob("test_web*.py"):
+        found = re.finditer(r'\.call\(\s*"(GET|POST|PUT|DELETE)",\s*"([^"]+)"', source.read_text())
+        called |= {(match.group(1), match.group(2)) for match in found}
+    assert sorted(documented - called - _NOT_THROUGH_THE_CLIENT) == []
+    assert sorted(called - documented) == []
+
+
+async def test_the_document_is_served_as_the_client_reads_it(api):
+    assert await api.call("GET", "/openapi.json", 200) == openapi_document()
 
 
 def test_the_document_describes_every_route_and_nothing_else():
@@ -131,6 +161,19 @@ async def test_data_files_are_uploaded_listed_and_inspected(api, octobot_btc_fil
     inspection = await api.call("GET", "/data/{name}", 200, name="uploaded")
     assert len(inspection["series"]) == 14
     await api.call("GET", "/data/{name}", 404, name="../../etc/passwd")
+    hourly = next(s for s in inspection["series"] if (s["symbol"], s["time_frame"]) == ("BTC/USDT", "1h"))
+    query = {"symbol": "BTC/USDT", "time_frame": "1h", "limit": 10}
+    last = await api.call("GET", "/data/{name}/candles", 200, params=query, name="uploaded")
+    assert (last["symbol"], last["time_frame"], len(last["candles"])) == ("BTC/USDT", "1h", 10)
+    assert last["candles"][-1][0] == hourly["last_timestamp_ms"]  # the last ones
+    assert [c[0] for c in last["candles"]] == sorted(c[0] for c in last["candles"])
+    missing = await api.call("GET", "/data/{name}/candles", 404, params={"time_frame": "7h"}, name="uploaded")
+    assert "1h" in missing["message"]  # names the series the file has
+    await api.call("GET", "/data/{name}/candles", 400, params={"limit": 99999}, name="uploaded")
+    await api.log_in()  # a script again: its token instead of the browser's CSRF cookie
+    assert (await api.call("DELETE", "/data/{name}", 200, name="uploaded"))["deleted"] == "uploaded.sqlite"
+    await api.call("DELETE", "/data/{name}", 404, name="uploaded")
+    assert (await api.call("GET", "/data", 200))["files"] == []
 
 
 async def test_a_backtest_runs_with_progress_events_and_keeps_its_result(api, btc_data_file):
@@ -153,7 +196,7 @@ async def test_a_backtest_runs_with_progress_events_and_keeps_its_result(api, bt
         events = []
         while not events or events[-1]["data"]["status"] == "running":
             event = await asyncio.wait_for(socket.receive_json(), 60)
-            jsonschema.validate(event, {**openapi_document()["components"]["schemas"]["Event"]})
+            check_event(event)
             events.append(event)
     progress = [event["data"]["progress"] for event in events]
     assert events[-1]["data"] == {"id": run["id"], "status": "done", "progress": 1.0, "error": None}
@@ -164,8 +207,12 @@ async def test_a_backtest_runs_with_progress_events_and_keeps_its_result(api, bt
     listing = await api.call("GET", "/backtests", 200)
     assert listing["backtests"][0]["id"] == run["id"] and listing["backtests"][0]["status"] == "done"
     assert listing["backtests"][0]["summary"]["trade_count"] == result["trade_count"]
-    async with api.session.get(f"{api.base}/api/v1/backtests/{run['id']}/report") as response:
-        assert response.status == 200 and (await response.text()).lower().startswith("<!doctype html")
+    report = await api.call("GET", "/backtests/{run_id}/report", 200, run_id=run["id"])
+    assert report.lower().startswith("<!doctype html")
+    state = await api.call("GET", "/backtests/{run_id}", 200, run_id=run["id"])
+    assert state["status"] == "done" and state["progress"] == 1.0
+    await api.call("GET", "/backtests/{run_id}", 404, run_id="nope")
+    await api.call("GET", "/backtests/{run_id}/report", 404, run_id="nope")
 
 
 async def test_candles_are_collected_from_a_loopback_exchange_with_progress(api, home, btc_data_file):
@@ -190,6 +237,8 @@ async def test_candles_are_collected_from_a_loopback_exchange_with_progress(api,
             events = [await asyncio.wait_for(socket.receive_json(), 30)]
             while events[-1]["data"]["status"] == "running":
                 events.append(await asyncio.wait_for(socket.receive_json(), 30))
+    for event in events:
+        check_event(event)
     done = events[-1]["data"]
     assert done["id"] == run["id"] and done["status"] == "done" and done["progress"] == 1.0
     assert done["series"] == [{"symbol": "BTC/USDT", "time_frame": "1h", "candles": 240}]
@@ -261,6 +310,30 @@ async def test_events_reach_only_their_subscribers_with_secrets_masked(home, bui
     assert "sk-live" not in event["data"]["text"]
 
 
+def test_each_event_type_has_the_schema_of_its_data():
+    """The websocket's events are typed: an event whose data is not of its type's shape is refused."""
+    candle = {"exchange": "binance", "symbol": "BTC/USDT", "time_frame": "1h", "closed": True}
+    check_event({"type": "candle", "time": 1, "data": {**candle, "candle": [1, 2.0, 3.0, 1.0, 2.5, 10.0]}})
+    for wrong in (
+        {"type": "candle", "time": 1, "data": {**candle, "candle": [1, 2.0]}},
+        {"type": "trade", "time": 1, "data": {**candle, "candle": [1, 2.0, 3.0, 1.0, 2.5, 10.0]}},
+        {"type": "notification", "time": 1, "data": {"text": "no title"}},
+        {"type": "backtest_progress", "time": 1, "data": {"id": "x", "status": "lost", "progress": 2}},
+        {"type": "rumour", "time": 1, "data": {}},
+    ):
+        with pytest.raises(jsonschema.ValidationError):
+            check_event(wrong)
+
+
+async def test_a_malformed_websocket_message_gets_a_notification_saying_what_to_send(home, builtin_tentacles):
+    async with running_server(home) as server, aiohttp.ClientSession() as session:
+        async with session.ws_connect(f"{server.url}/api/v1/ws") as socket:
+            await socket.send_str("subscribe please")
+            event = await asyncio.wait_for(socket.receive_json(), 5)
+    check_event(event)
+    assert event["type"] == "notification" and '"subscribe"' in event["data"]["text"]
+
+
 def test_listening_beyond_loopback_needs_a_password(home, builtin_tentacles):
     err = io.StringIO()
     code = main(["web", "--host", "0.0.0.0", "--port", "0"], out=io.StringIO(), err=err)
@@ -279,3 +352,76 @@ def test_the_password_is_set_from_stdin(home, monkeypatch):
     assert "long enough secret" not in out.getvalue()
     stored = (home.root / "web_password.json").read_text()
     assert "$argon2id$" in stored and "long enough secret" not in stored
+
+
+def test_octobot_web_serves_the_user_folder_until_stopped(home, builtin_tentacles):
+    """`octobot web --port 0`: the interface over the user folder without a bot, on loopback, until a
+    signal stops it (exit 0, no traceback)."""
+    python_path = os.pathsep.join([str(builtin_tentacles), *sys.path])
+    process = subprocess.Popen(
+        [sys.executable, "-m", "octobot", "web", "--host", "127.0.0.1", "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "OCTOBOT_HOME": str(home.root), "PYTHONPATH": python_path},
+    )
+    try:
+        line = process.stdout.readline().decode()
+        found = re.search(r"web interface on (http://127\.0\.0\.1:(\d+))", line)
+        assert found is not None and found.group(2) != "0", line + process.stderr.read1(4096).decode()
+
+        async def read() -> tuple[Any, str]:
+            async with aiohttp.ClientSession() as session:
+                async with session.get(f"{found.group(1)}/api/v1/status") as response:
+                    status = await response.json()
+                async with session.get(f"{found.group(1)}/profiles") as response:
+                    return status, await response.text()
+
+        status, page = asyncio.run(read())
+        assert status == {"running": False, "mode": "web", "profile": "default"}
+        assert 'data-profile="default"' in page
+        process.send_signal(signal.SIGTERM)
+        _, err = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 0 and "Traceback" not in err.decode()
+
+
+async def test_past_runs_are_kept_across_restarts_and_comparable(home, builtin_tentacles, btc_data_file):
+    """Each run is kept in the user folder: a later `octobot web` lists it, with its figures to compare."""
+    windows = (("2018-04-10", "2018-04-17"), ("2018-04-17", "2018-04-27"))
+    async with running_server(home) as server, aiohttp.ClientSession() as session:
+        api = await ApiClient.connect(session, server.url)
+        await api.log_in()
+        ids = []
+        for start, end in windows:
+            body = {"data_files": ["btc"], "start": start, "end": end}
+            ids.append((await api.call("POST", "/backtests", 202, json_body=body))["id"])
+            assert (await server.context.backtests.wait(ids[-1])).status == "done"
+    async with running_server(home) as server, aiohttp.ClientSession() as session:
+        api = await ApiClient.connect(session, server.url)
+        await api.log_in()
+        listed = {run["id"]: run for run in (await api.call("GET", "/backtests", 200))["backtests"]}
+        assert set(ids) <= set(listed) and all(listed[i]["status"] == "done" for i in ids)
+        figures = [await api.call("GET", "/backtests/{run_id}/result", 200, run_id=i) for i in ids]
+        page = await (await session.get(f"{server.url}/backtesting")).text()
+    for (start, _end), result in zip(windows, figures, strict=True):
+        assert result["start"].startswith(start) and result["equity"]
+    assert figures[0]["equity"] != figures[1]["equity"]  # two runs, two curves to compare
+    for run_id in ids:  # each with its box (enabled) to compare it on the page
+        assert re.search(rf'name="compare" value="{run_id}"\s*>', page), run_id
+
+
+async def test_the_server_runs_on_the_callers_event_loop_without_a_thread(home, builtin_tentacles):
+    """Serving pages, the API and the websocket adds no thread: the interface lives on the loop that
+    started it (the bot's, under `octobot run`)."""
+    before = set(threading.enumerate())
+    async with running_server(home) as server, aiohttp.ClientSession() as session:
+        async with session.ws_connect(f"{server.url}/api/v1/ws?types=log") as socket:
+            for path in ("/", "/profiles", "/api/v1/status", "/api/v1/profiles"):
+                async with session.get(server.url + path) as response:
+                    assert response.status == 200, path
+            logging.getLogger("octobot.web.test").warning("served on one loop")
+            assert (await asyncio.wait_for(socket.receive_json(), 5))["data"]["text"] == "served on one loop"
+            started = set(threading.enumerate()) - before
+    assert started == set(), [thread.name for thread in started]

@@ -37,3 +37,19 @@ def test_nothing_is_loaded_from_another_site():
 def test_the_chart_library_ships_with_its_license():
     license_text = (WEB / "static" / "vendor" / "lightweight-charts.LICENSE").read_text(encoding="utf-8")
     assert "Apache License" in license_text and "Version 2.0" in license_text
+
+
+def test_pages_update_from_the_websocket_never_by_polling():
+    """No page script repeats a request on a timer or reloads itself: the one timer is the websocket's
+    reconnection after the server went away (live.js), and every request goes through live.js."""
+    timers = re.compile(
+        r"\bsetInterval\s*\(|\bsetTimeout\s*\(|location\.reload\s*\(|\brequestAnimationFrame\s*\("
+    )
+    for path in WEB.glob("static/js/*.js"):
+        text = path.read_text(encoding="utf-8")
+        found = timers.findall(text)
+        if path.name == "live.js":
+            assert found == ["setTimeout("] and "setTimeout(connect," in text
+        else:
+            assert found == [], path.name
+            assert "fetch(" not in text and "XMLHttpRequest" not in text, path.name

@@ -7,6 +7,7 @@ Screenshots of every page are kept (see browser_support)."""
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,7 @@ from octobot.web.auth import WebAuth
 from octobot.web.password import load_password_hash
 
 from .browser_support import LoopThread, new_driver, screenshot_dir, severe_console_errors
-from .web_live import HOLDING_AFTER, far_order, web_bot
+from .web_live import HOLDING_AFTER, far_order, market_buy, web_bot
 
 
 @pytest.fixture(scope="module")
@@ -78,6 +79,18 @@ def wait(driver: Any, condition: Any, timeout: float = 30) -> Any:
     return WebDriverWait(driver, timeout, ignored_exceptions=ignored).until(condition)
 
 
+def click_and_load(driver: Any, element: Any) -> None:
+    """Click what posts a form (or follows a link) and wait for the page that replaces this one: reading
+    an element before that would read the old page (a past CI failure)."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions
+
+    old_page = driver.find_element(By.TAG_NAME, "html")
+    element.click()
+    wait(driver, expected_conditions.staleness_of(old_page))
+    loaded(driver)
+
+
 def by_css(driver: Any, selector: str) -> Any:
     from selenium.webdriver.common.by import By
 
@@ -113,8 +126,20 @@ def pages(run_id: str, study_id: str) -> dict[str, str]:
 
 
 def visit(driver: Any, server: WebServer, path: str) -> None:
-    driver.get(server.url + path)
+    visit_url(driver, server.url + path)
+
+
+def visit_url(driver: Any, url: str) -> None:
+    """Open a page and wait until it is loaded and, for a page of the interface (not the login page),
+    live: its websocket subscribed. Leaving a page while its websocket connects logs a console error."""
+    driver.get(url)
+    loaded(driver)
+
+
+def loaded(driver: Any) -> None:
     wait(driver, lambda d: d.execute_script("return document.readyState") == "complete")
+    if shown(driver, "#ws-state"):
+        wait(driver, lambda d: d.execute_script("return document.body.dataset.live") == "1")
 
 
 def finished_backtest(loop: LoopThread, server: WebServer, data_file: Path) -> str:
@@ -156,6 +181,9 @@ def test_every_page_three_ways(driver, shots, server, loop, home, btc_data_file)
             wait(driver, lambda d: by_css(d, "#bt-report").get_attribute("data-ready") == "1")
         if name == "optimization":
             wait(driver, lambda d: by_css(d, "#opt-result").get_attribute("data-ready") == "1")
+        if name == "data-file":  # the candles of the file's first series, drawn
+            wait(driver, lambda d: by_css(d, "#series-chart").get_attribute("data-ready") == "1")
+            assert int(by_css(driver, "#series-chart").get_attribute("data-candles")) > 0
         driver.save_screenshot(str(shots / f"open-{name}.png"))
         assert severe_console_errors(driver) == [], path
 
@@ -169,13 +197,13 @@ def test_every_page_three_ways(driver, shots, server, loop, home, btc_data_file)
     driver.save_screenshot(str(shots / "login.png"))
 
     by_css(driver, "#password").send_keys("not it")
-    by_css(driver, "#login-form button").click()
-    wait(driver, lambda d: shown(d, "#login-error"))
+    click_and_load(driver, by_css(driver, "#login-form button"))
+    assert shown(driver, "#login-error")
     assert by_css(driver, "#login-error").text == "Wrong password."
     severe_console_errors(driver)  # read (and so cleared): the refused login's 401
     by_css(driver, "#password").send_keys("a long password")
-    by_css(driver, "#login-form button").click()
-    wait(driver, lambda d: urlsplit(d.current_url).path == "/logs")  # the page asked for last
+    click_and_load(driver, by_css(driver, "#login-form button"))
+    assert urlsplit(driver.current_url).path == "/logs"  # the page asked for last
     for name, path in pages(run_id, study_id).items():
         visit(driver, server, path)
         assert urlsplit(driver.current_url).path == path, path
@@ -183,22 +211,22 @@ def test_every_page_three_ways(driver, shots, server, loop, home, btc_data_file)
         driver.save_screenshot(str(shots / f"logged-in-{name}.png"))
         assert severe_console_errors(driver) == [], path
     assert "a long password" not in driver.page_source
-    by_css(driver, "form[action='/logout'] button").click()
-    wait(driver, lambda d: urlsplit(d.current_url).path == "/login")
+    click_and_load(driver, by_css(driver, "form[action='/logout'] button"))
+    assert urlsplit(driver.current_url).path == "/login"
 
 
 def test_a_profile_edit_shows_the_validation_error_beside_the_field(driver, shots, server, home):
     visit(driver, server, "/profiles")
     row = "tr[data-profile='default']"
     by_css(driver, f"{row} .copy-form input[name=new_id]").send_keys("mine")
-    by_css(driver, f"{row} .copy-form button").click()
-    wait(driver, lambda d: urlsplit(d.current_url).path == "/profiles/mine")
+    click_and_load(driver, by_css(driver, f"{row} .copy-form button"))
+    assert urlsplit(driver.current_url).path == "/profiles/mine"
     pairs = by_css(driver, "#f-pairs")
     assert pairs.get_attribute("value") == "BTC/USDT"
     pairs.clear()
     pairs.send_keys("BTC/USDT, ETHUSDT")
-    by_css(driver, "#profile-form button[type=submit]").click()
-    wait(driver, lambda d: shown(d, "#error-pairs"))
+    click_and_load(driver, by_css(driver, "#profile-form button[type=submit]"))
+    assert shown(driver, "#error-pairs")
     error = by_css(driver, "#error-pairs").text
     assert "ETHUSDT" in error and "BTC/USDT" in error  # the bad value and the expected form
     assert "has-error" in by_css(driver, "#f-pairs").find_element("xpath", "..").get_attribute("class")
@@ -210,8 +238,8 @@ def test_a_profile_edit_shows_the_validation_error_beside_the_field(driver, shot
     field.send_keys("BTC/USDT")
     by_css(driver, "#f-risk").clear()
     by_css(driver, "#f-risk").send_keys("0.3")
-    by_css(driver, "#profile-form button[type=submit]").click()
-    wait(driver, lambda d: shown(d, "#saved"))
+    click_and_load(driver, by_css(driver, "#profile-form button[type=submit]"))
+    assert shown(driver, "#saved")
     saved = json.loads((home.profiles / "mine" / "profile.json").read_text())
     assert saved["risk"] == "0.3" and saved["pairs"] == ["BTC/USDT"]
 
@@ -273,6 +301,50 @@ def test_a_study_runs_from_the_optimizer_page_with_progress_and_results(
     assert len(studies) == 1 and "done" in studies[0].text and "4 / 4" in studies[0].text
 
 
+def test_data_is_imported_by_upload_and_collected_with_progress(
+    driver, shots, server, loop, home, octobot_btc_file
+):
+    """The data page: a file imported through the upload form, then candles collected from a loopback
+    exchange with the progress shown, and both files listed and inspectable."""
+    import octobot_backtesting as ob
+    from octobot_exchange_emulator import BinanceLikeServer
+
+    visit(driver, server, "/data")
+    by_css(driver, "#upload-form input[name=file]").send_keys(str(octobot_btc_file))
+    by_css(driver, "#upload-form input[name=name]").send_keys("uploaded")
+    click_and_load(driver, by_css(driver, "#upload-form button"))
+    assert by_css(driver, "#data-message").text.startswith("Imported ")
+    assert "uploaded.sqlite" in by_css(driver, "#data-table").text
+
+    with ob.DataFileReader(home.data / "uploaded.sqlite") as reader:
+        candles = reader.read_ohlcv("BTC/USDT", "1h")
+    exchange = BinanceLikeServer({("BTC/USDT", "1h"): candles})
+    loop.run(exchange.__aenter__())
+    try:
+        home.user_config.write_text(json.dumps({"exchanges": {"binance": {"ccxt": exchange.ccxt_config()}}}))
+        home.user_config.chmod(0o600)
+        visit(driver, server, "/data")
+        wait(driver, lambda d: d.execute_script("return document.body.dataset.live") == "1")
+        form = "#collect-form"
+        driver.execute_script(
+            "const f = document.getElementById('collect-form');"
+            "f.elements.start.value = '2018-04-10'; f.elements.end.value = '2018-04-20';"
+            "f.elements.name.value = 'collected';"
+        )
+        by_css(driver, f"{form} button").click()
+        wait(driver, lambda d: by_css(d, "#collect-progress").get_attribute("data-done") == "1", timeout=60)
+        assert by_css(driver, "#collect-progress").get_attribute("data-progress") == "100"
+        assert int(by_css(driver, "#collect-progress").get_attribute("data-steps")) >= 1
+        assert by_css(driver, "#collect-done").text == "Collected 240 candles into collected.sqlite."
+        driver.save_screenshot(str(shots / "data-collected.png"))
+        assert severe_console_errors(driver) == []
+    finally:
+        loop.run(exchange.__aexit__(None, None, None))
+    click_and_load(driver, by_css(driver, "#collect-done a"))
+    assert urlsplit(driver.current_url).path == "/data/collected.sqlite"
+    assert "240" in by_css(driver, "#series-table").text
+
+
 @pytest.fixture
 def live(home, builtin_tentacles, btc_data_file, loop) -> Iterator[tuple[Any, str]]:
     """A bot of the default profile with its web interface, on the browser tests' loop thread."""
@@ -287,6 +359,7 @@ def live(home, builtin_tentacles, btc_data_file, loop) -> Iterator[tuple[Any, st
 
 def test_the_dashboard_moves_when_a_candle_arrives(driver, shots, live, loop):
     fed, url = live
+    loop.run(far_order(fed))
     driver.get(url + "/")
     chart = "#price-chart"
     wait(driver, lambda d: by_css(d, chart).get_attribute("data-ready") == "1")
@@ -294,37 +367,148 @@ def test_the_dashboard_moves_when_a_candle_arrives(driver, shots, live, loop):
     before = int(by_css(driver, chart).get_attribute("data-last-time"))
     assert before == int(fed.candles[HOLDING_AFTER - 1][0])
     assert by_css(driver, "#bot-state").text == "bot running"
+    # the portfolio value and the profitability against the market: a point per closed candle so far
+    assert int(by_css(driver, "#value-chart").get_attribute("data-points")) >= HOLDING_AFTER - 1
+    profit_points = int(by_css(driver, "#profit-chart").get_attribute("data-points"))
+    assert profit_points >= HOLDING_AFTER - 1
+    # the open order is a price line, the entry's fill a marker
+    assert by_css(driver, chart).get_attribute("data-order-lines") == "1"
+    fills = [t for t in fed.manager.trader.trades() if t.symbol == "BTC/USDT"]
+    assert int(by_css(driver, chart).get_attribute("data-trade-markers")) == len(fills) >= 1
     loop.run(fed.feed(1))
     expected = int(fed.candles[HOLDING_AFTER][0])
     wait(driver, lambda d: int(by_css(d, chart).get_attribute("data-last-time")) == expected)
     close = float(fed.candles[HOLDING_AFTER][4])
     assert float(by_css(driver, chart).get_attribute("data-last-close")) == pytest.approx(close)
     assert f"{close:,.2f}" in by_css(driver, "#last-candle").text
+    # the candle moved the profitability against the market (a point of its chart) and the value
+    wait(driver, lambda d: int(by_css(d, "#profit-chart").get_attribute("data-points")) == profit_points + 1)
     assert by_css(driver, "#bot-profit").text.endswith("%")
+    assert by_css(driver, "#market-profit").text.endswith("pts")
+    # a new order and a new fill are marked as they happen
+    loop.run(far_order(fed))
+    wait(driver, lambda d: by_css(d, chart).get_attribute("data-order-lines") == "2")
+    loop.run(market_buy(fed))
+    wait(driver, lambda d: int(by_css(d, chart).get_attribute("data-trade-markers")) == len(fills) + 1)
     driver.save_screenshot(str(shots / "live-dashboard.png"))
     assert severe_console_errors(driver) == []
-    for name in ("portfolio", "trades", "matrix", "logs"):
-        driver.get(f"{url}/{name}")
-        wait(driver, lambda d: d.execute_script("return document.readyState") == "complete")
-        driver.save_screenshot(str(shots / f"live-{name}.png"))
-        assert severe_console_errors(driver) == [], name
+
+
+def test_the_live_pages_follow_the_bot_from_the_websocket(driver, shots, live, loop):
+    """Orders, trades, the evaluation matrix, the portfolio and the notifications change in place when
+    the bot acts: no reload, no polling (the page's own document stays the one first loaded)."""
+    fed, url = live
+
+    def open_live(path: str) -> Any:
+        visit_url(driver, url + path)
+        wait(driver, lambda d: d.execute_script("return document.body.dataset.live") == "1")
+        from selenium.webdriver.common.by import By
+
+        return driver.find_element(By.TAG_NAME, "html")
+
+    page = open_live("/orders")
+    assert by_css(driver, "#order-count").text == "0"
+    order_id = loop.run(far_order(fed))
+    wait(driver, lambda d: shown(d, f"tr[data-order-id='{order_id}']"))
+    assert by_css(driver, "#order-count").text == "1"
+    loop.run(fed.bot.interfaces["WebInterface"].control.cancel_order(order_id))
+    loop.run(fed.settle())
+    wait(driver, lambda d: by_css(d, "#order-count").text == "0")
+    assert driver.find_elements("css selector", "tr[data-order-id]") == []
+    assert page.is_enabled()  # still the first document (a reload would make it stale)
+    driver.save_screenshot(str(shots / "live-orders-followed.png"))
+
+    page = open_live("/trades")
+    count = int(by_css(driver, "#trade-count").text)
+    loop.run(market_buy(fed))
+    wait(driver, lambda d: int(by_css(d, "#trade-count").text) == count + 1)
+    newest = fed.manager.trader.trades()[-1]
+    assert by_css(driver, "#trades-table tbody tr").get_attribute("data-trade-id") == str(newest.trade_id)
+    assert page.is_enabled()
+    driver.save_screenshot(str(shots / "live-trades-followed.png"))
+
+    page = open_live("/matrix")
+    cells = driver.find_elements("css selector", "#matrix-table td.at")
+    before = [cell.text for cell in cells]
+    loop.run(fed.feed(1))
+    wait(driver, lambda d: [cell.text for cell in cells] != before)  # the new candle's evaluations
+    assert page.is_enabled()
+    driver.save_screenshot(str(shots / "live-matrix-followed.png"))
+
+    page = open_live("/portfolio")
+    btc = by_css(driver, "tr[data-holding='binance|BTC'] .total")
+    held = btc.text
+    loop.run(market_buy(fed))
+    wait(driver, lambda d: btc.text != held)
+    assert page.is_enabled()
+
+    page = open_live("/logs")
+    notified = "#notifications li.notification"
+    shown_before = len(driver.find_elements("css selector", notified))
+    loop.run(market_buy(fed))
+    wait(driver, lambda d: len(d.find_elements("css selector", notified)) > shown_before)
+    assert "Order filled" in by_css(driver, "#notifications li.notification").text
+    logging.getLogger("octobot.web.test").warning("a line logged while the page is open")
+    wait(driver, lambda d: "a line logged while the page is open" in by_css(d, "#logs li").text)
+    assert page.is_enabled()
+    driver.save_screenshot(str(shots / "live-logs-followed.png"))
+    assert severe_console_errors(driver) == []
+
+
+LIVE_PAGES = {
+    "dashboard": "/",
+    "portfolio": "/portfolio",
+    "orders": "/orders",
+    "trades": "/trades",
+    "matrix": "/matrix",
+    "logs": "/logs",
+}
+
+
+def test_every_live_page_three_ways(driver, shots, live, loop, home):
+    """The pages of a running bot: open with no password, to the login page once a password is set, and
+    shown after logging in; each with what the bot has (not the "no bot running" notice)."""
+    fed, url = live
+    for name, path in LIVE_PAGES.items():
+        visit_url(driver, url + path)
+        assert urlsplit(driver.current_url).path == path
+        assert not shown(driver, "#no-bot"), path
+        driver.save_screenshot(str(shots / f"live-open-{name}.png"))
+        assert severe_console_errors(driver) == [], path
+
+    server = fed.bot.interfaces["WebInterface"].server
+    octobot.set_web_password(home, "a long password")
+    server.context.auth = WebAuth(load_password_hash(home))
+    for path in LIVE_PAGES.values():
+        visit_url(driver, url + path)
+        where = urlsplit(driver.current_url)
+        assert where.path == "/login" and parse_qs(where.query)["next"] == [path], path
+    by_css(driver, "#password").send_keys("a long password")
+    click_and_load(driver, by_css(driver, "#login-form button"))
+    for name, path in LIVE_PAGES.items():
+        visit_url(driver, url + path)
+        assert urlsplit(driver.current_url).path == path
+        assert not shown(driver, "#no-bot"), path
+        driver.save_screenshot(str(shots / f"live-logged-in-{name}.png"))
+        assert severe_console_errors(driver) == [], path
+    visit_url(driver, url + "/portfolio")
+    assert shown(driver, "tr[data-holding='binance|BTC']")
 
 
 def test_an_order_is_cancelled_from_the_orders_page(driver, shots, live, loop):
     fed, url = live
     order_id = loop.run(far_order(fed))
     kept = loop.run(far_order(fed))
-    driver.get(url + "/orders")
+    visit_url(driver, url + "/orders")
     rows = driver.find_elements("css selector", "#orders-table tr[data-order-id]")
     assert sorted(row.get_attribute("data-order-id") for row in rows) == sorted([order_id, kept])
     driver.save_screenshot(str(shots / "live-orders.png"))
-    by_css(driver, f"tr[data-order-id='{order_id}'] .cancel-order").click()
-    wait(driver, lambda d: shown(d, "#orders-message"))
+    click_and_load(driver, by_css(driver, f"tr[data-order-id='{order_id}'] .cancel-order"))
     assert by_css(driver, "#orders-message").text == f"Order {order_id} cancelled."
     rows = driver.find_elements("css selector", "#orders-table tr[data-order-id]")
     assert [row.get_attribute("data-order-id") for row in rows] == [kept]
     assert [o.order_id for o in fed.manager.trader.open_orders()] == [kept]
-    by_css(driver, "#cancel-all").click()
-    wait(driver, lambda d: "All open orders cancelled." in by_css(d, "#orders-message").text)
+    click_and_load(driver, by_css(driver, "#cancel-all"))
+    assert by_css(driver, "#orders-message").text == "All open orders cancelled."
     assert not fed.manager.trader.open_orders()
     assert by_css(driver, "#order-count").text == "0"

@@ -7,12 +7,9 @@ from __future__ import annotations
 import asyncio
 
 import aiohttp
-import jsonschema
-
-from octobot.web.openapi import openapi_document
 
 from .web_live import HOLDING_AFTER, far_order, web_bot
-from .web_support import ApiClient
+from .web_support import ApiClient, check_event
 
 
 async def test_the_live_api_reads_the_bot_and_commands_it(home, builtin_tentacles, btc_data_file):
@@ -70,20 +67,40 @@ async def test_the_live_api_reads_the_bot_and_commands_it(home, builtin_tentacle
 
 
 async def test_the_websocket_streams_the_bots_events(home, builtin_tentacles, btc_data_file):
-    event_schema = {**openapi_document()["components"]["schemas"]["Event"]}
+    """Every event type of a running bot arrives, each of the shape the document gives for its type."""
     async with web_bot(home, btc_data_file) as (fed, url), aiohttp.ClientSession() as session:
         async with session.ws_connect(f"{url}/api/v1/ws") as socket:
-            wanted = ["candle", "evaluation", "trade", "order", "profitability"]
+            wanted = ["candle", "evaluation", "trade", "order", "portfolio", "profitability", "notification"]
             await socket.send_json({"type": "subscribe", "data": wanted})
             await socket.receive_json()
             await fed.feed(HOLDING_AFTER)
-            seen: dict[str, dict] = {}
-            while set(wanted) - set(seen):
+            seen: dict[str, list[dict]] = {}
+            while set(wanted) - set(seen) or "order_created" not in _notified(seen):
                 event = await asyncio.wait_for(socket.receive_json(), 10)
-                jsonschema.validate(event, event_schema)
-                seen.setdefault(event["type"], event["data"])
-    assert seen["candle"]["symbol"] == "BTC/USDT" and seen["candle"]["closed"] is True
-    assert len(seen["candle"]["candle"]) == 6
-    assert seen["trade"]["trade"]["symbol"] == "BTC/USDT"
-    assert seen["evaluation"]["value"] is None or -1 <= seen["evaluation"]["value"] <= 1
-    assert "profit_percent" in seen["profitability"]["profitability"]
+                check_event(event)
+                seen.setdefault(event["type"], []).append(event["data"])
+    candle = seen["candle"][0]
+    assert candle["symbol"] == "BTC/USDT" and candle["closed"] is True and len(candle["candle"]) == 6
+    assert candle["exchange"] == "binance"  # as the profile names it
+    assert seen["trade"][0]["trade"]["symbol"] == "BTC/USDT"
+    assert seen["order"][0]["order"]["symbol"] == "BTC/USDT"
+    assert "USDT" in seen["portfolio"][0]["balance"]
+    assert seen["evaluation"][0]["value"] is None or -1 <= seen["evaluation"][0]["value"] <= 1
+    assert "profit_percent" in seen["profitability"][0]["profitability"]
+    # the bot's notifications, in the words every notifier uses (the entry order among them)
+    created = next(n for n in seen["notification"] if n["event"] == "order_created")
+    assert created["title"] == "Order created" and "BTC/USDT" in created["text"]
+
+
+def _notified(seen: dict[str, list[dict]]) -> set[str]:
+    return {notification["event"] for notification in seen.get("notification", [])}
+
+
+async def test_notifications_are_kept_for_the_logs_page(home, builtin_tentacles, btc_data_file):
+    """A page opened after a notification still shows it (the hub keeps the recent ones)."""
+    async with web_bot(home, btc_data_file) as (fed, url), aiohttp.ClientSession() as session:
+        await fed.feed(HOLDING_AFTER)
+        async with session.get(f"{url}/logs") as response:
+            page = await response.text()
+    assert response.status == 200
+    assert "Order created" in page and "Order filled" in page and "No notification yet." not in page

@@ -36,3 +36,10 @@ async def far_order(fed: FedBot) -> str:
     order = await fed.manager.trader.create_order("BTC/USDT", "buy", "limit", Decimal("0.001"), price / 2)
     await fed.settle()
     return str(order.order_id)
+
+
+async def market_buy(fed: FedBot) -> str:
+    """A small market buy (filled at once: one trade): its order id."""
+    order = await fed.manager.trader.create_order("BTC/USDT", "buy", "market", Decimal("0.001"))
+    await fed.settle()
+    return str(order.order_id)

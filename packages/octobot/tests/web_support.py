@@ -14,6 +14,7 @@ import jsonschema
 
 import octobot
 from octobot.web.app import WebServer, create_context
+from octobot.web.openapi import openapi_document
 
 
 @asynccontextmanager
@@ -30,8 +31,9 @@ async def running_server(
 
 
 class ApiClient:
-    """Calls `/api/v1` and validates each JSON answer with the schema the OpenAPI document gives for
-    (path template, method, status); an answer the document does not describe fails the test."""
+    """Calls `/api/v1` and validates each answer (JSON, or an HTML report) with the schema the OpenAPI
+    document gives for (path template, method, status, content type); an answer the document does not
+    describe fails the test."""
 
     def __init__(self, session: aiohttp.ClientSession, base: str, document: dict[str, Any]) -> None:
         self.session = session
@@ -50,14 +52,13 @@ class ApiClient:
         """Take a bearer token (with no password set, any password gets one)."""
         self.token = (await self.call("POST", "/token", 200, json_body={"password": password}))["token"]
 
-    def _schema(self, template: str, method: str, status: int) -> dict[str, Any]:
+    def _described(self, template: str, method: str, status: int) -> dict[str, Any]:
         operation = self.document["paths"][template][method.lower()]
         described = operation["responses"].get(str(status))
         assert described is not None, (
             f"{method} {template} answered {status}, which the document does not describe"
         )
-        schema = described["content"]["application/json"]["schema"]
-        return {**schema, "components": self.document["components"]}
+        return dict(described["content"])
 
     async def call(
         self,
@@ -80,7 +81,18 @@ class ApiClient:
         ) as response:
             text = await response.text()
             assert response.status == status, f"{method} {url}: {response.status} {text}"
-            body = json.loads(text)
-        jsonschema.Draft202012Validator(self._schema(template, method, status)).validate(body)
+            kind = response.content_type
+        content = self._described(template, method, status)
+        assert kind in content, f"{method} {template}: answered {kind}, the document says {list(content)}"
+        body = json.loads(text) if kind == "application/json" else text
+        schema = {**content[kind]["schema"], "components": self.document["components"]}
+        jsonschema.Draft202012Validator(schema).validate(body)
         self.checked.add((template, method.lower(), status))
         return body
+
+
+def check_event(event: dict[str, Any]) -> None:
+    """Validate a websocket event against the document's Event schema: the envelope and the schema of
+    its type's data (an event of an unknown type, or with data of another shape, fails)."""
+    schema = {"$ref": "#/components/schemas/Event", "components": openapi_document()["components"]}
+    jsonschema.Draft202012Validator(schema).validate(event)

@@ -10,6 +10,7 @@ __all__: list[str] = []
 # --- vocabulary, markets, portfolio ---
 from octobot_trading.candles import DEFAULT_MAX_SIZE as DEFAULT_CANDLE_BUFFER_SIZE
 from octobot_trading.candles import Candle, CandleBuffer
+from octobot_trading.ccxt_files import ccxt_exchange_ids
 from octobot_trading.errors import (
     CandleOrderError,
     InvalidAmountError,
@@ -121,6 +122,7 @@ __all__ += [
     "WallClock",
     "candle_close_time",
     "candle_open_time",
+    "ccxt_exchange_ids",
     "check_ms",
     "compute_profitability",
     "equity_curve",

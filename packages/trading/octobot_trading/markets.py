@@ -19,17 +19,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from ccxt.base.decimal_to_precision import (
-    DECIMAL_PLACES,
-    NO_PADDING,
-    ROUND,
-    SIGNIFICANT_DIGITS,
-    TICK_SIZE,
-    TRUNCATE,
-    decimal_to_precision,
-    number_to_string,
-)
-
+from octobot_trading.ccxt_files import decimal_to_precision_module
 from octobot_trading.errors import (
     InvalidMarketError,
     OrderAboveMaximumError,
@@ -39,6 +29,16 @@ from octobot_trading.errors import (
 from octobot_trading.symbols import Symbol, parse_symbol
 
 logger = logging.getLogger(__name__)
+
+_precision = decimal_to_precision_module()
+DECIMAL_PLACES: int = _precision.DECIMAL_PLACES
+NO_PADDING: int = _precision.NO_PADDING
+ROUND: int = _precision.ROUND
+SIGNIFICANT_DIGITS: int = _precision.SIGNIFICANT_DIGITS
+TICK_SIZE: int = _precision.TICK_SIZE
+TRUNCATE: int = _precision.TRUNCATE
+decimal_to_precision = _precision.decimal_to_precision
+number_to_string = _precision.number_to_string
 
 __all__ = [
     "DECIMAL_PLACES",

@@ -1,7 +1,8 @@
 """Candle time frames.
 
-Why durations come from ccxt: ccxt's ``parse_timeframe`` is what exchanges connectors use, so our
-lengths (notably 1M = 30 days) always agree with the data they fetch.
+Durations are ccxt's (``Exchange.parse_timeframe``, which exchange connectors use: 1M is 30 days), so our
+lengths agree with the data they fetch; they are written here rather than asked of ccxt because importing
+ccxt costs seconds a backtest does not need (a test checks each against ccxt's).
 """
 
 from __future__ import annotations
@@ -9,8 +10,6 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 from enum import Enum
-
-from ccxt.base.exchange import Exchange
 
 from octobot_trading.errors import UnknownTimeFrameError
 
@@ -68,7 +67,8 @@ class TimeFrame(str, Enum):
         return _MS[self] // 1000
 
 
-_MS: dict[TimeFrame, int] = {tf: int(Exchange.parse_timeframe(tf.value)) * 1000 for tf in TimeFrame}
+_SECONDS = {"m": 60, "h": 3_600, "d": 86_400, "w": 604_800, "M": 2_592_000}
+_MS: dict[TimeFrame, int] = {tf: int(tf.value[:-1]) * _SECONDS[tf.value[-1]] * 1000 for tf in TimeFrame}
 _BY_VALUE: dict[str, TimeFrame] = {tf.value: tf for tf in TimeFrame}
 _VALID = ", ".join(tf.value for tf in TimeFrame)
 

@@ -32,10 +32,12 @@ def test_every_time_frame_and_its_length():
         assert tf == text  # a str enum: usable wherever the ccxt string is expected
 
 
-def test_month_is_thirty_days_like_ccxt():
+def test_every_length_is_ccxts_and_a_month_is_thirty_days():
     import ccxt
 
-    assert TimeFrame.ONE_MONTH.ms == ccxt.Exchange.parse_timeframe("1M") * 1000 == 30 * 86_400_000
+    for tf in ot.ALL_TIME_FRAMES:
+        assert tf.ms == ccxt.Exchange.parse_timeframe(tf.value) * 1000
+    assert TimeFrame.ONE_MONTH.ms == 30 * 86_400_000
 
 
 @pytest.mark.parametrize(

@@ -13,14 +13,17 @@ import os
 from abc import ABC, abstractmethod
 from collections.abc import AsyncIterator, Awaitable
 from pathlib import Path
-from typing import Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Generic, Protocol, TypeVar
 
 from octobot_backtesting.collectors.errors import CollectorError
 from octobot_backtesting.collectors.staging import staging_path
 from octobot_backtesting.errors import DataFileExistsError
-from octobot_trading.ccxt_connector import CcxtMarketData, ExchangeError, ExchangeNetworkError
+from octobot_trading.ccxt_connector import ExchangeError, ExchangeNetworkError
 
-ConnectorT = TypeVar("ConnectorT", bound=CcxtMarketData)
+if TYPE_CHECKING:  # the connectors import ccxt: only a collection that runs needs it
+    from octobot_trading.ccxt_connector import CcxtMarketData
+
+ConnectorT = TypeVar("ConnectorT", bound="CcxtMarketData")
 
 
 class CollectorRequest(Protocol):

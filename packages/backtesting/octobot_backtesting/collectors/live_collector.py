@@ -22,7 +22,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -31,9 +31,12 @@ from octobot_backtesting.collectors.collector_base import CollectorBase
 from octobot_backtesting.collectors.errors import CollectorError
 from octobot_backtesting.collectors.live_staging import LiveStagingFile
 from octobot_backtesting.datafile_writer import DataFileWriter
-from octobot_trading.ccxt_connector import CcxtLiveConnector, ExchangeError, LiveFeed
+from octobot_trading.ccxt_connector import ExchangeError
 from octobot_trading.time_frames import TimeFrame, parse_time_frame, sort_time_frames
 from octobot_trading.timestamps import candle_close_time, check_ms
+
+if TYPE_CHECKING:  # they import ccxt: only a recording that runs needs it
+    from octobot_trading.ccxt_connector import CcxtLiveConnector
 
 logger = logging.getLogger(__name__)
 
@@ -98,7 +101,7 @@ class LiveCollectionResult:
     source_switches: int = 0
 
 
-class LiveCollector(CollectorBase[CcxtLiveConnector]):
+class LiveCollector(CollectorBase["CcxtLiveConnector"]):
     """Records ``request`` into the data file ``path``; ``await collector.run()`` returns at the end time.
 
     ``connector``: an open ``CcxtLiveConnector`` to use (the caller closes it); by default one without
@@ -133,6 +136,8 @@ class LiveCollector(CollectorBase[CcxtLiveConnector]):
         self._feed_options = dict(feed_options or {})
 
     def _new_connector(self) -> CcxtLiveConnector:
+        from octobot_trading.ccxt_connector import CcxtLiveConnector
+
         return CcxtLiveConnector(self.request.exchange, config=self._exchange_config)
 
     async def run(self) -> LiveCollectionResult:
@@ -170,6 +175,8 @@ class LiveCollector(CollectorBase[CcxtLiveConnector]):
     async def _record(
         self, connector: CcxtLiveConnector, stage: LiveStagingFile, writer: ThreadPoolExecutor
     ) -> int:
+        from octobot_trading.ccxt_connector import LiveFeed
+
         now_ms = self._now_ms or connector.server_time_ms
         sink = _RecordingSink(self.request, stage, writer)
         if now_ms() >= self.request.end_ms:

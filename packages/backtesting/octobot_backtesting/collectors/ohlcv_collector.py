@@ -13,7 +13,7 @@ import os
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from tqdm import tqdm
@@ -23,9 +23,12 @@ from octobot_backtesting.collectors.errors import CollectorError
 from octobot_backtesting.collectors.staging import StagingFile
 from octobot_backtesting.datafile_writer import DataFileWriter
 from octobot_backtesting.gaps import Gap, find_gaps
-from octobot_trading.ccxt_connector import CcxtMarketData, ExchangeError, RetryPolicy
+from octobot_trading.ccxt_connector import ExchangeError, RetryPolicy
 from octobot_trading.time_frames import TimeFrame, parse_time_frame, sort_time_frames
 from octobot_trading.timestamps import Clock, WallClock, candle_open_time, check_ms
+
+if TYPE_CHECKING:  # it imports ccxt: only a collection that runs needs it
+    from octobot_trading.ccxt_connector import CcxtMarketData
 
 logger = logging.getLogger(__name__)
 
@@ -94,7 +97,7 @@ class CollectionResult:
     retries: int
 
 
-class OhlcvCollector(CollectorBase[CcxtMarketData]):
+class OhlcvCollector(CollectorBase["CcxtMarketData"]):
     """Collects ``request`` into the data file ``path``; ``await collector.run()``.
 
     ``connector``: an open ``CcxtMarketData`` to use (the caller closes it); by default one is created
@@ -127,6 +130,8 @@ class OhlcvCollector(CollectorBase[CcxtMarketData]):
         self._clock = clock or WallClock()
 
     def _new_connector(self) -> CcxtMarketData:
+        from octobot_trading.ccxt_connector import CcxtMarketData
+
         return CcxtMarketData(
             self.request.exchange, config=self._exchange_config, retry_policy=self._retry_policy
         )

@@ -36,7 +36,7 @@ from octobot_backtesting.validation import (
     most_common_spacing,
     validate_candles,
 )
-from octobot_trading import normalize_symbol
+from octobot_trading import ccxt_exchange_ids, normalize_symbol
 
 logger = logging.getLogger(__name__)
 
@@ -352,10 +352,8 @@ def _exchange_name(exchange: str | None, found: set[str], paths: list[Path]) -> 
         )
     if found:
         return found.pop()
-    import ccxt  # only for the list of exchange ids
-
     folders = {path.resolve().parent.name for path in paths}
-    if len(folders) == 1 and (folder := folders.pop()) in ccxt.exchanges:
+    if len(folders) == 1 and (folder := folders.pop()) in ccxt_exchange_ids():
         return folder
     raise ImporterError(
         "the sources do not say which exchange they come from",

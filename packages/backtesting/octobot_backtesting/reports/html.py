@@ -99,7 +99,8 @@ def build_figure(report: RunReport, max_candles_per_chart: int = 5000) -> go.Fig
                         marker={"symbol": symbol_shape, "size": 11, "color": color},
                         name=f"{symbol} {label}",
                         text=[
-                            f"{t.side} {t.amount} @ {t.price} ({t.kind}), pnl {t.realised_pnl}"
+                            f"{t.exchange + ': ' if t.exchange else ''}{t.side} {t.amount} @ {t.price} "
+                            f"({t.kind}), pnl {t.realised_pnl}"
                             for t in chosen
                         ],
                         hoverinfo="text+x",

@@ -94,28 +94,32 @@ def base_change(trade: TradeRecord) -> Decimal:
 
 
 def positions(trades: Sequence[TradeRecord]) -> tuple[list[bool], dict[str, list[tuple[int, int | None]]]]:
-    """Whether each trade (in the given order) is an exit (brings the symbol's position closer to flat),
-    and the intervals [from, to) during which each symbol had a position (to=None: still open at the end).
+    """Whether each trade (in the given order) is an exit (brings its position closer to flat), and the
+    intervals [from, to) during which each symbol had a position (to=None: still open at the end).
 
-    A position is what the run traded beyond its start portfolio: the net base amount bought (or sold).
+    A position is what the run traded beyond its start portfolio: the net base amount bought (or sold),
+    per exchange (an arbitrage's buy on one exchange and sell on another are two entries).
     """
     exits: list[bool] = []
-    net: dict[str, Decimal] = {}
-    opened: dict[str, int] = {}
+    net: dict[tuple[str | None, str], Decimal] = {}
+    opened: dict[tuple[str | None, str], int] = {}
     intervals: dict[str, list[tuple[int, int | None]]] = {}
     for trade in trades:
-        before = net.get(trade.symbol, Decimal(0))
+        key = (trade.exchange, trade.symbol)
+        before = net.get(key, Decimal(0))
         after = before + base_change(trade)
-        net[trade.symbol] = after
+        net[key] = after
         exits.append(abs(after) < abs(before))
         if before == 0 and after != 0:
-            opened[trade.symbol] = trade.time_ms
+            opened[key] = trade.time_ms
         elif before != 0 and (after == 0 or (after > 0) != (before > 0)):
-            intervals.setdefault(trade.symbol, []).append((opened.pop(trade.symbol), trade.time_ms))
+            intervals.setdefault(trade.symbol, []).append((opened.pop(key), trade.time_ms))
             if after != 0:  # flipped from long to short (or back) in one trade
-                opened[trade.symbol] = trade.time_ms
-    for symbol, since in opened.items():
+                opened[key] = trade.time_ms
+    for (_, symbol), since in opened.items():
         intervals.setdefault(symbol, []).append((since, None))
+    for spans in intervals.values():
+        spans.sort(key=lambda span: span[0])
     return exits, intervals
 
 

@@ -94,6 +94,7 @@ class RunReport:
                 {
                     "time_ms": t.time_ms,
                     "time": ms_to_iso(t.time_ms),
+                    "exchange": t.exchange,
                     "symbol": t.symbol,
                     "side": t.side,
                     "kind": t.kind,

@@ -20,7 +20,8 @@ from octobot_backtesting.reports.errors import ReportError
 @dataclass(frozen=True, slots=True)
 class TradeRecord:
     """One fill. ``realised_pnl`` is in the symbol's quote currency (0 for fills that open or grow a
-    position); ``kind`` is the order kind ("market", "limit", "stop_loss", ...)."""
+    position); ``kind`` is the order kind ("market", "limit", "stop_loss", ...); ``exchange`` names the
+    exchange of a run over several (None: the run's only exchange)."""
 
     time_ms: int
     symbol: str
@@ -31,6 +32,7 @@ class TradeRecord:
     fee_currency: str
     realised_pnl: Decimal = Decimal(0)
     kind: str = "market"
+    exchange: str | None = None
 
     def __post_init__(self) -> None:
         if self.side not in ("buy", "sell"):
@@ -43,9 +45,9 @@ class TradeRecord:
                 )
 
     @classmethod
-    def from_trade(cls, trade: Any) -> TradeRecord:
+    def from_trade(cls, trade: Any, exchange: str | None = None) -> TradeRecord:
         """From an ``octobot_trading`` trade (``time``, ``symbol``, ``side``, ``kind``, ``price``,
-        ``amount``, ``fee``, ``fee_asset``, ``realised_pnl``)."""
+        ``amount``, ``fee``, ``fee_asset``, ``realised_pnl``) made on ``exchange``."""
         return cls(
             time_ms=int(trade.time),
             symbol=str(trade.symbol),
@@ -56,6 +58,7 @@ class TradeRecord:
             fee_currency=str(trade.fee_asset),
             realised_pnl=trade.realised_pnl,
             kind=_value(trade.kind),
+            exchange=exchange,
         )
 
 

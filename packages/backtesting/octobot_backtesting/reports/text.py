@@ -83,8 +83,9 @@ def render_text(report: RunReport) -> str:
     ]
     for trade, is_exit in list(zip(report.trades, report.trade_exits, strict=True))[:MAX_TRADES_LISTED]:
         role = "exit " if is_exit else "entry"
+        where = f"{trade.exchange} " if trade.exchange else ""
         lines.append(
-            f"  {ms_to_iso(trade.time_ms)}  {trade.symbol:<12} {trade.side:<4} {role} "
+            f"  {ms_to_iso(trade.time_ms)}  {where}{trade.symbol:<12} {trade.side:<4} {role} "
             f"{trade.kind:<12} {_num(trade.amount)} @ {_num(trade.price)}  fee {_num(trade.fee)} "
             f"{trade.fee_currency}  pnl {_num(trade.realised_pnl)}"
         )

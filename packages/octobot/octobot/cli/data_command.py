@@ -19,7 +19,6 @@ from octobot.cli.flags import checked_exchange, checked_symbols, checked_time_fr
 from octobot.data_errors import data_error
 from octobot.errors import BadSymbolError, BadTimeFrameError, DataError, ExitCode, NotFoundError, UsageError
 from octobot_trading import ccxt_connector as ccxt_errors
-from octobot_trading.ccxt_connector import CcxtLiveConnector
 
 DATA_SUFFIX = ".sqlite"
 _NETWORK_FIX = (
@@ -306,6 +305,8 @@ def _collect_live(args: argparse.Namespace, context: CliContext) -> int:
     destination.parent.mkdir(parents=True, exist_ok=True)
 
     async def record() -> ob.LiveCollectionResult:
+        from octobot_trading.ccxt_connector import CcxtLiveConnector  # imports ccxt: only when recording
+
         config = context.user_config.ccxt_config(args.exchange)
         async with CcxtLiveConnector(
             args.exchange, config={k: v for k, v in config.items() if k not in _CREDENTIAL_KEYS}

@@ -16,11 +16,10 @@ from octobot.suggestions import did_you_mean
 
 def checked_exchange(name: str, flag: str = "--exchange") -> str:
     """``name`` when ccxt knows it; else a UsageError with the closest exchange id."""
-    import ccxt  # heavy: only when a command takes an exchange
-
-    if name not in ccxt.exchanges:
+    exchanges = ot.ccxt_exchange_ids()
+    if name not in exchanges:
         raise UsageError(
-            f"{flag}: unknown exchange '{name}'{did_you_mean(name, ccxt.exchanges)} "
+            f"{flag}: unknown exchange '{name}'{did_you_mean(name, exchanges)} "
             "(expected a ccxt exchange id like 'binance')"
         )
     return name

@@ -10,8 +10,6 @@ from pathlib import Path
 
 from octobot.cli.context import CliContext
 from octobot.errors import ExitCode
-from octobot.live import run_live
-from octobot.paper import run_paper
 from octobot.profile import load_profile
 from octobot.profile_store import selected_profile
 from octobot.web.launch import WEB_INTERFACE, with_web_interface
@@ -53,6 +51,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace, context: CliContext) -> int:
+    # imported here: they import ccxt (seconds of CPU), which the other commands do not need
+    from octobot.live import run_live
+    from octobot.paper import run_paper
+
     user_config = context.user_config
     profile = load_profile(args.profile or selected_profile(context.home), context.registry, context.home)
     if args.web or WEB_INTERFACE in profile.interfaces:

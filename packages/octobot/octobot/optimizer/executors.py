@@ -1,4 +1,4 @@
-"""Where trials run: in this process (serial) or on a local process pool. Dask: `dask_executor`.
+"""Where trials run: in this process (serial) or on the local process pool. Dask: `dask_executor`.
 
 Every executor runs the same `worker.run_trial` on the same job, so they give the same outcomes; they
 differ only in how many trials run at once (``slots``) and where.
@@ -7,15 +7,19 @@ differ only in how many trials run at once (``slots``) and where.
 from __future__ import annotations
 
 import logging
-import multiprocessing
 import os
+import pickle
+import shutil
+import tempfile
 from collections import deque
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
 from typing import Any, Protocol
 
 from octobot.optimizer import worker
 from octobot.optimizer.job import StudyJob
+from octobot.optimizer.local_pool import acquire_pool
 
 logger = logging.getLogger(__name__)
 
@@ -70,72 +74,72 @@ def default_workers() -> int:
         return max(os.cpu_count() or 1, 1)
 
 
-def pool_context() -> multiprocessing.context.BaseContext:
-    """How the pool starts its workers: "forkserver" where there is one, each worker a fork of a small
-    server process that imported the trial code once (a fast start), never a fork of this process, which
-    runs threads (Python 3.12 warns that forking it may deadlock the child); "spawn" elsewhere."""
-    if "forkserver" in multiprocessing.get_all_start_methods():
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload([worker.__name__])
-        return context
-    return multiprocessing.get_context("spawn")
-
-
 class PoolExecutor:
-    """A local process pool; each worker unpacks the job once, in its initializer."""
+    """A study's trials on the process-wide local pool of ``workers`` processes (`local_pool`).
+
+    Why a job file: the pool outlives the study and its workers are not started for it, so the job
+    cannot travel in an initializer; the study writes it once to a private file, and a trial carries the
+    job's digest and that file's path: each worker reads and unpacks the job the first time it meets it
+    (once per worker, however many trials), later trials find it unpacked.
+    """
 
     def __init__(self, job: StudyJob, workers: int) -> None:
-        self._job = job
-        self._workers = workers
+        self._digest = job.digest
         self.slots = workers * IN_FLIGHT_PER_WORKER
         self._restarts = 0
-        self._running: dict[Future[worker.Outcome], tuple[int, dict[str, Any]]] = {}
-        self._pool = self._start()
-
-    def _start(self) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(
-            max_workers=self._workers,
-            mp_context=pool_context(),
-            initializer=worker.prepare,
-            initargs=(self._job,),
-        )
+        self._folder = Path(tempfile.mkdtemp(prefix="octobot-study-"))  # private: mode 0700
+        self._job_file = str(self._folder / "job.pickle")
+        with open(self._job_file, "wb") as file:
+            pickle.dump(job, file, protocol=pickle.HIGHEST_PROTOCOL)
+        #: future -> (trial number, settings, generation of the pool running it)
+        self._running: dict[Future[worker.Outcome], tuple[int, dict[str, Any], int]] = {}
+        self._pool = acquire_pool(workers)
 
     def submit(self, number: int, settings: dict[str, Any]) -> None:
-        # the job reached each worker once, through the initializer: a trial sends its digest only
-        future = self._pool.submit(worker.run_prepared, self._job.digest, settings)
-        self._running[future] = (number, settings)
+        future, generation = self._pool.submit(worker.run_shared, self._digest, self._job_file, settings)
+        self._running[future] = (number, settings, generation)
 
     def wait(self) -> list[tuple[int, worker.Outcome]]:
         done, _ = wait(list(self._running), return_when=FIRST_COMPLETED)
         finished: list[tuple[int, worker.Outcome]] = []
-        broken = False
+        broken: set[int] = set()
         for future in done:
-            number, settings = self._running.pop(future)
+            number, _, generation = self._running[future]
             try:
-                finished.append((number, future.result()))
+                outcome = future.result()
             except BrokenProcessPool:
-                broken = True
-                self._running[future] = (number, settings)
+                broken.add(generation)
+                continue
+            del self._running[future]
+            finished.append((number, outcome))
         if broken:
-            self._restart()
+            self._restart(broken)
         return finished
 
-    def _restart(self) -> None:
-        """A worker died: every trial still in the pool is lost with it; run them again on a new pool."""
-        lost = list(self._running.values())
-        self._running.clear()
-        self._pool.shutdown(wait=False, cancel_futures=True)
+    def _restart(self, generations: set[int]) -> None:
+        """A worker died: every trial the broken pool held is lost with it; run them again on a new one."""
+        lost = [
+            (future, number, settings)
+            for future, (number, settings, generation) in self._running.items()
+            if generation in generations
+        ]
         self._restarts += 1
         if self._restarts > MAX_POOL_RESTARTS:
             raise RuntimeError(
                 f"the local pool lost a worker {self._restarts} times (killed, out of memory?); "
                 "run with --workers 1 to see the failing trial"
             )
-        logger.warning("a worker of the pool died: running its %d trial(s) again on a new pool", len(lost))
-        self._pool = self._start()
-        for number, settings in lost:
+        logger.warning("a worker of the pool died: running %d trial(s) again on a new pool", len(lost))
+        for generation in generations:
+            self._pool.replace(generation)
+        for future, number, settings in lost:
+            del self._running[future]
             self.submit(number, settings)
 
     def close(self) -> None:
-        self._pool.shutdown(wait=True, cancel_futures=True)
+        """This study is done with the pool: its queued trials are dropped, the pool lives on."""
+        for future in self._running:
+            future.cancel()  # a running trial finishes in its worker, its result unread
         self._running.clear()
+        self._pool.release()
+        shutil.rmtree(self._folder, ignore_errors=True)

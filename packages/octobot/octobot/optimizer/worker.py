@@ -1,9 +1,10 @@
 """The worker side of a study: a job unpacked once per process, then one trial after the other.
 
 Why a module-level cache keyed by the job's digest: a pool worker or a Dask worker runs many trials of
-one study; it unpacks the job (profile, tentacles, data), discovers the tentacles and loads the profile
-once, and every later trial only applies its settings and replays. A trial never raises: whatever goes
-wrong comes back as its outcome, so one bad configuration cannot stop a study.
+one study, and a local pool's workers live on across studies; a worker unpacks each job (profile,
+tentacles, data), discovers the tentacles and loads the profile once, and every later trial only applies
+its settings and replays. A trial never raises: whatever goes wrong comes back as its outcome, so one bad
+configuration cannot stop a study.
 """
 
 from __future__ import annotations
@@ -12,9 +13,11 @@ import asyncio
 import atexit
 import logging
 import os
+import pickle
 import shutil
 import tempfile
 import traceback
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +29,7 @@ from octobot.backtest import run_backtest
 from octobot.errors import OctoBotError
 from octobot.home import UserHome
 from octobot.optimizer.figures import run_figures
-from octobot.optimizer.job import StudyJob, Window
+from octobot.optimizer.job import Fold, StudyJob, Window
 from octobot.optimizer.space import split_settings
 from octobot.profile import Profile, load_profile
 from octobot.tentacle_registry import TentacleRegistry
@@ -40,6 +43,10 @@ Outcome = dict[str, Any]
 #: loggers of the backtest whose warnings repeat on every trial (the driver reports the data once)
 _QUIET_LOGGERS = ("octobot.backtest", "octobot_backtesting")
 
+#: jobs a worker keeps unpacked: a local pool's workers serve study after study (the web interface runs
+#: several at once); beyond this, the one used least recently is dropped, its folder removed
+MAX_JOBS = 4
+
 
 @dataclass
 class _WorkerState:
@@ -47,11 +54,21 @@ class _WorkerState:
     registry: TentacleRegistry
     profile: Profile
     data_files: list[Path]
+    folds: tuple[Fold, ...]
 
 
-_STATES: dict[str, _WorkerState] = {}
-#: the jobs a pool's initializer gave this process, by digest: a trial then travels as (digest, settings)
-_JOBS: dict[str, StudyJob] = {}
+#: the unpacked jobs of this process by digest, least recently used first
+_STATES: OrderedDict[str, _WorkerState] = OrderedDict()
+
+
+def warm_up() -> None:
+    """What every worker needs before its first trial, whatever the job: the installed tentacles
+    imported and their schemas checked (about a second of CPU). The local pool's forkserver runs it once
+    (`octobot.optimizer.forkserver_preload`) and every worker forked from it starts with it done."""
+    try:
+        TentacleRegistry.discover(None)  # never raises for a broken tentacle; anything else is a bug
+    except Exception:  # the workers then discover on their own: slower, never wrong
+        logger.exception("the optimizer workers' warm-up failed")
 
 
 def _unpack(job: StudyJob) -> _WorkerState:
@@ -76,11 +93,11 @@ def _unpack(job: StudyJob) -> _WorkerState:
     profile = load_profile(folder, registry, home, check_exchanges=False)
     for name in _QUIET_LOGGERS:
         logging.getLogger(name).setLevel(logging.ERROR)
-    return _WorkerState(home, registry, profile, data_files)
+    return _WorkerState(home, registry, profile, data_files, job.folds)
 
 
 def _remove(root: Path, owner: int) -> None:
-    """At exit, the unpacked job of the process that unpacked it (a forked child inherits the hook)."""
+    """The unpacked job of the process that unpacked it (a forked child inherits the exit hook)."""
     if os.getpid() == owner:
         shutil.rmtree(root, ignore_errors=True)
 
@@ -88,24 +105,37 @@ def _remove(root: Path, owner: int) -> None:
 def worker_state(job: StudyJob) -> _WorkerState:
     """The unpacked job of this process (unpacked on first use)."""
     state = _STATES.get(job.digest)
-    if state is None:
-        state = _STATES[job.digest] = _unpack(job)
+    if state is not None:
+        _STATES.move_to_end(job.digest)
+        return state
+    state = _STATES[job.digest] = _unpack(job)
+    while len(_STATES) > MAX_JOBS:
+        _, dropped = _STATES.popitem(last=False)
+        _remove(dropped.home.root, os.getpid())
     return state
 
 
-def prepare(job: StudyJob) -> None:
-    """A pool's initializer: unpack the job before the first trial, and keep it for `run_prepared`."""
-    _JOBS[job.digest] = job
-    worker_state(job)
+def unpacked_jobs() -> list[str]:
+    """The digests of the jobs this process holds unpacked (what a study's workers received)."""
+    return sorted(_STATES)
 
 
-def run_prepared(digest: str, settings: Mapping[str, Any]) -> Outcome:
-    """`run_trial` on the job `prepare` kept: a pool sends the digest, not the job (its data files can
-    weigh megabytes, pickled again for every trial otherwise)."""
-    job = _JOBS.get(digest)
-    if job is None:
-        return {"error": f"the job {digest[:12]} was not prepared in this worker (a bug: report it)"}
-    return run_trial(job, settings)
+def run_shared(digest: str, job_file: str, settings: Mapping[str, Any]) -> Outcome:
+    """A local pool's trial: the job named by ``digest``, read from ``job_file`` (where the study wrote
+    it once) the first time this process meets it; a trial travels as its settings, not the job (its
+    data files can weigh megabytes)."""
+    state = _STATES.get(digest)
+    if state is None:
+        try:
+            with open(job_file, "rb") as file:
+                job = pickle.load(file)
+        except (OSError, pickle.UnpicklingError, EOFError) as error:
+            return {"error": f"the study's job file {job_file} cannot be read: {error}"}
+        if not isinstance(job, StudyJob) or job.digest != digest:
+            return {"error": f"{job_file} does not hold the job {digest[:12]} (a bug: report it)"}
+        return run_trial(job, settings)
+    _STATES.move_to_end(digest)
+    return _run_unpacked(state, settings)
 
 
 def _trial_profile(state: _WorkerState, settings: Mapping[str, Any]) -> Profile:
@@ -125,24 +155,33 @@ def run_trial(job: StudyJob, settings: Mapping[str, Any]) -> Outcome:
     """The figures of every window of ``job`` with ``settings`` applied; never raises."""
     try:
         state = worker_state(job)
+    except (oe.EvaluatorConfigError, OctoBotError) as error:
+        return {"invalid": str(error)}
+    except Exception as error:  # a trial's failure is its outcome, with its traceback for --debug
+        return {"error": f"{type(error).__name__}: {error}", "traceback": traceback.format_exc()}
+    return _run_unpacked(state, settings)
+
+
+def _run_unpacked(state: _WorkerState, settings: Mapping[str, Any]) -> Outcome:
+    try:
         try:
             profile = _trial_profile(state, settings)
         except OctoBotError as error:
             return {"invalid": str(error)}
-        return asyncio.run(_run_folds(job, profile, state.data_files))
+        return asyncio.run(_run_folds(state.folds, profile, state.data_files))
     except (oe.EvaluatorConfigError, OctoBotError) as error:
         return {"invalid": str(error)}
     except Exception as error:  # a trial's failure is its outcome, with its traceback for --debug
         return {"error": f"{type(error).__name__}: {error}", "traceback": traceback.format_exc()}
 
 
-async def _run_folds(job: StudyJob, profile: Profile, data_files: list[Path]) -> Outcome:
-    folds = []
-    for fold in job.folds:
+async def _run_folds(folds: tuple[Fold, ...], profile: Profile, data_files: list[Path]) -> Outcome:
+    results = []
+    for fold in folds:
         train = await _figures(profile, data_files, fold.train)
         test = None if fold.test is None else await _figures(profile, data_files, fold.test)
-        folds.append({"train": train, "test": test})
-    return {"folds": folds}
+        results.append({"train": train, "test": test})
+    return {"folds": results}
 
 
 async def _figures(profile: Profile, data_files: list[Path], window: Window) -> dict[str, float | None]:

@@ -378,6 +378,51 @@ async def inspect_data(request: web.Request) -> web.Response:
     return ok(await asyncio.to_thread(inspection, context_of(request), request.match_info["name"]))
 
 
+#: most candles of a data file's series one read returns (the page's chart draws the last ones)
+MAX_FILE_CANDLES = 5000
+
+
+def file_candles(
+    context: WebContext, name: str, symbol: str | None, time_frame: str | None, limit: int
+) -> dict[str, Any]:
+    """The last ``limit`` candles of one series of a data file (its first series by default)."""
+    path = data_file(context, name)
+    found = ob.inspect_data_file(path)
+    series = [(s.info.symbol, s.info.time_frame) for s in found.series]
+    chosen = next(
+        (
+            (found_symbol, found_time_frame)
+            for found_symbol, found_time_frame in series
+            if symbol in (None, found_symbol) and time_frame in (None, found_time_frame)
+        ),
+        None,
+    )
+    if chosen is None:
+        listed = ", ".join(f"{s} {t}" for s, t in series) or "none"
+        raise NotFoundError(
+            f"data file '{path.name}' has no series {symbol or ''} {time_frame or ''} (it has: {listed})"
+        )
+    with ob.DataFileReader(path) as reader:
+        rows = reader.read_ohlcv(*chosen)
+    rows = rows[-limit:] if limit else rows[:0]
+    return {
+        "name": path.name,
+        "symbol": chosen[0],
+        "time_frame": chosen[1],
+        "candles": [[int(row[0]), *map(float, row[1:6])] for row in rows],
+    }
+
+
+@routes.get(f"{PREFIX}/data/{{name}}/candles")
+async def data_candles(request: web.Request) -> web.Response:
+    limit = _int_query(request, "limit", 1000, MAX_FILE_CANDLES)
+    symbol, time_frame = request.query.get("symbol"), request.query.get("time_frame")
+    found = await asyncio.to_thread(
+        file_candles, context_of(request), request.match_info["name"], symbol, time_frame, limit
+    )
+    return ok(found)
+
+
 async def import_upload(context: WebContext, request: web.Request) -> dict[str, Any]:
     """Import the uploaded candle file (field ``file``) into the data file named ``name``."""
     form = await request.post()

@@ -17,6 +17,7 @@ from aiohttp import web
 from octobot.errors import WebError
 from octobot.home import UserHome
 from octobot.tentacle_registry import TentacleRegistry
+from octobot.user_config import load_user_config
 from octobot.web import DEFAULT_HOST, DEFAULT_PORT, api_routes, pages
 from octobot.web.auth import WebAuth
 from octobot.web.backtests import BacktestJobs, BacktestRun
@@ -45,6 +46,9 @@ def static_folder() -> Path:
 def create_context(
     home: UserHome, registry: TentacleRegistry, bot: OctoBot | None = None, control: Any = None
 ) -> WebContext:
+    # the user config's secrets (exchange keys, service tokens) are registered for masking before anything
+    # is served: a log line or an error quoting one is masked on every page and event from the start
+    load_user_config(home, create=False)
     hub = EventHub()
 
     def backtest_progress(run: BacktestRun) -> None:

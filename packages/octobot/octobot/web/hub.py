@@ -37,10 +37,10 @@ EVENT_TYPES = (
     "collect_progress",
     "optimizer_progress",
 )
-#: event types kept for pages opened later
-_KEPT = ("notification", "log")
+#: event types kept for pages opened later, and how many of each: the recent notifications and log
+#: lines, and the profitability against the market of the last weeks of candles (the dashboard's chart)
+_KEPT = {"notification": 200, "log": 200, "profitability": 5000}
 _QUEUE_SIZE = 1000
-_KEPT_SIZE = 200
 
 
 def _json_default(value: Any) -> Any:
@@ -77,14 +77,16 @@ class EventHub:
 
     def __init__(self) -> None:
         self._subscribers: set[_Subscriber] = set()
-        self._kept: dict[str, deque[dict[str, Any]]] = {name: deque(maxlen=_KEPT_SIZE) for name in _KEPT}
+        self._kept: dict[str, deque[dict[str, Any]]] = {
+            name: deque(maxlen=size) for name, size in _KEPT.items()
+        }
 
     @property
     def subscriber_count(self) -> int:
         return len(self._subscribers)
 
     def kept(self, event_type: str) -> list[dict[str, Any]]:
-        """The last events of a kept type (notification, log), oldest first."""
+        """The last events of a kept type (notification, log, profitability), oldest first."""
         return list(self._kept.get(event_type, ()))
 
     def publish(self, event_type: str, data: Any) -> None:
@@ -124,7 +126,9 @@ class EventHub:
             message = json.loads(text)
             kind, data = message.get("type"), message.get("data", [])
         except (ValueError, AttributeError):
-            subscriber.offer(event_text("notification", {"level": "error", "text": "malformed message"}))
+            refused = 'malformed message: send {"type": "subscribe", "data": [event types]}'
+            notice = {"event": "error", "title": "Websocket", "text": refused, "silent": False}
+            subscriber.offer(event_text("notification", notice))
             return
         if kind == "subscribe" and isinstance(data, list):
             subscriber.types |= set(_parse_types(data))

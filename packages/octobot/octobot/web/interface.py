@@ -9,10 +9,12 @@ from typing import Any, ClassVar
 import octobot_trading as ot
 from octobot.home import UserHome
 from octobot.interface_base import AbstractInterface
+from octobot.notifications import NOTIFICATIONS_SCHEMA
 from octobot.tentacle_registry import TentacleRegistry
 from octobot.web import DEFAULT_HOST, DEFAULT_PORT
 from octobot.web.app import WebServer, create_context
 from octobot.web.hub import EventHub
+from octobot.web.hub_notifier import HubNotifier
 
 #: exchange channel -> websocket event type
 _CHANNEL_EVENTS = {
@@ -46,12 +48,14 @@ class WebInterface(AbstractInterface):
                 "title": "User data folder",
                 "description": "default: $OCTOBOT_HOME or ~/.octobot",
             },
+            "notifications": NOTIFICATIONS_SCHEMA,
         },
         "additionalProperties": False,
     }
     ABSTRACT: ClassVar[bool] = False
 
     server: WebServer | None = None
+    notifier: HubNotifier | None = None
 
     async def start(self) -> None:
         home = UserHome.resolve(self.config.get("home"))
@@ -68,13 +72,21 @@ class WebInterface(AbstractInterface):
                 )
         if self.bot.matrix is not None:
             await self.subscribe(self.bot.matrix.matrix_channel, _forward_evaluation(hub))
+        levels = {"notifications": self.config["notifications"]} if "notifications" in self.config else {}
+        self.notifier = HubNotifier(self.bot, hub, levels)
+        await self.notifier.start()
         smallest = ot.smallest_time_frame(self.bot.profile.time_frames).value
-        for manager in self.bot.exchange_managers.values():
+        for exchange, manager in self.bot.exchange_managers.items():
             await self.subscribe(
-                manager.get_channel("OHLCVChannel"), _value_recorder(manager), time_frame=smallest
+                manager.get_channel("OHLCVChannel"),
+                _value_recorder(hub, exchange, manager),
+                time_frame=smallest,
             )
 
     async def stop(self) -> None:
+        if self.notifier is not None:
+            await self.notifier.stop()
+            self.notifier = None
         await super().stop()
         if self.server is not None:
             await self.server.stop()
@@ -95,15 +107,28 @@ def _forward(hub: EventHub, event_type: str, exchange: str, closed: bool) -> Any
     return forward
 
 
-def _value_recorder(manager: ot.ExchangeManager) -> Any:
+def _value_recorder(hub: EventHub, exchange: str, manager: ot.ExchangeManager) -> Any:
     """Records the portfolio's value at each closed candle of the smallest time frame: the history the
-    portfolio page and the dashboard draw (a live account records none by itself)."""
+    portfolio page and the dashboard draw (a live account records none by itself). Publishes the
+    profitability against the market then too (kept by the hub for the dashboard's chart): the exchange
+    sends it only when the balance changes, while the market (and so the comparison) moves at every
+    candle."""
 
     async def record(message: dict[str, Any]) -> None:
         try:
             manager.portfolio_manager.record_value()
+            profitability = manager.portfolio_manager.profitability()
         except (ot.OctobotTradingError, ArithmeticError, ValueError):  # an asset without a price yet
             return
+        hub.publish(
+            "profitability",
+            {
+                "exchange": exchange,
+                "exchange_id": message.get("exchange"),
+                "profitability": profitability.to_dict(),
+                "time": manager.clock.now_ms(),
+            },
+        )
 
     return record
 

@@ -47,6 +47,129 @@ def _list_of(schema: str) -> dict[str, Any]:
     return _array(_ref(schema))
 
 
+_STRING_OR_NULL = {"type": ["string", "null"]}
+_CHANNEL_MESSAGE = {"exchange": {"type": "string", "description": "the exchange as the profile names it"}}
+#: what each event type carries (a channel message adds its own fields: ``time``, ``exchange_id``)
+_EVENT_DATA: dict[str, dict[str, Any]] = {
+    "candle": _object(
+        {
+            **_CHANNEL_MESSAGE,
+            **_typed("string", "symbol", "time_frame"),
+            "candle": {
+                "type": "array",
+                "items": {"type": "number"},
+                "minItems": 6,
+                "maxItems": 6,
+                "description": "[time ms, open, high, low, close, volume]",
+            },
+            "closed": {"type": "boolean", "description": "false: the candle in construction"},
+        }
+    ),
+    "order": _object(
+        {
+            **_CHANNEL_MESSAGE,
+            "symbol": {"type": "string"},
+            "order": _object(
+                {
+                    **_typed("string", "id", "symbol", "kind", "status"),
+                    "side": _SIDE,
+                    "amount": _DECIMAL,
+                    "filled": _DECIMAL,
+                    "price": _NULLABLE_DECIMAL,
+                    "trigger_price": _NULLABLE_DECIMAL,
+                    "created_at": _MS,
+                }
+            ),
+        }
+    ),
+    "trade": _object(
+        {
+            **_CHANNEL_MESSAGE,
+            "symbol": {"type": "string"},
+            "trade": _object(
+                {
+                    **_typed("string", "id", "order_id", "symbol"),
+                    "side": _SIDE,
+                    "amount": _DECIMAL,
+                    "price": _DECIMAL,
+                    "realised_pnl": _DECIMAL,
+                    "time": _MS,
+                }
+            ),
+        }
+    ),
+    "portfolio": _object(
+        {
+            **_CHANNEL_MESSAGE,
+            "balance": {
+                "type": "object",
+                "description": "asset -> its total and available amounts",
+                "additionalProperties": _object({"total": _DECIMAL, "available": _DECIMAL}),
+            },
+        }
+    ),
+    "profitability": _object(
+        {
+            **_CHANNEL_MESSAGE,
+            "profitability": _object(
+                {
+                    "reference": {"type": "string"},
+                    **{
+                        name: _DECIMAL
+                        for name in (
+                            "start_value",
+                            "current_value",
+                            "profit_percent",
+                            "market_average_percent",
+                            "vs_market_percent",
+                        )
+                    },
+                }
+            ),
+            "time": _MS,
+        }
+    ),
+    "evaluation": _object(
+        {
+            **_typed("string", "exchange", "evaluator", "evaluator_type"),
+            "symbol": _STRING_OR_NULL,
+            "time_frame": _STRING_OR_NULL,
+            "value": {"type": ["number", "null"], "minimum": -1, "maximum": 1},
+            "time": _NULLABLE_MS,
+        }
+    ),
+    "notification": _object(
+        {
+            "event": {"type": "string", "description": "order_created, order_filled, position_closed, ..."},
+            **_typed("string", "title", "text"),
+            "silent": {"type": "boolean"},
+        }
+    ),
+    "log": _object({**_typed("string", "level", "logger", "text"), "time": _MS}),
+    "backtest_progress": _object(
+        {"id": {"type": "string"}, "status": _RUN_STATUS, "progress": _FRACTION, "error": _STRING_OR_NULL}
+    ),
+    "collect_progress": _object(
+        {
+            **_typed("string", "id", "exchange", "file"),
+            "status": _RUN_STATUS,
+            "progress": _FRACTION,
+            "error": _STRING_OR_NULL,
+            "series": {"type": "array"},
+        }
+    ),
+    "optimizer_progress": _object(
+        {
+            "id": {"type": "string"},
+            "status": {"type": "string"},
+            **_typed("integer", "done", "total"),
+            "best": {"type": ["object", "null"]},
+            "error": _STRING_OR_NULL,
+        }
+    ),
+}
+assert set(_EVENT_DATA) == set(EVENT_TYPES), "every event type has the schema of its data"
+
 SCHEMAS: dict[str, Any] = {
     "Error": _object(
         {
@@ -166,6 +289,12 @@ SCHEMAS: dict[str, Any] = {
     "Candles": _object(
         {
             **_typed("string", "exchange", "symbol", "time_frame"),
+            "candles": _array({"type": "array", "minItems": 6, "maxItems": 6, "items": {"type": "number"}}),
+        }
+    ),
+    "DataCandles": _object(
+        {
+            **_typed("string", "name", "symbol", "time_frame"),
             "candles": _array({"type": "array", "minItems": 6, "maxItems": 6, "items": {"type": "number"}}),
         }
     ),
@@ -344,7 +473,14 @@ SCHEMAS: dict[str, Any] = {
     "TentacleConfig": _object(
         {**_typed("string", "profile", "name"), **_typed("object", "config", "schema")}
     ),
-    "Event": _object({"type": {"enum": list(EVENT_TYPES)}, "time": _MS, "data": {}}),
+    "Event": {
+        "description": "a websocket event: its data has the schema of its type (EventData_<type>)",
+        "oneOf": [
+            _object({"type": {"const": kind}, "time": _MS, "data": _ref(f"EventData_{kind}")})
+            for kind in EVENT_TYPES
+        ],
+    },
+    **{f"EventData_{kind}": schema for kind, schema in _EVENT_DATA.items()},
     "Any": {},
 }
 
@@ -535,6 +671,13 @@ ROUTES: tuple[Route, ...] = (
         errors=("400", "401", "422"),
     ),
     _route("get", "/data/{name}", "series, ranges and gaps of a data file", "DataInspection"),
+    _route(
+        "get",
+        "/data/{name}/candles",
+        "the last candles of one series of a data file",
+        "DataCandles",
+        query=(_query("symbol"), _query("time_frame"), _query("limit", "integer", "at most 5000")),
+    ),
     _route("delete", "/data/{name}", "delete a data file", "Any"),
     _route(
         "post",

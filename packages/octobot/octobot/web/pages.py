@@ -207,6 +207,10 @@ async def dashboard(request: web.Request, context: WebContext) -> dict[str, Any]
         "runs": runs,
         "profit": _control_call(context, "profit"),
         "paused": paused,
+        # the profitability against the market since the interface started: the chart's history
+        "profitability": [
+            {"time": event["time"], **event["data"]} for event in context.hub.kept("profitability")
+        ],
     }
 
 

@@ -10,8 +10,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from decimal import Decimal
 
-import ccxt
-
 from octobot_trading.errors import OctobotTradingError
 from octobot_trading.orders.errors import InsufficientFundsError, InvalidOrderError, OrderNotFoundError
 
@@ -137,6 +135,8 @@ def translate_ccxt_error(
     exception's own arguments (it stays reachable as ``__cause__``). ``retry_after_s`` is the wait a
     rate-limit answer asked for.
     """
+    import ccxt  # loaded already: ``error`` is one of its exceptions (kept out of this module's import)
+
     secrets = [s for s in secrets if s]
     if secrets:
         mask_exception(error, secrets)

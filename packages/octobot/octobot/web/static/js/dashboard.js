@@ -45,7 +45,9 @@ async function loadOrders() {
 
 function drawTrades() {
   const { symbol } = selected();
-  price.markers.setMarkers(trades.filter((t) => t.symbol === symbol).map(tradeMarker).sort((a, b) => a.time - b.time));
+  const shown = trades.filter((t) => t.symbol === symbol).map(tradeMarker).sort((a, b) => a.time - b.time);
+  price.markers.setMarkers(shown);
+  element.dataset.tradeMarkers = String(shown.length);
 }
 
 async function loadTrades() {
@@ -58,11 +60,27 @@ async function loadValue() {
   const data = await api('GET', '/portfolio/history');
   const history = data.exchanges.find((e) => e.exchange === exchange) || data.exchanges[0];
   if (history) value.series[0].setData(lineData(history.points));
+  document.getElementById('value-chart').dataset.points = String(history ? history.points.length : 0);
   value.chart.timeScale().fitContent();
 }
 
 const botPoints = [];
 const marketPoints = [];
+// the history the server kept (each closed candle since the interface started), then the live events
+for (const event of JSON.parse(document.getElementById('profit-data').textContent)) {
+  if (event.exchange !== exchange) continue;
+  botPoints.push([event.time, event.profitability.profit_percent]);
+  marketPoints.push([event.time, event.profitability.market_average_percent]);
+}
+drawProfit();
+
+function drawProfit() {
+  profit.series[0].setData(lineData(botPoints));
+  profit.series[1].setData(lineData(marketPoints));
+  profit.chart.timeScale().fitContent();
+  document.getElementById('profit-chart').dataset.points = String(lineData(botPoints).length);
+}
+
 function showProfit(p, time) {
   document.getElementById('portfolio-value').textContent = `${number(p.current_value)} ${p.reference}`;
   document.getElementById('bot-profit').textContent = `${number(p.profit_percent)} %`;
@@ -71,6 +89,7 @@ function showProfit(p, time) {
   marketPoints.push([time, p.market_average_percent]);
   profit.series[0].setData(lineData(botPoints));
   profit.series[1].setData(lineData(marketPoints));
+  document.getElementById('profit-chart').dataset.points = String(lineData(botPoints).length);
   value.series[0].update({ time: Math.floor(time / 1000), value: Number(p.current_value) });
 }
 

@@ -43,9 +43,17 @@ function setState(text, live) {
 function connect() {
   const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
   socket = new WebSocket(`${scheme}://${location.host}/api/v1/ws`);
-  socket.addEventListener('open', () => { setState('live', true); document.body.dataset.live = '1'; subscribe(); });
+  socket.addEventListener('open', () => { subscribe(); });
   socket.addEventListener('message', (message) => {
     const event = JSON.parse(message.data);
+    // live once the server confirms every type the page listens to: an event sent before that is lost
+    if (event.type === 'subscribed') {
+      if ([...handlers.keys()].every((type) => event.data.includes(type))) {
+        setState('live', true);
+        document.body.dataset.live = '1';
+      }
+      return;
+    }
     for (const handler of handlers.get(event.type) || []) {
       try { handler(event.data, event); } catch (error) { console.error(error); }
     }

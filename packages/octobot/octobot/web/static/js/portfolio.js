@@ -12,8 +12,16 @@ if (holder) {
     const index = histories.findIndex((h) => h.exchange === data.exchange);
     if (index >= 0) chart.series[index].update({ time: Math.floor(data.time / 1000), value: Number(data.profitability.current_value) });
   });
+  // the amounts held, as the exchange reports them (their value follows at the next page load)
   on('portfolio', (data) => {
     const holdings = document.getElementById('holdings');
-    if (holdings) holdings.dataset.updated = String(data.time);
+    const amount = (value) => Number(value).toLocaleString('en-US', { maximumFractionDigits: 8 });
+    for (const [asset, balance] of Object.entries(data.balance)) {
+      const row = holdings.querySelector(`tr[data-holding="${CSS.escape(`${data.exchange}|${asset}`)}"]`);
+      if (!row) continue;
+      row.querySelector('.total').textContent = amount(balance.total);
+      row.querySelector('.available').textContent = amount(balance.available);
+    }
+    holdings.dataset.updated = String(data.time);
   });
 }

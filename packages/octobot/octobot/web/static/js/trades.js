@@ -1,0 +1,29 @@
+// The trades page counts each new fill from the websocket; the first page (the newest trades) also shows
+// it at the top. Older pages stay as they were read: their rows shift only when the reader pages.
+import { on, escapeHtml } from '/static/js/live.js';
+
+const table = document.getElementById('trades-table');
+
+function amount(value, places = 8) {
+  const parsed = Number(value);
+  return Number.isFinite(parsed) ? parsed.toLocaleString('en-US', { maximumFractionDigits: places }) : '-';
+}
+
+if (table) {
+  on('trade', (data) => {
+    const trade = data.trade;
+    if (table.querySelector(`tr[data-trade-id="${CSS.escape(String(trade.id))}"]`)) return;
+    const count = document.getElementById('trade-count');
+    count.textContent = String(Number(count.textContent) + 1);
+    if (table.dataset.page !== '1') return;
+    const empty = table.querySelector('.empty-row');
+    if (empty) empty.remove();
+    const row = document.createElement('tr');
+    row.dataset.tradeId = String(trade.id);
+    row.innerHTML = `<td>${new Date(trade.time).toISOString().slice(0, 16).replace('T', ' ')}</td><td>${escapeHtml(trade.symbol)}</td>`
+      + `<td class="side-${escapeHtml(trade.side)}">${escapeHtml(trade.side)}</td><td class="num">${amount(trade.amount)}</td>`
+      + `<td class="num">${amount(trade.price, 2)}</td><td class="num">${amount(trade.fee.cost)} ${escapeHtml(trade.fee.currency)}</td>`
+      + `<td class="num">${amount(trade.realised_pnl, 4)}</td>`;
+    table.tBodies[0].prepend(row);
+  });
+}
