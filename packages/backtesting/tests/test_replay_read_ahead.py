@@ -165,6 +165,22 @@ async def test_read_ahead_replays_exactly_what_a_whole_read_does(monkeypatch, sy
     assert {name.split("_")[0] for *_, name in reads} == {replay_module.WORKER_THREAD}
 
 
+async def test_the_report_candles_are_the_window_without_a_copy(monkeypatch, synthetic, reads):
+    # a report holds every series' window at once: a slice of the candles read, not a copy per series
+    start, end = START + 500 * M1, START + 5_500 * M1
+    monkeypatch.setattr(replay_module, "READ_AHEAD", True)
+    async with _Run() as run:
+        replay = run.replay(synthetic, start_ms=start, end_ms=end, warmup_candles=40)
+        await replay.run()
+        first = replay.candles(run.manager, "BTC/USDT", "1m")
+        again = replay.candles(run.manager, "BTC/USDT", "1m")
+    with ob.DataFileReader(synthetic) as reader:
+        expected = reader.read_ohlcv("BTC/USDT", "1m", start, end)
+    assert first is not None and again is not None
+    assert np.array_equal(first, expected) and len(first) == 5_001
+    assert np.shares_memory(first, again)
+
+
 async def test_read_ahead_on_real_candles_with_two_time_frames(monkeypatch, freqtrade_data, tmp_path, reads):
     path = tmp_path / "eth_ltc.data"
     sources = [freqtrade_data / "ETH_BTC-5m.csv", freqtrade_data / "LTC_BTC-5m.csv"]

@@ -99,8 +99,8 @@ class Synchronizer:
         self._draining = True
         levels = self._pending_by_level
         processed = 0
-        index = 0
         batch = None
+        item = None  # the consumer being drained: where an interruption fell
         try:
             while True:
                 # the next batch: the pending consumers of the first non-empty level (HIGH first), unlisted
@@ -112,14 +112,11 @@ class Synchronizer:
                 else:
                     batch = None
                     return processed
-                index = 0
-                count = len(batch)
-                while index < count:
+                for item in batch:  # a consumer is listed once in a batch
                     if cython.compiled:
-                        consumer = _as_consumer(batch[index])  # typed: C reads of the consumer's fields
+                        consumer = _as_consumer(item)  # typed: C reads of the consumer's fields
                     else:
-                        consumer = batch[index]  # no call per consumer in pure Python
-                    index += 1
+                        consumer = item  # no call per consumer in pure Python
                     # the consumer's loop, inlined: one coroutine per drain instead of one per consumer
                     queue = consumer.queue
                     callback = consumer.callback
@@ -133,11 +130,12 @@ class Synchronizer:
                             consumer.log_failure()
                         processed += 1
                     consumer.drained()
+                item = None
         finally:
             self._draining = False
-            if batch is not None and index > 0:
+            if batch is not None and item is not None:
                 # interrupted (cancelled): the current consumer and the rest stay listed, in order
-                rest = batch[index - 1 :]
+                rest = batch[batch.index(item) :]
                 levels[_as_consumer(rest[0]).level][0:0] = rest
 
     def __repr__(self) -> str:

@@ -41,19 +41,21 @@ from octobot_evaluators.real_time import RealTimeEvaluator
 from octobot_evaluators.scripted import Script, ScriptContext, ScriptedEvaluator
 from octobot_evaluators.social import Signal, SocialEvaluator, SocialFeed
 from octobot_evaluators.strategy import Strategy, StrategyTrigger
+from octobot_evaluators.strategy_link import StrategyLink
 from octobot_evaluators.technical import TechnicalEvaluator
 
 
 async def on_strategy_evaluation(
     matrix: EvaluationMatrix,
-    callback: Callable[[dict[str, Any]], Awaitable[None]],
+    callback: Callable[[dict[str, Any]], Awaitable[Any] | None],
     *,
     exchange: str = oc.WILDCARD,
     symbol: str = oc.WILDCARD,
     strategy: str = oc.WILDCARD,
     priority: oc.Priority = oc.Priority.OPTIONAL,
 ) -> oc.Consumer:
-    """Call ``callback(message)`` after each strategy evaluation (how the orchestrator feeds trading modes).
+    """Call ``callback(message)`` after each strategy evaluation (how the orchestrator feeds trading modes:
+    with a `StrategyLink` to the mode's ``set_evaluation``).
 
     The message is a Matrix channel message (see `MatrixChannel`); remove the consumer from
     ``matrix.matrix_channel`` to stop.
@@ -104,6 +106,7 @@ __all__ = [
     "SocialFeed",
     "SocialFeedChannel",
     "Strategy",
+    "StrategyLink",
     "StrategyTrigger",
     "TechnicalEvaluator",
     "UnknownTimeFrameError",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from octobot_evaluators.exchange_candles import ExchangeCandles
 from octobot_evaluators.matrix import EvaluationMatrix
 from octobot_trading import CandleBuffer, ExchangeManager
 
@@ -35,17 +36,5 @@ class EvaluatorContext:
         cls, matrix: EvaluationMatrix, exchange_manager: ExchangeManager
     ) -> EvaluatorContext:
         """Evaluators fed by an octobot_trading ExchangeManager: its channels and its candle buffers."""
-
-        # an exchange manager keeps one buffer per (symbol, time frame) for its whole life: each is looked
-        # up once, then read back (a TA evaluator asks for its buffer on every closed candle)
-        buffers: dict[tuple[str, str], CandleBuffer] = {}
-
-        def candles(symbol: str, time_frame: str) -> CandleBuffer:
-            buffer = buffers.get((symbol, time_frame))
-            if buffer is None:
-                buffer = buffers[(symbol, time_frame)] = exchange_manager.symbol_data(symbol).candle_buffer(
-                    time_frame
-                )
-            return buffer
-
+        candles = ExchangeCandles(exchange_manager)
         return cls(matrix, exchange_manager.exchange_name, candles, exchange_manager.exchange_id)

@@ -14,6 +14,7 @@ cdef class EvaluationMatrix:
     cdef object _evaluators_producer
 
     cpdef void register(self, object key) except *
+    @cython.locals(entry=Evaluation)
     cpdef Evaluation write(self, object key, object value, long long time, object valid_until=*)
     cpdef object get(self, object key)
     cpdef object get_value(self, object key)

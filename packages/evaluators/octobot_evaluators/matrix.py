@@ -145,7 +145,11 @@ class EvaluationMatrix:
                     valid_until = time - time % grid + grid
                 else:
                     valid_until = freshness_end(time, time_frame)
-        entry = Evaluation(value, time, valid_until)
+        # the cell without a call to Evaluation.__init__ (C field writes in the compiled build)
+        entry = Evaluation.__new__(Evaluation)
+        entry.value = value
+        entry.time = time
+        entry.valid_until = valid_until
         self._evaluations[key] = entry
         return entry
 
@@ -236,12 +240,14 @@ class EvaluationMatrix:
 
         Why beside `evaluations`: no dict and no entry to unpack per key on a strategy's per-candle path.
         """
-        keys: Iterable[MatrixKey] | None = self._by_symbol.get((exchange, evaluator_type, symbol))
         values: list[float] = []
-        if not keys:
-            return values
-        if time_frames is not None:
+        keys: Iterable[MatrixKey] | None
+        if time_frames is not None:  # the cached group: one lookup (empty when no key is registered)
             keys = self._group(exchange, evaluator_type, symbol, time_frames)
+        else:
+            keys = self._by_symbol.get((exchange, evaluator_type, symbol))
+            if not keys:
+                return values
         evaluations = self._evaluations
         for key in keys:
             entry = evaluations.get(key)

@@ -154,6 +154,40 @@ async def test_strategy_evaluations_reach_trading_modes_and_never_wake_strategie
         await manager.stop()
 
 
+async def test_a_strategy_link_hands_symbol_value_and_time_to_its_receiver() -> None:
+    """`StrategyLink` (how the orchestrator feeds a trading mode's set_evaluation): each strategy
+    evaluation reaches the receiver as (symbol, evaluation, evaluation_time), and what the receiver
+    returns is awaited before the drain completes."""
+    sync = oc.Synchronizer()
+    manager, matrix, chain, strategy = await build(sync)
+    try:
+        received: list[tuple] = []
+        awaited: list[int] = []
+
+        async def after(time: int | None) -> None:
+            awaited.append(-1 if time is None else time)
+
+        def set_evaluation(symbol: str, evaluation: float | None, time: int | None) -> object:
+            received.append((symbol, evaluation, time))
+            return after(time)
+
+        link = oe.StrategyLink(set_evaluation)
+        assert link.receiver is set_evaluation
+        await oe.on_strategy_evaluation(matrix, link, exchange="binance", symbol=SYMBOL)
+        for _, time_frame, candle in candle_stream(12 * 3):
+            await manager.push_candle(SYMBOL, time_frame, candle)
+            await sync.drain()
+        assert len(received) == len(strategy.runs) > 0
+        assert [time for _, _, time in received] == [t.time for t, _ in strategy.runs]
+        assert awaited == [time for _, _, time in received]
+        key = strategy.matrix_key(SYMBOL)
+        assert received[-1] == (SYMBOL, matrix.get_value(key), matrix.get(key).time)
+    finally:
+        await chain.stop()
+        await matrix.stop()
+        await manager.stop()
+
+
 @pytest.mark.parametrize("missing", ["5m", "1h"])
 async def test_a_missing_evaluator_keeps_the_cycle_open(missing: str) -> None:
     """If one registered evaluator of one time frame never answers, the strategy never runs."""

@@ -33,8 +33,11 @@ class EngineRun:
 
 
 def results_digest(trades: list[dict[str, Any]], end_portfolio: dict[str, Any]) -> str:
-    """sha256 of the trades (every field) and the end portfolio, Decimals as their exact text."""
-    payload = json.dumps({"trades": trades, "end": end_portfolio}, sort_keys=True, default=str)
+    """sha256 of the trades (every field) and the end portfolio, Decimals as their exact text. A trade's
+    ``exchange`` is left out when it is None (one exchange): digests stay those recorded before the
+    report's trades named their exchange."""
+    rows = [{k: v for k, v in trade.items() if not (k == "exchange" and v is None)} for trade in trades]
+    payload = json.dumps({"trades": rows, "end": end_portfolio}, sort_keys=True, default=str)
     return hashlib.sha256(payload.encode()).hexdigest()[:16]
 
 

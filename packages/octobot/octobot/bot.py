@@ -85,6 +85,8 @@ class OctoBot:
         #: per exchange, the Matrix-channel consumers that hand strategy evaluations to the trading mode
         self.strategy_links: dict[str, list[oc.Consumer]] = {}
         self.interfaces: dict[str, Any] = {}
+        #: called with (command, source) after each command any interface's BotControl ran (not refused)
+        self.command_listeners: list[Callable[[str, str], None]] = []
         #: the services (URL, token) of this bot, each shared by every tentacle using it
         self.services = Services(profile.services, user_config, read_home=True)
         #: the running service feeds, by name
@@ -233,12 +235,8 @@ class OctoBot:
         stack.push_async_callback(self._stop_trading_mode, mode, manager)
         self.trading_modes[exchange] = mode
 
-        # a plain function handing back the mode's coroutine: one coroutine per evaluation, not two
-        @oc.returns_awaitable
-        def on_strategy_evaluation(message: dict[str, Any]) -> Awaitable[None]:
-            return mode.set_evaluation(
-                message["symbol"], message["evaluation"], message.get("evaluation_time")
-            )
+        # the mode's set_evaluation behind a compiled link: no Python frame per evaluation
+        on_strategy_evaluation = oe.StrategyLink(mode.set_evaluation)
 
         strategies = [name for name in info.required_strategies if name != WILDCARD] or [WILDCARD]
         for strategy in strategies:

@@ -207,6 +207,7 @@ def command(name: str) -> Callable[[F], F]:
                     self._log(name, args, kwargs, f": refused: {error}")
                     raise
                 self._log(name, args, kwargs, _outcome(result))
+                self._ran(name)
                 return result
 
             return cast(F, run_async)
@@ -219,6 +220,7 @@ def command(name: str) -> Callable[[F], F]:
                 self._log(name, args, kwargs, f": refused: {error}")
                 raise
             self._log(name, args, kwargs, _outcome(result))
+            self._ran(name)
             return result
 
         return cast(F, run)
@@ -586,6 +588,11 @@ class BotControl:
             self.source,
             outcome,
         )
+
+    def _ran(self, name: str) -> None:
+        """Tell the bot's command listeners (an interface showing the paused state, for instance)."""
+        for listener in list(self.bot.command_listeners):
+            listener(name, self.source)
 
     @staticmethod
     def _done(name: str, message: str, orders: tuple[OrderView, ...] = ()) -> CommandResult:

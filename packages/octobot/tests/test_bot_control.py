@@ -159,6 +159,12 @@ async def test_risk_and_manual_entry_are_checked(default_bot_profile, btc_hour_c
         assert fed.bot.profile.risk == Decimal("0.7")
         assert len(_commands(caplog, "risk")) == 6  # each attempt logged once, refusals included
         assert "refused" in _commands(caplog, "risk")[-1]
+        heard: list[tuple[str, str]] = []
+        fed.bot.command_listeners.append(lambda *command: heard.append(command))
+        with pytest.raises(octobot.CommandError):
+            control.set_risk("2")
+        octobot.BotControl(fed.bot, source="TelegramInterface").set_risk("0.6")
+        assert heard == [("risk", "TelegramInterface")]  # the bot's listeners hear what ran, not refusals
 
         result = await control.force_entry("BTC/USDT", "50q")
         amount, _entry = fed.manager.account.holdings()["BTC/USDT"]

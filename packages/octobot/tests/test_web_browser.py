@@ -1,7 +1,8 @@
 """The web interface in a real browser (headless Chromium): every page three ways (no password; password
 set and logged out: to the login page; logged in), logging in, editing a profile up to a validation
 error shown beside its field, a backtest started from its page with its progress and report, and with a
-running bot: the dashboard moving when a candle arrives, an order cancelled from the orders page.
+running bot: the dashboard moving when a candle arrives, its daily profit bars and paused state following
+the bot, the trades page's pages following new trades, an order cancelled from the orders page.
 Screenshots of every page are kept (see browser_support)."""
 
 from __future__ import annotations
@@ -9,10 +10,12 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+import aiohttp
 import pytest
 
 import octobot
@@ -22,6 +25,7 @@ from octobot.web.password import load_password_hash
 
 from .browser_support import LoopThread, new_driver, screenshot_dir, severe_console_errors
 from .web_live import HOLDING_AFTER, far_order, market_buy, web_bot
+from .web_support import ApiClient
 
 
 @pytest.fixture(scope="module")
@@ -512,3 +516,104 @@ def test_an_order_is_cancelled_from_the_orders_page(driver, shots, live, loop):
     assert by_css(driver, "#orders-message").text == "All open orders cancelled."
     assert not fed.manager.trader.open_orders()
     assert by_css(driver, "#order-count").text == "0"
+
+
+def test_the_dashboard_draws_the_daily_profit_and_follows_pauses(driver, shots, live, loop):
+    """The realised profit per day as bars (the days with trades, as /profit/daily gives them), redrawn
+    when a trade arrives; the entries' paused / active state follows a pause through the API and a
+    resume from the page's button, without a reload."""
+    fed, url = live
+    control = fed.bot.interfaces["WebInterface"].control
+
+    async def traded_days() -> list[list[Any]]:
+        return [[f.day, str(f.realised_pnl), f.trades] for f in control.daily(30) if f.trades]
+
+    def bars(d: Any) -> list[list[Any]]:
+        return json.loads(by_css(d, "#daily-chart").get_attribute("data-bars") or "[]")
+
+    visit_url(driver, url + "/")
+    wait(driver, lambda d: by_css(d, "#price-chart").get_attribute("data-ready") == "1")
+    wait(driver, lambda d: d.execute_script("return document.body.dataset.live") == "1")
+    page = driver.find_element("css selector", "html")
+    assert driver.find_elements("css selector", "#daily-chart canvas")  # drawn by the charts library
+    entry_days = loop.run(traded_days())
+    assert entry_days and bars(driver) == entry_days  # the entry's day, with its trade(s)
+
+    # selling everything realises a profit or a loss: the sell's day gets its bar from the trade event
+    loop.run(control.force_exit("all"))
+    loop.run(fed.settle())
+    sell = fed.manager.trader.trades()[-1]
+    assert sell.side.value == "sell" and sell.realised_pnl != 0
+    after = loop.run(traded_days())
+    assert after != entry_days
+    wait(driver, lambda d: bars(d) == after)
+    assert any(pnl != "0" for _day, pnl, _trades in after)
+    assert f"{sum(trades for *_, trades in after)} trade(s)" in by_css(driver, "#daily-summary").text
+    driver.execute_script("arguments[0].scrollIntoView()", by_css(driver, "#daily-chart"))
+    driver.save_screenshot(str(shots / "live-dashboard-daily-profit.png"))
+    driver.execute_script("window.scrollTo(0, 0)")
+
+    # paused through the API (as a script or Telegram would): the dashboard shows it, no reload
+    assert by_css(driver, "#entries-state").text == "active"
+
+    async def pause_through_the_api() -> None:
+        async with aiohttp.ClientSession() as session:
+            api = await ApiClient.connect(session, url)
+            await api.log_in()
+            await api.call("POST", "/commands/{command}", 200, command="pause")
+
+    loop.run(pause_through_the_api())
+    wait(driver, lambda d: by_css(d, "#entries-state").text == "paused")
+    assert by_css(driver, "#entries-toggle").text == "Resume entries"
+    driver.save_screenshot(str(shots / "live-dashboard-paused.png"))
+    by_css(driver, "#entries-toggle").click()
+    wait(driver, lambda d: by_css(d, "#entries-state").text == "active")
+    assert not control.paused and by_css(driver, "#entries-message").text == ""
+    assert page.is_enabled()  # still the first document
+    assert severe_console_errors(driver) == []
+
+
+def test_the_trades_pages_follow_new_trades(driver, shots, live, loop):
+    """ "page X / Y", the count and the link to older trades follow the trade events: the 51st trade makes
+    a second page (50 a page), its oldest row leaves the first page, and an open second page counts it."""
+    fed, url = live
+
+    async def buys(count: int) -> None:
+        for _ in range(count):
+            await fed.manager.trader.create_order("BTC/USDT", "buy", "market", Decimal("0.0005"))
+        await fed.settle()
+
+    loop.run(buys(50 - len(fed.manager.trader.trades())))
+    assert len(fed.manager.trader.trades()) == 50
+    visit_url(driver, url + "/trades")
+    wait(driver, lambda d: d.execute_script("return document.body.dataset.live") == "1")
+    page = driver.find_element("css selector", "html")
+    assert (by_css(driver, "#page-number").text, by_css(driver, "#page-count").text) == ("1", "1")
+    assert not shown(driver, "#older")
+    oldest_shown = driver.find_elements("css selector", "#trades-table tbody tr")[-1].get_attribute(
+        "data-trade-id"
+    )
+
+    loop.run(market_buy(fed))
+    wait(driver, lambda d: by_css(d, "#trade-count").text == "51")
+    wait(driver, lambda d: by_css(d, "#page-count").text == "2")
+    assert shown(driver, "#older") and by_css(driver, "#page-number").text == "1"
+    rows = driver.find_elements("css selector", "#trades-table tbody tr")
+    assert len(rows) == 50 and rows[0].get_attribute("data-trade-id") == str(
+        fed.manager.trader.trades()[-1].trade_id
+    )
+    assert not driver.find_elements("css selector", f"tr[data-trade-id='{oldest_shown}']")
+    assert page.is_enabled()
+    driver.save_screenshot(str(shots / "live-trades-paged.png"))
+
+    click_and_load(driver, by_css(driver, "#older"))
+    wait(driver, lambda d: d.execute_script("return document.body.dataset.live") == "1")
+    assert by_css(driver, "#page-number").text == "2" and not shown(driver, "#older")
+    assert [r.get_attribute("data-trade-id") for r in driver.find_elements("css selector", "tbody tr")] == [
+        oldest_shown
+    ]
+    loop.run(market_buy(fed))
+    wait(driver, lambda d: by_css(d, "#trade-count").text == "52")
+    assert by_css(driver, "#page-count").text == "2"  # 52 trades: still two pages, this one as read
+    assert len(driver.find_elements("css selector", "#trades-table tbody tr")) == 1
+    assert severe_console_errors(driver) == []

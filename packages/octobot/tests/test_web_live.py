@@ -1,12 +1,16 @@
 """The API of a running bot (issue 17): status, portfolio and its history, orders, trades (paged, no
 cap), profit, candles, the evaluation matrix and the commands, all through the bot-control API, each
-answer validated against the OpenAPI document; the websocket streams the bot's typed events."""
+answer validated against the OpenAPI document; the websocket streams the bot's typed events (a pause or
+resume by any interface among them)."""
 
 from __future__ import annotations
 
 import asyncio
+import logging
 
 import aiohttp
+
+from octobot.bot_control import BotControl
 
 from .web_live import HOLDING_AFTER, far_order, web_bot
 from .web_support import ApiClient, check_event
@@ -104,3 +108,37 @@ async def test_notifications_are_kept_for_the_logs_page(home, builtin_tentacles,
             page = await response.text()
     assert response.status == 200
     assert "Order created" in page and "Order filled" in page and "No notification yet." not in page
+
+
+async def test_a_pause_by_any_interface_reaches_subscribers_as_a_bot_state_event(
+    home, builtin_tentacles, btc_data_file
+):
+    """Paused through the API, then resumed by another interface (Telegram's own control API): each
+    change is one ``bot_state`` event of the documented shape; a pause of a paused bot sends none."""
+    # whatever the log setup: the state does not ride on the command log lines
+    control_logger = logging.getLogger("octobot.bot_control")
+    level_before = control_logger.level
+    control_logger.setLevel(logging.ERROR)
+    try:
+        await _pause_and_resume(home, btc_data_file)
+    finally:
+        control_logger.setLevel(level_before)
+
+
+async def _pause_and_resume(home, btc_data_file) -> None:
+    async with web_bot(home, btc_data_file) as (fed, url), aiohttp.ClientSession() as session:
+        api = await ApiClient.connect(session, url)
+        await api.log_in()
+        await fed.feed(2)
+        async with session.ws_connect(f"{url}/api/v1/ws?types=bot_state") as socket:
+            await api.call("POST", "/commands/{command}", 200, command="pause")
+            paused = await asyncio.wait_for(socket.receive_json(), 10)
+            check_event(paused)
+            assert paused["type"] == "bot_state" and paused["data"] == {"paused": True}
+            await api.call("POST", "/commands/{command}", 200, command="pause")  # no change: no event
+            BotControl(fed.bot, source="TelegramInterface").resume()
+            resumed = await asyncio.wait_for(socket.receive_json(), 10)
+            check_event(resumed)
+            assert resumed["data"] == {"paused": False}  # the next event: the second pause sent none
+            assert not (await api.call("GET", "/status", 200))["paused"]
+    assert fed.bot.command_listeners == []  # the interface stopped listening when it stopped

@@ -70,7 +70,8 @@ class Indicator:
             self._restore(undo)
         else:
             self._undo = None  # the snapshot must not chain to the previous one (memory)
-            undo = self._snapshot()
+            # _snapshot inlined for an indicator without children (most): one call less per candle
+            undo = (self.__dict__.copy(), ()) if not self._children else self._snapshot()
         value = self._step(*values)
         self._value = value
         self._undo = undo

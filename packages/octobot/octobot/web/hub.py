@@ -31,6 +31,7 @@ EVENT_TYPES = (
     "portfolio",
     "profitability",
     "evaluation",
+    "bot_state",
     "notification",
     "log",
     "backtest_progress",

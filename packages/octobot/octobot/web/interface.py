@@ -4,6 +4,7 @@ and turns the bot's channels into websocket events."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any, ClassVar
 
 import octobot_trading as ot
@@ -13,6 +14,7 @@ from octobot.notifications import NOTIFICATIONS_SCHEMA
 from octobot.tentacle_registry import TentacleRegistry
 from octobot.web import DEFAULT_HOST, DEFAULT_PORT
 from octobot.web.app import WebServer, create_context
+from octobot.web.bot_state import BotStateWatcher
 from octobot.web.hub import EventHub
 from octobot.web.hub_notifier import HubNotifier
 
@@ -56,6 +58,7 @@ class WebInterface(AbstractInterface):
 
     server: WebServer | None = None
     notifier: HubNotifier | None = None
+    state_watcher: BotStateWatcher | None = None
 
     async def start(self) -> None:
         home = UserHome.resolve(self.config.get("home"))
@@ -75,6 +78,9 @@ class WebInterface(AbstractInterface):
         levels = {"notifications": self.config["notifications"]} if "notifications" in self.config else {}
         self.notifier = HubNotifier(self.bot, hub, levels)
         await self.notifier.start()
+        # paused / resumed by any interface: a bot_state event (the dashboard's "Entries")
+        self.state_watcher = BotStateWatcher(hub, self.control, asyncio.get_running_loop())
+        self.state_watcher.attach()
         smallest = ot.smallest_time_frame(self.bot.profile.time_frames).value
         for exchange, manager in self.bot.exchange_managers.items():
             await self.subscribe(
@@ -84,6 +90,9 @@ class WebInterface(AbstractInterface):
             )
 
     async def stop(self) -> None:
+        if self.state_watcher is not None:
+            self.state_watcher.detach()
+            self.state_watcher = None
         if self.notifier is not None:
             await self.notifier.stop()
             self.notifier = None

@@ -138,6 +138,14 @@ _EVENT_DATA: dict[str, dict[str, Any]] = {
             "time": _NULLABLE_MS,
         }
     ),
+    "bot_state": _object(
+        {
+            "paused": {
+                "type": "boolean",
+                "description": "true: new entries paused (pause command of any interface); false: active",
+            }
+        }
+    ),
     "notification": _object(
         {
             "event": {"type": "string", "description": "order_created, order_filled, position_closed, ..."},

@@ -35,6 +35,8 @@ from octobot.web.security import csrf_token_of
 
 routes = web.RouteTableDef()
 TRADES_PER_PAGE = 50
+#: days of the dashboard's daily realised profit chart
+DAILY_CHART_DAYS = 30
 NAVIGATION = (
     ("/", "Dashboard"),
     ("/portfolio", "Portfolio"),
@@ -207,6 +209,7 @@ async def dashboard(request: web.Request, context: WebContext) -> dict[str, Any]
         "runs": runs,
         "profit": _control_call(context, "profit"),
         "paused": paused,
+        "daily_days": DAILY_CHART_DAYS,
         # the profitability against the market since the interface started: the chart's history
         "profitability": [
             {"time": event["time"], **event["data"]} for event in context.hub.kept("profitability")

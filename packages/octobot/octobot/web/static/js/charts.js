@@ -1,5 +1,5 @@
 // Chart helpers over the vendored TradingView Lightweight Charts.
-import { createChart, CandlestickSeries, LineSeries, createSeriesMarkers } from '/static/vendor/lightweight-charts.standalone.production.mjs';
+import { createChart, CandlestickSeries, HistogramSeries, LineSeries, createSeriesMarkers } from '/static/vendor/lightweight-charts.standalone.production.mjs';
 
 const base = {
   layout: { background: { color: '#ffffff' }, textColor: '#1b2533', attributionLogo: true },
@@ -20,6 +20,20 @@ export function lineChart(element, lines) {
   const chart = createChart(element, base);
   const series = lines.map((line) => chart.addSeries(LineSeries, { color: line.color, lineWidth: 2, title: line.title }));
   return { chart, series };
+}
+
+export function histogramChart(element, title) {
+  const chart = createChart(element, { ...base, timeScale: { ...base.timeScale, timeVisible: false } });
+  const series = chart.addSeries(HistogramSeries, { title, priceLineVisible: false });
+  return { chart, series };
+}
+
+// a bar per day: green for a gain, red for a loss (time in seconds: the day's UTC start)
+export function dayBars(days) {
+  return days.map((d) => {
+    const value = Number(d.realised_pnl);
+    return { time: Math.floor(d.start / 1000), value, color: value < 0 ? '#d64545' : '#1e9e6a' };
+  });
 }
 
 export function tradeMarker(trade) {

@@ -1,7 +1,8 @@
 // Dashboard: the live candle chart of the chosen pair with orders (price lines) and trades (markers),
-// the portfolio value and the bot's profitability against the market, all updated from the websocket.
+// the portfolio value, the bot's profitability against the market, the realised profit per day and the
+// paused / active state of entries, all updated from the websocket.
 import { api, on, number } from '/static/js/live.js';
-import { candleChart, lineChart, tradeMarker, lineData } from '/static/js/charts.js';
+import { candleChart, lineChart, histogramChart, dayBars, tradeMarker, lineData } from '/static/js/charts.js';
 
 const element = document.getElementById('price-chart');
 const exchange = element.dataset.exchange;
@@ -10,6 +11,10 @@ const timeFrameSelect = document.getElementById('chart-time-frame');
 const price = candleChart(element);
 const value = lineChart(document.getElementById('value-chart'), [{ color: '#2f80ed', title: 'value' }]);
 const profit = lineChart(document.getElementById('profit-chart'), [{ color: '#2f80ed', title: 'bot %' }, { color: '#c98a0b', title: 'market %' }]);
+const dailyElement = document.getElementById('daily-chart');
+const daily = histogramChart(dailyElement, 'realised');
+const entries = document.getElementById('entries-state');
+const toggle = document.getElementById('entries-toggle');
 let orderLines = [];
 let trades = [];
 let candleCount = 0;
@@ -64,6 +69,55 @@ async function loadValue() {
   value.chart.timeScale().fitContent();
 }
 
+async function loadDaily() {
+  const data = await api('GET', `/profit/daily?days=${encodeURIComponent(dailyElement.dataset.days)}`);
+  daily.series.setData(dayBars(data.days));
+  daily.chart.timeScale().fitContent();
+  const traded = data.days.filter((d) => d.trades > 0);
+  // what the chart shows of the days with trades (day, realised PnL as the API gives it, trades)
+  dailyElement.dataset.bars = JSON.stringify(traded.map((d) => [d.day, d.realised_pnl, d.trades]));
+  const total = traded.reduce((sum, d) => sum + Number(d.realised_pnl), 0);
+  const count = traded.reduce((sum, d) => sum + d.trades, 0);
+  document.getElementById('daily-summary').textContent = `${count} trade(s) on ${traded.length} day(s), ${number(total, 2)} realised`;
+}
+
+// a burst of trades reads the figures once more after the read in flight, not once per trade
+let dailyLoading = null;
+let dailyStale = false;
+function refreshDaily() {
+  if (dailyLoading) { dailyStale = true; return dailyLoading; }
+  // a failed read says so under the chart and leaves the rest of the dashboard alone
+  dailyLoading = loadDaily().catch((error) => {
+    document.getElementById('daily-summary').textContent = `daily profit: ${error.message}`;
+  }).finally(() => {
+    dailyLoading = null;
+    if (dailyStale) { dailyStale = false; refreshDaily(); }
+  });
+  return dailyLoading;
+}
+
+function showEntries(paused) {
+  entries.textContent = paused ? 'paused' : 'active';
+  entries.dataset.paused = paused ? '1' : '0';
+  toggle.textContent = paused ? 'Resume entries' : 'Pause entries';
+}
+
+// the button asks the bot through the API; every interface's pause or resume comes back as bot_state
+toggle.addEventListener('click', async () => {
+  const command = entries.dataset.paused === '1' ? 'resume' : 'pause';
+  const message = document.getElementById('entries-message');
+  toggle.disabled = true;
+  try {
+    await api('POST', `/commands/${command}`);
+    showEntries(command === 'pause');
+    message.textContent = '';
+  } catch (error) {
+    message.textContent = `${command}: ${error.message}`;
+  } finally {
+    toggle.disabled = false;
+  }
+});
+
 const botPoints = [];
 const marketPoints = [];
 // the history the server kept (each closed candle since the interface started), then the live events
@@ -102,9 +156,10 @@ on('candle', (data) => {
   showLast(c);
 });
 on('order', () => { loadOrders(); });
-on('trade', (data) => { trades.push(data.trade); drawTrades(); });
+on('trade', (data) => { trades.push(data.trade); drawTrades(); refreshDaily(); });
+on('bot_state', (data) => { showEntries(data.paused); });
 on('profitability', (data) => { if (data.exchange === exchange) showProfit(data.profitability, data.time); });
 
 for (const select of [symbolSelect, timeFrameSelect]) select.addEventListener('change', () => { loadCandles(); loadOrders(); drawTrades(); });
-await Promise.all([loadCandles(), loadOrders(), loadTrades(), loadValue()]);
+await Promise.all([loadCandles(), loadOrders(), loadTrades(), loadValue(), refreshDaily()]);
 element.dataset.ready = '1';
