@@ -3,14 +3,15 @@ otherwise, and a watchdog that switches a silent stream to REST and back when it
 
 Why one task per stream with the watchdog inside it: the task waits on the stream's next message with
 a timeout (``silence_factor`` x the stream's expected interval). When it times out, a REST poller
-takes over while the task keeps waiting on the same stream call; the first message that arrives
-stops the poller. Nothing polls the stream's state and no fixed sleep runs in the bot.
+takes over while the stream's reader keeps waiting on the stream; the first message that arrives
+stops the poller. Nothing polls the stream's state and no fixed sleep runs in the bot. The reader
+(`LiveFeed._read_stream`) keeps a stream call waiting at every moment: ccxt drops a message nobody
+waits for.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from functools import partial
@@ -138,10 +139,7 @@ class LiveFeed(MarketDataSource):
     async def stop(self) -> None:
         tasks, self._tasks = self._tasks, []
         for task in tasks:
-            task.cancel()
-        for task in tasks:
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
+            await _cancel_and_wait(task)
 
     # --- the watchdog ----------------------------------------------------------------------------
 
@@ -163,23 +161,31 @@ class LiveFeed(MarketDataSource):
     async def _run_stream(self, key: StreamKey) -> None:
         self._set_mode(key, STREAM)
         timeout = self.silence_timeout_s(key[0])
-        watch: asyncio.Task | None = None
+        # a ticker or a book supersedes the one before it: only the newest unhandled one is kept
+        inbox: _Inbox = _Inbox(latest_only=key[0] in ("ticker", "order_book"))
+        reader: asyncio.Task | None = None
+        getter: asyncio.Task | None = None
         rest: asyncio.Task | None = None
         failures = 0
         try:
             while True:
-                if watch is None:
-                    watch = asyncio.ensure_future(self._watch(key))
-                done, _ = await asyncio.wait({watch}, timeout=timeout if rest is None else None)
-                if not done:  # silent: REST takes over while the same stream call keeps waiting
+                if reader is None:
+                    reader = asyncio.ensure_future(self._read_stream(key, inbox))
+                if getter is None:
+                    getter = asyncio.ensure_future(inbox.get())
+                # asyncio.wait, not wait_for: wait_for (before 3.12) may return a message that came
+                # with a cancellation and swallow the cancellation
+                done, _ = await asyncio.wait({getter}, timeout=timeout if rest is None else None)
+                if not done:  # silent: REST takes over while the reader keeps waiting
                     rest = asyncio.ensure_future(self._rest_poller(key, immediately=True))
                     self._set_mode(key, REST)
                     continue
-                finished, watch = watch, None
-                try:
-                    data = finished.result()
-                except (ccxt.BaseError, ExchangeError, OSError) as error:
+                data, getter = getter.result(), None
+                if isinstance(data, _StreamFailure):
+                    if not isinstance(data.error, (ccxt.BaseError, ExchangeError, OSError)):
+                        raise data.error  # a bug, not the network: the stream's task ends with it
                     failures += 1
+                    reader = None  # it ended with the failure: a new one after the delay
                     if rest is None:
                         rest = asyncio.ensure_future(self._rest_poller(key, immediately=True))
                         self._set_mode(key, REST)
@@ -188,25 +194,51 @@ class LiveFeed(MarketDataSource):
                         "%s %s: stream failed (%s); REST meanwhile, stream again in %.1f s",
                         self.connector.exchange_id,
                         key,
-                        _safe(error, self.connector),
+                        _safe(data.error, self.connector),
                         delay,
                     )
                     await self.sleep(delay)
                     continue
                 failures = 0
-                # listening again before the message is handled: ccxt drops what arrives while nobody waits
-                watch = asyncio.ensure_future(self._watch(key))
                 if rest is not None:  # the stream is back
-                    rest.cancel()
-                    with contextlib.suppress(asyncio.CancelledError):
-                        await rest
+                    await _cancel_and_wait(rest)
                     rest = None
                     self._set_mode(key, STREAM)
                 await self._handle(key, data)
         finally:
-            for task in (watch, rest):
+            for task in (reader, getter, rest):
                 if task is not None:
                     task.cancel()
+
+    async def _read_stream(self, key: StreamKey, inbox: _Inbox) -> None:
+        """Keeps a call of the stream waiting at every moment, its messages into ``inbox``.
+
+        Why a reader apart from the handler: ccxt hands a message to whoever waits on the stream when it
+        arrives and drops it when nobody does. Here the next call is made in the same step as the last
+        one returned (nothing is awaited in between), however long the handler takes; and a ticker is
+        read from ccxt's cache, which holds the newest one: ccxt answers a waiting call with the first
+        message of a burst read at once and drops the others."""
+        while True:
+            try:
+                data = await self._watch(key)
+            except Exception as error:  # the stream's task decides: REST meanwhile, or the end
+                inbox.put(_StreamFailure(error))
+                return
+            inbox.put(self._received(key, data))
+
+    def _received(self, key: StreamKey, data: Any) -> Any:
+        """What a stream call returned, as it is now: ccxt updates its cached candles and orders in place
+        (a queued message must not change before it is handled), and its newest ticker is in its cache."""
+        kind, symbol, _ = key
+        if kind == "ohlcv":
+            return [list(row) for row in data]
+        if kind == "orders":
+            return [dict(raw) for raw in data]
+        if kind != "ticker":
+            return data  # a book is ccxt's live book; trades never change once received
+        cached = getattr(self.connector.client, "tickers", {}).get(symbol)
+        newer = isinstance(cached, dict) and (cached.get("timestamp") or 0) >= (data.get("timestamp") or 0)
+        return cached if newer else data
 
     async def _watch(self, key: StreamKey) -> Any:
         kind, symbol, tf = key
@@ -299,7 +331,6 @@ class LiveFeed(MarketDataSource):
             book = OrderBook.from_ccxt(symbol, data, self.now_ms())
             await sink.push_order_book(symbol, book.bids, book.asks, book.time)
         elif self.on_order is not None:  # always set when own orders are streamed
-            # read before anything is awaited: the next watch may already be updating ccxt's cache
             for update in [ExchangeOrder.from_ccxt(raw) for raw in data]:
                 if update.is_closed:
                     self._open_orders.pop(update.exchange_order_id, None)
@@ -308,6 +339,43 @@ class LiveFeed(MarketDataSource):
                 result = self.on_order(update)
                 if asyncio.iscoroutine(result):
                     await result
+
+
+async def _cancel_and_wait(task: asyncio.Task) -> None:
+    """Cancels ``task`` and waits for its end. Why not ``suppress(CancelledError): await task``: that
+    also swallows the cancellation of the caller, when it comes while it waits (a feed being stopped
+    at that moment then never stopped)."""
+    task.cancel()
+    await asyncio.wait({task})
+    if not task.cancelled():
+        task.exception()  # retrieved: it ended on its own just before (a failed poll is logged by it)
+
+
+class _StreamFailure:
+    """A stream call's error, handed by the reader to the stream's task (which falls back to REST)."""
+
+    __slots__ = ("error",)
+
+    def __init__(self, error: BaseException) -> None:
+        self.error = error
+
+
+class _Inbox:
+    """A stream's messages from its reader to its handler; ``latest_only``: a new message replaces the
+    one not handled yet (a ticker, a book: the newest state is what counts)."""
+
+    def __init__(self, latest_only: bool) -> None:
+        self._queue: asyncio.Queue[Any] = asyncio.Queue()
+        self._latest_only = latest_only
+
+    def put(self, item: Any) -> None:
+        if self._latest_only:
+            while not self._queue.empty():
+                self._queue.get_nowait()
+        self._queue.put_nowait(item)
+
+    async def get(self) -> Any:
+        return await self._queue.get()
 
 
 class _CountingSink:
