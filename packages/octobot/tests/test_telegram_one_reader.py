@@ -152,3 +152,33 @@ async def test_two_readers_of_one_token_are_caught_and_named(home, caplog):
     logged = [r.getMessage() for r in caplog.records if "HTTP 409" in r.getMessage()]
     assert logged and all("(service telegram)" in line and "same token" in line for line in logged)
     assert TOKEN not in caplog.text
+
+
+async def test_a_reader_started_again_never_hands_an_update_twice(home):
+    """The last listener leaves from inside its handler (the reader stops before it confirmed what it
+    handed), then a tentacle listens again: one reader at a time, each update handed once."""
+    async with TelegramBotAPI(TOKEN) as api:
+        service = TelegramService("telegram", {"token": TOKEN, "api_url": api.url, **FAST_READER})
+        seen: list[int] = []
+
+        async def record(update) -> None:
+            seen.append(update.update_id)
+
+        async def record_once(update) -> None:
+            seen.append(update.update_id)
+            await service.remove_handler(record_once)  # nobody listens: the reader stops
+
+        await service.acquire()
+        try:
+            service.on_update(record_once)
+            first = await api.user_sends(CHAT, "/status")
+            await wait_until(lambda: seen == [first["update_id"]], timeout=60)
+            service.on_update(record)
+            second = await api.user_sends(CHAT, "/profit")
+            await wait_until(lambda: len(seen) >= 2, timeout=60)
+            third = await api.user_sends(CHAT, "/balance")
+            await wait_until(lambda: len(seen) >= 3, timeout=60)
+        finally:
+            await service.release()
+    assert seen == [first["update_id"], second["update_id"], third["update_id"]]
+    assert api.conflicts == 0 and api.most_concurrent_polls == 1

@@ -83,6 +83,9 @@ class TelegramService(Service):
         self._users = 0
         self._subscribers: list[_Subscriber] = []
         self._poller: asyncio.Task[None] | None = None
+        #: the next update to read: kept while nobody listens, so a reader started again never hands an
+        #: update it already handed (Telegram forgets an update once a read asks past it)
+        self._offset: int | None = None
         #: the reader's own health: each kind of failure logged once, naming the service
         self.reader_health = FeedHealth("updates reader", self.name, logger, None)
 
@@ -212,11 +215,12 @@ class TelegramService(Service):
         long_poll = int(self.reader_setting("long_poll_seconds"))
         first_wait = self.reader_setting("retry_seconds")
         longest_wait = self.reader_setting("max_retry_seconds")
-        offset: int | None = None
         failures = 0
         while True:
             try:
-                method = GetUpdates(offset=offset, timeout=long_poll, allowed_updates=list(ALLOWED_UPDATES))
+                method = GetUpdates(
+                    offset=self._offset, timeout=long_poll, allowed_updates=list(ALLOWED_UPDATES)
+                )
                 updates = await self.bot(method, request_timeout=long_poll + 15)
             except asyncio.CancelledError:
                 raise
@@ -238,8 +242,10 @@ class TelegramService(Service):
             for health in healths:
                 health.succeeded(logged=False)
             for update in updates:
-                offset = update.update_id + 1  # confirmed by the next read: never handled twice
+                self._offset = update.update_id + 1  # confirmed by the next read: never handled twice
                 await self._dispatch(update)
+                if self._poller is not asyncio.current_task():
+                    return  # a handler stopped this reader (its last listener left): the next one goes on
             for health in healths:
                 health.check_silence()
 
