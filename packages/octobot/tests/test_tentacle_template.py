@@ -88,14 +88,21 @@ def test_every_generated_test_passes(generated: Path) -> None:
     if not data.is_file():
         pytest.skip(f"real market data not found at {data}: set OCTOBOT_SHARED_DATA")
     tests = generated / "tentacles" / "tests"
-    result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-rs", str(tests)],
-        capture_output=True,
-        text=True,
-        cwd=generated / "tentacles",
-        env={**os.environ, octobot.HOME_ENV: str(generated), "OCTOBOT_CHECK_DATA": str(data)},
-        timeout=600,
-    )
+    # a generated test that hangs fails inside the child with its stack (--timeout), well before this
+    # test's own limit: the child's output says which one and where
+    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-rs", "--timeout=120"]
+    try:
+        result = subprocess.run(
+            [*command, str(tests)],
+            capture_output=True,
+            text=True,
+            cwd=generated / "tentacles",
+            env={**os.environ, octobot.HOME_ENV: str(generated), "OCTOBOT_CHECK_DATA": str(data)},
+            timeout=270,
+        )
+    except subprocess.TimeoutExpired as expired:
+        output = (expired.stdout or b"").decode() if isinstance(expired.stdout, bytes) else expired.stdout
+        pytest.fail(f"the generated tests did not end in 270 s; their output so far:\n{output}")
     assert result.returncode == 0, result.stdout + result.stderr
     expected = sum(count for *_, count in KINDS.values())
     assert f"{expected} passed" in result.stdout and "skipped" not in result.stdout

@@ -86,12 +86,25 @@ def wait(driver: Any, condition: Any, timeout: float = 30) -> Any:
 def click_and_load(driver: Any, element: Any) -> None:
     """Click what posts a form (or follows a link) and wait for the page that replaces this one: reading
     an element before that would read the old page (a past CI failure)."""
+    from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions
 
     old_page = driver.find_element(By.TAG_NAME, "html")
+
+    def replaced(_driver: Any) -> bool:
+        try:
+            old_page.is_enabled()
+        except StaleElementReferenceException:
+            return True
+        except WebDriverException as error:
+            # Chromium's other word for a stale element, when the page goes while it looks the node up
+            if "does not belong to the document" in str(error):
+                return True
+            raise
+        return False
+
     element.click()
-    wait(driver, expected_conditions.staleness_of(old_page))
+    wait(driver, replaced)
     loaded(driver)
 
 
