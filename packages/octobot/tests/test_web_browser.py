@@ -482,16 +482,21 @@ LIVE_PAGES = {
 }
 
 
-def test_every_live_page_three_ways(driver, shots, live, loop, home):
-    """The pages of a running bot: open with no password, to the login page once a password is set, and
-    shown after logging in; each with what the bot has (not the "no bot running" notice)."""
-    fed, url = live
+def _shows_every_live_page(driver: Any, shots: Path, url: str, stage: str) -> None:
+    """Each live page opens at its own path with what the bot has, no console error; a screenshot each."""
     for name, path in LIVE_PAGES.items():
         visit_url(driver, url + path)
         assert urlsplit(driver.current_url).path == path
         assert not shown(driver, "#no-bot"), path
-        driver.save_screenshot(str(shots / f"live-open-{name}.png"))
+        driver.save_screenshot(str(shots / f"{stage}-{name}.png"))
         assert severe_console_errors(driver) == [], path
+
+
+def test_every_live_page_three_ways(driver, shots, live, loop, home):
+    """The pages of a running bot: open with no password, to the login page once a password is set, and
+    shown after logging in; each with what the bot has (not the "no bot running" notice)."""
+    fed, url = live
+    _shows_every_live_page(driver, shots, url, "live-open")
 
     server = fed.bot.interfaces["WebInterface"].server
     octobot.set_web_password(home, "a long password")
@@ -502,12 +507,7 @@ def test_every_live_page_three_ways(driver, shots, live, loop, home):
         assert where.path == "/login" and parse_qs(where.query)["next"] == [path], path
     by_css(driver, "#password").send_keys("a long password")
     click_and_load(driver, by_css(driver, "#login-form button"))
-    for name, path in LIVE_PAGES.items():
-        visit_url(driver, url + path)
-        assert urlsplit(driver.current_url).path == path
-        assert not shown(driver, "#no-bot"), path
-        driver.save_screenshot(str(shots / f"live-logged-in-{name}.png"))
-        assert severe_console_errors(driver) == [], path
+    _shows_every_live_page(driver, shots, url, "live-logged-in")
     visit_url(driver, url + "/portfolio")
     assert shown(driver, "tr[data-holding='binance|BTC']")
 
