@@ -40,3 +40,12 @@ def test_rounding_and_exchange_ids_need_no_ccxt_import_and_equal_ccxts():
     )
     assert "ccxt imported: False" in out
     assert "rounded: 1.234 100.01" in out  # amounts truncated, prices rounded half up (ccxt ROUND)
+
+
+def test_every_public_name_of_the_ccxt_connector_resolves():
+    # its names are imported on first use (a table beside __all__): each listed name must be found
+    from octobot_trading import ccxt_connector
+
+    missing = [name for name in ccxt_connector.__all__ if getattr(ccxt_connector, name, None) is None]
+    assert missing == []
+    assert ccxt_connector.LiveFeed.__module__ == "octobot_trading.ccxt_connector.feeds"
