@@ -1,3 +1,8 @@
+cimport cython
+
+
+# a freelist: the matrix replaces a cell on every candle, so the freed cell is the next one made
+@cython.freelist(8)
 cdef class Evaluation:
     cdef public object value
     cdef public long long time

@@ -1,2 +1,24 @@
-# Compiled build of evaluator.py: plain Cython (no declarations): its classes stay Python classes that
-# tentacles subclass; compiling removes the interpreter overhead of the per-candle path.
+# Augmenting declarations: compiled build of evaluator.py (the .py stays the source of truth).
+# EvaluatorCore is a cdef class: the per-candle state as typed fields and the publishing step as a C
+# method; AbstractEvaluator and every tentacle stay Python classes above it (DESIGN.md section 6).
+from octobot_evaluators.matrix cimport EvaluationMatrix
+
+
+cdef class EvaluatorCore:
+    cdef dict __dict__
+    cdef object __weakref__
+    cdef public object context
+    cdef public EvaluationMatrix matrix
+    cdef public object exchange
+    cdef public tuple symbols
+    cdef public tuple time_frames
+    cdef public object eval_note
+    cdef public object _symbol
+    cdef public object _time_frame
+    cdef public object _time
+    cdef public dict _matrix_keys
+    cdef public object _key
+    cdef public object _key_symbol
+    cdef public object _key_time_frame
+
+    cdef object _emit(self, object value, object symbol, object time_frame, object time, bint refresh)

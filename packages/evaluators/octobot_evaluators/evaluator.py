@@ -34,7 +34,75 @@ def cryptocurrency_of(symbol: str) -> str:
     return symbol.split("/", 1)[0]
 
 
-class AbstractEvaluator:
+class EvaluatorCore:
+    """The per-candle state and publishing step of every evaluator (issue 12).
+
+    Why a separate base: in the compiled build this is a ``cdef class`` (declared in evaluator.pxd) whose
+    typed fields and C methods carry the per-candle path, which would otherwise be generic attribute
+    lookups and Python calls on a plain object; `AbstractEvaluator` and the tentacles stay Python classes
+    above it (their ClassVars, ``__init_subclass__`` and any attribute still work). In the pure build it
+    is a plain base class and nothing changes. Its fields are set by `AbstractEvaluator.__init__`.
+    """
+
+    def __init__(
+        self, context: EvaluatorContext, symbols: tuple[str, ...], time_frames: tuple[str, ...]
+    ) -> None:
+        """The typed state (AbstractEvaluator.__init__ checks the arguments and calls this first)."""
+        self.context = context
+        self.matrix: EvaluationMatrix = context.matrix
+        self.exchange: str = context.exchange
+        self.symbols: tuple[str, ...] = symbols
+        self.time_frames: tuple[str, ...] = time_frames
+        self.eval_note: float | None = None
+        # the trigger being handled: evaluation_completed() publishes for it by default
+        self._symbol: str | None = symbols[0] if len(symbols) == 1 else None
+        self._time_frame: str | None = time_frames[0] if len(time_frames) == 1 else None
+        self._time: int | None = None
+        self._matrix_keys: dict[tuple[str, str | None], MatrixKey] = {}  # built once per (symbol, tf)
+        # the last key published and its (symbol, time frame): see _emit
+        self._key: MatrixKey | None = None
+        self._key_symbol: str | None = None
+        self._key_time_frame: str | None = None
+
+    def matrix_key(self, symbol: str, time_frame: str | None = None) -> MatrixKey:
+        """The matrix key of (symbol, time frame) for this evaluator (see `AbstractEvaluator`)."""
+        raise NotImplementedError(f"{type(self).__name__} must derive from AbstractEvaluator")
+
+    def _publish(
+        self, value: object, symbol: str, time_frame: str | None, time: int, refresh: bool = False
+    ) -> Awaitable[None] | None:
+        """Publish what a trigger method returned for (symbol, time frame) at ``time``; `UNCHANGED`
+        publishes nothing (None is returned instead of an awaitable).
+
+        Raises InvalidEvaluationError (naming this evaluator) for NaN or out-of-range values: one bad
+        evaluation must not skew every strategy silently.
+        """
+        return self._emit(value, symbol, time_frame, time, refresh)
+
+    def _emit(
+        self, value: object, symbol: str, time_frame: str | None, time: int, refresh: bool
+    ) -> Awaitable[None] | None:
+        """`AbstractEvaluator._publish` without its Python call: what the per-candle paths call (a C
+        call in the compiled build). Returns None for `UNCHANGED`, else the channel's delivery."""
+        if value is UNCHANGED:
+            return None
+        # the key of the last (symbol, time frame) published, compared by identity (the channels hand
+        # the same strings on every candle): no tuple and no dict lookup per candle
+        key = self._key
+        if key is None or symbol is not self._key_symbol or time_frame is not self._key_time_frame:
+            key = self._matrix_keys.get((symbol, time_frame))
+            if key is None:
+                key = self.matrix_key(symbol, time_frame)
+            self._key, self._key_symbol, self._key_time_frame = key, symbol, time_frame
+        matrix = self.matrix
+        # any other value than UNCHANGED goes to the matrix, which refuses what is not an evaluation by name
+        delivered = matrix._send(key, value, time, None, refresh)  # type: ignore[arg-type]
+        # a float or None is stored as it is (_send raised otherwise); anything else was converted
+        self.eval_note = value if value is None or type(value) is float else matrix.get_value(key)
+        return delivered
+
+
+class AbstractEvaluator(EvaluatorCore):
     """Base of TA, real-time, social evaluators and strategies.
 
     Subclasses declare:
@@ -120,11 +188,7 @@ class AbstractEvaluator:
         """One instance for ``symbols`` x ``time_frames``: a single one of each unless wildcard."""
         if self.ABSTRACT:
             raise EvaluatorDefinitionError(f"{type(self).__name__} is an abstract base: subclass it")
-        self.context = context
-        self.matrix: EvaluationMatrix = context.matrix
-        self.exchange: str = context.exchange
-        self.symbols: tuple[str, ...] = tuple(symbols)
-        self.time_frames: tuple[str, ...] = tuple(time_frame_name(tf) for tf in time_frames)
+        super().__init__(context, tuple(symbols), tuple(time_frame_name(tf) for tf in time_frames))
         if not self.symbols:
             raise EvaluatorsError(f"{self.get_name()} needs at least one symbol")
         if not self.WILDCARD_SYMBOL and len(self.symbols) != 1:
@@ -141,14 +205,8 @@ class AbstractEvaluator:
         merged.update(config or {})
         self.config: dict[str, Any] = self.validate_config(merged)
         self.name: str = self.get_name()
-        self.eval_note: float | None = None
         self.logger = logging.getLogger(f"{type(self).__module__}.{self.name}")
-        # the trigger being handled: evaluation_completed() publishes for it by default
-        self._symbol: str | None = self.symbols[0] if len(self.symbols) == 1 else None
-        self._time_frame: str | None = self.time_frames[0] if len(self.time_frames) == 1 else None
-        self._time: int | None = None
         self._consumers: list[tuple[oc.Channel, Any]] = []
-        self._matrix_keys: dict[tuple[str, str | None], MatrixKey] = {}  # built once per (symbol, tf)
 
     # ----------------------------------------------------------------- identity
     @property
@@ -247,26 +305,6 @@ class AbstractEvaluator:
         self._symbol = symbol
         self._time_frame = time_frame
         self._time = time
-
-    def _publish(
-        self, value: object, symbol: str, time_frame: str | None, time: int, refresh: bool = False
-    ) -> Awaitable[None] | None:
-        """Publish what a trigger method returned for (symbol, time frame) at ``time``; `UNCHANGED`
-        publishes nothing (None is returned instead of an awaitable).
-
-        Raises InvalidEvaluationError (naming this evaluator) for NaN or out-of-range values: one bad
-        evaluation must not skew every strategy silently.
-        """
-        if value is UNCHANGED:
-            return None
-        key = self._matrix_keys.get((symbol, time_frame))
-        if key is None:
-            key = self.matrix_key(symbol, time_frame)
-        # any other value than UNCHANGED goes to publish, which refuses what is not an evaluation by name
-        delivered = self.matrix.publish(key, value, time, refresh=refresh)  # type: ignore[arg-type]
-        # a float or None is stored as it is (publish raised otherwise); anything else was converted
-        self.eval_note = value if value is None or type(value) is float else self.matrix.get_value(key)
-        return delivered
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.exchange!r}, {list(self.symbols)}, {list(self.time_frames)})"

@@ -16,6 +16,7 @@ cdef class EvaluationMatrix:
     cpdef void register(self, object key) except *
     @cython.locals(entry=Evaluation)
     cpdef Evaluation write(self, object key, object value, long long time, object valid_until=*)
+    cdef object _send(self, object key, object value, object time, object valid_until, bint refresh)
     cpdef object get(self, object key)
     cpdef object get_value(self, object key)
     cpdef bint is_fresh(self, object key, long long now) except -1

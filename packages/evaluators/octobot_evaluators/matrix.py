@@ -167,6 +167,13 @@ class EvaluationMatrix:
         The cell is written at the call (`get` sees it at once); the returned awaitable is the channel's
         delivery, already complete unless a consumer's queue is full (so no coroutine per evaluation).
         """
+        return self._send(key, value, time, valid_until, refresh)
+
+    def _send(
+        self, key: MatrixKey, value: float | None, time: int, valid_until: int | None, refresh: bool
+    ) -> Awaitable[None]:
+        """`publish` without its keyword arguments: the evaluators' per-candle path calls it (a C call
+        in the compiled build)."""
         producer = self._matrix_producer
         if producer is None:
             producer = self._require_started()[0]  # raises: not started

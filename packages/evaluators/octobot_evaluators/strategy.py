@@ -15,7 +15,7 @@ import octobot_channel as oc
 from octobot_evaluators.commands import send_refresh
 from octobot_evaluators.evaluation import _Unchanged
 from octobot_evaluators.evaluation_entry import Evaluation
-from octobot_evaluators.evaluator import AbstractEvaluator
+from octobot_evaluators.evaluator import AbstractEvaluator, EvaluatorCore
 from octobot_evaluators.evaluator_type import EvaluatorType
 from octobot_evaluators.matrix_key import MatrixKey
 
@@ -32,9 +32,59 @@ class StrategyTrigger(NamedTuple):
 
 
 _new_trigger = tuple.__new__
+_TA = EvaluatorType.TA  # read once: an enum member is a class attribute lookup
 
 
-class Strategy(AbstractEvaluator):
+class StrategyCore(EvaluatorCore):
+    """The per-TA-evaluation path of strategies: a ``cdef class`` in the compiled build (strategy.pxd),
+    so that the cycle check and the publishing are C calls on typed fields; a plain base in the pure
+    build. `Strategy` (what tentacles subclass) stays a Python class above it."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._last_cycle: dict[str, int] = {}  # symbol -> instant of the last TA cycle run
+        self._pending_refresh: dict[str, int] = {}  # symbol -> instant a refresh was asked for
+        self._time_frame_set: frozenset[str] = frozenset(self.time_frames)
+
+    def evaluate(self, trigger: StrategyTrigger) -> float | _Unchanged | None:
+        """Overridden by `Strategy` (and each tentacle)."""
+        raise NotImplementedError(f"{type(self).__name__} must implement evaluate(trigger)")
+
+    @oc.returns_awaitable
+    def _on_technical(self, message: dict[str, Any]) -> Awaitable[None] | None:
+        """A TA evaluation: run once its cycle is complete, and hand the delivery back to the consumer,
+        which awaits it (not ``async``: no coroutine per evaluation on the per-candle path)."""
+        symbol, time = message["symbol"], message["evaluation_time"]
+        if symbol not in self.symbols or message["time_frame"] not in self.time_frames:
+            return None
+        if not self.matrix.is_cycle_complete(self.exchange, symbol, self._time_frame_set, time, _TA):
+            return None  # partial cycle: some TA evaluator of this instant has not evaluated yet
+        refresh = message["refresh"]
+        answers_refresh = refresh and self._pending_refresh.get(symbol) == time
+        last_cycle = self._last_cycle.get(symbol, -1)
+        if time <= last_cycle:
+            if not answers_refresh:
+                return None  # this instant already ran
+        else:
+            self._last_cycle[symbol] = time
+        if answers_refresh:
+            del self._pending_refresh[symbol]
+        key = message.get("key")  # the matrix sends its key; a message made elsewhere may not
+        if type(key) is not MatrixKey:
+            key = _message_key(message)
+        # run() inlined: this is the strategy's per-candle path
+        # tuple.__new__: the named tuple without its Python-level __new__ (one frame less per candle)
+        trigger = _new_trigger(StrategyTrigger, (_TA, symbol, time, key, refresh))
+        self._symbol, self._time_frame, self._time = symbol, None, time
+        return self._emit(self.evaluate(trigger), symbol, None, time, False)
+
+    def ta_opinions(self, symbol: str) -> list[float]:
+        """The values of the TA evaluations of ``symbol`` on this strategy's time frames that hold an
+        opinion, in registration order (no dict per call: for strategies that average them)."""
+        return self.matrix.opinions(self.exchange, _TA, symbol, self._time_frame_set)
+
+
+class Strategy(StrategyCore, AbstractEvaluator):
     """Base of strategies. Implement `evaluate`: read the matrix and return the evaluation (a float in
     [-1, 1], None for no opinion, `UNCHANGED` to publish nothing). Trading modes consume its evaluations
     on the Matrix channel (``evaluator_type=STRATEGY``) or through
@@ -52,12 +102,6 @@ class Strategy(AbstractEvaluator):
     TRIGGER_METHODS: ClassVar[tuple[str, ...]] = ("evaluate",)
     ABSTRACT: ClassVar[bool] = True
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._last_cycle: dict[str, int] = {}  # symbol -> instant of the last TA cycle run
-        self._pending_refresh: dict[str, int] = {}  # symbol -> instant a refresh was asked for
-        self._time_frame_set: frozenset[str] = frozenset(self.time_frames)
-
     @property
     def refresh_ta_on_real_time(self) -> bool:
         return bool(self.config.get("refresh_ta_on_real_time", self.REFRESH_TA_ON_REAL_TIME))
@@ -73,11 +117,6 @@ class Strategy(AbstractEvaluator):
     def ta_evaluations(self, symbol: str) -> dict[MatrixKey, Evaluation | None]:
         """The TA evaluations of ``symbol`` on this strategy's time frames."""
         return self.matrix.evaluations(self.exchange, EvaluatorType.TA, symbol, self._time_frame_set)
-
-    def ta_opinions(self, symbol: str) -> list[float]:
-        """The values of the TA evaluations of ``symbol`` on this strategy's time frames that hold an
-        opinion, in registration order (no dict per call: for strategies that average them)."""
-        return self.matrix.opinions(self.exchange, EvaluatorType.TA, symbol, self._time_frame_set)
 
     async def run(self, trigger: StrategyTrigger) -> None:
         """Evaluate for ``trigger`` and publish (the wiring calls it; tests and tools may too)."""
@@ -99,34 +138,6 @@ class Strategy(AbstractEvaluator):
             filters = {"exchange": self.exchange, "evaluator_type": kind, "symbol": symbol}
             await self._subscribe(channel, callback, filters, oc.Priority.OPTIONAL)
         await self._subscribe_commands()
-
-    @oc.returns_awaitable
-    def _on_technical(self, message: dict[str, Any]) -> Awaitable[None] | None:
-        """A TA evaluation: run once its cycle is complete, and hand the delivery back to the consumer,
-        which awaits it (not ``async``: no coroutine per evaluation on the per-candle path)."""
-        symbol, time = message["symbol"], message["evaluation_time"]
-        if symbol not in self.symbols or message["time_frame"] not in self.time_frames:
-            return None
-        if not self.matrix.is_cycle_complete(self.exchange, symbol, self._time_frame_set, time):
-            return None  # partial cycle: some TA evaluator of this instant has not evaluated yet
-        refresh = message["refresh"]
-        answers_refresh = refresh and self._pending_refresh.get(symbol) == time
-        last_cycle = self._last_cycle.get(symbol, -1)
-        if time <= last_cycle:
-            if not answers_refresh:
-                return None  # this instant already ran
-        else:
-            self._last_cycle[symbol] = time
-        if answers_refresh:
-            del self._pending_refresh[symbol]
-        key = message.get("key")  # the matrix sends its key; a message made elsewhere may not
-        if type(key) is not MatrixKey:
-            key = _message_key(message)
-        # run() inlined: this is the strategy's per-candle path
-        # tuple.__new__: the named tuple without its Python-level __new__ (one frame less per candle)
-        trigger = _new_trigger(StrategyTrigger, (EvaluatorType.TA, symbol, time, key, refresh))
-        self._symbol, self._time_frame, self._time = symbol, None, time
-        return self._publish(self.evaluate(trigger), symbol, None, time)
 
     async def _on_instant(self, message: dict[str, Any]) -> None:
         symbol, time = message["symbol"], message["evaluation_time"]

@@ -7,9 +7,10 @@ from collections.abc import Awaitable
 from typing import Any, ClassVar
 
 import octobot_channel as oc
+from octobot_evaluators.context import CandleSource
 from octobot_evaluators.errors import EvaluatorsError
 from octobot_evaluators.evaluation import _Unchanged
-from octobot_evaluators.evaluator import AbstractEvaluator
+from octobot_evaluators.evaluator import AbstractEvaluator, EvaluatorCore
 from octobot_evaluators.evaluator_type import EvaluatorType
 from octobot_evaluators.time_frames import EPOCH_GRID_MS, candle_close_time
 from octobot_trading import CandleBuffer
@@ -18,7 +19,56 @@ from octobot_trading import CandleBuffer
 OHLCV_CHANNEL = "OHLCVChannel"
 
 
-class TechnicalEvaluator(AbstractEvaluator):
+class TechnicalCore(EvaluatorCore):
+    """The per-candle path of TA evaluators: a ``cdef class`` in the compiled build (technical.pxd), so
+    that the closed-candle callback reads typed fields and publishes through C calls; a plain base in
+    the pure build. `TechnicalEvaluator` (what tentacles subclass) stays a Python class above it."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # the context is frozen: its candle source is read once, not on every candle
+        self._candle_source: CandleSource | None = self.context.candles
+        self._grid_time_frame: str | None = None
+        self._grid = 0  # the epoch grid step of _grid_time_frame (0: not on the grid)
+
+    def evaluate(self, candles: CandleBuffer, *, forming: bool) -> float | _Unchanged | None:
+        """Overridden by `TechnicalEvaluator` (and each tentacle)."""
+        raise NotImplementedError(f"{type(self).__name__} must implement evaluate(candles, forming=...)")
+
+    def _candles(self, symbol: str, time_frame: str) -> CandleBuffer:
+        source = self._candle_source
+        if source is None:
+            raise EvaluatorsError(
+                f"{type(self).__name__}: the EvaluatorContext has no candle source; give candles=... "
+                "(the exchange manager's candle buffers)"
+            )
+        return source(symbol, time_frame)
+
+    @oc.returns_awaitable
+    def _on_ohlcv(self, message: dict[str, Any]) -> Awaitable[None] | None:
+        """Per closed candle (on_closed_candle inlined): evaluate, publish, and hand the delivery back to
+        the consumer, which awaits it. Why not ``async``: no coroutine per candle and evaluator."""
+        symbol, time_frame = message["symbol"], message["time_frame"]
+        if symbol not in self.symbols or time_frame not in self.time_frames:
+            return None
+        source = self._candle_source
+        candles = source(symbol, time_frame) if source is not None else self._candles(symbol, time_frame)
+        last = candles.last_timestamp
+        if last is None:
+            return None
+        if time_frame is not self._grid_time_frame:  # the grid of the last time frame seen, kept
+            self._grid = EPOCH_GRID_MS.get(time_frame, 0)
+            self._grid_time_frame = time_frame
+        grid = self._grid
+        if grid and type(last) is int:  # minutes to days: the next step of the epoch grid (no call)
+            time = last - last % grid + grid
+        else:
+            time = candle_close_time(last, time_frame)
+        self._symbol, self._time_frame, self._time = symbol, time_frame, time
+        return self._emit(self.evaluate(candles, forming=False), symbol, time_frame, time, False)
+
+
+class TechnicalEvaluator(TechnicalCore, AbstractEvaluator):
     """Computes an evaluation from the candles of one (symbol, time frame).
 
     Implement `evaluate`: read ``candles`` (closed candles; ``forming`` says whether the candle still
@@ -59,14 +109,6 @@ class TechnicalEvaluator(AbstractEvaluator):
             await delivered
 
     # ----------------------------------------------------------------- wiring
-    def _candles(self, symbol: str, time_frame: str) -> CandleBuffer:
-        if self.context.candles is None:
-            raise EvaluatorsError(
-                f"{self.name}: the EvaluatorContext has no candle source; give candles=... "
-                "(the exchange manager's candle buffers)"
-            )
-        return self.context.candles(symbol, time_frame)
-
     async def start(self) -> None:
         """Register keys, then consume closed candles and commands."""
         await super().start()
@@ -86,26 +128,6 @@ class TechnicalEvaluator(AbstractEvaluator):
             }
             await self._subscribe(channel, self._on_ohlcv, filters, oc.Priority.MEDIUM)
         await self._subscribe_commands()
-
-    @oc.returns_awaitable
-    def _on_ohlcv(self, message: dict[str, Any]) -> Awaitable[None] | None:
-        """Per closed candle (on_closed_candle inlined): evaluate, publish, and hand the delivery back to
-        the consumer, which awaits it. Why not ``async``: no coroutine per candle and evaluator."""
-        symbol, time_frame = message["symbol"], message["time_frame"]
-        if symbol not in self.symbols or time_frame not in self.time_frames:
-            return None
-        source = self.context.candles
-        candles = source(symbol, time_frame) if source is not None else self._candles(symbol, time_frame)
-        last = candles.last_timestamp
-        if last is None:
-            return None
-        grid = EPOCH_GRID_MS.get(time_frame)
-        if grid and type(last) is int:  # minutes to days: the next step of the epoch grid (no call)
-            time = last - last % grid + grid
-        else:
-            time = candle_close_time(last, time_frame)
-        self._symbol, self._time_frame, self._time = symbol, time_frame, time
-        return self._publish(self.evaluate(candles, forming=False), symbol, time_frame, time)
 
     async def on_refresh_command(self, message: dict[str, Any]) -> None:
         symbol = message["symbol"]
