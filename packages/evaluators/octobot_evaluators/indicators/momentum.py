@@ -89,6 +89,7 @@ class RSI(Indicator):
     """Wilder's RSI, O(1) per candle (see `rsi`)."""
 
     NAME = "RSI"
+    STEP_STATE = ("_prev_close", "_moves", "_gain", "_loss")
 
     def __init__(self, period: int = 14) -> None:
         super().__init__()
@@ -153,6 +154,7 @@ class MACD(Indicator):
     """MACD, O(1) per candle; `update` returns a `MACDValue` (see `macd`)."""
 
     NAME = "MACD"
+    STEP_STATE = ("_seen", "_slow_ema", "_fast_ema", "_signal_ema")
 
     def __init__(self, fast: int = 12, slow: int = 26, signal: int = 9) -> None:
         super().__init__()
