@@ -1,4 +1,3 @@
-# cython: annotation_typing=False
 """The trader: creates, edits and cancels the orders of one account.
 
 Why it validates everything before the connector sees an order: an order that breaks a market rule or

@@ -1,4 +1,3 @@
-# cython: annotation_typing=False
 """The account of one exchange manager: its orders, its portfolio and its trades.
 
 Why fills are applied here and not in the connector: the simulator and a live exchange both only report

@@ -1,4 +1,3 @@
-# cython: annotation_typing=False
 """One order: what was asked, what the market did with it, and its status.
 
 Why the amounts live here and not in the simulator: the same object describes an order on a real exchange

@@ -1,4 +1,3 @@
-# cython: annotation_typing=False
 """A trade: one fill of one order, with its fee and the PnL it realised."""
 
 from __future__ import annotations

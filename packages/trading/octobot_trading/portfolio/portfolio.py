@@ -1,4 +1,3 @@
-# cython: annotation_typing=False
 """Balances of one account: per asset total and available, changed only through checked updates.
 
 Why every update is all-or-nothing: the trader, the simulator and trading modes all move funds; an

@@ -1,4 +1,3 @@
-# cython: annotation_typing=False
 """Fee model: maker/taker rates and the asset a fee is charged in.
 
 Why a model: exchanges differ (fee in the received asset on most spot markets, in the quote asset on

@@ -1,4 +1,3 @@
-# cython: annotation_typing=False
 """Fill model: the price path a candle is assumed to follow, and how much of an order may fill.
 
 Why an explicit path: a candle only tells open, high, low and close. When two orders of a group are both

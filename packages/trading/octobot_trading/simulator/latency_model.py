@@ -1,4 +1,3 @@
-# cython: annotation_typing=False
 """Latency model: the time between sending an order and the exchange taking it into account.
 
 An order is only matched against prices dated at or after ``created_at + delay``; with the default 0 ms

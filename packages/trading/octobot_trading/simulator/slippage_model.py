@@ -1,4 +1,3 @@
-# cython: annotation_typing=False
 """Slippage model: how much worse than the reference price a taker fill executes.
 
 Off by default (0 bps) so that results are comparable with other frameworks; limit (maker) fills never

@@ -1,2 +1,0 @@
-# Compiled build of latency_model.py: plain Cython (no declarations): its classes stay Python classes (subclassed and
-# extended as before); compiling removes the interpreter overhead of the per-order path (plan to fill).
