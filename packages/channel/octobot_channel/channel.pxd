@@ -12,6 +12,7 @@ cdef class Channel:
     cdef public list _consumers
     cdef public list _producers
     cdef public tuple _routes
+    cdef readonly tuple consumers
     cdef public tuple _required_fields
     cdef public object _route_key
     cdef public dict _route_cache
@@ -27,6 +28,6 @@ cdef class Channel:
     cdef tuple _resolve(self, dict message)
     @cython.locals(consumer=Consumer)
     cdef _check_fields(self, dict message)
-    @cython.locals(consumer=Consumer, index=Py_ssize_t)
+    @cython.locals(consumer=Consumer, index=Py_ssize_t, pending=list)
     cdef Py_ssize_t _deliver(self, tuple routes, dict message, object exclude, Py_ssize_t start) except -2
     cdef _ensure_open(self)

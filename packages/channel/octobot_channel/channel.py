@@ -54,6 +54,9 @@ class Channel:
         self._consumers: list = []
         self._producers: list = []
         self._routes: tuple = ()  # consumers by priority, then subscription order; replaced, never mutated
+        #: consumers in delivery order (priority, then subscription order); read it, never assign it (a
+        #: plain attribute, not a property: producers test it on every message)
+        self.consumers: tuple = ()
         self._required_fields: tuple = ()
         # routing (see _routes_for): the values of the filtered fields, read in one C call, key a cache of
         # the consumers that accept them; the required fields no consumer filters on are checked apart
@@ -92,11 +95,6 @@ class Channel:
     def is_paused(self) -> bool:
         """True while no consumer listens: producers may skip work nobody would receive."""
         return not self._consumers
-
-    @property
-    def consumers(self) -> tuple:
-        """Consumers in delivery order (priority, then subscription order)."""
-        return self._routes
 
     @property
     def producers(self) -> tuple:
@@ -176,7 +174,7 @@ class Channel:
     def _rebuild_routes(self) -> None:
         """Precompute delivery lists: on every send the channel only reads them."""
         routes = tuple(sorted(self._consumers, key=_level_of))
-        self._routes = routes
+        self._routes = self.consumers = routes
         required: dict = {}
         filtered: dict = {}
         for consumer in routes:
@@ -286,8 +284,17 @@ class Channel:
             raise ChannelClosedError(f"channel {self.full_name} is stopped: it accepts no more messages")
         index = start
         for consumer in routes[start:] if start else routes:
-            if consumer is not exclude and not consumer._put(message):
-                return index
+            if consumer is not exclude:
+                pending = consumer._pending
+                if pending is not None and not consumer._stopped:
+                    # a synchronized consumer (never full, no task): Consumer._put inlined, no call per
+                    # consumer; it lists itself once for the synchronizer when idle
+                    consumer._append(message)
+                    if not consumer._active:
+                        consumer._active = True
+                        pending.append(consumer)
+                elif not consumer._put(message):
+                    return index
             index += 1
         return -1
 

@@ -168,7 +168,10 @@ class Synchronizer:
                                     return waiting
                         except Exception:
                             consumer.log_failure()
-                    consumer.drained()
+                    if consumer._joiners:  # Consumer.drained inlined: no call when nobody joins
+                        consumer.drained()
+                    else:
+                        consumer._active = False
                     position += 1
                 batch = None
         finally:
