@@ -1,6 +1,23 @@
 # Augmenting declarations: compiled build of channel.py (the .py stays the source of truth).
 cimport cython
+from cpython.ref cimport Py_INCREF
+from cpython.tuple cimport PyTuple_New, PyTuple_SET_ITEM
 from octobot_channel.consumer cimport Consumer
+
+
+cdef inline object _c_route_values(tuple fields, dict message):
+    """What ``operator.itemgetter(*fields)(message)`` returns (the value itself for one field), built in C:
+    the route cache's key, read on every send. Raises KeyError for a missing field, as itemgetter does."""
+    cdef Py_ssize_t index, count = len(fields)
+    cdef tuple values
+    if count == 1:
+        return message[fields[0]]
+    values = PyTuple_New(count)
+    for index in range(count):
+        value = message[fields[index]]
+        Py_INCREF(value)
+        PyTuple_SET_ITEM(values, index, value)
+    return values
 
 
 cdef class Channel:
@@ -16,6 +33,7 @@ cdef class Channel:
     cdef public tuple _required_fields
     cdef public object _route_key
     cdef public dict _route_cache
+    cdef public tuple _filtered_fields
     cdef public tuple _unfiltered_fields
     cdef public bint _closed
     cdef public object _synchronizer

@@ -17,6 +17,11 @@ from octobot_channel.errors import (
 )
 from octobot_channel.priority import Priority
 
+try:
+    import cython
+except ImportError:  # pure build without Cython installed
+    from octobot_channel import cython_shim as cython
+
 if TYPE_CHECKING:
     from octobot_channel.producer import Producer
     from octobot_channel.synchronizer import Synchronizer
@@ -62,6 +67,7 @@ class Channel:
         # the consumers that accept them; the required fields no consumer filters on are checked apart
         self._route_key: Callable[[dict], Any] | None = None
         self._route_cache: dict = {}
+        self._filtered_fields: tuple = ()  # what _route_key reads, in its order
         self._unfiltered_fields: tuple = ()
         self._closed = False
         self._synchronizer = synchronizer
@@ -185,6 +191,7 @@ class Channel:
         self._required_fields = tuple(required)
         self._unfiltered_fields = tuple(field for field in required if field not in filtered)
         self._route_key = operator.itemgetter(*filtered) if filtered else None
+        self._filtered_fields = tuple(filtered)
         self._route_cache = {}
 
     def _routes_for(self, message: dict) -> tuple:
@@ -201,7 +208,10 @@ class Channel:
         if route_key is None:
             return self._routes  # nobody filters: everyone takes everything
         try:
-            values = route_key(message)
+            if cython.compiled:  # the same key, built in C: no call through itemgetter's generic path
+                values = _c_route_values(self._filtered_fields, message)  # type: ignore[name-defined]  # noqa: F821
+            else:
+                values = route_key(message)
         except KeyError:
             self._check_fields(message)  # names the missing field and the consumer needing it
             raise

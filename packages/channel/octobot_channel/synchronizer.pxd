@@ -13,10 +13,12 @@ cdef class Synchronizer:
     cdef public bint _draining
     cdef public object _idle
     cdef public dict _completed
+    cdef public object _delivered
     cdef public list _batch
     cdef public Py_ssize_t _position
     cdef public Py_ssize_t _processed
 
+    cpdef object delivered(self)
     cpdef list attach(self, object channel)
     cpdef detach(self, object channel)
 

@@ -45,6 +45,9 @@ class Synchronizer:
         self._idle: asyncio.Future | None = None  # what drain returns when nothing is pending
         #: what a drain that never waited returns, by count: completed futures, made once each
         self._completed: dict = {}
+        #: the completed future (result None) the producers of its channels hand back for a delivery
+        #: that did not wait: a drain recognises it by identity (no call per message; see `delivered`)
+        self._delivered: asyncio.Future | None = None
         # where a drain waiting on a callback's awaitable stands (see _run and _finish)
         self._batch: list | None = None
         self._position = 0
@@ -67,6 +70,16 @@ class Synchronizer:
                 if consumer.queue:
                     return True
         return False
+
+    def delivered(self) -> asyncio.Future:
+        """A completed future (result None) shared by the producers of the attached channels: what their
+        ``send`` returns when nothing had to wait. A callback handing it back costs the drain one pointer
+        comparison. Call it from the event loop (made on the first call)."""
+        done = self._delivered
+        if done is None:
+            done = self._delivered = asyncio.get_running_loop().create_future()
+            done.set_result(None)
+        return done
 
     def attach(self, channel: Channel) -> list:
         """Drain ``channel`` too; returns the pending lists (by level) its consumers join on a message."""
@@ -132,6 +145,8 @@ class Synchronizer:
         place kept (``_batch``, ``_position``: the consumer whose callback it was) for `_finish`.
         """
         levels = self._pending_by_level
+        delivered = self._delivered
+        future_type = _FUTURE
         waiting = None
         try:
             while True:
@@ -153,15 +168,17 @@ class Synchronizer:
                         consumer = batch[position]  # no call per consumer in pure Python
                     # the consumer's loop, inlined: no call per message but the callback's
                     queue = consumer.queue
-                    popleft = queue.popleft
+                    popleft = consumer._popleft  # bound once by the consumer
                     callback = consumer.callback
                     while queue:  # stop() empties the queue
                         message = popleft()
                         processed += 1
                         try:
                             result = callback(message)
-                            if result is not None:  # None: a `returns_awaitable` callback, all done
-                                if type(result) is _FUTURE and result.done():
+                            # None: a `returns_awaitable` callback with nothing to wait for;
+                            # `delivered`: a send of one of our producers that did not wait
+                            if result is not None and result is not delivered:
+                                if type(result) is future_type and result.done():
                                     result.result()  # raises what awaiting it would raise
                                 else:
                                     waiting = result
