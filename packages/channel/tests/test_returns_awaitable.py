@@ -197,3 +197,28 @@ async def test_a_failed_or_cancelled_completed_future_acts_as_awaited(
     assert seen == [1, 2, 3] and synchronizer.has_pending and not synchronizer.is_draining
     assert await synchronizer.drain() == 1
     assert seen == [1, 2, 3, 4]
+
+
+async def test_synchronized_sends_share_the_synchronizer_delivered_future(
+    registry: oc.ChannelRegistry,
+) -> None:
+    """Every producer of a synchronizer's channels hands back the same completed future for a delivery
+    that did not wait (a drain recognises it by identity); a normal-mode channel keeps its own."""
+    synchronizer = oc.Synchronizer()
+    prices = await registry.create_channel(PriceChannel, "exchange", synchronizer=synchronizer)
+    evaluations = await registry.create_channel(EvaluationChannel, "matrix", synchronizer=synchronizer)
+    live = await registry.create_channel(EvaluationChannel, "live")
+
+    async def record(message: dict) -> None:
+        return None
+
+    for channel in (prices, evaluations, live):
+        await channel.new_consumer(record)
+    first = prices.send({"symbol": "BTC/USDT", "price": 1})
+    second = evaluations.send({"eval": 1})
+    assert first is second is synchronizer.delivered()
+    assert first.done() and first.result() is None
+    normal = live.send({"eval": 2})
+    assert normal is not first and normal.done()
+    assert await synchronizer.drain() == 2
+    await asyncio.sleep(0)  # the live consumer's task runs
