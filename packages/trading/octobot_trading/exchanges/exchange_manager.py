@@ -58,6 +58,9 @@ def _decimal(value: object) -> Decimal:
 class ExchangeManager:
     """An exchange account: connector, market data, account, trader and channels (see module doc).
 
+    A cdef class in the compiled build (see exchange_manager.pxd): the per-candle path (``push_candle``,
+    its routes, the OHLCV channel) runs on C fields and C calls; subclasses stay plain Python classes.
+
     ``markets``: a :class:`Markets` or ccxt's ``exchange.markets`` dict (with ``precision_mode``).
     ``portfolio``: a :class:`Portfolio` or starting balances ``{"USDT": "1000"}`` (simulation).
     ``connector``: defaults to an :class:`ExchangeSimulator` (paper trading, backtesting).
