@@ -16,5 +16,5 @@ cdef class CandleRoute:
     cdef readonly object simulator
     cdef readonly object first_price
 
-    @cython.locals(open_time=object, grid=int64_t, close_time=object, data=SymbolData)
+    @cython.locals(open_time=object, start=int64_t, grid=int64_t, close_time=object, data=SymbolData)
     cpdef bint store(self, object candle) except -1

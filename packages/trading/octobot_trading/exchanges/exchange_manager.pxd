@@ -14,6 +14,9 @@ cdef class ExchangeManager:
     cdef dict _routes
     cdef object _ohlcv
     cdef object _completed
+    cdef object _last_symbol
+    cdef object _last_time_frame
+    cdef CandleRoute _last_route
 
     @cython.locals(routes=dict, route=CandleRoute)
     cpdef push_candle(self, object symbol, object time_frame, object candle)
