@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import tracemalloc
 
 import numpy as np
 import pytest
@@ -220,17 +221,28 @@ def test_replace_needs_a_committed_candle():
     assert sma.update(2.0, replace=True) is not None and sma.peek(5.0) != sma.peek(5.0, replace=True)
 
 
-def test_replacing_many_times_keeps_memory_flat():
+@pytest.mark.parametrize(
+    "factory", [ind.MACD, lambda: ind.SMA(20), lambda: ind.ATR(14)], ids=["declared", "children", "dict"]
+)
+def test_updating_and_replacing_many_times_keeps_memory_flat(factory):
     """Each snapshot forgets the previous one: a bot running for months does not accumulate history."""
-    macd = ind.MACD()
-    for price in range(100):
-        macd.update(float(price))
-    depth = 0
-    snapshot = macd._undo
-    while snapshot is not None:
-        depth += 1
-        snapshot = snapshot[0].get("_undo")
-    assert depth == 1
+    indicator = factory()
+    arity = len(indicator.INPUTS)
+
+    def run(candles: int) -> None:
+        for price in range(candles):
+            indicator.update(*[100.0 + price % 17] * arity)
+            indicator.update(*[101.0 + price % 13] * arity, replace=True)
+
+    run(1_000)
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        run(20_000)
+        grown = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert grown < 20_000, f"{grown} bytes kept after 20,000 updates"  # a chain would keep megabytes
 
 
 def test_public_names_are_exported():
@@ -270,3 +282,29 @@ def test_bollinger_keeps_its_digits_at_large_prices():
     assert upper - middle == pytest.approx(2 * exact, rel=1e-6)
     vectorised = ind.bollinger_bands(close, 20)
     assert vectorised.upper[-1] - vectorised.middle[-1] == pytest.approx(2 * exact, rel=1e-6)
+
+
+class _MACDWithHigh(ind.MACD):
+    """A user's indicator: a subclass of a shipped one (which declares STEP_STATE) adding its own state."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.highest = -math.inf
+
+    def _step(self, close: float) -> ind.MACDValue:
+        self.highest = max(self.highest, close)
+        return super()._step(close)
+
+
+def test_a_subclass_state_is_rewound_with_its_base_state():
+    closes = [100.0 + (index % 23) * 0.5 for index in range(80)]
+    user, reference = _MACDWithHigh(), ind.MACD()
+    for close in closes:
+        user.update(close)
+        reference.update(close)
+    user.update(1_000.0, replace=True)  # a spike on the forming candle, replaced by the real close
+    assert user.highest == 1_000.0
+    assert user.peek(closes[-1], replace=True) == reference.value
+    assert user.update(closes[-1], replace=True) == reference.value
+    assert user.highest == max(closes)
+    assert user.update(99.0) == reference.update(99.0)

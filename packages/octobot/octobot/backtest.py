@@ -252,10 +252,28 @@ def _equity(
     for pair, replayed in candles.items():
         opens = np.asarray(replayed[:, 0], dtype=np.int64)
         prices[pair] = (_close_times(opens, time_frame), np.asarray(replayed[:, 4], dtype=np.float64))
-    steps = np.sort(np.concatenate([closes_at for closes_at, _ in prices.values()] or [np.empty(0)]))
+    return ot.equity_curve(
+        _steps([closes_at for closes_at, _ in prices.values()]), holdings, prices, reference
+    )
+
+
+def _steps(close_times: list[np.ndarray]) -> np.ndarray:
+    """Each distinct close time of the pairs once, increasing.
+
+    Pairs replayed over the same window share their close times: then the first pair's (increasing,
+    distinct) are the answer, without concatenating and sorting every pair's (a year of 1m on 10 pairs:
+    5 million times, about 80 MB at the report's peak)."""
+    if not close_times:
+        return np.empty(0, dtype=np.int64)
+    first = close_times[0]
+    if all(np.array_equal(first, other) for other in close_times[1:]) and bool(
+        np.all(first[1:] > first[:-1])
+    ):
+        return first.astype(np.int64)
+    steps = np.sort(np.concatenate(close_times))
     # each distinct close once (np.unique would do it, but imports numpy.ma: 0.2 s of CPU per process)
     steps = steps[np.concatenate(([True], steps[1:] != steps[:-1]))] if len(steps) else steps
-    return ot.equity_curve(steps.astype(np.int64), holdings, prices, reference)
+    return steps.astype(np.int64)
 
 
 def _close_times(opens: np.ndarray, time_frame: str) -> np.ndarray:

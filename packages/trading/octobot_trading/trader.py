@@ -116,8 +116,9 @@ class Trader:
     ) -> Order:
         """A validated order, not yet sent: pass it to :meth:`submit` or chain it to a parent."""
         rules = self._rules(symbol)
-        side = OrderSide(side)
-        kind = OrderKind(kind)
+        # the enums themselves skip the Enum call (a trading mode always passes them)
+        side = side if type(side) is OrderSide else OrderSide(side)
+        kind = kind if type(kind) is OrderKind else OrderKind(kind)
         requested = to_decimal(amount, "amount")
         if requested <= ZERO:
             raise InvalidOrderError(f"{symbol}: order amount must be positive, got {requested}")
@@ -170,11 +171,9 @@ class Trader:
             )
         return price
 
-    def _check_limits(
-        self, order: Order, round_up_to_minimum: bool, valued_at: Decimal | None = None
-    ) -> None:
+    def _check_limits(self, order: Order, round_up_to_minimum: bool, price: Decimal) -> None:
+        """The market's limits at ``price`` (the order's reference price, read once per submit)."""
         rules = self.markets[order.symbol]
-        price = self._reference_price(order, valued_at)
         try:
             rules.check_order(order.amount, price)
         except OrderBelowMinimumError:
@@ -188,11 +187,11 @@ class Trader:
                 order.amount,
             )
 
-    def _lock(self, order: Order, valued_at: Decimal | None = None) -> None:
-        """Reserve what ``order`` may spend (see module docstring); sells of dust are trimmed."""
+    def _lock(self, order: Order, price: Decimal) -> None:
+        """Reserve what ``order`` may spend at ``price`` (its reference price; see module docstring);
+        sells of dust are trimmed."""
         rules, base, quote = self.account.market(order.symbol)
         fee_model = getattr(self.connector, "fee_model", None)
-        price = self._reference_price(order, valued_at)
         taker = True  # forecast the dearer taker fee; the fill charges the real one and frees the rest
         if order.is_buy:
             cost = rules.cost(order.remaining, price)
@@ -286,12 +285,14 @@ class Trader:
 
         ``valued_at``: the price to value a market order at when the connector knows no price yet.
         """
-        self._check_limits(order, round_up_to_minimum, valued_at)
+        # the reference price depends on the order's levels only (not its amount): read once for both
+        price = self._reference_price(order, valued_at)
+        self._check_limits(order, round_up_to_minimum, price)
         if order.amount <= ZERO:
             raise InvalidOrderError(
                 f"{order.symbol}: order amount is 0 on the market's precision; increase it"
             )
-        self._lock(order, valued_at)
+        self._lock(order, price)
         self.account.add_open(order)
         try:
             self.connector.submit(order, self.clock.now_ms())
@@ -461,8 +462,9 @@ class Trader:
                         f"{order.symbol}: a {order.kind.value} order has no trigger price"
                     )
                 order.trigger_price = rules.adjust_price(to_decimal(trigger_price, "trigger_price"))
-            self._check_limits(order, False)
-            self._lock(order)
+            reference = self._reference_price(order)
+            self._check_limits(order, False, reference)
+            self._lock(order, reference)
         except Exception:
             order.amount, order.price, order.trigger_price = saved[0], saved[1], saved[2]
             if saved[3] is not None:

@@ -1,2 +1,11 @@
-# Compiled build of base.py: plain Cython (no declarations): its classes stay Python classes that
-# tentacles subclass; compiling removes the interpreter overhead of the per-candle path.
+# Augmenting declarations: compiled build of base.py (the .py stays the source of truth).
+# A cdef class core: the protocol's own fields are C slots (no dict lookups per update); `__dict__` keeps
+# every other attribute, so indicators written in Python (subclasses) set anything they like.
+
+cdef class Indicator:
+    cdef dict __dict__
+    cdef object __weakref__
+    cdef public object _value
+    cdef public object _undo
+    cdef public object _children
+    cdef public object _save_state

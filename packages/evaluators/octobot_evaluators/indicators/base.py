@@ -5,12 +5,19 @@ Why snapshots: a real-time evaluator re-evaluates the candle still forming many 
 Before each committed update the indicator keeps a snapshot of its state (a shallow copy of its scalars
 and an O(1) snapshot of each ring buffer), so `update(..., replace=True)` rewinds to it and applies the
 new value, and `peek` computes without committing anything.
+
+Why `STEP_STATE`: the snapshot is taken on every update, so it must be cheap. An indicator class that
+names the attributes its `_step` assigns gets a snapshot of just those (one C call); one that names
+nothing (any indicator written in Python, by default) gets a copy of its whole instance ``__dict__``,
+which is right whatever `_step` changes. In the compiled build the shipped indicators keep their state in
+typed C fields (see the .pxd files), which are not in ``__dict__``: they must declare it.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
@@ -28,17 +35,22 @@ class Indicator:
     Subclasses set `NAME`, `INPUTS` (names of the values one candle gives, in `update`'s order),
     `lookback` (index of the first non-NaN output) and `_children` (the indicators and windows they own),
     and implement `_step`, which consumes one candle and returns the output (a float or a NamedTuple of
-    floats, NaN during warm-up).
+    floats, NaN during warm-up). Optionally `STEP_STATE`: see the module docstring.
     """
 
     NAME: ClassVar[str] = "indicator"
     INPUTS: ClassVar[tuple[str, ...]] = ("close",)
+    #: the attributes `_step` assigns (besides the children's state); () = copy the whole ``__dict__``.
+    #: A subclass that declares it names its own attributes only: its bases' declarations are added.
+    STEP_STATE: ClassVar[tuple[str, ...]] = ()
     lookback: int = 0
 
     def __init__(self) -> None:
         self._value: Any = self._nan_value()
         self._undo: tuple | None = None
         self._children: tuple = ()
+        # reads the state `_step` changes (None: copy the whole __dict__), chosen once per class
+        self._save_state: Callable[[Indicator], Any] | None = _state_saver(type(self))
 
     # ----- public protocol -----
     @property
@@ -70,8 +82,14 @@ class Indicator:
             self._restore(undo)
         else:
             self._undo = None  # the snapshot must not chain to the previous one (memory)
-            # _snapshot inlined for an indicator without children (most): one call less per candle
-            undo = (self.__dict__.copy(), ()) if not self._children else self._snapshot()
+            # _snapshot inlined: one call less per candle
+            save = self._save_state
+            children = self._children
+            undo = (
+                self._value,
+                vars(self).copy() if save is None else save(self),
+                [child._snapshot() for child in children] if children else None,
+            )
         value = self._step(*values)
         self._value = value
         self._undo = undo
@@ -113,9 +131,10 @@ class Indicator:
     def _nan_value(self) -> Any:
         return math.nan
 
-    #: consumes one candle's values (``INPUTS`` order) and returns the output: each subclass defines it with
-    #: its own parameters, hence a loose type here
-    _step: Callable[..., Any]
+    def _step(self, *values: Any, **_: Any) -> Any:
+        """Consumes one candle's values (``INPUTS`` order) and returns the output: each subclass defines
+        it with its own parameters, hence the loose signature here."""
+        raise NotImplementedError(f"{type(self).__name__} must define _step")
 
     def _inputs(self, values: tuple) -> tuple:
         if len(values) != len(self.INPUTS):
@@ -135,17 +154,75 @@ class Indicator:
         return tuple(as_value(self.NAME, name, value) for name, value in pairs)
 
     def _snapshot(self) -> tuple:
+        """(value, own state, children's snapshots or None); the own state is a ``__dict__`` copy, the
+        declared attributes' values (a tuple), or both (a list) for a subclass of a declaring class
+        that declares nothing itself."""
+        save = self._save_state
         children = self._children
-        if not children:
-            return self.__dict__.copy(), ()
-        return self.__dict__.copy(), [child._snapshot() for child in children]
+        return (
+            self._value,
+            vars(self).copy() if save is None else save(self),
+            [child._snapshot() for child in children] if children else None,
+        )
 
     def _restore(self, snapshot: tuple) -> None:
-        state, children = snapshot
-        self.__dict__.update(state)
+        value, state, children = snapshot
+        kind = type(state)
+        if kind is dict:
+            vars(self).update(state)
+        elif kind is tuple:
+            self._set_declared(state)
+        else:  # [declared, dict copy]
+            self._set_declared(state[0])
+            vars(self).update(state[1])
+        self._value = value
         if children:
             for child, child_state in zip(self._children, children, strict=True):
                 child._restore(child_state)
 
+    def _set_declared(self, values: tuple) -> None:
+        for name, field in zip(_STATE_NAMES[type(self)], values, strict=True):
+            setattr(self, name, field)
+
     def __repr__(self) -> str:
         return f"{type(self).__name__}(value={self._value!r})"
+
+
+#: per indicator class: the attribute names its snapshot reads (its own and its bases' `STEP_STATE`)
+_STATE_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _state_saver(cls: type) -> Callable[[Indicator], Any] | None:
+    """How `cls`'s instances save their own state: None (copy ``__dict__``: nothing declared), the
+    declared attributes as a tuple (`cls` declares `STEP_STATE`), or both in a list (only its bases do:
+    what the subclass adds is not declared)."""
+    names = _STATE_NAMES.get(cls)
+    if names is None:
+        declared: list[str] = []
+        for klass in reversed(cls.__mro__):
+            for name in vars(klass).get("STEP_STATE", ()):
+                if name not in declared:
+                    declared.append(name)
+        names = _STATE_NAMES[cls] = tuple(declared)
+    if not names:
+        return None
+    getter: Callable[[Any], Any] = attrgetter(*names)
+    if len(names) == 1:  # attrgetter of one name returns the value, not a tuple
+        getter = _one_tuple(getter)
+    if "STEP_STATE" in vars(cls):
+        return getter
+    return _with_dict(getter)
+
+
+def _one_tuple(getter: Callable[[Any], Any]) -> Callable[[Any], tuple]:
+    def get(indicator: Any) -> tuple:
+        return (getter(indicator),)
+
+    return get
+
+
+def _with_dict(getter: Callable[[Any], Any]) -> Callable[[Any], list]:
+    def get(indicator: Any) -> list:
+        return [getter(indicator), vars(indicator).copy()]
+
+    return get

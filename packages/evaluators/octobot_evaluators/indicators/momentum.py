@@ -38,6 +38,11 @@ class MACDValue(NamedTuple, Generic[Number]):
     histogram: Number
 
 
+#: MACD's output while warming up (immutable: one shared instance)
+_NAN_MACD = MACDValue(NAN, NAN, NAN)
+_new_tuple = tuple.__new__
+
+
 class StochasticValue(NamedTuple, Generic[Number]):
     k: Number
     d: Number
@@ -84,6 +89,7 @@ class RSI(Indicator):
     """Wilder's RSI, O(1) per candle (see `rsi`)."""
 
     NAME = "RSI"
+    STEP_STATE = ("_prev_close", "_moves", "_gain", "_loss")
 
     def __init__(self, period: int = 14) -> None:
         super().__init__()
@@ -103,10 +109,11 @@ class RSI(Indicator):
         up = move if move > 0 else 0.0
         down = -move if move < 0 else 0.0
         period = self.period
-        if self._moves >= period:
-            self._gain = (self._gain * (period - 1) + up) / period
-            self._loss = (self._loss * (period - 1) + down) / period
-            return _rsi_value(self._gain, self._loss)
+        if self._moves >= period:  # warm: the usual candle; _rsi_value inlined (one call less per candle)
+            gain = self._gain = (self._gain * (period - 1) + up) / period
+            loss = self._loss = (self._loss * (period - 1) + down) / period
+            total = gain + loss
+            return 100.0 * (gain / total) if total != 0.0 else FLAT_RSI
         self._moves += 1
         self._gain += up
         self._loss += down
@@ -147,6 +154,7 @@ class MACD(Indicator):
     """MACD, O(1) per candle; `update` returns a `MACDValue` (see `macd`)."""
 
     NAME = "MACD"
+    STEP_STATE = ("_seen", "_slow_ema", "_fast_ema", "_signal_ema")
 
     def __init__(self, fast: int = 12, slow: int = 26, signal: int = 9) -> None:
         super().__init__()
@@ -160,34 +168,37 @@ class MACD(Indicator):
         self._fast_ema = self._slow_ema = self._signal_ema = 0.0  # sums while seeding
 
     def _nan_value(self) -> MACDValue:
-        return MACDValue(NAN, NAN, NAN)
+        return _NAN_MACD
 
     def _step(self, close: float) -> MACDValue:
         seen = self._seen = self._seen + 1
-        slow_period, fast_period = self.slow, self.fast
-        if seen < slow_period:
+        slow_period = self.slow
+        if seen > slow_period:  # warm: the usual candle, first; locals, one read and one write per EMA
+            slow_ema = self._slow_ema
+            fast_ema = self._fast_ema
+            slow_ema = self._slow_ema = (close - slow_ema) * self._slow_alpha + slow_ema
+            fast_ema = self._fast_ema = (close - fast_ema) * self._fast_alpha + fast_ema
+        elif seen < slow_period:
             self._slow_ema += close
-            if seen > slow_period - fast_period:  # the fast EMA starts `fast` candles before the slow ends
+            if seen > slow_period - self.fast:  # the fast EMA starts `fast` candles before the slow ends
                 self._fast_ema += close
-            return MACDValue(NAN, NAN, NAN)
-        if seen == slow_period:
-            self._slow_ema = (self._slow_ema + close) / slow_period
-            self._fast_ema = (self._fast_ema + close) / fast_period
+            return _NAN_MACD
         else:
-            self._slow_ema = (close - self._slow_ema) * self._slow_alpha + self._slow_ema
-            self._fast_ema = (close - self._fast_ema) * self._fast_alpha + self._fast_ema
-        line = self._fast_ema - self._slow_ema
+            slow_ema = self._slow_ema = (self._slow_ema + close) / slow_period
+            fast_ema = self._fast_ema = (self._fast_ema + close) / self.fast
+        line = fast_ema - slow_ema
         signal_seen = seen - slow_period + 1
         signal_period = self.signal
-        if signal_seen < signal_period:
-            self._signal_ema += line
-            return MACDValue(NAN, NAN, NAN)
-        if signal_seen == signal_period:
-            self._signal_ema = (self._signal_ema + line) / signal_period
-        else:
-            self._signal_ema = (line - self._signal_ema) * self._signal_alpha + self._signal_ema
         signal = self._signal_ema
-        return MACDValue(line, signal, line - signal)
+        if signal_seen > signal_period:
+            signal = self._signal_ema = (line - signal) * self._signal_alpha + signal
+        elif signal_seen < signal_period:
+            self._signal_ema = signal + line
+            return _NAN_MACD
+        else:
+            signal = self._signal_ema = (signal + line) / signal_period
+        # tuple.__new__ directly: the NamedTuple's own __new__ is a Python function (one more call)
+        return _new_tuple(MACDValue, (line, signal, line - signal))
 
 
 # ---------------------------------------------------------------- Stochastic

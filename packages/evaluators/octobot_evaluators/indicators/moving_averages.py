@@ -174,6 +174,7 @@ class EMA(Indicator):
     """Exponential moving average, TA-Lib seeding: NaN until `period` values, then their SMA."""
 
     NAME = "EMA"
+    STEP_STATE = ("_seen", "_sum", "_prev")
 
     def __init__(self, period: int = 30) -> None:
         super().__init__()

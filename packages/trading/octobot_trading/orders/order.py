@@ -119,7 +119,8 @@ class Order:
     def set_status(self, status: OrderStatus, time: int) -> None:
         """Move to ``status``; the state machine refuses any way back."""
         check_transition(self.order_id, self.status, status)
-        logger.debug("order %s: %s -> %s", self.order_id, self.status.value, status.value)
+        if logger.isEnabledFor(logging.DEBUG):  # the values are read only for a log written
+            logger.debug("order %s: %s -> %s", self.order_id, self.status.value, status.value)
         self.status = status
         self.updated_at = time
 

@@ -8,10 +8,13 @@ from decimal import Decimal
 from octobot_trading.orders.enums import OrderKind, OrderSide
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Trade:
     """One fill. ``realised_pnl`` is in quote currency, measured against the average entry price of the
-    position the account held before this fill (zero for fills that grow the position)."""
+    position the account held before this fill (zero for fills that grow the position).
+
+    Slotted: a backtest keeps every trade until its report (thousands per pair and year), so each one
+    holds no per-instance dict."""
 
     trade_id: str
     order_id: str

@@ -24,9 +24,9 @@ class CloseFeed:
         self.indicators: tuple[Indicator, ...] = factory()
         self._last_time: int | None = None
         self._seen = -1  # candles.appended when last synced
-        # what the indicators returned on the last single step (None after anything else): values() reads
+        # the values after the last single step, as floats (None after anything else): values() returns
         # it instead of asking each indicator again
-        self._latest: list | None = None
+        self._latest: tuple[float, ...] | None = None
 
     def reset(self) -> None:
         self.indicators = self._factory()
@@ -36,22 +36,7 @@ class CloseFeed:
 
     def sync(self, candles: CandleBuffer) -> None:
         """Feed every closed candle of ``candles`` newer than the last one consumed."""
-        appended = candles.appended
-        if appended == self._seen:
-            return  # nothing new
-        if appended == self._seen + 1 and self._last_time is not None and len(candles) > 1:
-            # the usual step: exactly one candle closed since, right after the one consumed
-            close = candles.last_close
-            latest = []
-            for indicator in self.indicators:
-                latest.append(indicator.update(close))
-            self._latest = latest
-            self._seen = appended
-            self._last_time = candles.last_timestamp
-            return
-        self._latest = None
-        self._catch_up(candles)
-        self._seen = appended
+        self.values(candles, forming=False)
 
     def _catch_up(self, candles: CandleBuffer) -> None:
         """Feed what is new after anything but a single new candle (first call, gap, refill)."""
@@ -83,15 +68,33 @@ class CloseFeed:
                     indicator.update(close)
 
     def values(self, candles: CandleBuffer, *, forming: bool) -> tuple[float, ...]:
-        """Current values; with ``forming``, what they would be with the candle still forming (not kept)."""
-        self.sync(candles)
+        """Current values; with ``forming``, what they would be with the candle still forming (not kept).
+
+        Syncs first. Called once per closed candle by its evaluator, so the usual step is written here
+        rather than in a call of its own, and the tuple it builds is the one returned, not a copy.
+        """
+        appended = candles.appended
+        if appended != self._seen:
+            if appended == self._seen + 1 and self._last_time is not None and len(candles) > 1:
+                # the usual step: exactly one candle closed since, right after the one consumed
+                close = candles.last_close
+                indicators = self.indicators
+                if len(indicators) == 1:  # most evaluators: no list, one tuple
+                    self._latest = (float(indicators[0].update(close)),)
+                else:
+                    self._latest = tuple([float(indicator.update(close)) for indicator in indicators])
+                self._last_time = candles.last_timestamp
+            else:
+                self._latest = None
+                self._catch_up(candles)
+            self._seen = appended
         current = candles.current_candle if forming else None
         if current is None:
             latest = self._latest
             if latest is None:
-                latest = self._latest = [indicator.value for indicator in self.indicators]
-            return tuple(map(float, latest))
-        return tuple(float(indicator.peek(current.close)) for indicator in self.indicators)
+                latest = self._latest = tuple([float(indicator.value) for indicator in self.indicators])
+            return latest
+        return tuple([float(indicator.peek(current.close)) for indicator in self.indicators])
 
 
 #: Index of each candle field in a `Candle` (what an indicator's INPUTS may name).
