@@ -1,3 +1,4 @@
+# cython: annotation_typing=False
 """The simulated clock of a backtest: the only time the bot sees while recorded data is replayed."""
 
 from __future__ import annotations
@@ -5,6 +6,11 @@ from __future__ import annotations
 import logging
 
 from octobot_backtesting.errors import ClockError
+
+try:
+    import cython
+except ImportError:  # pure build without Cython installed (see octobot_channel.cython_shim)
+    from octobot_channel import cython_shim as cython
 
 logger = logging.getLogger(__name__)
 
@@ -16,7 +22,8 @@ class SimulatedClock:
     or a replay could leak or reorder events; only the replay driver advances it.
     """
 
-    __slots__ = ("_now_ms",)
+    if not cython.compiled:  # the compiled build declares its one field in clock.pxd (a cdef class)
+        __slots__ = ("_now_ms",)
 
     def __init__(self, start_ms: int) -> None:
         self._now_ms = _checked_ms(start_ms, "start_ms")

@@ -54,6 +54,11 @@ from octobot_backtesting.market_replay import MarketEvents
 from octobot_backtesting.validation import validate_candles, validate_data_file
 from octobot_trading import ExchangeManager, candle_close_time, ms_to_iso
 
+try:
+    import cython
+except ImportError:  # pure build without Cython installed (see octobot_channel.cython_shim)
+    from octobot_channel import cython_shim as cython
+
 logger = logging.getLogger(__name__)
 
 COMMON = "common"
@@ -506,29 +511,56 @@ class Replay:
         span = max(1, end - begin)
         next_mark = begin if progress is not None else end + 1  # one comparison a step when unused
         task = asyncio.current_task()
+        future_type = asyncio.Future
+        delivered = self.synchronizer.delivered()  # what a send that did not wait hands back
+        # typed in the compiled build (C ints, no boxing per comparison); plain values in pure Python
+        instant = cython.declare(cython.longlong, 0)
+        offset = cython.declare(cython.Py_ssize_t, 0)
+        index = cython.declare(cython.Py_ssize_t, 0)
         try:
-            while heap and heap[0][0] <= end:
-                instant = heap[0][0]
+            while heap:
+                top = heap[0]
+                instant = top[0]
+                if instant > end:
+                    break
                 advance_to(instant)
-                while heap and heap[0][0] == instant:
-                    _, order, index = heap[0]
+                while True:
+                    _, order, index = top
                     if index >= count:
                         heappop(heap)
                         await self._push_market(index, order, heap)
-                        continue
-                    item = series[index]
-                    offset = item.offset
-                    await pushes[index](item.symbol, item.time_frame, item.rows[offset])
-                    offset += 1
-                    item.offset = offset
-                    if offset < len(item.close_times):
-                        # one sift instead of a pop and a push: (close time, order, index) are unique,
-                        # so the heap gives the same sequence whatever its layout
-                        heapreplace(heap, (item.close_times[offset], order, index))
-                    else:  # the block is done
-                        heappop(heap)
-                        await self._move_on(item, heap, order, index)
-                await drain()
+                    else:
+                        item = series[index]
+                        offset = item.offset
+                        # push_candle hands back a completed future unless something had to wait: that
+                        # one is read (raising what awaiting it would raise), not awaited
+                        delivery = pushes[index](item.symbol, item.time_frame, item.rows[offset])
+                        if delivery is delivered:  # the OHLCV message was queued: nothing to wait for
+                            pass
+                        elif type(delivery) is future_type and delivery.done():
+                            delivery.result()
+                        else:
+                            await delivery
+                        offset += 1
+                        item.offset = offset
+                        closes = item.close_times
+                        if offset < len(closes):
+                            # one sift instead of a pop and a push: (close time, order, index) are
+                            # unique, so the heap gives the same sequence whatever its layout
+                            heapreplace(heap, (closes[offset], order, index))
+                        else:  # the block is done
+                            heappop(heap)
+                            await self._move_on(item, heap, order, index)
+                    if not heap:
+                        break
+                    top = heap[0]
+                    if top[0] != instant:
+                        break
+                drained = drain()  # a completed future unless a callback had to wait (see Synchronizer)
+                if type(drained) is future_type and drained.done():
+                    drained.result()
+                else:
+                    await drained
                 steps += 1
                 if failures:  # the instant before the bad piece was pushed and drained whole
                     raise failures[0]

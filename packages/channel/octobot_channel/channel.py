@@ -17,6 +17,11 @@ from octobot_channel.errors import (
 )
 from octobot_channel.priority import Priority
 
+try:
+    import cython
+except ImportError:  # pure build without Cython installed
+    from octobot_channel import cython_shim as cython
+
 if TYPE_CHECKING:
     from octobot_channel.producer import Producer
     from octobot_channel.synchronizer import Synchronizer
@@ -54,11 +59,15 @@ class Channel:
         self._consumers: list = []
         self._producers: list = []
         self._routes: tuple = ()  # consumers by priority, then subscription order; replaced, never mutated
+        #: consumers in delivery order (priority, then subscription order); read it, never assign it (a
+        #: plain attribute, not a property: producers test it on every message)
+        self.consumers: tuple = ()
         self._required_fields: tuple = ()
         # routing (see _routes_for): the values of the filtered fields, read in one C call, key a cache of
         # the consumers that accept them; the required fields no consumer filters on are checked apart
         self._route_key: Callable[[dict], Any] | None = None
         self._route_cache: dict = {}
+        self._filtered_fields: tuple = ()  # what _route_key reads, in its order
         self._unfiltered_fields: tuple = ()
         self._closed = False
         self._synchronizer = synchronizer
@@ -92,11 +101,6 @@ class Channel:
     def is_paused(self) -> bool:
         """True while no consumer listens: producers may skip work nobody would receive."""
         return not self._consumers
-
-    @property
-    def consumers(self) -> tuple:
-        """Consumers in delivery order (priority, then subscription order)."""
-        return self._routes
 
     @property
     def producers(self) -> tuple:
@@ -176,7 +180,7 @@ class Channel:
     def _rebuild_routes(self) -> None:
         """Precompute delivery lists: on every send the channel only reads them."""
         routes = tuple(sorted(self._consumers, key=_level_of))
-        self._routes = routes
+        self._routes = self.consumers = routes
         required: dict = {}
         filtered: dict = {}
         for consumer in routes:
@@ -187,6 +191,7 @@ class Channel:
         self._required_fields = tuple(required)
         self._unfiltered_fields = tuple(field for field in required if field not in filtered)
         self._route_key = operator.itemgetter(*filtered) if filtered else None
+        self._filtered_fields = tuple(filtered)
         self._route_cache = {}
 
     def _routes_for(self, message: dict) -> tuple:
@@ -203,7 +208,10 @@ class Channel:
         if route_key is None:
             return self._routes  # nobody filters: everyone takes everything
         try:
-            values = route_key(message)
+            if cython.compiled:  # the same key, built in C: no call through itemgetter's generic path
+                values = _c_route_values(self._filtered_fields, message)  # type: ignore[name-defined]  # noqa: F821
+            else:
+                values = route_key(message)
         except KeyError:
             self._check_fields(message)  # names the missing field and the consumer needing it
             raise
@@ -286,8 +294,17 @@ class Channel:
             raise ChannelClosedError(f"channel {self.full_name} is stopped: it accepts no more messages")
         index = start
         for consumer in routes[start:] if start else routes:
-            if consumer is not exclude and not consumer._put(message):
-                return index
+            if consumer is not exclude:
+                pending = consumer._pending
+                if pending is not None and not consumer._stopped:
+                    # a synchronized consumer (never full, no task): Consumer._put inlined, no call per
+                    # consumer; it lists itself once for the synchronizer when idle
+                    consumer._append(message)
+                    if not consumer._active:
+                        consumer._active = True
+                        pending.append(consumer)
+                elif not consumer._put(message):
+                    return index
             index += 1
         return -1
 

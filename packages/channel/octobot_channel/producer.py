@@ -57,8 +57,13 @@ class Producer:
         if index < 0:
             done = self._delivered
             if done is None:  # a completed future: awaiting it runs in C, no coroutine to create
-                done = self._delivered = asyncio.get_running_loop().create_future()
-                done.set_result(None)
+                synchronizer = channel.synchronizer
+                if synchronizer is not None:  # its own: a drain recognises it without a call
+                    done = synchronizer.delivered()
+                else:
+                    done = asyncio.get_running_loop().create_future()
+                    done.set_result(None)
+                self._delivered = done
             return done
         return self._send_rest(routes, message, exclude, index)
 

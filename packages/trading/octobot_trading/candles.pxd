@@ -12,11 +12,13 @@ cdef class CandleBuffer:
     cdef object _values_array
     cdef int64_t[::1] _times
     cdef double[:, ::1] _values
-    cdef Py_ssize_t _count
+    cdef readonly Py_ssize_t appended
     cdef Py_ssize_t _stored
     cdef bint _has_current
     cdef int64_t _last_timestamp
     cdef int64_t _current_timestamp
+    cdef readonly object last_timestamp
+    cdef readonly double last_close
 
     cpdef append(self, object timestamp, object open, object high, object low, object close, object volume)
     cpdef update(self, object timestamp, object open, object high, object low, object close, object volume)

@@ -65,10 +65,19 @@ class CandleBuffer:
         self._values_array = np.zeros((5, 2 * self._size), dtype=np.float64)
         self._times = self._times_array
         self._values = self._values_array
-        self._count = 0  # closed candles ever appended (also the write position, modulo size)
+        #: closed candles ever appended (loads included, never decreasing, not reset by `clear`; also the
+        #: write position, modulo size): a reader that saw ``appended == k`` and now sees ``k + 1`` with
+        #: more than one candle held knows exactly one candle closed since, right after the last one it read
+        self.appended = 0
         self._stored = 0  # closed candles held, <= max_size
         self._has_current = False
         self._last_timestamp = -1  # of the last closed candle; -1 when empty
+        # the three reads every evaluator makes per candle are attributes, not properties: no call per
+        # read in the pure build, C fields for a compiled reader that cimports CandleBuffer
+        #: open time of the last closed candle, None when empty
+        self.last_timestamp: int | None = None
+        #: close of the last closed candle (NaN when empty): no array slice for the common read
+        self.last_close: float = math.nan
         self._current_timestamp = -1
 
     # --- writing ---------------------------------------------------------------------------------
@@ -81,11 +90,13 @@ class CandleBuffer:
         ts = self._check(timestamp, open, high, low, close, volume, "append")
         if ts <= self._last_timestamp:
             raise CandleOrderError(self._order_message(ts, "append", self._last_timestamp))
-        self._write(self._count % self._size, ts, open, high, low, close, volume)
-        self._count += 1
+        self._write(self.appended % self._size, ts, open, high, low, close, volume)
+        self.appended += 1
         if self._stored < self.max_size:
             self._stored += 1
         self._last_timestamp = ts
+        self.last_timestamp = ts
+        self.last_close = close if type(close) is float else float(close)
         self._has_current = False
         self._current_timestamp = -1
 
@@ -103,7 +114,7 @@ class CandleBuffer:
             raise CandleOrderError(
                 self._order_message(ts, "update", self._current_timestamp, what="the candle in construction")
             )
-        self._write(self._count % self._size, ts, open, high, low, close, volume)
+        self._write(self.appended % self._size, ts, open, high, low, close, volume)
         self._has_current = True
         self._current_timestamp = ts
 
@@ -162,7 +173,7 @@ class CandleBuffer:
         times = times[n - keep :]
         values = values[n - keep :]
         size = self._size
-        first = (self._count + (n - keep)) % size
+        first = (self.appended + (n - keep)) % size
         head = min(keep, size - first)  # the rows before the ring wraps, then the rest from slot 0
         for begin, rows in ((first, slice(0, head)), (0, slice(head, keep))):
             count = rows.stop - rows.start
@@ -171,17 +182,20 @@ class CandleBuffer:
             for mirror in (begin, begin + size):  # each slot is mirrored one size further
                 self._times_array[mirror : mirror + count] = times[rows]
                 self._values_array[:, mirror : mirror + count] = values[rows].T
-        self._count += n
+        self.appended += n
         self._stored = min(self._stored + n, self.max_size)
-        self._last_timestamp = int(times[-1])
+        self._last_timestamp = self.last_timestamp = int(times[-1])
+        self.last_close = float(values[-1, _CLOSE])
         self._has_current = False
         self._current_timestamp = -1
 
     def clear(self) -> None:
-        # _count goes on: `appended` stays monotonic, so a reader can tell new candles from a refill
+        # appended goes on: it stays monotonic, so a reader can tell new candles from a refill
         self._stored = 0
         self._has_current = False
         self._last_timestamp = -1
+        self.last_timestamp = None
+        self.last_close = math.nan
         self._current_timestamp = -1
 
     # --- reading ---------------------------------------------------------------------------------
@@ -191,37 +205,18 @@ class CandleBuffer:
         return self._stored
 
     @property
-    def last_timestamp(self) -> int | None:
-        """Open time of the last closed candle, None when empty."""
-        return self._last_timestamp if self._stored else None
-
-    @property
-    def appended(self) -> int:
-        """Closed candles ever appended (loads included, never decreasing, not reset by `clear`): a
-        reader that saw ``appended == k`` and now sees ``k + 1`` with more than one candle held knows
-        exactly one candle closed since, right after the last one it read."""
-        return self._count
-
-    @property
-    def last_close(self) -> float:
-        """Close of the last closed candle (NaN when empty): no array slice for the common read."""
-        if not self._stored:
-            return math.nan
-        return float(self._values[_CLOSE, (self._count - 1) % self._size])
-
-    @property
     def last_candle(self) -> Candle | None:
         """The last closed candle, None when empty."""
         if not self._stored:
             return None
-        return self._candle_at((self._count - 1) % self._size)
+        return self._candle_at((self.appended - 1) % self._size)
 
     @property
     def current_candle(self) -> Candle | None:
         """The candle in construction, None when there is none."""
         if not self._has_current:
             return None
-        return self._candle_at(self._count % self._size)
+        return self._candle_at(self.appended % self._size)
 
     def timestamps(self, n: int | None = None, include_current: bool = False) -> np.ndarray:
         """The last ``n`` open times (all when None), oldest first, as a contiguous int64 view."""
@@ -273,7 +268,7 @@ class CandleBuffer:
             if isinstance(n, bool) or not isinstance(n, int) or n < 0:
                 raise ValueError(f"n must be a non-negative int (number of candles), got {n!r}")
             count = n if n < available else available
-        stop = self._count % self._size + (1 if include_current and self._has_current else 0)
+        stop = self.appended % self._size + (1 if include_current and self._has_current else 0)
         if stop < count:
             stop += self._size
         return stop - count, stop
@@ -319,7 +314,7 @@ class CandleBuffer:
         keep = min(count, self.max_size)
         for index in range(count - keep, count):
             self._write(
-                (self._count + index) % self._size,
+                (self.appended + index) % self._size,
                 cython.cast(cython.longlong, rows[index, 0]),
                 rows[index, 1],
                 rows[index, 2],
@@ -327,9 +322,11 @@ class CandleBuffer:
                 rows[index, 4],
                 rows[index, 5],
             )
-        self._count += count
+        self.appended += count
         self._stored = min(self._stored + count, self.max_size)
         self._last_timestamp = last
+        self.last_timestamp = last
+        self.last_close = rows[count - 1, 4]
         self._has_current = False
         self._current_timestamp = -1
         return True

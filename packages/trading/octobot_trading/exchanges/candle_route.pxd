@@ -2,11 +2,12 @@
 cimport cython
 from libc.stdint cimport int64_t
 from octobot_trading.candles cimport CandleBuffer
+from octobot_trading.exchanges.market_data cimport SymbolData
 
 
 cdef class CandleRoute:
     cdef readonly str symbol
-    cdef readonly object data
+    cdef readonly SymbolData data
     cdef readonly CandleBuffer buffer
     cdef readonly object tf
     cdef readonly str value
@@ -15,5 +16,5 @@ cdef class CandleRoute:
     cdef readonly object simulator
     cdef readonly object first_price
 
-    @cython.locals(open_time=object, grid=int64_t, close_time=object)
-    cpdef store(self, object candle)
+    @cython.locals(open_time=object, start=int64_t, grid=int64_t, close_time=object, data=SymbolData)
+    cpdef bint store(self, object candle) except -1

@@ -61,7 +61,11 @@ class CandleRoute:
             return False
         close = candle[4]
         grid = self.grid_ms
-        close_time = open_time - open_time % grid + grid if grid else candle_close_time(open_time, self.tf)
+        if grid:
+            start = open_time  # an int64 in the compiled build: the close time in C arithmetic
+            close_time = start - start % grid + grid
+        else:
+            close_time = candle_close_time(open_time, self.tf)
         data = self.data
         data.set_price(close, close_time)
         if not data.priced:

@@ -49,6 +49,8 @@ from octobot_trading.trader import Trader
 logger = logging.getLogger(__name__)
 
 _manager_ids = itertools.count(1)
+#: no candle pushed yet (the last series' symbol and time frame before the first candle)
+_NO_SERIES = object()
 
 
 def _decimal(value: object) -> Decimal:
@@ -57,6 +59,9 @@ def _decimal(value: object) -> Decimal:
 
 class ExchangeManager:
     """An exchange account: connector, market data, account, trader and channels (see module doc).
+
+    A cdef class in the compiled build (see exchange_manager.pxd): the per-candle path (``push_candle``,
+    its routes, the OHLCV channel) runs on C fields and C calls; subclasses stay plain Python classes.
 
     ``markets``: a :class:`Markets` or ccxt's ``exchange.markets`` dict (with ``precision_mode``).
     ``portfolio``: a :class:`Portfolio` or starting balances ``{"USDT": "1000"}`` (simulation).
@@ -114,6 +119,11 @@ class ExchangeManager:
         #: per symbol, the route whose candles give its price and the simulator walks (the smallest time
         #: frame pushed)
         self._price_routes: dict[str, CandleRoute] = {}
+        #: the (symbol, time frame) objects of the last candle pushed and their route: a replay pushes the
+        #: same objects for a series, so a run on one pair finds its route by two identity checks
+        self._last_symbol: object = _NO_SERIES
+        self._last_time_frame: object = _NO_SERIES
+        self._last_route: CandleRoute = None  # type: ignore[assignment]  # read only once set
         #: the OHLCV channel while started (read on every candle)
         self._ohlcv: oc.Channel | None = None
         #: a completed future: what ``push_candle`` returns when it had nothing to wait for
@@ -203,13 +213,16 @@ class ExchangeManager:
         the returned awaitable is then already complete (the channel's, or a completed future), and only
         a candle whose fills left messages to send costs a coroutine (they go before the OHLCV message).
         """
-        routes = self._routes.get(symbol)
-        try:
-            route = None if routes is None else routes.get(time_frame)
-        except TypeError:  # not a time frame: _route names the problem
-            route = None
-        if route is None:
-            route = self._route(symbol, time_frame)
+        if symbol is self._last_symbol and time_frame is self._last_time_frame:
+            route = self._last_route  # the series of the last candle (one pair): no lookup
+        else:
+            routes = self._routes.get(symbol)
+            try:
+                found = None if routes is None else routes.get(time_frame)
+            except TypeError:  # not a time frame: _route names the problem
+                found = None
+            route = self._route(symbol, time_frame) if found is None else found
+            self._last_symbol, self._last_time_frame, self._last_route = symbol, time_frame, route
         if route.store(candle):  # the walk paused after a watched fill: the bot reacts inside the candle
             return self._react_then_send_candle(route, symbol, candle)
         account = self.account

@@ -48,7 +48,11 @@ class MarketDataSource(ABC):
 
 
 class SymbolData:
-    """Everything known about one symbol's market: candle buffers per time frame, last prices, book."""
+    """Everything known about one symbol's market: candle buffers per time frame, last prices, book.
+
+    A cdef class in the compiled build (see market_data.pxd): the price written on every candle
+    (``set_price``) is a C call on typed fields; the rest stays in the instance's ``__dict__``.
+    """
 
     def __init__(self, symbol: str, buffer_size: int = DEFAULT_MAX_SIZE) -> None:
         self.symbol = symbol

@@ -1,3 +1,4 @@
+# cython: annotation_typing=False
 """DailyTradingMode: OctoBot's daily trading mode, in our sign convention.
 
 It buys when the strategy's evaluation is at or above ``buy_threshold`` (+1 is the strongest buy) and
@@ -19,6 +20,11 @@ import functools
 import logging
 from decimal import Decimal
 from typing import Any, ClassVar
+
+try:
+    import cython
+except ImportError:  # pure build without Cython installed (see octobot_channel.cython_shim)
+    from octobot_channel import cython_shim as cython
 
 from octobot_trading.modes.amounts import AMOUNT_SCHEMA_PATTERN
 from octobot_trading.modes.config_problem import ConfigProblem
@@ -103,6 +109,14 @@ class DailyTradingMode(AbstractTradingMode):
             )
         return problems
 
+    # typed locals: the compiled build compares C doubles (it runs on every strategy evaluation)
+    @cython.locals(
+        evaluation=cython.double,
+        strong_sell=cython.double,
+        sell=cython.double,
+        buy=cython.double,
+        strong_buy=cython.double,
+    )
     def decide_state(self, symbol: str, evaluation: float) -> TradingModeState:
         """At or above ``strong_buy_threshold``: VERY_LONG; at or above ``buy_threshold``: LONG; at or below
         ``strong_sell_threshold``: VERY_SHORT; at or below ``sell_threshold``: SHORT; else NEUTRAL."""

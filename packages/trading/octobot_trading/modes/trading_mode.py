@@ -65,7 +65,90 @@ def _checked_risk(risk: float | Decimal, mode: str) -> Decimal:
     return value
 
 
-class AbstractTradingMode:
+class TradingModeCore:
+    """The per-evaluation half of a trading mode: the state an evaluation puts a symbol in, and the
+    decision published on the Mode channel when that state changed.
+
+    Why a class of its own: it runs on every strategy evaluation of a backtest, and most evaluations
+    change nothing. In the compiled build it is a cdef class (trading_mode.pxd): the symbols, states and
+    evaluations are C fields and ``_decide`` is a C call. Tentacles subclass `AbstractTradingMode` (where
+    the ClassVars, the config and the order execution are), never this class.
+    """
+
+    def __init__(
+        self, exchange_manager: ExchangeManager, symbols: list[str], name: str, state_changes_only: bool
+    ) -> None:
+        self.exchange_manager = exchange_manager
+        self.symbols = list(symbols)
+        self.states: dict[str, TradingModeState] = {}
+        self.evaluations: dict[str, float] = {}
+        #: the mode's name, as its decisions and errors give it
+        self._mode_name = name
+        self._state_changes_only = state_changes_only
+        #: a completed future: what ``set_evaluation`` returns when nothing is to be sent
+        self._completed: asyncio.Future | None = None
+
+    def set_evaluation(
+        self, symbol: str, evaluation: float | None, time: int | None = None
+    ) -> Awaitable[None]:
+        """A strategy's evaluation of ``symbol`` in [-1, 1] (None: no opinion, ignored); await it.
+
+        Not a coroutine: it runs for every evaluation of a backtest and most change no state, so the
+        decision is taken at the call and what is returned is the decision's delivery on the Mode
+        channel, or a completed future when there is none (no coroutine made for nothing).
+        """
+        if evaluation is not None and symbol in self.symbols:
+            if not -1.0 <= evaluation <= 1.0:
+                raise TradingModeError(
+                    f"{self._mode_name}: evaluation must be in [-1, 1] (+1 = strongest buy), got {evaluation}"
+                )
+            self.evaluations[symbol] = evaluation
+            # _decide without force, inline: one call fewer per evaluation in the pure build
+            state = self.decide_state(symbol, evaluation)
+            states = self.states
+            previous = states.get(symbol)
+            states[symbol] = state
+            if state is not previous or not self._state_changes_only:
+                return self._publish(symbol, state, evaluation, time)
+        done = self._completed
+        if done is None:
+            done = self._completed = asyncio.get_running_loop().create_future()
+            done.set_result(None)
+        return done
+
+    def _decide(
+        self, symbol: str, evaluation: float, time: int | None, force: bool
+    ) -> Awaitable[None] | None:
+        """Take the state; the decision's delivery on the Mode channel to await, or None when the state
+        did not change (no coroutine made per evaluation that changes nothing)."""
+        state = self.decide_state(symbol, evaluation)
+        previous = self.states.get(symbol)
+        self.states[symbol] = state
+        if state is previous and not force and self._state_changes_only:
+            return None
+        return self._publish(symbol, state, evaluation, time)
+
+    def _publish(
+        self, symbol: str, state: TradingModeState, evaluation: float, time: int | None
+    ) -> Awaitable[None]:
+        """The decision's delivery on the Mode channel (the orders half acts on it)."""
+        return self.exchange_manager.get_channel("ModeChannel").send(
+            {
+                "exchange": self.exchange_manager.exchange_id,
+                "symbol": symbol,
+                "trading_mode": self._mode_name,
+                "state": state.value,
+                "evaluation": evaluation,
+                "time": self.exchange_manager.clock.now_ms() if time is None else time,
+            }
+        )
+
+    def decide_state(self, symbol: str, evaluation: float) -> TradingModeState:
+        """The state an evaluation puts ``symbol`` in; must not change anything."""
+        raise NotImplementedError
+
+
+class AbstractTradingMode(TradingModeCore):
     """Base of trading modes (tentacle kind ``trading_mode``).
 
     Subclasses implement two pure methods: :meth:`decide_state` (the state an evaluation puts a symbol
@@ -100,18 +183,13 @@ class AbstractTradingMode:
         time_frame: str | None = None,
         risk: float | Decimal | None = None,
     ) -> None:
-        self.exchange_manager = exchange_manager
         #: the profile's risk, 0 to 1 (None: the neutral RISK_NEUTRAL, amounts as configured)
         self.risk = RISK_NEUTRAL if risk is None else _checked_risk(risk, self.get_name())
-        self.symbols = list(symbols)
         self.config: dict[str, Any] = {**self.DEFAULT_CONFIG, **(config or {})}
         self.check_config(self.config)
-        self._state_changes_only = bool(self.config.get("act_on_state_change_only", True))
+        state_changes_only = bool(self.config.get("act_on_state_change_only", True))
+        super().__init__(exchange_manager, symbols, self.get_name(), state_changes_only)
         self.time_frame = time_frame
-        self.states: dict[str, TradingModeState] = {}
-        #: a completed future: what ``set_evaluation`` returns when nothing is to be sent
-        self._completed: asyncio.Future | None = None
-        self.evaluations: dict[str, float] = {}
         #: the last error met while creating orders, per symbol (the mode keeps running)
         self.last_errors: dict[str, Exception] = {}
         self.created_orders: list[Order] = []
@@ -291,31 +369,7 @@ class AbstractTradingMode:
                 await channel.remove_consumer(consumer)
         self._consumers = []
 
-    # --- producer: decisions ---------------------------------------------------------------------
-    def set_evaluation(
-        self, symbol: str, evaluation: float | None, time: int | None = None
-    ) -> Awaitable[None]:
-        """A strategy's evaluation of ``symbol`` in [-1, 1] (None: no opinion, ignored); await it.
-
-        Not a coroutine: it runs for every evaluation of a backtest and most change no state, so the
-        decision is taken at the call and what is returned is the decision's delivery on the Mode
-        channel, or a completed future when there is none (no coroutine made for nothing).
-        """
-        if evaluation is not None and symbol in self.symbols:
-            if not -1.0 <= evaluation <= 1.0:
-                raise TradingModeError(
-                    f"{self.get_name()}: evaluation must be in [-1, 1] (+1 = strongest buy), got {evaluation}"
-                )
-            self.evaluations[symbol] = evaluation
-            decided = self._decide(symbol, evaluation, time, force=False)
-            if decided is not None:
-                return decided
-        done = self._completed
-        if done is None:
-            done = self._completed = asyncio.get_running_loop().create_future()
-            done.set_result(None)
-        return done
-
+    # --- producer: decisions (set_evaluation, _decide, decide_state: see TradingModeCore) ----------
     async def _on_candle(self, message: dict) -> None:
         symbol = message["symbol"]
         if symbol not in self.symbols:
@@ -334,31 +388,6 @@ class AbstractTradingMode:
     def evaluation_from_candle(self, symbol: str, time_frame: str, candle: list) -> float | None:
         """Evaluation to act on when a candle closes (candle trigger); default: the latest received."""
         return self.evaluations.get(symbol)
-
-    def _decide(
-        self, symbol: str, evaluation: float, time: int | None, force: bool
-    ) -> Awaitable[None] | None:
-        """Take the state; the decision's delivery on the Mode channel to await, or None when the state
-        did not change (no coroutine made per evaluation that changes nothing)."""
-        state = self.decide_state(symbol, evaluation)
-        previous = self.states.get(symbol)
-        self.states[symbol] = state
-        if state is previous and not force and self._state_changes_only:
-            return None
-        return self.exchange_manager.get_channel("ModeChannel").send(
-            {
-                "exchange": self.exchange_manager.exchange_id,
-                "symbol": symbol,
-                "trading_mode": self.get_name(),
-                "state": state.value,
-                "evaluation": evaluation,
-                "time": self.exchange_manager.clock.now_ms() if time is None else time,
-            }
-        )
-
-    def decide_state(self, symbol: str, evaluation: float) -> TradingModeState:
-        """The state an evaluation puts ``symbol`` in; must not change anything."""
-        raise NotImplementedError
 
     def subscriptions(self) -> list[tuple[oc.Channel, oc.Consumer]]:
         """The (channel, consumer) pairs this mode subscribed (to tell them from other consumers)."""
