@@ -12,7 +12,9 @@ The series: real 1m candles chained end to end (long_series.py). Also times a ye
 Checks, outside the timing: ours and backtrader agree on the orders exactly (same indicator definition),
 ours and nautilus within 5 % (dust re-buys it cannot express, and its RSI seeding: see its module).
 
-Run: python benchmarks/bench_backtest.py [--candles N] [--no-year] [--json PATH]
+Each engine runs --repeat times (3), rounds interleaved, and keeps its fastest run (engine_run.best_of).
+
+Run: python benchmarks/bench_backtest.py [--candles N] [--no-year] [--repeat N] [--json PATH]
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ import tempfile
 from pathlib import Path
 
 from baselines import backtrader_rules, nautilus_rsi
-from engine_run import EngineRun, check_trade_counts, json_row, print_runs
+from engine_run import DEFAULT_REPEAT, EngineRun, best_of, check_trade_counts, json_row, print_runs
 from long_series import YEAR_OF_MINUTES, chained_series
 from our_backtest import build_label, run_profile, write_data_file, write_profile
 
@@ -81,7 +83,9 @@ TENTACLES = {
 
 def run_ours(count: int, scratch: Path) -> EngineRun:
     folder = scratch / f"rsi-{count}"
-    data = write_data_file(folder / "bench.data", {"BTC/USDT": chained_series(count)})
+    data = folder / "bench.data"
+    if not data.exists():  # written once per length: a repeated round reads the same file
+        write_data_file(data, {"BTC/USDT": chained_series(count)})
     profile = write_profile(folder / "bench-rsi", PROFILE, TENTACLES)
     return run_profile(profile, data)
 
@@ -91,21 +95,26 @@ def main() -> int:
     parser.add_argument("--candles", type=int, default=100_000, help="length of the compared series")
     parser.add_argument("--no-year", action="store_true", help="skip the year of 1m candles")
     parser.add_argument("--json", help="write the figures for tools/bench.py")
+    parser.add_argument(
+        "--repeat", type=int, default=DEFAULT_REPEAT, help="rounds per engine (interleaved; the fastest kept)"
+    )
     args = parser.parse_args()
     logging.disable(logging.INFO)  # the trading mode logs each decision: time the chain, not the log
 
     candles = chained_series(args.candles)
     with tempfile.TemporaryDirectory(prefix="octobot-bench-") as scratch:
-        ours = run_ours(args.candles, Path(scratch))
-        year = None if args.no_year else run_ours(YEAR_OF_MINUTES, Path(scratch))
-    baselines = [
-        run
-        for run in (
-            backtrader_rules.run_rsi_rules(candles, FEE, STARTING_QUOTE),
-            nautilus_rsi.run_rsi_rules(candles, FEE, STARTING_QUOTE),
+        runs = best_of(
+            args.repeat,
+            {
+                "octobot": lambda: run_ours(args.candles, Path(scratch)),
+                "backtrader": lambda: backtrader_rules.run_rsi_rules(candles, FEE, STARTING_QUOTE),
+                "nautilus": lambda: nautilus_rsi.run_rsi_rules(candles, FEE, STARTING_QUOTE),
+            },
         )
-        if run is not None
-    ]
+        year = None if args.no_year else run_ours(YEAR_OF_MINUTES, Path(scratch))
+    ours = runs.pop("octobot")
+    assert ours is not None
+    baselines = [run for run in runs.values() if run is not None]
     print(
         f"octobot {octobot.__version__} ({build_label()} build), "
         f"backtrader {backtrader_rules.backtrader_version()}, "

@@ -16,7 +16,10 @@ Cases, each from one run:
 Checks, outside the timing: the trade counts of ours and backtrader agree within 2 % (case 1: the pair;
 case 2: the first pair, whose series is case 1's).
 
-Run: python benchmarks/bench_default_profile.py [--candles N] [--pair-candles N | --ten-pairs] [--json PATH]
+Each engine runs --repeat times (3), rounds interleaved, and keeps its fastest run (engine_run.best_of).
+
+Run: python benchmarks/bench_default_profile.py [--candles N] [--pair-candles N | --ten-pairs] [--repeat N]
+[--json PATH]
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from baselines import backtrader_rules
-from engine_run import EngineRun, check_trade_counts, json_row, print_runs
+from engine_run import DEFAULT_REPEAT, EngineRun, best_of, check_trade_counts, json_row, print_runs
 from long_series import YEAR_OF_MINUTES, chained_series, pair_series
 from our_backtest import (
     build_label,
@@ -74,16 +77,24 @@ def fee_and_cash(profile: dict[str, Any]) -> tuple[float, float]:
     return fees["maker_percent"] / 100.0, float(simulator["starting_portfolio"][profile["reference_market"]])
 
 
-def one_pair(count: int, scratch: Path) -> tuple[EngineRun, EngineRun | None]:
+def one_pair(count: int, scratch: Path, repeat: int) -> tuple[EngineRun, EngineRun | None]:
     profile, tentacles, folder = default_profile_setup(scratch, PAIRS[:1])
     candles = chained_series(count)
     data = write_data_file(scratch / "default-1.data", {PAIRS[0]: candles})
-    ours = run_profile(folder, data)
     fee, cash = fee_and_cash(profile)
-    return ours, backtrader_rules.run_default_profile_rules(candles, fee, cash, tentacles)
+    runs = best_of(
+        repeat,
+        {
+            "octobot": lambda: run_profile(folder, data),
+            "backtrader": lambda: backtrader_rules.run_default_profile_rules(candles, fee, cash, tentacles),
+        },
+    )
+    ours = runs["octobot"]
+    assert ours is not None
+    return ours, runs["backtrader"]
 
 
-def ten_pairs(pair_candles: int, scratch: Path) -> tuple[EngineRun, float, EngineRun | None]:
+def ten_pairs(pair_candles: int, scratch: Path, repeat: int) -> tuple[EngineRun, float, EngineRun | None]:
     profile, tentacles, folder = default_profile_setup(scratch, PAIRS)
     data = cache_folder() / f"ten-pairs-{pair_candles}-v{CACHE_VERSION}.data"
     if not data.exists():
@@ -92,11 +103,27 @@ def ten_pairs(pair_candles: int, scratch: Path) -> tuple[EngineRun, float, Engin
         partial = data.with_name(f"{data.name}.{os.getpid()}.partial")
         write_data_file(partial, pair_series(PAIRS, pair_candles))
         os.replace(partial, data)
-    ours, imports_mb = run_profile_isolated(folder, data)
     fee, cash = fee_and_cash(profile)
     first_pair = chained_series(pair_candles)  # the first pair's series (pair_series' variant 0)
-    theirs = backtrader_rules.run_default_profile_rules(first_pair, fee, cash, tentacles)
-    return ours, imports_mb, theirs
+    imports: list[float] = []
+
+    def isolated() -> EngineRun:
+        run, imports_mb = run_profile_isolated(folder, data)
+        imports.append(imports_mb)
+        return run
+
+    runs = best_of(
+        repeat,
+        {
+            "octobot": isolated,
+            "backtrader": lambda: backtrader_rules.run_default_profile_rules(
+                first_pair, fee, cash, tentacles
+            ),
+        },
+    )
+    ours = runs["octobot"]
+    assert ours is not None
+    return ours, max(imports), runs["backtrader"]
 
 
 def main() -> int:
@@ -107,6 +134,9 @@ def main() -> int:
         "--ten-pairs", action="store_true", help="10-pair case on a year of 1m per pair (long)"
     )
     parser.add_argument("--json", help="write the figures for tools/bench.py")
+    parser.add_argument(
+        "--repeat", type=int, default=DEFAULT_REPEAT, help="rounds per engine (interleaved; the fastest kept)"
+    )
     args = parser.parse_args()
     if args.ten_pairs or os.environ.get("OCTOBOT_BENCH_TEN_PAIRS") == "1":
         args.pair_candles = YEAR_OF_MINUTES
@@ -115,7 +145,7 @@ def main() -> int:
     failures: list[str] = []
     rows = []
     with tempfile.TemporaryDirectory(prefix="octobot-bench-") as scratch:
-        ours, theirs = one_pair(args.candles, Path(scratch) / "one")
+        ours, theirs = one_pair(args.candles, Path(scratch) / "one", args.repeat)
         print(f"octobot ({build_label()} build), backtrader {backtrader_rules.backtrader_version()}")
         baselines = [theirs] if theirs else []
         print_runs(f"default profile, 1 pair, {args.candles:,} chained real 1m candles", [ours, *baselines])
@@ -127,7 +157,7 @@ def main() -> int:
         if theirs and (problem := check_trade_counts(ours, theirs, TOLERANCE)):
             failures.append(f"default profile, 1 pair: {problem}")
 
-        many, imports_mb, reference = ten_pairs(args.pair_candles, Path(scratch) / "ten")
+        many, imports_mb, reference = ten_pairs(args.pair_candles, Path(scratch) / "ten", args.repeat)
     title = f"default profile, {len(PAIRS)} pairs x {args.pair_candles:,} 1m candles"
     print(f"\n{title} (all pairs together, in a process running only this backtest)")
     print(

@@ -9,7 +9,9 @@ the RSI one). backtrader: baselines/backtrader_rules.py `run_macd_rules`.
 Check, outside the timing: ours and backtrader agree on the trade counts within 2 % (their EMAs are
 seeded differently: see `run_macd_rules`).
 
-Run: python benchmarks/bench_user_macd.py [--candles N] [--json PATH]
+Each engine runs --repeat times (3), rounds interleaved, and keeps its fastest run (engine_run.best_of).
+
+Run: python benchmarks/bench_user_macd.py [--candles N] [--repeat N] [--json PATH]
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from pathlib import Path
 
 from baselines import backtrader_rules
 from bench_backtest import FEE, PROFILE, STARTING_QUOTE, TENTACLES
-from engine_run import check_trade_counts, json_row, print_runs
+from engine_run import DEFAULT_REPEAT, best_of, check_trade_counts, json_row, print_runs
 from long_series import chained_series
 from our_backtest import build_label, run_profile, write_data_file, write_profile
 from user_macd import NAME, create_macd_tentacle
@@ -37,6 +39,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--candles", type=int, default=50_000, help="length of the compared series")
     parser.add_argument("--json", help="write the figures for tools/bench.py")
+    parser.add_argument(
+        "--repeat", type=int, default=DEFAULT_REPEAT, help="rounds per engine (interleaved; the fastest kept)"
+    )
     args = parser.parse_args()
     logging.disable(logging.INFO)  # the trading mode logs each decision: time the chain, not the log
 
@@ -49,8 +54,15 @@ def main() -> int:
         tentacles.pop("RSIMomentumEvaluator")
         profile_folder = write_profile(folder / "bench-user-macd", profile, tentacles)
         data = write_data_file(folder / "bench.data", {"BTC/USDT": candles})
-        ours = run_profile(profile_folder, data, user_tentacles=user_tentacles)
-    theirs = backtrader_rules.run_macd_rules(candles, FEE, STARTING_QUOTE, **MACD)
+        runs = best_of(
+            args.repeat,
+            {
+                "octobot": lambda: run_profile(profile_folder, data, user_tentacles=user_tentacles),
+                "backtrader": lambda: backtrader_rules.run_macd_rules(candles, FEE, STARTING_QUOTE, **MACD),
+            },
+        )
+    ours, theirs = runs["octobot"], runs["backtrader"]
+    assert ours is not None
     baselines = [theirs] if theirs else []
     print(f"octobot ({build_label()} build), backtrader {backtrader_rules.backtrader_version()}")
     print_runs(

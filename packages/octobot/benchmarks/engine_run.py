@@ -9,8 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+
+#: rounds of each engine per case: the machine's speed drifts from minute to minute (shared cores), so
+#: each engine keeps its fastest round, the rounds interleaved so that a slow minute hits every engine
+DEFAULT_REPEAT = 3
 
 
 @dataclass
@@ -30,6 +35,33 @@ class EngineRun:
     @property
     def candles_per_s(self) -> float:
         return self.candles / self.seconds if self.seconds > 0 else float("inf")
+
+
+def best_of(repeat: int, runners: dict[str, Callable[[], EngineRun | None]]) -> dict[str, EngineRun | None]:
+    """Each runner ``repeat`` times, rounds interleaved (ours, then each baseline, then ours again...); the
+    fastest run of each. A runner returning None (its engine is not installed) is not asked again.
+
+    Raises RuntimeError when two rounds of one engine disagree on the results (trades, final equity,
+    digest): a backtest is deterministic, and a figure of a run that is not must not be reported.
+    """
+    best: dict[str, EngineRun | None] = {}
+    for _ in range(max(1, repeat)):
+        for name, runner in runners.items():
+            if name in best and best[name] is None:
+                continue
+            run = runner()
+            kept = best.get(name)
+            if run is None or kept is None:
+                best[name] = run
+                continue
+            if (run.trades, run.final_equity, run.digest) != (kept.trades, kept.final_equity, kept.digest):
+                raise RuntimeError(
+                    f"{name}: two rounds gave different results ({kept.trades} trades, digest {kept.digest}; "
+                    f"then {run.trades}, {run.digest}): the run is not deterministic"
+                )
+            if run.seconds < kept.seconds:
+                best[name] = run
+    return best
 
 
 def results_digest(trades: list[dict[str, Any]], end_portfolio: dict[str, Any]) -> str:

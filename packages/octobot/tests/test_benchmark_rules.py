@@ -24,6 +24,7 @@ if not BENCHMARKS.is_dir():
 sys.path.insert(0, str(BENCHMARKS))
 
 from baselines.backtrader_rules import rsi_evaluation, trend_evaluation  # noqa: E402
+from engine_run import EngineRun, best_of  # noqa: E402
 from long_series import MINUTE_MS, chained_series, pair_series, shared_data_folder  # noqa: E402
 from user_macd import NAME, create_macd_tentacle  # noqa: E402
 
@@ -77,3 +78,30 @@ def test_the_user_macd_evaluator_follows_the_indicator_library(tmp_path):
         else:
             assert value == (1.0 if histogram > 0 else -1.0 if histogram < 0 else 0.0)
     assert evaluations.count(1.0) > 10 and evaluations.count(-1.0) > 10
+
+
+def test_best_of_interleaves_rounds_keeps_each_engines_fastest_and_refuses_differing_results():
+    calls: list[str] = []
+    ours_seconds = iter([3.0, 1.0, 2.0])
+    theirs_seconds = iter([5.0, 6.0, 4.0])
+
+    def ours() -> EngineRun:
+        calls.append("ours")
+        return EngineRun("octobot", next(ours_seconds), 100, 3, 10.0, digest="abc")
+
+    def theirs() -> EngineRun:
+        calls.append("theirs")
+        return EngineRun("backtrader", next(theirs_seconds), 100, 3, 10.0)
+
+    def missing() -> None:
+        calls.append("missing")
+
+    runs = best_of(3, {"octobot": ours, "backtrader": theirs, "nautilus": missing})
+    assert calls == ["ours", "theirs", "missing", "ours", "theirs", "ours", "theirs"]
+    assert runs["octobot"] is not None and runs["octobot"].seconds == 1.0
+    assert runs["backtrader"] is not None and runs["backtrader"].seconds == 4.0
+    assert runs["nautilus"] is None
+
+    digests = iter(["abc", "abd"])
+    with pytest.raises(RuntimeError, match="not deterministic"):
+        best_of(2, {"octobot": lambda: EngineRun("octobot", 1.0, 100, 3, 10.0, digest=next(digests))})
