@@ -6,7 +6,7 @@ DoubleMovingAverageTrendEvaluator averaged by SimpleStrategyEvaluator, DailyTrad
 of real candles is long. backtrader runs the same rules from the same tentacle configs
 (baselines/backtrader_rules.py: `run_default_profile_rules`, whose docstring lists the approximations).
 
-Cases, each from one run:
+Cases (each engine's fastest of --repeat rounds):
 1. 1 pair, ``--candles`` chained real 1m candles: candles/s, ours and backtrader;
 2. 10 pairs (each its own chained series of the real candles, long_series.pair_series): the candles/s of
    all pairs together against backtrader's rate on one pair of the same length, and the peak memory
