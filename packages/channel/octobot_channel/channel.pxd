@@ -46,6 +46,6 @@ cdef class Channel:
     cdef tuple _resolve(self, dict message)
     @cython.locals(consumer=Consumer)
     cdef _check_fields(self, dict message)
-    @cython.locals(consumer=Consumer, index=Py_ssize_t, pending=list)
+    @cython.locals(consumer=Consumer, index=Py_ssize_t)
     cdef Py_ssize_t _deliver(self, tuple routes, dict message, object exclude, Py_ssize_t start) except -2
     cdef _ensure_open(self)

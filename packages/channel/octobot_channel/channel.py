@@ -294,17 +294,8 @@ class Channel:
             raise ChannelClosedError(f"channel {self.full_name} is stopped: it accepts no more messages")
         index = start
         for consumer in routes[start:] if start else routes:
-            if consumer is not exclude:
-                pending = consumer._pending
-                if pending is not None and not consumer._stopped:
-                    # a synchronized consumer (never full, no task): Consumer._put inlined, no call per
-                    # consumer; it lists itself once for the synchronizer when idle
-                    consumer._append(message)
-                    if not consumer._active:
-                        consumer._active = True
-                        pending.append(consumer)
-                elif not consumer._put(message):
-                    return index
+            if consumer is not exclude and not consumer._put(message):
+                return index
             index += 1
         return -1
 

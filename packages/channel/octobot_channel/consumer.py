@@ -160,9 +160,6 @@ class Consumer:
         self._attached = False
         # True while the consumer will look at its queue again without a kick: its task is running (not
         # parked on the waiter), or, in synchronized mode, it is listed as pending or being drained
-        # (the delivery protocol of this package: Channel._deliver and Synchronizer._run read and write
-        # _pending, _stopped, _append, _popleft, _active and _joiners directly, so that a synchronized
-        # hop makes no call per consumer; a change here goes there too)
         self._active = False
         self._pending: list | None = None  # the synchronizer's pending list of this consumer's level
         self._task: asyncio.Task | None = None

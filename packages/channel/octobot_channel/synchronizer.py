@@ -185,10 +185,7 @@ class Synchronizer:
                                     return waiting
                         except Exception:
                             consumer.log_failure()
-                    if consumer._joiners:  # Consumer.drained inlined: no call when nobody joins
-                        consumer.drained()
-                    else:
-                        consumer._active = False
+                    consumer.drained()
                     position += 1
                 batch = None
         finally:
