@@ -96,3 +96,14 @@ def test_one_feed_per_symbol_and_time_frame() -> None:
     assert feeds.get("ETH/USDT", "1m") is not first and feeds.get("BTC/USDT", "1h") is not first
     feeds.clear()
     assert feeds.get("BTC/USDT", "1m") is not first
+
+
+def test_a_feed_is_found_by_equal_names_not_only_the_same_objects() -> None:
+    """`get` remembers the last feed by reference: an equal name built anew must still find it."""
+    feeds = CloseFeeds(lambda: (ind.SMA(3),))
+    btc = feeds.get("BTC/USDT", "1m")
+    eth = feeds.get("ETH/USDT", "1m")
+    assert feeds.get("".join(["BTC/", "USDT"]), "".join(["1", "m"])) is btc
+    assert feeds.get("ETH/USDT", "1m") is eth and feeds.get("BTC/USDT", "1m") is btc
+    feeds.clear()
+    assert feeds.get("ETH/USDT", "1m") is not eth

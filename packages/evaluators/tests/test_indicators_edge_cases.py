@@ -308,3 +308,73 @@ def test_a_subclass_state_is_rewound_with_its_base_state():
     assert user.update(closes[-1], replace=True) == reference.value
     assert user.highest == max(closes)
     assert user.update(99.0) == reference.update(99.0)
+
+
+class _SMAWithCount(ind.SMA):
+    """A user's subclass of a shipped indicator that keeps its own undo: the subclass's state (what it
+    adds to `_step`) must be rewound too, though it declares nothing."""
+
+    def __init__(self, period: int) -> None:
+        super().__init__(period)
+        self.updates = 0
+        self.last_close = math.nan
+
+    def _step(self, close: float) -> float:
+        self.updates += 1
+        self.last_close = close
+        return super()._step(close)
+
+
+@pytest.mark.parametrize("shipped", [ind.SMA, ind.EMA, ind.WMA, ind.RSI])
+def test_a_subclass_of_an_indicator_with_its_own_undo_is_rewound_whole(shipped: type) -> None:
+    class Counting(shipped):  # type: ignore[misc, valid-type]
+        def __init__(self) -> None:
+            super().__init__(5)
+            self.updates = 0
+
+        def _step(self, close: float) -> float:
+            self.updates += 1
+            return super()._step(close)
+
+    closes = [100.0 + (index % 7) * 0.25 for index in range(40)]
+    user, reference = Counting(), shipped(5)
+    for close in closes:
+        user.update(close)
+        reference.update(close)
+    for wrong in (1_000.0, 0.5):  # the forming candle, replaced twice, then by the real close
+        user.update(wrong, replace=True)
+    assert user.update(closes[-1], replace=True) == reference.value
+    assert user.updates == len(closes)  # the replaced steps were rewound, the subclass's count too
+    assert user.peek(99.0) == reference.peek(99.0) and user.updates == len(closes)
+    assert user.update(99.0) == reference.update(99.0)
+
+
+def test_a_subclass_adding_state_to_a_windowed_indicator_is_rewound() -> None:
+    closes = [50.0 + (index % 11) * 0.5 for index in range(30)]
+    user, reference = _SMAWithCount(4), ind.SMA(4)
+    for close in closes:
+        user.update(close)
+        reference.update(close)
+    user.update(7.0, replace=True)
+    assert (user.updates, user.last_close) == (len(closes), 7.0)
+    assert user.update(closes[-1], replace=True) == reference.value
+    assert (user.updates, user.last_close) == (len(closes), closes[-1])
+    assert user.update(51.0) == reference.update(51.0)
+
+
+def test_replacing_many_times_rewinds_to_the_same_kept_state() -> None:
+    """The undo a shipped indicator keeps is not consumed by a replace or a peek: the forming candle of
+    a live bot is replaced again and again."""
+    closes = [200.0 + ((index * 7) % 13) for index in range(60)]
+    indicators = [ind.SMA(10), ind.EMA(10), ind.WMA(10), ind.RSI(14), ind.MACD(5, 12, 4)]
+    references = [ind.SMA(10), ind.EMA(10), ind.WMA(10), ind.RSI(14), ind.MACD(5, 12, 4)]
+    for close in closes:
+        for indicator, reference in zip(indicators, references, strict=True):
+            indicator.update(close)
+            reference.update(close)
+    for indicator, reference in zip(indicators, references, strict=True):
+        for forming in (150.0, 250.0, 199.0):
+            indicator.update(forming, replace=True)
+            indicator.peek(forming * 2, replace=True)
+        assert indicator.update(closes[-1], replace=True) == reference.value, type(indicator).__name__
+        assert indicator.update(201.0) == reference.update(201.0), type(indicator).__name__

@@ -18,3 +18,17 @@ cdef class RollingWindow:
 
     @cython.locals(size=Py_ssize_t, pos=Py_ssize_t, delta=double, old=double, old_delta=double)
     cpdef push(self, double value)
+
+    cdef public Py_ssize_t _kept_pos
+    cdef public double _kept_slot
+    cdef public Py_ssize_t _kept_count
+    cdef public double _kept_total
+    cdef public double _kept_weighted_total
+    cdef public double _kept_ref
+    cdef public double _kept_s1
+    cdef public double _kept_s2
+
+    @cython.locals(pos=Py_ssize_t)
+    cpdef _keep(self)
+    @cython.locals(pos=Py_ssize_t)
+    cpdef _rewind(self)

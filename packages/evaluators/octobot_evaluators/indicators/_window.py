@@ -29,6 +29,7 @@ class RollingWindow:
         self._ref = 0.0
         self._s1 = 0.0
         self._s2 = 0.0
+        self._keep()  # the kept fields exist from the start (typed fields in the compiled build)
 
     def push(self, value: float) -> None:
         size = self.size
@@ -87,6 +88,30 @@ class RollingWindow:
     def ago(self, candles: int) -> float:
         """The value `candles` pushes ago (0 is the newest); the caller checks `count > candles`."""
         return self._buf[(self._pos - 1 - candles) % self.size]
+
+    def _keep(self) -> None:
+        """Copy aside what `push` changes (the undo of an indicator's update; no object made when
+        compiled): the slot it overwrites and the sums. `_rewind` puts them back."""
+        pos = self._pos
+        self._kept_pos = pos
+        self._kept_slot = self._buf[pos]
+        self._kept_count = self.count
+        self._kept_total = self.total
+        self._kept_weighted_total = self.weighted_total
+        self._kept_ref = self._ref
+        self._kept_s1 = self._s1
+        self._kept_s2 = self._s2
+
+    def _rewind(self) -> None:
+        pos = self._kept_pos
+        self._buf[pos] = self._kept_slot
+        self._pos = pos
+        self.count = self._kept_count
+        self.total = self._kept_total
+        self.weighted_total = self._kept_weighted_total
+        self._ref = self._kept_ref
+        self._s1 = self._kept_s1
+        self._s2 = self._kept_s2
 
     def _snapshot(self) -> tuple:
         pos = self._pos

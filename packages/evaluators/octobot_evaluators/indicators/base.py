@@ -11,6 +11,14 @@ names the attributes its `_step` assigns gets a snapshot of just those (one C ca
 nothing (any indicator written in Python, by default) gets a copy of its whole instance ``__dict__``,
 which is right whatever `_step` changes. In the compiled build the shipped indicators keep their state in
 typed C fields (see the .pxd files), which are not in ``__dict__``: they must declare it.
+
+Why `_keep`/`_rewind`: the undo of `update` is taken once per candle, and a snapshot object per candle
+(a tuple of boxed floats, one per ring buffer) was most of an SMA's update. A shipped indicator whose state
+is a few fields defines `_keep` (copy them into shadow fields: C doubles in the compiled build, no object
+made) and `_rewind` (copy them back). Only the class that defines them uses them: any other class, a
+user's indicator or a user's subclass of a shipped one (whose `_step` may change more), gets the generic
+snapshot above, which is right whatever `_step` changes. `peek` always uses the generic snapshot (it must
+not disturb the kept undo, and it is not per closed candle).
 """
 
 from __future__ import annotations
@@ -47,10 +55,15 @@ class Indicator:
 
     def __init__(self) -> None:
         self._value: Any = self._nan_value()
-        self._undo: tuple | None = None
+        self._undo: tuple | None = None  # the generic undo snapshot (classes without their own _keep)
+        self._kept_value: Any = self._value  # the value before the last committed update (own _keep)
+        self._has_undo = False  # a committed update exists: replace=True has something to rewind
         self._children: tuple = ()
         # reads the state `_step` changes (None: copy the whole __dict__), chosen once per class
         self._save_state: Callable[[Indicator], Any] | None = _state_saver(type(self))
+        # this very class defines _keep/_rewind (a shipped indicator, not a subclass of one)
+        self._keeps_own = _keeps_own(type(self))
+        self._arity = len(self.INPUTS)  # read once: update checks it per candle
 
     # ----- public protocol -----
     @property
@@ -73,26 +86,21 @@ class Indicator:
                 values = self._inputs(values)
                 break
         else:
-            if len(values) != len(self.INPUTS):
+            if len(values) != self._arity:
                 self._inputs(values)  # raises the arity error
         if replace:
-            undo = self._undo
-            if undo is None:
+            if not self._has_undo:
                 raise NothingToReplaceError(f"{self.NAME}: replace=True needs a committed update first")
-            self._restore(undo)
+            self._undo_last()
+        elif self._keeps_own:  # a shipped indicator: its fields copied aside, no object made
+            self._kept_value = self._value
+            self._keep()
         else:
             self._undo = None  # the snapshot must not chain to the previous one (memory)
-            # _snapshot inlined: one call less per candle
-            save = self._save_state
-            children = self._children
-            undo = (
-                self._value,
-                vars(self).copy() if save is None else save(self),
-                [child._snapshot() for child in children] if children else None,
-            )
-        value = self._step(*values)
+            self._undo = self._snapshot()
+        value = self._step(values[0]) if self._arity == 1 else self._step(*values)
         self._value = value
-        self._undo = undo
+        self._has_undo = True
         return value
 
     def peek(self, *values: float, replace: bool = False) -> Any:
@@ -101,9 +109,9 @@ class Indicator:
         snapshot = self._snapshot()
         try:
             if replace:
-                if self._undo is None:
+                if not self._has_undo:
                     raise NothingToReplaceError(f"{self.NAME}: replace=True needs a committed update first")
-                self._restore(self._undo)
+                self._undo_last()
             return self._step(*inputs)
         finally:
             self._restore(snapshot)
@@ -153,6 +161,26 @@ class Indicator:
         pairs = zip(self.INPUTS, values, strict=True)
         return tuple(as_value(self.NAME, name, value) for name, value in pairs)
 
+    def _undo_last(self) -> None:
+        """Back to the state before the last committed update (which stays undoable)."""
+        if self._keeps_own:
+            self._rewind()
+            self._value = self._kept_value
+        else:
+            undo = self._undo
+            assert undo is not None  # _has_undo: a committed update made it
+            self._restore(undo)  # a whole-__dict__ copy puts back the protocol's fields as they were too
+            self._undo = undo
+            self._has_undo = True
+
+    def _keep(self) -> None:
+        """Copy aside what `_step` changes (only used by a class that defines it: see the module)."""
+        raise NotImplementedError(f"{type(self).__name__} defines no _keep")
+
+    def _rewind(self) -> None:
+        """Put back what `_keep` copied aside (the value excepted: `update` keeps that)."""
+        raise NotImplementedError(f"{type(self).__name__} defines no _rewind")
+
     def _snapshot(self) -> tuple:
         """(value, own state, children's snapshots or None); the own state is a ``__dict__`` copy, the
         declared attributes' values (a tuple), or both (a list) for a subclass of a declaring class
@@ -190,6 +218,18 @@ class Indicator:
 
 #: per indicator class: the attribute names its snapshot reads (its own and its bases' `STEP_STATE`)
 _STATE_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+#: per indicator class: whether it defines its own _keep and _rewind (a subclass inherits neither use)
+_OWN_KEEP: dict[type, bool] = {}
+
+
+def _keeps_own(cls: type) -> bool:
+    own = _OWN_KEEP.get(cls)
+    if own is None:
+        attributes = vars(cls)
+        own = _OWN_KEEP[cls] = cls is not Indicator and "_keep" in attributes and "_rewind" in attributes
+    return own
 
 
 def _state_saver(cls: type) -> Callable[[Indicator], Any] | None:

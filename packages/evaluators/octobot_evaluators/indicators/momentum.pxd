@@ -11,10 +11,16 @@ cdef class RSI(Indicator):
     cdef public Py_ssize_t _moves
     cdef public double _gain
     cdef public double _loss
+    cdef public double _kept_prev_close
+    cdef public Py_ssize_t _kept_moves
+    cdef public double _kept_gain
+    cdef public double _kept_loss
 
     @cython.locals(prev=double, move=double, up=double, down=double, period=Py_ssize_t, gain=double,
                    loss=double, total=double)
     cpdef object _step(self, double close)
+    cpdef _keep(self)
+    cpdef _rewind(self)
 
 
 cdef class MACD(Indicator):
@@ -28,7 +34,13 @@ cdef class MACD(Indicator):
     cdef public double _fast_ema
     cdef public double _slow_ema
     cdef public double _signal_ema
+    cdef public Py_ssize_t _kept_seen
+    cdef public double _kept_slow_ema
+    cdef public double _kept_fast_ema
+    cdef public double _kept_signal_ema
 
     @cython.locals(seen=Py_ssize_t, slow_period=Py_ssize_t, signal_period=Py_ssize_t, signal_seen=Py_ssize_t,
                    slow_ema=double, fast_ema=double, line=double, signal=double)
     cpdef object _step(self, double close)
+    cpdef _keep(self)
+    cpdef _rewind(self)

@@ -123,6 +123,18 @@ class RSI(Indicator):
         self._loss /= period
         return _rsi_value(self._gain, self._loss)
 
+    def _keep(self) -> None:
+        self._kept_prev_close = self._prev_close
+        self._kept_moves = self._moves
+        self._kept_gain = self._gain
+        self._kept_loss = self._loss
+
+    def _rewind(self) -> None:
+        self._prev_close = self._kept_prev_close
+        self._moves = self._kept_moves
+        self._gain = self._kept_gain
+        self._loss = self._kept_loss
+
 
 # ---------------------------------------------------------------- MACD
 def _check_macd(name: str, fast: int, slow: int, signal: int) -> tuple[int, int, int]:
@@ -199,6 +211,18 @@ class MACD(Indicator):
             signal = self._signal_ema = (signal + line) / signal_period
         # tuple.__new__ directly: the NamedTuple's own __new__ is a Python function (one more call)
         return _new_tuple(MACDValue, (line, signal, line - signal))
+
+    def _keep(self) -> None:
+        self._kept_seen = self._seen
+        self._kept_slow_ema = self._slow_ema
+        self._kept_fast_ema = self._fast_ema
+        self._kept_signal_ema = self._signal_ema
+
+    def _rewind(self) -> None:
+        self._seen = self._kept_seen
+        self._slow_ema = self._kept_slow_ema
+        self._fast_ema = self._kept_fast_ema
+        self._signal_ema = self._kept_signal_ema
 
 
 # ---------------------------------------------------------------- Stochastic

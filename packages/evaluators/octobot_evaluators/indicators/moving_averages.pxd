@@ -12,6 +12,8 @@ cdef class SMA(Indicator):
 
     @cython.locals(window=RollingWindow)
     cpdef object _step(self, double close)
+    cpdef _keep(self)
+    cpdef _rewind(self)
 
 
 cdef class EMA(Indicator):
@@ -20,5 +22,10 @@ cdef class EMA(Indicator):
     cdef public Py_ssize_t _seen
     cdef public double _sum
     cdef public double _prev
+    cdef public Py_ssize_t _kept_seen
+    cdef public double _kept_sum
+    cdef public double _kept_prev
 
     cpdef object _step(self, double close)
+    cpdef _keep(self)
+    cpdef _rewind(self)

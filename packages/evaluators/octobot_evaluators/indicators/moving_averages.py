@@ -169,6 +169,12 @@ class SMA(Indicator):
         window.push(close)
         return window.total / self.period if window.count == self.period else NAN
 
+    def _keep(self) -> None:
+        self._window._keep()
+
+    def _rewind(self) -> None:
+        self._window._rewind()
+
 
 class EMA(Indicator):
     """Exponential moving average, TA-Lib seeding: NaN until `period` values, then their SMA."""
@@ -196,6 +202,16 @@ class EMA(Indicator):
             return self._prev
         return NAN
 
+    def _keep(self) -> None:
+        self._kept_seen = self._seen
+        self._kept_sum = self._sum
+        self._kept_prev = self._prev
+
+    def _rewind(self) -> None:
+        self._seen = self._kept_seen
+        self._sum = self._kept_sum
+        self._prev = self._kept_prev
+
 
 class WMA(Indicator):
     """Linearly weighted moving average, O(1) with a running weighted sum."""
@@ -214,6 +230,12 @@ class WMA(Indicator):
         window = self._window
         window.push(close)
         return window.weighted_total / self._divider if window.count == self.period else NAN
+
+    def _keep(self) -> None:
+        self._window._keep()
+
+    def _rewind(self) -> None:
+        self._window._rewind()
 
 
 class DEMA(Indicator):

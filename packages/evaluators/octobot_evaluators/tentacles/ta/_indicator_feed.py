@@ -79,8 +79,11 @@ class CloseFeed:
                 # the usual step: exactly one candle closed since, right after the one consumed
                 close = candles.last_close
                 indicators = self.indicators
-                if len(indicators) == 1:  # most evaluators: no list, one tuple
+                count = len(indicators)
+                if count == 1:  # most evaluators: no list, one tuple
                     self._latest = (float(indicators[0].update(close)),)
+                elif count == 2:  # a fast and a slow one: no list either
+                    self._latest = (float(indicators[0].update(close)), float(indicators[1].update(close)))
                 else:
                     self._latest = tuple([float(indicator.update(close)) for indicator in indicators])
                 self._last_time = candles.last_timestamp
@@ -166,16 +169,28 @@ class CloseFeeds:
     def __init__(self, factory: Callable[[], tuple[Indicator, ...]]) -> None:
         self._factory = factory
         self._feeds: dict[tuple[str | None, str | None], CloseFeed] = {}
+        # the last feed asked for: an evaluator asks for the same (symbol, time frame) candle after
+        # candle, so the usual call compares two references instead of hashing a new key tuple
+        self._last_symbol: str | None = None
+        self._last_time_frame: str | None = None
+        self._last_feed: CloseFeed | None = None
 
     def get(self, symbol: str | None, time_frame: str | None) -> CloseFeed:
         """The feed of (symbol, time frame), as an evaluator's context names them, made on first use."""
+        feed = self._last_feed
+        if feed is not None and symbol is self._last_symbol and time_frame is self._last_time_frame:
+            return feed
         feed = self._feeds.get((symbol, time_frame))
         if feed is None:
             feed = self._feeds[(symbol, time_frame)] = self.FEED(self._factory)
+        self._last_symbol = symbol
+        self._last_time_frame = time_frame
+        self._last_feed = feed
         return feed
 
     def clear(self) -> None:
         self._feeds.clear()
+        self._last_feed = None
 
 
 class CandleFeeds(CloseFeeds):

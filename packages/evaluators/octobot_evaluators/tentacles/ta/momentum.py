@@ -59,6 +59,9 @@ class RSIMomentumEvaluator(TechnicalEvaluator):
         super().__init__(*args, **kwargs)
         period = self.config["period"]
         self._feeds = CloseFeeds(lambda: (RSI(period),))
+        # read once, not per candle
+        self._oversold: float = self.config["oversold"]
+        self._overbought: float = self.config["overbought"]
 
     @property
     def required_history(self) -> int:
@@ -68,8 +71,7 @@ class RSIMomentumEvaluator(TechnicalEvaluator):
         (rsi,) = self._feeds.get(self.symbol, self.time_frame).values(candles, forming=forming)
         if rsi != rsi:  # NaN: warming up, no opinion yet
             return None
-        config = self.config
-        return rsi_to_evaluation(rsi, config["oversold"], config["overbought"])
+        return rsi_to_evaluation(rsi, self._oversold, self._overbought)
 
     async def reset(self) -> None:
         await super().reset()

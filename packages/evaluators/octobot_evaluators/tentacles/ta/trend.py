@@ -62,6 +62,7 @@ class DoubleMovingAverageTrendEvaluator(TechnicalEvaluator):
         self._feeds = CloseFeeds(
             lambda: (new_moving_average(fast, ma_type), new_moving_average(slow, ma_type))
         )
+        self._sensitivity: float = self.config["sensitivity"]  # read once, not per candle
 
     @property
     def required_history(self) -> int:
@@ -69,9 +70,9 @@ class DoubleMovingAverageTrendEvaluator(TechnicalEvaluator):
 
     def evaluate(self, candles: CandleBuffer, *, forming: bool) -> float | None:
         fast, slow = self._feeds.get(self.symbol, self.time_frame).values(candles, forming=forming)
-        if math.isnan(fast) or math.isnan(slow):
-            return None  # warming up
-        return moving_average_gap_to_evaluation(fast, slow, self.config["sensitivity"])
+        if fast != fast or slow != slow:
+            return None  # NaN: warming up
+        return moving_average_gap_to_evaluation(fast, slow, self._sensitivity)
 
     async def reset(self) -> None:
         await super().reset()
