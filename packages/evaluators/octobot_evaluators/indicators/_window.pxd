@@ -7,6 +7,7 @@ cdef class RollingWindow:
     cdef dict __dict__
     cdef object __weakref__
     cdef public Py_ssize_t size
+    cdef public bint total_only
     cdef public list _buf
     cdef public Py_ssize_t _pos
     cdef public Py_ssize_t count

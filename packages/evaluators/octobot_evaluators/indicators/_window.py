@@ -17,10 +17,16 @@ class RollingWindow:
     `weighted_total` is sum((i + 1) * x_i) with i = 0 for the oldest value (the WMA numerator).
     The squares are kept around a reference close to recent values (`_ref`), so the variance does not
     lose its digits to the mean when prices are large (the E[x^2] - E[x]^2 cancellation).
+
+    ``total_only=True``: a window whose owner reads only `total` (an SMA) or the values themselves
+    (`ago`, `max`, `min`) keeps no weighted sum and no squares (`weighted_total` stays 0 and `variance`
+    means nothing): its push and its resync at each wrap do a third of the work. `total` is computed
+    exactly as in a full window.
     """
 
-    def __init__(self, size: int) -> None:
+    def __init__(self, size: int, *, total_only: bool = False) -> None:
         self.size = size
+        self.total_only = total_only
         self._buf = [0.0] * size
         self._pos = 0  # next slot to write, also the oldest value once full
         self.count = 0
@@ -34,6 +40,19 @@ class RollingWindow:
     def push(self, value: float) -> None:
         size = self.size
         pos = self._pos
+        if self.total_only:
+            if self.count < size:
+                self.count += 1
+                self.total += value
+            else:
+                self.total += value - self._buf[pos]
+            self._buf[pos] = value
+            pos += 1
+            if pos == size:  # a wrap: the buffer is full and in order
+                pos = 0
+                self.total = math.fsum(self._buf)
+            self._pos = pos
+            return
         delta = value - self._ref
         if self.count < size:
             self.count += 1
@@ -56,8 +75,8 @@ class RollingWindow:
         self._pos = pos
 
     def _resync(self, ref: float) -> None:
-        """Exact sums from the buffer (called once per wrap, when the buffer is in order)."""
-        buf = self._buf[: self.count]
+        """Exact sums from the buffer (called once per wrap, when the buffer is full and in order)."""
+        buf = self._buf
         self.total = math.fsum(buf)
         self.weighted_total = math.fsum([(i + 1) * v for i, v in enumerate(buf)])
         self._ref = ref

@@ -286,7 +286,8 @@ class Stochastic(Indicator):
     ) -> None:
         super().__init__()
         self.fastk_period = check_period(self.NAME, "fastk_period", fastk_period)
-        self._highs, self._lows = RollingWindow(self.fastk_period), RollingWindow(self.fastk_period)
+        self._highs = RollingWindow(self.fastk_period, total_only=True)
+        self._lows = RollingWindow(self.fastk_period, total_only=True)
         self._slow_k = new_moving_average(slowk_period, slowk_ma)
         self._slow_d = new_moving_average(slowd_period, slowd_ma)
         self.lookback = self.fastk_period - 1 + self._slow_k.lookback + self._slow_d.lookback
@@ -353,7 +354,7 @@ class StochasticRSI(Indicator):
         super().__init__()
         self._rsi = RSI(period)
         self.fastk_period = check_period(self.NAME, "fastk_period", fastk_period)
-        self._window = RollingWindow(self.fastk_period)
+        self._window = RollingWindow(self.fastk_period, total_only=True)
         self._fast_d = new_moving_average(fastd_period, fastd_ma)
         self.lookback = self._rsi.lookback + self.fastk_period - 1 + self._fast_d.lookback
         self._children = (self._rsi, self._window, self._fast_d)

@@ -161,7 +161,7 @@ class SMA(Indicator):
         super().__init__()
         self.period = check_period(self.NAME, "period", period)
         self.lookback = self.period - 1
-        self._window = RollingWindow(self.period)
+        self._window = RollingWindow(self.period, total_only=True)
         self._children = (self._window,)
 
     def _step(self, close: float) -> float:
@@ -292,8 +292,8 @@ class KAMA(Indicator):
         self.lookback = self.period
         self._slowest = 2.0 / (check_period(self.NAME, "slow", slow) + 1)
         self._spread = 2.0 / (check_period(self.NAME, "fast", fast) + 1) - self._slowest
-        self._closes = RollingWindow(self.period + 1)  # oldest is x[t - period]
-        self._moves = RollingWindow(self.period)
+        self._closes = RollingWindow(self.period + 1, total_only=True)  # oldest is x[t - period]
+        self._moves = RollingWindow(self.period, total_only=True)
         self._prev = NAN
         self._children = (self._closes, self._moves)
 

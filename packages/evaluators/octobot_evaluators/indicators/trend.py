@@ -334,8 +334,8 @@ class DPO(Indicator):
         self.period = check_period(self.NAME, "period", period)
         self.shift = _dpo_shift(self.period)
         self.lookback = max(self.period - 1, self.shift)
-        self._average = RollingWindow(self.period)
-        self._closes = RollingWindow(self.shift + 1)
+        self._average = RollingWindow(self.period, total_only=True)
+        self._closes = RollingWindow(self.shift + 1, total_only=True)
         self._children = (self._average, self._closes)
 
     def _step(self, close: float) -> float:

@@ -54,10 +54,12 @@ class VWMA(Indicator):
         super().__init__()
         self.period = check_period(self.NAME, "period", period)
         self.lookback = self.period - 1
-        self._weighted = RollingWindow(self.period)
-        self._volumes = RollingWindow(self.period)
-        self._closes = RollingWindow(self.period)
-        self._traded = RollingWindow(self.period)  # 1.0 per candle with volume: an exact count
+        self._weighted = RollingWindow(self.period, total_only=True)
+        self._volumes = RollingWindow(self.period, total_only=True)
+        self._closes = RollingWindow(self.period, total_only=True)
+        self._traded = RollingWindow(
+            self.period, total_only=True
+        )  # 1.0 per candle with volume: an exact count
         self._children = (self._weighted, self._volumes, self._closes, self._traded)
 
     def _step(self, close: float, volume: float) -> float:
