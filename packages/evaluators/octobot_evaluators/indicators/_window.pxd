@@ -1,10 +1,11 @@
 # Augmenting declarations: compiled build of _window.py (the .py stays the source of truth).
 # A cdef class: the ring buffer and its running sums are typed C fields, `push` runs on C doubles.
+# No instance __dict__ (every attribute is declared here): an exact RollingWindow then skips cpdef's
+# Python-override check (an attribute lookup per `push`); a Python subclass still gets one and overrides.
 cimport cython
 
 
 cdef class RollingWindow:
-    cdef dict __dict__
     cdef object __weakref__
     cdef public Py_ssize_t size
     cdef public bint total_only
@@ -30,6 +31,6 @@ cdef class RollingWindow:
     cdef public double _kept_s2
 
     @cython.locals(pos=Py_ssize_t)
-    cpdef _keep(self)
+    cdef _keep(self)
     @cython.locals(pos=Py_ssize_t)
-    cpdef _rewind(self)
+    cdef _rewind(self)

@@ -45,7 +45,8 @@ class RollingWindow:
                 self.count += 1
                 self.total += value
             else:
-                self.total += value - self._buf[pos]
+                old = self._buf[pos]  # a C double when compiled: no float object for the difference
+                self.total += value - old
             self._buf[pos] = value
             pos += 1
             if pos == size:  # a wrap: the buffer is full and in order

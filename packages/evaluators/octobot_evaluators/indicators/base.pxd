@@ -1,7 +1,7 @@
 # Augmenting declarations: compiled build of base.py (the .py stays the source of truth).
 # A cdef class core: the protocol's own fields are C slots (no dict lookups per update); `__dict__` keeps
 # every other attribute, so indicators written in Python (subclasses) set anything they like.
-# `_keep`/`_rewind` are cpdef: a shipped indicator's undo is a C call copying C fields.
+# `_keep`/`_rewind` are cdef: a shipped indicator's undo is a C call copying C fields (no override check).
 
 cdef class Indicator:
     cdef dict __dict__
@@ -15,6 +15,6 @@ cdef class Indicator:
     cdef public bint _keeps_own
     cdef public Py_ssize_t _arity
 
-    cpdef _undo_last(self)
-    cpdef _keep(self)
-    cpdef _rewind(self)
+    cdef _undo_last(self)
+    cdef _keep(self)
+    cdef _rewind(self)

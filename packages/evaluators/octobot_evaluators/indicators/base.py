@@ -15,10 +15,11 @@ typed C fields (see the .pxd files), which are not in ``__dict__``: they must de
 Why `_keep`/`_rewind`: the undo of `update` is taken once per candle, and a snapshot object per candle
 (a tuple of boxed floats, one per ring buffer) was most of an SMA's update. A shipped indicator whose state
 is a few fields defines `_keep` (copy them into shadow fields: C doubles in the compiled build, no object
-made) and `_rewind` (copy them back). Only the class that defines them uses them: any other class, a
-user's indicator or a user's subclass of a shipped one (whose `_step` may change more), gets the generic
-snapshot above, which is right whatever `_step` changes. `peek` always uses the generic snapshot (it must
-not disturb the kept undo, and it is not per closed candle).
+made) and `_rewind` (copy them back), and its module registers the class with `_own_undo`. They are C
+methods in the compiled build (no Python override check per call), so only the registered classes
+themselves use them: any other class, a user's indicator or a user's subclass of a shipped one (whose
+`_step` may change more), gets the generic snapshot above, which is right whatever `_step` changes.
+`peek` always uses the generic snapshot (it must not disturb the kept undo; it is not per closed candle).
 """
 
 from __future__ import annotations
@@ -61,8 +62,8 @@ class Indicator:
         self._children: tuple = ()
         # reads the state `_step` changes (None: copy the whole __dict__), chosen once per class
         self._save_state: Callable[[Indicator], Any] | None = _state_saver(type(self))
-        # this very class defines _keep/_rewind (a shipped indicator, not a subclass of one)
-        self._keeps_own = _keeps_own(type(self))
+        # this very class keeps its own undo (a registered shipped indicator, not a subclass of one)
+        self._keeps_own = type(self) in _OWN_UNDO
         self._arity = len(self.INPUTS)  # read once: update checks it per candle
 
     # ----- public protocol -----
@@ -174,7 +175,7 @@ class Indicator:
             self._has_undo = True
 
     def _keep(self) -> None:
-        """Copy aside what `_step` changes (only used by a class that defines it: see the module)."""
+        """Copy aside what `_step` changes (only used by a registered class: see `_own_undo`)."""
         raise NotImplementedError(f"{type(self).__name__} defines no _keep")
 
     def _rewind(self) -> None:
@@ -220,16 +221,15 @@ class Indicator:
 _STATE_NAMES: dict[type, tuple[str, ...]] = {}
 
 
-#: per indicator class: whether it defines its own _keep and _rewind (a subclass inherits neither use)
-_OWN_KEEP: dict[type, bool] = {}
+#: the shipped indicator classes whose undo is their own `_keep`/`_rewind` (exact classes, see `_own_undo`)
+_OWN_UNDO: set[type] = set()
 
 
-def _keeps_own(cls: type) -> bool:
-    own = _OWN_KEEP.get(cls)
-    if own is None:
-        attributes = vars(cls)
-        own = _OWN_KEEP[cls] = cls is not Indicator and "_keep" in attributes and "_rewind" in attributes
-    return own
+def _own_undo(*classes: type) -> None:
+    """Register shipped indicator classes whose `_keep`/`_rewind` save and restore all that their `_step`
+    changes. Only for classes compiled as cdef classes (their `_keep` is a C method): a Python class's
+    `_keep` is not what the compiled `update` calls."""
+    _OWN_UNDO.update(classes)
 
 
 def _state_saver(cls: type) -> Callable[[Indicator], Any] | None:

@@ -19,8 +19,8 @@ cdef class RSI(Indicator):
     @cython.locals(prev=double, move=double, up=double, down=double, period=Py_ssize_t, gain=double,
                    loss=double, total=double)
     cpdef object _step(self, double close)
-    cpdef _keep(self)
-    cpdef _rewind(self)
+    cdef _keep(self)
+    cdef _rewind(self)
 
 
 cdef class MACD(Indicator):
@@ -42,5 +42,5 @@ cdef class MACD(Indicator):
     @cython.locals(seen=Py_ssize_t, slow_period=Py_ssize_t, signal_period=Py_ssize_t, signal_seen=Py_ssize_t,
                    slow_ema=double, fast_ema=double, line=double, signal=double)
     cpdef object _step(self, double close)
-    cpdef _keep(self)
-    cpdef _rewind(self)
+    cdef _keep(self)
+    cdef _rewind(self)

@@ -21,7 +21,7 @@ from octobot_evaluators.indicators._inputs import (
 )
 from octobot_evaluators.indicators._recursions import ema_series, on_tail, seed_sum
 from octobot_evaluators.indicators._window import RollingWindow
-from octobot_evaluators.indicators.base import Indicator
+from octobot_evaluators.indicators.base import Indicator, _own_undo
 from octobot_evaluators.indicators.errors import IndicatorParameterError
 from octobot_evaluators.indicators.moving_averages import MAType, moving_average, new_moving_average
 
@@ -223,6 +223,9 @@ class MACD(Indicator):
         self._slow_ema = self._kept_slow_ema
         self._fast_ema = self._kept_fast_ema
         self._signal_ema = self._kept_signal_ema
+
+
+_own_undo(RSI, MACD)
 
 
 # ---------------------------------------------------------------- Stochastic

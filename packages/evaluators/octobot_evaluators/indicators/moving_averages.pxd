@@ -12,8 +12,8 @@ cdef class SMA(Indicator):
 
     @cython.locals(window=RollingWindow)
     cpdef object _step(self, double close)
-    cpdef _keep(self)
-    cpdef _rewind(self)
+    cdef _keep(self)
+    cdef _rewind(self)
 
 
 cdef class EMA(Indicator):
@@ -27,5 +27,5 @@ cdef class EMA(Indicator):
     cdef public double _kept_prev
 
     cpdef object _step(self, double close)
-    cpdef _keep(self)
-    cpdef _rewind(self)
+    cdef _keep(self)
+    cdef _rewind(self)

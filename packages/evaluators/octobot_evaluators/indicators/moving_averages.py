@@ -13,7 +13,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 from octobot_evaluators.indicators._inputs import NAN, as_series, check_period, is_zero_scaled, nans
 from octobot_evaluators.indicators._recursions import ema_series, on_tail
 from octobot_evaluators.indicators._window import RollingWindow
-from octobot_evaluators.indicators.base import Indicator
+from octobot_evaluators.indicators.base import Indicator, _own_undo
 from octobot_evaluators.indicators.errors import IndicatorParameterError
 
 Series = Sequence[float] | np.ndarray
@@ -231,12 +231,6 @@ class WMA(Indicator):
         window.push(close)
         return window.weighted_total / self._divider if window.count == self.period else NAN
 
-    def _keep(self) -> None:
-        self._window._keep()
-
-    def _rewind(self) -> None:
-        self._window._rewind()
-
 
 class DEMA(Indicator):
     """Double EMA: 2 * EMA - EMA(EMA)."""
@@ -313,6 +307,8 @@ class KAMA(Indicator):
         self._prev = (close - self._prev) * constant + self._prev
         return self._prev
 
+
+_own_undo(SMA, EMA)
 
 _INCREMENTAL: dict[MAType, Callable[[int], Indicator]] = {
     MAType.SMA: SMA,
