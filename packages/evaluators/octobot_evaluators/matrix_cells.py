@@ -18,7 +18,8 @@ from octobot_evaluators.time_frames import EPOCH_GRID_MS
 class MatrixCell:
     """The current evaluation of one registered key (``entry``, None until it evaluates or after a reset).
 
-    ``heading`` holds the key's fields as the Matrix channel's messages carry them; ``grid`` is the epoch
+    ``heading`` holds the key's fields as the Matrix channel's messages carry them (then the evaluation's,
+    set on each message); ``grid`` is the epoch
     grid step of the key's time frame (0: none, or off the grid: its freshness end is computed by name).
     """
 
@@ -38,6 +39,12 @@ class MatrixCell:
             "cryptocurrency": key.cryptocurrency,
             "symbol": key.symbol,
             "time_frame": key.time_frame,
+            # the evaluation's fields, set on each message's copy: a copy already sized for them (no
+            # resize of the copy per message)
+            "evaluation": None,
+            "evaluation_time": None,
+            "valid_until": None,
+            "refresh": False,
         }
 
     def __repr__(self) -> str:
