@@ -105,32 +105,40 @@ class StrategyCore(EvaluatorCore):
             )
         return group
 
-    @cython.locals(group=EvaluationGroup)
-    def ta_opinions(self, symbol: str) -> list[float]:
-        """The values of the TA evaluations of ``symbol`` on this strategy's time frames that hold an
-        opinion, in registration order (no dict per call: for strategies that average them); a new list
-        on each call."""
-        group = self._ta_groups.get(symbol)
-        if group is None:
-            group = self.ta_group(symbol)
-        return group.opinions()
-
-    @cython.locals(real_time=EvaluationGroup, social=EvaluationGroup, values=list)
-    def instant_opinions(self, symbol: str) -> list[float]:
-        """The values of the real-time, then social, evaluations of ``symbol`` that hold an opinion, in
-        registration order; a new list on each call."""
-        groups = self._instant_groups.get(symbol)
-        if groups is None:
-            matrix, exchange = self.matrix, self.exchange
-            groups = self._instant_groups[symbol] = (
-                matrix.group(exchange, _REAL_TIME, symbol),
-                matrix.group(exchange, _SOCIAL, symbol),
-            )
-        real_time, social = groups
-        values = real_time.opinions() if real_time.cells else []
-        if social.cells:
-            values.extend(social.opinions())
+    @cython.locals(group=EvaluationGroup, real_time=EvaluationGroup, social=EvaluationGroup, values=list)
+    def opinions(self, symbol: str, ta: bool = True, instant: bool = True) -> list[float]:
+        """The values of the evaluations of ``symbol`` that hold an opinion, in one new list: when ``ta``
+        the TA ones on this strategy's time frames, then when ``instant`` the real-time and the social
+        ones, each in registration order. What an averaging strategy reads on each run, in one call."""
+        if ta:
+            group = self._ta_groups.get(symbol)
+            if group is None:
+                group = self.ta_group(symbol)
+            values = group.opinions()
+        else:
+            values = []
+        if instant:
+            groups = self._instant_groups.get(symbol)
+            if groups is None:
+                matrix, exchange = self.matrix, self.exchange
+                groups = self._instant_groups[symbol] = (
+                    matrix.group(exchange, _REAL_TIME, symbol),
+                    matrix.group(exchange, _SOCIAL, symbol),
+                )
+            real_time, social = groups
+            if real_time.cells:
+                values.extend(real_time.opinions())
+            if social.cells:
+                values.extend(social.opinions())
         return values
+
+    def ta_opinions(self, symbol: str) -> list[float]:
+        """`opinions` of the TA evaluations only (no dict per call: for strategies that average them)."""
+        return self.opinions(symbol, True, False)
+
+    def instant_opinions(self, symbol: str) -> list[float]:
+        """`opinions` of the real-time and social evaluations only."""
+        return self.opinions(symbol, False, True)
 
 
 class Strategy(StrategyCore, AbstractEvaluator):

@@ -36,9 +36,7 @@ class SimpleStrategyEvaluator(Strategy):
 
     def evaluate(self, trigger: StrategyTrigger) -> float | None:
         symbol = trigger.symbol
-        opinions = self.ta_opinions(symbol)  # a new list: extended in place
-        if self.config["include_real_time"]:
-            opinions.extend(self.instant_opinions(symbol))
+        opinions = self.opinions(symbol, True, self.config["include_real_time"])
         total = 0.0
         for value in opinions:  # in order, from 0.0: the same float on every build
             total += value
