@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import logging
 import os
 import signal
 import sqlite3
@@ -132,6 +133,16 @@ def test_optimize_writes_the_trials_and_the_best_as_json(home, builtin_tentacles
     assert best["test_objectives"] is not None and best["figures"]["test"]["days"] > 0
     assert "profitability (in)  profitability (out)" in text
     assert f"study {study['study']}" in text
+
+
+def test_a_study_in_process_leaves_the_backtest_warnings_on(home, builtin_tentacles, btc_data_file):
+    """Trials mute the backtest's repeated warnings; the caller's process keeps them after the study."""
+    names = ("octobot.backtest", "octobot_backtesting")
+    before = {name: logging.getLogger(name).level for name in names}
+    code, _, err = run_cli("optimize", "--data", "btc", *WINDOW, "--trials", "2", "--workers", "1")
+    assert code == 0, err
+    assert {name: logging.getLogger(name).level for name in names} == before
+    assert all(logging.getLogger(name).isEnabledFor(logging.WARNING) for name in names)
 
 
 def test_same_seed_same_trials_other_seed_other_trials(home, builtin_tentacles, btc_data_file, tmp_path):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import contextlib
 import logging
 import os
 import pickle
@@ -18,7 +19,7 @@ import shutil
 import tempfile
 import traceback
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -91,8 +92,6 @@ def _unpack(job: StudyJob) -> _WorkerState:
         data_files.append(path)
     registry = TentacleRegistry.discover(home.tentacles)
     profile = load_profile(folder, registry, home, check_exchanges=False)
-    for name in _QUIET_LOGGERS:
-        logging.getLogger(name).setLevel(logging.ERROR)
     return _WorkerState(home, registry, profile, data_files, job.folds)
 
 
@@ -162,13 +161,31 @@ def run_trial(job: StudyJob, settings: Mapping[str, Any]) -> Outcome:
     return _run_unpacked(state, settings)
 
 
+@contextlib.contextmanager
+def _quiet_loggers() -> Iterator[None]:
+    """The backtest's repeated warnings muted for one trial, the levels put back after it.
+
+    Why scoped: a serial study runs its trials in the caller's process (the command line, a library
+    user, the web interface), whose own backtests must keep their warnings after the study."""
+    loggers = [logging.getLogger(name) for name in _QUIET_LOGGERS]
+    levels = [each.level for each in loggers]
+    for each in loggers:
+        each.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        for each, level in zip(loggers, levels, strict=True):
+            each.setLevel(level)
+
+
 def _run_unpacked(state: _WorkerState, settings: Mapping[str, Any]) -> Outcome:
     try:
         try:
             profile = _trial_profile(state, settings)
         except OctoBotError as error:
             return {"invalid": str(error)}
-        return asyncio.run(_run_folds(state.folds, profile, state.data_files))
+        with _quiet_loggers():
+            return asyncio.run(_run_folds(state.folds, profile, state.data_files))
     except (oe.EvaluatorConfigError, OctoBotError) as error:
         return {"invalid": str(error)}
     except Exception as error:  # a trial's failure is its outcome, with its traceback for --debug
