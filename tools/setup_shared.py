@@ -44,14 +44,18 @@ CIMPORTED_PACKAGES = ("octobot_channel",)
 
 
 def _include_path() -> list[str]:
-    """The folders holding the cimported packages, found where Python imports them from: an editable
-    install's source folder, or site-packages (their wheels ship the ``.pxd`` files)."""
+    """The folders holding the cimported packages: where Python imports them from (an editable install's
+    source folder, or site-packages: their wheels ship the ``.pxd`` files), and their sibling folder of
+    this repository when the build runs in it (an isolated build, as cibuildwheel's, imports none)."""
     paths = []
     for name in CIMPORTED_PACKAGES:
         spec = importlib.util.find_spec(name)
         if spec is not None and spec.submodule_search_locations:
             paths.append(str(Path(next(iter(spec.submodule_search_locations))).parent))
-    return paths
+        sibling = HERE.absolute().parent / name.removeprefix("octobot_")
+        if (sibling / name / "__init__.py").exists():
+            paths.append(str(sibling))
+    return list(dict.fromkeys(paths))  # once each
 
 
 def _extensions() -> list:
