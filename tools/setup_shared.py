@@ -8,7 +8,6 @@ when a module fails to compile, or when ``OCTOBOT_PURE_PYTHON=1`` is set.
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import sys
 from pathlib import Path
@@ -38,26 +37,6 @@ def _hot_modules() -> list[str]:
     return modules
 
 
-#: the framework's packages whose ``.pxd`` another package cimports (the matrix of octobot_evaluators
-#: types its producer with octobot_channel's ``Producer``, to call its ``send`` in C)
-CIMPORTED_PACKAGES = ("octobot_channel",)
-
-
-def _include_path() -> list[str]:
-    """The folders holding the cimported packages: where Python imports them from (an editable install's
-    source folder, or site-packages: their wheels ship the ``.pxd`` files), and their sibling folder of
-    this repository when the build runs in it (an isolated build, as cibuildwheel's, imports none)."""
-    paths = []
-    for name in CIMPORTED_PACKAGES:
-        spec = importlib.util.find_spec(name)
-        if spec is not None and spec.submodule_search_locations:
-            paths.append(str(Path(next(iter(spec.submodule_search_locations))).parent))
-        sibling = HERE.absolute().parent / name.removeprefix("octobot_")
-        if (sibling / name / "__init__.py").exists():
-            paths.append(str(sibling))
-    return list(dict.fromkeys(paths))  # once each
-
-
 def _extensions() -> list:
     if _pure_requested():
         _warn(f"{PURE_ENV} is set: building pure Python")
@@ -74,7 +53,6 @@ def _extensions() -> list:
         return cythonize(
             modules,
             compiler_directives={"language_level": "3", "binding": True, "embedsignature": True},
-            include_path=_include_path(),
             quiet=True,
             nthreads=os.cpu_count() or 1,  # modules are independent: translate them in parallel
         )

@@ -1,7 +1,7 @@
-# Augmenting declarations: compiled build of matrix.py (the .py stays the source of truth). The Matrix
-# channel's producer is typed: its send (a cpdef of octobot_channel) is a C call from _send.
+# Augmenting declarations: compiled build of matrix.py (the .py stays the source of truth). The producers
+# stay untyped: a cimport of octobot_channel would tie this package's compiled build to that package's
+# compiled layout (a pure or other-version octobot_channel would then fail to import).
 cimport cython
-from octobot_channel.producer cimport Producer
 from octobot_evaluators.evaluation_entry cimport Evaluation
 from octobot_evaluators.matrix_cells cimport EvaluationGroup, MatrixCell
 
@@ -13,7 +13,7 @@ cdef class EvaluationMatrix:
     cdef dict _by_symbol
     cdef dict _group_lists
     cdef dict _groups
-    cdef Producer _matrix_producer
+    cdef object _matrix_producer
     cdef object _evaluators_producer
 
     cpdef void register(self, object key) except *
@@ -21,7 +21,7 @@ cdef class EvaluationMatrix:
     cpdef Evaluation write(self, object key, object value, long long time, object valid_until=*)
     @cython.locals(entry=Evaluation, grid="long long")
     cdef Evaluation _store(self, MatrixCell cell, object value, long long time, object valid_until)
-    @cython.locals(entry=Evaluation, producer=Producer)
+    @cython.locals(entry=Evaluation)
     cdef object _send(self, MatrixCell cell, object value, object time, object valid_until, bint refresh)
     cpdef object get(self, object key)
     cpdef object get_value(self, object key)
