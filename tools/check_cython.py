@@ -1,13 +1,18 @@
-"""Fails on any unguarded import of Cython in the packages' sources (run by `make lint`).
+"""Fails on any unguarded import of Cython in the packages' sources, and on a ``.pxd`` that cimports
+another package of the framework (run by `make lint`).
 
 Why: Cython is a build requirement only. A pure wheel is installed where Cython is not, so an
 ``import cython`` that is not inside ``try: ... except ImportError:`` breaks every user of that wheel at
 import time (issue 13). The guard falls back to ``octobot_channel.cython_shim``.
+Why no cimport across packages: each package is published and installed on its own, compiled or pure; a
+compiled module that cimports another package's class checks that class's C layout at import, so it
+fails beside a pure build or another version of that package.
 """
 
 from __future__ import annotations
 
 import ast
+import re
 import sys
 from collections.abc import Iterator
 
@@ -48,10 +53,30 @@ def unguarded_imports(tree: ast.AST) -> Iterator[tuple[int, str]]:
             yield node.lineno, module
 
 
+_CIMPORT = re.compile(r"^\s*(?:from\s+([\w.]+)\s+cimport|cimport\s+([\w.]+))", re.MULTILINE)
+
+
+def foreign_cimports(text: str, own_package: str, framework: set[str]) -> Iterator[tuple[int, str]]:
+    """(line, module) of each cimport in a ``.pxd`` text of another framework package than its own."""
+    for match in _CIMPORT.finditer(text):
+        module = match.group(1) or match.group(2)
+        top = module.split(".")[0]
+        if top in framework and top != own_package:
+            yield text.count("\n", 0, match.start()) + 1, module
+
+
 def main() -> int:
     failures = []
     checked = 0
-    for package in load_packages():
+    packages = load_packages()
+    framework = {package.import_name for package in packages}
+    for package in packages:
+        for declarations in sorted((package.directory / package.import_name).rglob("*.pxd")):
+            for line, module in foreign_cimports(declarations.read_text(), package.import_name, framework):
+                failures.append(
+                    f"{declarations.relative_to(ROOT)}:{line}: cimport of {module}: another package's "
+                    "compiled layout; packages are installed compiled or pure on their own: use it untyped"
+                )
         for source in sorted((package.directory / package.import_name).rglob("*.py")):
             checked += 1
             tree = ast.parse(source.read_text(), filename=str(source))
@@ -64,7 +89,7 @@ def main() -> int:
     for failure in failures:
         print(failure, file=sys.stderr)
     if not failures:
-        print(f"check_cython: {checked} modules, no unguarded Cython import")
+        print(f"check_cython: {checked} modules, no unguarded Cython import, no cimport across packages")
     return 1 if failures else 0
 
 

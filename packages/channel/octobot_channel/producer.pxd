@@ -11,4 +11,7 @@ cdef class Producer:
     cdef public set _tasks
     cdef public object _delivered
 
+    # the delivery primitive: a C call from compiled senders (the evaluators' matrix, the exchange
+    # manager); a Python subclass may still override it (cpdef dispatches to the override)
+    cpdef object send(self, object message, object exclude=*)
     cpdef _task_done(self, object task)

@@ -46,6 +46,26 @@ async def test_push_builds_the_message_from_keywords() -> None:
     await channel.stop()
 
 
+async def test_an_override_of_send_is_used_by_every_caller() -> None:
+    """``send`` is a C call in the compiled build: a Python override must still run, through ``push``
+    and ``Channel.send`` (both call it from C) as through a direct call."""
+
+    class StampingProducer(oc.Producer):
+        def send(self, message, exclude=None):  # type: ignore[no-untyped-def]
+            return super().send({**message, "stamped": True}, exclude)
+
+    channel = TickerChannel()
+    received: list = []
+    consumer = await channel.new_consumer(Recorder(received), supervised=True)
+    channel.internal_producer = StampingProducer(channel)
+    await channel.internal_producer.push(price=1)
+    await channel.send({"price": 2})
+    await channel.internal_producer.send({"price": 3})
+    await consumer.join()
+    assert received == [{"price": price, "stamped": True} for price in (1, 2, 3)]
+    await channel.stop()
+
+
 async def test_a_stopped_channel_refuses_everything() -> None:
     channel = TickerChannel("exchange")
     await channel.stop()

@@ -36,6 +36,7 @@ from octobot_evaluators.evaluation_entry import Evaluation
 from octobot_evaluators.evaluator import AbstractEvaluator, cryptocurrency_of
 from octobot_evaluators.evaluator_type import EvaluatorType
 from octobot_evaluators.matrix import EvaluationMatrix
+from octobot_evaluators.matrix_cells import EvaluationGroup, MatrixCell
 from octobot_evaluators.matrix_key import KEY_FIELDS, MatrixKey
 from octobot_evaluators.real_time import RealTimeEvaluator
 from octobot_evaluators.scripted import Script, ScriptContext, ScriptedEvaluator
@@ -86,6 +87,7 @@ __all__ = [
     "CandleSource",
     "Evaluation",
     "EvaluationChain",
+    "EvaluationGroup",
     "EvaluationMatrix",
     "EvaluatorConfigError",
     "EvaluatorContext",
@@ -94,6 +96,7 @@ __all__ = [
     "EvaluatorsChannel",
     "EvaluatorsError",
     "InvalidEvaluationError",
+    "MatrixCell",
     "MatrixChannel",
     "MatrixError",
     "MatrixKey",

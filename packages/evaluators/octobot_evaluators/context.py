@@ -9,7 +9,9 @@ from octobot_evaluators.exchange_candles import ExchangeCandles
 from octobot_evaluators.matrix import EvaluationMatrix
 from octobot_trading import CandleBuffer, ExchangeManager
 
-#: Gives the candle buffer of a (symbol, time frame): the exchange manager's, or one a test filled.
+#: Gives the candle buffer of a (symbol, time frame): the exchange manager's, or one a test filled. The
+#: same buffer for a pair on every call (it is appended to, never replaced): a TA evaluator asks once
+#: per pair and keeps it.
 CandleSource = Callable[[str, str], CandleBuffer]
 
 

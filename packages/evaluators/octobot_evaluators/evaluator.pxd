@@ -1,7 +1,9 @@
 # Augmenting declarations: compiled build of evaluator.py (the .py stays the source of truth).
 # EvaluatorCore is a cdef class: the per-candle state as typed fields and the publishing step as a C
 # method; AbstractEvaluator and every tentacle stay Python classes above it (DESIGN.md section 6).
+cimport cython
 from octobot_evaluators.matrix cimport EvaluationMatrix
+from octobot_evaluators.matrix_cells cimport MatrixCell
 
 
 cdef class EvaluatorCore:
@@ -17,8 +19,9 @@ cdef class EvaluatorCore:
     cdef public object _time_frame
     cdef public object _time
     cdef public dict _matrix_keys
-    cdef public object _key
+    cdef public MatrixCell _cell
     cdef public object _key_symbol
     cdef public object _key_time_frame
 
+    @cython.locals(cell=MatrixCell)
     cdef object _emit(self, object value, object symbol, object time_frame, object time, bint refresh)

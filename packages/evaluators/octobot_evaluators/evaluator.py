@@ -23,6 +23,7 @@ from octobot_evaluators.errors import EvaluatorConfigError, EvaluatorDefinitionE
 from octobot_evaluators.evaluation import UNCHANGED
 from octobot_evaluators.evaluator_type import EvaluatorType
 from octobot_evaluators.matrix import EvaluationMatrix
+from octobot_evaluators.matrix_cells import MatrixCell
 from octobot_evaluators.matrix_key import MatrixKey
 from octobot_evaluators.time_frames import time_frame_name
 
@@ -59,8 +60,8 @@ class EvaluatorCore:
         self._time_frame: str | None = time_frames[0] if len(time_frames) == 1 else None
         self._time: int | None = None
         self._matrix_keys: dict[tuple[str, str | None], MatrixKey] = {}  # built once per (symbol, tf)
-        # the last key published and its (symbol, time frame): see _emit
-        self._key: MatrixKey | None = None
+        # the matrix cell of the last key published and its (symbol, time frame): see _emit
+        self._cell: MatrixCell | None = None
         self._key_symbol: str | None = None
         self._key_time_frame: str | None = None
 
@@ -86,19 +87,19 @@ class EvaluatorCore:
         call in the compiled build). Returns None for `UNCHANGED`, else the channel's delivery."""
         if value is UNCHANGED:
             return None
-        # the key of the last (symbol, time frame) published, compared by identity (the channels hand
+        # the cell of the last (symbol, time frame) published, compared by identity (the channels hand
         # the same strings on every candle): no tuple and no dict lookup per candle
-        key = self._key
-        if key is None or symbol is not self._key_symbol or time_frame is not self._key_time_frame:
+        cell = self._cell
+        if cell is None or symbol is not self._key_symbol or time_frame is not self._key_time_frame:
             key = self._matrix_keys.get((symbol, time_frame))
             if key is None:
                 key = self.matrix_key(symbol, time_frame)
-            self._key, self._key_symbol, self._key_time_frame = key, symbol, time_frame
-        matrix = self.matrix
+            cell = self.matrix.cell(key)
+            self._cell, self._key_symbol, self._key_time_frame = cell, symbol, time_frame
         # any other value than UNCHANGED goes to the matrix, which refuses what is not an evaluation by name
-        delivered = matrix._send(key, value, time, None, refresh)  # type: ignore[arg-type]
+        delivered = self.matrix._send(cell, value, time, None, refresh)  # type: ignore[arg-type]
         # a float or None is stored as it is (_send raised otherwise); anything else was converted
-        self.eval_note = value if value is None or type(value) is float else matrix.get_value(key)
+        self.eval_note = value if value is None or type(value) is float else cell.entry.value  # type: ignore[union-attr]
         return delivered
 
 

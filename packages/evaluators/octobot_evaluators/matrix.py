@@ -18,8 +18,9 @@ from octobot_evaluators.errors import MatrixError
 from octobot_evaluators.evaluation import validate_evaluation
 from octobot_evaluators.evaluation_entry import Evaluation
 from octobot_evaluators.evaluator_type import EvaluatorType
+from octobot_evaluators.matrix_cells import EvaluationGroup, MatrixCell
 from octobot_evaluators.matrix_key import MatrixKey
-from octobot_evaluators.time_frames import EPOCH_GRID_MS, time_frame_ms
+from octobot_evaluators.time_frames import time_frame_ms
 from octobot_evaluators.time_frames import valid_until as freshness_end
 
 logger = logging.getLogger(__name__)
@@ -37,14 +38,13 @@ class EvaluationMatrix:
             raise MatrixError(f"allowed_lag_ms must be >= 0, got {allowed_lag_ms}")
         self.matrix_id: str = matrix_id or f"matrix-{uuid.uuid4().hex[:12]}"
         self.allowed_lag_ms: int = allowed_lag_ms
-        self._evaluations: dict[MatrixKey, Evaluation] = {}
-        self._registered: dict[MatrixKey, None] = {}  # ordered set
-        # (exchange, evaluator_type, symbol) -> keys, for the per-symbol queries strategies make
-        self._by_symbol: dict[tuple[str, str, str], list[MatrixKey]] = {}
-        # (exchange, evaluator_type, symbol, time frames) -> the keys a cycle or a query covers, resolved
-        # once and read back on every candle; cleared when a key registers
-        self._groups: dict[tuple, tuple[MatrixKey, ...]] = {}
-        self._headings: dict[MatrixKey, dict] = {}  # key -> the key fields of its messages
+        # key -> its cell (current evaluation, message fields), in registration order
+        self._cells: dict[MatrixKey, MatrixCell] = {}
+        # (exchange, evaluator_type, symbol) -> its cells, and the groups handed out on it (kept live)
+        self._by_symbol: dict[tuple[str, str, str], list[MatrixCell]] = {}
+        self._group_lists: dict[tuple[str, str, str], list[EvaluationGroup]] = {}
+        # (exchange, evaluator_type, symbol, time frames or None) -> its group, made once
+        self._groups: dict[tuple, EvaluationGroup] = {}
         self._matrix_producer: oc.Producer | None = None
         self._evaluators_producer: oc.Producer | None = None
 
@@ -93,16 +93,24 @@ class EvaluationMatrix:
     # ----------------------------------------------------------------- keys
     def register(self, key: MatrixKey) -> None:
         """Declare a key before its first evaluation, so strategies know what a full cycle waits for."""
-        if key in self._registered:
-            return
+        self.cell(key)
+
+    def cell(self, key: MatrixKey) -> MatrixCell:
+        """The cell of ``key``, registering the key first if needed: its evaluator keeps it and
+        publishes through it (the matrix keeps every cell for its whole life; `reset` empties them)."""
+        cell = self._cells.get(key)
+        if cell is not None:
+            return cell
         if not isinstance(key, MatrixKey):
             raise MatrixError(f"expected a MatrixKey, got {key!r}")
         if key.time_frame is not None:
             time_frame_ms(key.time_frame)  # refuse an unknown time frame now, not at the first candle
-        self._registered[key] = None
+        cell = self._cells[key] = MatrixCell(key, self.matrix_id)
         index = (key.exchange, key.evaluator_type, key.symbol)
-        self._by_symbol.setdefault(index, []).append(key)
-        self._groups = {}
+        self._by_symbol.setdefault(index, []).append(cell)
+        for group in self._group_lists.get(index, ()):
+            group.admit(cell)  # the groups already handed out see the new key
+        return cell
 
     def registered_keys(
         self,
@@ -123,9 +131,7 @@ class EvaluationMatrix:
         }
         wanted = {field: value for field, value in wanted.items() if value is not None}
         return [
-            key
-            for key in self._registered
-            if all(getattr(key, field) == value for field, value in wanted.items())
+            key for key in self._cells if all(getattr(key, field) == value for field, value in wanted.items())
         ]
 
     # ----------------------------------------------------------------- writes
@@ -133,24 +139,29 @@ class EvaluationMatrix:
         self, key: MatrixKey, value: float | None, time: int, valid_until: int | None = None
     ) -> Evaluation:
         """Validate and store an evaluation without notifying anyone (loading a saved state, tests)."""
+        cell = self._cells.get(key)
+        if cell is None:
+            cell = self.cell(key)
+        return self._store(cell, value, time, valid_until)
+
+    def _store(self, cell: MatrixCell, value: float | None, time: int, valid_until: int | None) -> Evaluation:
+        """Validate ``value`` and make it ``cell``'s evaluation (what `write` and `_send` share)."""
         if value is not None and (type(value) is not float or not -1.0 <= value <= 1.0):  # NaN too
-            value = validate_evaluation(value, key.evaluator_name)  # converts, or raises naming it
-        if key not in self._registered:
-            self.register(key)
+            value = validate_evaluation(value, cell.key.evaluator_name)  # converts, or raises naming it
         if valid_until is None:
-            time_frame = key.time_frame
+            time_frame = cell.time_frame
             if time_frame is not None:
-                grid = EPOCH_GRID_MS.get(time_frame)
+                grid = cell.grid
                 if grid and type(time) is int:  # freshness_end inlined: the next close on the grid
                     valid_until = time - time % grid + grid
                 else:
                     valid_until = freshness_end(time, time_frame)
-        # the cell without a call to Evaluation.__init__ (C field writes in the compiled build)
+        # the cell's evaluation without a call to Evaluation.__init__ (C field writes in the compiled build)
         entry = Evaluation.__new__(Evaluation)
         entry.value = value
         entry.time = time
         entry.valid_until = valid_until
-        self._evaluations[key] = entry
+        cell.entry = entry
         return entry
 
     def publish(
@@ -167,31 +178,22 @@ class EvaluationMatrix:
         The cell is written at the call (`get` sees it at once); the returned awaitable is the channel's
         delivery, already complete unless a consumer's queue is full (so no coroutine per evaluation).
         """
-        return self._send(key, value, time, valid_until, refresh)
+        cell = self._cells.get(key)
+        if cell is None:
+            cell = self.cell(key)
+        return self._send(cell, value, time, valid_until, refresh)
 
     def _send(
-        self, key: MatrixKey, value: float | None, time: int, valid_until: int | None, refresh: bool
+        self, cell: MatrixCell, value: float | None, time: int, valid_until: int | None, refresh: bool
     ) -> Awaitable[None]:
-        """`publish` without its keyword arguments: the evaluators' per-candle path calls it (a C call
-        in the compiled build)."""
+        """`publish` on a cell its evaluator kept (see `cell`), without keyword arguments: the evaluators'
+        per-candle path calls it (a C call in the compiled build)."""
         producer = self._matrix_producer
         if producer is None:
             producer = self._require_started()[0]  # raises: not started
-        entry = self.write(key, value, time, valid_until)
-        heading = self._headings.get(key)
-        if heading is None:
-            heading = self._headings[key] = {
-                "key": key,
-                "matrix_id": self.matrix_id,
-                "exchange": key.exchange,
-                "evaluator_type": key.evaluator_type,
-                "evaluator_name": key.evaluator_name,
-                "cryptocurrency": key.cryptocurrency,
-                "symbol": key.symbol,
-                "time_frame": key.time_frame,
-            }
+        entry = self._store(cell, value, time, valid_until)
         # a copy of the key's fields, then the evaluation's: cheaper than building the whole message
-        message = heading.copy()
+        message = cell.heading.copy()
         message["evaluation"] = entry.value
         message["evaluation_time"] = entry.time
         message["valid_until"] = entry.valid_until
@@ -204,21 +206,65 @@ class EvaluationMatrix:
 
     def reset(self, keys: Iterable[MatrixKey] | None = None) -> None:
         """Forget the values of ``keys`` (all when None); registrations stay."""
-        if keys is None:
-            self._evaluations.clear()
-            return
-        for key in keys:
-            self._evaluations.pop(key, None)
+        cells = self._cells
+        for key in cells if keys is None else keys:
+            cell = cells.get(key)
+            if cell is not None:
+                cell.entry = None
 
     # ----------------------------------------------------------------- queries
     def get(self, key: MatrixKey) -> Evaluation | None:
         """The latest evaluation of ``key``, or None when it never evaluated."""
-        return self._evaluations.get(key)
+        cell = self._cells.get(key)
+        return None if cell is None else cell.entry
 
     def get_value(self, key: MatrixKey) -> float | None:
         """The latest value of ``key`` (None: never evaluated or no opinion)."""
-        entry = self._evaluations.get(key)
+        cell = self._cells.get(key)
+        if cell is None:
+            return None
+        entry = cell.entry
         return None if entry is None else entry.value
+
+    def group(
+        self,
+        exchange: str,
+        evaluator_type: EvaluatorType,
+        symbol: str,
+        time_frames: Iterable[str] | None = None,
+    ) -> EvaluationGroup:
+        """The registered keys of a type for a symbol (on ``time_frames``; None: all), in registration
+        order, as a live `EvaluationGroup`: keys registered later join it.
+
+        Why: a strategy asks for the same keys on every candle; it keeps the group and reads its
+        evaluations (``opinions()``, ``is_complete(at_time)``) with no lookup per key.
+        """
+        wanted = None if time_frames is None else frozenset(time_frames)
+        found = self._groups.get((exchange, evaluator_type, symbol, wanted))
+        if found is None:
+            found = self._new_group(exchange, evaluator_type, symbol, wanted)
+        return found
+
+    def _group(
+        self, exchange: str, evaluator_type: EvaluatorType, symbol: str, time_frames: Iterable[str] | None
+    ) -> EvaluationGroup:
+        """`group` without its frozenset when ``time_frames`` is one already (the queries below)."""
+        if time_frames is not None and type(time_frames) is not frozenset:
+            time_frames = frozenset(time_frames)
+        found = self._groups.get((exchange, evaluator_type, symbol, time_frames))
+        if found is None:
+            found = self._new_group(exchange, evaluator_type, symbol, time_frames)
+        return found
+
+    def _new_group(
+        self, exchange: str, evaluator_type: EvaluatorType, symbol: str, time_frames: frozenset | None
+    ) -> EvaluationGroup:
+        made = self._groups[(exchange, evaluator_type, symbol, time_frames)] = EvaluationGroup(time_frames)
+        index = (exchange, evaluator_type, symbol)
+        for cell in self._by_symbol.get(index, ()):
+            made.admit(cell)
+        self._group_lists.setdefault(index, []).append(made)
+        return made
 
     def evaluations(
         self,
@@ -228,12 +274,7 @@ class EvaluationMatrix:
         time_frames: Iterable[str] | None = None,
     ) -> dict[MatrixKey, Evaluation | None]:
         """Every registered evaluation of a type for a symbol (None for keys not evaluated yet)."""
-        keys: Iterable[MatrixKey] | None = self._by_symbol.get((exchange, evaluator_type, symbol))
-        if not keys:
-            return {}
-        if time_frames is not None:
-            keys = self._group(exchange, evaluator_type, symbol, time_frames)
-        return dict(zip(keys, map(self._evaluations.get, keys), strict=True))  # no Python frame
+        return self._group(exchange, evaluator_type, symbol, time_frames).entries()
 
     def opinions(
         self,
@@ -247,40 +288,7 @@ class EvaluationMatrix:
 
         Why beside `evaluations`: no dict and no entry to unpack per key on a strategy's per-candle path.
         """
-        values: list[float] = []
-        keys: Iterable[MatrixKey] | None
-        if time_frames is not None:  # the cached group: one lookup (empty when no key is registered)
-            keys = self._group(exchange, evaluator_type, symbol, time_frames)
-        else:
-            keys = self._by_symbol.get((exchange, evaluator_type, symbol))
-            if not keys:
-                return values
-        evaluations = self._evaluations
-        for key in keys:
-            entry = evaluations.get(key)
-            if entry is not None:
-                value = entry.value
-                if value is not None:
-                    values.append(value)
-        return values
-
-    def _group(
-        self, exchange: str, evaluator_type: EvaluatorType, symbol: str, time_frames: Iterable[str]
-    ) -> tuple:
-        """The registered keys of (exchange, type, symbol) on ``time_frames``, in registration order.
-
-        Why cached: strategies ask for the same group on every candle; it only changes when a key registers.
-        """
-        wanted = time_frames if type(time_frames) is frozenset else frozenset(time_frames)
-        group = (exchange, evaluator_type, symbol, wanted)
-        keys = self._groups.get(group)
-        if keys is None:
-            found = []
-            for key in self._by_symbol.get((exchange, evaluator_type, symbol), ()):
-                if key.time_frame in wanted:
-                    found.append(key)
-            keys = self._groups[group] = tuple(found)
-        return keys
+        return self._group(exchange, evaluator_type, symbol, time_frames).opinions()
 
     def latest_evaluation_time(
         self, exchange: str, symbol: str, evaluator_type: EvaluatorType | None = None
@@ -289,15 +297,15 @@ class EvaluationMatrix:
         types = list(EvaluatorType) if evaluator_type is None else [evaluator_type]
         latest: int | None = None
         for kind in types:
-            for key in self._by_symbol.get((exchange, kind, symbol), ()):
-                entry = self._evaluations.get(key)
+            for cell in self._by_symbol.get((exchange, kind, symbol), ()):
+                entry = cell.entry
                 if entry is not None and (latest is None or entry.time > latest):
                     latest = entry.time
         return latest
 
     def is_fresh(self, key: MatrixKey, now: int) -> bool:
         """True when ``key`` has an evaluation still valid at ``now`` (with the allowed lag)."""
-        entry = self._evaluations.get(key)
+        entry = self.get(key)
         return entry is not None and entry.covers(now, self.allowed_lag_ms)
 
     def is_cycle_complete(
@@ -314,22 +322,8 @@ class EvaluationMatrix:
         candle's evaluation (valid until exactly that instant) must not count; a lag would let a strategy
         fire on a partial cycle.
         """
-        keys = self._group(exchange, evaluator_type, symbol, time_frames)
-        if not keys:
-            return False
-        evaluations = self._evaluations
-        for key in keys:
-            entry = evaluations.get(key)
-            # entry.covers(at_time) inlined: made at or before at_time, not expired at it
-            if entry is None or entry.time > at_time:
-                return False
-            until = entry.valid_until
-            if until is not None and at_time >= until:
-                return False
-        return True
+        return self._group(exchange, evaluator_type, symbol, time_frames).is_complete(at_time)
 
     def __repr__(self) -> str:
-        return (
-            f"EvaluationMatrix({self.matrix_id!r}, keys={len(self._registered)}, "
-            f"evaluations={len(self._evaluations)})"
-        )
+        evaluated = sum(1 for cell in self._cells.values() if cell.entry is not None)
+        return f"EvaluationMatrix({self.matrix_id!r}, keys={len(self._cells)}, evaluations={evaluated})"

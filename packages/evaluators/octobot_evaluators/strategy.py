@@ -12,11 +12,18 @@ from collections.abc import Awaitable
 from typing import Any, ClassVar, NamedTuple
 
 import octobot_channel as oc
+
+try:
+    import cython
+except ImportError:  # pure build without Cython installed (see octobot_channel.cython_shim)
+    from octobot_channel import cython_shim as cython
+
 from octobot_evaluators.commands import send_refresh
 from octobot_evaluators.evaluation import _Unchanged
 from octobot_evaluators.evaluation_entry import Evaluation
 from octobot_evaluators.evaluator import AbstractEvaluator, EvaluatorCore
 from octobot_evaluators.evaluator_type import EvaluatorType
+from octobot_evaluators.matrix_cells import EvaluationGroup
 from octobot_evaluators.matrix_key import MatrixKey
 
 
@@ -33,6 +40,8 @@ class StrategyTrigger(NamedTuple):
 
 _new_trigger = tuple.__new__
 _TA = EvaluatorType.TA  # read once: an enum member is a class attribute lookup
+_REAL_TIME = EvaluatorType.REAL_TIME
+_SOCIAL = EvaluatorType.SOCIAL
 
 
 class StrategyCore(EvaluatorCore):
@@ -45,19 +54,27 @@ class StrategyCore(EvaluatorCore):
         self._last_cycle: dict[str, int] = {}  # symbol -> instant of the last TA cycle run
         self._pending_refresh: dict[str, int] = {}  # symbol -> instant a refresh was asked for
         self._time_frame_set: frozenset[str] = frozenset(self.time_frames)
+        # symbol -> the matrix's live group of its TA keys on this strategy's time frames, asked once
+        self._ta_groups: dict[str, EvaluationGroup] = {}
+        # symbol -> the matrix's live groups of its real-time and social keys
+        self._instant_groups: dict[str, tuple[EvaluationGroup, EvaluationGroup]] = {}
 
     def evaluate(self, trigger: StrategyTrigger) -> float | _Unchanged | None:
         """Overridden by `Strategy` (and each tentacle)."""
         raise NotImplementedError(f"{type(self).__name__} must implement evaluate(trigger)")
 
     @oc.returns_awaitable
+    @cython.locals(group=EvaluationGroup)
     def _on_technical(self, message: dict[str, Any]) -> Awaitable[None] | None:
         """A TA evaluation: run once its cycle is complete, and hand the delivery back to the consumer,
         which awaits it (not ``async``: no coroutine per evaluation on the per-candle path)."""
         symbol, time = message["symbol"], message["evaluation_time"]
         if symbol not in self.symbols or message["time_frame"] not in self.time_frames:
             return None
-        if not self.matrix.is_cycle_complete(self.exchange, symbol, self._time_frame_set, time, _TA):
+        group = self._ta_groups.get(symbol)
+        if group is None:
+            group = self.ta_group(symbol)
+        if not group.is_complete(time):
             return None  # partial cycle: some TA evaluator of this instant has not evaluated yet
         refresh = message["refresh"]
         answers_refresh = refresh and self._pending_refresh.get(symbol) == time
@@ -78,10 +95,50 @@ class StrategyCore(EvaluatorCore):
         self._symbol, self._time_frame, self._time = symbol, None, time
         return self._emit(self.evaluate(trigger), symbol, None, time, False)
 
+    def ta_group(self, symbol: str) -> EvaluationGroup:
+        """The TA keys of ``symbol`` on this strategy's time frames, as the matrix's live group (read its
+        ``opinions()`` or ``entries()``); the same object on every call."""
+        group = self._ta_groups.get(symbol)
+        if group is None:
+            group = self._ta_groups[symbol] = self.matrix.group(
+                self.exchange, _TA, symbol, self._time_frame_set
+            )
+        return group
+
+    @cython.locals(group=EvaluationGroup, real_time=EvaluationGroup, social=EvaluationGroup, values=list)
+    def opinions(self, symbol: str, ta: bool = True, instant: bool = True) -> list[float]:
+        """The values of the evaluations of ``symbol`` that hold an opinion, in one new list: when ``ta``
+        the TA ones on this strategy's time frames, then when ``instant`` the real-time and the social
+        ones, each in registration order. What an averaging strategy reads on each run, in one call."""
+        if ta:
+            group = self._ta_groups.get(symbol)
+            if group is None:
+                group = self.ta_group(symbol)
+            values = group.opinions()
+        else:
+            values = []
+        if instant:
+            groups = self._instant_groups.get(symbol)
+            if groups is None:
+                matrix, exchange = self.matrix, self.exchange
+                groups = self._instant_groups[symbol] = (
+                    matrix.group(exchange, _REAL_TIME, symbol),
+                    matrix.group(exchange, _SOCIAL, symbol),
+                )
+            real_time, social = groups
+            if real_time.cells:
+                values.extend(real_time.opinions())
+            if social.cells:
+                values.extend(social.opinions())
+        return values
+
     def ta_opinions(self, symbol: str) -> list[float]:
-        """The values of the TA evaluations of ``symbol`` on this strategy's time frames that hold an
-        opinion, in registration order (no dict per call: for strategies that average them)."""
-        return self.matrix.opinions(self.exchange, _TA, symbol, self._time_frame_set)
+        """`opinions` of the TA evaluations only (no dict per call: for strategies that average them)."""
+        return self.opinions(symbol, True, False)
+
+    def instant_opinions(self, symbol: str) -> list[float]:
+        """`opinions` of the real-time and social evaluations only."""
+        return self.opinions(symbol, False, True)
 
 
 class Strategy(StrategyCore, AbstractEvaluator):
@@ -116,7 +173,7 @@ class Strategy(StrategyCore, AbstractEvaluator):
 
     def ta_evaluations(self, symbol: str) -> dict[MatrixKey, Evaluation | None]:
         """The TA evaluations of ``symbol`` on this strategy's time frames."""
-        return self.matrix.evaluations(self.exchange, EvaluatorType.TA, symbol, self._time_frame_set)
+        return self.ta_group(symbol).entries()
 
     async def run(self, trigger: StrategyTrigger) -> None:
         """Evaluate for ``trigger`` and publish (the wiring calls it; tests and tools may too)."""

@@ -6,5 +6,9 @@ from octobot_evaluators.evaluator cimport EvaluatorCore
 
 cdef class TechnicalCore(EvaluatorCore):
     cdef public object _candle_source
-    cdef public object _grid_time_frame
+    cdef public object _bound_symbol
+    cdef public object _bound_time_frame
+    cdef public object _bound_candles
     cdef public long long _grid
+
+    cdef _bind_candles(self, object symbol, object time_frame)

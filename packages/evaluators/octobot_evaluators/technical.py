@@ -28,8 +28,12 @@ class TechnicalCore(EvaluatorCore):
         super().__init__(*args, **kwargs)
         # the context is frozen: its candle source is read once, not on every candle
         self._candle_source: CandleSource | None = self.context.candles
-        self._grid_time_frame: str | None = None
-        self._grid = 0  # the epoch grid step of _grid_time_frame (0: not on the grid)
+        # the (symbol, time frame) of the last closed candle handled, its buffer and its epoch grid step
+        # (0: not on the grid), compared by identity: see _on_ohlcv
+        self._bound_symbol: str | None = None
+        self._bound_time_frame: str | None = None
+        self._bound_candles: CandleBuffer | None = None
+        self._grid = 0
 
     def evaluate(self, candles: CandleBuffer, *, forming: bool) -> float | _Unchanged | None:
         """Overridden by `TechnicalEvaluator` (and each tentacle)."""
@@ -44,21 +48,29 @@ class TechnicalCore(EvaluatorCore):
             )
         return source(symbol, time_frame)
 
+    def _bind_candles(self, symbol: str, time_frame: str) -> None:
+        """Keep the buffer and the epoch grid step of (symbol, time frame) for the next candles: an exchange
+        keeps one buffer per pair for its whole life (see `CandleSource`)."""
+        source = self._candle_source
+        candles = source(symbol, time_frame) if source is not None else self._candles(symbol, time_frame)
+        self._bound_candles, self._grid = candles, EPOCH_GRID_MS.get(time_frame, 0)
+        self._bound_symbol, self._bound_time_frame = symbol, time_frame
+
     @oc.returns_awaitable
     def _on_ohlcv(self, message: dict[str, Any]) -> Awaitable[None] | None:
         """Per closed candle (on_closed_candle inlined): evaluate, publish, and hand the delivery back to
         the consumer, which awaits it. Why not ``async``: no coroutine per candle and evaluator."""
         symbol, time_frame = message["symbol"], message["time_frame"]
-        if symbol not in self.symbols or time_frame not in self.time_frames:
-            return None
-        source = self._candle_source
-        candles = source(symbol, time_frame) if source is not None else self._candles(symbol, time_frame)
+        # the channel hands the same strings on every candle: the pair of the last candle, compared by
+        # identity, was checked and its buffer found then (no lookup nor call per candle)
+        if symbol is not self._bound_symbol or time_frame is not self._bound_time_frame:
+            if symbol not in self.symbols or time_frame not in self.time_frames:
+                return None
+            self._bind_candles(symbol, time_frame)
+        candles: CandleBuffer = self._bound_candles  # type: ignore[assignment]  # bound above
         last = candles.last_timestamp
         if last is None:
             return None
-        if time_frame is not self._grid_time_frame:  # the grid of the last time frame seen, kept
-            self._grid = EPOCH_GRID_MS.get(time_frame, 0)
-            self._grid_time_frame = time_frame
         grid = self._grid
         if grid and type(last) is int:  # minutes to days: the next step of the epoch grid (no call)
             time = last - last % grid + grid

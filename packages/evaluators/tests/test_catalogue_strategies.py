@@ -271,3 +271,25 @@ async def test_dip_analyser_on_real_candles() -> None:
         named = {key.evaluator_name: v for key, v in snapshot.items() if key.time_frame == "5m"}
         assert named["KlingerOscillatorReversalConfirmationMomentumEvaluator"] == 1.0
         assert value == named["RSIWeightMomentumEvaluator"] and oe.dip_weights(value) is not None
+
+
+def test_opinions_read_ta_then_real_time_then_social_values_into_a_new_list(matrix) -> None:
+    from octobot_evaluators.tentacles.strategies.simple import SimpleStrategyEvaluator
+
+    strategy = make(SimpleStrategyEvaluator, matrix, ["1h"])
+    assert strategy.opinions(SYMBOL) == []  # nothing registered yet: empty groups, kept live
+    matrix.write(ta_key("rsi", "1h"), 0.5, T0)
+    matrix.write(ta_key("slow", "4h"), 1.0, T0)  # not one of the strategy's time frames
+    matrix.write(other_key(EvaluatorType.SOCIAL, "news"), -1.0, T0)
+    matrix.write(other_key(EvaluatorType.REAL_TIME, "price"), 0.25, T0)
+    matrix.write(ta_key("dma", "1h"), None, T0)  # no opinion: skipped
+    assert strategy.opinions(SYMBOL) == [0.5, 0.25, -1.0]
+    assert strategy.ta_opinions(SYMBOL) == [0.5]
+    assert strategy.instant_opinions(SYMBOL) == [0.25, -1.0]
+    kept = strategy.opinions(SYMBOL, True, False)
+    kept.append(9.0)  # the caller's own list: the next call is unaffected
+    assert strategy.opinions(SYMBOL, True, False) == [0.5]
+    trigger = StrategyTrigger(EvaluatorType.TA, SYMBOL, T0)
+    assert strategy.evaluate(trigger) == pytest.approx((0.5 + 0.25 - 1.0) / 3)
+    without_instant = make(SimpleStrategyEvaluator, matrix, ["1h"], {"include_real_time": False})
+    assert without_instant.evaluate(trigger) == 0.5

@@ -166,6 +166,29 @@ def test_opinions_are_the_evaluated_values_with_an_opinion_in_registration_order
     assert matrix.opinions("binance", EvaluatorType.TA, "BTC/USDT", ["1h", "4h"]) == expected
 
 
+def test_a_group_is_live_in_registration_order_and_its_opinions_are_a_new_list() -> None:
+    matrix = oe.EvaluationMatrix("groups")
+    hourly = matrix.group("binance", EvaluatorType.TA, "BTC/USDT", ["1h"])
+    assert isinstance(hourly, oe.EvaluationGroup)
+    assert len(hourly) == 0 and not hourly.is_complete(T0) and hourly.opinions() == []
+    matrix.register(key("rsi"))
+    matrix.register(key("slow", time_frame="4h"))  # another time frame: not in the group
+    matrix.write(key("dma"), -0.25, T0)  # registered by its write, after the group was made
+    assert hourly.keys() == [key("rsi"), key("dma")]
+    assert matrix.group("binance", EvaluatorType.TA, "BTC/USDT", frozenset({"1h"})) is hourly
+    assert not hourly.is_complete(T0)  # rsi never evaluated
+    matrix.write(key("rsi"), 0.5, T0)
+    assert hourly.is_complete(T0) and not hourly.is_complete(T0 + H)  # expired at the next close
+    opinions = hourly.opinions()
+    assert opinions == [0.5, -0.25]
+    opinions.append(1.0)  # the caller's list: the group and the next call are unaffected
+    assert hourly.opinions() == [0.5, -0.25]
+    assert hourly.entries() == {key("rsi"): matrix.get(key("rsi")), key("dma"): matrix.get(key("dma"))}
+    assert matrix.cell(key("rsi")).entry is matrix.get(key("rsi"))
+    matrix.reset([key("rsi")])
+    assert hourly.opinions() == [-0.25] and matrix.cell(key("rsi")).entry is None
+
+
 def test_reset_forgets_values_but_keeps_registrations() -> None:
     matrix = oe.EvaluationMatrix("reset")
     matrix.write(key("a"), 0.1, T0)

@@ -19,4 +19,5 @@ cdef class TradingModeCore:
     @cython.locals(states=dict)
     cpdef set_evaluation(self, object symbol, object evaluation, object time=*)
     cpdef _decide(self, object symbol, object evaluation, object time, bint force)
+    cdef object _nothing_to_send(self)
     cdef _publish(self, object symbol, object state, object evaluation, object time)

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import octobot_channel as oc
 from octobot_trading.errors import OrderBelowMinimumError
+from octobot_trading.exchanges.errors import ExchangeManagerError
 from octobot_trading.modes.amounts import AmountUnit, InvalidAmountSyntaxError, parse_amount
 from octobot_trading.modes.config_problem import ConfigProblem
 from octobot_trading.modes.errors import TradingModeError
@@ -112,8 +113,21 @@ class TradingModeCore:
                 return self._publish(symbol, state, evaluation, time)
         done = self._completed
         if done is None:
-            done = self._completed = asyncio.get_running_loop().create_future()
-            done.set_result(None)
+            done = self._completed = self._nothing_to_send()
+        return done
+
+    def _nothing_to_send(self) -> asyncio.Future:
+        """What ``set_evaluation`` returns when it sends nothing, made once: the Mode channel's
+        synchronizer's completed future when it has one (a backtest's drain recognises it by identity,
+        without a call), else a completed future of its own."""
+        try:
+            synchronizer = self.exchange_manager.get_channel("ModeChannel").synchronizer
+        except ExchangeManagerError:  # not started (a mode called directly): no drain to share with
+            synchronizer = None
+        if synchronizer is not None:
+            return synchronizer.delivered()
+        done = asyncio.get_running_loop().create_future()
+        done.set_result(None)
         return done
 
     def _decide(

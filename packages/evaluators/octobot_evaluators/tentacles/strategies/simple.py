@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from octobot_evaluators.evaluator_type import EvaluatorType
 from octobot_evaluators.strategy import Strategy, StrategyTrigger
 
 
@@ -37,14 +36,8 @@ class SimpleStrategyEvaluator(Strategy):
 
     def evaluate(self, trigger: StrategyTrigger) -> float | None:
         symbol = trigger.symbol
-        total, count = 0.0, 0
-        for value in self.ta_opinions(symbol):
+        opinions = self.opinions(symbol, True, self.config["include_real_time"])
+        total = 0.0
+        for value in opinions:  # in order, from 0.0: the same float on every build
             total += value
-            count += 1
-        if self.config["include_real_time"]:
-            matrix, exchange = self.matrix, self.exchange
-            for kind in (EvaluatorType.REAL_TIME, EvaluatorType.SOCIAL):
-                for value in matrix.opinions(exchange, kind, symbol):
-                    total += value
-                    count += 1
-        return total / count if count else None
+        return total / len(opinions) if opinions else None
